@@ -1,0 +1,133 @@
+"""The `playground` command: presets, sharing and headless training.
+
+    playground presets                 list the presets
+    playground preset NAME             print a preset's experiment JSON
+    playground train CONFIG [--json]   train, printing one line per epoch
+    playground share CONFIG            print the experiment's query string
+    playground show URL                print the experiment JSON of a URL
+
+CONFIG is a JSON file, a share URL, a query string or a preset name. Bad
+input exits with status 2 and a one-line reason; a training run that fails
+exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from urllib.parse import parse_qs, urlsplit
+
+from playground.compat import check_experiment
+from playground.config import Experiment
+from playground.fields import ConfigError, ConfigErrors
+from playground.layers import StackError
+from playground.presets import PRESETS
+
+MAX_CONFIG_BYTES = 1_000_000
+
+
+class UsageError(Exception):
+    """Bad command-line input; reported in one line with exit status 2."""
+
+
+def parse_query(text: str) -> Experiment:
+    """Reads a share URL or a bare query string (`dataset=spiral&lr=0.1`)."""
+    query = urlsplit(text).query if "://" in text or text.startswith("?") else text
+    try:
+        params = parse_qs(query, keep_blank_values=True, strict_parsing=bool(query),
+                          max_num_fields=100)
+    except ValueError as error:
+        raise UsageError(f"cannot read the query string {text[:60]!r}: {error}")
+    return Experiment.from_query(params)
+
+
+def load_config(text: str) -> Experiment:
+    """Reads CONFIG: a preset name, a JSON file, a share URL or a query string."""
+    if text in PRESETS:
+        return PRESETS[text].experiment
+    if os.path.isfile(text):
+        if os.path.getsize(text) > MAX_CONFIG_BYTES:
+            raise UsageError(f"{text} is larger than {MAX_CONFIG_BYTES} bytes; "
+                             "an experiment JSON is a few kilobytes.")
+        with open(text, encoding="utf-8") as handle:
+            return Experiment.from_json(handle.read())
+    if "=" in text or "?" in text:
+        return parse_query(text)
+    raise UsageError(
+        f"{text!r} is not a preset, a file, a URL or a query string. "
+        f"Presets: {', '.join(PRESETS)}."
+    )
+
+
+def _format_logs(logs: dict[str, float]) -> str:
+    return "  ".join(f"{k}={v:.4f}" for k, v in logs.items())
+
+
+def _train(exp: Experiment, as_json: bool) -> int:
+    from playground.training import FAILED, run_training
+
+    check_experiment(exp)
+
+    def emit(event):
+        if event["type"] == "epoch":
+            print(f"epoch {event['epoch']}/{event['epochs']}  "
+                  f"{_format_logs(event['logs'])}  ({event['elapsed']:.1f}s)",
+                  flush=True)
+
+    result = run_training(exp, emit)
+    print(result.message, file=sys.stderr if as_json else sys.stdout)
+    if result.test_metrics and not as_json:
+        print("test  " + _format_logs(result.test_metrics))
+    if as_json:
+        print(json.dumps({"experiment": exp.to_dict(), **result.to_dict()}))
+    return 1 if result.status == FAILED else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="playground", description="Keras Playground from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("presets", help="list the presets")
+    p = sub.add_parser("preset", help="print a preset's experiment JSON")
+    p.add_argument("name")
+    p = sub.add_parser("train", help="train an experiment")
+    p.add_argument("config", help="JSON file, share URL, query string or preset")
+    p.add_argument("--json", action="store_true",
+                   help="end with one JSON line holding history and test metrics")
+    p = sub.add_parser("share", help="print an experiment's query string")
+    p.add_argument("config")
+    p = sub.add_parser("show", help="print the experiment JSON of a share URL")
+    p.add_argument("url")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "presets":
+            width = max(map(len, PRESETS))
+            for preset in PRESETS.values():
+                print(f"{preset.name:<{width}}  {preset.description}")
+        elif args.command == "preset":
+            if args.name not in PRESETS:
+                raise UsageError(f"no preset {args.name!r}; expected one of "
+                                 f"{', '.join(PRESETS)}.")
+            print(PRESETS[args.name].experiment.to_json())
+        elif args.command == "train":
+            return _train(load_config(args.config), args.json)
+        elif args.command == "share":
+            print(load_config(args.config).to_query_string())
+        elif args.command == "show":
+            print(load_config(args.url).to_json())
+    except (UsageError, ConfigError, ConfigErrors, StackError, OSError,
+            UnicodeDecodeError) as error:
+        print(f"playground: error: {error}".replace("\n", " "), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,303 @@
+"""The experiment: every choice a user makes, in one frozen object.
+
+`Experiment` holds the dataset and its options, the layer stack, the loss,
+the optimizer and the training settings, all as plain Python values. It is
+validated in one place (its constructor) and encoded through one table,
+`FIELDS`, both to JSON and to URL query parameters, so the two encodings
+cannot drift:
+
+>>> exp = Experiment(dataset="spiral", epochs=50)
+>>> Experiment.from_query(exp.to_query()) == exp
+True
+
+Parsing untrusted input (`from_query`, `from_json`) is all-or-nothing: it
+returns a whole valid experiment or raises `ConfigErrors` listing every bad
+field with what was received, what was expected and how to fix it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from playground.datasets import DATASETS
+from playground.fields import (
+    ChoiceField,
+    ConfigError,
+    ConfigErrors,
+    Field,
+    FloatField,
+    IntField,
+    MAX_TEXT_LENGTH,
+)
+from playground.layers import LayerSpec, layers_from_text, layers_to_text
+from playground.registry import LOSSES, OPTIMIZERS
+
+VERSION = 1
+MAX_LAYERS = 16
+AUTO = "auto"
+# TF Playground's opening network: two tanh layers of 4 and 2 units.
+DEFAULT_LAYERS = (
+    LayerSpec.make("dense", units=4, activation="tanh"),
+    LayerSpec.make("dense", units=2, activation="tanh"),
+)
+
+
+@dataclass(frozen=True)
+class LayersField(Field):
+    """The hidden layer stack: a tuple of `LayerSpec`s."""
+
+    @property
+    def expected(self) -> str:
+        return f"a list of at most {MAX_LAYERS} layers"
+
+    def validate(self, value: Any) -> tuple[LayerSpec, ...]:
+        if not isinstance(value, (list, tuple)) or not all(
+            isinstance(v, LayerSpec) for v in value
+        ):
+            raise ConfigError(self.name, value, self.expected)
+        if len(value) > MAX_LAYERS:
+            raise ConfigError(self.name, f"{len(value)} layers", self.expected,
+                              "Remove some layers.")
+        return tuple(value)
+
+    def to_text(self, value: tuple[LayerSpec, ...]) -> str:
+        return layers_to_text(value)
+
+    def from_text(self, text: str) -> tuple[LayerSpec, ...]:
+        return self.validate(layers_from_text(text))
+
+    def to_json(self, value: tuple[LayerSpec, ...]) -> list[dict]:
+        return [layer.to_dict() for layer in value]
+
+    def from_json(self, data: Any) -> tuple[LayerSpec, ...]:
+        if not isinstance(data, list):
+            raise ConfigError(self.name, data, self.expected)
+        return self.validate([LayerSpec.from_dict(d) for d in data])
+
+
+@dataclass(frozen=True)
+class OutputField(Field):
+    """The output layer: None lets the task choose it (`"auto"`)."""
+
+    @property
+    def expected(self) -> str:
+        return "'auto' or a Dense layer such as dense-3-softmax"
+
+    def validate(self, value: Any) -> LayerSpec | None:
+        if value is None:
+            return None
+        if not isinstance(value, LayerSpec) or value.kind != "dense":
+            raise ConfigError(self.name, value, self.expected)
+        return value
+
+    def to_text(self, value: LayerSpec | None) -> str:
+        return AUTO if value is None else value.to_token()
+
+    def from_text(self, text: str) -> LayerSpec | None:
+        text = text.strip()
+        return None if text == AUTO else self.validate(LayerSpec.from_token(text))
+
+    def to_json(self, value: LayerSpec | None) -> Any:
+        return AUTO if value is None else value.to_dict()
+
+    def from_json(self, data: Any) -> LayerSpec | None:
+        if data == AUTO or data is None:
+            return None
+        return self.validate(LayerSpec.from_dict(data))
+
+
+FIELDS: tuple[Field, ...] = (
+    ChoiceField("dataset", "circle", "Which data to learn from.",
+                choices=tuple(DATASETS)),
+    IntField("samples", 500, "Number of generated points (2-D sets).", key="n",
+             minimum=50, maximum=5000),
+    FloatField("noise", 0.0, "How much the generated points are jittered.",
+               maximum=0.5),
+    FloatField("val_fraction", 0.2, "Share of the data held out for validation.",
+               key="val", maximum=0.4),
+    FloatField("test_fraction", 0.3, "Share of the data held out for the test.",
+               key="test", minimum=0.05, maximum=0.4),
+    IntField("seed", 1, "Seeds the data, the split and the initial weights.",
+             maximum=2**31 - 1),
+    LayersField("layers", DEFAULT_LAYERS, "Hidden layers, first to last."),
+    OutputField("output", None, "Output layer; 'auto' picks it from the task.",
+                key="out"),
+    ChoiceField("loss", AUTO, "What training minimises; 'auto' picks it from the task.",
+                choices=(AUTO, *LOSSES)),
+    ChoiceField("optimizer", "sgd", "How the weights are updated.", key="opt",
+                choices=tuple(OPTIMIZERS)),
+    FloatField("learning_rate", 0.03, "Step size of each update.", key="lr",
+               minimum=0.00001, maximum=10.0),
+    FloatField("momentum", 0.0, "Momentum (SGD and RMSprop).", maximum=0.99),
+    IntField("batch_size", 10, "Samples per weight update.", key="batch",
+             minimum=1, maximum=4096),
+    IntField("epochs", 100, "Passes over the training data.", minimum=1,
+             maximum=2000),
+)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+FIELDS_BY_KEY = {f.url_key: f for f in FIELDS}
+VERSION_KEY = "v"
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Everything that defines one training run, as plain values.
+
+    Construct it with keyword arguments; every field is checked, and all
+    errors are reported together as `ConfigErrors`. The defaults are TF
+    Playground's opening experiment (circle, tanh 4-2, SGD at 0.03, batch 10). Use `replace` to change
+    fields: the result is checked again.
+    """
+
+    dataset: str = "circle"
+    samples: int = 500
+    noise: float = 0.0
+    val_fraction: float = 0.2
+    test_fraction: float = 0.3
+    seed: int = 1
+    layers: tuple[LayerSpec, ...] = DEFAULT_LAYERS
+    output: LayerSpec | None = None
+    loss: str = AUTO
+    optimizer: str = "sgd"
+    learning_rate: float = 0.03
+    momentum: float = 0.0
+    batch_size: int = 10
+    epochs: int = 100
+
+    def __post_init__(self):
+        errors = []
+        for f in FIELDS:
+            try:
+                object.__setattr__(self, f.name, f.validate(getattr(self, f.name)))
+            except ConfigError as error:
+                errors.append(error)
+        if not errors and self.val_fraction + self.test_fraction > 0.6:
+            errors.append(ConfigError(
+                "val_fraction + test_fraction",
+                round(self.val_fraction + self.test_fraction, 4),
+                "at most 0.6, so that at least 40% of the data is for training",
+                "Lower the validation or test share.",
+            ))
+        if errors:
+            raise errors[0] if len(errors) == 1 else ConfigErrors(errors)
+
+    def replace(self, **changes: Any) -> Experiment:
+        """Returns a checked copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    # -- JSON ---------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"version": VERSION}
+        for f in FIELDS:
+            data[f.name] = f.to_json(getattr(self, f.name))
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Experiment:
+        """Reads `to_dict()` output. Missing fields take their defaults."""
+        if not isinstance(data, dict):
+            raise ConfigError("experiment", data, "a JSON object")
+        values, errors = {}, []
+        version = data.get("version", VERSION)
+        if version != VERSION:
+            errors.append(ConfigError("version", version, f"{VERSION}"))
+        for key in data:
+            if key != "version" and key not in FIELDS_BY_NAME:
+                errors.append(ConfigError(
+                    "experiment key", key,
+                    "one of " + ", ".join(map(repr, FIELDS_BY_NAME)),
+                ))
+        for f in FIELDS:
+            if f.name in data:
+                try:
+                    values[f.name] = f.from_json(data[f.name])
+                except ConfigError as error:
+                    errors.append(error)
+        return cls._checked(values, errors)
+
+    @classmethod
+    def from_json(cls, text: str) -> Experiment:
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise ConfigError("experiment JSON", text[:40], "valid JSON",
+                              f"The parser stopped at: {error}.") from None
+        return cls.from_dict(data)
+
+    # -- URL ----------------------------------------------------------------
+
+    def to_query(self) -> dict[str, str]:
+        """The experiment as URL query parameters, one short key per field."""
+        query = {VERSION_KEY: str(VERSION)}
+        for f in FIELDS:
+            query[f.url_key] = f.to_text(getattr(self, f.name))
+        return query
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, Any]) -> Experiment:
+        """Reads URL query parameters strictly.
+
+        Args:
+            query: Keys to a string, or to a list of strings when a key was
+                repeated (as `st.query_params.to_dict()` or
+                `urllib.parse.parse_qs` give them).
+
+        Raises:
+            ConfigErrors: for unknown or repeated keys, over-long values and
+                every out-of-range value; nothing is partly applied.
+        """
+        values, errors = {}, []
+        for key, raw in query.items():
+            if isinstance(raw, (list, tuple)):
+                if len(raw) != 1:
+                    errors.append(ConfigError(
+                        key, list(raw), "one value", f"Give `{key}` only once."))
+                    continue
+                raw = raw[0]
+            if key == VERSION_KEY:
+                if raw != str(VERSION):
+                    errors.append(ConfigError(
+                        "v", raw, f"{VERSION}",
+                        "This link was made by another version of the app."))
+                continue
+            f = FIELDS_BY_KEY.get(key)
+            if f is None:
+                errors.append(ConfigError(
+                    "URL parameter", key,
+                    "one of " + ", ".join(map(repr, [VERSION_KEY, *FIELDS_BY_KEY])),
+                ))
+                continue
+            if not isinstance(raw, str) or len(raw) > MAX_TEXT_LENGTH:
+                errors.append(ConfigError(
+                    f.name, raw if isinstance(raw, str) and len(raw) < 60
+                    else f"{type(raw).__name__} of length {len(str(raw))}",
+                    f"a text of at most {MAX_TEXT_LENGTH} characters"))
+                continue
+            try:
+                values[f.name] = f.from_text(raw)
+            except ConfigError as error:
+                errors.append(error)
+        return cls._checked(values, errors)
+
+    def to_query_string(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode(self.to_query())
+
+    @classmethod
+    def _checked(cls, values: dict[str, Any], errors: list[ConfigError]) -> Experiment:
+        if not errors:
+            try:
+                return cls(**values)
+            except ConfigErrors as many:
+                errors = many.errors
+            except ConfigError as one:
+                errors = [one]
+        raise ConfigErrors(errors)

@@ -1,0 +1,196 @@
+"""The datasets a user can pick, all available without a network.
+
+`DATASETS` describes each one (task, input shape, classes, description)
+without loading it, so pages can list them cheaply. `load_dataset` makes the
+arrays, splits them into train, validation and test sets from the seed, and
+caches the read-only result: data is shared, models never are.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.datasets import synthetic
+from playground.layers import DataSpec
+from playground.registry import BINARY, MULTICLASS, REGRESSION
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a dataset is, known before it is loaded.
+
+    Attributes:
+        name: Stored name, e.g. `"spiral"`.
+        label: Name shown to the user.
+        task: `"binary"`, `"multiclass"` or `"regression"`.
+        input_shape: One sample's shape.
+        input_kind: `"features"`, `"image"` or `"tokens"`.
+        class_names: Names of the classes; empty for regression.
+        description: A sentence or two for the Data page.
+        synthetic: True when samples and noise can be chosen.
+    """
+
+    name: str
+    label: str
+    task: str
+    input_shape: tuple[int, ...]
+    input_kind: str
+    class_names: tuple[str, ...]
+    description: str
+    synthetic: bool = False
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names) if self.task != REGRESSION else 1
+
+    @property
+    def data_spec(self) -> DataSpec:
+        return DataSpec(self.input_shape, self.input_kind, self.task, self.num_classes)
+
+
+_TWO = ("orange", "blue")
+DATASETS: dict[str, DatasetInfo] = {
+    d.name: d
+    for d in (
+        DatasetInfo("circle", "Circle", BINARY, (2,), "features", _TWO,
+                    "A blue disc inside an orange ring: not separable by a line.",
+                    synthetic=True),
+        DatasetInfo("xor", "XOR", BINARY, (2,), "features", _TWO,
+                    "Blue where x and y share a sign: the classic XOR problem.",
+                    synthetic=True),
+        DatasetInfo("gauss", "Gaussian", BINARY, (2,), "features", _TWO,
+                    "Two gaussian blobs; noise makes them overlap.", synthetic=True),
+        DatasetInfo("spiral", "Spiral", BINARY, (2,), "features", _TWO,
+                    "Two interleaved spirals: the hardest 2-D set.", synthetic=True),
+        DatasetInfo("reg-plane", "Plane (regression)", REGRESSION, (2,), "features",
+                    (), "Predict (x + y) / 10, a tilted plane.", synthetic=True),
+        DatasetInfo("reg-gauss", "Multi-gaussian (regression)", REGRESSION, (2,),
+                    "features", (), "Predict the height of six signed bumps.",
+                    synthetic=True),
+        DatasetInfo("iris", "Iris", MULTICLASS, (4,), "features",
+                    ("setosa", "versicolor", "virginica"),
+                    "150 iris flowers, 4 measurements each, 3 species "
+                    "(features standardised)."),
+        DatasetInfo("digits", "Digits (8x8 images)", MULTICLASS, (8, 8, 1), "image",
+                    tuple(str(i) for i in range(10)),
+                    "1,797 handwritten digits as 8x8 grey images (pixels scaled "
+                    "to 0..1). Dense layers need a Flatten first."),
+        DatasetInfo("wine", "Wine", MULTICLASS, (13,), "features",
+                    ("class_0", "class_1", "class_2"),
+                    "178 wines, 13 chemical measurements, 3 cultivars "
+                    "(features standardised)."),
+        DatasetInfo("breast-cancer", "Breast cancer", BINARY, (30,), "features",
+                    ("malignant", "benign"),
+                    "569 tumours, 30 measurements, malignant or benign "
+                    "(features standardised)."),
+        DatasetInfo("diabetes", "Diabetes (regression)", REGRESSION, (10,), "features",
+                    (), "442 patients, 10 baseline variables; predict disease "
+                    "progression a year later (target standardised)."),
+    )
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A loaded, split dataset. All arrays are read-only.
+
+    Targets are class ids (int64) for classification and floats for
+    regression; the training code encodes them for the chosen loss.
+    """
+
+    info: DatasetInfo
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    feature_names: tuple[str, ...]
+
+    @property
+    def data_spec(self) -> DataSpec:
+        return self.info.data_spec
+
+    def split(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Returns `(x, y)` of `"train"`, `"val"` or `"test"`."""
+        return getattr(self, f"x_{name}"), getattr(self, f"y_{name}")
+
+
+def _load_bundled(name: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    from sklearn import datasets as sk
+
+    loader = {
+        "iris": sk.load_iris,
+        "digits": sk.load_digits,
+        "wine": sk.load_wine,
+        "breast-cancer": sk.load_breast_cancer,
+        "diabetes": sk.load_diabetes,
+    }[name]
+    bunch = loader()
+    if name == "digits":
+        x = (bunch.images / 16.0)[..., None]
+        return x, bunch.target, tuple(f"pixel {i}" for i in range(64))
+    return bunch.data, bunch.target, tuple(bunch.feature_names)
+
+
+def _split(x, y, val: float, test: float, seed: int, stratify: bool):
+    from sklearn.model_selection import train_test_split
+
+    strat = y if stratify else None
+    x_rest, x_test, y_rest, y_test = train_test_split(
+        x, y, test_size=test, random_state=seed, stratify=strat
+    )
+    if val <= 0:
+        return (x_rest, y_rest), (x_rest[:0], y_rest[:0]), (x_test, y_test)
+    strat = y_rest if stratify else None
+    x_train, x_val, y_train, y_val = train_test_split(
+        x_rest, y_rest, test_size=val / (1 - test), random_state=seed, stratify=strat
+    )
+    return (x_train, y_train), (x_val, y_val), (x_test, y_test)
+
+
+@functools.lru_cache(maxsize=16)
+def load_dataset(name: str, samples: int = 500, noise: float = 0.0,
+                 val: float = 0.2, test: float = 0.2, seed: int = 0) -> Dataset:
+    """Loads a dataset and splits it reproducibly.
+
+    Args:
+        name: A key of `DATASETS`.
+        samples: Number of points (synthetic sets only).
+        noise: Noise level from 0 to 0.5 (synthetic sets only).
+        val: Fraction held out for validation during training.
+        test: Fraction held out for the final test.
+        seed: Seeds generation and the split; the same seed, the same data.
+
+    Returns:
+        A `Dataset` with read-only float32 inputs.
+    """
+    if name not in DATASETS:
+        raise KeyError(f"Unknown dataset {name!r}; expected one of {list(DATASETS)}.")
+    info = DATASETS[name]
+    if info.synthetic:
+        x, y = synthetic.GENERATORS[name](samples, noise, np.random.default_rng(seed))
+        features = ("x1", "x2")
+    else:
+        x, y, features = _load_bundled(name)
+    classify = info.task != REGRESSION
+    (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = _split(
+        x, y, val, test, seed, stratify=classify
+    )
+    if info.input_kind == "features" and not info.synthetic:
+        mean, std = x_tr.mean(axis=0), x_tr.std(axis=0) + 1e-8
+        x_tr, x_va, x_te = ((a - mean) / std for a in (x_tr, x_va, x_te))
+    if info.task == REGRESSION and not info.synthetic:
+        mean, std = y_tr.mean(), y_tr.std()
+        y_tr, y_va, y_te = ((a - mean) / std for a in (y_tr, y_va, y_te))
+    y_dtype = np.int64 if classify else np.float32
+    arrays = [
+        np.ascontiguousarray(a, dtype=np.float32 if i % 2 == 0 else y_dtype)
+        for i, a in enumerate((x_tr, y_tr, x_va, y_va, x_te, y_te))
+    ]
+    for a in arrays:
+        a.setflags(write=False)
+    return Dataset(info, *arrays, feature_names=features)

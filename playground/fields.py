@@ -1,0 +1,199 @@
+"""Typed fields: one declaration gives validation, JSON and URL encoding.
+
+Every user choice in Keras Playground (an experiment option or a layer
+setting) is described by a `Field`. The field knows its accepted range, how
+to check a Python value, how to write it into a URL query value and how to
+read it back from one. Because the JSON and URL encodings both go through the
+same field, they cannot drift apart, and every error message has the same
+shape: what was received, what was expected, and how to fix it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MAX_TEXT_LENGTH = 2000
+
+
+class ConfigError(ValueError):
+    """A user-supplied setting is invalid.
+
+    Attributes:
+        field: The name of the setting, as the user sees it.
+        received: The value that was supplied.
+        expected: A short description of the accepted values.
+        fix: What the user can do about it.
+    """
+
+    def __init__(self, field: str, received: Any, expected: str, fix: str = ""):
+        self.field = field
+        self.received = received
+        self.expected = expected
+        self.fix = fix
+        message = (
+            f"Invalid `{field}`: expected {expected}. "
+            f"Received: {field}={_short_repr(received)}."
+        )
+        if fix:
+            message += f" {fix}"
+        super().__init__(message)
+
+
+class ConfigErrors(ValueError):
+    """Several settings are invalid at once; `errors` holds each of them."""
+
+    def __init__(self, errors: list[ConfigError]):
+        self.errors = list(errors)
+        super().__init__(" ".join(str(e) for e in self.errors))
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "...'"
+
+
+def format_number(value: float) -> str:
+    """Writes a float without exponent or trailing zeros (`0.0001`, `3`)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return np.format_float_positional(float(value), trim="-")
+
+
+@dataclass(frozen=True)
+class Field:
+    """Base class of a named, typed, range-checked setting.
+
+    Args:
+        name: Attribute and JSON name, e.g. `"learning_rate"`.
+        default: The value used when the setting is not given.
+        help: One line shown beside the widget.
+        key: The URL query key; defaults to `name`.
+    """
+
+    name: str
+    default: Any
+    help: str = ""
+    key: str | None = None
+
+    @property
+    def url_key(self) -> str:
+        return self.key or self.name
+
+    def validate(self, value: Any) -> Any:
+        """Returns the value in canonical form or raises `ConfigError`."""
+        raise NotImplementedError
+
+    def to_text(self, value: Any) -> str:
+        """Writes a valid value as a compact URL string."""
+        return str(value)
+
+    def from_text(self, text: str) -> Any:
+        """Reads a URL string; raises `ConfigError` when it is not valid."""
+        raise NotImplementedError
+
+    def to_json(self, value: Any) -> Any:
+        """Writes a valid value as a JSON-ready plain value."""
+        return value
+
+    def from_json(self, data: Any) -> Any:
+        """Reads a JSON value; raises `ConfigError` when it is not valid."""
+        return self.validate(data)
+
+
+@dataclass(frozen=True)
+class IntField(Field):
+    """An integer in `[minimum, maximum]`. Booleans are refused."""
+
+    minimum: int = 0
+    maximum: int = 2**31 - 1
+
+    @property
+    def expected(self) -> str:
+        return f"an integer from {self.minimum} to {self.maximum}"
+
+    def validate(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                raise ConfigError(self.name, value, self.expected)
+        value = int(value)
+        if not self.minimum <= value <= self.maximum:
+            raise ConfigError(
+                self.name,
+                value,
+                self.expected,
+                f"Pick a value between {self.minimum} and {self.maximum}.",
+            )
+        return value
+
+    def from_text(self, text: str) -> int:
+        try:
+            value = int(text.strip(), 10)
+        except ValueError:
+            raise ConfigError(self.name, text, self.expected) from None
+        return self.validate(value)
+
+
+@dataclass(frozen=True)
+class FloatField(Field):
+    """A finite float in `[minimum, maximum]`."""
+
+    minimum: float = 0.0
+    maximum: float = 1.0
+
+    @property
+    def expected(self) -> str:
+        return (
+            f"a number from {format_number(self.minimum)} "
+            f"to {format_number(self.maximum)}"
+        )
+
+    def validate(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(
+            value, (int, float, np.integer, np.floating)
+        ):
+            raise ConfigError(self.name, value, self.expected)
+        value = float(value)
+        if not math.isfinite(value) or not self.minimum <= value <= self.maximum:
+            raise ConfigError(
+                self.name,
+                value,
+                self.expected,
+                f"Pick a value between {format_number(self.minimum)} and "
+                f"{format_number(self.maximum)}.",
+            )
+        return value
+
+    def to_text(self, value: float) -> str:
+        return format_number(value)
+
+    def from_text(self, text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise ConfigError(self.name, text, self.expected) from None
+        return self.validate(value)
+
+
+@dataclass(frozen=True)
+class ChoiceField(Field):
+    """One name out of a fixed allowlist."""
+
+    choices: tuple[str, ...] = ()
+
+    @property
+    def expected(self) -> str:
+        return "one of " + ", ".join(repr(c) for c in self.choices)
+
+    def validate(self, value: Any) -> str:
+        if not isinstance(value, str) or value not in self.choices:
+            raise ConfigError(self.name, value, self.expected)
+        return value
+
+    def from_text(self, text: str) -> str:
+        return self.validate(text.strip())

@@ -1,0 +1,94 @@
+"""Name registries for activations, losses, optimizers and tasks.
+
+The experiment, its JSON and its URL store these names, never objects. The
+Keras objects are made from the names only when a model is built, so this
+module stays free of TensorFlow and cheap to import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BINARY = "binary"
+MULTICLASS = "multiclass"
+REGRESSION = "regression"
+TASKS = (BINARY, MULTICLASS, REGRESSION)
+
+ACTIVATIONS = (
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "linear",
+    "elu",
+    "selu",
+    "gelu",
+    "swish",
+)
+
+
+@dataclass(frozen=True)
+class LossInfo:
+    """A loss the user can pick.
+
+    Attributes:
+        name: The short name stored in the experiment (`"bce"`).
+        keras_name: The name Keras knows it by.
+        label: What the user reads.
+        tasks: The tasks it makes sense for.
+    """
+
+    name: str
+    keras_name: str
+    label: str
+    tasks: tuple[str, ...]
+
+
+LOSSES = {
+    info.name: info
+    for info in (
+        LossInfo("bce", "binary_crossentropy", "Binary crossentropy", (BINARY,)),
+        LossInfo(
+            "cce", "categorical_crossentropy", "Categorical crossentropy",
+            (BINARY, MULTICLASS),
+        ),
+        LossInfo(
+            "scce", "sparse_categorical_crossentropy",
+            "Sparse categorical crossentropy", (BINARY, MULTICLASS),
+        ),
+        LossInfo("mse", "mean_squared_error", "Mean squared error", TASKS),
+        LossInfo("mae", "mean_absolute_error", "Mean absolute error", TASKS),
+        LossInfo("huber", "huber", "Huber", TASKS),
+    )
+}
+
+DEFAULT_LOSS = {BINARY: "bce", MULTICLASS: "scce", REGRESSION: "mse"}
+
+
+@dataclass(frozen=True)
+class OptimizerInfo:
+    """An optimizer the user can pick, with its Keras class name."""
+
+    name: str
+    keras_class: str
+    label: str
+    uses_momentum: bool = False
+
+
+OPTIMIZERS = {
+    info.name: info
+    for info in (
+        OptimizerInfo("sgd", "SGD", "SGD (with momentum)", uses_momentum=True),
+        OptimizerInfo("adam", "Adam", "Adam"),
+        OptimizerInfo("rmsprop", "RMSprop", "RMSprop", uses_momentum=True),
+        OptimizerInfo("adadelta", "Adadelta", "Adadelta"),
+        OptimizerInfo("adagrad", "Adagrad", "Adagrad"),
+    )
+}
+
+
+def task_metrics(task: str) -> list[str]:
+    """The metric names shown for a task, beside the loss."""
+    if task == REGRESSION:
+        return ["mae"]
+    return ["accuracy"]

@@ -1,0 +1,195 @@
+"""Runs one experiment with Keras `fit`, streaming plain-data events.
+
+`run_training` is the whole training run: load the data, build and compile
+the model, feed `fit` a cached `tf.data` pipeline, report every epoch through
+a callback, honour a stop request, catch divergence, and evaluate on the
+test set. Everything it emits or returns is plain Python and NumPy, so the
+caller can be a thread in the app, the command line, a worker process or a
+cluster engine.
+
+Speed: small networks are limited by per-step dispatch, not arithmetic, so
+the model runs several batches per call (`steps_per_execution`) over a cached
+and prefetched dataset. A stop request therefore takes effect after the
+current group of batches, at most `MAX_STEPS_PER_EXECUTION` of them.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from playground.compat import encode_targets
+from playground.config import Experiment
+from playground.datasets import Dataset, load_dataset
+
+MAX_STEPS_PER_EXECUTION = 32
+EVAL_BATCH_SIZE = 1024
+
+COMPLETED = "completed"
+STOPPED = "stopped"
+DIVERGED = "diverged"
+FAILED = "failed"
+
+
+@dataclass
+class TrainingResult:
+    """What a finished, stopped, diverged or failed run leaves behind.
+
+    Attributes:
+        status: `"completed"`, `"stopped"`, `"diverged"` or `"failed"`.
+        message: One line for the user about how the run ended.
+        history: Metric name to one value per epoch run (`loss`,
+            `val_loss`, `accuracy`, ...).
+        epochs_run: Number of epochs with a history entry.
+        elapsed: Seconds spent in `fit`.
+        weights: The model's weights as NumPy arrays (for a diverged run,
+            the last ones with a finite loss).
+        test_metrics: Metric name to value on the test set; empty when the
+            run failed before a model could be evaluated.
+    """
+
+    status: str
+    message: str
+    history: dict[str, list[float]] = field(default_factory=dict)
+    epochs_run: int = 0
+    elapsed: float = 0.0
+    weights: list[np.ndarray] = field(default_factory=list)
+    test_metrics: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (weights left out)."""
+        return {
+            "status": self.status,
+            "message": self.message,
+            "epochs_run": self.epochs_run,
+            "elapsed": round(self.elapsed, 3),
+            "history": self.history,
+            "test": self.test_metrics,
+        }
+
+
+class StopSignal:
+    """A thread-safe stop request that reaches a running Keras model.
+
+    `request()` may be called from any thread. It sets the flag and sets
+    `model.stop_training` on the model being trained, which Keras checks
+    after every executed group of batches.
+    """
+
+    def __init__(self):
+        self._event = threading.Event()
+        self._model = None
+
+    def attach(self, model: Any) -> None:
+        self._model = model
+        if self._event.is_set():
+            model.stop_training = True
+
+    def request(self) -> None:
+        self._event.set()
+        if self._model is not None:
+            self._model.stop_training = True
+
+    @property
+    def requested(self) -> bool:
+        return self._event.is_set()
+
+
+def _make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int,
+                  shuffle: bool):
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).cache()
+    if shuffle:
+        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def steps_per_execution_for(num_train: int, batch_size: int) -> int:
+    """Batches per compiled call: a whole small epoch, capped for Stop."""
+    return max(1, min(math.ceil(num_train / batch_size), MAX_STEPS_PER_EXECUTION))
+
+
+def _floats(logs: dict[str, Any]) -> dict[str, float]:
+    return {k: float(v) for k, v in (logs or {}).items()}
+
+
+def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
+                 stop: StopSignal | None = None,
+                 dataset: Dataset | None = None) -> TrainingResult:
+    """Trains the experiment's model and reports each epoch.
+
+    Args:
+        exp: The experiment to run.
+        emit: Called with each event, a plain dict: `{"type": "status",
+            "message": ...}`, `{"type": "epoch", "epoch": 1, "epochs": 100,
+            "logs": {...}, "elapsed": 0.1}` and finally `{"type": "end",
+            "status": ..., "message": ...}`.
+        stop: Request it to end training after the current batch group;
+            the partial model and history are kept.
+        dataset: Data to use instead of loading the experiment's dataset
+            (tests inject small arrays here).
+
+    Returns:
+        A `TrainingResult`; errors are reported in it, not raised.
+    """
+    stop = stop or StopSignal()
+    history: dict[str, list[float]] = {}
+    state = {"weights": [], "elapsed": 0.0, "diverged_at": None}
+    model = None
+    try:
+        emit({"type": "status", "message": "Loading data"})
+        data = dataset or load_dataset(
+            exp.dataset, exp.samples, exp.noise, exp.val_fraction,
+            exp.test_fraction, exp.seed)
+        emit({"type": "status", "message": "Building the model"})
+        from playground.builder import build_model, compile_model
+        from playground.callbacks import StreamCallback
+
+        model = build_model(exp)
+        spe = steps_per_execution_for(len(data.x_train), exp.batch_size)
+        compile_model(model, exp, steps_per_execution=spe)
+        stop.attach(model)
+        train = _make_dataset(data.x_train, encode_targets(data.y_train, exp),
+                              exp.batch_size, exp.seed, shuffle=True)
+        val = None
+        if len(data.x_val):
+            val = _make_dataset(data.x_val, encode_targets(data.y_val, exp),
+                                EVAL_BATCH_SIZE, exp.seed, shuffle=False)
+        callback = StreamCallback(exp.epochs, emit, stop, history, state)
+        emit({"type": "status", "message": "Training"})
+        model.fit(train, validation_data=val, epochs=exp.epochs, verbose=0, shuffle=False,
+                  callbacks=[callback])
+    except Exception as error:  # reported to the user, history kept
+        message = f"Training failed: {type(error).__name__}: {error}".strip()
+        result = TrainingResult(FAILED, message.splitlines()[0], history,
+                                len(history.get("loss", [])), state["elapsed"],
+                                state["weights"])
+        emit({"type": "end", "status": FAILED, "message": result.message})
+        return result
+
+    epochs_run = len(history.get("loss", []))
+    if state["diverged_at"] is not None:
+        status = DIVERGED
+        message = (f"Training diverged at epoch {state['diverged_at']}: the loss "
+                   "became NaN or infinite. The last finite weights are kept. Try a "
+                   "lower learning rate, Adam, or normalised inputs.")
+        model.set_weights(state["weights"])
+    elif stop.requested and epochs_run < exp.epochs:
+        status, message = STOPPED, f"Stopped by you after {epochs_run} epoch(s)."
+    else:
+        status, message = COMPLETED, f"Finished {epochs_run} epoch(s)."
+    test_metrics = {}
+    if len(data.x_test) and state["weights"]:
+        test = _make_dataset(data.x_test, encode_targets(data.y_test, exp),
+                             EVAL_BATCH_SIZE, exp.seed, shuffle=False)
+        test_metrics = _floats(model.evaluate(test, verbose=0, return_dict=True))
+    result = TrainingResult(status, message, history, epochs_run, state["elapsed"],
+                            [np.array(w) for w in model.get_weights()], test_metrics)
+    emit({"type": "end", "status": status, "message": message,
+          "test": test_metrics})
+    return result
