@@ -1,0 +1,98 @@
+"""Keras Playground: the frame around the pages.
+
+This script is the router. It restores the experiment from the URL on a
+session's first run, draws the sidebar (presets, a summary of the current
+experiment, the share link), runs the selected page, and writes the
+experiment back into the URL. It is the only place that touches
+`st.query_params`, because Streamlit clears them on every page change.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.compat import resolve_loss, resolve_output
+from playground.config import Experiment
+from playground.datasets import DATASETS
+from playground.fields import ConfigError, ConfigErrors
+from playground.layers import StackError
+from playground.presets import PRESETS, default_experiment
+from playground.registry import LOSSES, OPTIMIZERS
+from ui import state
+
+st.set_page_config(page_title="Keras Playground", page_icon=":material/hub:", layout="wide")
+
+
+def restore_from_url() -> None:
+    """On a session's first run, load the experiment its URL describes."""
+    if st.session_state.get("url_checked"):
+        return
+    st.session_state["url_checked"] = True
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    if not params:
+        return
+    try:
+        state.replace_experiment(Experiment.from_query(params))
+    except (ConfigError, ConfigErrors) as error:
+        state.replace_experiment(default_experiment())
+        errors = getattr(error, "errors", [error])
+        details = "\n".join(f"- {e}" for e in errors)
+        state.notify("This link could not be restored, so the default experiment "
+                     f"is shown instead.\n\n{details}", "error")
+
+
+def load_preset() -> None:
+    name = st.session_state["preset_choice"]
+    state.replace_experiment(PRESETS[name].experiment)
+    state.notify(f"Loaded the preset '{name}': {PRESETS[name].description}", "info")
+
+
+def sidebar() -> None:
+    exp = state.experiment()
+    with st.sidebar:
+        st.selectbox("Preset", list(PRESETS), key="preset_choice",
+                     format_func=lambda n: f"{n} — {PRESETS[n].description}")
+        st.button("Load preset", on_click=load_preset, use_container_width=True)
+        st.divider()
+        st.caption("Current experiment")
+        info = DATASETS[exp.dataset]
+        lines = [f"**Data** {info.label} · {info.task} · seed {exp.seed}"]
+        try:
+            output = resolve_output(exp).describe()
+            loss = LOSSES[resolve_loss(exp)].label
+        except StackError:
+            output, loss = "?", "?"
+        stack = " → ".join([*(layer.describe() for layer in exp.layers), output])
+        lines.append(f"**Model** {stack}")
+        lines.append(f"**Loss** {loss} · **{OPTIMIZERS[exp.optimizer].label}** "
+                     f"lr {exp.learning_rate:g}")
+        lines.append(f"**Batch** {exp.batch_size} · **Epochs** {exp.epochs}")
+        st.markdown("  \n".join(lines))
+        with st.expander("Share this experiment"):
+            st.caption("The address bar always holds the whole experiment. "
+                       "Copy this link to share it:")
+            base = (st.context.url or "").split("?")[0]
+            st.code(f"{base}?{exp.to_query_string()}", language=None, wrap_lines=True)
+            st.download_button("Download experiment JSON", exp.to_json(),
+                               file_name="experiment.json", mime="application/json",
+                               use_container_width=True)
+
+
+def sync_url() -> None:
+    """Writes the current experiment into the browser's address bar."""
+    wanted = state.experiment().to_query()
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+restore_from_url()
+pages = [
+    st.Page("pages/data.py", title="Data", icon=":material/scatter_plot:", url_path="data", default=True),
+    st.Page("pages/model.py", title="Model", icon=":material/stacks:", url_path="model"),
+    st.Page("pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
+]
+page = st.navigation(pages)
+sidebar()
+state.show_notices()
+page.run()
+sync_url()

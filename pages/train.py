@@ -1,0 +1,89 @@
+"""Train page: loss and optimizer, then train with live charts."""
+
+import streamlit as st
+
+from playground import charts
+from playground.compat import check_experiment, resolve_loss
+from playground.jobs import start_job
+from playground.layers import StackError
+from playground.registry import LOSSES, OPTIMIZERS
+from ui import state
+from ui.widgets import field_input, learning_rate_input
+
+POLL_SECONDS = 0.75
+OUTCOME_STYLE = {"completed": "success", "stopped": "info", "diverged": "warning",
+                 "failed": "error"}
+
+
+def start_training() -> None:
+    current = state.job()
+    if current is not None and not current.done:
+        return
+    exp = state.experiment()
+    try:
+        check_experiment(exp)
+    except StackError as error:
+        state.notify(f"Cannot train this model: {error}", "error")
+        return
+    state.set_job(start_job(exp))
+
+
+def stop_training() -> None:
+    if state.job() is not None:
+        state.job().stop()
+
+
+exp = state.experiment()
+st.title("Train")
+with st.container(border=True):
+    cols = st.columns(3)
+    auto_loss = LOSSES[resolve_loss(exp.replace(loss="auto"))].label
+    field_input("loss", "Loss", container=cols[0],
+                format_func=lambda n: f"auto ({auto_loss})" if n == "auto"
+                else LOSSES[n].label)
+    field_input("optimizer", "Optimizer", container=cols[1],
+                format_func=lambda n: OPTIMIZERS[n].label)
+    learning_rate_input(cols[2])
+    cols = st.columns(3)
+    field_input("batch_size", "Batch size", container=cols[0], style="number")
+    field_input("epochs", "Epochs", container=cols[1], style="number")
+    field_input("momentum", "Momentum", container=cols[2], step=0.05,
+                disabled=not OPTIMIZERS[exp.optimizer].uses_momentum)
+
+job = state.job()
+running = job is not None and not job.done
+cols = st.columns([1, 1, 4])
+cols[0].button("Train", type="primary", on_click=start_training, disabled=running,
+               key="train_button", use_container_width=True)
+cols[1].button("Stop", on_click=stop_training, disabled=not running,
+               key="stop_button", use_container_width=True)
+
+
+@st.fragment(run_every=POLL_SECONDS if running else None)
+def live_view() -> None:
+    """Redraws progress and charts from the job; polls only while it runs."""
+    job = state.job()
+    if job is None:
+        st.info("Press **Train** to start. The charts fill in epoch by epoch.")
+        return
+    p = job.progress()
+    fraction = min(p["epoch"] / p["epochs"], 1.0)
+    note = " · stopping…" if job.stop_requested and not p["done"] else ""
+    st.progress(fraction, text=f"Epoch {p['epoch']} / {p['epochs']} · "
+                               f"{p['elapsed']:.1f} s · {p['message']}{note}")
+    st.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
+    if p["done"]:
+        result = job.result
+        getattr(st, OUTCOME_STYLE[result.status])(result.message)
+        if result.test_metrics:
+            metric_cols = st.columns(len(result.test_metrics))
+            for col, (name, value) in zip(metric_cols, result.test_metrics.items()):
+                col.metric(f"Test {name}", f"{value:.4f}")
+        if job.experiment != state.experiment():
+            st.caption("The settings have changed since this run; press Train to "
+                       "run the current experiment.")
+        if running:  # the run ended while polling: redraw once, timer off
+            st.rerun()
+
+
+live_view()

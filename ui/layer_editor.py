@@ -1,0 +1,137 @@
+"""The layer-stack editor of the Model page.
+
+Each layer is a row of widgets drawn from its `LayerType` fields, with
+buttons to move or remove it. Every edit produces a new, checked experiment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from playground.fields import ChoiceField, FloatField, IntField
+from playground.layers import LAYER_TYPES, LayerSpec
+from ui import state
+
+PENALTIES = (0.0, 0.00001, 0.0001, 0.001, 0.01, 0.1)
+
+
+def _edit(index: int, name: str) -> None:
+    layers = list(state.experiment().layers)
+    value = state.widget_value(f"layer{index}_{name}")
+    try:
+        layers[index] = layers[index].replace(**{name: value})
+    except ValueError as error:
+        state.notify(str(error), "error")
+        return
+    state.update(layers=tuple(layers))
+
+
+def _move(index: int, delta: int) -> None:
+    layers = list(state.experiment().layers)
+    target = index + delta
+    if 0 <= target < len(layers):
+        layers[index], layers[target] = layers[target], layers[index]
+        state.replace_experiment(state.experiment().replace(layers=tuple(layers)))
+
+
+def _remove(index: int) -> None:
+    layers = list(state.experiment().layers)
+    del layers[index]
+    state.replace_experiment(state.experiment().replace(layers=tuple(layers)))
+
+
+def _add() -> None:
+    kind = st.session_state["new_layer_kind"]
+    layers = (*state.experiment().layers, LayerSpec.make(kind))
+    if state.update(layers=layers):
+        state.replace_experiment(state.experiment())
+
+
+def _setting_widget(container: Any, spec: LayerSpec, index: int, field) -> None:
+    key = state.key(f"layer{index}_{field.name}")
+    value = spec[field.name]
+    common = dict(key=key, help=field.help, on_change=_edit, args=(index, field.name))
+    if isinstance(field, ChoiceField):
+        container.selectbox(field.name, field.choices,
+                            index=field.choices.index(value), **common)
+    elif isinstance(field, IntField):
+        container.number_input(field.name, field.minimum, field.maximum, value,
+                               **common)
+    elif field.name in ("l1", "l2"):
+        container.select_slider(field.name, sorted(set(PENALTIES) | {value}),
+                                value=value, format_func=lambda v: f"{v:g}", **common)
+    elif isinstance(field, FloatField):
+        container.slider(field.name, float(field.minimum), float(field.maximum),
+                         float(value), step=0.05, **common)
+
+
+def layer_row(spec: LayerSpec, index: int, count: int, error_index: int | None) -> None:
+    """Draws one hidden layer with its settings and move/remove buttons."""
+    with st.container(border=True, key=f"layer_row_{index}"):
+        fields = spec.type.fields
+        cols = st.columns([1.3, *([2] * len(fields)), 0.45, 0.45, 0.45],
+                          vertical_alignment="bottom")
+        flag = " ⚠️" if error_index == index else ""
+        cols[0].markdown(f"**{index + 1}. {spec.type.label}**{flag}",
+                         help=spec.type.description)
+        for col, field in zip(cols[1:], fields):
+            _setting_widget(col, spec, index, field)
+        buttons = cols[len(fields) + 1:]
+        buttons[0].button("↑", key=state.key(f"up{index}"), on_click=_move,
+                          args=(index, -1), disabled=index == 0, help="Move up")
+        buttons[1].button("↓", key=state.key(f"down{index}"), on_click=_move,
+                          args=(index, 1), disabled=index == count - 1,
+                          help="Move down")
+        buttons[2].button("✕", key=state.key(f"remove{index}"), on_click=_remove,
+                          args=(index,), help="Remove this layer")
+
+
+def add_layer_controls() -> None:
+    cols = st.columns([3, 1], vertical_alignment="bottom")
+    cols[0].selectbox("Layer type", list(LAYER_TYPES), key="new_layer_kind",
+                      format_func=lambda k: f"{LAYER_TYPES[k].label} — "
+                                            f"{LAYER_TYPES[k].description}")
+    cols[1].button("Add layer", on_click=_add, use_container_width=True,
+                   type="primary")
+
+
+def _toggle_output() -> None:
+    from playground.compat import resolve_output
+
+    exp = state.experiment()
+    custom = st.session_state[state.key("custom_output")]
+    state.replace_experiment(exp.replace(output=resolve_output(exp) if custom else None))
+
+
+def _edit_output(name: str) -> None:
+    exp = state.experiment()
+    value = state.widget_value(f"output_{name}")
+    state.update(output=exp.output.replace(**{name: value}))
+
+
+def output_controls(suggested: LayerSpec) -> None:
+    """The output layer: suggested from the task unless the user overrides it."""
+    exp = state.experiment()
+    with st.container(border=True, key="output_row"):
+        st.checkbox("Choose the output layer myself", value=exp.output is not None,
+                    key=state.key("custom_output"), on_change=_toggle_output,
+                    help="Otherwise it follows the task: units = classes, with "
+                         "softmax, sigmoid or linear.")
+        if exp.output is None:
+            st.markdown(f"**Output: {suggested.describe()}** (suggested from the task)")
+            return
+        cols = st.columns(2)
+        dense = LAYER_TYPES["dense"]
+        for col, name in zip(cols, ("units", "activation")):
+            field = dense.field(name)
+            common = dict(key=state.key(f"output_{name}"), on_change=_edit_output,
+                          args=(name,), help=field.help)
+            if name == "units":
+                col.number_input("Output units", field.minimum, field.maximum,
+                                 exp.output["units"], **common)
+            else:
+                col.selectbox("Output activation", field.choices,
+                              index=field.choices.index(exp.output["activation"]),
+                              **common)

@@ -1,0 +1,79 @@
+"""Per-browser-session state: the experiment, the training job, messages.
+
+Everything a user owns lives in `st.session_state`, never in module globals
+or `st.cache_resource`, so two students on one server never share a model.
+The experiment is the single source of truth; widgets are drawn from it and
+write back to it through `update`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from playground.config import Experiment
+from playground.fields import ConfigError, ConfigErrors
+from playground.presets import default_experiment
+
+EXPERIMENT = "experiment"
+REVISION = "experiment_revision"
+JOB = "training_job"
+NOTICES = "notices"
+
+
+def experiment() -> Experiment:
+    if EXPERIMENT not in st.session_state:
+        st.session_state[EXPERIMENT] = default_experiment()
+    return st.session_state[EXPERIMENT]
+
+
+def revision() -> int:
+    """Bumped whenever the experiment is replaced from outside its widgets,
+    so that widget keys change and the widgets redraw from the experiment."""
+    return st.session_state.get(REVISION, 0)
+
+
+def replace_experiment(exp: Experiment) -> None:
+    """Replaces the whole experiment (preset, URL, reset) and resets widgets."""
+    st.session_state[EXPERIMENT] = exp
+    st.session_state[REVISION] = revision() + 1
+
+
+def update(**changes: Any) -> bool:
+    """Applies widget changes; on a bad value keeps the old experiment,
+    resets the widgets to it, and queues the message."""
+    try:
+        st.session_state[EXPERIMENT] = experiment().replace(**changes)
+        return True
+    except (ConfigError, ConfigErrors) as error:
+        notify(str(error), "error")
+        st.session_state[REVISION] = revision() + 1
+        return False
+
+
+def notify(message: str, kind: str = "warning") -> None:
+    st.session_state.setdefault(NOTICES, []).append((kind, message))
+
+
+def show_notices() -> None:
+    """Draws and clears the queued messages (as plain text, never HTML)."""
+    for kind, message in st.session_state.pop(NOTICES, []):
+        getattr(st, kind)(message, icon=":material/warning:" if kind != "info" else None)
+
+
+def job():
+    return st.session_state.get(JOB)
+
+
+def set_job(value) -> None:
+    st.session_state[JOB] = value
+
+
+def key(name: str) -> str:
+    """A widget key tied to the current experiment revision."""
+    return f"{name}__r{revision()}"
+
+
+def widget_value(name: str) -> Any:
+    return st.session_state[key(name)]

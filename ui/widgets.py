@@ -1,0 +1,65 @@
+"""Widgets drawn from the experiment's field table.
+
+A field's range and help text come from `playground.config.FIELDS`, so the
+sliders accept exactly what the URL and JSON accept.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import streamlit as st
+
+from playground.config import FIELDS_BY_NAME
+from playground.fields import ChoiceField, FloatField, IntField
+from ui import state
+
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+def _on_change(name: str) -> None:
+    state.update(**{name: state.widget_value(name)})
+
+
+def field_input(name: str, label: str, *, container: Any = st,
+                format_func: Callable[[Any], str] = str, step: Any = None,
+                style: str = "slider", disabled: bool = False) -> Any:
+    """Draws the widget for one experiment field and writes changes back.
+
+    Args:
+        name: A field of `Experiment`.
+        label: Widget label.
+        container: Where to draw (`st`, `st.sidebar`, a column).
+        format_func: How choices are shown.
+        step: Slider step for numbers.
+        style: `"slider"` or `"number"` for numeric fields.
+    """
+    field = FIELDS_BY_NAME[name]
+    value = getattr(state.experiment(), name)
+    common = dict(key=state.key(name), help=field.help, on_change=_on_change,
+                  args=(name,), disabled=disabled)
+    if isinstance(field, ChoiceField):
+        return container.selectbox(label, field.choices,
+                                   index=field.choices.index(value),
+                                   format_func=format_func, **common)
+    if isinstance(field, IntField) and style == "number":
+        return container.number_input(label, min_value=field.minimum,
+                                      max_value=field.maximum, value=value,
+                                      step=step or 1, **common)
+    if isinstance(field, IntField):
+        return container.slider(label, field.minimum, field.maximum, value,
+                                step=step or 1, **common)
+    if isinstance(field, FloatField):
+        return container.slider(label, float(field.minimum), float(field.maximum),
+                                float(value), step=step or 0.01, **common)
+    raise TypeError(f"No widget for field {name!r}.")
+
+
+def learning_rate_input(container: Any = st) -> float:
+    """TF Playground's learning-rate choices, plus the current value."""
+    value = state.experiment().learning_rate
+    options = sorted(set(LEARNING_RATES) | {value})
+    return container.select_slider(
+        "Learning rate", options, value=value, key=state.key("learning_rate"),
+        help=FIELDS_BY_NAME["learning_rate"].help, on_change=_on_change,
+        args=("learning_rate",), format_func=lambda v: f"{v:g}")
