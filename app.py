@@ -87,12 +87,17 @@ def sync_url() -> None:
 
 restore_from_url()
 pages = [
-    st.Page("pages/data.py", title="Data", icon=":material/scatter_plot:", url_path="data", default=True),
-    st.Page("pages/model.py", title="Model", icon=":material/stacks:", url_path="model"),
-    st.Page("pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
+    st.Page("views/data.py", title="Data", icon=":material/scatter_plot:",
+            url_path="data", default=True),
+    st.Page("views/model.py", title="Model", icon=":material/stacks:",
+            url_path="model"),
+    st.Page("views/train.py", title="Train", icon=":material/monitoring:",
+            url_path="train"),
 ]
 page = st.navigation(pages)
-sidebar()
-state.show_notices()
+notices = st.container()  # filled after the page: its widget callbacks run in page.run()
 page.run()
+sidebar()
+with notices:
+    state.show_notices()
 sync_url()

@@ -12,12 +12,12 @@ from typing import Any
 
 from playground.compat import check_experiment, data_spec_of, resolve_loss, resolve_output
 from playground.config import Experiment
-from playground.layers import LayerSpec
+from playground.layers import DataSpec, LayerSpec
 from playground.registry import LOSSES, OPTIMIZERS, task_metrics
 
 
-def _layer_seed(exp: Experiment, index: int) -> int:
-    return (exp.seed * 7919 + index * 104729) % (2**31 - 1)
+def _layer_seed(seed: int, index: int) -> int:
+    return (seed * 7919 + index * 104729) % (2**31 - 1)
 
 
 def _make_layer(spec: LayerSpec, name: str, seed: int, vocab_size: int) -> Any:
@@ -66,23 +66,36 @@ def layer_names(exp: Experiment) -> list[str]:
     return [f"{spec.kind}_{i + 1}" for i, spec in enumerate(exp.layers)] + ["output"]
 
 
+def build_layers(specs: tuple[LayerSpec, ...], data: DataSpec, seed: int,
+                 names: list[str] | None = None) -> Any:
+    """Builds a `keras.Sequential` from layer specs over a dataset's input.
+
+    Args:
+        specs: All layers, output layer included.
+        data: The input shape and kind (token inputs are int32).
+        seed: Base seed of the layers' initializers.
+        names: Layer names; `dense_1`, ... by default.
+    """
+    import keras
+
+    names = names or [f"{spec.kind}_{i + 1}" for i, spec in enumerate(specs)]
+    dtype = "int32" if data.input_kind == "tokens" else "float32"
+    layers = [keras.Input(shape=data.input_shape, dtype=dtype, name="input")]
+    for i, (spec, name) in enumerate(zip(specs, names)):
+        layers.append(_make_layer(spec, name, _layer_seed(seed, i), data.vocab_size))
+    return keras.Sequential(layers, name="playground_model")
+
+
 def build_model(exp: Experiment) -> Any:
-    """Builds the (uncompiled) `keras.Sequential` model of an experiment.
+    """Builds the (uncompiled) model of an experiment, output layer included.
 
     Raises:
         StackError: when the stack does not fit the data (checked first).
     """
-    import keras
-
     check_experiment(exp)
     data = data_spec_of(exp)
-    specs = (*exp.layers, resolve_output(exp, data))
-    names = layer_names(exp)
-    dtype = "int32" if data.input_kind == "tokens" else "float32"
-    layers = [keras.Input(shape=data.input_shape, dtype=dtype, name="input")]
-    for i, (spec, name) in enumerate(zip(specs, names)):
-        layers.append(_make_layer(spec, name, _layer_seed(exp, i), data.vocab_size))
-    return keras.Sequential(layers, name="playground_model")
+    return build_layers((*exp.layers, resolve_output(exp, data)), data, exp.seed,
+                        layer_names(exp))
 
 
 def make_optimizer(exp: Experiment) -> Any:

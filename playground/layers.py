@@ -312,7 +312,7 @@ def _layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
         h, w = (_conv_size(d, k, s, p) for d in shape[:2])
         if h < 1 or w < 1:
             raise ValueError(
-                f"{where}: a {k}x{k} kernel does not fit the "
+                f"{where} cannot fit a {k}x{k} kernel in its "
                 f"{shape[0]}x{shape[1]} input with padding 'valid'. Use padding "
                 "'same', a smaller kernel, or fewer pooling layers before it."
             )
@@ -329,7 +329,7 @@ def _layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
         h, w = shape[0] // pool, shape[1] // pool
         if h < 1 or w < 1:
             raise ValueError(
-                f"{where}: a {pool}x{pool} window does not fit the "
+                f"{where} cannot fit a {pool}x{pool} window in its "
                 f"{shape[0]}x{shape[1]} input. Remove this pooling layer or use "
                 "padding 'same' in the convolutions before it."
             )
@@ -396,17 +396,17 @@ def _check_output(spec: LayerSpec, shape: tuple[int, ...], data: DataSpec,
             index, f"The output layer must be Dense; received {spec.type.label}."
         )
     units, act = spec["units"], spec["activation"]
-    if act == "softmax" and data.task != REGRESSION and units != data.num_classes:
-        raise StackError(
-            index,
-            f"The output layer has softmax over {units} units, but the data has "
-            f"{data.num_classes} classes. Set units to {data.num_classes}.",
-        )
     if act == "softmax" and units == 1:
         raise StackError(
             index,
             "The output layer is a softmax over 1 unit, which always outputs 1. "
             "Use sigmoid for one unit, or more units.",
+        )
+    if act == "softmax" and data.task != REGRESSION and units != data.num_classes:
+        raise StackError(
+            index,
+            f"The output layer has softmax over {units} units, but the data has "
+            f"{data.num_classes} classes. Set units to {data.num_classes}.",
         )
     if data.task == BINARY and units not in (1, 2):
         raise StackError(

@@ -71,21 +71,22 @@ def layer_row(spec: LayerSpec, index: int, count: int, error_index: int | None) 
     """Draws one hidden layer with its settings and move/remove buttons."""
     with st.container(border=True, key=f"layer_row_{index}"):
         fields = spec.type.fields
-        cols = st.columns([1.3, *([2] * len(fields)), 0.45, 0.45, 0.45],
-                          vertical_alignment="bottom")
-        flag = " ⚠️" if error_index == index else ""
+        cols = st.columns([1.3, *([2] * len(fields)), 1.3], vertical_alignment="bottom")
+        flag = " ⚠" if error_index == index else ""
         cols[0].markdown(f"**{index + 1}. {spec.type.label}**{flag}",
                          help=spec.type.description)
         for col, field in zip(cols[1:], fields):
             _setting_widget(col, spec, index, field)
-        buttons = cols[len(fields) + 1:]
-        buttons[0].button("↑", key=state.key(f"up{index}"), on_click=_move,
-                          args=(index, -1), disabled=index == 0, help="Move up")
-        buttons[1].button("↓", key=state.key(f"down{index}"), on_click=_move,
-                          args=(index, 1), disabled=index == count - 1,
-                          help="Move down")
-        buttons[2].button("✕", key=state.key(f"remove{index}"), on_click=_remove,
-                          args=(index,), help="Remove this layer")
+        with cols[-1].container(horizontal=True, gap="small"):
+            st.button("", icon=":material/arrow_upward:", key=state.key(f"up{index}"),
+                      on_click=_move, args=(index, -1), disabled=index == 0,
+                      help="Move up", type="tertiary")
+            st.button("", icon=":material/arrow_downward:",
+                      key=state.key(f"down{index}"), on_click=_move, args=(index, 1),
+                      disabled=index == count - 1, help="Move down", type="tertiary")
+            st.button("", icon=":material/delete:", key=state.key(f"remove{index}"),
+                      on_click=_remove, args=(index,), help="Remove this layer",
+                      type="tertiary")
 
 
 def add_layer_controls() -> None:

@@ -1,0 +1,133 @@
+"""The app from `app.py`: every page, the main flow, and URL restore."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.config import Experiment
+from playground.presets import PRESETS
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGES = ["views/data.py", "views/model.py", "views/train.py"]
+
+
+def new_app(query=None):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def experiment(at) -> Experiment:
+    return at.session_state["experiment"]
+
+
+def widget(at, kind: str, label: str):
+    """The widget of a kind (`"slider"`, ...) with this label, wherever it is."""
+    return next(w for w in getattr(at, kind) if w.label == label)
+
+
+def plotly_specs(at):
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def test_every_page_renders_without_exception():
+    at = new_app()
+    assert not at.exception
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert not at.error, page
+
+
+def test_pick_dataset_add_layer_train_and_stop():
+    at = new_app()
+    widget(at, "selectbox", "Dataset").select("iris").run()
+    assert experiment(at).dataset == "iris"
+    assert at.dataframe, "tabular preview expected for iris"
+
+    at.switch_page("views/model.py").run()
+    before = len(experiment(at).layers)
+    at.selectbox(key="new_layer_kind").select("dropout").run()
+    widget(at, "button", "Add layer").click().run()
+    assert [l.kind for l in experiment(at).layers][-1] == "dropout"
+    assert len(experiment(at).layers) == before + 1
+    assert not at.exception and not at.error
+    summary = at.dataframe[0].value
+    assert list(summary["Layer"]) == ["Dense", "Dense", "Dropout", "Dense"]
+
+    at.switch_page("views/train.py").run()
+    widget(at, "number_input", "Epochs").set_value(2000).run()
+    at.button(key="train_button").click().run()
+    job = at.session_state["training_job"]
+    deadline = time.time() + 120
+    while not job.progress()["epoch"] and time.time() < deadline:
+        time.sleep(0.2)
+    at.run()  # a poll, as the fragment timer would do
+    assert at.button(key="stop_button").disabled is False
+    at.button(key="stop_button").click().run()
+    result = job.wait(60)
+    assert result.status == "stopped" and result.epochs_run >= 1
+    at.run()
+    assert not at.exception
+    assert any("Stopped by you" in s.value for s in at.info)
+    chart = next(s for s in plotly_specs(at) if s["data"] and
+                 s["data"][0].get("name") == "training")
+    assert len(chart["data"][0]["y"]) == result.epochs_run
+    # The finished run stays on screen across page switches.
+    at.switch_page("views/data.py").run()
+    at.switch_page("views/train.py").run()
+    assert any("Stopped by you" in s.value for s in at.info)
+
+
+def test_query_parameters_restore_the_experiment():
+    exp = PRESETS["digits-mlp"].experiment.replace(seed=77, epochs=9)
+    at = new_app(exp.to_query())
+    assert experiment(at) == exp
+    assert not at.error
+    assert at.query_params["dataset"] == "digits"
+
+
+def test_partial_query_fills_defaults():
+    at = new_app({"dataset": "spiral"})
+    assert experiment(at) == Experiment(dataset="spiral")
+
+
+def test_bad_url_shows_message_and_falls_back_to_default():
+    at = new_app({"dataset": "spiral", "lr": "abc", "layers": "dense-4_warp-9"})
+    assert experiment(at) == Experiment()
+    assert not at.exception
+    text = at.error[0].value
+    assert "could not be restored" in text
+    assert "Received: learning_rate='abc'" in text
+    assert "Received: layer type='warp'" in text
+    assert at.query_params["dataset"] == "circle"
+
+
+def test_incompatible_stack_is_refused_on_model_and_train_pages():
+    at = new_app({"dataset": "iris", "layers": "conv2d"})
+    at.switch_page("views/model.py").run()
+    assert "needs an image input" in at.error[0].value
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()
+    assert "training_job" not in at.session_state
+    assert "Cannot train this model" in at.error[0].value
+
+
+def test_bad_widget_value_keeps_previous_experiment():
+    at = new_app()
+    widget(at, "slider", "Test share").set_value(0.4).run()
+    widget(at, "slider", "Validation share").set_value(0.4).run()
+    assert experiment(at).val_fraction == 0.2
+    assert "at least 40% of the data is for training" in at.error[0].value
+
+
+def test_preset_loads_from_sidebar():
+    at = new_app()
+    at.selectbox(key="preset_choice").select("spiral").run()
+    widget(at, "button", "Load preset").click().run()
+    assert experiment(at) == PRESETS["spiral"].experiment
+    assert at.query_params["dataset"] == "spiral"

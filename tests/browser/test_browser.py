@@ -1,0 +1,266 @@
+"""The real app in headless Chromium: presets, live training, Stop, share links.
+
+A module-scoped fixture starts `streamlit run app.py` on a free port and one
+Chromium; each test gets its own browser context, which is a fresh Streamlit
+session. Every wait polls the page (Playwright's `expect`, `wait_for_*`) with
+a generous timeout, so a slow machine only makes the tests slower.
+
+Run with `pytest -m browser` (needs /usr/bin/chromium). Set
+`KERAS_PLAYGROUND_SCREENSHOT=/path.png` to save the Train page mid-training.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from playground.presets import PRESETS, default_experiment
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+SERVER_START_TIMEOUT_S = 60
+LOAD_MS = 60_000       # a page load or a rerun
+TRAIN_MS = 120_000     # first epoch: TensorFlow import, model build, tracing
+LONG_EPOCHS = 2000     # the maximum; Stop must arrive long before the end
+
+# Points in the first trace of the live history chart, or -1 while there is none.
+CHART_POINTS_JS = """() => {
+    const plot = document.querySelector('.st-key-history_chart .js-plotly-plot');
+    return plot && plot.data && plot.data.length ? plot.data[0].x.length : -1;
+}"""
+
+
+# -- fixtures ---------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app under `streamlit run`, as its base URL."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} not found; the browser tests need Debian's chromium")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py",
+         "--server.headless", "true", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                output = log.read().decode(errors="replace")[-3000:]
+                pytest.fail(f"streamlit did not become healthy on {url}:\n{output}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Opens pages, each in a new browser context (a new Streamlit session)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(LOAD_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+# -- helpers ----------------------------------------------------------------
+
+def open_app(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid=stApp]")
+    page.wait_for_selector("[data-test-script-state=notRunning]")
+
+
+def current_url(page) -> str:
+    # The app rewrites the address with history.replaceState; ask the page
+    # rather than trusting Playwright's cached `page.url`.
+    return page.evaluate("location.href")
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query, keep_blank_values=True)
+
+
+def wait_for_url_containing(page, text: str) -> str:
+    page.wait_for_function("t => location.href.includes(t)", arg=text, timeout=LOAD_MS)
+    return current_url(page)
+
+
+def load_preset(page, name: str) -> None:
+    """Picks a preset in the sidebar and presses Load preset."""
+    page.locator(".st-key-preset_choice input").click()
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)} ")).click()
+    page.get_by_role("button", name="Load preset").click()
+    dataset = PRESETS[name].experiment.dataset
+    wait_for_url_containing(page, f"dataset={dataset}&")
+
+
+def go_to_page(page, title: str, path: str) -> None:
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title).click()
+    page.wait_for_function("p => location.pathname.endsWith(p)", arg=path,
+                           timeout=LOAD_MS)
+    page.get_by_role("heading", name=title).wait_for()
+
+
+def set_epochs(page, epochs: int) -> None:
+    box = page.get_by_role("spinbutton", name="Epochs", exact=True)
+    box.fill(str(epochs))
+    box.press("Enter")
+    wait_for_url_containing(page, f"epochs={epochs}")
+
+
+def chart_points(page) -> int:
+    return page.evaluate(CHART_POINTS_JS)
+
+
+def wait_for_chart_points_above(page, count: int, timeout: int) -> int:
+    page.wait_for_function(f"() => ({CHART_POINTS_JS})() > {count}",
+                           polling=200, timeout=timeout)
+    return chart_points(page)
+
+
+def assert_no_exception(page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0, (
+        page.locator("[data-testid=stException]").first.inner_text())
+
+
+# -- tests ------------------------------------------------------------------
+
+def test_preset_train_shows_live_chart_and_stop_keeps_history(server, new_page):
+    from playwright.sync_api import expect
+
+    page = new_page()
+    open_app(page, server)
+    load_preset(page, "spiral")
+    expect(page.locator("[data-testid=stSidebar]")).to_contain_text("Spiral")
+    go_to_page(page, "Train", "/train")
+    set_epochs(page, LONG_EPOCHS)
+    assert query_of(current_url(page))["dataset"] == ["spiral"]
+
+    train = page.locator(".st-key-train_button button")
+    stop = page.locator(".st-key-stop_button button")
+    expect(train).to_be_enabled()
+    expect(stop).to_be_disabled()
+    train.click()
+    expect(train).to_be_disabled()
+    expect(stop).to_be_enabled()
+
+    first = wait_for_chart_points_above(page, 0, TRAIN_MS)
+    later = wait_for_chart_points_above(page, first, LOAD_MS)
+    assert first < later < LONG_EPOCHS
+    progress = page.locator("[data-testid=stProgress]")
+    expect(progress).to_contain_text(re.compile(rf"Epoch \d+ / {LONG_EPOCHS}"))
+    if shot := os.environ.get("KERAS_PLAYGROUND_SCREENSHOT"):
+        page.screenshot(path=shot, full_page=True)
+
+    stop.click()
+    stopped = page.get_by_text(re.compile(r"Stopped by you after \d+ epoch\(s\)\.")).last
+    expect(stopped).to_be_visible(timeout=LOAD_MS)
+    epochs_run = int(re.search(r"after (\d+) epoch", stopped.inner_text()).group(1))
+    assert later <= epochs_run < LONG_EPOCHS
+    # The run's whole history stays on the chart, one point per epoch run.
+    page.wait_for_function(f"() => ({CHART_POINTS_JS})() === {epochs_run}",
+                           polling=200, timeout=LOAD_MS)
+    expect(progress).to_contain_text(f"Epoch {epochs_run} / {LONG_EPOCHS}")
+    expect(train).to_be_enabled()
+    expect(stop).to_be_disabled()
+    assert_no_exception(page)
+
+
+def test_share_link_restores_experiment_in_a_fresh_session(server, new_page):
+    from playwright.sync_api import expect
+
+    page = new_page()
+    open_app(page, server)
+    load_preset(page, "spiral")
+    go_to_page(page, "Train", "/train")
+    set_epochs(page, 750)
+    shared = current_url(page)
+    expected = {k: [v] for k, v in
+                PRESETS["spiral"].experiment.replace(epochs=750).to_query().items()}
+    assert query_of(shared) == expected
+
+    fresh = new_page()
+    open_app(fresh, shared)
+    expect(fresh.get_by_role("spinbutton", name="Epochs", exact=True)).to_have_value("750")
+    restored = current_url(fresh)
+    assert urlsplit(restored).path == "/train"
+    assert query_of(restored) == query_of(shared)
+    summary = fresh.locator("[data-testid=stSidebar]")
+    expect(summary).to_contain_text("Data Spiral")
+    expect(summary).to_contain_text("Epochs 750")
+    assert_no_exception(fresh)
+
+
+def test_malformed_link_shows_error_and_default_experiment(server, new_page):
+    from playwright.sync_api import expect
+
+    page = new_page()
+    open_app(page, f"{server}/?dataset=nope&lr=abc")
+    error = page.locator("[data-testid=stAlert]", has_text="could not be restored")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("dataset")
+    expect(error).to_contain_text("learning_rate")
+    assert_no_exception(page)
+    restored = wait_for_url_containing(page, "dataset=circle")
+    default = {k: [v] for k, v in default_experiment().to_query().items()}
+    assert query_of(restored) == default
+    expect(page.locator("[data-testid=stSidebar]")).to_contain_text("Data Circle")

@@ -1,0 +1,73 @@
+"""The `playground` command line."""
+
+import json
+
+import pytest
+
+from playground.cli import main
+from playground.config import Experiment
+from playground.presets import PRESETS
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_presets_lists_every_preset(capsys):
+    code, out, _ = run(capsys, "presets")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == list(PRESETS)
+
+
+def test_preset_prints_experiment_json(capsys):
+    code, out, _ = run(capsys, "preset", "iris-mlp")
+    assert code == 0
+    exp = Experiment.from_json(out)
+    assert exp == PRESETS["iris-mlp"].experiment
+    assert [layer["units"] for layer in json.loads(out)["layers"]] == [64, 32, 16]
+    assert exp.optimizer == "adam" and exp.learning_rate == 0.001
+
+
+def test_share_then_show_round_trips(capsys, tmp_path):
+    path = tmp_path / "exp.json"
+    path.write_text(PRESETS["spiral"].experiment.to_json())
+    code, query, _ = run(capsys, "share", str(path))
+    assert code == 0
+    code, out, _ = run(capsys, "show", f"http://localhost:8501/train?{query.strip()}")
+    assert code == 0 and Experiment.from_json(out) == PRESETS["spiral"].experiment
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("show", "http://x/?lr=abc"), "Received: learning_rate='abc'"),
+    (("train", "no-such-thing"), "is not a preset, a file, a URL or a query string"),
+    (("train", "dataset=iris&layers=conv2d"), "needs an image input"),
+    (("preset", "mnist"), "no preset 'mnist'"),
+    (("share", "?dataset=circle&dataset=xor"), "Give `dataset` only once."),
+])
+def test_bad_input_exits_2_with_one_line(capsys, args, fragment):
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("playground: error: ")
+    assert fragment in err
+
+
+def test_bad_json_file_exits_2(capsys, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"version": 1, "epochs": "many"}')
+    code, _, err = run(capsys, "train", str(path))
+    assert code == 2 and "Received: epochs='many'" in err
+
+
+def test_train_json_ends_with_history_and_test_metrics(capsys):
+    code, out, _ = run(capsys, "train", "dataset=gauss&epochs=3&opt=adam&lr=0.03",
+                       "--json")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert [line.split()[1] for line in lines[:-1]] == ["1/3", "2/3", "3/3"]
+    summary = json.loads(lines[-1])
+    assert len(summary["history"]["loss"]) == 3
+    assert set(summary["test"]) == {"loss", "accuracy"}
+    assert summary["status"] == "completed"

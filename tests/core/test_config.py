@@ -1,0 +1,123 @@
+"""The experiment object: validation, error text, JSON and URL round trips."""
+
+import dataclasses
+from urllib.parse import parse_qs
+
+import pytest
+
+from playground.config import FIELDS, Experiment
+from playground.fields import ConfigError, ConfigErrors
+from playground.layers import LAYER_TYPES, LayerSpec
+from playground.presets import PRESETS
+
+L = LayerSpec.make
+
+
+def every_layer_experiment():
+    layers = tuple(L(kind) for kind in LAYER_TYPES)
+    return Experiment(dataset="digits", layers=layers, seed=42,
+                      output=L("dense", units=10, activation="softmax"),
+                      loss="cce", optimizer="rmsprop", learning_rate=0.0042,
+                      momentum=0.9, batch_size=64, epochs=7, noise=0.15,
+                      val_fraction=0.1, test_fraction=0.25)
+
+
+EXAMPLES = [Experiment(), every_layer_experiment(),
+            Experiment(layers=(L("dense", units=3, l1=0.00001, l2=0.25),)),
+            *(p.experiment for p in PRESETS.values())]
+
+
+def test_dataclass_defaults_match_field_table():
+    for field in dataclasses.fields(Experiment):
+        table = {f.name: f for f in FIELDS}[field.name]
+        assert field.default == table.default, field.name
+
+
+@pytest.mark.parametrize("exp", EXAMPLES)
+def test_json_round_trip_is_lossless(exp):
+    assert Experiment.from_json(exp.to_json()) == exp
+
+
+@pytest.mark.parametrize("exp", EXAMPLES)
+def test_url_round_trip_is_lossless(exp):
+    query = exp.to_query()
+    assert Experiment.from_query(query) == exp
+    # As a browser would send it back: parsed from the encoded string.
+    assert Experiment.from_query(parse_qs(exp.to_query_string())) == exp
+
+
+def test_query_is_compact_and_readable():
+    query = PRESETS["spiral"].experiment.to_query_string()
+    assert "dataset=spiral" in query
+    assert "layers=dense-4-tanh_dense-2-tanh" in query
+    assert "lr=0.03" in query
+    assert len(query) < 200
+
+
+def test_error_names_field_value_range_and_fix():
+    with pytest.raises(ConfigError) as info:
+        Experiment(learning_rate=50.0)
+    message = str(info.value)
+    assert message == (
+        "Invalid `learning_rate`: expected a number from 0.00001 to 10. "
+        "Received: learning_rate=50.0. Pick a value between 0.00001 and 10.")
+    assert info.value.field == "learning_rate"
+
+
+def test_all_errors_are_reported_together():
+    with pytest.raises(ConfigErrors) as info:
+        Experiment(epochs=0, batch_size=-1, optimizer="nadam")
+    fields = [e.field for e in info.value.errors]
+    assert fields == ["optimizer", "batch_size", "epochs"]
+    assert "'sgd', 'adam'" in str(info.value)
+
+
+def test_booleans_are_not_integers():
+    with pytest.raises(ConfigError, match="Received: epochs=True"):
+        Experiment(epochs=True)
+
+
+def test_splits_leave_enough_training_data():
+    with pytest.raises(ConfigError, match="at least 40% of the data is for training"):
+        Experiment(val_fraction=0.4, test_fraction=0.4)
+
+
+def test_replace_validates_again():
+    with pytest.raises(ConfigError, match="`seed`"):
+        Experiment().replace(seed=-1)
+
+
+@pytest.mark.parametrize("query, field, fragment", [
+    ({"lr": "abc"}, "learning_rate", "Received: learning_rate='abc'"),
+    ({"epochs": "1e3"}, "epochs", "an integer from 1 to 2000"),
+    ({"dataset": "mnist"}, "dataset", "one of 'circle'"),
+    ({"layers": "dense-4-tanh_conv9"}, "layer type", "Received: layer type='conv9'"),
+    ({"layers": "dense-4-tanh-0-0-7"}, "layer", "at most 4 settings for Dense"),
+    ({"layers": "dense-0"}, "units", "an integer from 1 to 1024"),
+    ({"out": "flatten"}, "output", "'auto' or a Dense layer"),
+    ({"bogus": "1"}, "URL parameter", "Received: URL parameter='bogus'"),
+    ({"seed": ["1", "2"]}, "seed", "Give `seed` only once."),
+    ({"v": "9"}, "v", "another version"),
+    ({"noise": "nan"}, "noise", "a number from 0 to 0.5"),
+    ({"layers": "dense-" + "9" * 3000}, "layers", "at most 2000 characters"),
+])
+def test_bad_query_parameters_are_refused_whole(query, field, fragment):
+    good = {"dataset": "spiral", "epochs": "5"}
+    with pytest.raises(ConfigErrors) as info:
+        Experiment.from_query({**good, **query})
+    assert [e.field for e in info.value.errors] == [field]
+    assert fragment in str(info.value)
+
+
+def test_json_rejects_unknown_keys_and_bad_layers():
+    with pytest.raises(ConfigErrors) as info:
+        Experiment.from_dict({"version": 1, "dataset": "iris", "colour": "red",
+                              "layers": [{"type": "dense", "units": "8"}]})
+    text = str(info.value)
+    assert "Received: experiment key='colour'" in text
+    assert "Received: units='8'" in text
+
+
+def test_invalid_json_text_is_explained():
+    with pytest.raises(ConfigError, match="valid JSON"):
+        Experiment.from_json("{not json")

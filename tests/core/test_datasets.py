@@ -1,0 +1,57 @@
+"""Datasets: reproducible from the seed, split as asked, read-only, as declared."""
+
+import numpy as np
+import pytest
+
+from playground.datasets import DATASETS, load_dataset
+from playground.datasets import synthetic
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_each_dataset_matches_its_declaration(name):
+    info = DATASETS[name]
+    data = load_dataset(name, 200, 0.1, 0.2, 0.2, 0)
+    for split in ("train", "val", "test"):
+        x, y = data.split(split)
+        assert x.shape[1:] == info.input_shape
+        assert len(x) == len(y) > 0
+        assert not x.flags.writeable and not y.flags.writeable
+        assert np.isfinite(x).all()
+    if info.task != "regression":
+        assert set(np.unique(data.y_train)) == set(range(info.num_classes))
+
+
+def test_same_seed_same_data_other_seed_other_data():
+    a = load_dataset.__wrapped__("spiral", 300, 0.2, 0.2, 0.2, 7)
+    b = load_dataset.__wrapped__("spiral", 300, 0.2, 0.2, 0.2, 7)
+    c = load_dataset.__wrapped__("spiral", 300, 0.2, 0.2, 0.2, 8)
+    assert np.array_equal(a.x_train, b.x_train) and np.array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.x_train, c.x_train)
+
+
+def test_split_sizes_and_stratification():
+    data = load_dataset("iris", val=0.2, test=0.2, seed=0)
+    assert (len(data.x_train), len(data.x_val), len(data.x_test)) == (90, 30, 30)
+    assert np.bincount(data.y_test).tolist() == [10, 10, 10]
+
+
+def test_zero_validation_share_gives_empty_validation_set():
+    data = load_dataset("circle", 100, 0.0, 0.0, 0.3, 1)
+    assert len(data.x_val) == 0 and len(data.x_train) == 70
+
+
+def test_circle_labels_follow_the_radius_without_noise():
+    x, y = synthetic.circle(400, 0.0, np.random.default_rng(0))
+    radius = np.linalg.norm(x, axis=1)
+    assert (y[radius < 2.5] == 1).all() and (y[radius > 3.4] == 0).all()
+
+
+def test_xor_labels_follow_the_quadrant_without_noise():
+    x, y = synthetic.xor(400, 0.0, np.random.default_rng(0))
+    assert np.array_equal(y, (x[:, 0] * x[:, 1] >= 0).astype(int))
+
+
+def test_tabular_features_are_standardised_on_the_training_split():
+    data = load_dataset("wine", seed=0)
+    assert np.allclose(data.x_train.mean(axis=0), 0, atol=1e-5)
+    assert np.allclose(data.x_train.std(axis=0), 1, atol=1e-3)

@@ -1,0 +1,95 @@
+"""Real Keras training on tiny data: learning, stop, divergence, failure."""
+
+import math
+
+import numpy as np
+import pytest
+
+from playground.config import Experiment
+from playground.jobs import start_job
+from playground.layers import LayerSpec
+from playground.presets import PRESETS
+from playground.training import StopSignal, run_training
+
+L = LayerSpec.make
+
+
+def test_gauss_preset_learns_to_high_test_accuracy():
+    events = []
+    result = run_training(PRESETS["gauss"].experiment.replace(epochs=15),
+                          emit=events.append)
+    assert result.status == "completed"
+    assert result.epochs_run == 15
+    assert result.test_metrics["accuracy"] >= 0.95
+    assert result.history["loss"][-1] < result.history["loss"][0]
+    epochs = [e for e in events if e["type"] == "epoch"]
+    assert [e["epoch"] for e in epochs] == list(range(1, 16))
+    assert set(epochs[0]["logs"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert events[-1]["type"] == "end"
+
+
+def test_iris_mlp_preset_learns():
+    result = run_training(PRESETS["iris-mlp"].experiment.replace(epochs=40))
+    assert result.test_metrics["accuracy"] >= 0.85
+
+
+def test_regression_reports_mae():
+    exp = Experiment(dataset="reg-plane", layers=(L("dense", units=8),),
+                     optimizer="adam", learning_rate=0.01, epochs=10)
+    result = run_training(exp)
+    assert result.status == "completed"
+    assert result.test_metrics["mae"] < 0.2
+
+
+def test_same_experiment_same_history():
+    exp = PRESETS["xor"].experiment.replace(epochs=3)
+    first, second = run_training(exp), run_training(exp)
+    assert np.allclose(first.history["loss"], second.history["loss"], rtol=1e-4)
+
+
+def test_stop_keeps_history_and_weights():
+    exp = PRESETS["circle"].experiment.replace(epochs=2000)
+    job = start_job(exp)
+    deadline = 120
+    while not any(e["type"] == "epoch" for e in job.events()):
+        job.wait(0.05)
+        deadline -= 0.05
+        assert deadline > 0, "no epoch within two minutes"
+    job.stop()
+    result = job.wait(60)
+    assert result is not None, "training did not stop"
+    assert job.status == "stopped"
+    assert 1 <= result.epochs_run < 2000
+    assert all(len(v) == result.epochs_run for v in result.history.values())
+    assert result.message == f"Stopped by you after {result.epochs_run} epoch(s)."
+    assert [w.shape for w in result.weights] == [(2, 4), (4,), (4, 2), (2,), (2, 1), (1,)]
+    assert "accuracy" in result.test_metrics
+    progress = job.progress()
+    assert progress["done"] and progress["history"] == result.history
+
+
+def test_stop_requested_before_fit_ends_after_first_batch_group():
+    stop = StopSignal()
+    stop.request()
+    result = run_training(PRESETS["circle"].experiment.replace(epochs=50), stop=stop)
+    assert result.status == "stopped"
+    assert result.epochs_run == 1
+
+
+def test_huge_learning_rate_diverges_and_keeps_finite_weights():
+    exp = Experiment(dataset="reg-gauss", layers=(L("dense", units=16),),
+                     optimizer="sgd", learning_rate=10.0, epochs=30)
+    result = run_training(exp)
+    assert result.status == "diverged"
+    assert result.message.startswith("Training diverged at epoch ")
+    epoch = int(result.message.split("epoch ")[1].split(":")[0])
+    assert epoch == result.epochs_run
+    assert not math.isfinite(result.history["loss"][-1])
+    assert all(np.isfinite(w).all() for w in result.weights)
+
+
+def test_failure_is_reported_not_raised():
+    bad = Experiment(dataset="iris", layers=(L("conv2d"),))
+    result = run_training(bad)
+    assert result.status == "failed"
+    assert "needs an image input" in result.message
