@@ -9,6 +9,8 @@ experiment back into the URL. It is the only place that touches
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 import streamlit as st
 
 from playground.compat import resolve_loss, resolve_output
@@ -47,10 +49,17 @@ def load_preset() -> None:
     state.notify(f"Loaded the preset '{name}': {PRESETS[name].description}", "info")
 
 
+def share_link(page_url: str, exp: Experiment) -> str:
+    """The current page's address with the experiment as its query."""
+    parts = urlsplit(page_url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/",
+                       exp.to_query_string(), ""))
+
+
 def sidebar() -> None:
     exp = state.experiment()
     with st.sidebar:
-        st.selectbox("Preset", list(PRESETS), key="preset_choice",
+        st.selectbox("Load a preset", list(PRESETS), key="preset_choice",
                      format_func=lambda n: f"{n} — {PRESETS[n].description}")
         st.button("Load preset", on_click=load_preset, use_container_width=True)
         st.divider()
@@ -71,8 +80,8 @@ def sidebar() -> None:
         with st.expander("Share this experiment"):
             st.caption("The address bar always holds the whole experiment. "
                        "Copy this link to share it:")
-            base = (st.context.url or "").split("?")[0]
-            st.code(f"{base}?{exp.to_query_string()}", language=None, wrap_lines=True)
+            st.code(share_link(st.context.url or "", exp), language=None,
+                    wrap_lines=True)
             st.download_button("Download experiment JSON", exp.to_json(),
                                file_name="experiment.json", mime="application/json",
                                use_container_width=True)

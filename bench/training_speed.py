@@ -106,7 +106,8 @@ def main() -> None:
     started = time.perf_counter()
     print(f"training_speed: steady-state epochs/s over epochs 2..E, best and median "
           f"of {REPEATS}; keras {keras.__version__}, {os.cpu_count()} CPUs")
-    print("  plain / plain+val: model.fit on numpy arrays after a 1-epoch warm-up fit")
+    print("  plain / plain+val: model.fit on numpy arrays after a 1-epoch warm-up fit;")
+    print("    plain+val adds validation_data=(x_val, y_val) (Keras' default val batch)")
     print("  app: run_training(); rate from its per-epoch 'elapsed' events\n")
     verdicts = []
     for name, (epochs, factor) in CASES.items():

@@ -1,9 +1,15 @@
-"""The Keras callback that streams epochs out of `fit`.
+"""The Keras callback that streams epochs out of `fit`, and its validator.
 
-Kept in its own module so the class is defined once per process (a class
-defined in a Streamlit page would be redefined on every rerun). It only
-overrides epoch-level hooks, which keeps Keras' asynchronous batch dispatch
-on: a batch hook would force a host sync after every step.
+Kept in its own module so the classes are defined once per process (a class
+defined in a Streamlit page would be redefined on every rerun). The callback
+only overrides epoch-level hooks, which keeps Keras' asynchronous batch
+dispatch on: a batch hook would force a host sync after every step.
+
+Validation is computed here rather than by `fit(validation_data=...)`:
+Keras' per-epoch `evaluate()` rebuilds its callbacks and data iterator every
+epoch, which cost more than the training itself on small data (measured in
+`bench/training_speed.py`). The validator runs one compiled call per chunk
+of fixed, preloaded tensors and gives the same numbers.
 """
 
 from __future__ import annotations
@@ -14,6 +20,55 @@ from typing import Any, Callable
 
 import keras
 import numpy as np
+import tensorflow as tf
+
+
+def _metric(name: str, y_true, y_pred):
+    """Batch mean of the task metric, as Keras' string metrics define it."""
+    if name == "mae":
+        return tf.reduce_mean(tf.abs(tf.cast(y_true, y_pred.dtype) - y_pred))
+    if y_pred.shape[-1] == 1:  # binary_accuracy, threshold 0.5
+        hits = tf.cast(y_pred > 0.5, y_pred.dtype) == tf.cast(y_true, y_pred.dtype)
+    elif len(y_true.shape) == len(y_pred.shape):  # categorical_accuracy
+        hits = tf.argmax(y_true, axis=-1) == tf.argmax(y_pred, axis=-1)
+    else:  # sparse_categorical_accuracy
+        hits = tf.cast(y_true, tf.int64) == tf.argmax(y_pred, axis=-1)
+    return tf.reduce_mean(tf.cast(hits, tf.float32))
+
+
+class Validator:
+    """Validation loss and task metric of a model, in compiled chunks.
+
+    Args:
+        model: The compiled model (its loss and regularisation are used).
+        x, y: Validation inputs and encoded targets.
+        metric: `"accuracy"` or `"mae"`.
+        batch_size: Chunk size, bounding the memory of one forward pass.
+    """
+
+    def __init__(self, model: Any, x: np.ndarray, y: np.ndarray, metric: str,
+                 batch_size: int):
+        self.metric = metric
+        self.chunks = [(tf.constant(x[i:i + batch_size]), tf.constant(y[i:i + batch_size]))
+                       for i in range(0, len(x), batch_size)]
+        self.total = len(x)
+
+        @tf.function(reduce_retracing=True)
+        def evaluate(xb, yb):
+            y_pred = model(xb, training=False)
+            loss = model.compute_loss(x=xb, y=yb, y_pred=y_pred, training=False)
+            return loss, _metric(metric, yb, y_pred)
+
+        self._evaluate = evaluate
+
+    def __call__(self) -> dict[str, float]:
+        loss = value = 0.0
+        for xb, yb in self.chunks:
+            batch_loss, batch_value = self._evaluate(xb, yb)
+            weight = len(xb) / self.total
+            loss += float(batch_loss) * weight
+            value += float(batch_value) * weight
+        return {"val_loss": loss, f"val_{self.metric}": value}
 
 
 class StreamCallback(keras.callbacks.Callback):
@@ -27,11 +82,14 @@ class StreamCallback(keras.callbacks.Callback):
         state: Filled in place: `weights` (the initial weights, then the
             last ones with a finite loss),
             `elapsed` (seconds) and `diverged_at` (epoch number or None).
+        validator: Adds `val_*` values to each epoch, if given.
     """
 
     def __init__(self, epochs: int, emit: Callable[[dict], None], stop: Any,
-                 history: dict[str, list[float]], state: dict[str, Any]):
+                 history: dict[str, list[float]], state: dict[str, Any],
+                 validator: Validator | None = None):
         super().__init__()
+        self.validator = validator
         self.epochs = epochs
         self.emit = emit
         self.stop = stop
@@ -46,6 +104,8 @@ class StreamCallback(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         values = {k: float(v) for k, v in (logs or {}).items()}
+        if self.validator is not None:
+            values.update(self.validator())
         elapsed = time.perf_counter() - self._start
         self.state["elapsed"] = elapsed
         finite = all(math.isfinite(v) for v in values.values())

@@ -25,6 +25,7 @@ import numpy as np
 from playground.compat import encode_targets
 from playground.config import Experiment
 from playground.datasets import Dataset, load_dataset
+from playground.registry import task_metrics
 
 MAX_STEPS_PER_EXECUTION = 32
 EVAL_BATCH_SIZE = 1024
@@ -100,13 +101,22 @@ class StopSignal:
 
 
 def _make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int,
-                  shuffle: bool):
+                  shuffle: bool, repeat: bool = False):
+    """A cached, prefetched `tf.data` pipeline.
+
+    With `repeat`, one iterator serves the whole run (Keras otherwise makes
+    a new iterator, with a new prefetch thread, every epoch); `fit` then
+    needs `steps_per_epoch`.
+    """
     import tensorflow as tf
 
     ds = tf.data.Dataset.from_tensor_slices((x, y)).cache()
     if shuffle:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    ds = ds.batch(batch_size)
+    if repeat:
+        ds = ds.repeat()
+    return ds.prefetch(tf.data.AUTOTUNE)
 
 
 def steps_per_execution_for(num_train: int, batch_size: int) -> int:
@@ -148,21 +158,27 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
             exp.test_fraction, exp.seed)
         emit({"type": "status", "message": "Building the model"})
         from playground.builder import build_model, compile_model
-        from playground.callbacks import StreamCallback
+        from playground.callbacks import StreamCallback, Validator
 
         model = build_model(exp)
+        steps = math.ceil(len(data.x_train) / exp.batch_size)
         spe = steps_per_execution_for(len(data.x_train), exp.batch_size)
         compile_model(model, exp, steps_per_execution=spe)
         stop.attach(model)
+        # An epoch that fits in one execution reuses a single repeated
+        # iterator; larger epochs keep Keras' per-epoch iteration.
+        whole_epoch = steps == spe
         train = _make_dataset(data.x_train, encode_targets(data.y_train, exp),
-                              exp.batch_size, exp.seed, shuffle=True)
-        val = None
+                              exp.batch_size, exp.seed, shuffle=True,
+                              repeat=whole_epoch)
+        validator = None
         if len(data.x_val):
-            val = _make_dataset(data.x_val, encode_targets(data.y_val, exp),
-                                EVAL_BATCH_SIZE, exp.seed, shuffle=False)
-        callback = StreamCallback(exp.epochs, emit, stop, history, state)
+            validator = Validator(model, data.x_val, encode_targets(data.y_val, exp),
+                                  task_metrics(data.info.task)[0], EVAL_BATCH_SIZE)
+        callback = StreamCallback(exp.epochs, emit, stop, history, state, validator)
         emit({"type": "status", "message": "Training"})
-        model.fit(train, validation_data=val, epochs=exp.epochs, verbose=0, shuffle=False,
+        model.fit(train, epochs=exp.epochs, verbose=0, shuffle=False,
+                  steps_per_epoch=steps if whole_epoch else None,
                   callbacks=[callback])
     except Exception as error:  # reported to the user, history kept
         message = f"Training failed: {type(error).__name__}: {error}".strip()

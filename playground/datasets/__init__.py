@@ -136,20 +136,27 @@ def _load_bundled(name: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     return bunch.data, bunch.target, tuple(bunch.feature_names)
 
 
-def _split(x, y, val: float, test: float, seed: int, stratify: bool):
-    from sklearn.model_selection import train_test_split
+def split_indices(y: np.ndarray, val: float, test: float, seed: int,
+                  stratify: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shuffled train, validation and test indices, drawn from the seed.
 
-    strat = y if stratify else None
-    x_rest, x_test, y_rest, y_test = train_test_split(
-        x, y, test_size=test, random_state=seed, stratify=strat
-    )
-    if val <= 0:
-        return (x_rest, y_rest), (x_rest[:0], y_rest[:0]), (x_test, y_test)
-    strat = y_rest if stratify else None
-    x_train, x_val, y_train, y_val = train_test_split(
-        x_rest, y_rest, test_size=val / (1 - test), random_state=seed, stratify=strat
-    )
-    return (x_train, y_train), (x_val, y_val), (x_test, y_test)
+    With `stratify`, each class is split on its own so every split keeps the
+    class balance (what `sklearn.model_selection.train_test_split` does, in
+    plain NumPy: importing scikit-learn's model selection costs the first
+    page about a second).
+    """
+    rng = np.random.default_rng([seed, 2])
+    groups = [np.flatnonzero(y == c) for c in np.unique(y)] if stratify else [
+        np.arange(len(y))]
+    parts = ([], [], [])
+    for group in groups:
+        group = rng.permutation(group)
+        n_test = int(round(len(group) * test))
+        n_val = int(round(len(group) * val))
+        parts[2].append(group[:n_test])
+        parts[1].append(group[n_test:n_test + n_val])
+        parts[0].append(group[n_test + n_val:])
+    return tuple(rng.permutation(np.concatenate(p)).astype(np.int64) for p in parts)
 
 
 @functools.lru_cache(maxsize=16)
@@ -177,9 +184,9 @@ def load_dataset(name: str, samples: int = 500, noise: float = 0.0,
     else:
         x, y, features = _load_bundled(name)
     classify = info.task != REGRESSION
-    (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = _split(
-        x, y, val, test, seed, stratify=classify
-    )
+    train, valid, testing = split_indices(y, val, test, seed, stratify=classify)
+    (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = (
+        (x[i], y[i]) for i in (train, valid, testing))
     if info.input_kind == "features" and not info.synthetic:
         mean, std = x_tr.mean(axis=0), x_tr.std(axis=0) + 1e-8
         x_tr, x_va, x_te = ((a - mean) / std for a in (x_tr, x_va, x_te))

@@ -55,3 +55,15 @@ def test_tabular_features_are_standardised_on_the_training_split():
     data = load_dataset("wine", seed=0)
     assert np.allclose(data.x_train.mean(axis=0), 0, atol=1e-5)
     assert np.allclose(data.x_train.std(axis=0), 1, atol=1e-3)
+
+
+def test_split_indices_are_disjoint_cover_everything_and_keep_balance():
+    from playground.datasets import split_indices
+
+    y = np.repeat([0, 1, 2], [50, 30, 20])
+    train, val, test = split_indices(y, 0.2, 0.3, seed=5, stratify=True)
+    assert sorted(np.concatenate([train, val, test])) == list(range(100))
+    assert np.bincount(y[test]).tolist() == [15, 9, 6]
+    assert np.bincount(y[val]).tolist() == [10, 6, 4]
+    again = split_indices(y, 0.2, 0.3, seed=5, stratify=True)
+    assert all(np.array_equal(a, b) for a, b in zip((train, val, test), again))

@@ -93,3 +93,29 @@ def test_failure_is_reported_not_raised():
     result = run_training(bad)
     assert result.status == "failed"
     assert "needs an image input" in result.message
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(dataset="circle"),                                         # binary, sigmoid
+    dict(dataset="wine", layers=(L("dense", units=8, l2=0.01),)),   # sparse labels + L2
+    dict(dataset="iris", loss="cce"),                               # one-hot labels
+    dict(dataset="reg-plane", layers=(L("dense", units=4),)),       # regression, mae
+])
+def test_validation_numbers_match_keras_evaluate(kwargs):
+    from playground.builder import build_model, compile_model
+    from playground.callbacks import Validator
+    from playground.compat import encode_targets
+    from playground.datasets import load_dataset
+    from playground.registry import task_metrics
+
+    exp = Experiment(**kwargs)
+    data = load_dataset(exp.dataset, exp.samples, exp.noise, exp.val_fraction,
+                        exp.test_fraction, exp.seed)
+    model = compile_model(build_model(exp), exp)
+    y_val = encode_targets(data.y_val, exp)
+    metric = task_metrics(data.info.task)[0]
+    ours = Validator(model, data.x_val, y_val, metric, batch_size=16)()
+    keras_logs = model.evaluate(data.x_val, y_val, batch_size=16, verbose=0,
+                                return_dict=True)
+    assert ours["val_loss"] == pytest.approx(keras_logs["loss"], rel=1e-4)
+    assert ours[f"val_{metric}"] == pytest.approx(keras_logs[metric], rel=1e-4)
