@@ -88,11 +88,12 @@ def plain_fit(exp, data, epochs: int, validate: bool) -> dict:
             "fit": clock.end - clock.begin}
 
 
-def app_fit(exp, epochs: int) -> dict:
+def app_fit(exp, epochs: int, snapshots: bool = False) -> dict:
     keras.backend.clear_session()
     events: list[dict] = []
     t0 = time.perf_counter()
-    result = run_training(exp.replace(epochs=epochs), emit=events.append)
+    result = run_training(exp.replace(epochs=epochs), emit=events.append,
+                          snapshots=snapshots)
     wall = time.perf_counter() - t0
     if result.status != "completed":
         raise RuntimeError(f"app run did not complete: {result.message}")
@@ -108,7 +109,8 @@ def main() -> None:
           f"of {REPEATS}; keras {keras.__version__}, {os.cpu_count()} CPUs")
     print("  plain / plain+val: model.fit on numpy arrays after a 1-epoch warm-up fit;")
     print("    plain+val adds validation_data=(x_val, y_val) (Keras' default val batch)")
-    print("  app: run_training(); rate from its per-epoch 'elapsed' events\n")
+    print("  app: run_training(); rate from its per-epoch 'elapsed' events")
+    print("  app+bound: the same with live decision-boundary snapshots (2-D data)\n")
     verdicts = []
     for name, (epochs, factor) in CASES.items():
         exp = PRESETS[name].experiment
@@ -116,10 +118,15 @@ def main() -> None:
                             exp.test_fraction, exp.seed)
         steps = -(-len(data.x_train) // exp.batch_size)
         runs: dict[str, list[dict]] = {"plain": [], "plain+val": [], "app": []}
+        plane = data.info.input_shape == (2,)
+        if plane:  # live decision boundary: snapshots of a 100x100 grid
+            runs["app+bound"] = []
         for _ in range(REPEATS):  # interleaved, so drifting load hits all paths
             runs["plain"].append(plain_fit(exp, data, epochs, validate=False))
             runs["plain+val"].append(plain_fit(exp, data, epochs, validate=True))
             runs["app"].append(app_fit(exp, epochs))
+            if plane:
+                runs["app+bound"].append(app_fit(exp, epochs, snapshots=True))
         print(f"{name}: E={epochs}, {len(data.x_train)} train / {len(data.x_val)} val "
               f"samples, batch {exp.batch_size} ({steps} steps/epoch)")
         print(f"  {'path':<10} {'best ep/s':>10} {'median ep/s':>12} "
@@ -143,6 +150,12 @@ def main() -> None:
         ok = ratio >= factor
         verdicts.append(f"{'PASS' if ok else 'FAIL'} {name}: app/plain fit = {ratio:.2f}x "
                         f"(target >= {factor:g}x)")
+        if plane:
+            live = med["app+bound"] / med["app"]
+            print(f"  ratio app+bound/app  median {live:5.2f}x   "
+                  f"best {best['app+bound'] / best['app']:5.2f}x")
+            verdicts.append(f"{'PASS' if live >= 0.85 else 'FAIL'} {name}: live boundary "
+                            f"keeps {live:.0%} of the app's epochs/s (target >= 85%)")
         print()
     for line in verdicts:
         print(line)

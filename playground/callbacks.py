@@ -71,6 +71,34 @@ class Validator:
         return {"val_loss": loss, f"val_{self.metric}": value}
 
 
+class BoundarySnapshotter:
+    """Emits the decision boundary over the input plane, at most every
+    `interval` seconds (and always for the first and last epoch).
+
+    The page redraws about once a second, so snapshots more frequent than
+    that would cost training time and show nothing new.
+    """
+
+    def __init__(self, model: Any, x_train: np.ndarray, interval: float = 0.1):
+        from playground.inspection import plane_grid
+
+        self.xs, self.ys, points = plane_grid(x_train)
+        grid = tf.constant(points)
+        self._predict = tf.function(lambda: model(grid, training=False))
+        self.interval = interval
+        self._last = -float("inf")
+
+    def __call__(self, epoch: int, emit: Callable[[dict], None], force: bool = False):
+        now = time.perf_counter()
+        if not force and now - self._last < self.interval:
+            return
+        from playground.inspection import boundary_image
+
+        self._last = now
+        emit({"type": "snapshot", "epoch": epoch,
+              "boundary": boundary_image(self._predict().numpy())})
+
+
 class StreamCallback(keras.callbacks.Callback):
     """Emits one plain-data event per epoch and handles stop and divergence.
 
@@ -83,19 +111,27 @@ class StreamCallback(keras.callbacks.Callback):
             last ones with a finite loss),
             `elapsed` (seconds) and `diverged_at` (epoch number or None).
         validator: Adds `val_*` values to each epoch, if given.
+        snapshotter: Emits decision-boundary snapshots, if given.
     """
 
     def __init__(self, epochs: int, emit: Callable[[dict], None], stop: Any,
                  history: dict[str, list[float]], state: dict[str, Any],
-                 validator: Validator | None = None):
+                 validator: Validator | None = None,
+                 snapshotter: BoundarySnapshotter | None = None):
         super().__init__()
         self.validator = validator
+        self.snapshotter = snapshotter
         self.epochs = epochs
         self.emit = emit
         self.stop = stop
         self.history = history
         self.state = state
         self._start = 0.0
+        self._epoch = 0
+
+    def on_train_end(self, logs=None):
+        if self.snapshotter is not None and self.state["diverged_at"] is None:
+            self.snapshotter(self._epoch, self.emit, force=True)
 
     def on_train_begin(self, logs=None):
         self._start = time.perf_counter()
@@ -118,5 +154,8 @@ class StreamCallback(keras.callbacks.Callback):
             self.history.setdefault(key, []).append(value)
         self.emit({"type": "epoch", "epoch": epoch + 1, "epochs": self.epochs,
                    "logs": values, "elapsed": elapsed})
+        if self.snapshotter is not None and finite:
+            self.snapshotter(epoch + 1, self.emit, force=epoch == 0)
+        self._epoch = epoch + 1
         if self.stop.requested:
             self.model.stop_training = True

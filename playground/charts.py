@@ -113,3 +113,37 @@ def class_balance(splits: dict[str, np.ndarray], class_names: tuple[str, ...],
     fig.update_layout(barmode="overlay" if regression else "group")
     title = "Target distribution" if regression else "Class balance"
     return _layout(fig, title, 300, "balance")
+
+
+# TF Playground's diverging scale: orange (class 0 / -1), white, blue (class 1 / +1).
+BOUNDARY_SCALE = [[0.0, "#f59322"], [0.5, "#e8eaeb"], [1.0, "#0877bd"]]
+
+
+def boundary_figure(xs: np.ndarray, ys: np.ndarray, image: np.ndarray,
+                    x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
+                    y_test: np.ndarray, regression: bool, epoch: int) -> go.Figure:
+    """The model's output over the input plane, under the train and test points.
+
+    Args:
+        xs, ys: Grid ticks from `playground.inspection.plane_grid`.
+        image: `len(ys) x len(xs)` outputs: class-1 probability, or the value.
+        epoch: The epoch the image was taken after, for the title.
+    """
+    low, high = (-1.0, 1.0) if regression else (0.0, 1.0)
+    fig = go.Figure(go.Heatmap(
+        x=xs, y=ys, z=np.asarray(image, dtype=np.float32), zmin=low, zmax=high,
+        colorscale=BOUNDARY_SCALE, opacity=0.8, showscale=True,
+        colorbar=dict(title="value" if regression else "P(blue)", thickness=12),
+        hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>output=%{z:.3f}<extra></extra>"))
+    for x, y, split, line in ((x_train, y_train, "train", 1), (x_test, y_test, "test", 2)):
+        color = (np.asarray(y, dtype=np.float32) if regression
+                 else np.where(y == 1, CLASS_COLORS[1], CLASS_COLORS[0]))
+        fig.add_trace(go.Scattergl(
+            x=x[:, 0], y=x[:, 1], mode="markers", name=split,
+            marker=dict(color=color, colorscale=BOUNDARY_SCALE if regression else None,
+                        cmin=low, cmax=high, size=6,
+                        line=dict(color="white" if split == "train" else "black",
+                                  width=line))))
+    fig.update_xaxes(range=[xs[0], xs[-1]], title_text="x1")
+    fig.update_yaxes(range=[ys[0], ys[-1]], title_text="x2", scaleanchor="x")
+    return _layout(fig, f"Decision boundary after epoch {epoch}", 420, "boundary")

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from playground.config import Experiment
+from playground.snapshots import SnapshotStore
 from playground.training import StopSignal, TrainingResult, run_training
 
 STARTING = "starting"
@@ -30,6 +31,8 @@ class TrainingJob:
     Attributes:
         id: A number unique within this process.
         experiment: The experiment being trained (frozen, plain data).
+        snapshots: `SnapshotStore` of decision-boundary images by epoch
+            (2-D datasets only), for live views and replay.
     """
 
     def __init__(self, experiment: Experiment):
@@ -40,16 +43,20 @@ class TrainingJob:
         self._lock = threading.Lock()
         self._stop = StopSignal()
         self._result: TrainingResult | None = None
+        self.snapshots = SnapshotStore()
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name=f"training-job-{self.id}")
 
     def _emit(self, event: dict[str, Any]) -> None:
+        if event["type"] == "snapshot":  # bounded store, not the event log
+            self.snapshots.add(event["epoch"], event["boundary"])
+            return
         with self._lock:
             self._events.append(event)
 
     def _run(self) -> None:
         self._emit({"type": "status", "message": "Starting TensorFlow"})
-        result = run_training(self.experiment, self._emit, self._stop)
+        result = run_training(self.experiment, self._emit, self._stop, snapshots=True)
         with self._lock:
             self._result = result
 

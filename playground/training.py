@@ -130,7 +130,8 @@ def _floats(logs: dict[str, Any]) -> dict[str, float]:
 
 def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
                  stop: StopSignal | None = None,
-                 dataset: Dataset | None = None) -> TrainingResult:
+                 dataset: Dataset | None = None,
+                 snapshots: bool = False) -> TrainingResult:
     """Trains the experiment's model and reports each epoch.
 
     Args:
@@ -143,6 +144,8 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
             the partial model and history are kept.
         dataset: Data to use instead of loading the experiment's dataset
             (tests inject small arrays here).
+        snapshots: On 2-D data, also emit `{"type": "snapshot", "epoch": e,
+            "boundary": <100x100 float16 image>}` about ten times a second.
 
     Returns:
         A `TrainingResult`; errors are reported in it, not raised.
@@ -158,7 +161,7 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
             exp.test_fraction, exp.seed)
         emit({"type": "status", "message": "Building the model"})
         from playground.builder import build_model, compile_model
-        from playground.callbacks import StreamCallback, Validator
+        from playground.callbacks import BoundarySnapshotter, StreamCallback, Validator
 
         model = build_model(exp)
         steps = math.ceil(len(data.x_train) / exp.batch_size)
@@ -175,7 +178,11 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         if len(data.x_val):
             validator = Validator(model, data.x_val, encode_targets(data.y_val, exp),
                                   task_metrics(data.info.task)[0], EVAL_BATCH_SIZE)
-        callback = StreamCallback(exp.epochs, emit, stop, history, state, validator)
+        snapshotter = None
+        if snapshots and data.info.input_shape == (2,):
+            snapshotter = BoundarySnapshotter(model, data.x_train)
+        callback = StreamCallback(exp.epochs, emit, stop, history, state, validator,
+                                  snapshotter)
         emit({"type": "status", "message": "Training"})
         model.fit(train, epochs=exp.epochs, verbose=0, shuffle=False,
                   steps_per_epoch=steps if whole_epoch else None,

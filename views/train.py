@@ -4,6 +4,8 @@ import streamlit as st
 
 from playground import charts
 from playground.compat import check_experiment, resolve_loss
+from playground.datasets import load_dataset
+from playground.inspection import plane_grid
 from playground.jobs import start_job
 from playground.layers import StackError
 from playground.registry import LOSSES, OPTIMIZERS
@@ -59,6 +61,24 @@ cols[1].button("Stop", on_click=stop_training, disabled=not running,
                key="stop_button", use_container_width=True)
 
 
+def boundary_view(job, done: bool) -> None:
+    """The decision boundary: live while training, replayable once done."""
+    exp = job.experiment
+    data = load_dataset(exp.dataset, exp.samples, exp.noise, exp.val_fraction,
+                        exp.test_fraction, exp.seed)
+    xs, ys, _ = plane_grid(data.x_train)
+    epochs = job.snapshots.epochs()
+    epoch = epochs[-1]
+    if done and len(epochs) > 1:
+        epoch = st.select_slider("Replay: epoch", epochs, value=epochs[-1],
+                                 key=f"replay_epoch_{job.id}",
+                                 help="Training kept up to 200 snapshots, evenly "
+                                      "spread over the run.")
+    st.plotly_chart(charts.boundary_figure(
+        xs, ys, job.snapshots.get(epoch), data.x_train, data.y_train, data.x_test,
+        data.y_test, data.info.task == "regression", epoch), key="boundary_chart")
+
+
 @st.fragment(run_every=POLL_SECONDS if running else None)
 def live_view() -> None:
     """Redraws progress and charts from the job; polls only while it runs."""
@@ -71,7 +91,14 @@ def live_view() -> None:
     note = " · stopping…" if job.stop_requested and not p["done"] else ""
     st.progress(fraction, text=f"Epoch {p['epoch']} / {p['epochs']} · "
                                f"{p['elapsed']:.1f} s · {p['message']}{note}")
-    st.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
+    snapshots = job.snapshots
+    if snapshots.latest() is not None:
+        left, right = st.columns([3, 2])
+        left.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
+        with right:
+            boundary_view(job, p["done"])
+    else:
+        st.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
     if p["done"]:
         result = job.result
         getattr(st, OUTCOME_STYLE[result.status])(result.message)

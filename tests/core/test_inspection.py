@@ -1,0 +1,65 @@
+"""Decision-boundary snapshots: bounded storage, grid geometry, live capture."""
+
+import numpy as np
+
+from playground import charts
+from playground.inspection import boundary_image, plane_grid
+from playground.presets import PRESETS
+from playground.snapshots import SnapshotStore
+from playground.training import run_training
+
+
+def test_snapshot_store_stays_bounded_and_even_over_a_long_run():
+    store = SnapshotStore(capacity=200)
+    for epoch in range(1, 5001):
+        store.add(epoch, epoch)
+        assert len(store) <= 201  # kept ones plus the newest
+    epochs = store.epochs()
+    assert epochs[0] == 1 and epochs[-1] == 5000
+    gaps = np.diff(epochs[:-1])
+    assert len(set(gaps)) == 1  # evenly thinned
+    assert len(epochs) >= 100
+    assert store.get(epochs[3] + 1) == epochs[3]  # nearest earlier
+
+
+def test_plane_grid_covers_the_points_row_by_row():
+    x = np.array([[-2.0, 0.0], [3.0, 5.0]])
+    xs, ys, points = plane_grid(x, resolution=11, margin=0.0)
+    assert (xs[0], xs[-1], ys[0], ys[-1]) == (-2.0, 3.0, 0.0, 5.0)
+    assert points.shape == (121, 2) and points.dtype == np.float32
+    assert tuple(points[1]) == (xs[1], ys[0])  # x varies fastest
+    image = boundary_image(points[:, :1], resolution=11)
+    assert image.shape == (11, 11) and np.isclose(image[0, 1], xs[1], atol=1e-2)
+
+
+def test_training_emits_boundary_snapshots_that_learn_the_circle():
+    events = []
+    result = run_training(PRESETS["circle"].experiment.replace(epochs=40),
+                          emit=events.append, snapshots=True)
+    shots = [e for e in events if e["type"] == "snapshot"]
+    assert shots[0]["epoch"] == 1 and shots[-1]["epoch"] == result.epochs_run
+    first, last = shots[0]["boundary"], shots[-1]["boundary"]
+    assert last.shape == (100, 100) and last.dtype == np.float16
+    assert not np.allclose(first, last)
+    # The final image classifies the middle of the plane as the inner (blue) class
+    # and the corners as the outer (orange) class, as the circle data says.
+    assert last[50, 50] > 0.5
+    assert max(last[0, 0], last[0, -1], last[-1, 0], last[-1, -1]) < 0.5
+
+
+def test_no_snapshots_for_data_that_is_not_two_dimensional():
+    events = []
+    run_training(PRESETS["iris-mlp"].experiment.replace(epochs=2),
+                 emit=events.append, snapshots=True)
+    assert not [e for e in events if e["type"] == "snapshot"]
+
+
+def test_boundary_figure_draws_heatmap_under_points():
+    xs, ys, _ = plane_grid(np.array([[0.0, 0.0], [1.0, 1.0]]), resolution=4)
+    x = np.array([[0.2, 0.3], [0.8, 0.9]])
+    fig = charts.boundary_figure(xs, ys, np.full((4, 4), 0.25), x, np.array([0, 1]),
+                                 x, np.array([1, 0]), regression=False, epoch=7)
+    assert [t.type for t in fig.data] == ["heatmap", "scattergl", "scattergl"]
+    assert fig.layout.title.text == "Decision boundary after epoch 7"
+    assert list(fig.data[1].marker.color) == [charts.CLASS_COLORS[0],
+                                              charts.CLASS_COLORS[1]]
