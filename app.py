@@ -38,9 +38,8 @@ def restore_from_url() -> None:
     except (ConfigError, ConfigErrors) as error:
         state.replace_experiment(default_experiment())
         errors = getattr(error, "errors", [error])
-        details = "\n".join(f"- {e}" for e in errors)
         state.notify("This link could not be restored, so the default experiment "
-                     f"is shown instead.\n\n{details}", "error")
+                     "is shown instead.", "error", tuple(map(str, errors)))
 
 
 def load_preset() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from urllib.parse import parse_qs, urlsplit
@@ -65,6 +66,17 @@ def _format_logs(logs: dict[str, float]) -> str:
     return "  ".join(f"{k}={v:.4f}" for k, v in logs.items())
 
 
+def _finite(value):
+    """NaN and infinity become null, so strict JSON readers accept the line."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _train(exp: Experiment, as_json: bool) -> int:
     from playground.training import FAILED, run_training
 
@@ -81,7 +93,7 @@ def _train(exp: Experiment, as_json: bool) -> int:
     if result.test_metrics and not as_json:
         print("test  " + _format_logs(result.test_metrics))
     if as_json:
-        print(json.dumps({"experiment": exp.to_dict(), **result.to_dict()}))
+        print(json.dumps(_finite({"experiment": exp.to_dict(), **result.to_dict()})))
     return 1 if result.status == FAILED else 0
 
 

@@ -12,7 +12,9 @@ True
 
 Parsing untrusted input (`from_query`, `from_json`) is all-or-nothing: it
 returns a whole valid experiment or raises `ConfigErrors` listing every bad
-field with what was received, what was expected and how to fix it.
+field (the first bad setting of each) with what was received, what was
+expected and how to fix it. The constructor raises a single `ConfigError`
+when one field is wrong and `ConfigErrors` when several are.
 """
 
 from __future__ import annotations
@@ -174,7 +176,7 @@ class Experiment:
                 object.__setattr__(self, f.name, f.validate(getattr(self, f.name)))
             except ConfigError as error:
                 errors.append(error)
-        if not errors and self.val_fraction + self.test_fraction > 0.6:
+        if not errors and round(self.val_fraction + self.test_fraction, 9) > 0.6:
             errors.append(ConfigError(
                 "val_fraction + test_fraction",
                 round(self.val_fraction + self.test_fraction, 4),
@@ -209,7 +211,8 @@ class Experiment:
         if version != VERSION:
             errors.append(ConfigError("version", version, f"{VERSION}"))
         for key in data:
-            if key != "version" and key not in FIELDS_BY_NAME:
+            if key != "version" and (not isinstance(key, str)
+                                     or key not in FIELDS_BY_NAME):
                 errors.append(ConfigError(
                     "experiment key", key,
                     "one of " + ", ".join(map(repr, FIELDS_BY_NAME)),
@@ -220,13 +223,17 @@ class Experiment:
                     values[f.name] = f.from_json(data[f.name])
                 except ConfigError as error:
                     errors.append(error)
+                except RecursionError:
+                    errors.append(ConfigError(f.name, "deeply nested data",
+                                              f.expected if hasattr(f, "expected")
+                                              else "a plain value"))
         return cls._checked(values, errors)
 
     @classmethod
     def from_json(cls, text: str) -> Experiment:
         try:
             data = json.loads(text)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise ConfigError("experiment JSON", text[:40], "valid JSON",
                               f"The parser stopped at: {error}.") from None
         return cls.from_dict(data)

@@ -158,7 +158,10 @@ class FloatField(Field):
             value, (int, float, np.integer, np.floating)
         ):
             raise ConfigError(self.name, value, self.expected)
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ConfigError(self.name, value, self.expected) from None
         if not math.isfinite(value) or not self.minimum <= value <= self.maximum:
             raise ConfigError(
                 self.name,
@@ -175,7 +178,7 @@ class FloatField(Field):
     def from_text(self, text: str) -> float:
         try:
             value = float(text.strip())
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ConfigError(self.name, text, self.expected) from None
         return self.validate(value)
 

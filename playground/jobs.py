@@ -17,7 +17,7 @@ from typing import Any
 
 from playground.config import Experiment
 from playground.snapshots import SnapshotStore
-from playground.training import StopSignal, TrainingResult, run_training
+from playground.training import FAILED, StopSignal, TrainingResult, run_training
 
 STARTING = "starting"
 RUNNING = "running"
@@ -56,7 +56,12 @@ class TrainingJob:
 
     def _run(self) -> None:
         self._emit({"type": "status", "message": "Starting TensorFlow"})
-        result = run_training(self.experiment, self._emit, self._stop, snapshots=True)
+        try:
+            result = run_training(self.experiment, self._emit, self._stop,
+                                  snapshots=True)
+        except BaseException as error:  # never leave a job running forever
+            result = TrainingResult(FAILED, f"Training failed: {type(error).__name__}: "
+                                    f"{error}".splitlines()[0])
         with self._lock:
             self._result = result
 

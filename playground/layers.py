@@ -127,7 +127,7 @@ class LayerSpec:
     options: tuple[tuple[str, Any], ...] = field(default=())
 
     @classmethod
-    def make(cls, kind: str, **options: Any) -> LayerSpec:
+    def make(cls, kind: str, /, **options: Any) -> LayerSpec:
         if kind not in LAYER_TYPES:
             raise ConfigError(
                 "layer type", kind, "one of " + ", ".join(map(repr, LAYER_TYPES))
@@ -166,7 +166,7 @@ class LayerSpec:
             raise ConfigError(
                 "layer", data, 'an object with a "type", like {"type": "dense"}'
             )
-        options = {k: v for k, v in data.items() if k != "type"}
+        options = {str(k): v for k, v in data.items() if k != "type"}
         return cls.make(data["type"], **options)
 
     def to_token(self) -> str:

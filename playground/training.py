@@ -188,13 +188,28 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
                   steps_per_epoch=steps if whole_epoch else None,
                   callbacks=[callback])
     except Exception as error:  # reported to the user, history kept
-        message = f"Training failed: {type(error).__name__}: {error}".strip()
-        result = TrainingResult(FAILED, message.splitlines()[0], history,
-                                len(history.get("loss", [])), state["elapsed"],
-                                state["weights"])
-        emit({"type": "end", "status": FAILED, "message": result.message})
-        return result
+        return _failed(error, history, state, emit)
 
+    try:
+        return _finish(exp, model, data, history, state, stop, emit)
+    except Exception as error:  # e.g. out of memory while evaluating
+        return _failed(error, history, state, emit)
+
+
+def _failed(error: Exception, history: dict[str, list[float]], state: dict[str, Any],
+            emit: Callable[[dict], None]) -> TrainingResult:
+    message = f"Training failed: {type(error).__name__}: {error}".strip()
+    result = TrainingResult(FAILED, message.splitlines()[0], history,
+                            len(history.get("loss", [])), state["elapsed"],
+                            state["weights"])
+    emit({"type": "end", "status": FAILED, "message": result.message})
+    return result
+
+
+def _finish(exp: Experiment, model: Any, data: Dataset,
+            history: dict[str, list[float]], state: dict[str, Any], stop: StopSignal,
+            emit: Callable[[dict], None]) -> TrainingResult:
+    """Names how the run ended, restores finite weights, evaluates on test."""
     epochs_run = len(history.get("loss", []))
     if state["diverged_at"] is not None:
         status = DIVERGED

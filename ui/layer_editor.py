@@ -17,7 +17,9 @@ from ui import state
 PENALTIES = (0.0, 0.00001, 0.0001, 0.001, 0.01, 0.1)
 
 
-def _edit(index: int, name: str) -> None:
+def _edit(index: int, name: str, rev: int) -> None:
+    if not state.current(rev):
+        return
     layers = list(state.experiment().layers)
     value = state.widget_value(f"layer{index}_{name}")
     try:
@@ -28,7 +30,9 @@ def _edit(index: int, name: str) -> None:
     state.update(layers=tuple(layers))
 
 
-def _move(index: int, delta: int) -> None:
+def _move(index: int, delta: int, rev: int) -> None:
+    if not state.current(rev):
+        return
     layers = list(state.experiment().layers)
     target = index + delta
     if 0 <= target < len(layers):
@@ -36,7 +40,9 @@ def _move(index: int, delta: int) -> None:
         state.replace_experiment(state.experiment().replace(layers=tuple(layers)))
 
 
-def _remove(index: int) -> None:
+def _remove(index: int, rev: int) -> None:
+    if not state.current(rev):
+        return
     layers = list(state.experiment().layers)
     del layers[index]
     state.replace_experiment(state.experiment().replace(layers=tuple(layers)))
@@ -52,7 +58,8 @@ def _add() -> None:
 def _setting_widget(container: Any, spec: LayerSpec, index: int, field) -> None:
     key = state.key(f"layer{index}_{field.name}")
     value = spec[field.name]
-    common = dict(key=key, help=field.help, on_change=_edit, args=(index, field.name))
+    common = dict(key=key, help=field.help, on_change=_edit,
+                  args=(index, field.name, state.revision()))
     if isinstance(field, ChoiceField):
         container.selectbox(field.name, field.choices,
                             index=field.choices.index(value), **common)
@@ -79,13 +86,16 @@ def layer_row(spec: LayerSpec, index: int, count: int, error_index: int | None) 
             _setting_widget(col, spec, index, field)
         with cols[-1].container(horizontal=True, gap="small"):
             st.button("", icon=":material/arrow_upward:", key=state.key(f"up{index}"),
-                      on_click=_move, args=(index, -1), disabled=index == 0,
+                      on_click=_move, args=(index, -1, state.revision()),
+                      disabled=index == 0,
                       help="Move up", type="tertiary")
             st.button("", icon=":material/arrow_downward:",
-                      key=state.key(f"down{index}"), on_click=_move, args=(index, 1),
+                      key=state.key(f"down{index}"), on_click=_move,
+                      args=(index, 1, state.revision()),
                       disabled=index == count - 1, help="Move down", type="tertiary")
             st.button("", icon=":material/delete:", key=state.key(f"remove{index}"),
-                      on_click=_remove, args=(index,), help="Remove this layer",
+                      on_click=_remove, args=(index, state.revision()),
+                      help="Remove this layer",
                       type="tertiary")
 
 
@@ -106,10 +116,16 @@ def _toggle_output() -> None:
     state.replace_experiment(exp.replace(output=resolve_output(exp) if custom else None))
 
 
-def _edit_output(name: str) -> None:
+def _edit_output(name: str, rev: int) -> None:
     exp = state.experiment()
-    value = state.widget_value(f"output_{name}")
-    state.update(output=exp.output.replace(**{name: value}))
+    if not state.current(rev) or exp.output is None:
+        return
+    try:
+        output = exp.output.replace(**{name: state.widget_value(f"output_{name}")})
+    except ValueError as error:
+        state.notify(str(error), "error")
+        return
+    state.update(output=output)
 
 
 def output_controls(suggested: LayerSpec) -> None:
@@ -128,7 +144,7 @@ def output_controls(suggested: LayerSpec) -> None:
         for col, name in zip(cols, ("units", "activation")):
             field = dense.field(name)
             common = dict(key=state.key(f"output_{name}"), on_change=_edit_output,
-                          args=(name,), help=field.help)
+                          args=(name, state.revision()), help=field.help)
             if name == "units":
                 col.number_input("Output units", field.minimum, field.maximum,
                                  exp.output["units"], **common)

@@ -8,6 +8,7 @@ write back to it through `update`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -52,14 +53,26 @@ def update(**changes: Any) -> bool:
         return False
 
 
-def notify(message: str, kind: str = "warning") -> None:
-    st.session_state.setdefault(NOTICES, []).append((kind, message))
+def notify(message: str, kind: str = "warning", details: tuple[str, ...] = ()) -> None:
+    """Queues a message for the top of the page; `details` become bullets."""
+    st.session_state.setdefault(NOTICES, []).append((kind, message, tuple(details)))
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+
+
+def escape_markdown(text: str) -> str:
+    """Makes text display literally: a link or image in a URL stays text."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def show_notices() -> None:
-    """Draws and clears the queued messages (as plain text, never HTML)."""
-    for kind, message in st.session_state.pop(NOTICES, []):
-        getattr(st, kind)(message, icon=":material/warning:" if kind != "info" else None)
+    """Draws and clears the queued messages, escaped so that user text
+    (a crafted URL, a file name) cannot render as links or images."""
+    for kind, message, details in st.session_state.pop(NOTICES, []):
+        text = "\n".join([escape_markdown(message), "",
+                          *(f"- {escape_markdown(d)}" for d in details)])
+        getattr(st, kind)(text, icon=":material/warning:" if kind != "info" else None)
 
 
 def job():
@@ -77,3 +90,13 @@ def key(name: str) -> str:
 
 def widget_value(name: str) -> Any:
     return st.session_state[key(name)]
+
+
+def current(rev: int) -> bool:
+    """Whether a widget drawn at revision `rev` still describes the experiment.
+
+    Streamlit may run several widget callbacks in one rerun; once one of
+    them has replaced the experiment (a move, a removal, a preset), the
+    others would apply to the wrong layer, so they are dropped.
+    """
+    return rev == revision()

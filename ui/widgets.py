@@ -17,8 +17,9 @@ from ui import state
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 
-def _on_change(name: str) -> None:
-    state.update(**{name: state.widget_value(name)})
+def _on_change(name: str, rev: int) -> None:
+    if state.current(rev):
+        state.update(**{name: state.widget_value(name)})
 
 
 def field_input(name: str, label: str, *, container: Any = st,
@@ -37,7 +38,7 @@ def field_input(name: str, label: str, *, container: Any = st,
     field = FIELDS_BY_NAME[name]
     value = getattr(state.experiment(), name)
     common = dict(key=state.key(name), help=field.help, on_change=_on_change,
-                  args=(name,), disabled=disabled)
+                  args=(name, state.revision()), disabled=disabled)
     if isinstance(field, ChoiceField):
         return container.selectbox(label, field.choices,
                                    index=field.choices.index(value),
@@ -62,4 +63,4 @@ def learning_rate_input(container: Any = st) -> float:
     return container.select_slider(
         "Learning rate", options, value=value, key=state.key("learning_rate"),
         help=FIELDS_BY_NAME["learning_rate"].help, on_change=_on_change,
-        args=("learning_rate",), format_func=lambda v: f"{v:g}")
+        args=("learning_rate", state.revision()), format_func=lambda v: f"{v:g}")

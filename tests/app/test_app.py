@@ -1,6 +1,7 @@
 """The app from `app.py`: every page, the main flow, and URL restore."""
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -28,6 +29,11 @@ def experiment(at) -> Experiment:
 def widget(at, kind: str, label: str):
     """The widget of a kind (`"slider"`, ...) with this label, wherever it is."""
     return next(w for w in getattr(at, kind) if w.label == label)
+
+
+def shown(element) -> str:
+    """An element's text as the user reads it (Markdown escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", element.value)
 
 
 def plotly_specs(at):
@@ -100,7 +106,7 @@ def test_bad_url_shows_message_and_falls_back_to_default():
     at = new_app({"dataset": "spiral", "lr": "abc", "layers": "dense-4_warp-9"})
     assert experiment(at) == Experiment()
     assert not at.exception
-    text = at.error[0].value
+    text = shown(at.error[0])
     assert "could not be restored" in text
     assert "Received: learning_rate='abc'" in text
     assert "Received: layer type='warp'" in text
@@ -110,19 +116,20 @@ def test_bad_url_shows_message_and_falls_back_to_default():
 def test_incompatible_stack_is_refused_on_model_and_train_pages():
     at = new_app({"dataset": "iris", "layers": "conv2d"})
     at.switch_page("views/model.py").run()
-    assert "needs an image input" in at.error[0].value
+    assert "needs an image input" in shown(at.error[0])
     at.switch_page("views/train.py").run()
     at.button(key="train_button").click().run()
     assert "training_job" not in at.session_state
-    assert "Cannot train this model" in at.error[0].value
+    assert "Cannot train this model" in shown(at.error[0])
 
 
 def test_bad_widget_value_keeps_previous_experiment():
     at = new_app()
     widget(at, "slider", "Test share").set_value(0.4).run()
+    assert experiment(at).test_fraction == 0.4 and not at.error
     widget(at, "slider", "Validation share").set_value(0.4).run()
     assert experiment(at).val_fraction == 0.2
-    assert "at least 40% of the data is for training" in at.error[0].value
+    assert "at least 40% of the data is for training" in shown(at.error[0])
 
 
 def test_preset_loads_from_sidebar():
@@ -131,3 +138,11 @@ def test_preset_loads_from_sidebar():
     widget(at, "button", "Load preset").click().run()
     assert experiment(at) == PRESETS["spiral"].experiment
     assert at.query_params["dataset"] == "spiral"
+
+
+def test_link_text_cannot_render_as_markdown():
+    at = new_app({"dataset": "![x](https://example.invalid/p.png) [Fix it](https://e)"})
+    text = at.error[0].value
+    assert r"\!\[x\]\(https\://example\.invalid/p\.png\)" in text
+    assert r"\[Fix it\]" in text
+    assert experiment(at) == Experiment()

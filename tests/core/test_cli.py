@@ -71,3 +71,10 @@ def test_train_json_ends_with_history_and_test_metrics(capsys):
     assert len(summary["history"]["loss"]) == 3
     assert set(summary["test"]) == {"loss", "accuracy"}
     assert summary["status"] == "completed"
+
+
+def test_json_output_writes_non_finite_numbers_as_null():
+    from playground.cli import _finite
+
+    line = json.dumps(_finite({"history": {"loss": [0.5, float("nan"), float("inf")]}}))
+    assert json.loads(line) == {"history": {"loss": [0.5, None, None]}}

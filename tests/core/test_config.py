@@ -121,3 +121,20 @@ def test_json_rejects_unknown_keys_and_bad_layers():
 def test_invalid_json_text_is_explained():
     with pytest.raises(ConfigError, match="valid JSON"):
         Experiment.from_json("{not json")
+
+
+def test_shares_on_the_slider_grid_that_sum_to_the_limit_are_accepted():
+    assert Experiment(val_fraction=0.2, test_fraction=0.4).test_fraction == 0.4
+    assert Experiment(val_fraction=0.4, test_fraction=0.2).val_fraction == 0.4
+
+
+@pytest.mark.parametrize("text", [
+    '{"layers": [{"type": "dense", "kind": 1}]}',
+    '{"noise": ' + "9" * 400 + "}",
+    '{"layers": [{"type": "dense", "l1": ' + "9" * 400 + "}]}",
+    '{"layers": ' + "[" * 100000 + "]" * 100000 + "}",
+    "[" * 100000,
+])
+def test_hostile_json_is_refused_with_a_config_error(text):
+    with pytest.raises((ConfigError, ConfigErrors)):
+        Experiment.from_json(text)
