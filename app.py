@@ -17,7 +17,6 @@ from playground.compat import resolve_loss, resolve_output
 from playground.config import Experiment
 from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors
-from playground.layers import StackError
 from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
 from ui import state
@@ -65,11 +64,8 @@ def sidebar() -> None:
         st.caption("Current experiment")
         info = DATASETS[exp.dataset]
         lines = [f"**Data** {info.label} · {info.task} · seed {exp.seed}"]
-        try:
-            output = resolve_output(exp).describe()
-            loss = LOSSES[resolve_loss(exp)].label
-        except StackError:
-            output, loss = "?", "?"
+        output = resolve_output(exp).describe()
+        loss = LOSSES[resolve_loss(exp)].label
         stack = " → ".join([*(layer.describe() for layer in exp.layers), output])
         lines.append(f"**Model** {stack}")
         lines.append(f"**Loss** {loss} · **{OPTIMIZERS[exp.optimizer].label}** "

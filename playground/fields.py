@@ -53,7 +53,9 @@ class ConfigErrors(ValueError):
 
 def _short_repr(value: Any) -> str:
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "...'"
+    if len(text) <= 80:
+        return text
+    return text[:76] + ("...'" if isinstance(value, str) else "...")
 
 
 def format_number(value: float) -> str:

@@ -22,9 +22,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from playground.compat import encode_targets
+from playground.compat import encode_targets, experiment_data
 from playground.config import Experiment
-from playground.datasets import Dataset, load_dataset
+from playground.datasets import Dataset
 from playground.registry import task_metrics
 
 MAX_STEPS_PER_EXECUTION = 32
@@ -156,9 +156,7 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
     model = None
     try:
         emit({"type": "status", "message": "Loading data"})
-        data = dataset or load_dataset(
-            exp.dataset, exp.samples, exp.noise, exp.val_fraction,
-            exp.test_fraction, exp.seed)
+        data = dataset or experiment_data(exp)
         emit({"type": "status", "message": "Building the model"})
         from playground.builder import build_model, compile_model
         from playground.callbacks import BoundarySnapshotter, StreamCallback, Validator

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from playground import charts
-from playground.datasets import DATASETS, load_dataset
+from playground.compat import experiment_data
+from playground.datasets import DATASETS
 from playground.registry import REGRESSION
 from ui import state
 from ui.widgets import field_input
@@ -22,8 +23,7 @@ with left:
     field_input("test_fraction", "Test share", step=0.05)
     field_input("seed", "Seed", style="number")
 
-data = load_dataset(exp.dataset, exp.samples, exp.noise, exp.val_fraction,
-                    exp.test_fraction, exp.seed)
+data = experiment_data(exp)
 regression = info.task == REGRESSION
 with right:
     st.markdown(f"**{info.label}** — {info.description}")

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from playground import charts
-from playground.compat import check_experiment, resolve_loss
-from playground.datasets import load_dataset
+from playground.compat import check_experiment, experiment_data, resolve_loss
 from playground.inspection import plane_grid
 from playground.jobs import start_job
 from playground.layers import StackError
@@ -64,8 +63,7 @@ cols[1].button("Stop", on_click=stop_training, disabled=not running,
 def boundary_view(job, done: bool) -> None:
     """The decision boundary: live while training, replayable once done."""
     exp = job.experiment
-    data = load_dataset(exp.dataset, exp.samples, exp.noise, exp.val_fraction,
-                        exp.test_fraction, exp.seed)
+    data = experiment_data(exp)
     xs, ys, _ = plane_grid(data.x_train)
     epochs = job.snapshots.epochs()
     epoch = epochs[-1]

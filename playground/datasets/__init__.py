@@ -161,7 +161,7 @@ def split_indices(y: np.ndarray, val: float, test: float, seed: int,
 
 @functools.lru_cache(maxsize=16)
 def load_dataset(name: str, samples: int = 500, noise: float = 0.0,
-                 val: float = 0.2, test: float = 0.2, seed: int = 0) -> Dataset:
+                 val: float = 0.2, test: float = 0.3, seed: int = 0) -> Dataset:
     """Loads a dataset and splits it reproducibly.
 
     Args:
