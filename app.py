@@ -97,6 +97,8 @@ pages = [
             url_path="model"),
     st.Page("views/train.py", title="Train", icon=":material/monitoring:",
             url_path="train"),
+    st.Page("views/inspect.py", title="Inspect", icon=":material/biotech:",
+            url_path="inspect"),
 ]
 page = st.navigation(pages)
 notices = st.container()  # filled after the page: its widget callbacks run in page.run()

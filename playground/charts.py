@@ -147,3 +147,51 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, image: np.ndarray,
     fig.update_xaxes(range=[xs[0], xs[-1]], title_text="x1")
     fig.update_yaxes(range=[ys[0], ys[-1]], title_text="x2", scaleanchor="x")
     return _layout(fig, f"Decision boundary after epoch {epoch}", 420, "boundary")
+
+
+def kernel_heatmap(kernel: np.ndarray, bias: np.ndarray, title: str) -> go.Figure:
+    """A Dense kernel (inputs x units) as a heatmap, its bias as a row beneath."""
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.85, 0.15], shared_xaxes=True,
+                        vertical_spacing=0.04)
+    limit = float(max(np.abs(kernel).max(), np.abs(bias).max(), 1e-6))
+    common = dict(colorscale="RdBu", zmid=0, zmin=-limit, zmax=limit)
+    fig.add_trace(go.Heatmap(z=kernel, colorbar=dict(thickness=10), name="kernel",
+                             hovertemplate="input %{y} → unit %{x}: %{z:.3f}"
+                                           "<extra></extra>", **common), row=1, col=1)
+    fig.add_trace(go.Heatmap(z=bias[None, :], showscale=False, name="bias",
+                             hovertemplate="bias of unit %{x}: %{z:.3f}<extra></extra>",
+                             **common), row=2, col=1)
+    fig.update_yaxes(title_text="input", autorange="reversed", row=1, col=1)
+    fig.update_yaxes(showticklabels=False, title_text="bias", row=2, col=1)
+    fig.update_xaxes(title_text="unit", row=2, col=1)
+    return _layout(fig, title, 260 + min(kernel.shape[0], 64) * 4, f"kernel-{title}")
+
+
+def filter_grid(kernel: np.ndarray, title: str, columns: int = 8) -> go.Figure:
+    """Conv2D filters (kh, kw, in, out) as small images, averaged over inputs."""
+    filters = kernel.mean(axis=2).transpose(2, 0, 1)  # (out, kh, kw)
+    limit = float(max(np.abs(filters).max(), 1e-6))
+    count, kh, kw = filters.shape
+    rows = -(-count // columns)
+    mosaic = np.full((rows * (kh + 1), columns * (kw + 1)), np.nan)
+    for i, image in enumerate(filters):
+        r, c = divmod(i, columns)
+        mosaic[r * (kh + 1): r * (kh + 1) + kh, c * (kw + 1): c * (kw + 1) + kw] = image
+    fig = go.Figure(go.Heatmap(z=mosaic, colorscale="RdBu", zmid=0, zmin=-limit,
+                               zmax=limit, hoverinfo="skip"))
+    fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
+    fig.update_xaxes(visible=False)
+    return _layout(fig, title, 120 + 60 * rows, f"filters-{title}")
+
+
+def weight_histograms(layers: list[dict]) -> go.Figure:
+    """One histogram per layer of all its weight values (kernels and biases)."""
+    fig = go.Figure()
+    for layer in layers:
+        values = np.concatenate([a.ravel() for a in layer["arrays"].values()])
+        fig.add_trace(go.Histogram(x=values, name=layer["name"], opacity=0.6,
+                                   nbinsx=40))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title_text="weight value")
+    fig.update_yaxes(title_text="count")
+    return _layout(fig, "Weight distribution per layer", 320, "histograms")

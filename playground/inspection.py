@@ -34,3 +34,45 @@ def boundary_image(outputs: np.ndarray, resolution: int = GRID_RESOLUTION) -> np
     class 1 (sigmoid unit, or the second softmax unit) or the regression value."""
     column = outputs[:, 1] if outputs.shape[1] == 2 else outputs[:, 0]
     return column.reshape(resolution, resolution).astype(np.float16)
+
+
+# How many arrays each layer type holds in `model.get_weights()`, in order.
+WEIGHT_NAMES = {
+    "dense": ("kernel", "bias"),
+    "conv2d": ("kernel", "bias"),
+    "batchnorm": ("gamma", "beta", "moving_mean", "moving_variance"),
+    "embedding": ("embeddings",),
+    "lstm": ("kernel", "recurrent_kernel", "bias"),
+}
+
+
+def weights_by_layer(kinds: list[str], names: list[str],
+                     weights: list[np.ndarray]) -> list[dict]:
+    """Splits Keras' flat weight list into one entry per layer that has weights.
+
+    Args:
+        kinds: Layer type of each layer (`"dense"`, ...), output layer last.
+        names: Keras name of each layer (`dense_1`, ..., `output`).
+        weights: `model.get_weights()` of that model (e.g. a job's result).
+
+    Returns:
+        `[{"name": "dense_1", "kind": "dense", "arrays": {"kernel": ..., ...}}]`.
+
+    Raises:
+        ValueError: when the list does not match the layers.
+    """
+    layers, position = [], 0
+    for kind, name in zip(kinds, names):
+        keys = WEIGHT_NAMES.get(kind, ())
+        if not keys:
+            continue
+        arrays = weights[position:position + len(keys)]
+        if len(arrays) != len(keys):
+            raise ValueError(f"Expected {len(keys)} weight arrays for {name}; "
+                             f"received {len(arrays)}.")
+        layers.append({"name": name, "kind": kind, "arrays": dict(zip(keys, arrays))})
+        position += len(keys)
+    if position != len(weights):
+        raise ValueError(f"{len(weights) - position} weight arrays were left over "
+                         "after the last layer: the weights belong to another model.")
+    return layers

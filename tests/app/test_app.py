@@ -12,7 +12,7 @@ from playground.config import Experiment
 from playground.presets import PRESETS
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = ["views/data.py", "views/model.py", "views/train.py"]
+PAGES = ["views/data.py", "views/model.py", "views/train.py", "views/inspect.py"]
 
 
 def new_app(query=None):
@@ -146,3 +146,25 @@ def test_link_text_cannot_render_as_markdown():
     assert r"\!\[x\]\(https\://example\.invalid/p\.png\)" in text
     assert r"\[Fix it\]" in text
     assert experiment(at) == Experiment()
+
+
+def test_inspect_page_shows_the_trained_weights():
+    at = new_app({"dataset": "xor", "epochs": "3"})
+    at.switch_page("views/inspect.py").run()
+    assert "Train a model first" in at.info[0].value
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()
+    result = at.session_state["training_job"].wait(120)
+    assert result.status == "completed"
+    at.run()
+    at.switch_page("views/inspect.py").run()
+    assert not at.exception
+    names = list(at.dataframe[0].value["Layer"])
+    assert names == ["dense_1", "dense_2", "output"]
+    specs = plotly_specs(at)
+    histogram = specs[0]["data"]
+    assert [t["name"] for t in histogram] == names
+    kernels = [s["data"][0]["z"] for s in specs[1:] if s["data"][0]["type"] == "heatmap"]
+    # Plotly sends NumPy arrays as typed arrays: {"dtype", "bdata", "shape"}.
+    shapes = [tuple(int(n) for n in z["shape"].split(",")) for z in kernels]
+    assert shapes == [(2, 4), (4, 2), (2, 1)]  # inputs x units per Dense layer

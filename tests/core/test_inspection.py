@@ -3,7 +3,7 @@
 import numpy as np
 
 from playground import charts
-from playground.inspection import boundary_image, plane_grid
+from playground.inspection import boundary_image, plane_grid, weights_by_layer
 from playground.presets import PRESETS
 from playground.snapshots import SnapshotStore
 from playground.training import run_training
@@ -63,3 +63,44 @@ def test_boundary_figure_draws_heatmap_under_points():
     assert fig.layout.title.text == "Decision boundary after epoch 7"
     assert list(fig.data[1].marker.color) == [charts.CLASS_COLORS[0],
                                               charts.CLASS_COLORS[1]]
+
+
+def test_weights_by_layer_matches_each_keras_layer_and_histograms_count_them():
+    from playground.builder import build_model, layer_names
+    from playground.config import Experiment
+    from playground.layers import LayerSpec
+
+    L = LayerSpec.make
+    exp = Experiment(dataset="digits", layers=(
+        L("conv2d", filters=3), L("batchnorm"), L("maxpool2d"), L("flatten"),
+        L("dense", units=5), L("dropout")))
+    model = build_model(exp)
+    kinds = [spec.kind for spec in exp.layers] + ["dense"]
+    layers = weights_by_layer(kinds, layer_names(exp), model.get_weights())
+    with_weights = [layer for layer in model.layers if layer.get_weights()]
+    assert [entry["name"] for entry in layers] == [layer.name for layer in with_weights]
+    for entry, layer in zip(layers, with_weights):
+        assert [a.shape for a in entry["arrays"].values()] == [
+            w.shape for w in layer.get_weights()]
+    fig = charts.weight_histograms(layers)
+    for trace, layer in zip(fig.data, with_weights):
+        assert len(trace.x) == layer.count_params()
+
+
+def test_weights_from_another_model_are_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="left over"):
+        weights_by_layer(["dense"], ["output"], [np.zeros((2, 1)), np.zeros(1),
+                                                 np.zeros(3)])
+
+
+def test_kernel_heatmap_and_filter_grid_shapes():
+    kernel = np.arange(6, dtype=float).reshape(3, 2)
+    fig = charts.kernel_heatmap(kernel, np.array([1.0, -1.0]), "k")
+    assert np.array_equal(np.array(fig.data[0].z), kernel)
+    assert np.array_equal(np.array(fig.data[1].z), [[1.0, -1.0]])
+    filters = np.random.default_rng(0).normal(size=(3, 3, 2, 5))
+    grid = np.array(charts.filter_grid(filters, "f", columns=4).data[0].z, dtype=float)
+    assert grid.shape == (8, 16)
+    assert np.allclose(grid[0:3, 4:7], filters[:, :, :, 1].mean(axis=2))
