@@ -76,3 +76,19 @@ def weights_by_layer(kinds: list[str], names: list[str],
         raise ValueError(f"{len(weights) - position} weight arrays were left over "
                          "after the last layer: the weights belong to another model.")
     return layers
+
+
+def architecture_dot(exp) -> str:
+    """Keras' own diagram of the experiment's model, as Graphviz DOT text.
+
+    `keras.utils.model_to_dot` needs only pydot (no Graphviz binary); the
+    browser renders the text (`st.graphviz_chart`). Builds the model, so it
+    imports TensorFlow.
+    """
+    import keras
+
+    from playground.builder import build_model
+
+    dot = keras.utils.model_to_dot(build_model(exp), show_shapes=True,
+                                   show_layer_names=True, dpi=72)
+    return dot.to_string()

@@ -6,7 +6,7 @@ import streamlit as st
 from playground import charts
 from playground.builder import layer_names
 from playground.compat import check_experiment
-from playground.inspection import weights_by_layer
+from playground.inspection import architecture_dot, weights_by_layer
 from ui import state
 
 st.title("Inspect")
@@ -33,6 +33,9 @@ st.dataframe(pd.DataFrame({
     "Output shape": [str((None, *r.output_shape)) for r in rows],
     "Param #": [r.params for r in rows],
 }), hide_index=True)
+
+with st.expander("Diagram (Keras' model_to_dot)"):
+    st.graphviz_chart(architecture_dot(exp))
 
 st.subheader("Weights")
 st.plotly_chart(charts.weight_histograms(layers), key="weight_histograms")

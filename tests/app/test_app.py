@@ -161,6 +161,8 @@ def test_inspect_page_shows_the_trained_weights():
     assert not at.exception
     names = list(at.dataframe[0].value["Layer"])
     assert names == ["dense_1", "dense_2", "output"]
+    diagram = at.get("graphviz_chart")[0].proto.spec
+    assert all(f"<b>{name}</b>" in diagram for name in names)
     specs = plotly_specs(at)
     histogram = specs[0]["data"]
     assert [t["name"] for t in histogram] == names

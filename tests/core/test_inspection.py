@@ -104,3 +104,13 @@ def test_kernel_heatmap_and_filter_grid_shapes():
     grid = np.array(charts.filter_grid(filters, "f", columns=4).data[0].z, dtype=float)
     assert grid.shape == (8, 16)
     assert np.allclose(grid[0:3, 4:7], filters[:, :, :, 1].mean(axis=2))
+
+
+def test_architecture_diagram_names_every_layer_with_shapes():
+    from playground.inspection import architecture_dot
+
+    dot = architecture_dot(PRESETS["digits-mlp"].experiment)
+    assert dot.startswith("digraph")
+    for name in ("flatten_1", "dense_2", "dropout_3", "output"):
+        assert f"<b>{name}</b>" in dot
+    assert "Output shape: <b>(None, 10)</b>" in dot
