@@ -61,9 +61,13 @@ def _make_layer(spec: LayerSpec, name: str, seed: int, vocab_size: int) -> Any:
     raise ValueError(f"Unknown layer type {kind!r}.")
 
 
+def _numbered_names(specs: tuple[LayerSpec, ...]) -> list[str]:
+    return [f"{spec.kind}_{i + 1}" for i, spec in enumerate(specs)]
+
+
 def layer_names(exp: Experiment) -> list[str]:
     """The Keras names given to the layers: `dense_1`, ..., `output`."""
-    return [f"{spec.kind}_{i + 1}" for i, spec in enumerate(exp.layers)] + ["output"]
+    return _numbered_names(exp.layers) + ["output"]
 
 
 def build_layers(specs: tuple[LayerSpec, ...], data: DataSpec, seed: int,
@@ -78,7 +82,7 @@ def build_layers(specs: tuple[LayerSpec, ...], data: DataSpec, seed: int,
     """
     import keras
 
-    names = names or [f"{spec.kind}_{i + 1}" for i, spec in enumerate(specs)]
+    names = names or _numbered_names(specs)
     dtype = "int32" if data.input_kind == "tokens" else "float32"
     layers = [keras.Input(shape=data.input_shape, dtype=dtype, name="input")]
     for i, (spec, name) in enumerate(zip(specs, names)):

@@ -83,8 +83,7 @@ class BoundarySnapshotter:
     def __init__(self, model: Any, x_train: np.ndarray, interval: float = 0.1):
         from playground.inspection import plane_grid
 
-        self.xs, self.ys, points = plane_grid(x_train)
-        grid = tf.constant(points)
+        grid = tf.constant(plane_grid(x_train)[2])
         self._predict = tf.function(lambda: model(grid, training=False))
         self.interval = interval
         self._last = -float("inf")

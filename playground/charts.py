@@ -77,18 +77,27 @@ def dataset_scatter(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray
                    "scatter")
 
 
+def _tile(images: np.ndarray, columns: int) -> np.ndarray:
+    """Lays `(n, h, w)` images out in a grid with a one-pixel NaN gap."""
+    count, h, w = images.shape
+    rows = max(1, -(-count // columns))
+    mosaic = np.full((rows * (h + 1), columns * (w + 1)), np.nan)
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        mosaic[r * (h + 1): r * (h + 1) + h, c * (w + 1): c * (w + 1) + w] = image
+    return mosaic
+
+
 def image_mosaic(images: np.ndarray, labels: np.ndarray,
                  class_names: tuple[str, ...], columns: int = 8) -> go.Figure:
     """A labelled grid of grey images drawn as one heatmap (cheap to send)."""
     images = images[..., 0] if images.ndim == 4 else images
-    count = len(images)
-    rows = max(1, -(-count // columns))
+    mosaic = _tile(images, columns)
+    rows = max(1, -(-len(images) // columns))
     h, w = images.shape[1:3]
-    mosaic = np.full((rows * (h + 1), columns * (w + 1)), np.nan)
     fig = go.Figure()
-    for i, image in enumerate(images):
+    for i in range(len(images)):
         r, c = divmod(i, columns)
-        mosaic[r * (h + 1): r * (h + 1) + h, c * (w + 1): c * (w + 1) + w] = image
         fig.add_annotation(x=c * (w + 1) + w / 2 - 0.5, y=r * (h + 1) - 0.9,
                            text=class_names[int(labels[i])], showarrow=False,
                            font=dict(size=11))
@@ -171,13 +180,8 @@ def filter_grid(kernel: np.ndarray, title: str, columns: int = 8) -> go.Figure:
     """Conv2D filters (kh, kw, in, out) as small images, averaged over inputs."""
     filters = kernel.mean(axis=2).transpose(2, 0, 1)  # (out, kh, kw)
     limit = float(max(np.abs(filters).max(), 1e-6))
-    count, kh, kw = filters.shape
-    rows = -(-count // columns)
-    mosaic = np.full((rows * (kh + 1), columns * (kw + 1)), np.nan)
-    for i, image in enumerate(filters):
-        r, c = divmod(i, columns)
-        mosaic[r * (kh + 1): r * (kh + 1) + kh, c * (kw + 1): c * (kw + 1) + kw] = image
-    fig = go.Figure(go.Heatmap(z=mosaic, colorscale="RdBu", zmid=0, zmin=-limit,
+    rows = -(-len(filters) // columns)
+    fig = go.Figure(go.Heatmap(z=_tile(filters, columns), colorscale="RdBu", zmid=0, zmin=-limit,
                                zmax=limit, hoverinfo="skip"))
     fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
     fig.update_xaxes(visible=False)

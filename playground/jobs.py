@@ -17,7 +17,13 @@ from typing import Any
 
 from playground.config import Experiment
 from playground.snapshots import SnapshotStore
-from playground.training import FAILED, StopSignal, TrainingResult, run_training
+from playground.training import (
+    FAILED,
+    StopSignal,
+    TrainingResult,
+    failure_message,
+    run_training,
+)
 
 STARTING = "starting"
 RUNNING = "running"
@@ -60,8 +66,7 @@ class TrainingJob:
             result = run_training(self.experiment, self._emit, self._stop,
                                   snapshots=True)
         except BaseException as error:  # never leave a job running forever
-            result = TrainingResult(FAILED, f"Training failed: {type(error).__name__}: "
-                                    f"{error}".splitlines()[0])
+            result = TrainingResult(FAILED, failure_message(error))
         with self._lock:
             self._result = result
 

@@ -119,9 +119,14 @@ def _make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int,
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def steps_per_execution_for(num_train: int, batch_size: int) -> int:
+def steps_per_execution_for(steps_per_epoch: int) -> int:
     """Batches per compiled call: a whole small epoch, capped for Stop."""
-    return max(1, min(math.ceil(num_train / batch_size), MAX_STEPS_PER_EXECUTION))
+    return max(1, min(steps_per_epoch, MAX_STEPS_PER_EXECUTION))
+
+
+def failure_message(error: BaseException) -> str:
+    """One line for the user about an error that ended a run."""
+    return f"Training failed: {type(error).__name__}: {error}".strip().splitlines()[0]
 
 
 def _floats(logs: dict[str, Any]) -> dict[str, float]:
@@ -163,7 +168,7 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
 
         model = build_model(exp)
         steps = math.ceil(len(data.x_train) / exp.batch_size)
-        spe = steps_per_execution_for(len(data.x_train), exp.batch_size)
+        spe = steps_per_execution_for(steps)
         compile_model(model, exp, steps_per_execution=spe)
         stop.attach(model)
         # An epoch that fits in one execution reuses a single repeated
@@ -185,19 +190,14 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         model.fit(train, epochs=exp.epochs, verbose=0, shuffle=False,
                   steps_per_epoch=steps if whole_epoch else None,
                   callbacks=[callback])
-    except Exception as error:  # reported to the user, history kept
-        return _failed(error, history, state, emit)
-
-    try:
         return _finish(exp, model, data, history, state, stop, emit)
-    except Exception as error:  # e.g. out of memory while evaluating
+    except Exception as error:  # reported to the user, history kept
         return _failed(error, history, state, emit)
 
 
 def _failed(error: Exception, history: dict[str, list[float]], state: dict[str, Any],
             emit: Callable[[dict], None]) -> TrainingResult:
-    message = f"Training failed: {type(error).__name__}: {error}".strip()
-    result = TrainingResult(FAILED, message.splitlines()[0], history,
+    result = TrainingResult(FAILED, failure_message(error), history,
                             len(history.get("loss", [])), state["elapsed"],
                             state["weights"])
     emit({"type": "end", "status": FAILED, "message": result.message})

@@ -89,14 +89,12 @@ def live_view() -> None:
     note = " · stopping…" if job.stop_requested and not p["done"] else ""
     st.progress(fraction, text=f"Epoch {p['epoch']} / {p['epochs']} · "
                                f"{p['elapsed']:.1f} s · {p['message']}{note}")
-    snapshots = job.snapshots
-    if snapshots.latest() is not None:
-        left, right = st.columns([3, 2])
-        left.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
-        with right:
+    chart_area = st
+    if job.snapshots.latest() is not None:
+        chart_area, boundary_area = st.columns([3, 2])
+        with boundary_area:
             boundary_view(job, p["done"])
-    else:
-        st.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
+    chart_area.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
     if p["done"]:
         result = job.result
         getattr(st, OUTCOME_STYLE[result.status])(result.message)
