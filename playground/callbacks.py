@@ -71,34 +71,6 @@ class Validator:
         return {"val_loss": loss, f"val_{self.metric}": value}
 
 
-class BoundarySnapshotter:
-    """Emits the decision boundary over the input plane, at most every
-    `interval` seconds (and always for the first and last epoch).
-
-    The live page redraws about once a second; ten snapshots a second keep
-    the replay smooth while costing under a tenth of the training time
-    (`bench/training_speed.py`).
-    """
-
-    def __init__(self, model: Any, x_train: np.ndarray, interval: float = 0.1):
-        from playground.inspection import plane_grid
-
-        grid = tf.constant(plane_grid(x_train)[2])
-        self._predict = tf.function(lambda: model(grid, training=False))
-        self.interval = interval
-        self._last = -float("inf")
-
-    def __call__(self, epoch: int, emit: Callable[[dict], None], force: bool = False):
-        now = time.perf_counter()
-        if not force and now - self._last < self.interval:
-            return
-        from playground.inspection import boundary_image
-
-        self._last = now
-        emit({"type": "snapshot", "epoch": epoch,
-              "boundary": boundary_image(self._predict().numpy())})
-
-
 class StreamCallback(keras.callbacks.Callback):
     """Emits one plain-data event per epoch and handles stop and divergence.
 
@@ -111,13 +83,14 @@ class StreamCallback(keras.callbacks.Callback):
             last ones with a finite loss),
             `elapsed` (seconds) and `diverged_at` (epoch number or None).
         validator: Adds `val_*` values to each epoch, if given.
-        snapshotter: Emits decision-boundary snapshots, if given.
+        snapshotter: A `playground.snapshotter.Snapshotter`, if snapshots
+            of the model's insides are wanted.
     """
 
     def __init__(self, epochs: int, emit: Callable[[dict], None], stop: Any,
                  history: dict[str, list[float]], state: dict[str, Any],
                  validator: Validator | None = None,
-                 snapshotter: BoundarySnapshotter | None = None):
+                 snapshotter: Any = None):
         super().__init__()
         self.validator = validator
         self.snapshotter = snapshotter
@@ -131,7 +104,7 @@ class StreamCallback(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         if self.snapshotter is not None and self.state["diverged_at"] is None:
-            self.snapshotter(self._epoch, self.emit, force=True)
+            self.snapshotter(self._epoch, self.state["weights"], self.emit, force=True)
 
     def on_train_begin(self, logs=None):
         self._start = time.perf_counter()
@@ -155,7 +128,8 @@ class StreamCallback(keras.callbacks.Callback):
         self.emit({"type": "epoch", "epoch": epoch + 1, "epochs": self.epochs,
                    "logs": values, "elapsed": elapsed})
         if self.snapshotter is not None and finite:
-            self.snapshotter(epoch + 1, self.emit, force=epoch == 0)
+            self.snapshotter(epoch + 1, self.state["weights"], self.emit,
+                             force=epoch == 0)
         self._epoch = epoch + 1
         if self.stop.requested:
             self.model.stop_training = True

@@ -199,3 +199,135 @@ def weight_histograms(layers: list[dict]) -> go.Figure:
     fig.update_xaxes(title_text="weight value")
     fig.update_yaxes(title_text="count")
     return _layout(fig, "Weight distribution per layer", 320, "histograms")
+
+
+# Hidden units: orange where a unit outputs negative values, blue positive.
+NEURON_SCALE = [[0.0, "#f59322"], [0.5, "#ffffff"], [1.0, "#0877bd"]]
+
+
+def neuron_grid(neurons: dict[str, np.ndarray], xs: np.ndarray, ys: np.ndarray,
+                picks: dict[str, list[int]], epoch: int) -> go.Figure:
+    """Each picked hidden unit's output over the input plane, one row per layer.
+
+    Args:
+        neurons: Layer name to `(units, h, w)` maps over the plane.
+        xs, ys: The maps' axis ticks.
+        picks: Layer name to the unit indices to draw.
+        epoch: The epoch the maps were taken after, for the title.
+    """
+    layers = [name for name in neurons if picks.get(name)]
+    columns = max((len(picks[name]) for name in layers), default=1)
+    titles = [f"{name} · unit {picks[name][c]}" if c < len(picks[name]) else ""
+              for name in layers for c in range(columns)]
+    fig = make_subplots(rows=max(1, len(layers)), cols=columns,
+                        horizontal_spacing=0.015, vertical_spacing=0.12,
+                        subplot_titles=titles or None)
+    for row, name in enumerate(layers, start=1):
+        maps = np.asarray(neurons[name], dtype=np.float32)
+        limit = float(max(np.abs(maps[picks[name]]).max(), 1e-6))
+        for col, unit in enumerate(picks[name], start=1):
+            fig.add_trace(go.Heatmap(
+                x=xs, y=ys, z=maps[unit], zmin=-limit, zmax=limit,
+                colorscale=NEURON_SCALE, showscale=False, name=f"{name} unit {unit}",
+                hovertemplate=f"{name} unit {unit}<br>x1=%{{x:.2f}} x2=%{{y:.2f}}"
+                              "<br>output=%{z:.3f}<extra></extra>"), row=row, col=col)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_annotations(font_size=10)
+    return _layout(fig, f"What each hidden unit computes, after epoch {epoch}",
+                   90 + 110 * max(1, len(layers)), "neurons")
+
+
+def norm_history(epochs: list[int], norms: list[dict[str, float]]) -> go.Figure:
+    """The L2 norm of each layer's weights over the snapshots of a run."""
+    fig = go.Figure()
+    for name in (norms[-1] if norms else {}):
+        fig.add_trace(go.Scatter(x=epochs, y=[n.get(name) for n in norms],
+                                 mode="lines", name=name))
+    fig.update_xaxes(title_text="epoch")
+    fig.update_yaxes(title_text="weight norm (L2)")
+    return _layout(fig, "Weight norm per layer over training", 320, "norms")
+
+
+def histogram_ridges(epochs: list[int], histograms: list[tuple[np.ndarray, np.ndarray]],
+                     title: str, rows: int = 12) -> go.Figure:
+    """A TensorBoard-style stack of one array's histograms over the epochs.
+
+    Each kept epoch is one outline, offset upwards as training goes on, so
+    the drift and spread of the weights read from bottom (first epoch) to
+    top (last). At most `rows` epochs are drawn, evenly chosen.
+
+    Args:
+        epochs: The snapshot epochs.
+        histograms: `(counts, edges)` of the array at each of those epochs.
+    """
+    picked = np.unique(np.linspace(0, len(epochs) - 1, min(rows, len(epochs)))
+                       .round().astype(int)) if epochs else []
+    peak = max((float(histograms[i][0].max()) for i in picked), default=1.0) or 1.0
+    fig = go.Figure()
+    for step, i in enumerate(picked):
+        counts, edges = histograms[i]
+        centres = (edges[:-1] + edges[1:]) / 2
+        base = step * 0.6
+        shade = 0.25 + 0.75 * step / max(1, len(picked) - 1)
+        fig.add_trace(go.Scatter(
+            x=centres, y=base + counts / peak, mode="lines", fill="toself",
+            line=dict(color=f"rgba(8, 119, 189, {shade:.2f})", width=1),
+            name=f"epoch {epochs[i]}",
+            hovertemplate=f"epoch {epochs[i]}<br>value %{{x:.3f}}<extra></extra>"))
+    fig.update_yaxes(tickvals=[step * 0.6 for step in range(len(picked))],
+                     ticktext=[f"epoch {epochs[i]}" for i in picked])
+    fig.update_xaxes(title_text="weight value")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, 200 + 22 * len(picked), f"ridges-{title}")
+
+
+def activation_figure(name: str, values: np.ndarray, columns: int = 8) -> go.Figure:
+    """One layer's output for one sample, drawn by its shape.
+
+    A vector is drawn as bars (a Dense layer, or the LSTM's final hidden
+    state), a `(height, width, channels)` array as a grid of feature maps
+    (a convolution), and a `(steps, features)` array as a heatmap (an
+    Embedding's sequence).
+    """
+    values = np.asarray(values, dtype=np.float32)
+    shape = "×".join(str(d) for d in values.shape)
+    if values.ndim == 1:
+        fig = go.Figure(go.Bar(x=list(range(len(values))), y=values,
+                               marker_color=np.where(values >= 0, CLASS_COLORS[1],
+                                                     CLASS_COLORS[0]),
+                               hovertemplate="unit %{x}: %{y:.3f}<extra></extra>"))
+        fig.update_xaxes(title_text="unit")
+        return _layout(fig, f"{name} ({shape})", 240, f"act-{name}")
+    if values.ndim == 3:
+        maps = values.transpose(2, 0, 1)
+        rows = -(-len(maps) // columns)
+        fig = go.Figure(go.Heatmap(z=_tile(maps, min(columns, len(maps))),
+                                   colorscale="Viridis", hoverinfo="skip",
+                                   colorbar=dict(thickness=10)))
+        fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
+        fig.update_xaxes(visible=False)
+        return _layout(fig, f"{name}: {len(maps)} feature maps ({shape})",
+                       120 + 70 * rows, f"act-{name}")
+    fig = go.Figure(go.Heatmap(z=values.reshape(values.shape[0], -1).T,
+                               colorscale="RdBu", zmid=0,
+                               colorbar=dict(thickness=10)))
+    fig.update_xaxes(title_text="position")
+    fig.update_yaxes(title_text="feature")
+    return _layout(fig, f"{name} ({shape})", 300, f"act-{name}")
+
+
+def prediction_figure(output: np.ndarray, class_names: tuple[str, ...],
+                      true_label: int | float) -> go.Figure:
+    """The predicted class probabilities, the true class highlighted."""
+    output = np.asarray(output, dtype=np.float32).ravel()
+    if len(output) == 1 and len(class_names) == 2:  # one sigmoid unit
+        output = np.array([1 - output[0], output[0]])
+    colors = [CLASS_COLORS[1] if i == int(true_label) else "#b0b0b0"
+              for i in range(len(output))]
+    fig = go.Figure(go.Bar(x=list(class_names), y=output, marker_color=colors,
+                           text=[f"{p:.2f}" for p in output], textposition="outside",
+                           hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
+    fig.update_yaxes(range=[0, 1.1], title_text="probability")
+    return _layout(fig, f"Predicted probabilities (true class: "
+                        f"{class_names[int(true_label)]}, in blue)", 280, "prediction")

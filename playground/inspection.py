@@ -10,6 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 GRID_RESOLUTION = 100
+# Neuron thumbnails keep every third grid point: 34x34 instead of 100x100.
+NEURON_STRIDE = 3
+HISTOGRAM_BINS = 30
 
 
 def plane_grid(x: np.ndarray, resolution: int = GRID_RESOLUTION,
@@ -34,6 +37,32 @@ def boundary_image(outputs: np.ndarray, resolution: int = GRID_RESOLUTION) -> np
     class 1 (sigmoid unit, or the second softmax unit) or the regression value."""
     column = outputs[:, 1] if outputs.shape[1] == 2 else outputs[:, 0]
     return column.reshape(resolution, resolution).astype(np.float16)
+
+
+def weight_summary(layers: list[dict]) -> dict[str, dict]:
+    """Small, storable statistics of a model's weights at one moment.
+
+    Args:
+        layers: `[{"name": ..., "arrays": {"kernel": ..., ...},
+            "trainable": ["kernel", ...]}]`, one entry per layer with weights.
+
+    Returns:
+        `{"weights": {layer: {array: (counts, edges)}}, "norms": {layer: norm}}`:
+        a `HISTOGRAM_BINS`-bin histogram of every array (a few hundred bytes,
+        whatever the layer's size) and the L2 norm of each layer's trainable
+        weights (BatchNorm's moving statistics left out).
+    """
+    histograms, norms = {}, {}
+    for layer in layers:
+        arrays = layer["arrays"]
+        histograms[layer["name"]] = {
+            name: tuple(np.histogram(np.nan_to_num(a, posinf=0, neginf=0),
+                                     bins=HISTOGRAM_BINS))
+            for name, a in arrays.items()}
+        trainable = layer.get("trainable", list(arrays))
+        norms[layer["name"]] = float(np.sqrt(sum(
+            np.sum(np.square(arrays[name], dtype=np.float64)) for name in trainable)))
+    return {"weights": histograms, "norms": norms}
 
 
 # How many arrays each layer type holds in `model.get_weights()`, in order.
@@ -92,3 +121,34 @@ def architecture_dot(exp) -> str:
     dot = keras.utils.model_to_dot(build_model(exp), show_shapes=True,
                                    show_layer_names=True, dpi=72)
     return dot.to_string()
+
+
+class ActivationProbe:
+    """Every layer's output for one sample, from a run's saved weights.
+
+    Rebuilds the experiment's model, loads the weights and wraps it in
+    `keras.Model(model.inputs[0], [layer.output ...])`, as Keras' FAQ does to
+    read intermediate activations. Build it once per run and call it per
+    sample. Imports TensorFlow.
+
+    Args:
+        exp: The experiment the weights were trained for.
+        weights: Its `model.get_weights()` list (e.g. a job's result).
+    """
+
+    def __init__(self, exp, weights: list[np.ndarray]):
+        import keras
+
+        from playground.builder import build_model
+
+        model = build_model(exp)
+        model.set_weights(weights)
+        self.names = [layer.name for layer in model.layers]
+        self._probe = keras.Model(model.inputs[0], [layer.output for layer in model.layers])
+
+    def __call__(self, sample: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        """`(layer name, output)` for each layer, the batch axis removed."""
+        outputs = self._probe(np.asarray(sample)[None], training=False)
+        if not isinstance(outputs, (list, tuple)):  # a one-layer model
+            outputs = [outputs]
+        return [(name, np.asarray(out)[0]) for name, out in zip(self.names, outputs)]

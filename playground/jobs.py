@@ -37,8 +37,8 @@ class TrainingJob:
     Attributes:
         id: A number unique within this process.
         experiment: The experiment being trained (frozen, plain data).
-        snapshots: `SnapshotStore` of decision-boundary images by epoch
-            (2-D datasets only), for live views and replay.
+        snapshots: `SnapshotStore` of measurement dicts by epoch (see
+            `playground.snapshotter`), for live views, replay and diagnosis.
     """
 
     def __init__(self, experiment: Experiment):
@@ -55,7 +55,8 @@ class TrainingJob:
 
     def _emit(self, event: dict[str, Any]) -> None:
         if event["type"] == "snapshot":  # bounded store, not the event log
-            self.snapshots.add(event["epoch"], event["boundary"])
+            self.snapshots.add(event["epoch"], {k: v for k, v in event.items()
+                                                if k not in ("type", "epoch")})
             return
         with self._lock:
             self._events.append(event)

@@ -66,6 +66,11 @@ class SnapshotStore:
         earlier = [data for e, data in items if e <= epoch]
         return earlier[-1] if earlier else items[0][1]
 
+    def items(self) -> list[tuple[int, Any]]:
+        """All replayable `(epoch, snapshot)` pairs, in order."""
+        with self._lock:
+            return self._items()
+
     def latest(self) -> tuple[int, Any] | None:
         with self._lock:
             return self._newest

@@ -149,8 +149,11 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
             the partial model and history are kept.
         dataset: Data to use instead of loading the experiment's dataset
             (tests inject small arrays here).
-        snapshots: On 2-D data, also emit `{"type": "snapshot", "epoch": e,
-            "boundary": <100x100 float16 image>}` about ten times a second.
+        snapshots: Also emit `{"type": "snapshot", "epoch": e, ...}` events,
+            at most about ten a second, with the measurements described in
+            `playground.snapshotter` (decision boundary and neuron maps on
+            2-D data; weight histograms and norms, gradient norms and dead
+            ReLU fractions on any data).
 
     Returns:
         A `TrainingResult`; errors are reported in it, not raised.
@@ -164,7 +167,8 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         data = dataset or experiment_data(exp)
         emit({"type": "status", "message": "Building the model"})
         from playground.builder import build_model, compile_model
-        from playground.callbacks import BoundarySnapshotter, StreamCallback, Validator
+        from playground.callbacks import StreamCallback, Validator
+        from playground.snapshotter import Snapshotter
 
         model = build_model(exp)
         steps = math.ceil(len(data.x_train) / exp.batch_size)
@@ -174,7 +178,8 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         # An epoch that fits in one execution reuses a single repeated
         # iterator; larger epochs keep Keras' per-epoch iteration.
         whole_epoch = steps == spe
-        train = _make_dataset(data.x_train, encode_targets(data.y_train, exp),
+        y_train = encode_targets(data.y_train, exp)
+        train = _make_dataset(data.x_train, y_train,
                               exp.batch_size, exp.seed, shuffle=True,
                               repeat=whole_epoch)
         validator = None
@@ -182,8 +187,9 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
             validator = Validator(model, data.x_val, encode_targets(data.y_val, exp),
                                   task_metrics(data.info.task)[0], EVAL_BATCH_SIZE)
         snapshotter = None
-        if snapshots and data.info.input_shape == (2,):
-            snapshotter = BoundarySnapshotter(model, data.x_train)
+        if snapshots:
+            snapshotter = Snapshotter(model, data.x_train, y_train,
+                                      plane=data.info.input_shape == (2,))
         callback = StreamCallback(exp.epochs, emit, stop, history, state, validator,
                                   snapshotter)
         emit({"type": "status", "message": "Training"})

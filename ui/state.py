@@ -83,6 +83,19 @@ def set_job(value) -> None:
     st.session_state[JOB] = value
 
 
+PROBE = "activation_probe"
+
+
+def job_probe(job, factory):
+    """The activation probe of a finished job, built once and kept in the
+    session (a user's model is never shared with other sessions)."""
+    held = st.session_state.get(PROBE)
+    if held is None or held[0] != job.id:
+        held = (job.id, factory())
+        st.session_state[PROBE] = held
+    return held[1]
+
+
 def key(name: str) -> str:
     """A widget key tied to the current experiment revision."""
     return f"{name}__r{revision()}"

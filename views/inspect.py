@@ -1,12 +1,14 @@
-"""Inspect page: the trained model's architecture and weights."""
+"""Inspect page: the trained model's architecture, activations and weights."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from playground import charts
 from playground.builder import layer_names
-from playground.compat import check_experiment
-from playground.inspection import architecture_dot, weights_by_layer
+from playground.compat import check_experiment, experiment_data
+from playground.inspection import ActivationProbe, plane_grid, weights_by_layer
+from playground.inspection import architecture_dot
 from ui import state
 
 st.title("Inspect")
@@ -17,6 +19,7 @@ if job is None or job.result is None or not job.result.weights:
     st.stop()
 
 exp, result = job.experiment, job.result
+data = experiment_data(exp)
 kinds = [spec.kind for spec in exp.layers] + ["dense"]
 names = layer_names(exp)
 layers = weights_by_layer(kinds, names, result.weights)
@@ -37,6 +40,61 @@ st.dataframe(pd.DataFrame({
 with st.expander("Diagram (Keras' model_to_dot)"):
     st.graphviz_chart(architecture_dot(exp))
 
+
+def pick_sample():
+    """The sample the user picked: `(inputs, true label or None, caption)`."""
+    sources = ["test set", "training set"]
+    if data.info.input_shape == (2,):
+        sources.append("a point on the plane")
+    cols = st.columns([2, 3])
+    source = cols[0].radio("Sample from", sources, horizontal=True, key="sample_source")
+    if source == "a point on the plane":
+        xs, ys, _ = plane_grid(data.x_train)
+        point = np.array([
+            cols[1].slider("x1", float(xs[0]), float(xs[-1]), 0.0, key="point_x1"),
+            cols[1].slider("x2", float(ys[0]), float(ys[-1]), 0.0, key="point_x2")],
+            dtype=np.float32)
+        return point, None, f"the point ({point[0]:.2f}, {point[1]:.2f})"
+    x, y = (data.x_test, data.y_test) if source == "test set" else (
+        data.x_train, data.y_train)
+    index = cols[1].number_input(f"Row (0 to {len(x) - 1})", 0, len(x) - 1, 0,
+                                 key=f"sample_row_{source}")
+    return x[index], y[index], f"row {index} of the {source}"
+
+
+def show_sample(sample: np.ndarray, label) -> None:
+    if data.info.input_kind == "image":
+        st.plotly_chart(charts.image_mosaic(sample[None], np.array([label or 0]),
+                                            data.info.class_names if label is not None
+                                            else ("?",), columns=1),
+                        key="sample_image")
+    else:
+        st.dataframe(pd.DataFrame([sample], columns=list(data.feature_names)),
+                     hide_index=True)
+
+
+st.subheader("Activations")
+st.caption("Pick one sample and see what every layer makes of it.")
+sample, label, where = pick_sample()
+show_sample(sample, label)
+probe = state.job_probe(job, lambda: ActivationProbe(exp, result.weights))
+outputs = probe(sample)
+*hidden, (_, prediction) = outputs
+if data.info.task == "regression":
+    st.metric(f"Prediction for {where}", f"{float(prediction[0]):.3f}")
+    if label is not None:
+        st.caption(f"True value: {float(label):.3f}")
+else:
+    true_class = int(label) if label is not None else int(np.argmax(
+        prediction if len(prediction) > 1 else [1 - prediction[0], prediction[0]]))
+    st.plotly_chart(charts.prediction_figure(prediction, data.info.class_names,
+                                             true_class), key="prediction")
+    if label is None:
+        st.caption("A point on the plane has no true class: the predicted one is "
+                   "highlighted.")
+for name, values in hidden:
+    st.plotly_chart(charts.activation_figure(name, values), key=f"act_{name}")
+
 st.subheader("Weights")
 st.plotly_chart(charts.weight_histograms(layers), key="weight_histograms")
 for layer in layers:
@@ -51,3 +109,18 @@ for layer in layers:
         st.plotly_chart(charts.filter_grid(
             arrays["kernel"], f"{layer['name']}: {arrays['kernel'].shape[-1]} filters "
             "(averaged over input channels)"), key=f"filters_{layer['name']}")
+
+kept = job.snapshots.items()
+if kept:
+    st.subheader("Weights over training")
+    epochs = [epoch for epoch, _ in kept]
+    st.plotly_chart(charts.norm_history(epochs, [shot["norms"] for _, shot in kept]),
+                    key="norm_history")
+    arrays = [(layer, array) for layer, per_array in kept[-1][1]["weights"].items()
+              for array in per_array]
+    layer, array = st.selectbox("Histogram of", arrays, key="ridge_array",
+                                format_func=lambda pair: f"{pair[0]} {pair[1]}")
+    st.plotly_chart(charts.histogram_ridges(
+        epochs, [shot["weights"][layer][array] for _, shot in kept],
+        f"{layer} {array}: distribution over the epochs (first at the bottom)"),
+        key="weight_ridges")

@@ -4,7 +4,8 @@ import streamlit as st
 
 from playground import charts
 from playground.compat import check_experiment, experiment_data, resolve_loss
-from playground.inspection import plane_grid
+from playground.doctor import diagnose
+from playground.inspection import NEURON_STRIDE, plane_grid
 from playground.jobs import start_job
 from playground.layers import StackError
 from playground.registry import LOSSES, OPTIMIZERS
@@ -12,6 +13,8 @@ from ui import state
 from ui.widgets import field_input, learning_rate_input
 
 POLL_SECONDS = 0.75
+UNITS_SHOWN = 8
+MAX_UNITS_SHOWN = 16
 OUTCOME_STYLE = {"completed": "success", "stopped": "info", "diverged": "warning",
                  "failed": "error"}
 
@@ -60,21 +63,60 @@ cols[1].button("Stop", on_click=stop_training, disabled=not running,
                key="stop_button", use_container_width=True)
 
 
-def boundary_view(job, done: bool) -> None:
-    """The decision boundary: live while training, replayable once done."""
-    exp = job.experiment
-    data = experiment_data(exp)
-    xs, ys, _ = plane_grid(data.x_train)
+def replay_epoch(job, done: bool) -> int:
+    """The snapshot epoch to draw: the newest while training, picked after."""
     epochs = job.snapshots.epochs()
-    epoch = epochs[-1]
     if done and len(epochs) > 1:
-        epoch = st.select_slider("Replay: epoch", epochs, value=epochs[-1],
-                                 key=f"replay_epoch_{job.id}",
-                                 help="Training kept up to 200 snapshots, evenly "
-                                      "spread over the run.")
+        return st.select_slider("Replay: epoch", epochs, value=epochs[-1],
+                                key=f"replay_epoch_{job.id}",
+                                help="Training kept up to 200 snapshots, evenly "
+                                     "spread over the run.")
+    return epochs[-1]
+
+
+def boundary_view(job, snapshot: dict, epoch: int) -> None:
+    """The decision boundary under the train and test points."""
+    data = experiment_data(job.experiment)
+    xs, ys, _ = plane_grid(data.x_train)
     st.plotly_chart(charts.boundary_figure(
-        xs, ys, job.snapshots.get(epoch), data.x_train, data.y_train, data.x_test,
+        xs, ys, snapshot["boundary"], data.x_train, data.y_train, data.x_test,
         data.y_test, data.info.task == "regression", epoch), key="boundary_chart")
+
+
+def neuron_view(job, snapshot: dict, epoch: int) -> None:
+    """Thumbnails of each hidden Dense unit over the plane; pick units of wide layers."""
+    neurons = snapshot["neurons"]
+    if not neurons:
+        return
+    xs, ys, _ = plane_grid(experiment_data(job.experiment).x_train)
+    picks = {}
+    wide = [name for name, maps in neurons.items() if len(maps) > UNITS_SHOWN]
+    pick_cols = st.columns(len(wide)) if wide else []
+    for col, name in zip(pick_cols, wide):
+        picks[name] = col.multiselect(
+            f"Units of {name}", list(range(len(neurons[name]))),
+            default=list(range(UNITS_SHOWN)), key=f"units_{name}_{job.id}",
+            max_selections=MAX_UNITS_SHOWN,
+            help=f"The first {len(neurons[name])} units were recorded.")
+    for name, maps in neurons.items():
+        picks.setdefault(name, list(range(len(maps))))
+    st.plotly_chart(charts.neuron_grid(neurons, xs[::NEURON_STRIDE], ys[::NEURON_STRIDE],
+                                       picks, epoch), key="neuron_chart")
+
+
+def doctor_view(history: dict, snapshots: list[dict]) -> None:
+    """The training doctor's findings, or a line saying all looks well."""
+    if not history.get("loss"):
+        return
+    findings = diagnose(history, snapshots)
+    with st.container(border=True, key="doctor"):
+        st.markdown("**Training doctor**")
+        for finding in findings:
+            st.warning(f"**{finding.title}** {finding.detail}\n\n*Try:* {finding.fix}")
+        if not findings:
+            st.caption("Nothing looks wrong so far: the loss is moving, no "
+                       "gradients vanish or explode, and validation follows "
+                       "training.")
 
 
 @st.fragment(run_every=POLL_SECONDS if running else None)
@@ -89,12 +131,20 @@ def live_view() -> None:
     note = " · stopping…" if job.stop_requested and not p["done"] else ""
     st.progress(fraction, text=f"Epoch {p['epoch']} / {p['epochs']} · "
                                f"{p['elapsed']:.1f} s · {p['message']}{note}")
-    chart_area = st
-    if job.snapshots.latest() is not None:
+    kept = job.snapshots.items()
+    latest = kept[-1][1] if kept else None
+    chart_area = st.container()
+    if latest is not None and latest["boundary"] is not None:
         chart_area, boundary_area = st.columns([3, 2])
         with boundary_area:
-            boundary_view(job, p["done"])
+            epoch = replay_epoch(job, p["done"])
+            snapshot = job.snapshots.get(epoch)
+            boundary_view(job, snapshot, epoch)
     chart_area.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
+    with chart_area:
+        doctor_view(p["history"], [shot for _, shot in kept])
+    if latest is not None and latest["neurons"]:
+        neuron_view(job, snapshot, epoch)
     if p["done"]:
         result = job.result
         getattr(st, OUTCOME_STYLE[result.status])(result.message)

@@ -163,10 +163,35 @@ def test_inspect_page_shows_the_trained_weights():
     assert names == ["dense_1", "dense_2", "output"]
     diagram = at.get("graphviz_chart")[0].proto.spec
     assert all(f"<b>{name}</b>" in diagram for name in names)
-    specs = plotly_specs(at)
-    histogram = specs[0]["data"]
+    charts = {spec["layout"]["title"]["text"]: spec for spec in plotly_specs(at)}
+    histogram = charts["Weight distribution per layer"]["data"]
     assert [t["name"] for t in histogram] == names
-    kernels = [s["data"][0]["z"] for s in specs[1:] if s["data"][0]["type"] == "heatmap"]
+    kernels = [spec["data"][0]["z"] for title, spec in charts.items()
+               if title.endswith("with bias")]
     # Plotly sends NumPy arrays as typed arrays: {"dtype", "bdata", "shape"}.
     shapes = [tuple(int(n) for n in z["shape"].split(",")) for z in kernels]
     assert shapes == [(2, 4), (4, 2), (2, 1)]  # inputs x units per Dense layer
+
+    # Activations of the first test row: one bar per unit of each hidden layer,
+    # then the predicted probabilities with the true class.
+    assert [len(charts[f"{name} ({units})"]["data"][0]["x"])
+            for name, units in (("dense_1", 4), ("dense_2", 2))] == [4, 2]
+    prediction = next(t for t in charts if t.startswith("Predicted probabilities"))
+    true_class = ["orange", "blue"][int(_first_test_label(at))]
+    assert f"true class: {true_class}" in prediction
+    # A point on the plane instead of a row: still one output per layer.
+    at.radio(key="sample_source").set_value("a point on the plane").run()
+    at.slider(key="point_x1").set_value(2.0).run()
+    assert not at.exception
+    assert any("no true class" in c.value for c in at.caption)
+    # The weights over training: one norm line per layer over the snapshots.
+    charts = {spec["layout"]["title"]["text"]: spec for spec in plotly_specs(at)}
+    norms = charts["Weight norm per layer over training"]["data"]
+    assert [t["name"] for t in norms] == names
+    assert any("distribution over the epochs" in title for title in charts)
+
+
+def _first_test_label(at):
+    from playground.compat import experiment_data
+
+    return experiment_data(at.session_state["training_job"].experiment).y_test[0]

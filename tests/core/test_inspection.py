@@ -1,12 +1,24 @@
-"""Decision-boundary snapshots: bounded storage, grid geometry, live capture."""
+"""Looking inside a model: snapshots (bounded, live), activations and their figures."""
 
 import numpy as np
+import pytest
 
 from playground import charts
-from playground.inspection import boundary_image, plane_grid, weights_by_layer
+from playground.builder import layer_names
+from playground.compat import check_experiment, experiment_data
+from playground.config import Experiment
+from playground.inspection import (
+    ActivationProbe,
+    boundary_image,
+    plane_grid,
+    weights_by_layer,
+)
+from playground.layers import LayerSpec
 from playground.presets import PRESETS
 from playground.snapshots import SnapshotStore
 from playground.training import run_training
+
+L = LayerSpec.make
 
 
 def test_snapshot_store_stays_bounded_and_even_over_a_long_run():
@@ -41,17 +53,31 @@ def test_training_emits_boundary_snapshots_that_learn_the_circle():
     first, last = shots[0]["boundary"], shots[-1]["boundary"]
     assert last.shape == (100, 100) and last.dtype == np.float16
     assert not np.allclose(first, last)
+    # Each hidden Dense layer's units come as 34x34 maps over the same plane.
+    neurons = shots[-1]["neurons"]
+    assert list(neurons) == ["dense_1", "dense_2"]
+    assert neurons["dense_1"].shape == (4, 34, 34) and neurons["dense_2"].shape == (2, 34, 34)
+    # The output unit's map equals the boundary at the same grid points.
+    assert not np.allclose(shots[0]["neurons"]["dense_1"], neurons["dense_1"])
     # The final image classifies the middle of the plane as the inner (blue) class
     # and the corners as the outer (orange) class, as the circle data says.
     assert last[50, 50] > 0.5
     assert max(last[0, 0], last[0, -1], last[-1, 0], last[-1, -1]) < 0.5
 
 
-def test_no_snapshots_for_data_that_is_not_two_dimensional():
+def test_data_that_is_not_two_dimensional_gets_weight_snapshots_only():
     events = []
     run_training(PRESETS["iris-mlp"].experiment.replace(epochs=2),
                  emit=events.append, snapshots=True)
-    assert not [e for e in events if e["type"] == "snapshot"]
+    shots = [e for e in events if e["type"] == "snapshot"]
+    assert [s["epoch"] for s in shots] == [1, 2]
+    shot = shots[-1]
+    assert shot["boundary"] is None and shot["neurons"] == {}
+    assert set(shot["norms"]) == {"dense_1", "dense_2", "dense_3", "output"}
+    assert set(shot["grad_norms"]) == set(shot["norms"])
+    assert set(shot["dead"]) == {"dense_1", "dense_2", "dense_3"}  # the relu layers
+    counts, edges = shot["weights"]["dense_1"]["kernel"]
+    assert counts.sum() == 4 * 64 and len(edges) == len(counts) + 1
 
 
 def test_boundary_figure_draws_heatmap_under_points():
@@ -114,3 +140,59 @@ def test_architecture_diagram_names_every_layer_with_shapes():
     for name in ("flatten_1", "dense_2", "dropout_3", "output"):
         assert f"<b>{name}</b>" in dot
     assert "Output shape: <b>(None, 10)</b>" in dot
+
+
+@pytest.mark.parametrize("exp", [
+    Experiment(dataset="iris", layers=(
+        L("dense", units=6, activation="relu"), L("batchnorm"), L("dropout", rate=0.3),
+        L("dense", units=5, activation="linear"), L("activation", activation="tanh"))),
+    Experiment(dataset="digits", layers=(
+        L("conv2d", filters=4, kernel=3, activation="relu"), L("maxpool2d", pool=2),
+        L("conv2d", filters=3, kernel=2, padding="same"), L("flatten"),
+        L("dense", units=7))),
+], ids=["dense-stack", "conv-stack"])
+def test_activation_shapes_match_each_layer_output_shape(exp):
+    from playground.builder import build_model
+
+    weights = build_model(exp).get_weights()
+    data = experiment_data(exp)
+    outputs = ActivationProbe(exp, weights)(data.x_test[0])
+    rows = check_experiment(exp)
+    assert [name for name, _ in outputs] == layer_names(exp)
+    assert [values.shape for _, values in outputs] == [r.output_shape for r in rows]
+    probabilities = outputs[-1][1]
+    assert np.isclose(probabilities.sum(), 1.0, atol=1e-5)  # softmax over the classes
+
+
+def test_activation_figures_follow_the_output_shape():
+    bars = charts.activation_figure("dense_1", np.arange(5.0) - 2)
+    assert bars.data[0].type == "bar" and len(bars.data[0].y) == 5
+    maps = charts.activation_figure("conv2d_1", np.ones((6, 6, 4)), columns=2)
+    assert maps.data[0].type == "heatmap"
+    assert np.asarray(maps.data[0].z).shape == (2 * 7, 2 * 7)  # 2x2 maps, 1px gaps
+    sequence = charts.activation_figure("embedding_1", np.ones((10, 3)))
+    assert np.asarray(sequence.data[0].z).shape == (3, 10)
+    prediction = charts.prediction_figure(np.array([0.8]), ("no", "yes"), 0)
+    assert np.allclose(prediction.data[0].y, [0.2, 0.8])
+
+
+def test_neuron_grid_draws_the_picked_units_of_each_layer():
+    neurons = {"dense_1": np.random.rand(10, 34, 34), "dense_2": np.random.rand(2, 34, 34)}
+    ticks = np.linspace(-1, 1, 34)
+    fig = charts.neuron_grid(neurons, ticks, ticks, {"dense_1": [0, 3, 9],
+                                                     "dense_2": [0, 1]}, epoch=7)
+    assert [t.name for t in fig.data] == ["dense_1 unit 0", "dense_1 unit 3",
+                                          "dense_1 unit 9", "dense_2 unit 0",
+                                          "dense_2 unit 1"]
+    assert np.allclose(fig.data[2].z, neurons["dense_1"][9])
+
+
+def test_weight_ridges_and_norms_follow_the_snapshots():
+    epochs = list(range(1, 31))
+    hist = [np.histogram(np.random.default_rng(e).normal(0, e / 10, 100), bins=30)
+            for e in epochs]
+    fig = charts.histogram_ridges(epochs, hist, "dense_1 kernel", rows=12)
+    names = [t.name for t in fig.data]
+    assert len(names) == 12 and names[0] == "epoch 1" and names[-1] == "epoch 30"
+    norms = charts.norm_history([1, 2], [{"a": 1.0, "b": 2.0}, {"a": 1.5, "b": 2.5}])
+    assert [list(t.y) for t in norms.data] == [[1.0, 1.5], [2.0, 2.5]]

@@ -1,0 +1,131 @@
+"""The training doctor on real runs crafted to show each problem, and on healthy ones.
+
+Most runs go through `run_training` as the app does. Two problems (dead
+ReLUs from a negative bias, exploding gradients from oversized weights)
+need weights no experiment can ask for, so those runs set the weights on the
+built model and train it with the app's own callback and snapshotter.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from playground.builder import build_model, compile_model
+from playground.compat import encode_targets, experiment_data
+from playground.config import Experiment
+from playground.doctor import diagnose
+from playground.layers import LayerSpec
+from playground.presets import PRESETS
+from playground.training import StopSignal, run_training
+
+L = LayerSpec.make
+
+
+def run(exp: Experiment):
+    events = []
+    result = run_training(exp, emit=events.append, snapshots=True)
+    shots = [e for e in events if e["type"] == "snapshot"]
+    return result, diagnose(result.history, shots)
+
+
+def run_with_weights(exp: Experiment, adjust):
+    """Trains `exp` after `adjust(model)` changed its initial weights."""
+    from playground.callbacks import StreamCallback
+    from playground.snapshotter import Snapshotter
+
+    model = build_model(exp)
+    compile_model(model, exp)
+    adjust(model)
+    data = experiment_data(exp)
+    y = encode_targets(data.y_train, exp)
+    shots, history = [], {}
+    state = {"weights": [], "elapsed": 0.0, "diverged_at": None}
+    callback = StreamCallback(exp.epochs, shots.append, StopSignal(), history, state,
+                              snapshotter=Snapshotter(model, data.x_train, y,
+                                                      plane=False, interval=0))
+    model.fit(data.x_train, y, batch_size=exp.batch_size, epochs=exp.epochs,
+              verbose=0, callbacks=[callback])
+    shots = [e for e in shots if e["type"] == "snapshot"]
+    return diagnose(history, shots)
+
+
+def rules(findings):
+    return [f.rule for f in findings]
+
+
+@pytest.mark.parametrize("preset", ["circle", "iris-mlp"])
+def test_healthy_runs_get_no_findings(preset):
+    exp = PRESETS[preset].experiment
+    result, findings = run(exp.replace(epochs=min(exp.epochs, 60)))
+    assert result.status == "completed"
+    assert findings == []
+
+
+def test_huge_learning_rate_gives_the_nan_advice_with_the_epoch():
+    exp = Experiment(dataset="reg-plane", layers=(L("dense", units=8, activation="relu"),),
+                     optimizer="sgd", learning_rate=10.0, epochs=20)
+    result, findings = run(exp)
+    assert result.status == "diverged"
+    assert rules(findings) == ["diverged"]
+    first_bad = next(i for i, v in enumerate(result.history["loss"])
+                     if not math.isfinite(v)) + 1
+    assert f"at epoch {first_bad}." in findings[0].title
+    assert "Lower the learning rate" in findings[0].fix
+
+
+def test_tiny_learning_rate_gives_the_flat_loss_advice():
+    _, findings = run(PRESETS["circle"].experiment.replace(learning_rate=0.00001,
+                                                           epochs=20))
+    assert "flat" in rules(findings)
+    assert "Raise the learning rate" in findings[rules(findings).index("flat")].fix
+
+
+def test_tiny_training_set_with_a_big_network_gives_the_overfitting_advice():
+    exp = Experiment(dataset="circle", samples=50, noise=0.5, val_fraction=0.4,
+                     test_fraction=0.1,
+                     layers=tuple(L("dense", units=64, activation="relu")
+                                  for _ in range(3)),
+                     optimizer="adam", learning_rate=0.01, batch_size=10, epochs=200)
+    _, findings = run(exp)
+    assert "overfitting" in rules(findings)
+    assert "Dropout" in findings[rules(findings).index("overfitting")].fix
+
+
+def test_deep_sigmoid_stack_gives_the_vanishing_gradient_advice():
+    exp = Experiment(dataset="circle",
+                     layers=tuple(L("dense", units=8, activation="sigmoid")
+                                  for _ in range(10)), epochs=3)
+    _, findings = run(exp)
+    assert "vanishing" in rules(findings)
+
+
+def test_negative_bias_on_a_relu_layer_gives_the_dead_units_advice():
+    exp = PRESETS["iris-mlp"].experiment.replace(epochs=3)
+
+    def negative_bias(model):
+        layer = model.get_layer("dense_1")
+        kernel, bias = layer.get_weights()
+        layer.set_weights([kernel, np.full_like(bias, -10.0)])
+
+    findings = run_with_weights(exp, negative_bias)
+    assert "dead_relu" in rules(findings)
+    assert "dense_1 100%" in findings[rules(findings).index("dead_relu")].detail
+
+
+def test_oversized_weights_give_the_exploding_gradient_advice():
+    exp = Experiment(dataset="circle", layers=tuple(
+        L("dense", units=16, activation="relu") for _ in range(8)), epochs=1,
+        learning_rate=0.00001)
+
+    def scale_up(model):
+        for layer in model.layers[:-1]:
+            kernel, bias = layer.get_weights()
+            layer.set_weights([kernel * 5.0, bias])
+
+    assert "exploding" in rules(run_with_weights(exp, scale_up))
+
+
+def test_doctor_reads_plain_data_and_stays_quiet_without_measurements():
+    assert diagnose({}) == []
+    assert diagnose({"loss": [1.0, 0.5]}) == []
