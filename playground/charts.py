@@ -89,7 +89,8 @@ def _tile(images: np.ndarray, columns: int) -> np.ndarray:
 
 
 def image_mosaic(images: np.ndarray, labels: np.ndarray,
-                 class_names: tuple[str, ...], columns: int = 8) -> go.Figure:
+                 class_names: tuple[str, ...], columns: int = 8,
+                 title: str = "Training images with their labels") -> go.Figure:
     """A labelled grid of grey images drawn as one heatmap (cheap to send)."""
     images = images[..., 0] if images.ndim == 4 else images
     mosaic = _tile(images, columns)
@@ -105,8 +106,7 @@ def image_mosaic(images: np.ndarray, labels: np.ndarray,
                              hoverinfo="skip"))
     fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
     fig.update_xaxes(visible=False)
-    return _layout(fig, "Training images with their labels", 120 + 70 * rows,
-                   "mosaic")
+    return _layout(fig, title, 120 + 70 * rows, f"mosaic-{title}")
 
 
 def class_balance(splits: dict[str, np.ndarray], class_names: tuple[str, ...],

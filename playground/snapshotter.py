@@ -80,6 +80,11 @@ class Snapshotter:
         self._relu_names = [layer.name for layer in layers if _is_relu(layer)]
         self._measure = self._batch_probe(model, x_train[:PROBE_BATCH],
                                           y_train[:PROBE_BATCH])
+        # Trace both compiled probes now, before training, so the first
+        # epochs do not pay for it.
+        self._measure()
+        if self._plane is not None:
+            self._plane()
 
     def _plane_probe(self, model: Any, x_train: np.ndarray) -> Callable:
         hidden = [layer for layer in model.layers[:-1]

@@ -64,10 +64,10 @@ def pick_sample():
 
 def show_sample(sample: np.ndarray, label) -> None:
     if data.info.input_kind == "image":
-        st.plotly_chart(charts.image_mosaic(sample[None], np.array([label or 0]),
-                                            data.info.class_names if label is not None
-                                            else ("?",), columns=1),
-                        key="sample_image")
+        st.plotly_chart(charts.image_mosaic(sample[None], np.array([label]),
+                                            data.info.class_names, columns=1,
+                                            title="The picked image and its label"),
+                        key="sample_image", use_container_width=False)
     else:
         st.dataframe(pd.DataFrame([sample], columns=list(data.feature_names)),
                      hide_index=True)
