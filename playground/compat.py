@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from playground.config import AUTO, Experiment
-from playground.datasets import DATASETS, Dataset, load_dataset
+from playground.data_source import dataset_info, experiment_data  # noqa: F401
 from playground.layers import (
     DataSpec,
     LayerRow,
@@ -24,14 +24,8 @@ from playground.layers import (
 from playground.registry import BINARY, DEFAULT_LOSS, LOSSES, REGRESSION
 
 
-def experiment_data(exp: Experiment) -> Dataset:
-    """The experiment's dataset, generated and split from its options and seed."""
-    return load_dataset(exp.dataset, exp.samples, exp.noise, exp.val_fraction,
-                        exp.test_fraction, exp.seed)
-
-
 def data_spec_of(exp: Experiment) -> DataSpec:
-    return DATASETS[exp.dataset].data_spec
+    return dataset_info(exp).data_spec
 
 
 def resolve_output(exp: Experiment, data: DataSpec | None = None) -> LayerSpec:

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from playground.datasets import DATASETS
+from playground.datasets.keras_sets import MAXLEN, NUM_WORDS
 from playground.fields import (
+    TextField,
     ChoiceField,
     ConfigError,
     ConfigErrors,
@@ -116,6 +118,22 @@ FIELDS: tuple[Field, ...] = (
                 choices=tuple(DATASETS)),
     IntField("samples", 500, "Number of generated points (2-D sets).", key="n",
              minimum=50, maximum=5000),
+    IntField("subset", 5000, "Samples drawn from a Keras dataset (keeps runs short).",
+             minimum=100, maximum=70000),
+    IntField("num_words", NUM_WORDS.default, "Vocabulary: the most frequent words "
+             "kept (IMDB, Reuters).", key="words", minimum=NUM_WORDS.minimum,
+             maximum=NUM_WORDS.maximum),
+    IntField("maxlen", MAXLEN.default, "Tokens per text: longer texts are cut, "
+             "shorter ones padded (IMDB, Reuters).", minimum=MAXLEN.minimum,
+             maximum=MAXLEN.maximum),
+    TextField("csv_name", "", "Name of the uploaded CSV file.", key="file"),
+    TextField("target", "", "The CSV column to predict.", key="target"),
+    ChoiceField("task", AUTO, "What the target is; 'auto' detects it.",
+                choices=(AUTO, "binary", "multiclass", "regression")),
+    ChoiceField("missing", "drop", "Rows with missing values: drop them, or fill "
+                "in the median / most frequent value.", choices=("drop", "impute")),
+    ChoiceField("scale", "standard", "Standardise the CSV's features with the "
+                "training statistics.", choices=("standard", "none")),
     FloatField("noise", 0.0, "How much the generated points are jittered.",
                maximum=0.5),
     FloatField("val_fraction", 0.2, "Share of the data held out for validation.",
@@ -140,6 +158,9 @@ FIELDS: tuple[Field, ...] = (
              maximum=2000),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+# Data options that only some datasets use stay out of links at their default.
+OMITTED_WHEN_DEFAULT = frozenset({"subset", "num_words", "maxlen", "csv_name", "target",
+                                  "task", "missing", "scale"})
 FIELDS_BY_KEY = {f.url_key: f for f in FIELDS}
 VERSION_KEY = "v"
 
@@ -156,6 +177,14 @@ class Experiment:
 
     dataset: str = "circle"
     samples: int = 500
+    subset: int = 5000
+    num_words: int = NUM_WORDS.default
+    maxlen: int = MAXLEN.default
+    csv_name: str = ""
+    target: str = ""
+    task: str = AUTO
+    missing: str = "drop"
+    scale: str = "standard"
     noise: float = 0.0
     val_fraction: float = 0.2
     test_fraction: float = 0.3
@@ -168,6 +197,7 @@ class Experiment:
     momentum: float = 0.0
     batch_size: int = 10
     epochs: int = 100
+    upload: str = dataclasses.field(default="", repr=False)
 
     def __post_init__(self):
         errors = []
@@ -244,7 +274,10 @@ class Experiment:
         """The experiment as URL query parameters, one short key per field."""
         query = {VERSION_KEY: str(VERSION)}
         for f in FIELDS:
-            query[f.url_key] = f.to_text(getattr(self, f.name))
+            value = getattr(self, f.name)
+            if f.name in OMITTED_WHEN_DEFAULT and value == f.default:
+                continue
+            query[f.url_key] = f.to_text(value)
         return query
 
     @classmethod

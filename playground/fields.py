@@ -202,3 +202,23 @@ class ChoiceField(Field):
 
     def from_text(self, text: str) -> str:
         return self.validate(text.strip())
+
+
+@dataclass(frozen=True)
+class TextField(Field):
+    """A short, printable text such as a CSV column name (empty allowed)."""
+
+    max_length: int = 100
+
+    @property
+    def expected(self) -> str:
+        return f"a printable text of at most {self.max_length} characters"
+
+    def validate(self, value: Any) -> str:
+        if (not isinstance(value, str) or len(value) > self.max_length
+                or not value.isprintable()):
+            raise ConfigError(self.name, value, self.expected)
+        return value
+
+    def from_text(self, text: str) -> str:
+        return self.validate(text)

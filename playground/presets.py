@@ -59,8 +59,68 @@ PRESETS: dict[str, Preset] = {
                 optimizer="adam", learning_rate=0.001, batch_size=32, epochs=30,
             ),
         ),
+        Preset(
+            "mnist-mlp",
+            "The tutorial's MNIST MLP: 784 -> Dense 64 relu -> Dense 10 softmax, Adam, "
+            "batch 128, 10 epochs. Deviation: a 5,000-image subset (raise Subset on "
+            "the Data page for all 70,000).",
+            Experiment(dataset="mnist", subset=5000, val_fraction=0.1,
+                       test_fraction=0.2, layers=(L("flatten"), L("dense", units=64)),
+                       optimizer="adam", learning_rate=0.001, batch_size=128,
+                       epochs=10),
+        ),
+        Preset(
+            "mnist-seven",
+            "The tutorial's MNIST \"is it a 7?\": one sigmoid output and binary "
+            "crossentropy. Deviation: a 5,000-image subset.",
+            Experiment(dataset="mnist-seven", subset=5000, val_fraction=0.1,
+                       test_fraction=0.2, layers=(L("flatten"), L("dense", units=64)),
+                       output=L("dense", units=1, activation="sigmoid"), loss="bce",
+                       optimizer="adam", learning_rate=0.001, batch_size=128,
+                       epochs=10),
+        ),
+        Preset(
+            "cifar10-cnn",
+            "The tutorial's CIFAR-10 CNN: Conv 32 -> Pool -> Conv 64 -> Pool -> "
+            "Flatten -> Dense 64 -> Dense 10, Adam. Deviation: a 5,000-image subset "
+            "and 10 epochs.",
+            Experiment(dataset="cifar10", subset=5000, val_fraction=0.1,
+                       test_fraction=0.2,
+                       layers=(L("conv2d", filters=32, kernel=3, activation="relu"),
+                               L("maxpool2d", pool=2),
+                               L("conv2d", filters=64, kernel=3, activation="relu"),
+                               L("maxpool2d", pool=2), L("flatten"),
+                               L("dense", units=64)),
+                       optimizer="adam", learning_rate=0.001, batch_size=64,
+                       epochs=10),
+        ),
+        Preset(
+            "imdb-lstm",
+            "The tutorial's IMDB LSTM: num_words 10000, maxlen 80, Embedding "
+            "10000x128 -> LSTM 128 -> Dense sigmoid, Adam, batch 32. Deviation: a "
+            "5,000-review subset and 3 epochs (LSTMs are slow on a CPU).",
+            Experiment(dataset="imdb", subset=5000, num_words=10000, maxlen=80,
+                       val_fraction=0.1, test_fraction=0.2,
+                       layers=(L("embedding", output_dim=128), L("lstm", units=128)),
+                       loss="bce", optimizer="adam", learning_rate=0.001,
+                       batch_size=32, epochs=3),
+        ),
+        Preset(
+            "house-prices",
+            "The tutorial's house-price regression on a small CSV shipped with the "
+            "app, standardised: Dense 400 relu -> Dense 200 relu -> Dense 1 linear, "
+            "MSE, Adadelta. Deviation: learning rate 1.0 (old Keras' Adadelta "
+            "default; Keras 3's 0.001 barely moves).",
+            Experiment(dataset="house-prices", target="price_k", scale="standard",
+                       missing="impute", val_fraction=0.15, test_fraction=0.2,
+                       layers=(L("dense", units=400), L("dense", units=200)),
+                       output=L("dense", units=1, activation="linear"), loss="mse",
+                       optimizer="adadelta", learning_rate=1.0, batch_size=32,
+                       epochs=50),
+        ),
     )
 }
+
 
 def default_experiment() -> Experiment:
     """What a new user sees first: the circle, as TF Playground opens."""

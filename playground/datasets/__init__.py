@@ -8,12 +8,14 @@ caches the read-only result: data is shared, models never are.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from playground.datasets import synthetic
+from playground.datasets.keras_sets import KERAS_SETS, MAXLEN, NUM_WORDS, load_keras_arrays
 from playground.layers import DataSpec
 from playground.registry import BINARY, MULTICLASS, REGRESSION
 
@@ -31,6 +33,9 @@ class DatasetInfo:
         class_names: Names of the classes; empty for regression.
         description: A sentence or two for the Data page.
         synthetic: True when samples and noise can be chosen.
+        source: Where the data comes from: `"synthetic"`, `"sklearn"`,
+            `"keras"` (downloaded by `keras.datasets`) or `"table"` (a CSV).
+        vocab_size: For token inputs, the number of distinct token ids.
     """
 
     name: str
@@ -41,6 +46,8 @@ class DatasetInfo:
     class_names: tuple[str, ...]
     description: str
     synthetic: bool = False
+    source: str = "sklearn"
+    vocab_size: int = 0
 
     @property
     def num_classes(self) -> int:
@@ -48,10 +55,29 @@ class DatasetInfo:
 
     @property
     def data_spec(self) -> DataSpec:
-        return DataSpec(self.input_shape, self.input_kind, self.task, self.num_classes)
+        return DataSpec(self.input_shape, self.input_kind, self.task, self.num_classes,
+                        self.vocab_size)
 
 
 _TWO = ("orange", "blue")
+_KERAS_SHAPES = {"mnist": (28, 28, 1), "fashion-mnist": (28, 28, 1),
+                 "cifar10": (32, 32, 3), "imdb": (MAXLEN.default,),
+                 "reuters": (MAXLEN.default,), "boston-housing": (13,)}
+
+
+def _keras_infos() -> tuple[DatasetInfo, ...]:
+    """The `keras.datasets` sets, and MNIST relabelled as "is it a 7?"."""
+    infos = [DatasetInfo(k.name, k.label, k.task, _KERAS_SHAPES[k.name], k.input_kind,
+                         k.class_names, k.description, source="keras",
+                         vocab_size=NUM_WORDS.default if k.input_kind == "tokens" else 0)
+             for k in KERAS_SETS.values()]
+    infos.insert(1, DatasetInfo(
+        "mnist-seven", "MNIST: is it a 7?", BINARY, (28, 28, 1), "image", ("not 7", "7"),
+        "MNIST digits relabelled: 7 or not. A one-unit sigmoid output and "
+        "binary crossentropy, as in the tutorial.", source="keras"))
+    return tuple(infos)
+
+
 DATASETS: dict[str, DatasetInfo] = {
     d.name: d
     for d in (
@@ -89,8 +115,17 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("diabetes", "Diabetes (regression)", REGRESSION, (10,), "features",
                     (), "442 patients, 10 baseline variables; predict disease "
                     "progression a year later (target standardised)."),
+        *_keras_infos(),
+        DatasetInfo("house-prices", "House prices (CSV)", REGRESSION, (), "features", (),
+                    "500 made-up houses: area, rooms, age, distance to the centre, "
+                    "district and garden; predict the price in thousands (a CSV "
+                    "shipped with the app; target standardised).", source="table"),
+        DatasetInfo("csv", "Your CSV file", "", (), "features", (),
+                    "Upload a CSV file and pick the column to predict.",
+                    source="table"),
     )
 }
+KERAS_BASE = {"mnist-seven": "mnist"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,11 +218,24 @@ def load_dataset(name: str, samples: int = 500, noise: float = 0.0,
         features = ("x1", "x2")
     else:
         x, y, features = _load_bundled(name)
+    return split_dataset(info, x, y, features, val, test, seed,
+                         scale=info.input_kind == "features" and not info.synthetic)
+
+
+def split_dataset(info: DatasetInfo, x: np.ndarray, y: np.ndarray,
+                  features: tuple[str, ...], val: float, test: float, seed: int,
+                  scale: bool) -> Dataset:
+    """Splits arrays into a read-only `Dataset`, stratified for classes.
+
+    With `scale`, features are standardised with the training split's mean
+    and deviation. Regression targets of real (not generated) data are
+    standardised the same way, so one learning rate suits every dataset.
+    """
     classify = info.task != REGRESSION
     train, valid, testing = split_indices(y, val, test, seed, stratify=classify)
     (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = (
         (x[i], y[i]) for i in (train, valid, testing))
-    if info.input_kind == "features" and not info.synthetic:
+    if scale:
         mean, std = x_tr.mean(axis=0), x_tr.std(axis=0) + 1e-8
         x_tr, x_va, x_te = ((a - mean) / std for a in (x_tr, x_va, x_te))
     if info.task == REGRESSION and not info.synthetic:
@@ -195,9 +243,63 @@ def load_dataset(name: str, samples: int = 500, noise: float = 0.0,
         y_tr, y_va, y_te = ((a - mean) / std for a in (y_tr, y_va, y_te))
     y_dtype = np.int64 if classify else np.float32
     arrays = [
-        np.ascontiguousarray(a, dtype=np.float32 if i % 2 == 0 else y_dtype)
+        np.ascontiguousarray(a, dtype=(np.int32 if info.input_kind == "tokens" else np.float32)
+                             if i % 2 == 0 else y_dtype)
         for i, a in enumerate((x_tr, y_tr, x_va, y_va, x_te, y_te))
     ]
     for a in arrays:
         a.setflags(write=False)
     return Dataset(info, *arrays, feature_names=features)
+
+
+def _keep(size: int, seed: int, stratify: bool):
+    """Picks exactly `size` samples (all when fewer), stratified by class:
+    rounding per class is evened out with randomly chosen other samples."""
+    def keep(y: np.ndarray) -> np.ndarray:
+        if size >= len(y):
+            return np.arange(len(y))
+        chosen = split_indices(y, 0.0, size / len(y), seed, stratify)[2]
+        rng = np.random.default_rng([seed, 3])
+        if len(chosen) > size:
+            chosen = rng.choice(chosen, size, replace=False)
+        elif len(chosen) < size:
+            rest = np.setdiff1d(np.arange(len(y)), chosen)
+            chosen = np.concatenate([chosen, rng.choice(rest, size - len(chosen),
+                                                        replace=False)])
+        return np.sort(chosen)
+    return keep
+
+
+@functools.lru_cache(maxsize=4)
+def load_keras_dataset(name: str, subset: int, num_words: int, maxlen: int,
+                       val: float, test: float, seed: int) -> Dataset:
+    """A stratified subset of a `keras.datasets` set, split like the others.
+
+    Keras downloads the files once into its cache folder; offline, the
+    `DatasetUnavailable` error says which file to put where.
+
+    Args:
+        name: A key of `DATASETS` whose source is `"keras"`.
+        subset: Samples kept, drawn from Keras' train and test parts together.
+        num_words, maxlen: Vocabulary size and tokens per text (text sets).
+    """
+    info = DATASETS[name]
+    base = KERAS_BASE.get(name, name)
+    classify = info.task != REGRESSION
+    seven = name == "mnist-seven"
+    x, y = load_keras_arrays(base, num_words=num_words, maxlen=maxlen,
+                             keep=_keep(subset, seed, classify))
+    if seven:
+        y = (y == 7).astype(np.int64)
+    if info.input_kind == "tokens":
+        info = dataclasses.replace(info, input_shape=(maxlen,), vocab_size=num_words)
+    features = tuple(f"x{i + 1}" for i in range(x.shape[1])) if x.ndim == 2 else ()
+    if name == "boston-housing":
+        features = BOSTON_FEATURES
+    return split_dataset(info, x, y, features, val, test, seed,
+                         scale=info.input_kind == "features")
+
+
+BOSTON_FEATURES = ("CRIM", "ZN", "INDUS", "CHAS", "NOX", "RM", "AGE", "DIS", "RAD",
+                   "TAX", "PTRATIO", "B", "LSTAT")
+

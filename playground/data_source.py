@@ -1,0 +1,98 @@
+"""Where an experiment's data comes from, and what it looks like.
+
+`dataset_info` answers what the model needs to know (task, input shape,
+classes) and `experiment_data` loads the split arrays, for every kind of
+dataset: generated, bundled with scikit-learn, downloaded by
+`keras.datasets`, or a CSV table (shipped or uploaded). Both raise
+`DataUnavailable` or `CsvError` with a message for the user when the data
+cannot be had: not downloaded, not uploaded in this session, or a CSV
+option that does not fit the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+from playground.config import AUTO, Experiment
+from playground.datasets import (
+    DATASETS,
+    Dataset,
+    DatasetInfo,
+    load_dataset,
+    load_keras_dataset,
+    split_dataset,
+)
+from playground.datasets.unavailable import DataUnavailable
+
+DEFAULT_TARGETS = {"house-prices": "price_k"}
+
+
+def _table(dataset: str, upload: str, csv_name: str):
+    from playground.datasets import uploads
+
+    if dataset == "house-prices":
+        return uploads.house_prices()
+    table = uploads.get(upload) if upload else None
+    if table is None:
+        named = f" {csv_name}" if csv_name else ""
+        raise DataUnavailable(
+            f"No CSV file is loaded for this experiment. Upload the file{named} on "
+            "the Data page: an uploaded file stays in the browser session that "
+            "uploaded it, and a shared link does not carry it.")
+    return table
+
+
+@functools.lru_cache(maxsize=8)
+def _prepared(dataset: str, upload: str, csv_name: str, target: str, task: str,
+              missing: str, scale: str):
+    from playground.datasets import tabular
+
+    if not target:
+        raise DataUnavailable("Pick the column to predict (the target) on the Data "
+                              "page.")
+    return tabular.prepare_table(_table(dataset, upload, csv_name), target, None if task == AUTO else task,
+                                 missing, standardize=scale == "standard")
+
+
+def prepared_table(exp: Experiment):
+    """The experiment's CSV table after preprocessing (`PreparedTable`)."""
+    return _prepared(exp.dataset, exp.upload, exp.csv_name,
+                     exp.target or DEFAULT_TARGETS.get(exp.dataset, ""), exp.task,
+                     exp.missing, exp.scale)
+
+
+def dataset_info(exp: Experiment) -> DatasetInfo:
+    """What the experiment's data is: task, input shape, classes."""
+    info = DATASETS[exp.dataset]
+    if info.source == "keras" and info.input_kind == "tokens":
+        return dataclasses.replace(info, input_shape=(exp.maxlen,),
+                                   vocab_size=exp.num_words)
+    if info.source != "table":
+        return info
+    table = prepared_table(exp)
+    label = f"CSV: {exp.csv_name}" if exp.dataset == "csv" and exp.csv_name else info.label
+    return dataclasses.replace(info, label=label, task=table.task,
+                               input_shape=(len(table.feature_names),),
+                               class_names=table.class_names)
+
+
+def experiment_data(exp: Experiment) -> Dataset:
+    """The experiment's dataset, loaded and split from its options and seed."""
+    info = DATASETS[exp.dataset]
+    if info.source == "keras":
+        return load_keras_dataset(exp.dataset, exp.subset, exp.num_words, exp.maxlen,
+                                  exp.val_fraction, exp.test_fraction, exp.seed)
+    if info.source == "table":
+        table = prepared_table(exp)
+        return _table_dataset(dataset_info(exp), table, exp.val_fraction,
+                              exp.test_fraction, exp.seed)
+    return load_dataset(exp.dataset, exp.samples, exp.noise, exp.val_fraction,
+                        exp.test_fraction, exp.seed)
+
+
+@functools.lru_cache(maxsize=8)
+def _table_dataset(info: DatasetInfo, table, val: float, test: float,
+                   seed: int) -> Dataset:
+    return split_dataset(info, table.x, table.y, table.feature_names, val, test, seed,
+                         scale=table.standardize)
