@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from playground.compat import resolve_loss, resolve_output
+from playground.compat import dataset_info, resolve_loss, resolve_output
 from playground.config import Experiment
 from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors
@@ -63,9 +63,14 @@ def sidebar() -> None:
         st.divider()
         st.caption("Current experiment")
         info = DATASETS[exp.dataset]
-        lines = [f"**Data** {info.label} · {info.task} · seed {exp.seed}"]
-        output = resolve_output(exp).describe()
-        loss = LOSSES[resolve_loss(exp)].label
+        if state.data_problem(exp, load=False) is None:
+            info = dataset_info(exp)
+            output = resolve_output(exp).describe()
+            loss = LOSSES[resolve_loss(exp)].label
+        else:
+            output, loss = "output", "not known until the data is loaded"
+        lines = [f"**Data** {state.escape_markdown(info.label)} · {info.task or '?'} "
+                 f"· seed {exp.seed}"]
         stack = " → ".join([*(layer.describe() for layer in exp.layers), output])
         lines.append(f"**Model** {stack}")
         lines.append(f"**Loss** {loss} · **{OPTIMIZERS[exp.optimizer].label}** "
@@ -75,6 +80,9 @@ def sidebar() -> None:
         with st.expander("Share this experiment"):
             st.caption("The address bar always holds the whole experiment. "
                        "Copy this link to share it:")
+            if exp.dataset == "csv":
+                st.warning("The link carries the settings, not your CSV file: "
+                           "whoever opens it must upload the file again.")
             st.code(share_link(st.context.url or "", exp), language=None,
                     wrap_lines=True)
             st.download_button("Download experiment JSON", exp.to_json(),

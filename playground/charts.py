@@ -91,9 +91,10 @@ def _tile(images: np.ndarray, columns: int) -> np.ndarray:
 def image_mosaic(images: np.ndarray, labels: np.ndarray,
                  class_names: tuple[str, ...], columns: int = 8,
                  title: str = "Training images with their labels") -> go.Figure:
-    """A labelled grid of grey images drawn as one heatmap (cheap to send)."""
-    images = images[..., 0] if images.ndim == 4 else images
-    mosaic = _tile(images, columns)
+    """A labelled grid of images drawn as one picture (cheap to send): grey
+    images as a heatmap, colour images (3 channels) as an RGB image."""
+    colour = images.ndim == 4 and images.shape[-1] == 3
+    images = images[..., 0] if images.ndim == 4 and not colour else images
     rows = max(1, -(-len(images) // columns))
     h, w = images.shape[1:3]
     fig = go.Figure()
@@ -102,8 +103,13 @@ def image_mosaic(images: np.ndarray, labels: np.ndarray,
         fig.add_annotation(x=c * (w + 1) + w / 2 - 0.5, y=r * (h + 1) - 0.9,
                            text=class_names[int(labels[i])], showarrow=False,
                            font=dict(size=11))
-    fig.add_trace(go.Heatmap(z=mosaic, colorscale="Greys", showscale=False,
-                             hoverinfo="skip"))
+    if colour:
+        rgb = np.stack([_tile(images[..., c], columns) for c in range(3)], axis=-1)
+        fig.add_trace(go.Image(z=np.nan_to_num(rgb * 255, nan=255).astype(np.uint8),
+                               hoverinfo="skip"))
+    else:
+        fig.add_trace(go.Heatmap(z=_tile(images, columns), colorscale="Greys",
+                                 showscale=False, hoverinfo="skip"))
     fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
     fig.update_xaxes(visible=False)
     return _layout(fig, title, 120 + 70 * rows, f"mosaic-{title}")
@@ -331,3 +337,12 @@ def prediction_figure(output: np.ndarray, class_names: tuple[str, ...],
     fig.update_yaxes(range=[0, 1.1], title_text="probability")
     return _layout(fig, f"Predicted probabilities (true class: "
                         f"{class_names[int(true_label)]}, in blue)", 280, "prediction")
+
+
+def scatter_matrix(frame, columns: list[str], color: str | None) -> go.Figure:
+    """Pairwise scatter plots of a few table columns, coloured by the target."""
+    import plotly.express as px
+
+    fig = px.scatter_matrix(frame, dimensions=columns, color=color, opacity=0.6)
+    fig.update_traces(diagonal_visible=False, marker=dict(size=4))
+    return _layout(fig, "Scatter matrix", 140 + 140 * len(columns), "scatter-matrix")

@@ -3,6 +3,8 @@
     playground presets                 list the presets
     playground preset NAME             print a preset's experiment JSON
     playground train CONFIG [--json]   train, printing one line per epoch
+    playground train CONFIG --csv FILE [--target COLUMN]
+                                       train CONFIG's model on a CSV file
     playground share CONFIG            print the experiment's query string
     playground show URL                print the experiment JSON of a URL
 
@@ -22,6 +24,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from playground.compat import check_experiment
 from playground.config import Experiment
+from playground.datasets.tabular import CsvError
+from playground.datasets.unavailable import DataUnavailable
 from playground.fields import ConfigError, ConfigErrors
 from playground.layers import StackError
 from playground.presets import PRESETS
@@ -97,6 +101,19 @@ def _train(exp: Experiment, as_json: bool) -> int:
     return 1 if result.status == FAILED else 0
 
 
+def with_csv(exp: Experiment, path: str, target: str | None) -> Experiment:
+    """The experiment trained on a CSV file instead of its dataset."""
+    from pathlib import Path
+
+    from playground.datasets import uploads
+
+    file = Path(path)
+    token = uploads.register(file.read_bytes(), file.name)
+    column = target if target is not None else str(uploads.get(token).columns[-1])
+    return exp.replace(dataset="csv", csv_name=file.name[:100], target=column,
+                       upload=token)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="playground", description="Keras Playground from the command line.")
@@ -108,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config", help="JSON file, share URL, query string or preset")
     p.add_argument("--json", action="store_true",
                    help="end with one JSON line holding history and test metrics")
+    p.add_argument("--csv", metavar="FILE", help="train on this CSV file")
+    p.add_argument("--target", metavar="COLUMN",
+                   help="the CSV column to predict (default: the last one)")
     p = sub.add_parser("share", help="print an experiment's query string")
     p.add_argument("config")
     p = sub.add_parser("show", help="print the experiment JSON of a share URL")
@@ -129,13 +149,18 @@ def main(argv: list[str] | None = None) -> int:
                                  f"{', '.join(PRESETS)}.")
             print(PRESETS[args.name].experiment.to_json())
         elif args.command == "train":
-            return _train(load_config(args.config), args.json)
+            exp = load_config(args.config)
+            if args.csv:
+                exp = with_csv(exp, args.csv, args.target)
+            elif args.target:
+                raise UsageError("--target needs --csv FILE.")
+            return _train(exp, args.json)
         elif args.command == "share":
             print(load_config(args.config).to_query_string())
         elif args.command == "show":
             print(load_config(args.url).to_json())
     except (UsageError, ConfigError, ConfigErrors, StackError, OSError,
-            UnicodeDecodeError) as error:
+            UnicodeDecodeError, CsvError, DataUnavailable) as error:
         print(f"playground: error: {error}".replace("\n", " "), file=sys.stderr)
         return 2
     return 0

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from playground.config import Experiment
+from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors
 from playground.presets import default_experiment
 
@@ -84,6 +85,30 @@ def set_job(value) -> None:
 
 
 PROBE = "activation_probe"
+
+
+def data_problem(exp: Experiment, load: bool = True) -> str | None:
+    """Why the experiment's data cannot be used now (not downloaded, not
+    uploaded, a CSV option that does not fit), or None when it can."""
+    from playground.data_source import dataset_info, experiment_data
+    from playground.datasets.tabular import CsvError
+    from playground.datasets.unavailable import DataUnavailable
+
+    try:
+        dataset_info(exp)
+        if load and DATASETS[exp.dataset].source == "keras":
+            experiment_data(exp)  # a download can fail; it is cached once it works
+    except (DataUnavailable, CsvError) as error:
+        return escape_markdown(str(error))
+    return None
+
+
+def require_data(exp: Experiment) -> None:
+    """Stops a page that needs the data, with the reason and where to fix it."""
+    problem = data_problem(exp)
+    if problem is not None:
+        st.warning(f"{problem}\n\nFix the data on the **Data** page first.")
+        st.stop()
 
 
 def job_probe(job, factory):

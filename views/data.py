@@ -2,49 +2,97 @@
 
 import streamlit as st
 
-from playground import charts
-from playground.compat import experiment_data
-from playground.datasets import DATASETS
-from playground.registry import REGRESSION
-from ui import state
+from playground.data_source import dataset_info, experiment_data, prepared_table
+from playground.datasets import DATASETS, KERAS_BASE
+from ui import data_previews, state
 from ui.widgets import field_input
 
 exp = state.experiment()
-info = DATASETS[exp.dataset]
+base = DATASETS[exp.dataset]
+
+
+def upload_csv() -> None:
+    """Reads the uploaded file; a bad file leaves the current dataset as it was."""
+    from playground.datasets import uploads
+    from playground.datasets.tabular import CsvError
+
+    file = st.session_state.get("csv_upload")
+    if file is None:
+        return
+    try:
+        token = uploads.register(file.getvalue(), file.name)
+    except CsvError as error:
+        state.notify(f"{file.name} was not loaded: {error}", "error")
+        return
+    table = uploads.get(token)
+    state.update(dataset="csv", upload=token, csv_name=file.name[:100],
+                 target=str(table.columns[-1]), task="auto")
+
+
+def table_options(columns: list[str]) -> None:
+    current = exp.target if exp.target in columns else None
+    st.selectbox("Target column", columns, index=columns.index(current)
+                 if current else None, key=state.key("target"),
+                 placeholder="Pick the column to predict",
+                 on_change=lambda: state.update(
+                     target=st.session_state[state.key("target")] or ""))
+    field_input("task", "Task", format_func=lambda t: {"auto": "auto (detect)"}.get(t, t))
+    field_input("missing", "Missing values",
+                format_func=lambda m: {"drop": "drop the rows",
+                                       "impute": "fill in (median / most frequent)"}[m])
+    field_input("scale", "Scaling", format_func=lambda s: {
+        "standard": "standardise features", "none": "keep as they are"}[s])
+
 
 st.title("Data")
 left, right = st.columns([1, 2], gap="large")
 with left:
     field_input("dataset", "Dataset", format_func=lambda n: DATASETS[n].label)
-    if info.synthetic:
+    if base.synthetic:
         field_input("samples", "Samples", step=50)
         field_input("noise", "Noise", step=0.05)
+    if base.source == "keras":
+        field_input("subset", "Subset size", step=100)
+        if base.input_kind == "tokens":
+            field_input("num_words", "Vocabulary (num_words)", step=500)
+            field_input("maxlen", "Tokens per text (maxlen)", step=10)
+    if exp.dataset == "csv":
+        st.file_uploader("Upload a CSV file", type=["csv", "txt", "tsv"],
+                         key="csv_upload", on_change=upload_csv,
+                         help="At most 5 MB and 200 columns. The file stays in this "
+                              "browser session only.")
     field_input("val_fraction", "Validation share", step=0.05)
     field_input("test_fraction", "Test share", step=0.05)
     field_input("seed", "Seed", style="number")
 
-data = experiment_data(exp)
-regression = info.task == REGRESSION
 with right:
-    st.markdown(f"**{info.label}** — {info.description}")
-    classes = "" if regression else f" · classes: {', '.join(info.class_names)}"
-    st.caption(f"Task: {info.task} · input shape: {info.input_shape} · "
-               f"{len(data.x_train)} train / {len(data.x_val)} validation / "
-               f"{len(data.x_test)} test{classes}")
-    if info.input_shape == (2,):
-        st.plotly_chart(charts.dataset_scatter(
-            data.x_train, data.y_train, data.x_test, data.y_test,
-            info.class_names, regression), key="data_scatter")
-    elif info.input_kind == "image":
-        st.plotly_chart(charts.image_mosaic(data.x_train[:32], data.y_train[:32],
-                                            info.class_names), key="data_images")
-    else:
-        import pandas as pd  # only tabular previews need it (~0.25 s to import)
+    if base.source == "table" and (exp.dataset != "csv" or exp.upload):
+        from playground.datasets import uploads
 
-        frame = pd.DataFrame(data.x_train[:200], columns=list(data.feature_names))
-        frame.insert(0, "target", data.y_train[:200] if regression else
-                     [info.class_names[i] for i in data.y_train[:200]])
-        st.dataframe(frame, height=260)
-    st.plotly_chart(charts.class_balance(
-        {"train": data.y_train, "validation": data.y_val, "test": data.y_test},
-        info.class_names, regression), key="data_balance")
+        table = (uploads.house_prices() if exp.dataset == "house-prices"
+                 else uploads.get(exp.upload))
+        if table is not None:
+            with left:
+                table_options([str(c) for c in table.columns])
+    with st.spinner(f"Loading {base.label}…"):
+        problem = state.data_problem(exp)
+    if problem is not None:
+        st.warning(problem)
+        st.stop()
+    data = experiment_data(exp)
+    info = dataset_info(exp)
+    st.markdown(f"**{state.escape_markdown(info.label)}** — {info.description}")
+    classes = ("" if info.task == "regression"
+               else f" · classes: {', '.join(info.class_names)}")
+    st.caption(state.escape_markdown(
+        f"Task: {info.task} · input shape: {info.input_shape} · "
+        f"{len(data.x_train)} train / {len(data.x_val)} validation / "
+        f"{len(data.x_test)} test{classes}"))
+    if exp.dataset == "csv":
+        st.caption("Links to this experiment carry the settings, not the file: "
+                   "whoever opens one uploads the file again.")
+    if info.input_kind == "tokens":
+        data_previews.text_preview(data, KERAS_BASE.get(exp.dataset, exp.dataset))
+    if info.source == "table":
+        data_previews.table_preview(exp, table, prepared_table(exp))
+    data_previews.arrays_preview(data)

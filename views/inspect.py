@@ -19,6 +19,7 @@ if job is None or job.result is None or not job.result.weights:
     st.stop()
 
 exp, result = job.experiment, job.result
+state.require_data(exp)
 data = experiment_data(exp)
 kinds = [spec.kind for spec in exp.layers] + ["dense"]
 names = layer_names(exp)

@@ -3,14 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from playground.compat import check_experiment, data_spec_of
-from playground.datasets import DATASETS
+from playground.compat import check_experiment, data_spec_of, dataset_info
 from playground.layers import StackError, suggest_output
 from ui import layer_editor, state
 
 exp = state.experiment()
-info = DATASETS[exp.dataset]
 st.title("Model")
+state.require_data(exp)
+info = dataset_info(exp)
 st.caption(f"Input: {info.label}, shape {info.input_shape} ({info.input_kind}) · "
            f"task: {info.task}")
 

@@ -39,6 +39,7 @@ def stop_training() -> None:
 
 exp = state.experiment()
 st.title("Train")
+state.require_data(exp)
 with st.container(border=True):
     cols = st.columns(3)
     auto_loss = LOSSES[resolve_loss(exp.replace(loss="auto"))].label

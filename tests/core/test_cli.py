@@ -78,3 +78,28 @@ def test_json_output_writes_non_finite_numbers_as_null():
 
     line = json.dumps(_finite({"history": {"loss": [0.5, float("nan"), float("inf")]}}))
     assert json.loads(line) == {"history": {"loss": [0.5, None, None]}}
+
+
+def test_train_on_a_csv_file_with_a_target(capsys, tmp_path):
+    rows = "\n".join(f"{i % 5},{(i * 7) % 11},{'up' if i % 5 > 1 else 'down'},{i}"
+                     for i in range(60))
+    path = tmp_path / "table.csv"
+    path.write_text(f"a,b,direction,row\n{rows}\n")
+    code, out, err = run(capsys, "train", "epochs=3&lr=0.3", "--csv", str(path),
+                         "--target", "direction", "--json")
+    assert code == 0, err
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["status"] == "completed" and len(summary["history"]["loss"]) == 3
+    assert summary["experiment"]["dataset"] == "csv"
+    assert summary["experiment"]["target"] == "direction"
+    assert "accuracy" in summary["test"]
+
+
+def test_train_on_a_bad_csv_exits_2_with_the_reason(capsys, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("a,b\n")
+    code, _, err = run(capsys, "train", "circle", "--csv", str(path))
+    assert code == 2
+    assert err.count("\n") == 1 and "no data rows" in err
+    code, _, err = run(capsys, "train", "circle", "--target", "a")
+    assert code == 2 and "--target needs --csv" in err

@@ -1,0 +1,88 @@
+"""Previews on the Data page, one per kind of data: plane, images, text, table."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from playground import charts
+from playground.datasets import Dataset
+from ui.state import escape_markdown
+
+REVIEWS_SHOWN = 3
+
+
+@st.cache_resource(show_spinner=False)
+def _word_index(name: str):
+    from playground.datasets.keras_sets import word_index
+
+    return word_index(name)  # read-only, the same for every user
+
+
+def text_preview(data: Dataset, base: str) -> None:
+    """A few texts decoded back to words, so the numbers mean something."""
+    from playground.datasets.keras_sets import decode_tokens
+
+    index = _word_index(base)
+    st.markdown("**A few training texts**, decoded from their token ids")
+    for tokens, label in zip(data.x_train[:REVIEWS_SHOWN], data.y_train[:REVIEWS_SHOWN]):
+        words = (decode_tokens(tokens, index) if index is not None
+                 else " ".join(str(t) for t in tokens if t))
+        st.caption(f"{data.info.class_names[int(label)]}")
+        st.text(words)
+    if index is None:
+        st.caption("The word list could not be downloaded, so the texts are shown as "
+                   "token ids (1 starts a text, 2 is a word outside the vocabulary).")
+
+
+def table_preview(exp, table, prepared) -> None:
+    """The raw CSV, its column summary, the preprocessing steps and a scatter
+    matrix of a few chosen columns."""
+    from playground.datasets.tabular import column_summary
+
+    st.markdown("**The file**")
+    st.dataframe(table.head(200), height=220)
+    st.markdown("**Columns**")
+    st.dataframe(column_summary(table), hide_index=True, height=220)
+    st.markdown("**Preprocessing**")
+    st.markdown("\n".join(f"1. {escape_markdown(step)}" for step in prepared.steps))
+    numeric = [c for c in table.columns if table[c].dtype.kind in "if"
+               and c != prepared.target]
+    chosen = st.multiselect("Scatter matrix of", list(table.columns),
+                            default=numeric[:3], max_selections=5,
+                            key="scatter_columns")
+    if chosen:
+        color = prepared.target if prepared.task != "regression" else None
+        frame = table[list(dict.fromkeys([*chosen, prepared.target]))].dropna()
+        if color:
+            frame = frame.assign(**{color: frame[color].astype(str)})
+        st.plotly_chart(charts.scatter_matrix(frame, chosen, color),
+                        key="scatter_matrix")
+
+
+def arrays_preview(data: Dataset) -> None:
+    """The plane, an image gallery or the first rows, with the class balance."""
+    info = data.info
+    regression = info.task == "regression"
+    if info.input_shape == (2,):
+        st.plotly_chart(charts.dataset_scatter(
+            data.x_train, data.y_train, data.x_test, data.y_test,
+            info.class_names, regression), key="data_scatter")
+    elif info.input_kind == "image":
+        st.plotly_chart(charts.image_mosaic(data.x_train[:32], data.y_train[:32],
+                                            info.class_names), key="data_images")
+    elif info.input_kind == "features":
+        import pandas as pd  # only tabular previews need it (~0.25 s to import)
+
+        frame = pd.DataFrame(data.x_train[:200], columns=list(data.feature_names))
+        frame.insert(0, "target", data.y_train[:200] if regression else
+                     [info.class_names[i] for i in data.y_train[:200]])
+        st.dataframe(frame, height=260)
+    st.plotly_chart(charts.class_balance(
+        {"train": data.y_train, "validation": data.y_val, "test": data.y_test},
+        info.class_names, regression), key="data_balance")
+
+
+def class_counts(y: np.ndarray, names: tuple[str, ...]) -> str:
+    counts = np.bincount(y.astype(int), minlength=len(names))
+    return ", ".join(f"{n}: {c}" for n, c in zip(names, counts))
