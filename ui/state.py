@@ -103,12 +103,14 @@ def data_problem(exp: Experiment, load: bool = True) -> str | None:
     return None
 
 
-def require_data(exp: Experiment) -> None:
-    """Stops a page that needs the data, with the reason and where to fix it."""
+def data_ready(exp: Experiment) -> bool:
+    """True when the experiment's data can be used; else draws the reason and
+    where to fix it. Pages draw the rest only when it is True (`st.stop()`
+    would also end the router's sidebar and link update after the page)."""
     problem = data_problem(exp)
     if problem is not None:
         st.warning(f"{problem}\n\nFix the data on the **Data** page first.")
-        st.stop()
+    return problem is None
 
 
 def job_probe(job, factory):

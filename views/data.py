@@ -78,21 +78,21 @@ with right:
         problem = state.data_problem(exp)
     if problem is not None:
         st.warning(problem)
-        st.stop()
-    data = experiment_data(exp)
-    info = dataset_info(exp)
-    st.markdown(f"**{state.escape_markdown(info.label)}** — {info.description}")
-    classes = ("" if info.task == "regression"
-               else f" · classes: {', '.join(info.class_names)}")
-    st.caption(state.escape_markdown(
-        f"Task: {info.task} · input shape: {info.input_shape} · "
-        f"{len(data.x_train)} train / {len(data.x_val)} validation / "
-        f"{len(data.x_test)} test{classes}"))
-    if exp.dataset == "csv":
-        st.caption("Links to this experiment carry the settings, not the file: "
-                   "whoever opens one uploads the file again.")
-    if info.input_kind == "tokens":
-        data_previews.text_preview(data, KERAS_BASE.get(exp.dataset, exp.dataset))
-    if info.source == "table":
-        data_previews.table_preview(exp, table, prepared_table(exp))
-    data_previews.arrays_preview(data)
+    else:
+        data = experiment_data(exp)
+        info = dataset_info(exp)
+        st.markdown(f"**{state.escape_markdown(info.label)}** — {info.description}")
+        classes = ("" if info.task == "regression"
+                   else f" · classes: {', '.join(info.class_names)}")
+        st.caption(state.escape_markdown(
+            f"Task: {info.task} · input shape: {info.input_shape} · "
+            f"{len(data.x_train)} train / {len(data.x_val)} validation / "
+            f"{len(data.x_test)} test{classes}"))
+        if exp.dataset == "csv":
+            st.caption("Links to this experiment carry the settings, not the file: "
+                       "whoever opens one uploads the file again.")
+        if info.input_kind == "tokens":
+            data_previews.text_preview(data, KERAS_BASE.get(exp.dataset, exp.dataset))
+        if info.source == "table":
+            data_previews.table_preview(exp, table, prepared_table(exp))
+        data_previews.arrays_preview(data)

@@ -11,36 +11,6 @@ from playground.inspection import ActivationProbe, plane_grid, weights_by_layer
 from playground.inspection import architecture_dot
 from ui import state
 
-st.title("Inspect")
-job = state.job()
-if job is None or job.result is None or not job.result.weights:
-    st.info("Train a model first (or let the current run finish or stop): this page "
-            "shows the weights it learned.")
-    st.stop()
-
-exp, result = job.experiment, job.result
-state.require_data(exp)
-data = experiment_data(exp)
-kinds = [spec.kind for spec in exp.layers] + ["dense"]
-names = layer_names(exp)
-layers = weights_by_layer(kinds, names, result.weights)
-st.caption(f"Run {job.id}: {result.message}")
-if exp != state.experiment():
-    st.caption("The settings have changed since this run; this page shows the "
-               "model as it was trained.")
-
-st.subheader("Architecture")
-rows = check_experiment(exp)
-st.dataframe(pd.DataFrame({
-    "Layer": names,
-    "Type": [r.name for r in rows],
-    "Output shape": [str((None, *r.output_shape)) for r in rows],
-    "Param #": [r.params for r in rows],
-}), hide_index=True)
-
-with st.expander("Diagram (Keras' model_to_dot)"):
-    st.graphviz_chart(architecture_dot(exp))
-
 
 def pick_sample():
     """The sample the user picked: `(inputs, true label or None, caption)`."""
@@ -74,54 +44,89 @@ def show_sample(sample: np.ndarray, label) -> None:
                      hide_index=True)
 
 
-st.subheader("Activations")
-st.caption("Pick one sample and see what every layer makes of it.")
-sample, label, where = pick_sample()
-show_sample(sample, label)
-probe = state.job_probe(job, lambda: ActivationProbe(exp, result.weights))
-outputs = probe(sample)
-*hidden, (_, prediction) = outputs
-if data.info.task == "regression":
-    st.metric(f"Prediction for {where}", f"{float(prediction[0]):.3f}")
-    if label is not None:
-        st.caption(f"True value: {float(label):.3f}")
-else:
-    true_class = int(label) if label is not None else int(np.argmax(
-        prediction if len(prediction) > 1 else [1 - prediction[0], prediction[0]]))
-    st.plotly_chart(charts.prediction_figure(prediction, data.info.class_names,
-                                             true_class), key="prediction")
-    if label is None:
-        st.caption("A point on the plane has no true class: the predicted one is "
-                   "highlighted.")
-for name, values in hidden:
-    st.plotly_chart(charts.activation_figure(name, values), key=f"act_{name}")
+st.title("Inspect")
 
-st.subheader("Weights")
-st.plotly_chart(charts.weight_histograms(layers), key="weight_histograms")
-for layer in layers:
-    arrays = layer["arrays"]
-    if layer["kind"] == "dense":
-        st.plotly_chart(charts.kernel_heatmap(
-            arrays["kernel"], arrays["bias"],
-            f"{layer['name']}: kernel {arrays['kernel'].shape[0]} inputs × "
-            f"{arrays['kernel'].shape[1]} units, with bias"),
-            key=f"kernel_{layer['name']}")
-    elif layer["kind"] == "conv2d":
-        st.plotly_chart(charts.filter_grid(
-            arrays["kernel"], f"{layer['name']}: {arrays['kernel'].shape[-1]} filters "
-            "(averaged over input channels)"), key=f"filters_{layer['name']}")
 
-kept = job.snapshots.items()
-if kept:
-    st.subheader("Weights over training")
-    epochs = [epoch for epoch, _ in kept]
-    st.plotly_chart(charts.norm_history(epochs, [shot["norms"] for _, shot in kept]),
-                    key="norm_history")
-    arrays = [(layer, array) for layer, per_array in kept[-1][1]["weights"].items()
-              for array in per_array]
-    layer, array = st.selectbox("Histogram of", arrays, key="ridge_array",
-                                format_func=lambda pair: f"{pair[0]} {pair[1]}")
-    st.plotly_chart(charts.histogram_ridges(
-        epochs, [shot["weights"][layer][array] for _, shot in kept],
-        f"{layer} {array}: distribution over the epochs (first at the bottom)"),
-        key="weight_ridges")
+def inspect_page() -> None:
+    """Architecture, activations and weights of the job's trained model."""
+    kinds = [spec.kind for spec in exp.layers] + ["dense"]
+    names = layer_names(exp)
+    layers = weights_by_layer(kinds, names, result.weights)
+    st.caption(f"Run {job.id}: {result.message}")
+    if exp != state.experiment():
+        st.caption("The settings have changed since this run; this page shows the "
+                   "model as it was trained.")
+
+    st.subheader("Architecture")
+    rows = check_experiment(exp)
+    st.dataframe(pd.DataFrame({
+        "Layer": names,
+        "Type": [r.name for r in rows],
+        "Output shape": [str((None, *r.output_shape)) for r in rows],
+        "Param #": [r.params for r in rows],
+    }), hide_index=True)
+
+    with st.expander("Diagram (Keras' model_to_dot)"):
+        st.graphviz_chart(architecture_dot(exp))
+
+    st.subheader("Activations")
+    st.caption("Pick one sample and see what every layer makes of it.")
+    sample, label, where = pick_sample()
+    show_sample(sample, label)
+    probe = state.job_probe(job, lambda: ActivationProbe(exp, result.weights))
+    outputs = probe(sample)
+    *hidden, (_, prediction) = outputs
+    if data.info.task == "regression":
+        st.metric(f"Prediction for {where}", f"{float(prediction[0]):.3f}")
+        if label is not None:
+            st.caption(f"True value: {float(label):.3f}")
+    else:
+        true_class = int(label) if label is not None else int(np.argmax(
+            prediction if len(prediction) > 1 else [1 - prediction[0], prediction[0]]))
+        st.plotly_chart(charts.prediction_figure(prediction, data.info.class_names,
+                                                 true_class), key="prediction")
+        if label is None:
+            st.caption("A point on the plane has no true class: the predicted one is "
+                       "highlighted.")
+    for name, values in hidden:
+        st.plotly_chart(charts.activation_figure(name, values), key=f"act_{name}")
+
+    st.subheader("Weights")
+    st.plotly_chart(charts.weight_histograms(layers), key="weight_histograms")
+    for layer in layers:
+        arrays = layer["arrays"]
+        if layer["kind"] == "dense":
+            st.plotly_chart(charts.kernel_heatmap(
+                arrays["kernel"], arrays["bias"],
+                f"{layer['name']}: kernel {arrays['kernel'].shape[0]} inputs × "
+                f"{arrays['kernel'].shape[1]} units, with bias"),
+                key=f"kernel_{layer['name']}")
+        elif layer["kind"] == "conv2d":
+            st.plotly_chart(charts.filter_grid(
+                arrays["kernel"], f"{layer['name']}: {arrays['kernel'].shape[-1]} filters "
+                "(averaged over input channels)"), key=f"filters_{layer['name']}")
+
+    kept = job.snapshots.items()
+    if kept:
+        st.subheader("Weights over training")
+        epochs = [epoch for epoch, _ in kept]
+        st.plotly_chart(charts.norm_history(epochs, [shot["norms"] for _, shot in kept]),
+                        key="norm_history")
+        arrays = [(layer, array) for layer, per_array in kept[-1][1]["weights"].items()
+                  for array in per_array]
+        layer, array = st.selectbox("Histogram of", arrays, key="ridge_array",
+                                    format_func=lambda pair: f"{pair[0]} {pair[1]}")
+        st.plotly_chart(charts.histogram_ridges(
+            epochs, [shot["weights"][layer][array] for _, shot in kept],
+            f"{layer} {array}: distribution over the epochs (first at the bottom)"),
+            key="weight_ridges")
+
+
+job = state.job()
+if job is None or job.result is None or not job.result.weights:
+    st.info("Train a model first (or let the current run finish or stop): this page "
+            "shows the weights it learned.")
+elif state.data_ready(job.experiment):
+    exp, result = job.experiment, job.result
+    data = experiment_data(exp)
+    inspect_page()

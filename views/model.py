@@ -9,33 +9,40 @@ from ui import layer_editor, state
 
 exp = state.experiment()
 st.title("Model")
-state.require_data(exp)
-info = dataset_info(exp)
-st.caption(f"Input: {info.label}, shape {info.input_shape} ({info.input_kind}) · "
-           f"task: {info.task}")
 
-try:
-    rows, problem = check_experiment(exp), None
-except StackError as error:
-    rows, problem = None, error
 
-for index, spec in enumerate(exp.layers):
-    layer_editor.layer_row(spec, index, len(exp.layers),
-                           problem.index if problem else None)
-if not exp.layers:
-    st.info("No hidden layers: the model is a single output layer (a linear or "
-            "logistic model). Add layers below.")
-layer_editor.add_layer_controls()
-layer_editor.output_controls(suggest_output(data_spec_of(exp)))
+def page() -> None:
+    """The layer editor and summary, once the data is known."""
+    info = dataset_info(exp)
+    st.caption(f"Input: {info.label}, shape {info.input_shape} ({info.input_kind}) · "
+               f"task: {info.task}")
 
-st.subheader("Summary")
-if problem is not None:
-    st.error(f"This model cannot be trained on {info.label} yet. {problem}")
-else:
-    table = pd.DataFrame({
-        "Layer": [f"{r.name}" for r in rows],
-        "Output shape": [str((None, *r.output_shape)) for r in rows],
-        "Param #": [r.params for r in rows],
-    })
-    st.dataframe(table, hide_index=True)
-    st.markdown(f"**Total parameters: {sum(r.params for r in rows):,}**")
+    try:
+        rows, problem = check_experiment(exp), None
+    except StackError as error:
+        rows, problem = None, error
+
+    for index, spec in enumerate(exp.layers):
+        layer_editor.layer_row(spec, index, len(exp.layers),
+                               problem.index if problem else None)
+    if not exp.layers:
+        st.info("No hidden layers: the model is a single output layer (a linear or "
+                "logistic model). Add layers below.")
+    layer_editor.add_layer_controls()
+    layer_editor.output_controls(suggest_output(data_spec_of(exp)))
+
+    st.subheader("Summary")
+    if problem is not None:
+        st.error(f"This model cannot be trained on {info.label} yet. {problem}")
+    else:
+        table = pd.DataFrame({
+            "Layer": [f"{r.name}" for r in rows],
+            "Output shape": [str((None, *r.output_shape)) for r in rows],
+            "Param #": [r.params for r in rows],
+        })
+        st.dataframe(table, hide_index=True)
+        st.markdown(f"**Total parameters: {sum(r.params for r in rows):,}**")
+
+
+if state.data_ready(exp):
+    page()

@@ -39,125 +39,132 @@ def stop_training() -> None:
 
 exp = state.experiment()
 st.title("Train")
-state.require_data(exp)
-with st.container(border=True):
-    cols = st.columns(3)
-    auto_loss = LOSSES[resolve_loss(exp.replace(loss="auto"))].label
-    field_input("loss", "Loss", container=cols[0],
-                format_func=lambda n: f"auto ({auto_loss})" if n == "auto"
-                else LOSSES[n].label)
-    field_input("optimizer", "Optimizer", container=cols[1],
-                format_func=lambda n: OPTIMIZERS[n].label)
-    learning_rate_input(cols[2])
-    cols = st.columns(3)
-    field_input("batch_size", "Batch size", container=cols[0], style="number")
-    field_input("epochs", "Epochs", container=cols[1], style="number")
-    field_input("momentum", "Momentum", container=cols[2], step=0.05,
-                disabled=not OPTIMIZERS[exp.optimizer].uses_momentum)
-
-job = state.job()
-running = job is not None and not job.done
-cols = st.columns([1, 1, 4])
-cols[0].button("Train", type="primary", on_click=start_training, disabled=running,
-               key="train_button", use_container_width=True)
-cols[1].button("Stop", on_click=stop_training, disabled=not running,
-               key="stop_button", use_container_width=True)
 
 
-def replay_epoch(job, done: bool) -> int:
-    """The snapshot epoch to draw: the newest while training, picked after."""
-    epochs = job.snapshots.epochs()
-    if done and len(epochs) > 1:
-        return st.select_slider("Replay: epoch", epochs, value=epochs[-1],
-                                key=f"replay_epoch_{job.id}",
-                                help="Training kept up to 200 snapshots, evenly "
-                                     "spread over the run.")
-    return epochs[-1]
+def page() -> None:
+    """Training settings, buttons and the live view, once the data is known."""
+    with st.container(border=True):
+        cols = st.columns(3)
+        auto_loss = LOSSES[resolve_loss(exp.replace(loss="auto"))].label
+        field_input("loss", "Loss", container=cols[0],
+                    format_func=lambda n: f"auto ({auto_loss})" if n == "auto"
+                    else LOSSES[n].label)
+        field_input("optimizer", "Optimizer", container=cols[1],
+                    format_func=lambda n: OPTIMIZERS[n].label)
+        learning_rate_input(cols[2])
+        cols = st.columns(3)
+        field_input("batch_size", "Batch size", container=cols[0], style="number")
+        field_input("epochs", "Epochs", container=cols[1], style="number")
+        field_input("momentum", "Momentum", container=cols[2], step=0.05,
+                    disabled=not OPTIMIZERS[exp.optimizer].uses_momentum)
 
-
-def boundary_view(job, snapshot: dict, epoch: int) -> None:
-    """The decision boundary under the train and test points."""
-    data = experiment_data(job.experiment)
-    xs, ys, _ = plane_grid(data.x_train)
-    st.plotly_chart(charts.boundary_figure(
-        xs, ys, snapshot["boundary"], data.x_train, data.y_train, data.x_test,
-        data.y_test, data.info.task == "regression", epoch), key="boundary_chart")
-
-
-def neuron_view(job, snapshot: dict, epoch: int) -> None:
-    """Thumbnails of each hidden Dense unit over the plane; pick units of wide layers."""
-    neurons = snapshot["neurons"]
-    if not neurons:
-        return
-    xs, ys, _ = plane_grid(experiment_data(job.experiment).x_train)
-    picks = {}
-    wide = [name for name, maps in neurons.items() if len(maps) > UNITS_SHOWN]
-    pick_cols = st.columns(len(wide)) if wide else []
-    for col, name in zip(pick_cols, wide):
-        picks[name] = col.multiselect(
-            f"Units of {name}", list(range(len(neurons[name]))),
-            default=list(range(UNITS_SHOWN)), key=f"units_{name}_{job.id}",
-            max_selections=MAX_UNITS_SHOWN,
-            help=f"The first {len(neurons[name])} units were recorded.")
-    for name, maps in neurons.items():
-        picks.setdefault(name, list(range(len(maps))))
-    st.plotly_chart(charts.neuron_grid(neurons, xs[::NEURON_STRIDE], ys[::NEURON_STRIDE],
-                                       picks, epoch), key="neuron_chart")
-
-
-def doctor_view(history: dict, snapshots: list[dict]) -> None:
-    """The training doctor's findings, or a line saying all looks well."""
-    if not history.get("loss"):
-        return
-    findings = diagnose(history, snapshots)
-    with st.container(border=True, key="doctor"):
-        st.markdown("**Training doctor**")
-        for finding in findings:
-            st.warning(f"**{finding.title}** {finding.detail}\n\n*Try:* {finding.fix}")
-        if not findings:
-            st.caption("Nothing looks wrong so far: the loss is moving, no "
-                       "gradients vanish or explode, and validation follows "
-                       "training.")
-
-
-@st.fragment(run_every=POLL_SECONDS if running else None)
-def live_view() -> None:
-    """Redraws progress and charts from the job; polls only while it runs."""
     job = state.job()
-    if job is None:
-        st.info("Press **Train** to start. The charts fill in epoch by epoch.")
-        return
-    p = job.progress()
-    fraction = min(p["epoch"] / p["epochs"], 1.0)
-    note = " · stopping…" if job.stop_requested and not p["done"] else ""
-    st.progress(fraction, text=f"Epoch {p['epoch']} / {p['epochs']} · "
-                               f"{p['elapsed']:.1f} s · {p['message']}{note}")
-    kept = job.snapshots.items()
-    latest = kept[-1][1] if kept else None
-    chart_area = st.container()
-    if latest is not None and latest["boundary"] is not None:
-        chart_area, boundary_area = st.columns([3, 2])
-        with boundary_area:
-            epoch = replay_epoch(job, p["done"])
-            snapshot = job.snapshots.get(epoch)
-            boundary_view(job, snapshot, epoch)
-    chart_area.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
-    with chart_area:
-        doctor_view(p["history"], [shot for _, shot in kept])
-    if latest is not None and latest["neurons"]:
-        neuron_view(job, snapshot, epoch)
-    if p["done"]:
-        result = job.result
-        getattr(st, OUTCOME_STYLE[result.status])(result.message)
-        if result.test_metrics:
-            metric_cols = st.columns(len(result.test_metrics))
-            for col, (name, value) in zip(metric_cols, result.test_metrics.items()):
-                col.metric(f"Test {name}", f"{value:.4f}")
-        if job.experiment != state.experiment():
-            st.caption("The settings have changed since this run; press Train to "
-                       "run the current experiment.")
-        if running:  # the run ended while polling: redraw once, timer off
-            st.rerun()
+    running = job is not None and not job.done
+    cols = st.columns([1, 1, 4])
+    cols[0].button("Train", type="primary", on_click=start_training, disabled=running,
+                   key="train_button", use_container_width=True)
+    cols[1].button("Stop", on_click=stop_training, disabled=not running,
+                   key="stop_button", use_container_width=True)
 
 
-live_view()
+    def replay_epoch(job, done: bool) -> int:
+        """The snapshot epoch to draw: the newest while training, picked after."""
+        epochs = job.snapshots.epochs()
+        if done and len(epochs) > 1:
+            return st.select_slider("Replay: epoch", epochs, value=epochs[-1],
+                                    key=f"replay_epoch_{job.id}",
+                                    help="Training kept up to 200 snapshots, evenly "
+                                         "spread over the run.")
+        return epochs[-1]
+
+
+    def boundary_view(job, snapshot: dict, epoch: int) -> None:
+        """The decision boundary under the train and test points."""
+        data = experiment_data(job.experiment)
+        xs, ys, _ = plane_grid(data.x_train)
+        st.plotly_chart(charts.boundary_figure(
+            xs, ys, snapshot["boundary"], data.x_train, data.y_train, data.x_test,
+            data.y_test, data.info.task == "regression", epoch), key="boundary_chart")
+
+
+    def neuron_view(job, snapshot: dict, epoch: int) -> None:
+        """Thumbnails of each hidden Dense unit over the plane; pick units of wide layers."""
+        neurons = snapshot["neurons"]
+        if not neurons:
+            return
+        xs, ys, _ = plane_grid(experiment_data(job.experiment).x_train)
+        picks = {}
+        wide = [name for name, maps in neurons.items() if len(maps) > UNITS_SHOWN]
+        pick_cols = st.columns(len(wide)) if wide else []
+        for col, name in zip(pick_cols, wide):
+            picks[name] = col.multiselect(
+                f"Units of {name}", list(range(len(neurons[name]))),
+                default=list(range(UNITS_SHOWN)), key=f"units_{name}_{job.id}",
+                max_selections=MAX_UNITS_SHOWN,
+                help=f"The first {len(neurons[name])} units were recorded.")
+        for name, maps in neurons.items():
+            picks.setdefault(name, list(range(len(maps))))
+        st.plotly_chart(charts.neuron_grid(neurons, xs[::NEURON_STRIDE], ys[::NEURON_STRIDE],
+                                           picks, epoch), key="neuron_chart")
+
+
+    def doctor_view(history: dict, snapshots: list[dict]) -> None:
+        """The training doctor's findings, or a line saying all looks well."""
+        if not history.get("loss"):
+            return
+        findings = diagnose(history, snapshots)
+        with st.container(border=True, key="doctor"):
+            st.markdown("**Training doctor**")
+            for finding in findings:
+                st.warning(f"**{finding.title}** {finding.detail}\n\n*Try:* {finding.fix}")
+            if not findings:
+                st.caption("Nothing looks wrong so far: the loss is moving, no "
+                           "gradients vanish or explode, and validation follows "
+                           "training.")
+
+
+    @st.fragment(run_every=POLL_SECONDS if running else None)
+    def live_view() -> None:
+        """Redraws progress and charts from the job; polls only while it runs."""
+        job = state.job()
+        if job is None:
+            st.info("Press **Train** to start. The charts fill in epoch by epoch.")
+            return
+        p = job.progress()
+        fraction = min(p["epoch"] / p["epochs"], 1.0)
+        note = " · stopping…" if job.stop_requested and not p["done"] else ""
+        st.progress(fraction, text=f"Epoch {p['epoch']} / {p['epochs']} · "
+                                   f"{p['elapsed']:.1f} s · {p['message']}{note}")
+        kept = job.snapshots.items()
+        latest = kept[-1][1] if kept else None
+        chart_area = st.container()
+        if latest is not None and latest["boundary"] is not None:
+            chart_area, boundary_area = st.columns([3, 2])
+            with boundary_area:
+                epoch = replay_epoch(job, p["done"])
+                snapshot = job.snapshots.get(epoch)
+                boundary_view(job, snapshot, epoch)
+        chart_area.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
+        with chart_area:
+            doctor_view(p["history"], [shot for _, shot in kept])
+        if latest is not None and latest["neurons"]:
+            neuron_view(job, snapshot, epoch)
+        if p["done"]:
+            result = job.result
+            getattr(st, OUTCOME_STYLE[result.status])(result.message)
+            if result.test_metrics:
+                metric_cols = st.columns(len(result.test_metrics))
+                for col, (name, value) in zip(metric_cols, result.test_metrics.items()):
+                    col.metric(f"Test {name}", f"{value:.4f}")
+            if job.experiment != state.experiment():
+                st.caption("The settings have changed since this run; press Train to "
+                           "run the current experiment.")
+            if running:  # the run ended while polling: redraw once, timer off
+                st.rerun()
+
+
+    live_view()
+
+
+if state.data_ready(exp):
+    page()
