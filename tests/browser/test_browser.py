@@ -6,7 +6,9 @@ session. Every wait polls the page (Playwright's `expect`, `wait_for_*`) with
 a generous timeout, so a slow machine only makes the tests slower.
 
 Run with `pytest -m browser` (needs /usr/bin/chromium). Set
-`KERAS_PLAYGROUND_SCREENSHOT=/path.png` to save the Train page mid-training.
+`KERAS_PLAYGROUND_SCREENSHOT=/path.png` to save the Train page mid-training,
+and `KERAS_PLAYGROUND_BOUNDARY_SCREENSHOT=/path.png` to save it once the
+decision boundary has been captured twice.
 """
 
 from __future__ import annotations
@@ -38,12 +40,23 @@ SERVER_START_TIMEOUT_S = 60
 LOAD_MS = 60_000       # a page load or a rerun
 TRAIN_MS = 120_000     # first epoch: TensorFlow import, model build, tracing
 LONG_EPOCHS = 2000     # the maximum; Stop must arrive long before the end
+BOUNDARY_MS = 90_000   # a later boundary snapshot while training runs
+SLOW_LR = 0.003        # a tenth of the default: the boundary moves for a long while
 
 # Points in the first trace of the live history chart, or -1 while there is none.
 CHART_POINTS_JS = """() => {
     const plot = document.querySelector('.st-key-history_chart .js-plotly-plot');
     return plot && plot.data && plot.data.length ? plot.data[0].x.length : -1;
 }"""
+
+# The current decision-boundary chart; replaced copies linger in the page, stale.
+BOUNDARY_CHART = ".st-key-boundary_chart[data-stale=false]"
+# The epoch in that chart's rendered title, or -1 while there is none.
+BOUNDARY_EPOCH_JS = """() => {
+    const title = document.querySelector('%s .gtitle');
+    const match = title && /after epoch (\\d+)/.exec(title.textContent);
+    return match ? Number(match[1]) : -1;
+}""" % BOUNDARY_CHART
 
 
 # -- fixtures ---------------------------------------------------------------
@@ -177,6 +190,49 @@ def wait_for_chart_points_above(page, count: int, timeout: int) -> int:
     return chart_points(page)
 
 
+def boundary_epoch(page) -> int:
+    return page.evaluate(BOUNDARY_EPOCH_JS)
+
+
+def wait_for_boundary_epoch_above(page, epoch: int, timeout: int) -> int:
+    page.wait_for_function(f"() => ({BOUNDARY_EPOCH_JS})() > {epoch}",
+                           polling=200, timeout=timeout)
+    return boundary_epoch(page)
+
+
+def capture_boundary(page, attempts: int = 50) -> tuple[int, bytes]:
+    """The boundary chart's epoch and a PNG of its plot area, taken together.
+
+    Each poll replaces the chart's element and a replaced one fades out, so a
+    capture counts only when the current chart shows the same epoch at the
+    same place before and after the screenshot.
+    """
+    plot_area = page.locator(f"{BOUNDARY_CHART} .nsewdrag").first
+    for _ in range(attempts):
+        epoch, box = boundary_epoch(page), plot_area.bounding_box()
+        if epoch > 0 and box:
+            png = page.screenshot(clip=box)
+            if boundary_epoch(page) == epoch and plot_area.bounding_box() == box:
+                return epoch, png
+        page.wait_for_timeout(100)
+    pytest.fail(f"the boundary chart kept changing over {attempts} screenshots")
+
+
+def changed_pixel_share(first: bytes, second: bytes, tolerance: int = 24) -> float:
+    """The share of pixels where some colour channel moved by more than `tolerance`."""
+    from io import BytesIO
+
+    from PIL import Image, ImageChops
+
+    with Image.open(BytesIO(first)) as a, Image.open(BytesIO(second)) as b:
+        assert a.size == b.size, (a.size, b.size)
+        difference = ImageChops.difference(a.convert("RGB"), b.convert("RGB"))
+    channels = [band.point(lambda v: 255 if v > tolerance else 0)
+                for band in difference.split()]
+    changed = ImageChops.lighter(ImageChops.lighter(channels[0], channels[1]), channels[2])
+    return changed.histogram()[255] / (changed.width * changed.height)
+
+
 def assert_no_exception(page) -> None:
     assert page.locator("[data-testid=stException]").count() == 0, (
         page.locator("[data-testid=stException]").first.inner_text())
@@ -264,3 +320,40 @@ def test_malformed_link_shows_error_and_default_experiment(server, new_page):
     default = {k: [v] for k, v in default_experiment().to_query().items()}
     assert query_of(restored) == default
     expect(page.locator("[data-testid=stSidebar]")).to_contain_text("Data Circle")
+
+
+def test_boundary_heatmap_changes_while_training(server, new_page):
+    """The decision-boundary heatmap redraws while a run trains: later epoch, new pixels."""
+    from playwright.sync_api import expect
+
+    page = new_page()
+    open_app(page, f"{server}/train?dataset=circle&epochs={LONG_EPOCHS}&lr={SLOW_LR}")
+    expect(page.get_by_role("spinbutton", name="Epochs", exact=True)).to_have_value(
+        str(LONG_EPOCHS))
+    train = page.locator(".st-key-train_button button")
+    stop = page.locator(".st-key-stop_button button")
+    expect(train).to_be_enabled()
+    train.click()
+    try:
+        wait_for_boundary_epoch_above(page, 0, TRAIN_MS)
+        first_epoch, first_png = capture_boundary(page)
+        # Twice the epochs (and at least 100 more) reshape the heatmap visibly.
+        target = max(2 * first_epoch, first_epoch + 100)
+        wait_for_boundary_epoch_above(page, target - 1, BOUNDARY_MS)
+        later_epoch, later_png = capture_boundary(page)
+        if shot := os.environ.get("KERAS_PLAYGROUND_BOUNDARY_SCREENSHOT"):
+            page.screenshot(path=shot, full_page=True)
+    finally:
+        if stop.is_enabled():  # never leave the server training
+            stop.click()
+    # Both captures come from the running job: its last epoch was not reached.
+    assert first_epoch < later_epoch < LONG_EPOCHS
+    assert first_png != later_png
+    share = changed_pixel_share(first_png, later_png)
+    print(f"boundary after epoch {first_epoch} vs {later_epoch}: {share:.1%} of pixels changed")
+    assert share >= 0.10, f"only {share:.1%} of the heatmap changed"
+    expect(page.get_by_text(re.compile(r"Stopped by you after \d+ epoch\(s\)\.")).last
+           ).to_be_visible(timeout=LOAD_MS)
+    expect(train).to_be_enabled()
+    expect(stop).to_be_disabled()
+    assert_no_exception(page)
