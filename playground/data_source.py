@@ -48,10 +48,11 @@ def _prepared(dataset: str, upload: str, csv_name: str, target: str, task: str,
               missing: str, scale: str):
     from playground.datasets import tabular
 
+    table = _table(dataset, upload, csv_name)
     if not target:
         raise DataUnavailable("Pick the column to predict (the target) on the Data "
                               "page.")
-    return tabular.prepare_table(_table(dataset, upload, csv_name), target, None if task == AUTO else task,
+    return tabular.prepare_table(table, target, None if task == AUTO else task,
                                  missing, standardize=scale == "standard")
 
 

@@ -25,8 +25,10 @@ def upload_csv() -> None:
         state.notify(f"{file.name} was not loaded: {error}", "error")
         return
     table = uploads.get(token)
-    state.update(dataset="csv", upload=token, csv_name=file.name[:100],
-                 target=str(table.columns[-1]), task="auto")
+    # A new file: new widgets too, so the target box shows the new column.
+    state.replace_experiment(state.experiment().replace(
+        dataset="csv", upload=token, csv_name=file.name[:100],
+        target=str(table.columns[-1]), task="auto"))
 
 
 def table_options(columns: list[str]) -> None:
@@ -58,7 +60,7 @@ with left:
             field_input("maxlen", "Tokens per text (maxlen)", step=10)
     if exp.dataset == "csv":
         st.file_uploader("Upload a CSV file", type=["csv", "txt", "tsv"],
-                         key="csv_upload", on_change=upload_csv,
+                         key="csv_upload", on_change=upload_csv, max_upload_size=5,
                          help="At most 5 MB and 200 columns. The file stays in this "
                               "browser session only.")
     field_input("val_fraction", "Validation share", step=0.05)

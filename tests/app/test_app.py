@@ -195,3 +195,63 @@ def _first_test_label(at):
     from playground.compat import experiment_data
 
     return experiment_data(at.session_state["training_job"].experiment).y_test[0]
+
+
+def _csv_bytes(rows: int = 60) -> bytes:
+    """A small table: two numbers, a category, and a yes/no target last."""
+    import random
+
+    rng = random.Random(7)
+    lines = ["x1,x2,colour,label"]
+    for i in range(rows):
+        x1, x2 = round(rng.uniform(-3, 3), 2), round(rng.uniform(-3, 3), 2)
+        colour = ("red", "green", "blue")[i % 3]
+        lines.append(f"{x1},{x2},{colour},{'yes' if x1 + x2 > 0 else 'no'}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_uploaded_csv_needs_its_file_then_trains():
+    from playground.datasets import uploads
+
+    token = uploads.register(_csv_bytes(), "mine.csv")
+    # A link carries the file's name and the target, never the upload.
+    at = new_app({"dataset": "csv", "file": "mine.csv", "target": "label",
+                  "epochs": "3"})
+    assert not at.exception
+    assert experiment(at).upload == ""
+    assert "Upload the file mine.csv on the Data page" in shown(at.warning[0])
+    assert not [s for s in at.selectbox if s.label == "Target column"]
+    at.switch_page("views/train.py").run()
+    assert not at.exception
+    assert "Upload the file mine.csv on the Data page" in shown(at.warning[0])
+    assert "Fix the data on the **Data** page first" in at.warning[0].value
+    assert "train_button" not in [b.key for b in at.button]
+
+    # What the upload callback does once the file is in this session.
+    at.switch_page("views/data.py").run()
+    at.session_state["experiment"] = experiment(at).replace(upload=token)
+    at.run()
+    assert not at.exception and not at.main.warning
+    target = widget(at, "selectbox", "Target column")
+    assert target.options == ["x1", "x2", "colour", "label"]
+    assert target.value == "label"
+    target.select("colour").run()
+    assert experiment(at).target == "colour"
+    assert "Task: multiclass" in shown(at.caption[0])
+    widget(at, "selectbox", "Target column").select("label").run()
+    assert experiment(at).target == "label"
+    assert shown(at.caption[0]).startswith(
+        "Task: binary · input shape: (5,) · 30 train / 12 validation / 18 test")
+    assert any("CSV: mine.csv" in shown(m) for m in at.markdown)
+    assert any("carry the settings, not the file" in shown(c) for c in at.caption)
+
+    at.switch_page("views/train.py").run()
+    assert not at.exception and not at.main.warning
+    at.button(key="train_button").click().run()
+    result = at.session_state["training_job"].wait(120)
+    assert result.status == "completed", result.message
+    assert result.epochs_run == 3
+    at.run()
+    assert not at.exception and not at.error
+    assert any("Finished 3 epoch(s)." in s.value for s in at.success)
+    assert "Test accuracy" in [m.label for m in at.metric]
