@@ -28,6 +28,12 @@ from playground.datasets.unavailable import DataUnavailable
 DEFAULT_TARGETS = {"house-prices": "price_k"}
 
 
+def source_table(exp: Experiment):
+    """The experiment's CSV table as read (a `pandas.DataFrame`), before any
+    preprocessing; `DataUnavailable` when no file is loaded in this session."""
+    return _table(exp.dataset, exp.upload, exp.csv_name)
+
+
 def _table(dataset: str, upload: str, csv_name: str):
     from playground.datasets import uploads
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from playground import charts
@@ -35,7 +34,7 @@ def text_preview(data: Dataset, base: str) -> None:
                    "token ids (1 starts a text, 2 is a word outside the vocabulary).")
 
 
-def table_preview(exp, table, prepared) -> None:
+def table_preview(table, prepared) -> None:
     """The raw CSV, its column summary, the preprocessing steps and a scatter
     matrix of a few chosen columns."""
     from playground.datasets.tabular import column_summary
@@ -82,7 +81,3 @@ def arrays_preview(data: Dataset) -> None:
         {"train": data.y_train, "validation": data.y_val, "test": data.y_test},
         info.class_names, regression), key="data_balance")
 
-
-def class_counts(y: np.ndarray, names: tuple[str, ...]) -> str:
-    counts = np.bincount(y.astype(int), minlength=len(names))
-    return ", ".join(f"{n}: {c}" for n, c in zip(names, counts))

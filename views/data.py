@@ -2,8 +2,14 @@
 
 import streamlit as st
 
-from playground.data_source import dataset_info, experiment_data, prepared_table
+from playground.data_source import (
+    dataset_info,
+    experiment_data,
+    prepared_table,
+    source_table,
+)
 from playground.datasets import DATASETS, KERAS_BASE
+from playground.datasets.unavailable import DataUnavailable
 from ui import data_previews, state
 from ui.widgets import field_input
 
@@ -68,11 +74,11 @@ with left:
     field_input("seed", "Seed", style="number")
 
 with right:
-    if base.source == "table" and (exp.dataset != "csv" or exp.upload):
-        from playground.datasets import uploads
-
-        table = (uploads.house_prices() if exp.dataset == "house-prices"
-                 else uploads.get(exp.upload))
+    if base.source == "table":
+        try:
+            table = source_table(exp)
+        except DataUnavailable:  # no file yet: the message is drawn below
+            table = None
         if table is not None:
             with left:
                 table_options([str(c) for c in table.columns])
@@ -96,5 +102,5 @@ with right:
         if info.input_kind == "tokens":
             data_previews.text_preview(data, KERAS_BASE.get(exp.dataset, exp.dataset))
         if info.source == "table":
-            data_previews.table_preview(exp, table, prepared_table(exp))
+            data_previews.table_preview(table, prepared_table(exp))
         data_previews.arrays_preview(data)

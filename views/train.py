@@ -78,21 +78,16 @@ def page() -> None:
         return epochs[-1]
 
 
-    def boundary_view(job, snapshot: dict, epoch: int) -> None:
+    def boundary_view(data, xs, ys, snapshot: dict, epoch: int) -> None:
         """The decision boundary under the train and test points."""
-        data = experiment_data(job.experiment)
-        xs, ys, _ = plane_grid(data.x_train)
         st.plotly_chart(charts.boundary_figure(
             xs, ys, snapshot["boundary"], data.x_train, data.y_train, data.x_test,
             data.y_test, data.info.task == "regression", epoch), key="boundary_chart")
 
 
-    def neuron_view(job, snapshot: dict, epoch: int) -> None:
+    def neuron_view(job, xs, ys, snapshot: dict, epoch: int) -> None:
         """Thumbnails of each hidden Dense unit over the plane; pick units of wide layers."""
         neurons = snapshot["neurons"]
-        if not neurons:
-            return
-        xs, ys, _ = plane_grid(experiment_data(job.experiment).x_train)
         picks = {}
         wide = [name for name, maps in neurons.items() if len(maps) > UNITS_SHOWN]
         pick_cols = st.columns(len(wide)) if wide else []
@@ -143,12 +138,14 @@ def page() -> None:
             with boundary_area:
                 epoch = replay_epoch(job, p["done"])
                 snapshot = job.snapshots.get(epoch)
-                boundary_view(job, snapshot, epoch)
+                data = experiment_data(job.experiment)
+                xs, ys, _ = plane_grid(data.x_train)
+                boundary_view(data, xs, ys, snapshot, epoch)
         chart_area.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
         with chart_area:
             doctor_view(p["history"], [shot for _, shot in kept])
         if latest is not None and latest["neurons"]:
-            neuron_view(job, snapshot, epoch)
+            neuron_view(job, xs, ys, snapshot, epoch)
         if p["done"]:
             result = job.result
             getattr(st, OUTCOME_STYLE[result.status])(result.message)
