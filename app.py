@@ -13,7 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from playground.compat import dataset_info, resolve_loss, resolve_output
+from playground.data_source import dataset_info
+from playground.experiment_check import resolve_loss, resolve_output
 from playground.config import Experiment
 from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors

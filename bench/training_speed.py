@@ -43,7 +43,7 @@ if str(ROOT) not in sys.path:
 import keras  # noqa: E402
 
 from playground.builder import build_model, compile_model  # noqa: E402
-from playground.compat import encode_targets  # noqa: E402
+from playground.experiment_check import encode_targets  # noqa: E402
 from playground.datasets import load_dataset  # noqa: E402
 from playground.presets import PRESETS  # noqa: E402
 from playground.training import run_training  # noqa: E402

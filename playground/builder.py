@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playground.compat import check_experiment, data_spec_of, resolve_loss, resolve_output
+from playground.experiment_check import check_experiment, data_spec_of, resolve_loss, resolve_output
 from playground.config import Experiment
 from playground.layers import DataSpec, LayerSpec
 from playground.registry import LOSSES, OPTIMIZERS, task_metrics

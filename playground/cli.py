@@ -22,7 +22,7 @@ import os
 import sys
 from urllib.parse import parse_qs, urlsplit
 
-from playground.compat import check_experiment
+from playground.experiment_check import check_experiment
 from playground.config import Experiment
 from playground.datasets.tabular import CsvError
 from playground.datasets.unavailable import DataUnavailable

@@ -22,7 +22,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from playground.compat import encode_targets, experiment_data
+from playground.data_source import experiment_data
+from playground.experiment_check import encode_targets
 from playground.config import Experiment
 from playground.datasets import Dataset
 from playground.registry import task_metrics

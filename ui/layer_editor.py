@@ -109,7 +109,7 @@ def add_layer_controls() -> None:
 
 
 def _toggle_output() -> None:
-    from playground.compat import resolve_output
+    from playground.experiment_check import resolve_output
 
     exp = state.experiment()
     custom = st.session_state[state.key("custom_output")]

@@ -6,7 +6,8 @@ import streamlit as st
 
 from playground import charts
 from playground.builder import layer_names
-from playground.compat import check_experiment, experiment_data
+from playground.data_source import experiment_data
+from playground.experiment_check import check_experiment
 from playground.inspection import ActivationProbe, plane_grid, weights_by_layer
 from playground.inspection import architecture_dot
 from ui import state

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from playground.compat import check_experiment, data_spec_of, dataset_info
+from playground.data_source import dataset_info
+from playground.experiment_check import check_experiment, data_spec_of
 from playground.layers import StackError, suggest_output
 from ui import layer_editor, state
 

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from playground import charts
-from playground.compat import check_experiment, experiment_data, resolve_loss
+from playground.data_source import experiment_data
+from playground.experiment_check import check_experiment, resolve_loss
 from playground.doctor import diagnose
 from playground.inspection import NEURON_STRIDE, plane_grid
 from playground.jobs import start_job

@@ -192,7 +192,7 @@ def test_inspect_page_shows_the_trained_weights():
 
 
 def _first_test_label(at):
-    from playground.compat import experiment_data
+    from playground.data_source import experiment_data
 
     return experiment_data(at.session_state["training_job"].experiment).y_test[0]
 

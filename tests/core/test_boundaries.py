@@ -23,7 +23,7 @@ def test_core_never_imports_streamlit():
 
 
 def test_importing_the_core_loads_neither_streamlit_nor_tensorflow():
-    code = ("import sys, playground.config, playground.compat, playground.jobs, "
+    code = ("import sys, playground.config, playground.experiment_check, playground.jobs, "
             "playground.charts, playground.presets, playground.cli; "
             "print(sorted(m for m in ('streamlit', 'tensorflow', 'keras') "
             "if m in sys.modules))")

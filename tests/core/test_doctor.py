@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from playground.builder import build_model, compile_model
-from playground.compat import encode_targets, experiment_data
+from playground.data_source import experiment_data
+from playground.experiment_check import encode_targets
 from playground.config import Experiment
 from playground.doctor import diagnose
 from playground.layers import LayerSpec

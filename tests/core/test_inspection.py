@@ -5,7 +5,8 @@ import pytest
 
 from playground import charts
 from playground.builder import layer_names
-from playground.compat import check_experiment, experiment_data
+from playground.data_source import experiment_data
+from playground.experiment_check import check_experiment
 from playground.config import Experiment
 from playground.inspection import (
     ActivationProbe,

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from playground.builder import build_layers, build_model
-from playground.compat import check_experiment
+from playground.experiment_check import check_experiment
 from playground.config import Experiment
 from playground.layers import (
     LAYER_TYPES,

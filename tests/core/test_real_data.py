@@ -6,7 +6,7 @@ import importlib
 import numpy as np
 import pytest
 
-from playground.compat import check_experiment
+from playground.experiment_check import check_experiment
 from playground.config import Experiment
 from playground.data_source import dataset_info, experiment_data
 from playground.datasets import DATASETS, load_keras_dataset, uploads

@@ -104,7 +104,7 @@ def test_failure_is_reported_not_raised():
 def test_validation_numbers_match_keras_evaluate(kwargs):
     from playground.builder import build_model, compile_model
     from playground.callbacks import Validator
-    from playground.compat import encode_targets
+    from playground.experiment_check import encode_targets
     from playground.datasets import load_dataset
     from playground.registry import task_metrics
 

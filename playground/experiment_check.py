@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from playground.config import AUTO, Experiment
-from playground.data_source import dataset_info, experiment_data  # noqa: F401
+from playground.data_source import dataset_info
 from playground.layers import (
     DataSpec,
     LayerRow,
