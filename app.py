@@ -20,7 +20,7 @@ from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors
 from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
-from ui import state
+from ui import services, state
 
 st.set_page_config(page_title="Keras Playground", page_icon=":material/hub:", layout="wide")
 
@@ -78,6 +78,9 @@ def sidebar() -> None:
                      f"lr {exp.learning_rate:g}")
         lines.append(f"**Batch** {exp.batch_size} · **Epochs** {exp.epochs}")
         st.markdown("  \n".join(lines))
+        busy = services.busy_line()
+        if busy:
+            st.caption(busy)
         with st.expander("Share this experiment"):
             st.caption("The address bar always holds the whole experiment. "
                        "Copy this link to share it:")
@@ -98,6 +101,7 @@ def sync_url() -> None:
         st.query_params.from_dict(wanted)
 
 
+services.start()
 restore_from_url()
 pages = [
     st.Page("views/data.py", title="Data", icon=":material/scatter_plot:",

@@ -88,8 +88,8 @@ def experiment_data(exp: Experiment) -> Dataset:
     """The experiment's dataset, loaded and split from its options and seed."""
     info = DATASETS[exp.dataset]
     if info.source == "keras":
-        return load_keras_dataset(exp.dataset, exp.subset, exp.num_words, exp.maxlen,
-                                  exp.val_fraction, exp.test_fraction, exp.seed)
+        return _keras_dataset(exp.dataset, exp.subset, exp.num_words, exp.maxlen,
+                              exp.val_fraction, exp.test_fraction, exp.seed)
     if info.source == "table":
         table = prepared_table(exp)
         return _table_dataset(dataset_info(exp), table, exp.val_fraction,
@@ -103,3 +103,15 @@ def _table_dataset(info: DatasetInfo, table, val: float, test: float,
                    seed: int) -> Dataset:
     return split_dataset(info, table.x, table.y, table.feature_names, val, test, seed,
                          scale=table.standardize)
+
+
+@functools.lru_cache(maxsize=4)
+def _keras_dataset(*args) -> Dataset:
+    """A `keras.datasets` subset, loaded by Keras away from the web server
+    (`playground.jobs.keras_work`: importing Keras loads TensorFlow)."""
+    from playground.jobs import keras_work
+
+    data = keras_work(load_keras_dataset, *args)
+    for name in ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test"):
+        getattr(data, name).setflags(write=False)  # unpickled arrays are writable
+    return data

@@ -7,6 +7,8 @@ loop per call), and the output is kept as a small float16 image.
 
 from __future__ import annotations
 
+import collections
+
 import numpy as np
 
 GRID_RESOLUTION = 100
@@ -152,3 +154,27 @@ class ActivationProbe:
         if not isinstance(outputs, (list, tuple)):  # a one-layer model
             outputs = [outputs]
         return [(name, np.asarray(out)[0]) for name, out in zip(self.names, outputs)]
+
+
+_PROBES_KEPT = 4
+_probes: collections.OrderedDict = collections.OrderedDict()
+
+
+def layer_outputs(exp, weights: list[np.ndarray], sample: np.ndarray,
+                  key: str | None = None) -> list[tuple[str, np.ndarray]]:
+    """Every layer's output for one sample: `(layer name, output)` pairs.
+
+    The page asks once per picked sample; the probe of the last few `key`s
+    (a run's id) is kept, so the model is built once per run. In the web
+    server this runs in a worker process (`playground.jobs.keras_work`).
+    """
+    probe = _probes.get(key) if key is not None else None
+    if probe is None:
+        probe = ActivationProbe(exp, weights)
+        if key is not None:
+            _probes[key] = probe
+            while len(_probes) > _PROBES_KEPT:
+                _probes.popitem(last=False)
+    else:
+        _probes.move_to_end(key)
+    return probe(sample)

@@ -8,3 +8,16 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def keras_work_in_process():
+    """The app sends Keras work to worker processes once it has run
+    (AppTest runs it in this process); other tests run it in-process."""
+    yield
+    from playground import jobs
+
+    jobs.keep_tensorflow_out(False)

@@ -77,14 +77,17 @@ def show_notices() -> None:
 
 
 def job():
-    return st.session_state.get(JOB)
+    """The session's current training job handle, or None."""
+    held = st.session_state.get(JOB)
+    if held is not None and not held.done:
+        from ui import services
+
+        services.keep_claim()  # a polling page keeps its session's jobs alive
+    return held
 
 
 def set_job(value) -> None:
     st.session_state[JOB] = value
-
-
-PROBE = "activation_probe"
 
 
 def data_problem(exp: Experiment, load: bool = True) -> str | None:
@@ -111,16 +114,6 @@ def data_ready(exp: Experiment) -> bool:
     if problem is not None:
         st.warning(f"{problem}\n\nFix the data on the **Data** page first.")
     return problem is None
-
-
-def job_probe(job, factory):
-    """The activation probe of a finished job, built once and kept in the
-    session (a user's model is never shared with other sessions)."""
-    held = st.session_state.get(PROBE)
-    if held is None or held[0] != job.id:
-        held = (job.id, factory())
-        st.session_state[PROBE] = held
-    return held[1]
 
 
 def key(name: str) -> str:

@@ -8,8 +8,8 @@ from playground import charts
 from playground.builder import layer_names
 from playground.data_source import experiment_data
 from playground.experiment_check import check_experiment
-from playground.inspection import ActivationProbe, plane_grid, weights_by_layer
-from playground.inspection import architecture_dot
+from playground.inspection import architecture_dot, layer_outputs, plane_grid, weights_by_layer
+from playground.jobs import keras_work
 from ui import state
 
 
@@ -68,14 +68,14 @@ def inspect_page() -> None:
     }), hide_index=True)
 
     with st.expander("Diagram (Keras' model_to_dot)"):
-        st.graphviz_chart(architecture_dot(exp))
+        st.graphviz_chart(keras_work(architecture_dot, exp, experiment=exp))
 
     st.subheader("Activations")
     st.caption("Pick one sample and see what every layer makes of it.")
     sample, label, where = pick_sample()
     show_sample(sample, label)
-    probe = state.job_probe(job, lambda: ActivationProbe(exp, result.weights))
-    outputs = probe(sample)
+    outputs = keras_work(layer_outputs, exp, result.weights, sample, job.id,
+                         experiment=exp)
     *hidden, (_, prediction) = outputs
     if data.info.task == "regression":
         st.metric(f"Prediction for {where}", f"{float(prediction[0]):.3f}")

@@ -7,10 +7,9 @@ from playground.data_source import experiment_data
 from playground.experiment_check import check_experiment, resolve_loss
 from playground.doctor import diagnose
 from playground.inspection import NEURON_STRIDE, plane_grid
-from playground.jobs import start_job
 from playground.layers import StackError
 from playground.registry import LOSSES, OPTIMIZERS
-from ui import state
+from ui import services, state
 from ui.widgets import field_input, learning_rate_input
 
 POLL_SECONDS = 0.75
@@ -30,7 +29,7 @@ def start_training() -> None:
     except StackError as error:
         state.notify(f"Cannot train this model: {error}", "error")
         return
-    state.set_job(start_job(exp))
+    state.set_job(services.submit(exp))
 
 
 def stop_training() -> None:

@@ -283,6 +283,10 @@ class DatasetUnavailable(DataUnavailable):
             f"{_fix_instructions(info, self.folder)}"
         )
 
+    def __reduce__(self):
+        # Rebuilt from its arguments when it crosses from a worker process.
+        return type(self), (self.dataset, self.reason)
+
 
 def _fix_instructions(info: KerasSet, folder: str) -> str:
     """One sentence telling the user which files to put where."""

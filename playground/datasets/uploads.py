@@ -42,6 +42,15 @@ def register(data: bytes, name: str) -> str:
     return token
 
 
+def adopt(token: str, table: pd.DataFrame) -> None:
+    """Keeps a table read elsewhere under its token: a worker process gets
+    the uploads its job needs this way (uploads live in the server)."""
+    with _lock:
+        _tables[token] = table
+        while len(_tables) > MAX_UPLOADS:
+            _tables.popitem(last=False)
+
+
 def get(token: str) -> pd.DataFrame | None:
     """The table of a token, or None when it is unknown or was dropped."""
     with _lock:

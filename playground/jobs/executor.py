@@ -1,0 +1,83 @@
+"""The one small interface between the app and whatever runs its jobs.
+
+Pages submit an experiment and get a `JobHandle`; they never know whether
+a local pool of worker processes runs it (`ProcessExecutor`, today) or a
+cluster engine (a later implementation of the same interface). Short
+Keras work that the server must not do itself, because it never imports
+TensorFlow (an activation probe, Keras' architecture diagram, a
+`keras.datasets` download), goes through `call`.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+from typing import Any, Callable
+
+from playground.config import Experiment
+from playground.jobs.handle import JobHandle
+
+
+def _setting(name: str, default: int) -> int:
+    """A positive whole-number setting of the host, from the environment."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit() and int(text) > 0):
+        raise ValueError(f"{name} must be a positive whole number; received {text!r}. "
+                         f"Unset it to use the default ({default}).")
+    return int(text)
+
+
+def default_workers() -> int:
+    """Concurrent training jobs: `PLAYGROUND_WORKERS`, else cores − 1 (≥ 1)."""
+    return _setting("PLAYGROUND_WORKERS", max(1, (os.cpu_count() or 2) - 1))
+
+
+def default_jobs_per_worker() -> int:
+    """Jobs a worker runs before it is replaced: `PLAYGROUND_JOBS_PER_WORKER`."""
+    return _setting("PLAYGROUND_JOBS_PER_WORKER", 20)
+
+
+def default_memory_limit_mb() -> int:
+    """Memory (MiB) above which a worker is replaced after its job:
+    `PLAYGROUND_WORKER_MEMORY_MB`."""
+    return _setting("PLAYGROUND_WORKER_MEMORY_MB", 3072)
+
+
+class Executor(abc.ABC):
+    """Runs training jobs and short Keras tasks away from the web server."""
+
+    @abc.abstractmethod
+    def submit(self, experiment: Experiment, owner: str | None = None) -> JobHandle:
+        """Queues an experiment for training and returns its handle at once.
+
+        Jobs start in the order submitted, at most `limit` at a time.
+        """
+
+    @abc.abstractmethod
+    def call(self, function: Callable[..., Any], *args: Any,
+             experiment: Experiment | None = None, **kwargs: Any) -> Any:
+        """Runs a short, picklable module-level `function` away from the
+        server and returns its result (errors are raised here).
+
+        `experiment` names the experiment the work is about, so that an
+        uploaded table it needs travels with it.
+        """
+
+    @abc.abstractmethod
+    def release_owner(self, owner: str, grace: float = 0.0) -> None:
+        """Cancels an owner's queued and running jobs after `grace` seconds,
+        unless `reclaim_owner` is called first (the browser came back)."""
+
+    @abc.abstractmethod
+    def reclaim_owner(self, owner: str) -> None:
+        """Keeps an owner's jobs: a pending `release_owner` is dropped."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict[str, int]:
+        """`running`, `queued` and `limit`: how busy the executor is."""
+
+    @abc.abstractmethod
+    def shutdown(self) -> None:
+        """Stops every job and worker; the executor cannot be used after."""

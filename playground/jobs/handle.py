@@ -1,0 +1,200 @@
+"""The handle a page holds on one training job, wherever the job runs.
+
+An executor (see `playground.jobs.executor`) creates a `JobHandle` when an
+experiment is submitted, feeds it the job's plain-data events as they
+arrive, and finishes it with a `TrainingResult`. The page only reads it:
+`progress()` for drawing, `snapshots` for the live views and replay,
+`result` once the run is over, and `stop()` to end the run early. Nothing
+that crosses the handle is a Streamlit or Keras object, so the same handle
+serves a local process pool today and a cluster engine later.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from typing import Any, Callable
+
+from playground.config import Experiment
+from playground.snapshots import SnapshotStore
+from playground.training import FAILED, STOPPED, TrainingResult
+
+QUEUED = "queued"
+STARTING = "starting"
+RUNNING = "running"
+
+
+class JobHandle:
+    """A training job as the page sees it: events, progress, stop, result.
+
+    Args:
+        experiment: The experiment to train (frozen, plain data).
+        owner: Who submitted it (a browser session's token), so that the
+            jobs of a session that ended can be cancelled; None for jobs
+            nobody owns (tests, the command line).
+
+    Attributes:
+        id: An unguessable id, unique across processes.
+        snapshots: `SnapshotStore` of measurement dicts by epoch (see
+            `playground.snapshotter`), for live views, replay and diagnosis.
+    """
+
+    def __init__(self, experiment: Experiment, owner: str | None = None):
+        self.id = secrets.token_urlsafe(9)
+        self.experiment = experiment
+        self.owner = owner
+        self.submitted_at = time.time()
+        self.started_at: float | None = None
+        self.finished_at: float | None = None
+        self.snapshots = SnapshotStore()
+        self._events: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._finished = threading.Event()
+        self._stop_requested = False
+        self._started = False
+        self._result: TrainingResult | None = None
+        self._on_stop: Callable[[], None] | None = None
+        self._jobs_ahead: Callable[[], int | None] = lambda: None
+
+    # -- fed by the executor ---------------------------------------------------
+
+    def deliver(self, event: dict[str, Any]) -> None:
+        """Records one event from the running job (executor side)."""
+        if event["type"] == "snapshot":  # bounded store, not the event log
+            self.snapshots.add(event["epoch"], {k: v for k, v in event.items()
+                                                if k not in ("type", "epoch")})
+            return
+        with self._lock:
+            self._events.append(event)
+
+    def started(self, on_stop: Callable[[], None]) -> None:
+        """Marks the job as handed to a worker; `on_stop` reaches it there."""
+        with self._lock:
+            self._started = True
+            self.started_at = time.time()
+            self._on_stop = on_stop
+            stop_now = self._stop_requested
+        if stop_now:
+            on_stop()
+
+    def queued(self, jobs_ahead: Callable[[], int | None],
+               cancel: Callable[[], None]) -> None:
+        """Marks the job as waiting in a queue (executor side).
+
+        Args:
+            jobs_ahead: Counts the jobs that will start before this one.
+            cancel: Takes the job out of the queue when it is stopped there.
+        """
+        self._jobs_ahead = jobs_ahead
+        self._on_stop = cancel
+
+    def finish(self, result: TrainingResult) -> None:
+        """Ends the job with its result (executor side); only the first counts."""
+        with self._lock:
+            if self._result is not None:
+                return
+            self._result = result
+            self.finished_at = time.time()
+        self._finished.set()
+
+    def history(self) -> dict[str, list[float]]:
+        """Metric name to values of the epochs streamed so far."""
+        history: dict[str, list[float]] = {}
+        for event in self.events():
+            if event["type"] == "epoch":
+                for key, value in event["logs"].items():
+                    history.setdefault(key, []).append(value)
+        return history
+
+    def failed(self, message: str) -> TrainingResult:
+        """A failed result that keeps the history streamed so far."""
+        history = self.history()
+        elapsed = max((e["elapsed"] for e in self.events() if e["type"] == "epoch"),
+                      default=0.0)
+        return TrainingResult(FAILED, message, history, len(history.get("loss", [])),
+                              elapsed)
+
+    def cancelled(self, message: str) -> TrainingResult:
+        """The result of a job that was stopped before a worker took it."""
+        return TrainingResult(STOPPED, message)
+
+    # -- read by the page --------------------------------------------------------
+
+    def stop(self) -> None:
+        """Asks training to end; the partial model and history are kept.
+
+        A queued job leaves the queue; a running one stops after its current
+        group of batches, in the worker.
+        """
+        with self._lock:
+            self._stop_requested = True
+            on_stop = self._on_stop if self._result is None else None
+        if on_stop is not None:
+            on_stop()
+
+    @property
+    def stop_requested(self) -> bool:
+        with self._lock:
+            return self._stop_requested
+
+    def events(self, since: int = 0) -> list[dict[str, Any]]:
+        """The events received so far, from index `since` on."""
+        with self._lock:
+            return list(self._events[since:])
+
+    @property
+    def done(self) -> bool:
+        return self._finished.is_set()
+
+    @property
+    def result(self) -> TrainingResult | None:
+        with self._lock:
+            return self._result
+
+    def wait(self, timeout: float | None = None) -> TrainingResult | None:
+        """Blocks until the job ends (or `timeout` seconds) and returns its result."""
+        self._finished.wait(timeout)
+        return self.result
+
+    def jobs_ahead(self) -> int | None:
+        """How many queued jobs will start before this one; None once started."""
+        with self._lock:
+            if self._started or self._result is not None:
+                return None
+        return self._jobs_ahead()
+
+    @property
+    def status(self) -> str:
+        """`queued`, `starting`, `running`, or the result's status once done."""
+        with self._lock:
+            if self._result is not None:
+                return self._result.status
+            if not self._started:
+                return QUEUED
+            return RUNNING if any(e["type"] == "epoch" for e in self._events) else STARTING
+
+    def progress(self) -> dict[str, Any]:
+        """A snapshot for drawing: history so far, epoch, elapsed, message,
+        and `waiting`, the number of jobs ahead while queued (else None)."""
+        with self._lock:
+            events = list(self._events)
+            result = self._result
+        history: dict[str, list[float]] = {}
+        epoch, elapsed, message = 0, 0.0, ""
+        for event in events:
+            if event["type"] == "epoch":
+                epoch, elapsed = event["epoch"], event["elapsed"]
+                for key, value in event["logs"].items():
+                    history.setdefault(key, []).append(value)
+            else:
+                message = event.get("message", message)
+        waiting = self.jobs_ahead()
+        if waiting is not None:
+            message = (f"waiting: {waiting} job{'s' if waiting != 1 else ''} ahead "
+                       "of yours" if waiting else "waiting for a free worker")
+        if result is not None:
+            history, elapsed, message = result.history, result.elapsed, result.message
+        return {"history": history, "epoch": epoch, "epochs": self.experiment.epochs,
+                "elapsed": elapsed, "message": message, "status": self.status,
+                "done": result is not None, "waiting": waiting}

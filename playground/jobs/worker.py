@@ -1,0 +1,121 @@
+"""What runs inside a worker process: warm-up, training jobs and short tasks.
+
+A worker is a spawned Python process owned by one `ProcessPoolExecutor` of
+`playground.jobs.process_pool`. `start` runs once when it starts and
+receives the two channels it shares with the server: a queue for the job's
+events and an event that asks the running job to stop. `warm_up` imports
+TensorFlow and runs one tiny `fit`, so that the first real job starts at
+once. `train` runs one experiment with `run_training` and returns its
+`TrainingResult`; `run_task` runs a short function (an activation probe, a
+dataset download) for the server, which never imports TensorFlow itself.
+
+Keras keeps global state (layer name counters, the graph of a session):
+`train` clears it before each job, which is safe here, where one job runs
+at a time, and only here.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Callable
+
+# Set before TensorFlow is imported by anything in this process.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+FLUSHED = "flushed"
+
+_events = None
+_stop = None
+
+
+def start(events: Any, stop: Any) -> None:
+    """Initialises a new worker with its event queue and stop event."""
+    global _events, _stop
+    _events, _stop = events, stop
+
+
+def warm_up() -> int:
+    """Imports TensorFlow and trains a one-unit model for one step.
+
+    The first `fit` of a process pays for TensorFlow's import (~4 s) and
+    for initialising its runtime; doing it here, when the worker starts,
+    keeps that cost off the user's first epoch. Returns the process id.
+    """
+    import keras
+    import numpy as np
+
+    import playground.training  # noqa: F401 - and the modules a job needs
+    from playground import builder, callbacks, snapshotter  # noqa: F401
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(np.zeros((4, 2), "float32"), np.zeros((4, 1), "float32"), verbose=0)
+    keras.backend.clear_session()
+    return os.getpid()
+
+
+def memory_mb() -> float:
+    """This process's resident memory, in MiB (Linux; else its peak)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _adopt_tables(tables: dict[str, Any]) -> None:
+    """Makes uploaded tables reachable under their tokens in this process."""
+    if tables:
+        from playground.datasets import uploads
+
+        for token, table in tables.items():
+            uploads.adopt(token, table)
+
+
+def train(experiment: Any, tables: dict[str, Any]) -> tuple[Any, float]:
+    """Runs one training job; its events go to the server as they happen.
+
+    Args:
+        experiment: The `Experiment` to train.
+        tables: Uploaded CSV tables the experiment needs, by token (an
+            upload lives in the server's memory, not in this process).
+
+    Returns:
+        The `TrainingResult` and this worker's memory in MiB after the job.
+    """
+    import keras
+
+    from playground.training import StopSignal, run_training
+
+    keras.backend.clear_session()
+    _adopt_tables(tables)
+    signal = StopSignal()
+    finished = threading.Event()
+
+    def watch_stop() -> None:  # the server's stop request reaches the model
+        while not finished.is_set():
+            if _stop.wait(0.05):
+                signal.request()
+                return
+
+    watcher = threading.Thread(target=watch_stop, daemon=True, name="stop-watcher")
+    watcher.start()
+    try:
+        result = run_training(experiment, _events.put, signal, snapshots=True)
+    finally:
+        finished.set()
+        # Events and the result travel on different pipes: this marker tells
+        # the server that every event of the job has arrived.
+        _events.put({"type": FLUSHED})
+    return result, memory_mb()
+
+
+def run_task(function: Callable[..., Any], args: tuple, kwargs: dict[str, Any],
+             tables: dict[str, Any]) -> Any:
+    """Runs a short function for the server (e.g. Keras inspection)."""
+    _adopt_tables(tables)
+    return function(*args, **kwargs)

@@ -1,0 +1,160 @@
+"""The worker pool: jobs in processes, a FIFO queue, faults and session ends.
+
+Every test here trains for real in spawned worker processes. One pool of a
+single slot serves the module, so the workers import TensorFlow once.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from playground.jobs import ProcessExecutor
+from playground.jobs.process_pool import CRASHED
+from playground.presets import PRESETS
+
+ROOT = Path(__file__).resolve().parents[2]
+LONG = PRESETS["circle"].experiment.replace(epochs=2000)
+SHORT = PRESETS["xor"].experiment.replace(epochs=3)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    executor = ProcessExecutor(limit=1)
+    executor.wait_until_warm(180)
+    yield executor
+    executor.shutdown()
+
+
+def wait_for_epochs(job, count: int = 1, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while job.progress()["epoch"] < count:
+        assert not job.done, f"the job ended early: {job.result.message}"
+        assert time.monotonic() < deadline, f"no {count} epoch(s) within {timeout} s"
+        time.sleep(0.02)
+
+
+def test_a_job_streams_epochs_and_snapshots_from_a_worker(pool):
+    job = pool.submit(PRESETS["xor"].experiment.replace(epochs=20))
+    result = job.wait(120)
+    assert result.status == "completed"
+    assert result.epochs_run == 20 and len(result.history["loss"]) == 20
+    epochs = [e["epoch"] for e in job.events() if e["type"] == "epoch"]
+    assert epochs == list(range(1, 21))
+    assert len(job.snapshots) >= 1 and job.snapshots.latest()[1]["boundary"] is not None
+    assert result.test_metrics["accuracy"] > 0
+    assert [w.shape for w in result.weights][0] == (2, 4)
+
+
+def test_stop_reaches_the_worker_and_keeps_history_and_weights(pool):
+    job = pool.submit(LONG)
+    wait_for_epochs(job, 3)
+    job.stop()
+    result = job.wait(60)
+    assert result is not None, "the worker did not stop"
+    assert result.status == "stopped" and 3 <= result.epochs_run < 2000
+    assert len(result.history["val_loss"]) == result.epochs_run
+    assert len(result.weights) == 6 and "accuracy" in result.test_metrics
+
+
+def test_a_killed_worker_fails_its_job_keeps_history_and_is_replaced(pool):
+    job = pool.submit(LONG)
+    wait_for_epochs(job, 3)
+    pid = pool.worker_pids()[0]
+    assert pid is not None and pid != os.getpid()
+    os.kill(pid, signal.SIGKILL)
+    result = job.wait(60)
+    assert result.status == "failed" and result.message == CRASHED
+    assert result.epochs_run >= 3
+    assert len(result.history["loss"]) == result.epochs_run
+    after = pool.submit(SHORT).wait(180)
+    assert after.status == "completed" and after.epochs_run == 3
+    assert pool.worker_pids()[0] not in (None, pid)
+
+
+def test_jobs_wait_in_order_within_the_limit(pool):
+    first = pool.submit(LONG)
+    second, third = pool.submit(SHORT), pool.submit(SHORT)
+    wait_for_epochs(first)
+    assert (second.jobs_ahead(), third.jobs_ahead()) == (0, 1)
+    assert second.status == "queued"
+    assert third.progress()["message"] == "waiting: 1 job ahead of yours"
+    assert pool.stats() == {"running": 1, "queued": 2, "limit": 1}
+    first.stop()
+    assert third.wait(180).status == "completed"
+    assert second.result.status == "completed"
+    assert first.started_at < second.started_at < third.started_at
+    assert second.finished_at <= third.started_at  # one at a time
+
+
+def test_stopping_a_queued_job_takes_it_out_of_the_queue(pool):
+    first = pool.submit(LONG)
+    wait_for_epochs(first)
+    queued = pool.submit(SHORT)
+    queued.stop()
+    assert queued.done and queued.result.status == "stopped"
+    assert queued.result.message.startswith("Stopped before it started")
+    assert pool.stats()["queued"] == 0
+    first.stop()
+    assert first.wait(60).status == "stopped"
+
+
+def test_a_session_that_ends_cancels_its_jobs(pool):
+    running = pool.submit(LONG, owner="gone")
+    queued = pool.submit(SHORT, owner="gone")
+    other = pool.submit(SHORT, owner="staying")
+    wait_for_epochs(running)
+    pool.release_owner("gone")
+    assert running.wait(60).status == "stopped"
+    assert queued.result.status == "stopped"
+    assert other.wait(180).status == "completed"
+
+
+def test_a_session_that_comes_back_in_time_keeps_its_jobs(pool):
+    job = pool.submit(LONG, owner="blip")
+    wait_for_epochs(job)
+    pool.release_owner("blip", grace=0.5)
+    pool.reclaim_owner("blip")
+    time.sleep(1.0)
+    assert not job.done and not job.stop_requested
+    pool.release_owner("blip", grace=0.2)
+    assert job.wait(60).status == "stopped"
+
+
+def test_short_keras_work_runs_in_a_worker(pool):
+    from playground.inspection import architecture_dot
+
+    exp = PRESETS["xor"].experiment
+    dot = pool.call(architecture_dot, exp, experiment=exp)
+    assert "digraph" in dot and "dense" in dot
+
+
+def test_the_app_process_never_loads_tensorflow():
+    """The app trains and inspects a model; its own process has no TensorFlow."""
+    code = f"""
+import sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout=120)
+at.query_params["dataset"] = "xor"
+at.query_params["epochs"] = "5"
+at.run()
+at.switch_page("views/train.py").run()
+at.button(key="train_button").click().run()
+result = at.session_state["training_job"].wait(180)
+assert result.status == "completed", result.message
+at.switch_page("views/inspect.py").run()
+assert not at.exception, at.exception
+assert "tensorflow" not in sys.modules and "keras" not in sys.modules, "loaded"
+print("no tensorflow")
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.strip().endswith("no tensorflow")
