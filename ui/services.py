@@ -56,9 +56,9 @@ def _claim(token: str) -> str:
 
 
 def busy_line() -> str | None:
-    """One line on how busy training is, when anyone is waiting."""
+    """One line on how busy this server's training is, when it is busy."""
     stats = jobs.default_executor().stats()
-    if not stats["queued"]:
+    if not stats["running"] and not stats["queued"]:
         return None
     return (f"Training on this server: {stats['running']} running, "
             f"{stats['queued']} waiting (at most {stats['limit']} at once).")

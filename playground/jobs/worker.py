@@ -36,21 +36,25 @@ def start(events: Any, stop: Any) -> None:
 
 
 def warm_up() -> int:
-    """Imports TensorFlow and trains a one-unit model for one step.
+    """Imports TensorFlow and trains a tiny experiment for one epoch.
 
-    The first `fit` of a process pays for TensorFlow's import (~4 s) and
-    for initialising its runtime; doing it here, when the worker starts,
-    keeps that cost off the user's first epoch. Returns the process id.
+    The first `fit` of a process pays for TensorFlow's import (~4 s) and for
+    initialising its runtime, `tf.data` and the app's own compiled probes;
+    doing it here, when the worker starts, keeps that cost off the user's
+    first epoch. Returns the process id.
     """
     import keras
-    import numpy as np
+    import sklearn.compose  # noqa: F401 - what preparing bundled and CSV data uses
+    import sklearn.datasets  # noqa: F401
+    import sklearn.preprocessing  # noqa: F401
 
-    import playground.training  # noqa: F401 - and the modules a job needs
-    from playground import builder, callbacks, snapshotter  # noqa: F401
+    from playground.config import Experiment
+    from playground.layers import LayerSpec
+    from playground.training import run_training
 
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile("sgd", "mse")
-    model.fit(np.zeros((4, 2), "float32"), np.zeros((4, 1), "float32"), verbose=0)
+    tiny = Experiment(dataset="xor", samples=50, epochs=1,
+                      layers=(LayerSpec.make("dense", units=2, activation="tanh"),))
+    run_training(tiny, snapshots=True)
     keras.backend.clear_session()
     return os.getpid()
 

@@ -61,6 +61,9 @@ BOUNDARY_EPOCH_JS = """() => {
 
 # -- fixtures ---------------------------------------------------------------
 
+SERVER_PIDS: dict[str, int] = {}  # base URL -> the `streamlit run` process id
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -76,8 +79,9 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def server():
-    """The app under `streamlit run`, as its base URL."""
+def server(request):
+    """The app under `streamlit run`, as its base URL. A test module may add
+    `streamlit run` options in its `SERVER_ARGS` list."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} not found; the browser tests need Debian's chromium")
     port = _free_port()
@@ -87,7 +91,8 @@ def server():
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py",
          "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         *getattr(request.module, "SERVER_ARGS", [])],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
@@ -97,6 +102,7 @@ def server():
                 output = log.read().decode(errors="replace")[-3000:]
                 pytest.fail(f"streamlit did not become healthy on {url}:\n{output}")
             time.sleep(0.25)
+        SERVER_PIDS[url] = process.pid
         yield url
     finally:
         process.terminate()
