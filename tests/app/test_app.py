@@ -109,7 +109,7 @@ def test_bad_url_shows_message_and_falls_back_to_default():
     text = shown(at.error[0])
     assert "could not be restored" in text
     assert "Received: learning_rate='abc'" in text
-    assert "Received: layer type='warp'" in text
+    assert "Layer 2, 'warp-9': layer type must be one of 'dense'" in text
     assert at.query_params["dataset"] == "circle"
 
 
