@@ -155,3 +155,19 @@ def test_a_bad_layer_token_names_the_layers_parameter_and_the_expected_form():
         "Invalid `layers`: expected layers joined by '_', each a layer type and its "
         "settings joined by '-', such as dense-8-relu_dropout-0.2. "
         "Received: layers='dense-8-relu_lstm-x'. Layer 2, 'lstm-x': units must be")
+
+
+@pytest.mark.parametrize("key, text, field", [
+    ("epochs", "\u0661\u0660", "epochs"),          # Arabic-Indic ten
+    ("n", "\uff15\uff10\uff10", "samples"),          # fullwidth 500
+    ("lr", "0.\uff10\uff13", "learning_rate"),
+    ("seed", "\u09e7", "seed"),                      # Bengali one
+    ("batch", "10\u3000", "batch_size"),             # ideographic space
+    ("layers", "dense-\u0668", "layers"),            # inside a layer token
+])
+def test_numbers_in_links_must_be_ascii(key, text, field):
+    assert int("\u0661\u0660") == 10  # what Python alone would accept
+    with pytest.raises(ConfigErrors) as info:
+        Experiment.from_query({key: text})
+    assert [e.field for e in info.value.errors] == [field]
+    assert "Write the number with the ASCII digits 0-9." in str(info.value)
