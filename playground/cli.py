@@ -30,6 +30,7 @@ import os
 import re
 import signal
 import sys
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 from playground.experiment_check import check_experiment
@@ -117,17 +118,23 @@ def _say(message: str) -> None:
 
 class _CtrlC:
     """While active, a first Ctrl-C asks the run to stop after the current
-    batch (its epochs are kept and evaluated); a second one quits at once."""
+    batch (its epochs are kept and evaluated); a second one quits at once.
+
+    Python lets only the main thread handle signals; called from another
+    thread, Ctrl-C keeps its usual meaning."""
 
     def __init__(self, stop):
         self.stop = stop
+        self.previous = None
 
     def __enter__(self):
-        self.previous = signal.signal(signal.SIGINT, self._handle)
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
         return self
 
     def __exit__(self, *exc):
-        signal.signal(signal.SIGINT, self.previous)
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
 
     def _handle(self, signum, frame):
         if self.stop.requested:

@@ -185,3 +185,15 @@ def test_failure_messages_lose_the_python_class_name(message, shown):
     from playground.cli import without_class_name
 
     assert without_class_name(message) == shown
+
+
+def test_train_runs_from_a_thread_other_than_the_main_one(capsys):
+    """Only the main thread may handle Ctrl-C; elsewhere training still runs."""
+    import threading
+
+    codes = []
+    worker = threading.Thread(target=lambda: codes.append(
+        main(["train", "dataset=gauss&epochs=1"])))
+    worker.start()
+    worker.join(timeout=120)
+    assert codes == [0], capsys.readouterr().err
