@@ -212,12 +212,14 @@ LAYERS_FORM = ("layers joined by '_', each a layer type and its settings joined 
                "by '-', such as dense-8-relu_dropout-0.2")
 
 
-def layers_from_text(text: str, field: str = "layers") -> tuple[LayerSpec, ...]:
+def layers_from_text(text: str, field: str = "layers",
+                     expected: str = LAYERS_FORM) -> tuple[LayerSpec, ...]:
     """Reads a layer stack from its URL form, `dense-8-relu_dropout-0.2`.
 
     Args:
         text: The URL value.
         field: The name of the setting it came from, for error messages.
+        expected: What that setting accepts, for error messages.
 
     Raises:
         ConfigError: naming `field`, with the whole value, the first bad
@@ -229,7 +231,7 @@ def layers_from_text(text: str, field: str = "layers") -> tuple[LayerSpec, ...]:
     layers = []
     for number, token in enumerate(text.split(LAYER_SEPARATOR), 1):
         if not token:
-            raise ConfigError(field, text, LAYERS_FORM,
+            raise ConfigError(field, text, expected,
                               f"Layer {number} is empty: remove the extra "
                               f"{LAYER_SEPARATOR!r} or name a layer type such as "
                               "'dense'.")
@@ -238,7 +240,7 @@ def layers_from_text(text: str, field: str = "layers") -> tuple[LayerSpec, ...]:
         except ConfigError as error:
             problem = (f"Layer {number}, {token!r}: {error.field} must be "
                        f"{error.expected}, not {_short_repr(error.received)}.")
-            raise ConfigError(field, text, LAYERS_FORM,
+            raise ConfigError(field, text, expected,
                               f"{problem} {error.fix}".strip()) from None
     return tuple(layers)
 
