@@ -101,11 +101,20 @@ def sync_url() -> None:
         st.query_params.from_dict(wanted)
 
 
+def data_page_alias() -> None:
+    """Sends `/data?...` to the Data page, which Streamlit serves at `/`.
+
+    Streamlit gives the default page the root URL only, so a hand-typed
+    `/data` link would show "Page not found". The experiment in its query
+    was restored above, and `sync_url` writes it back after the switch."""
+    st.switch_page(pages[0])
+
+
 services.start()
 restore_from_url()
 pages = [
     st.Page("views/data.py", title="Data", icon=":material/scatter_plot:",
-            url_path="data", default=True),
+            url_path="", default=True),
     st.Page("views/model.py", title="Model", icon=":material/stacks:",
             url_path="model"),
     st.Page("views/train.py", title="Train", icon=":material/monitoring:",
@@ -113,7 +122,8 @@ pages = [
     st.Page("views/inspect.py", title="Inspect", icon=":material/biotech:",
             url_path="inspect"),
 ]
-page = st.navigation(pages)
+aliases = [st.Page(data_page_alias, title="Data", url_path="data", visibility="hidden")]
+page = st.navigation(pages + aliases)
 notices = st.container()  # filled after the page: its widget callbacks run in page.run()
 page.run()
 sidebar()

@@ -8,18 +8,29 @@
     playground share CONFIG            print the experiment's query string
     playground show URL                print the experiment JSON of a URL
 
-CONFIG is a JSON file, a share URL, a query string or a preset name. Bad
-input exits with status 2 and a one-line reason; a training run that fails
-exits with status 1.
+CONFIG is a JSON file, a share URL, a query string or a preset name.
+
+Exit status: 0 when the command did its work (a training run that finished);
+2 for bad input (an unreadable CONFIG, a setting out of range, a model that
+does not fit the data, a bad CSV file); 1 when a training run failed (its
+data could not be loaded, or Keras stopped with an error); 3 when a run
+diverged (the loss became NaN or infinite; the last finite weights were
+evaluated); 130 when it was stopped with Ctrl-C (the epochs run so far are
+kept and evaluated; a second Ctrl-C quits at once). Every problem is one
+line on standard error, starting with `playground:`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
+import re
+import signal
 import sys
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 from playground.experiment_check import check_experiment
@@ -31,6 +42,12 @@ from playground.layers import StackError
 from playground.presets import PRESETS
 
 MAX_CONFIG_BYTES = 1_000_000
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_DIVERGED = 3
+EXIT_STOPPED = 130  # the shell's code for a command ended by Ctrl-C (SIGINT)
 
 
 class UsageError(Exception):
@@ -81,24 +98,86 @@ def _finite(value):
     return value
 
 
+def without_class_name(message: str) -> str:
+    """`Training failed: ValueError: x` as `Training failed: x`.
+
+    A run's failure message names the Python exception class; a person at
+    the command line needs the reason only.
+    """
+    match = re.fullmatch(r"(Training failed): [A-Za-z_][\w.]*(?::\s*(.*))?", message,
+                         re.DOTALL)
+    if match is None:
+        return message
+    return f"{match[1]}: {match[2]}" if match[2] else f"{match[1]} without a reason."
+
+
+def _say(message: str) -> None:
+    """Writes one line for a person on standard error."""
+    print(f"playground: {' '.join(message.split())}", file=sys.stderr, flush=True)
+
+
+class _CtrlC:
+    """While active, a first Ctrl-C asks the run to stop after the current
+    batch (its epochs are kept and evaluated); a second one quits at once.
+
+    Python lets only the main thread handle signals; called from another
+    thread, Ctrl-C keeps its usual meaning."""
+
+    def __init__(self, stop):
+        self.stop = stop
+        self.previous = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _handle(self, signum, frame):
+        if self.stop.requested:
+            raise KeyboardInterrupt
+        self.stop.request()
+        _say("stopping after the current batch (press Ctrl-C again to quit now)")
+
+
+def _print_epoch(event: dict) -> None:
+    if event["type"] == "epoch":
+        print(f"epoch {event['epoch']}/{event['epochs']}  "
+              f"{_format_logs(event['logs'])}  ({event['elapsed']:.1f}s)", flush=True)
+
+
 def _train(exp: Experiment, as_json: bool) -> int:
-    from playground.training import FAILED, run_training
+    from playground.data_source import experiment_data
+    from playground.training import (
+        COMPLETED, DIVERGED, FAILED, STOPPED, StopSignal, TrainingResult, run_training)
 
     check_experiment(exp)
-
-    def emit(event):
-        if event["type"] == "epoch":
-            print(f"epoch {event['epoch']}/{event['epochs']}  "
-                  f"{_format_logs(event['logs'])}  ({event['elapsed']:.1f}s)",
-                  flush=True)
-
-    result = run_training(exp, emit)
-    print(result.message, file=sys.stderr if as_json else sys.stdout)
+    try:
+        # Keras reports its downloads on standard output; they are not results.
+        with contextlib.redirect_stdout(sys.stderr):
+            data = experiment_data(exp)
+    except (DataUnavailable, CsvError) as error:
+        result = TrainingResult(FAILED, f"Training failed: {error}")
+        message = result.message
+    else:
+        stop = StopSignal()
+        with _CtrlC(stop):
+            result = run_training(exp, _print_epoch, stop=stop, dataset=data)
+        message = without_class_name(result.message)
+    if result.status != COMPLETED:
+        _say(message)
+    elif not as_json:
+        print(message)
     if result.test_metrics and not as_json:
         print("test  " + _format_logs(result.test_metrics))
     if as_json:
-        print(json.dumps(_finite({"experiment": exp.to_dict(), **result.to_dict()})))
-    return 1 if result.status == FAILED else 0
+        summary = {"experiment": exp.to_dict(), **result.to_dict(), "message": message}
+        print(json.dumps(_finite(summary)))
+    return {COMPLETED: EXIT_OK, DIVERGED: EXIT_DIVERGED,
+            STOPPED: EXIT_STOPPED}.get(result.status, EXIT_FAILED)
 
 
 def with_csv(exp: Experiment, path: str, target: str | None) -> Experiment:
@@ -161,9 +240,12 @@ def main(argv: list[str] | None = None) -> int:
             print(load_config(args.url).to_json())
     except (UsageError, ConfigError, ConfigErrors, StackError, OSError,
             UnicodeDecodeError, CsvError, DataUnavailable) as error:
-        print(f"playground: error: {error}".replace("\n", " "), file=sys.stderr)
-        return 2
-    return 0
+        _say(f"error: {error}")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _say("interrupted.")
+        return EXIT_STOPPED
+    return EXIT_OK
 
 
 if __name__ == "__main__":

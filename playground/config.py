@@ -102,7 +102,13 @@ class OutputField(Field):
 
     def from_text(self, text: str) -> LayerSpec | None:
         text = text.strip()
-        return None if text == AUTO else self.validate(LayerSpec.from_token(text))
+        if text == AUTO:
+            return None
+        layers = layers_from_text(text, self.name, self.expected)
+        if len(layers) != 1 or layers[0].kind != "dense":
+            raise ConfigError(self.name, text, self.expected,
+                              "Give one Dense layer, or 'auto'.")
+        return layers[0]
 
     def to_json(self, value: LayerSpec | None) -> Any:
         return AUTO if value is None else value.to_dict()

@@ -106,6 +106,18 @@ class Field:
         return self.validate(data)
 
 
+def _refuse_non_ascii(field: Field, text: str) -> None:
+    """Refuses a number written with other than ASCII characters.
+
+    Python's `int()` and `float()` also read other scripts' digits
+    (`'١٠'`, fullwidth `'１０'`) and Unicode spaces; a link must say the same
+    to every reader, so numbers in it are plain ASCII.
+    """
+    if not text.isascii():
+        raise ConfigError(field.name, text, field.expected,
+                          "Write the number with the ASCII digits 0-9.")
+
+
 @dataclass(frozen=True)
 class IntField(Field):
     """An integer in `[minimum, maximum]`. Booleans are refused."""
@@ -134,6 +146,7 @@ class IntField(Field):
         return value
 
     def from_text(self, text: str) -> int:
+        _refuse_non_ascii(self, text)
         try:
             value = int(text.strip(), 10)
         except ValueError:
@@ -178,6 +191,7 @@ class FloatField(Field):
         return format_number(value)
 
     def from_text(self, text: str) -> float:
+        _refuse_non_ascii(self, text)
         try:
             value = float(text.strip())
         except (ValueError, OverflowError):

@@ -23,6 +23,7 @@ from playground.fields import (
     Field,
     FloatField,
     IntField,
+    _short_repr,
 )
 from playground.registry import ACTIVATIONS, BINARY, MULTICLASS, REGRESSION
 
@@ -187,9 +188,10 @@ class LayerSpec:
         fields = LAYER_TYPES[kind].fields
         if len(texts) > len(fields):
             raise ConfigError(
-                "layer", token,
-                f"at most {len(fields)} settings for {LAYER_TYPES[kind].label}"
-                + (f" ({', '.join(f.name for f in fields)})" if fields else ""),
+                f"the number of {LAYER_TYPES[kind].label} settings", len(texts),
+                f"at most {len(fields)}"
+                + (f" ({', '.join(f.name for f in fields)})" if fields
+                   else " (it has none)"),
             )
         options = {f.name: f.from_text(t) for f, t in zip(fields, texts)}
         return cls.make(kind, **options)
@@ -206,11 +208,41 @@ def layers_to_text(layers: tuple[LayerSpec, ...]) -> str:
     return LAYER_SEPARATOR.join(layer.to_token() for layer in layers)
 
 
-def layers_from_text(text: str) -> tuple[LayerSpec, ...]:
+LAYERS_FORM = ("layers joined by '_', each a layer type and its settings joined "
+               "by '-', such as dense-8-relu_dropout-0.2")
+
+
+def layers_from_text(text: str, field: str = "layers",
+                     expected: str = LAYERS_FORM) -> tuple[LayerSpec, ...]:
+    """Reads a layer stack from its URL form, `dense-8-relu_dropout-0.2`.
+
+    Args:
+        text: The URL value.
+        field: The name of the setting it came from, for error messages.
+        expected: What that setting accepts, for error messages.
+
+    Raises:
+        ConfigError: naming `field`, with the whole value, the first bad
+            layer (its position and token) and what is wrong with it.
+    """
     text = text.strip()
     if not text:
         return ()
-    return tuple(LayerSpec.from_token(t) for t in text.split(LAYER_SEPARATOR))
+    layers = []
+    for number, token in enumerate(text.split(LAYER_SEPARATOR), 1):
+        if not token:
+            raise ConfigError(field, text, expected,
+                              f"Layer {number} is empty: remove the extra "
+                              f"{LAYER_SEPARATOR!r} or name a layer type such as "
+                              "'dense'.")
+        try:
+            layers.append(LayerSpec.from_token(token))
+        except ConfigError as error:
+            problem = (f"Layer {number}, {token!r}: {error.field} must be "
+                       f"{error.expected}, not {_short_repr(error.received)}.")
+            raise ConfigError(field, text, expected,
+                              f"{problem} {error.fix}".strip()) from None
+    return tuple(layers)
 
 
 # --------------------------------------------------------------------------

@@ -94,14 +94,19 @@ def data_problem(exp: Experiment, load: bool = True) -> str | None:
     """Why the experiment's data cannot be used now (not downloaded, not
     uploaded, a CSV option that does not fit), or None when it can."""
     from playground.data_source import dataset_info, experiment_data
-    from playground.datasets.tabular import CsvError
     from playground.datasets.unavailable import DataUnavailable
 
     try:
         dataset_info(exp)
         if load and DATASETS[exp.dataset].source == "keras":
             experiment_data(exp)  # a download can fail; it is cached once it works
-    except (DataUnavailable, CsvError) as error:
+    except Exception as error:
+        # Imported only now: the CSV reader pulls in pandas, which the first
+        # page (a synthetic set) does not need.
+        from playground.datasets.tabular import CsvError
+
+        if not isinstance(error, (DataUnavailable, CsvError)):
+            raise
         return escape_markdown(str(error))
     return None
 

@@ -109,7 +109,7 @@ def test_bad_url_shows_message_and_falls_back_to_default():
     text = shown(at.error[0])
     assert "could not be restored" in text
     assert "Received: learning_rate='abc'" in text
-    assert "Received: layer type='warp'" in text
+    assert "Layer 2, 'warp-9': layer type must be one of 'dense'" in text
     assert at.query_params["dataset"] == "circle"
 
 
@@ -255,3 +255,20 @@ def test_uploaded_csv_needs_its_file_then_trains():
     assert not at.exception and not at.error
     assert any("Finished 3 epoch(s)." in s.value for s in at.success)
     assert "Test accuracy" in [m.label for m in at.metric]
+
+
+def test_first_page_imports_neither_pandas_nor_tensorflow():
+    """The default page (the Data page on the circle set) must start fast:
+    pandas (about 0.25 s with pyarrow) is for CSV tables only, TensorFlow
+    for training only. A fresh process shows what the first run imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from streamlit.testing.v1 import AppTest; "
+            f"at = AppTest.from_file({APP!r}, default_timeout=60).run(); "
+            "assert not at.exception, [e.value for e in at.exception]; "
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'sklearn', 'tensorflow') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    assert out.strip().splitlines()[-1] == "[]"

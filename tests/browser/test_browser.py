@@ -363,3 +363,22 @@ def test_boundary_heatmap_changes_while_training(server, new_page):
     expect(train).to_be_enabled()
     expect(stop).to_be_disabled()
     assert_no_exception(page)
+
+
+def test_hand_typed_data_path_opens_the_data_page_with_its_experiment(server, new_page):
+    """`/data?...` is the Data page (served at `/`), not "Page not found",
+    and the experiment in its query is restored."""
+    from playwright.sync_api import expect
+
+    exp = PRESETS["spiral"].experiment.replace(epochs=321)
+    page = new_page()
+    open_app(page, f"{server}/data?{exp.to_query_string()}")
+    page.wait_for_function("() => location.pathname === '/'", timeout=LOAD_MS)
+    restored = wait_for_url_containing(page, "epochs=321")
+    assert query_of(restored) == {k: [v] for k, v in exp.to_query().items()}
+    page.get_by_role("heading", name="Data").wait_for()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    summary = page.locator("[data-testid=stSidebar]")
+    expect(summary).to_contain_text("Data Spiral")
+    expect(summary).to_contain_text("Epochs 321")
+    assert_no_exception(page)

@@ -1,6 +1,12 @@
 """The `playground` command line."""
 
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +109,91 @@ def test_train_on_a_bad_csv_exits_2_with_the_reason(capsys, tmp_path):
     assert err.count("\n") == 1 and "no data rows" in err
     code, _, err = run(capsys, "train", "circle", "--target", "a")
     assert code == 2 and "--target needs --csv" in err
+
+
+# -- how a run ends: exit status and one line on standard error --------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli_process(*args, keras_home, **popen):
+    """The command in a fresh process, offline: Keras' home is an empty
+    folder and every download goes to a closed local port."""
+    env = {**os.environ, "KERAS_HOME": str(keras_home), "TF_CPP_MIN_LOG_LEVEL": "3",
+           "https_proxy": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9",
+           "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "playground.cli", *args], cwd=ROOT,
+                            env=env, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, **popen)
+
+
+def our_lines(err: str) -> list[str]:
+    """The command's own lines on standard error (TensorFlow adds its own)."""
+    return [line for line in err.splitlines() if line.startswith("playground:")]
+
+
+def test_data_that_cannot_be_loaded_fails_the_run_with_exit_1(tmp_path):
+    process = cli_process("train", "dataset=mnist&layers=flatten_dense-8&epochs=1",
+                          "--json", keras_home=tmp_path)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err
+    [line] = our_lines(err)
+    assert line.startswith("playground: Training failed: MNIST is not available: "
+                           "the download failed")
+    assert "Download mnist.npz from https://" in line and str(tmp_path) in line
+    assert "DatasetUnavailable" not in out + err
+    summary = json.loads(out)  # standard output holds the JSON line only
+    assert summary["status"] == "failed" and summary["history"] == {}
+    assert summary["message"] == line.removeprefix("playground: ")
+
+
+def test_a_diverged_run_exits_3_and_says_so_on_stderr(capsys):
+    code, out, err = run(capsys, "train",
+                         "dataset=reg-gauss&layers=dense-16&opt=sgd&lr=10&epochs=30")
+    assert code == 3
+    assert err.count("\n") == 1
+    assert err.startswith("playground: Training diverged at epoch ")
+    assert out.startswith("epoch 1/30") and "test  loss=" in out
+
+
+def test_ctrl_c_stops_the_run_keeps_its_epochs_and_exits_130(tmp_path):
+    process = cli_process("train", "dataset=circle&epochs=2000&batch=50",
+                          keras_home=tmp_path)
+    first = process.stdout.readline()
+    assert first.startswith("epoch 1/2000"), process.communicate(timeout=60)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    lines = our_lines(err)
+    assert lines[0] == ("playground: stopping after the current batch "
+                        "(press Ctrl-C again to quit now)")
+    assert re.fullmatch(r"playground: Stopped by you after \d+ epoch\(s\)\.", lines[1])
+    assert len(lines) == 2 and "Traceback" not in err
+    assert re.fullmatch(r"(epoch \d+/2000 .*\n)*test  accuracy=.*\n", out), out
+
+
+@pytest.mark.parametrize("message, shown", [
+    ("Training failed: ValueError: the shapes differ", "Training failed: the shapes differ"),
+    ("Training failed: tensorflow.errors.ResourceExhaustedError: OOM when allocating",
+     "Training failed: OOM when allocating"),
+    ("Training failed: MemoryError:", "Training failed without a reason."),
+    ("Training failed: MNIST is not available: offline",
+     "Training failed: MNIST is not available: offline"),
+    ("Finished 3 epoch(s).", "Finished 3 epoch(s)."),
+])
+def test_failure_messages_lose_the_python_class_name(message, shown):
+    from playground.cli import without_class_name
+
+    assert without_class_name(message) == shown
+
+
+def test_train_runs_from_a_thread_other_than_the_main_one(capsys):
+    """Only the main thread may handle Ctrl-C; elsewhere training still runs."""
+    import threading
+
+    codes = []
+    worker = threading.Thread(target=lambda: codes.append(
+        main(["train", "dataset=gauss&epochs=1"])))
+    worker.start()
+    worker.join(timeout=120)
+    assert codes == [0], capsys.readouterr().err

@@ -94,10 +94,19 @@ def test_replace_validates_again():
     ({"lr": "abc"}, "learning_rate", "Received: learning_rate='abc'"),
     ({"epochs": "1e3"}, "epochs", "an integer from 1 to 2000"),
     ({"dataset": "mnist-digits"}, "dataset", "one of 'circle'"),
-    ({"layers": "dense-4-tanh_conv9"}, "layer type", "Received: layer type='conv9'"),
-    ({"layers": "dense-4-tanh-0-0-7"}, "layer", "at most 4 settings for Dense"),
-    ({"layers": "dense-0"}, "units", "an integer from 1 to 1024"),
+    ({"layers": "dense-4-tanh_conv9"}, "layers",
+     "Layer 2, 'conv9': layer type must be one of 'dense'"),
+    ({"layers": "dense-4-tanh-0-0-7"}, "layers",
+     "the number of Dense settings must be at most 4 (units, activation, l1, l2), not 5"),
+    ({"layers": "dense-0"}, "layers", "units must be an integer from 1 to 1024, not 0"),
+    ({"layers": "_"}, "layers", "Received: layers='_'. Layer 1 is empty: remove the "
+                                "extra '_'"),
+    ({"layers": "dense-8_"}, "layers", "Layer 2 is empty"),
     ({"out": "flatten"}, "output", "'auto' or a Dense layer"),
+    ({"out": "flatten"}, "output", "Received: output='flatten'. Give one Dense layer"),
+    ({"out": "dense-2_dense-1"}, "output", "Give one Dense layer, or 'auto'."),
+    ({"out": "_"}, "output", "Received: output='_'. Layer 1 is empty"),
+    ({"out": "dense-\uff13"}, "output", "Layer 1, 'dense-\uff13': units must be"),
     ({"bogus": "1"}, "URL parameter", "Received: URL parameter='bogus'"),
     ({"seed": ["1", "2"]}, "seed", "Give `seed` only once."),
     ({"v": "9"}, "v", "another version"),
@@ -141,3 +150,28 @@ def test_shares_on_the_slider_grid_that_sum_to_the_limit_are_accepted():
 def test_hostile_json_is_refused_with_a_config_error(text):
     with pytest.raises((ConfigError, ConfigErrors)):
         Experiment.from_json(text)
+
+
+def test_a_bad_layer_token_names_the_layers_parameter_and_the_expected_form():
+    with pytest.raises(ConfigErrors) as info:
+        Experiment.from_query({"layers": "dense-8-relu_lstm-x"})
+    assert str(info.value).startswith(
+        "Invalid `layers`: expected layers joined by '_', each a layer type and its "
+        "settings joined by '-', such as dense-8-relu_dropout-0.2. "
+        "Received: layers='dense-8-relu_lstm-x'. Layer 2, 'lstm-x': units must be")
+
+
+@pytest.mark.parametrize("key, text, field", [
+    ("epochs", "\u0661\u0660", "epochs"),          # Arabic-Indic ten
+    ("n", "\uff15\uff10\uff10", "samples"),          # fullwidth 500
+    ("lr", "0.\uff10\uff13", "learning_rate"),
+    ("seed", "\u09e7", "seed"),                      # Bengali one
+    ("batch", "10\u3000", "batch_size"),             # ideographic space
+    ("layers", "dense-\u0668", "layers"),            # inside a layer token
+])
+def test_numbers_in_links_must_be_ascii(key, text, field):
+    assert int("\u0661\u0660") == 10  # what Python alone would accept
+    with pytest.raises(ConfigErrors) as info:
+        Experiment.from_query({key: text})
+    assert [e.field for e in info.value.errors] == [field]
+    assert "Write the number with the ASCII digits 0-9." in str(info.value)
