@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playground.experiment_check import check_experiment
 from playground.config import Experiment
-from playground.datasets.tabular import CsvError
+from playground.datasets.csv_reading import CsvError
 from playground.datasets.unavailable import DataUnavailable
 from playground.fields import ConfigError, ConfigErrors
 from playground.layers import StackError

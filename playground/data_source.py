@@ -52,13 +52,13 @@ def _table(dataset: str, upload: str, csv_name: str):
 @functools.lru_cache(maxsize=8)
 def _prepared(dataset: str, upload: str, csv_name: str, target: str, task: str,
               missing: str, scale: str):
-    from playground.datasets import tabular
+    from playground.datasets import table_preparation
 
     table = _table(dataset, upload, csv_name)
     if not target:
         raise DataUnavailable("Pick the column to predict (the target) on the Data "
                               "page.")
-    return tabular.prepare_table(table, target, None if task == AUTO else task,
+    return table_preparation.prepare_table(table, target, None if task == AUTO else task,
                                  missing, standardize=scale == "standard")
 
 

@@ -37,7 +37,7 @@ def text_preview(data: Dataset, base: str) -> None:
 def table_preview(table, prepared) -> None:
     """The raw CSV, its column summary, the preprocessing steps and a scatter
     matrix of a few chosen columns."""
-    from playground.datasets.tabular import column_summary
+    from playground.datasets.csv_reading import column_summary
 
     st.markdown("**The file**")
     st.dataframe(table.head(200), height=220)

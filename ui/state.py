@@ -91,7 +91,7 @@ def data_problem(exp: Experiment, load: bool = True) -> str | None:
     """Why the experiment's data cannot be used now (not downloaded, not
     uploaded, a CSV option that does not fit), or None when it can."""
     from playground.data_source import dataset_info, experiment_data
-    from playground.datasets.tabular import CsvError
+    from playground.datasets.csv_reading import CsvError
     from playground.datasets.unavailable import DataUnavailable
 
     try:

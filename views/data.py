@@ -20,7 +20,7 @@ base = DATASETS[exp.dataset]
 def upload_csv() -> None:
     """Reads the uploaded file; a bad file leaves the current dataset as it was."""
     from playground.datasets import uploads
-    from playground.datasets.tabular import CsvError
+    from playground.datasets.csv_reading import CsvError
 
     file = st.session_state.get("csv_upload")
     if file is None:

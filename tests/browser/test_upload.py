@@ -38,7 +38,7 @@ EPOCHS = 3
 SCREENSHOT = os.environ.get("KERAS_PLAYGROUND_CSV_SCREENSHOT", "/tmp/csv_data_page.png")
 COLUMNS = ["x1", "x2", "colour", "label"]
 
-# From playground/datasets/tabular.py: a header line and nothing else.
+# From playground/datasets/csv_reading.py: a header line and nothing else.
 NO_ROWS = ("{name} has a header line but no data rows. Expected the column names "
            "on the first line, then at least 2 rows of data.")
 LINK_CAPTION = ("Links to this experiment carry the settings, not the file: "

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from playground.datasets.tabular import (
-    MAX_BYTES, MAX_CLASSES, MAX_COLUMNS, MAX_ROWS, CsvError, column_summary,
-    detect_task, prepare_table, read_csv)
+from playground.datasets.csv_reading import (
+    MAX_BYTES, MAX_COLUMNS, MAX_ROWS, CsvError, column_summary, read_csv)
+from playground.datasets.table_preparation import MAX_CLASSES, detect_task, prepare_table
 
 ROOT = Path(__file__).resolve().parents[2]
 HOUSE_PRICES = ROOT / "playground" / "datasets" / "files" / "house_prices.csv"
