@@ -13,6 +13,7 @@ rows (see `playground.datasets.split_indices`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -58,25 +59,40 @@ _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 @dataclass(frozen=True, eq=False)
 class PreparedTable:
-    """A table turned into model inputs and targets. Arrays are read-only.
+    """A table checked and ready to split and encode for one target column.
+
+    Nothing here is fitted to data yet: imputation, one-hot encoding and
+    scaling learn from the training rows only, after the split, through
+    `preprocessor()` (see `playground.datasets.split_dataset`). The arrays are
+    read-only.
 
     Attributes:
-        x: Features, float32, shape `(rows, features)`, not yet standardised.
+        features: The feature columns as read, one row per sample (rows with
+            a missing feature value already dropped when missing values are
+            dropped), numbers as float64 and categories as text: what
+            `preprocessor()` takes, for training and for new rows alike.
         y: Class ids (int64, classes in sorted order) for classification;
-            float32 values for regression.
-        feature_names: One name per column of `x`; a one-hot column is named
-            `"column=value"`, e.g. `"Sex=male"`.
+            float32 values, in the file's units, for regression.
+        feature_names: One name per model input column after encoding; a
+            one-hot column is named `"column=value"`, e.g. `"Sex=male"`.
         class_names: The string form of each class, in class id order; empty
             for regression.
         task: `"binary"`, `"multiclass"` or `"regression"`.
         target: The target column's name.
-        steps: What was done, in order, as short plain-language sentences.
+        steps: What is done, in order, as short plain-language sentences.
         rows_dropped: Rows dropped because a feature value was missing.
-        standardize: Whether the caller should standardise the features with
-            the training rows' mean and standard deviation after the split.
+        kinds: The kind of each feature column, `"number"` or `"category"`.
+        categories: The values of each categorical column, in the order of
+            their one-hot columns.
+        impute: Whether missing feature values are filled in.
+        standardize: Whether features are standardised with the training
+            rows' mean and standard deviation (ignored for images).
+        image_shape: `(height, width, channels)` when the columns are the
+            pixels of an image, else `()`.
+        pixel_max: The largest pixel value (255 or 1) images are divided by.
     """
 
-    x: np.ndarray
+    features: pd.DataFrame
     y: np.ndarray
     feature_names: tuple[str, ...]
     class_names: tuple[str, ...]
@@ -84,13 +100,125 @@ class PreparedTable:
     target: str
     steps: tuple[str, ...]
     rows_dropped: int
+    kinds: dict[str, str]
+    categories: dict[str, tuple]
+    impute: bool = False
     standardize: bool = True
+    image_shape: tuple[int, ...] = ()
+    pixel_max: float = 1.0
 
     @property
     def num_classes(self) -> int:
         """Number of classes; 1 for regression (one output)."""
         return len(self.class_names) if self.task != REGRESSION else 1
 
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """One sample's shape as the model sees it."""
+        return self.image_shape or (len(self.feature_names),)
+
+    def preprocessor(self):
+        """A new, unfitted scikit-learn pipeline from `features` to model inputs.
+
+        Its first step, `"columns"`, is a `ColumnTransformer` that fills
+        missing values (median for numbers, most frequent value for
+        categories, when `impute`) and one-hot encodes categories (a value
+        not seen in training gets all zeros); its second, `"scale"`, is a
+        `StandardScaler` (when `standardize`), the division of pixels by
+        `pixel_max` and the reshape to `image_shape` (images), or nothing.
+        Fit it on the training rows only, so validation and test rows teach
+        it nothing; the fitted pipeline then turns any new rows with the same
+        columns into model inputs.
+        """
+        from sklearn.compose import ColumnTransformer
+        from sklearn.pipeline import Pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        columns = ColumnTransformer(
+            [(f"{kind} {i + 1}", _column_steps(kind, names, self), names)
+             for i, (kind, names) in enumerate(_runs(self.kinds))],
+            verbose_feature_names_out=False)
+        if self.image_shape:
+            scale = _pixel_scaler(self.image_shape, self.pixel_max)
+        else:
+            scale = StandardScaler() if self.standardize else "passthrough"
+        return Pipeline([("columns", columns), ("scale", scale)])
+
+
+def _runs(kinds: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Groups neighbouring columns of the same kind, so the encoded columns
+    keep the table's order with few transformers (one for a pixel table)."""
+    runs: list[tuple[str, list[str]]] = []
+    for column, kind in kinds.items():
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(column)
+        else:
+            runs.append((kind, [column]))
+    return runs
+
+
+def _column_steps(kind: str, columns: list[str], prepared: PreparedTable):
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    steps = []
+    if prepared.impute:
+        # keep_empty_features: a column missing in every training row still
+        # gives its input (filled with 0), so the model's input shape holds.
+        steps.append(SimpleImputer(
+            strategy="median" if kind == NUMBER else "most_frequent",
+            keep_empty_features=True))
+    if kind == CATEGORY:
+        steps.append(OneHotEncoder(
+            categories=[list(prepared.categories[c]) for c in columns],
+            handle_unknown="ignore", sparse_output=False, dtype=np.float32))
+    return make_pipeline(*steps) if steps else "passthrough"
+
+
+def _pixel_scaler(shape: tuple[int, ...], pixel_max: float):
+    from sklearn.preprocessing import FunctionTransformer
+
+    return FunctionTransformer(functools.partial(pixels_to_images, shape=shape,
+                                                 pixel_max=pixel_max))
+
+
+def pixels_to_images(x, shape: tuple[int, ...], pixel_max: float) -> np.ndarray:
+    """Rows of pixel values to float32 images in 0..1, `(rows, *shape)`.
+
+    Pixels are read row by row, left to right, the channels of one pixel
+    next to each other (red, green, blue), the layout of `numpy.reshape`.
+    """
+    x = np.asarray(x, dtype=np.float32) / np.float32(pixel_max)
+    return x.reshape(-1, *shape)
+
+
+def fitted_fill_values(prepared: PreparedTable, preprocessor) -> dict[str, object]:
+    """The values a fitted `preprocessor()` fills missing cells with, by
+    column (empty when missing values are dropped): the training rows'
+    median or most frequent value."""
+    if not prepared.impute:
+        return {}
+    fills = {}
+    for _, steps, names in preprocessor.named_steps["columns"].transformers_:
+        if steps in ("drop", "passthrough"):
+            continue
+        imputer = steps.steps[0][1]
+        fills.update(zip(names, imputer.statistics_.tolist()))
+    return fills
+
+
+def fill_step(prepared: PreparedTable, preprocessor) -> str:
+    """A sentence naming the fill values a fitted `preprocessor()` learned
+    from the training rows, for the columns that have missing values; empty
+    when nothing is filled."""
+    fills = fitted_fill_values(prepared, preprocessor)
+    missing = prepared.features.isna().sum()
+    shown = [f"{c}: {_format_fill(fills[c])}" for c in prepared.kinds
+             if missing[c] and c in fills]
+    if not shown:
+        return ""
+    return ("Fill values learned from the training rows: " + "; ".join(shown) + ".")
 
 
 def detect_task(series: pd.Series) -> str:
@@ -127,16 +255,18 @@ def detect_task(series: pd.Series) -> str:
 
 def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
                   missing: str = "drop", features: Sequence[str] | None = None,
-                  standardize: bool = True) -> PreparedTable:
-    """Turns a table into features and targets for one target column.
+                  standardize: bool = True, images: bool = False) -> PreparedTable:
+    """Checks a table and readies its features and targets for one target column.
 
     Steps, each recorded in `PreparedTable.steps`: check the target; detect
     the task unless `task` is given; leave out empty and identifier-like
-    text columns; drop the rows with a missing feature value, or fill each
-    missing value with its column's median (numbers) or most frequent value
-    (categories), computed over all rows; one-hot encode the categorical
-    columns. Rows are never dropped for a missing target: the user is asked
-    to fix the file instead.
+    text columns; drop the rows with a missing feature value, or plan to
+    fill each missing value with its column's median (numbers) or most
+    frequent value (categories) of the training rows; plan the one-hot
+    encoding of categorical columns and the scaling. Rows are never dropped
+    for a missing target: the user is asked to fix the file instead. What is
+    learned from data (fill values, means, deviations) is learned after the
+    split, from the training rows only, by `PreparedTable.preprocessor()`.
 
     Args:
         table: A table, usually from `read_csv`.
@@ -147,8 +277,11 @@ def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
             `"impute"` fills them in.
         features: The feature columns to use (kept in the table's order);
             by default, all columns but the target.
-        standardize: Only recorded: whether the caller standardises the
-            features with the training rows' statistics after the split.
+        standardize: Whether features are standardised with the training
+            rows' mean and standard deviation.
+        images: Read the feature columns as the pixels of square images
+            (see `playground.datasets.pixel_tables.pixel_layout`): pixels are
+            scaled to 0..1 instead of standardised.
 
     Returns:
         A `PreparedTable`.
@@ -157,6 +290,8 @@ def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
         CsvError: The target, the task or the features cannot be used; the
             message says why and how to fix it.
     """
+    from playground.datasets.pixel_tables import describe_shape, pixel_layout
+
     _check_choice("task", task, (*TASKS, None))
     _check_choice("missing-value handling", missing, MISSING_MODES)
     table = tidy(table)
@@ -175,6 +310,7 @@ def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
         _check_classes(table[target], target, task)
 
     columns = _feature_columns(table, target, features)
+    image_shape, pixel_max = pixel_layout(table[columns]) if images else ((), 1.0)
     kept, kinds, notes = _usable_features(table, columns, target)
     steps += notes
     _check_finite_features(table, kept, kinds)
@@ -183,23 +319,33 @@ def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
     steps.append(step)
     if task != REGRESSION:
         _check_rows_per_class(frame[target], target, rows_dropped)
-    x_frame, encode_step = _encode_features(frame[kept], kinds)
+    categories = {c: tuple(sorted(frame[c].dropna().unique().tolist()))
+                  for c in kept if kinds[c] == CATEGORY}
+    feature_names, encode_step = _encoded_columns(kept, categories)
     if encode_step:
         steps.append(encode_step)
     y, class_names = _encode_target(frame[target], task)
-    steps.append(
-        "Features will be standardised (mean 0, standard deviation 1) with the "
-        "training rows' statistics, after the split." if standardize else
-        "Features are left as they are (standardisation is off).")
-    steps.append(f"Result: {counted(len(frame), 'row')} and "
-                 f"{counted(x_frame.shape[1], 'feature column')}.")
-    x = np.ascontiguousarray(x_frame.to_numpy(np.float32))
-    for array in (x, y):
-        array.setflags(write=False)
-    return PreparedTable(x=x, y=y, feature_names=tuple(x_frame.columns),
-                         class_names=class_names, task=task, target=target,
-                         steps=tuple(steps), rows_dropped=rows_dropped,
-                         standardize=bool(standardize))
+    if image_shape:
+        steps.append(f"Pixels will be divided by {format_value(pixel_max)} (to "
+                     f"0..1) and read as {describe_shape(image_shape)} images.")
+        result = f"{counted(len(frame), 'image')} of {describe_shape(image_shape)}"
+    else:
+        steps.append(
+            "Features will be standardised (mean 0, standard deviation 1) with "
+            "the training rows' statistics, after the split." if standardize else
+            "Features are left as they are (standardisation is off).")
+        result = (f"{counted(len(frame), 'row')} and "
+                  f"{counted(len(feature_names), 'feature column')}")
+    steps.append(f"Result: {result}.")
+    numbers = {c: frame[c].astype(np.float64) for c in kept if kinds[c] == NUMBER}
+    y.setflags(write=False)
+    return PreparedTable(
+        features=frame[kept].assign(**numbers), y=y, feature_names=feature_names,
+        class_names=class_names, task=task, target=target, steps=tuple(steps),
+        rows_dropped=rows_dropped, kinds={c: kinds[c] for c in kept},
+        categories=categories, impute=missing == "impute",
+        standardize=bool(standardize), image_shape=image_shape,
+        pixel_max=pixel_max)
 
 
 def _check_choice(name: str, value, choices: tuple) -> None:
@@ -421,14 +567,13 @@ def _handle_missing(frame: pd.DataFrame, kept: list[str], kinds: dict[str, str],
     if counts.empty:
         return frame, "No missing values in the feature columns.", 0
     if missing == "impute":
-        fills = {c: _fill_value(frame[c], kinds[c]) for c in counts.index}
         details = "; ".join(
             f"{c}: {n:,} with the "
-            f"{'median' if kinds[c] == NUMBER else 'most frequent value'}, "
-            f"{_format_fill(fills[c])}" for c, n in counts.items())
-        step = (f"Filled {counted(int(counts.sum()), 'missing value')} "
-                f"({details}).")
-        return frame.fillna(fills), step, 0
+            f"{'median' if kinds[c] == NUMBER else 'most frequent value'}"
+            for c, n in counts.items())
+        step = (f"Will fill {counted(int(counts.sum()), 'missing value')} "
+                f"({details}) of the training rows, learned after the split.")
+        return frame, step, 0
     rows = frame[kept].isna().any(axis=1)
     dropped = int(rows.sum())
     details = ", ".join(f"{c}: {n:,}" for c, n in counts.items())
@@ -443,42 +588,35 @@ def _handle_missing(frame: pd.DataFrame, kept: list[str], kinds: dict[str, str],
     return frame[~rows], step, dropped
 
 
-def _fill_value(series: pd.Series, kind: str):
-    if kind == NUMBER:
-        return float(series.median())
-    return series.mode().iloc[0]
-
-
 def _format_fill(value) -> str:
     return format_value(value) if isinstance(value, float) else quote(value)
 
 
-def _encode_features(frame: pd.DataFrame,
-                     kinds: dict[str, str]) -> tuple[pd.DataFrame, str]:
-    """One-hot encodes categorical columns in place; numbers become float32."""
-    categorical = {c: frame[c].nunique() for c in frame.columns
-                   if kinds[c] == CATEGORY}
-    total = len(frame.columns) - len(categorical) + sum(categorical.values())
-    if total > MAX_FEATURES:
-        largest = sorted(categorical.items(), key=lambda item: -item[1])[:3]
+def _encoded_columns(kept: list[str],
+                     categories: dict[str, tuple]) -> tuple[tuple[str, ...], str]:
+    """The model's input columns, a one-hot column per category value.
+
+    Only one-hot encoding is capped (at `MAX_FEATURES` columns in all): a
+    table of numbers alone is limited by the reader's column limit.
+    """
+    names = tuple(name for c in kept for name in (
+        [f"{c}={v}" for v in categories[c]] if c in categories else [c]))
+    if categories and len(names) > MAX_FEATURES:
+        largest = sorted(categories.items(), key=lambda item: -len(item[1]))[:3]
         raise CsvError(
-            f"One-hot encoding would make {total:,} feature columns; the "
+            f"One-hot encoding would make {len(names):,} feature columns; the "
             f"limit is {MAX_FEATURES:,}. Each categorical column adds one "
             "column per value (largest: "
-            + ", ".join(f"{c}: {n} values" for c, n in largest)
+            + ", ".join(f"{c}: {len(v)} values" for c, v in largest)
             + "). Leave some categorical columns out of the features.")
-    parts = [
-        pd.get_dummies(frame[c], prefix=c, prefix_sep="=", dtype=np.float32)
-        if c in categorical else frame[c].astype(np.float32).to_frame(c)
-        for c in frame.columns
-    ]
-    encoded = pd.concat(parts, axis=1)
-    if not categorical:
-        return encoded, ""
-    details = ", ".join(f"{c}: {counted(n, 'value')}" for c, n in categorical.items())
-    step = (f"One-hot encoded {counted(len(categorical), 'categorical column')} "
-            f"({details}) into {counted(sum(categorical.values()), 'column')}.")
-    return encoded, step
+    if not categories:
+        return names, ""
+    details = ", ".join(f"{c}: {counted(len(v), 'value')}"
+                        for c, v in categories.items())
+    total = sum(len(v) for v in categories.values())
+    step = (f"One-hot encoded {counted(len(categories), 'categorical column')} "
+            f"({details}) into {counted(total, 'column')}.")
+    return names, step
 
 
 def _encode_target(series: pd.Series, task: str) -> tuple[np.ndarray, tuple[str, ...]]:

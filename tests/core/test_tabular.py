@@ -48,6 +48,11 @@ def table(text: str) -> pd.DataFrame:
     return read_csv(text.encode("utf-8"), "test.csv")
 
 
+def encoded(prepared) -> np.ndarray:
+    """Every row through the preprocessing, fitted on all of them."""
+    return prepared.preprocessor().fit_transform(prepared.features)
+
+
 # read_csv: bad files ------------------------------------------------------------
 
 
@@ -256,36 +261,39 @@ def test_column_summary():
 
 
 def test_mixed_table_dropping_missing_rows():
-    prepared = prepare_table(table(GOOD), "label")
+    prepared = prepare_table(table(GOOD), "label", standardize=False)
     assert prepared.task == "binary" and prepared.target == "label"
-    assert prepared.x.shape == (11, 6) and prepared.x.dtype == np.float32
+    x = encoded(prepared)
+    assert x.shape == (11, 6) and prepared.input_shape == (6,)
     assert prepared.y.dtype == np.int64 and prepared.y.shape == (11,)
     assert prepared.feature_names == ("age", "city=Bath", "city=Leeds",
                                       "city=York", "income", "member")
     assert prepared.class_names == ("no", "yes") and prepared.num_classes == 2
-    assert prepared.rows_dropped == 3 and prepared.standardize
+    assert prepared.rows_dropped == 3 and not prepared.standardize
     assert prepared.y.tolist() == [1, 1, 0, 0, 1, 1, 0, 0, 1, 0, 1]
-    assert prepared.x[0].tolist() == [34, 0, 1, 0, 41.5, 1]
+    assert x[0].tolist() == [34, 0, 1, 0, 41.5, 1]
     assert prepared.steps == (
         "Task detected: binary classification (2 classes in 'label').",
         "Dropped 'name': text with 14 distinct values, looks like an identifier.",
         "Dropped 3 rows with a missing value (age: 2, city: 1).",
         "One-hot encoded 1 categorical column (city: 3 values) into 3 columns.",
-        STANDARDISE,
+        "Features are left as they are (standardisation is off).",
         "Result: 11 rows and 6 feature columns.",
     )
-    assert not prepared.x.flags.writeable and not prepared.y.flags.writeable
+    assert not prepared.y.flags.writeable
+    assert prepare_table(table(GOOD), "label").steps[-2] == STANDARDISE
 
 
 def test_mixed_table_imputing_missing_values():
     prepared = prepare_table(table(GOOD), "label", missing="impute",
                              standardize=False)
-    assert prepared.x.shape == (14, 6) and prepared.rows_dropped == 0
-    assert prepared.x[1].tolist() == [35.5, 0, 0, 1, 38, 0]   # Ben: median age
-    assert prepared.x[4].tolist() == [52, 0, 1, 0, 61, 1]     # Eve: most frequent city
+    x = encoded(prepared)
+    assert x.shape == (14, 6) and prepared.rows_dropped == 0
+    assert x[1].tolist() == [35.5, 0, 0, 1, 38, 0]   # Ben: median age
+    assert x[4].tolist() == [52, 0, 1, 0, 61, 1]     # Eve: most frequent city
     assert prepared.steps[2] == (
-        "Filled 3 missing values (age: 2 with the median, 35.5; city: 1 with "
-        "the most frequent value, 'Leeds').")
+        "Will fill 3 missing values (age: 2 with the median; city: 1 with the "
+        "most frequent value) of the training rows, learned after the split.")
     assert prepared.steps[-2:] == (
         "Features are left as they are (standardisation is off).",
         "Result: 14 rows and 6 feature columns.")
@@ -335,7 +343,7 @@ def test_empty_and_too_varied_text_columns_are_left_out():
 def test_same_table_same_arrays():
     a = prepare_table(table(GOOD), "label", missing="impute")
     b = prepare_table(table(GOOD), "label", missing="impute")
-    assert np.array_equal(a.x, b.x) and np.array_equal(a.y, b.y)
+    assert np.array_equal(encoded(a), encoded(b)) and np.array_equal(a.y, b.y)
     assert a.steps == b.steps
 
 
@@ -500,7 +508,8 @@ def test_house_prices_file_trains_as_regression():
     for missing in ("drop", "impute"):
         prepared = prepare_table(df, "price_k", missing=missing)
         assert prepared.task == "regression" and prepared.y.dtype == np.float32
-        assert prepared.x.shape[1] == 9 and np.isfinite(prepared.x).all()
+        x = encoded(prepared)
+        assert x.shape[1] == 9 and np.isfinite(x).all()
         assert "district=Old Town" in prepared.feature_names
     assert prepared.steps[0].startswith("Task detected: regression")
 
