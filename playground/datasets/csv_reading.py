@@ -40,16 +40,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from playground.datasets.csv_limits import MB, ReadLimits, host_limits
+from playground.datasets.line_shapes import LineShapes, quote_free_shapes
 from playground.fields import format_number
-
-MAX_BYTES = 5 * 2**20
-"""Largest accepted upload, in bytes (5 MB)."""
-
-MAX_ROWS = 100_000
-"""Most data rows accepted, not counting the header line."""
-
-MAX_COLUMNS = 200
-"""Most columns accepted in the file, before any encoding."""
 
 MAX_CATEGORIES = 30
 """Most distinct values of a text column that is one-hot encoded.
@@ -79,8 +72,8 @@ KINDS = (NUMBER, CATEGORY, TEXT, EMPTY)
 categories are one-hot encoded, identifier-like text and empty columns are
 left out."""
 
-_MB = 2**20
 _SAMPLE_LINES = 50
+_SAMPLE_CHARS = 2**20
 _ZIP_OR_OFFICE = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _SAVE_AS_UTF8 = ('(in Excel: Save As, "CSV UTF-8 (Comma delimited)"; in '
                  'LibreOffice: Save As, Text CSV, character set "Unicode (UTF-8)")')
@@ -99,7 +92,8 @@ class CsvError(ValueError):
 # Reading ----------------------------------------------------------------------
 
 
-def read_csv(data: bytes, name: str = "the file") -> pd.DataFrame:
+def read_csv(data: bytes, name: str = "the file",
+             limits: ReadLimits | None = None) -> pd.DataFrame:
     """Checks an uploaded CSV file and parses it into a table.
 
     The checks run on the raw bytes and text before pandas sees them, because
@@ -109,6 +103,8 @@ def read_csv(data: bytes, name: str = "the file") -> pd.DataFrame:
     Args:
         data: The file's bytes, as uploaded.
         name: How to call the file in messages, e.g. its file name.
+        limits: The most the file may hold; by default the host's upload
+            limits (`playground.datasets.csv_limits.host_limits`).
 
     Returns:
         A DataFrame with the header's column names (surrounding spaces
@@ -120,13 +116,19 @@ def read_csv(data: bytes, name: str = "the file") -> pd.DataFrame:
         CsvError: The file is too big, empty, not UTF-8 text, not a
             well-formed table, or has too few or too many rows or columns.
     """
+    if limits is None:
+        try:
+            limits = host_limits()
+        except ValueError as error:
+            raise CsvError(str(error)) from None
     data = bytes(data)
     subject = _subject(name)
-    _check_size(data, subject)
+    _check_size(data, subject, limits)
     text = _decode(data, subject)
     delimiter = _choose_delimiter(text)
-    header = _check_table(text, delimiter, subject)
-    table = _parse(text, delimiter, header, subject)
+    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    header = _check_table(text, body, delimiter, subject, limits)
+    table = _parse(body, delimiter, header, subject)
     table.attrs["delimiter"] = delimiter
     return table
 
@@ -138,11 +140,11 @@ def _subject(name: str) -> str:
     return name[:1].upper() + name[1:] if name.startswith("the ") else name
 
 
-def _check_size(data: bytes, subject: str) -> None:
-    if len(data) > MAX_BYTES:
-        size = math.ceil(len(data) / _MB * 10) / 10
+def _check_size(data: bytes, subject: str, limits: ReadLimits) -> None:
+    if limits.max_bytes is not None and len(data) > limits.max_bytes:
+        size = math.ceil(len(data) / MB * 10) / 10
         raise CsvError(
-            f"{subject} is {size:.1f} MB; the limit is {MAX_BYTES / _MB:g} MB. "
+            f"{subject} is {size:.1f} MB; the limit is {limits.max_bytes / MB:g} MB. "
             "Upload a smaller file: keep only the columns you need, or a "
             "sample of the rows.")
 
@@ -194,7 +196,13 @@ def _is_blank(record: Sequence[str]) -> bool:
 
 def _choose_delimiter(text: str) -> str:
     """Picks `,`, `;` or tab from the first lines (see the module docstring)."""
-    lines = list(islice(io.StringIO(text, newline=""), _SAMPLE_LINES + 1))
+    # The first lines of a short head of the text, unless it cuts them short:
+    # a line is complete when another one starts after it.
+    lines = list(islice(io.StringIO(text[:_SAMPLE_CHARS], newline=""),
+                        _SAMPLE_LINES + 2))
+    if len(lines) < _SAMPLE_LINES + 2:
+        lines = list(islice(io.StringIO(text, newline=""), _SAMPLE_LINES + 1))
+    lines = lines[:_SAMPLE_LINES + 1]
     truncated = len(lines) > _SAMPLE_LINES
     sample = "".join(lines[:_SAMPLE_LINES])
     consistent, header_widths = {}, {}
@@ -221,35 +229,23 @@ def _describe_delimiter(delimiter: str) -> str:
     return "tab" if delimiter == "\t" else repr(delimiter)
 
 
-def _check_table(text: str, delimiter: str, subject: str) -> list[str]:
-    """Checks the table's shape line by line; returns the column names."""
-    reader = _records(text, delimiter, strict=True)
-    header, header_line, rows, last_line = None, 0, 0, 0
-    try:
-        for record in reader:
-            line, last_line = last_line + 1, reader.line_num
-            if _is_blank(record):
-                continue
-            if header is None:
-                header, header_line = [c.strip() for c in record], line
-                _check_header(header, subject)
-            elif len(record) != len(header):
-                raise CsvError(
-                    f"{subject} line {line} has {counted(len(record), 'field')}, "
-                    f"but the header (line {header_line}) has {len(header)}. Expected "
-                    "one value per column on every line. Check that line for "
-                    "a missing or extra delimiter "
-                    f"({_describe_delimiter(delimiter)}), or for a text value "
-                    "that contains the delimiter but is not in double quotes.")
-            else:
-                rows += 1
-    except csv.Error as error:
-        raise _quoting_error(error, last_line + 1, subject) from None
-    if rows > MAX_ROWS:
+def _check_table(text: str, body: bytes, delimiter: str, subject: str,
+                 limits: ReadLimits) -> list[str]:
+    """Checks the table's shape line by line; returns the column names.
+
+    `body` is the file's bytes without a byte order mark: a file without
+    quotes is checked from them with NumPy (see `line_shapes`), others with
+    the `csv` module. Both report the same problems with the same messages.
+    """
+    shapes = quote_free_shapes(body, delimiter)
+    found = (_quote_free_table(body, shapes, delimiter, subject, limits)
+             if shapes is not None else None)
+    header, rows = found or _parsed_table(text, delimiter, subject, limits)
+    if limits.max_rows is not None and rows > limits.max_rows:
         raise CsvError(
-            f"{subject} has {rows:,} data rows; the limit is {MAX_ROWS:,}. "
+            f"{subject} has {rows:,} data rows; the limit is {limits.max_rows:,}. "
             "Upload a sample of the rows (for example the first "
-            f"{MAX_ROWS:,}).")
+            f"{limits.max_rows:,}).")
     if rows == 0:
         raise CsvError(
             f"{subject} has a header line but no data rows. Expected the "
@@ -260,6 +256,62 @@ def _check_table(text: str, delimiter: str, subject: str) -> list[str]:
             f"{subject} has only 1 data row. Expected at least 2 rows (and "
             "many more to train a useful model). Add more rows to the file.")
     return header
+
+
+def _parsed_table(text: str, delimiter: str, subject: str,
+                  limits: ReadLimits) -> tuple[list[str], int]:
+    """The header and the number of data rows, read with the `csv` module."""
+    reader = _records(text, delimiter, strict=True)
+    header, header_line, rows, last_line = None, 0, 0, 0
+    try:
+        for record in reader:
+            line, last_line = last_line + 1, reader.line_num
+            if _is_blank(record):
+                continue
+            if header is None:
+                header, header_line = [c.strip() for c in record], line
+                _check_header(header, subject, limits)
+            elif len(record) != len(header):
+                raise _ragged_error(subject, line, len(record), header_line,
+                                    len(header), delimiter)
+            else:
+                rows += 1
+    except csv.Error as error:
+        raise _quoting_error(error, last_line + 1, subject) from None
+    return header or [], rows
+
+
+def _quote_free_table(body: bytes, shapes: LineShapes, delimiter: str,
+                      subject: str, limits: ReadLimits) -> tuple[list[str], int] | None:
+    """`_parsed_table` for a file without quotes, from its line shapes; None
+    for a one-column file (left to the `csv` module)."""
+    widths = shapes.widths
+    first = 0
+    while widths[first] == 1 and not shapes.text(body, first).strip():
+        first += 1  # blank lines before the header (the text is not blank)
+    if widths[first] == 1:
+        return None
+    header = [c.strip() for c in shapes.text(body, first).split(delimiter)]
+    _check_header(header, subject, limits)
+    blank = 0
+    for line in np.flatnonzero(widths[first + 1:] != len(header)) + first + 1:
+        if widths[line] == 1 and not shapes.text(body, line).strip():
+            blank += 1
+            continue
+        raise _ragged_error(subject, int(line) + 1, int(widths[line]), first + 1,
+                            len(header), delimiter)
+    return header, len(widths) - first - 1 - blank
+
+
+def _ragged_error(subject: str, line: int, fields: int, header_line: int,
+                  header_width: int, delimiter: str) -> CsvError:
+    return CsvError(
+        f"{subject} line {line} has {counted(fields, 'field')}, "
+        f"but the header (line {header_line}) has {header_width}. Expected "
+        "one value per column on every line. Check that line for "
+        "a missing or extra delimiter "
+        f"({_describe_delimiter(delimiter)}), or for a text value "
+        "that contains the delimiter but is not in double quotes.")
 
 
 def _quoting_error(error: csv.Error, line: int, subject: str) -> CsvError:
@@ -278,11 +330,11 @@ def _quoting_error(error: csv.Error, line: int, subject: str) -> CsvError:
         'and write a quote inside them twice ("").')
 
 
-def _check_header(header: list[str], subject: str) -> None:
-    if len(header) > MAX_COLUMNS:
+def _check_header(header: list[str], subject: str, limits: ReadLimits) -> None:
+    if limits.max_columns is not None and len(header) > limits.max_columns:
         raise CsvError(
             f"{subject} has {len(header)} columns; the limit is "
-            f"{MAX_COLUMNS}. Keep only the columns you need (delete the "
+            f"{limits.max_columns}. Keep only the columns you need (delete the "
             "others in a spreadsheet) and upload it again.")
     unnamed = [i for i, column in enumerate(header, 1) if not column]
     if unnamed:
@@ -305,10 +357,11 @@ def check_unique(columns: Sequence[str], subject: str) -> None:
             "unique column names. Rename the repeated columns.")
 
 
-def _parse(text: str, delimiter: str, header: list[str],
+def _parse(body: bytes, delimiter: str, header: list[str],
            subject: str) -> pd.DataFrame:
+    """Parses the checked bytes (UTF-8, no byte order mark) with pandas."""
     try:
-        table = pd.read_csv(io.StringIO(text, newline=""), sep=delimiter,
+        table = pd.read_csv(io.BytesIO(body), sep=delimiter, encoding="utf-8",
                             header=0, index_col=False, low_memory=False)
     except (ValueError, pd.errors.ParserError) as error:  # a last safety net
         raise CsvError(

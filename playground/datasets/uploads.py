@@ -19,6 +19,7 @@ from importlib import resources
 import pandas as pd
 
 from playground.datasets import csv_reading
+from playground.datasets.csv_limits import ReadLimits
 
 MAX_UPLOADS = 32
 HOUSE_PRICES = "house_prices.csv"
@@ -27,13 +28,19 @@ _tables: OrderedDict[str, pd.DataFrame] = OrderedDict()
 _lock = threading.Lock()
 
 
-def register(data: bytes, name: str) -> str:
+def register(data: bytes, name: str, limits: ReadLimits | None = None) -> str:
     """Parses an uploaded file and returns the token to reach it.
+
+    Args:
+        data: The file's bytes.
+        name: The file's name, for messages.
+        limits: The most the file may hold; by default the host's upload
+            limits (see `playground.datasets.csv_limits`).
 
     Raises:
         CsvError: the file is not a usable CSV; nothing is kept.
     """
-    table = csv_reading.read_csv(data, name)
+    table = csv_reading.read_csv(data, name, limits)
     token = secrets.token_hex(16)
     with _lock:
         _tables[token] = table

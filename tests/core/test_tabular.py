@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from playground.datasets.csv_reading import (
-    MAX_BYTES, MAX_COLUMNS, MAX_ROWS, CsvError, column_summary, read_csv)
+from playground.datasets.csv_limits import NO_LIMITS, ReadLimits
+from playground.datasets.csv_reading import CsvError, column_summary, read_csv
 from playground.datasets.table_preparation import MAX_CLASSES, detect_task, prepare_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,14 +53,51 @@ def encoded(prepared) -> np.ndarray:
     return prepared.preprocessor().fit_transform(prepared.features)
 
 
+# read_csv: limits ----------------------------------------------------------------
+
+
+def test_default_limits_accept_a_28_by_28_pixel_table():
+    header = "label," + ",".join(f"pixel{i}" for i in range(784))
+    row = "7," + ",".join(["0"] * 784)
+    df = read_csv(f"{header}\n{row}\n{row}\n".encode(), "train.csv")
+    assert df.shape == (2, 785)
+    limits = ReadLimits()
+    assert limits.max_bytes >= 200 * 2**20 and limits.max_rows >= 1_000_000
+    assert limits.max_columns >= 5_000
+
+
+def test_limits_are_host_settings_checked_when_read(monkeypatch):
+    from playground.datasets.csv_limits import host_limits
+
+    env = {"PLAYGROUND_MAX_UPLOAD_MB": "0.5", "PLAYGROUND_MAX_ROWS": "1_000",
+           "PLAYGROUND_MAX_COLUMNS": "12"}
+    assert host_limits(env) == ReadLimits(2**19, 1000, 12)
+    assert host_limits({}) == ReadLimits()
+    monkeypatch.setenv("PLAYGROUND_MAX_ROWS", "lots")
+    assert message(read_csv, b"a,b\n1,2\n3,4\n") == (
+        "The host setting PLAYGROUND_MAX_ROWS='lots' is not a positive whole "
+        "number. Expected a positive whole number, e.g. "
+        "PLAYGROUND_MAX_ROWS=1000000. Whoever runs the app should fix or unset "
+        "it and restart.")
+
+
+def test_streamlit_upload_size_agrees_with_the_default_limit():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == ReadLimits().max_megabytes
+
+
 # read_csv: bad files ------------------------------------------------------------
 
 
-def test_too_big_file_names_its_size_and_the_limit():
-    data = b"a,b\n" + b"1" * (MAX_BYTES - 3)
+def test_too_big_file_names_its_size_and_the_limit(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_UPLOAD_MB", "5")
+    data = b"a,b\n" + b"1,2\n" * (5 * 2**18)
     assert message(read_csv, data, "big.csv") == (
         "big.csv is 5.1 MB; the limit is 5 MB. Upload a smaller file: keep "
         "only the columns you need, or a sample of the rows.")
+    assert read_csv(data, "big.csv", NO_LIMITS).shape == (5 * 2**18, 2)
 
 
 @pytest.mark.parametrize("data", [b"", b"  \n\t\r\n ", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n"])
@@ -144,19 +181,20 @@ def test_ragged_semicolon_file_names_its_delimiter():
                                                       delimiter="';'")
 
 
-def test_too_many_columns():
-    header = ",".join(f"c{i}" for i in range(MAX_COLUMNS + 1))
-    row = ",".join("1" for _ in range(MAX_COLUMNS + 1))
+def test_too_many_columns(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_COLUMNS", "200")
+    header = ",".join(f"c{i}" for i in range(201))
+    row = ",".join("1" for _ in range(201))
     data = f"{header}\n{row}\n{row}\n".encode()
     assert message(read_csv, data, "wide.csv") == (
-        f"wide.csv has {MAX_COLUMNS + 1} columns; the limit is {MAX_COLUMNS}. "
+        "wide.csv has 201 columns; the limit is 200. "
         "Keep only the columns you need (delete the others in a spreadsheet) "
         "and upload it again.")
 
 
 def test_too_many_rows():
-    data = b"a,b\n" + b"1,2\n" * (MAX_ROWS + 1)
-    assert message(read_csv, data, "long.csv") == (
+    data = b"a,b\n" + b"1,2\n" * 100_001
+    assert message(read_csv, data, "long.csv", ReadLimits(max_rows=100_000)) == (
         "long.csv has 100,001 data rows; the limit is 100,000. Upload a "
         "sample of the rows (for example the first 100,000).")
 
@@ -521,3 +559,40 @@ def test_house_prices_generator_reproduces_the_file(tmp_path):
     spec.loader.exec_module(module)
     written = module.write_csv(tmp_path / "house_prices.csv")
     assert written.read_bytes() == HOUSE_PRICES.read_bytes()
+
+
+# The quote-free fast path agrees with the csv module -------------------------
+
+SHAPES = [
+    b"a,b\n1,2\n3,4\n",
+    b"\n  \na,b\r\n1,2\r\n\r\n3,4\r\n   \n",
+    b"a,b\n1,2\n3,4",
+    b"a;b;c\n1;2;3\n\n4;5\n",
+    b"a,b\n1,2\n3\n",
+    b"a,b\n1,2\n\t\n3,4,5\n",
+    "a,é\n1,ü\n2,ß\n".encode(),
+]
+
+
+@pytest.mark.parametrize("data", SHAPES)
+def test_fast_line_check_agrees_with_the_csv_module(data):
+    from playground.datasets import csv_reading
+    from playground.datasets.line_shapes import quote_free_shapes
+
+    delimiter = ";" if b";" in data else ","
+    text, limits = data.decode(), ReadLimits()
+
+    def outcome(check):
+        try:
+            return check()
+        except CsvError as error:
+            return str(error)
+
+    shapes = quote_free_shapes(data, delimiter)
+    assert shapes is not None
+    fast = outcome(lambda: csv_reading._quote_free_table(data, shapes, delimiter,
+                                                         "f.csv", limits))
+    slow = outcome(lambda: csv_reading._parsed_table(text, delimiter, "f.csv", limits))
+    assert fast == slow
+    assert quote_free_shapes(b'a,b\n"1",2\n', ",") is None
+    assert quote_free_shapes(b"a,b\r1,2\r", ",") is None
