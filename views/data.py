@@ -49,6 +49,8 @@ def upload_limits():
 
 
 def csv_uploader() -> None:
+    """The file box, capped at the host's limit and Streamlit's, whichever
+    is smaller (`server.maxUploadSize` in .streamlit/config.toml)."""
     limits = upload_limits()
     server_mb = st.get_option("server.maxUploadSize")
     megabytes = min(server_mb, limits.max_megabytes) if limits else server_mb

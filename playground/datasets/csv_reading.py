@@ -87,11 +87,6 @@ class CsvError(ValueError):
     """
 
 
-
-
-# Reading ----------------------------------------------------------------------
-
-
 def read_csv(data: bytes, name: str = "the file",
              limits: ReadLimits | None = None) -> pd.DataFrame:
     """Checks an uploaded CSV file and parses it into a table.
@@ -347,6 +342,7 @@ def _check_header(header: list[str], subject: str, limits: ReadLimits) -> None:
 
 
 def check_unique(columns: Sequence[str], subject: str) -> None:
+    """Raises `CsvError` naming the first repeated column name and where."""
     counts = Counter(columns)
     duplicate = next((c for c in columns if counts[c] > 1), None)
     if duplicate is not None:
@@ -407,6 +403,8 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def tidy_column(series: pd.Series) -> pd.Series:
+    """One column of `tidy`: numbers stay, text is stripped (blank cells
+    missing) and read as numbers when every filled cell is one."""
     if is_bool_dtype(series) or is_numeric_dtype(series):
         return series
     filled = series.notna()
@@ -480,6 +478,7 @@ def _summarise(name: str, series: pd.Series) -> dict:
 
 
 def format_value(value) -> str:
+    """A number for a message: whole numbers plainly, others to 4 digits."""
     value = float(value)
     if not math.isfinite(value) or value.is_integer():
         return format_number(value) if math.isfinite(value) else str(value)
@@ -488,19 +487,24 @@ def format_value(value) -> str:
 
 
 def shorten(text, limit: int) -> str:
+    """`text` cut to `limit` characters, ending in "..." when cut."""
     text = str(text)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def quote(text) -> str:
+    """A name or value from the file for a message: quoted, at most 40
+    characters."""
     return repr(shorten(text, 40))
 
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """`"1 row"`, `"1,024 rows"`."""
     return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
 
 
 def quote_list(items: Iterable, limit: int = 20) -> str:
+    """Quoted items, comma-separated, the first `limit` and how many more."""
     items = list(items)
     shown = ", ".join(quote(i) for i in items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

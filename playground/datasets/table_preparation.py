@@ -3,8 +3,17 @@
 `prepare_table` turns a table read by `playground.datasets.csv_reading` into
 model inputs and targets for one target column. It detects the task (or
 takes the one chosen), leaves out empty and identifier-like text columns,
-drops or fills missing values, one-hot encodes categorical columns and
-records every step in plain language.
+drops rows with missing values or plans to fill them, plans the one-hot
+encoding and the scaling, and records every step in plain language.
+
+What is learned from data is learned after the split, from the training rows
+only: `PreparedTable.preprocessor()` is a scikit-learn pipeline
+(`SimpleImputer`, `OneHotEncoder` and `StandardScaler` in a
+`ColumnTransformer`) that `playground.datasets.split_dataset` fits on the
+training rows and keeps, fitted, on the `Dataset`, so new rows (a form, an
+exported script) can be prepared exactly like the training ones.
+scikit-learn is imported only when a pipeline is built, never by the first
+page.
 
 Every problem is a `CsvError` whose message says what was received, what was
 expected and how to fix it. Nothing here is random: the caller splits the
@@ -42,15 +51,14 @@ from playground.fields import format_number
 from playground.registry import BINARY, MULTICLASS, REGRESSION, TASKS
 
 MAX_FEATURES = 1000
-"""Most feature columns accepted after one-hot encoding."""
+"""Most feature columns accepted after one-hot encoding (a table of numbers
+only is limited by the reader's column limit instead)."""
 
 MAX_CLASSES = 50
 """Most classes accepted in a classification target."""
 
-
 MAX_DETECTED_CLASSES = 10
 """Most distinct whole numbers in a numeric target detected as classes."""
-
 
 MISSING_MODES = ("drop", "impute")
 
@@ -246,11 +254,6 @@ def detect_task(series: pd.Series) -> str:
         if not whole or values.nunique() > MAX_DETECTED_CLASSES:
             return REGRESSION
     return BINARY if values.nunique() <= 2 else MULTICLASS
-
-
-
-
-# Preparing --------------------------------------------------------------------
 
 
 def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
