@@ -96,8 +96,9 @@ def table_options(columns: list[str]) -> None:
     field_input("missing", "Missing values",
                 format_func=lambda m: {"drop": "drop the rows",
                                        "impute": "fill in (median / most frequent)"}[m])
-    field_input("scale", "Scaling", format_func=lambda s: {
-        "standard": "standardise features", "none": "keep as they are"}[s])
+    if exp.images == "off":  # images are scaled to 0..1 instead
+        field_input("scale", "Scaling", format_func=lambda s: {
+            "standard": "standardise features", "none": "keep as they are"}[s])
 
 
 st.title("Data")

@@ -63,6 +63,7 @@ def test_pixel_table_offers_images_and_shows_the_grid():
     option.select("on").run()
     assert not at.exception and not at.main.warning
     assert at.session_state["experiment"].images == "on"
+    assert not [s for s in at.selectbox if s.label == "Scaling"]  # pixels: 0..1
     assert any("input shape: (6, 6, 1)" in c.value for c in at.caption)
     traces = [trace["type"] for el in at.get("plotly_chart")
               for trace in json.loads(el.proto.spec)["data"]]
