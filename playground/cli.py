@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playground.experiment_check import check_experiment
 from playground.config import Experiment
-from playground.datasets.tabular import CsvError
+from playground.datasets.csv_reading import CsvError
 from playground.datasets.unavailable import DataUnavailable
 from playground.fields import ConfigError, ConfigErrors
 from playground.layers import StackError
@@ -181,13 +181,26 @@ def _train(exp: Experiment, as_json: bool) -> int:
 
 
 def with_csv(exp: Experiment, path: str, target: str | None) -> Experiment:
-    """The experiment trained on a CSV file instead of its dataset."""
+    """The experiment trained on a CSV file instead of its dataset.
+
+    Unlike an upload in the app, the file is read without size, row or column
+    limits: only the machine's memory bounds it.
+    """
     from pathlib import Path
 
     from playground.datasets import uploads
+    from playground.datasets.csv_limits import NO_LIMITS
 
     file = Path(path)
-    token = uploads.register(file.read_bytes(), file.name)
+    try:
+        token = uploads.register(file.read_bytes(), file.name, NO_LIMITS)
+    except MemoryError:
+        size = file.stat().st_size / 2**20
+        raise UsageError(
+            f"{file.name} ({size:,.1f} MB) does not fit in this machine's memory "
+            "once read. The command line has no size limit, only memory: free "
+            "some memory, use a machine with more, or train on a sample of the "
+            "rows or the columns you need.") from None
     column = target if target is not None else str(uploads.get(token).columns[-1])
     return exp.replace(dataset="csv", csv_name=file.name[:100], target=column,
                        upload=token)

@@ -140,6 +140,8 @@ FIELDS: tuple[Field, ...] = (
                 "in the median / most frequent value.", choices=("drop", "impute")),
     ChoiceField("scale", "standard", "Standardise the CSV's features with the "
                 "training statistics.", choices=("standard", "none")),
+    ChoiceField("images", "off", "Read the CSV's feature columns as the pixels of "
+                "square images (values 0..255 or 0..1).", choices=("off", "on")),
     FloatField("noise", 0.0, "How much the generated points are jittered.",
                maximum=0.5),
     FloatField("val_fraction", 0.2, "Share of the data held out for validation.",
@@ -166,7 +168,7 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 # Data options that only some datasets use stay out of links at their default.
 OMITTED_WHEN_DEFAULT = frozenset({"subset", "num_words", "maxlen", "csv_name", "target",
-                                  "task", "missing", "scale"})
+                                  "task", "missing", "scale", "images"})
 FIELDS_BY_KEY = {f.url_key: f for f in FIELDS}
 VERSION_KEY = "v"
 
@@ -191,6 +193,7 @@ class Experiment:
     task: str = AUTO
     missing: str = "drop"
     scale: str = "standard"
+    images: str = "off"
     noise: float = 0.0
     val_fraction: float = 0.2
     test_fraction: float = 0.3

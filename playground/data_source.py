@@ -51,22 +51,23 @@ def _table(dataset: str, upload: str, csv_name: str):
 
 @functools.lru_cache(maxsize=8)
 def _prepared(dataset: str, upload: str, csv_name: str, target: str, task: str,
-              missing: str, scale: str):
-    from playground.datasets import tabular
+              missing: str, scale: str, images: str):
+    from playground.datasets import table_preparation
 
     table = _table(dataset, upload, csv_name)
     if not target:
         raise DataUnavailable("Pick the column to predict (the target) on the Data "
                               "page.")
-    return tabular.prepare_table(table, target, None if task == AUTO else task,
-                                 missing, standardize=scale == "standard")
+    return table_preparation.prepare_table(table, target, None if task == AUTO else task,
+                                 missing, standardize=scale == "standard",
+                                 images=images == "on")
 
 
 def prepared_table(exp: Experiment):
     """The experiment's CSV table after preprocessing (`PreparedTable`)."""
     return _prepared(exp.dataset, exp.upload, exp.csv_name,
                      exp.target or DEFAULT_TARGETS.get(exp.dataset, ""), exp.task,
-                     exp.missing, exp.scale)
+                     exp.missing, exp.scale, exp.images)
 
 
 def dataset_info(exp: Experiment) -> DatasetInfo:
@@ -80,7 +81,8 @@ def dataset_info(exp: Experiment) -> DatasetInfo:
     table = prepared_table(exp)
     label = f"CSV: {exp.csv_name}" if exp.dataset == "csv" and exp.csv_name else info.label
     return dataclasses.replace(info, label=label, task=table.task,
-                               input_shape=(len(table.feature_names),),
+                               input_shape=table.input_shape,
+                               input_kind="image" if table.image_shape else "features",
                                class_names=table.class_names)
 
 
@@ -101,8 +103,8 @@ def experiment_data(exp: Experiment) -> Dataset:
 @functools.lru_cache(maxsize=8)
 def _table_dataset(info: DatasetInfo, table, val: float, test: float,
                    seed: int) -> Dataset:
-    return split_dataset(info, table.x, table.y, table.feature_names, val, test, seed,
-                         scale=table.standardize)
+    return split_dataset(info, table.features, table.y, table.feature_names, val,
+                         test, seed, scale=False, preprocessor=table.preprocessor())
 
 
 @functools.lru_cache(maxsize=4)

@@ -6,9 +6,10 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets import Dataset
-from ui.state import escape_markdown
-
 REVIEWS_SHOWN = 3
+PREVIEW_ROWS = 200
+"""Rows of a CSV file shown (and drawn in the scatter matrix): a random
+sample when the file has more."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,17 +35,30 @@ def text_preview(data: Dataset, base: str) -> None:
                    "token ids (1 starts a text, 2 is a word outside the vocabulary).")
 
 
-def table_preview(table, prepared) -> None:
-    """The raw CSV, its column summary, the preprocessing steps and a scatter
-    matrix of a few chosen columns."""
-    from playground.datasets.tabular import column_summary
+def table_preview(table, prepared, data: Dataset) -> None:
+    """A sample of the raw CSV, its column summary, the preprocessing steps
+    and a scatter matrix of a few chosen columns. Names and values from the
+    file are drawn as plain text or in tables, never as Markdown, where a
+    bare URL becomes a link."""
+    from playground.datasets.csv_reading import column_summary
+    from playground.datasets.table_preparation import fill_step
 
     st.markdown("**The file**")
-    st.dataframe(table.head(200), height=220)
+    if len(table) > PREVIEW_ROWS:
+        st.caption(f"{PREVIEW_ROWS} of {len(table):,} rows, drawn at random "
+                   f"(the file has {table.shape[1]:,} columns).")
+        sample = table.sample(PREVIEW_ROWS, random_state=0).sort_index()
+    else:
+        sample = table
+    st.dataframe(sample, height=220)
     st.markdown("**Columns**")
     st.dataframe(column_summary(table), hide_index=True, height=220)
     st.markdown("**Preprocessing**")
-    st.markdown("\n".join(f"1. {escape_markdown(step)}" for step in prepared.steps))
+    steps = [*prepared.steps]
+    learned = fill_step(prepared, data.preprocessor)
+    if learned:
+        steps.insert(-1, learned)
+    st.text("\n".join(f"{i}. {step}" for i, step in enumerate(steps, 1)))
     numeric = [c for c in table.columns if table[c].dtype.kind in "if"
                and c != prepared.target]
     chosen = st.multiselect("Scatter matrix of", list(table.columns),
@@ -52,7 +66,7 @@ def table_preview(table, prepared) -> None:
                             key="scatter_columns")
     if chosen:
         color = prepared.target if prepared.task != "regression" else None
-        frame = table[list(dict.fromkeys([*chosen, prepared.target]))].dropna()
+        frame = sample[list(dict.fromkeys([*chosen, prepared.target]))].dropna()
         if color:
             frame = frame.assign(**{color: frame[color].astype(str)})
         st.plotly_chart(charts.scatter_matrix(frame, chosen, color),
@@ -67,7 +81,7 @@ def arrays_preview(data: Dataset) -> None:
         st.plotly_chart(charts.dataset_scatter(
             data.x_train, data.y_train, data.x_test, data.y_test,
             info.class_names, regression), key="data_scatter")
-    elif info.input_kind == "image":
+    elif info.input_kind == "image" and not regression:
         st.plotly_chart(charts.image_mosaic(data.x_train[:32], data.y_train[:32],
                                             info.class_names), key="data_images")
     elif info.input_kind == "features":

@@ -103,7 +103,7 @@ def data_problem(exp: Experiment, load: bool = True) -> str | None:
     except Exception as error:
         # Imported only now: the CSV reader pulls in pandas, which the first
         # page (a synthetic set) does not need.
-        from playground.datasets.tabular import CsvError
+        from playground.datasets.csv_reading import CsvError
 
         if not isinstance(error, (DataUnavailable, CsvError)):
             raise

@@ -20,7 +20,7 @@ base = DATASETS[exp.dataset]
 def upload_csv() -> None:
     """Reads the uploaded file; a bad file leaves the current dataset as it was."""
     from playground.datasets import uploads
-    from playground.datasets.tabular import CsvError
+    from playground.datasets.csv_reading import CsvError
 
     file = st.session_state.get("csv_upload")
     if file is None:
@@ -37,6 +37,54 @@ def upload_csv() -> None:
         target=str(table.columns[-1]), task="auto"))
 
 
+def upload_limits():
+    """The host's upload limits (`None` when a setting is unreadable: the
+    upload then says why); Streamlit's own cap applies too."""
+    from playground.datasets.csv_limits import host_limits
+
+    try:
+        return host_limits()
+    except ValueError:
+        return None
+
+
+def csv_uploader() -> None:
+    """The file box, capped at the host's limit and Streamlit's, whichever
+    is smaller (`server.maxUploadSize` in .streamlit/config.toml)."""
+    limits = upload_limits()
+    server_mb = st.get_option("server.maxUploadSize")
+    megabytes = min(server_mb, limits.max_megabytes) if limits else server_mb
+    rows = f"{limits.max_rows:,} rows and {limits.max_columns:,} columns" if limits else ""
+    st.file_uploader("Upload a CSV file", type=["csv", "txt", "tsv"],
+                     key="csv_upload", on_change=upload_csv,
+                     max_upload_size=max(1, int(megabytes)),
+                     help=f"At most {megabytes:g} MB{', ' + rows if rows else ''}. "
+                          "The file stays in this browser session only.")
+
+
+def image_option(table) -> None:
+    """"Treat as images", offered when the feature columns can be pixels
+    (a square count of numbers in 0..255 or 0..1), and shown while it is on
+    so that it can be turned off."""
+    from playground.datasets.csv_reading import CsvError
+    from playground.datasets.pixel_tables import describe_shape, image_shape, pixel_layout
+
+    if exp.target not in table.columns:
+        return
+    features = table.drop(columns=exp.target)
+    shape = image_shape(features.shape[1])
+    if exp.images == "off":
+        if shape is None:
+            return
+        try:
+            pixel_layout(features)
+        except CsvError:
+            return
+    label = describe_shape(shape) if shape else "the column count is not square"
+    field_input("images", "Treat as images", format_func=lambda v: {
+        "off": "no, plain features", "on": f"yes ({label})"}[v])
+
+
 def table_options(columns: list[str]) -> None:
     current = exp.target if exp.target in columns else None
     st.selectbox("Target column", columns, index=columns.index(current)
@@ -48,8 +96,9 @@ def table_options(columns: list[str]) -> None:
     field_input("missing", "Missing values",
                 format_func=lambda m: {"drop": "drop the rows",
                                        "impute": "fill in (median / most frequent)"}[m])
-    field_input("scale", "Scaling", format_func=lambda s: {
-        "standard": "standardise features", "none": "keep as they are"}[s])
+    if exp.images == "off":  # images are scaled to 0..1 instead
+        field_input("scale", "Scaling", format_func=lambda s: {
+            "standard": "standardise features", "none": "keep as they are"}[s])
 
 
 st.title("Data")
@@ -65,10 +114,7 @@ with left:
             field_input("num_words", "Vocabulary (num_words)", step=500)
             field_input("maxlen", "Tokens per text (maxlen)", step=10)
     if exp.dataset == "csv":
-        st.file_uploader("Upload a CSV file", type=["csv", "txt", "tsv"],
-                         key="csv_upload", on_change=upload_csv, max_upload_size=5,
-                         help="At most 5 MB and 200 columns. The file stays in this "
-                              "browser session only.")
+        csv_uploader()
     field_input("val_fraction", "Validation share", step=0.05)
     field_input("test_fraction", "Test share", step=0.05)
     field_input("seed", "Seed", style="number")
@@ -82,6 +128,7 @@ with right:
         if table is not None:
             with left:
                 table_options([str(c) for c in table.columns])
+                image_option(table)
     with st.spinner(f"Loading {base.label}…"):
         problem = state.data_problem(exp)
     if problem is not None:
@@ -89,18 +136,22 @@ with right:
     else:
         data = experiment_data(exp)
         info = dataset_info(exp)
-        st.markdown(f"**{state.escape_markdown(info.label)}** — {info.description}")
-        classes = ("" if info.task == "regression"
-                   else f" · classes: {', '.join(info.class_names)}")
-        st.caption(state.escape_markdown(
+        if info.source == "table":  # a file name and class names from a user
+            st.text(info.label)
+            st.markdown(info.description)
+        else:
+            st.markdown(f"**{info.label}** — {info.description}")
+        st.caption(
             f"Task: {info.task} · input shape: {info.input_shape} · "
             f"{len(data.x_train)} train / {len(data.x_val)} validation / "
-            f"{len(data.x_test)} test{classes}"))
+            f"{len(data.x_test)} test")
+        if info.task != "regression":
+            st.text(f"Classes: {', '.join(info.class_names)}")
         if exp.dataset == "csv":
             st.caption("Links to this experiment carry the settings, not the file: "
                        "whoever opens one uploads the file again.")
         if info.input_kind == "tokens":
             data_previews.text_preview(data, KERAS_BASE.get(exp.dataset, exp.dataset))
         if info.source == "table":
-            data_previews.table_preview(table, prepared_table(exp))
+            data_previews.table_preview(table, prepared_table(exp), data)
         data_previews.arrays_preview(data)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +28,18 @@ class Dataset:
 
     Targets are class ids (int64) for classification and floats for
     regression; the training code encodes them for the chosen loss.
+
+    Attributes:
+        preprocessor: The scikit-learn transformer fitted on the training
+            rows that turned the raw rows into `x_*` (for a CSV table, the
+            fitted `PreparedTable.preprocessor()`; for bundled sets with
+            scaling, a `StandardScaler`), or None when the inputs are used
+            as they are. Its `transform` prepares new rows the same way.
+        target_scaler: For regression on real data, the `StandardScaler`
+            fitted on the training targets: `y_*` are in its units, and
+            `target_scaler.inverse_transform(y.reshape(-1, 1))` (or
+            `y * scale_ + mean_`) gives the original units back. None when
+            targets are not scaled.
     """
 
     info: DatasetInfo
@@ -37,6 +50,8 @@ class Dataset:
     x_test: np.ndarray
     y_test: np.ndarray
     feature_names: tuple[str, ...]
+    preprocessor: Any = None
+    target_scaler: Any = None
 
     @property
     def data_spec(self) -> DataSpec:
@@ -115,34 +130,61 @@ def load_dataset(name: str, samples: int = 500, noise: float = 0.0,
                          scale=info.input_kind == "features" and not info.synthetic)
 
 
-def split_dataset(info: DatasetInfo, x: np.ndarray, y: np.ndarray,
+def split_dataset(info: DatasetInfo, x, y: np.ndarray,
                   features: tuple[str, ...], val: float, test: float, seed: int,
-                  scale: bool) -> Dataset:
+                  scale: bool, preprocessor=None) -> Dataset:
     """Splits arrays into a read-only `Dataset`, stratified for classes.
 
-    With `scale`, features are standardised with the training split's mean
-    and deviation. Regression targets of real (not generated) data are
-    standardised the same way, so one learning rate suits every dataset.
+    Whatever is learned from data is learned from the training split only:
+    `preprocessor` (an unfitted scikit-learn transformer, e.g. a CSV table's
+    `PreparedTable.preprocessor()`) is fitted on the training rows of `x` (an
+    array or a DataFrame) and then transforms every split. Without one,
+    `scale` standardises the features with a `StandardScaler` (a column
+    constant in the training rows is centred, not divided by zero).
+    Regression targets of real (not generated) data are standardised the
+    same way, so one learning rate suits every dataset; both fitted scalers
+    are kept on the `Dataset`.
     """
     classify = info.task != REGRESSION
-    train, valid, testing = split_indices(y, val, test, seed, stratify=classify)
-    (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = (
-        (x[i], y[i]) for i in (train, valid, testing))
-    if scale:
-        mean, std = x_tr.mean(axis=0), x_tr.std(axis=0) + 1e-8
-        x_tr, x_va, x_te = ((a - mean) / std for a in (x_tr, x_va, x_te))
+    indices = split_indices(y, val, test, seed, stratify=classify)
+    if preprocessor is None and scale:
+        from sklearn.preprocessing import StandardScaler
+
+        preprocessor = StandardScaler()
+    x_parts = _fit_on_training_rows(preprocessor, [_rows(x, i) for i in indices])
+    target_scaler = None
+    y_parts = [y[i] for i in indices]
     if info.task == REGRESSION and not info.synthetic:
-        mean, std = y_tr.mean(), y_tr.std()
-        y_tr, y_va, y_te = ((a - mean) / std for a in (y_tr, y_va, y_te))
+        from sklearn.preprocessing import StandardScaler
+
+        target_scaler = StandardScaler()
+        y_parts = [part.ravel() for part in _fit_on_training_rows(
+            target_scaler, [np.reshape(part, (-1, 1)) for part in y_parts])]
     y_dtype = np.int64 if classify else np.float32
-    arrays = [
-        np.ascontiguousarray(a, dtype=(np.int32 if info.input_kind == "tokens" else np.float32)
-                             if i % 2 == 0 else y_dtype)
-        for i, a in enumerate((x_tr, y_tr, x_va, y_va, x_te, y_te))
-    ]
+    x_dtype = np.int32 if info.input_kind == "tokens" else np.float32
+    arrays = []
+    for x_part, y_part in zip(x_parts, y_parts):
+        arrays += [np.ascontiguousarray(x_part, dtype=x_dtype),
+                   np.ascontiguousarray(y_part, dtype=y_dtype)]
     for a in arrays:
         a.setflags(write=False)
-    return Dataset(info, *arrays, feature_names=features)
+    return Dataset(info, *arrays, feature_names=features,
+                   preprocessor=preprocessor, target_scaler=target_scaler)
+
+
+def _fit_on_training_rows(transformer, parts: list) -> list:
+    """Fits `transformer` on `parts[0]` (the training rows) and transforms
+    every part with it; an empty part stays empty, with the right shape."""
+    if transformer is None:
+        return parts
+    train = transformer.fit_transform(parts[0])
+    return [train] + [transformer.transform(part) if len(part) else
+                      np.empty((0, *np.shape(train)[1:]), np.float32)
+                      for part in parts[1:]]
+
+
+def _rows(x, indices: np.ndarray):
+    return x.iloc[indices] if hasattr(x, "iloc") else x[indices]
 
 
 def _keep(size: int, seed: int, stratify: bool):

@@ -1,6 +1,6 @@
 """Uploaded CSV tables, reachable only through the token given at upload.
 
-An upload is parsed once (`tabular.read_csv`) and kept here under a random,
+An upload is parsed once (`csv_reading.read_csv`) and kept here under a random,
 unguessable token. The token goes into the uploading session's experiment
 (never into a share link), so the table is reachable from that browser
 session and from the training thread it starts, and from nowhere else. At
@@ -18,7 +18,8 @@ from importlib import resources
 
 import pandas as pd
 
-from playground.datasets import tabular
+from playground.datasets import csv_reading
+from playground.datasets.csv_limits import ReadLimits
 
 MAX_UPLOADS = 32
 HOUSE_PRICES = "house_prices.csv"
@@ -27,13 +28,19 @@ _tables: OrderedDict[str, pd.DataFrame] = OrderedDict()
 _lock = threading.Lock()
 
 
-def register(data: bytes, name: str) -> str:
+def register(data: bytes, name: str, limits: ReadLimits | None = None) -> str:
     """Parses an uploaded file and returns the token to reach it.
+
+    Args:
+        data: The file's bytes.
+        name: The file's name, for messages.
+        limits: The most the file may hold; by default the host's upload
+            limits (see `playground.datasets.csv_limits`).
 
     Raises:
         CsvError: the file is not a usable CSV; nothing is kept.
     """
-    table = tabular.read_csv(data, name)
+    table = csv_reading.read_csv(data, name, limits)
     token = secrets.token_hex(16)
     with _lock:
         _tables[token] = table
@@ -65,4 +72,4 @@ def house_prices() -> pd.DataFrame:
     """The house-price table shipped with the app (made up, see
     `scripts/make_house_prices.py`)."""
     data = resources.files("playground.datasets").joinpath("files", HOUSE_PRICES)
-    return tabular.read_csv(data.read_bytes(), HOUSE_PRICES)
+    return csv_reading.read_csv(data.read_bytes(), HOUSE_PRICES)

@@ -242,7 +242,7 @@ def test_uploaded_csv_needs_its_file_then_trains():
     assert experiment(at).target == "label"
     assert shown(at.caption[0]).startswith(
         "Task: binary · input shape: (5,) · 30 train / 12 validation / 18 test")
-    assert any("CSV: mine.csv" in shown(m) for m in at.markdown)
+    assert "CSV: mine.csv" in [t.value for t in at.text]  # plain text, never Markdown
     assert any("carry the settings, not the file" in shown(c) for c in at.caption)
 
     at.switch_page("views/train.py").run()

@@ -38,7 +38,7 @@ EPOCHS = 3
 SCREENSHOT = os.environ.get("KERAS_PLAYGROUND_CSV_SCREENSHOT", "/tmp/csv_data_page.png")
 COLUMNS = ["x1", "x2", "colour", "label"]
 
-# From playground/datasets/tabular.py: a header line and nothing else.
+# From playground/datasets/csv_reading.py: a header line and nothing else.
 NO_ROWS = ("{name} has a header line but no data rows. Expected the column names "
            "on the first line, then at least 2 rows of data.")
 LINK_CAPTION = ("Links to this experiment carry the settings, not the file: "
@@ -113,8 +113,8 @@ def test_upload_csv_pick_target_train_then_bad_file_keeps_it(server, new_page, t
     expect(main).to_contain_text(re.compile(r"One-hot encoded 1 categorical column"))
     expect(main).to_contain_text(LINK_CAPTION)
     expect(main).to_contain_text(
-        "Task: binary · input shape: (5,) · 30 train / 12 validation / 18 test · "
-        "classes: no, yes")
+        "Task: binary · input shape: (5,) · 30 train / 12 validation / 18 test")
+    expect(main).to_contain_text("Classes: no, yes")
     # The upload picked the last column as the target.
     target = selectbox(page, "Target column")
     expect(target).to_have_value("label")
@@ -125,7 +125,7 @@ def test_upload_csv_pick_target_train_then_bad_file_keeps_it(server, new_page, t
     pick_option(page, "Target column", "colour")
     wait_for_url_containing(page, "target=colour")
     expect(main).to_contain_text("Task: multiclass")
-    expect(main).to_contain_text("classes: blue, green, red")
+    expect(main).to_contain_text("Classes: blue, green, red")
     pick_option(page, "Target column", "label")
     wait_for_url_containing(page, "target=label")
     expect(main).to_contain_text("Task: binary")

@@ -197,3 +197,36 @@ def test_train_runs_from_a_thread_other_than_the_main_one(capsys):
     worker.start()
     worker.join(timeout=120)
     assert codes == [0], capsys.readouterr().err
+def test_csv_on_the_command_line_has_no_upload_limits(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_COLUMNS", "2")
+    monkeypatch.setenv("PLAYGROUND_MAX_UPLOAD_MB", "0.0001")
+    rows = "\n".join(f"{i % 5},{(i * 7) % 11},{i % 3},{i % 2}" for i in range(60))
+    path = tmp_path / "wide.csv"
+    path.write_text(f"a,b,c,label\n{rows}\n")
+    code, _, err = run(capsys, "train", "epochs=1", "--csv", str(path), "--json")
+    assert code == 0, err
+
+
+def test_csv_too_big_for_memory_says_so(tmp_path):
+    """A real MemoryError: the child's address space is capped just above
+    what it uses before reading a 40 MB file."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 10_000_000)
+    child = (
+        "import resource, sys\n"
+        "from playground import cli\n"
+        "import numpy, pandas\n"
+        "size = int(open('/proc/self/statm').read().split()[0]) * resource.getpagesize()\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (size + 20 * 2**20,) * 2)\n"
+        f"sys.exit(cli.main(['train', 'circle', '--csv', {str(path)!r}]))\n")
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                          timeout=120, cwd=str(Path(__file__).resolve().parents[2]))
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.strip() == (
+        "playground: error: big.csv (38.1 MB) does not fit in this machine's "
+        "memory once read. The command line has no size limit, only memory: "
+        "free some memory, use a machine with more, or train on a sample of "
+        "the rows or the columns you need.")

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from playground.datasets.tabular import (
-    MAX_BYTES, MAX_CLASSES, MAX_COLUMNS, MAX_ROWS, CsvError, column_summary,
-    detect_task, prepare_table, read_csv)
+from playground.datasets.csv_limits import NO_LIMITS, ReadLimits
+from playground.datasets.csv_reading import CsvError, column_summary, read_csv
+from playground.datasets.table_preparation import MAX_CLASSES, detect_task, prepare_table
 
 ROOT = Path(__file__).resolve().parents[2]
 HOUSE_PRICES = ROOT / "playground" / "datasets" / "files" / "house_prices.csv"
@@ -48,14 +48,56 @@ def table(text: str) -> pd.DataFrame:
     return read_csv(text.encode("utf-8"), "test.csv")
 
 
+def encoded(prepared) -> np.ndarray:
+    """Every row through the preprocessing, fitted on all of them."""
+    return prepared.preprocessor().fit_transform(prepared.features)
+
+
+# read_csv: limits ----------------------------------------------------------------
+
+
+def test_default_limits_accept_a_28_by_28_pixel_table():
+    header = "label," + ",".join(f"pixel{i}" for i in range(784))
+    row = "7," + ",".join(["0"] * 784)
+    df = read_csv(f"{header}\n{row}\n{row}\n".encode(), "train.csv")
+    assert df.shape == (2, 785)
+    limits = ReadLimits()
+    assert limits.max_bytes >= 200 * 2**20 and limits.max_rows >= 1_000_000
+    assert limits.max_columns >= 5_000
+
+
+def test_limits_are_host_settings_checked_when_read(monkeypatch):
+    from playground.datasets.csv_limits import host_limits
+
+    env = {"PLAYGROUND_MAX_UPLOAD_MB": "0.5", "PLAYGROUND_MAX_ROWS": "1_000",
+           "PLAYGROUND_MAX_COLUMNS": "12"}
+    assert host_limits(env) == ReadLimits(2**19, 1000, 12)
+    assert host_limits({}) == ReadLimits()
+    monkeypatch.setenv("PLAYGROUND_MAX_ROWS", "lots")
+    assert message(read_csv, b"a,b\n1,2\n3,4\n") == (
+        "The host setting PLAYGROUND_MAX_ROWS='lots' is not a positive whole "
+        "number. Expected a positive whole number, e.g. "
+        "PLAYGROUND_MAX_ROWS=1000000. Whoever runs the app should fix or unset "
+        "it and restart.")
+
+
+def test_streamlit_upload_size_agrees_with_the_default_limit():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == ReadLimits().max_megabytes
+
+
 # read_csv: bad files ------------------------------------------------------------
 
 
-def test_too_big_file_names_its_size_and_the_limit():
-    data = b"a,b\n" + b"1" * (MAX_BYTES - 3)
+def test_too_big_file_names_its_size_and_the_limit(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_UPLOAD_MB", "5")
+    data = b"a,b\n" + b"1,2\n" * (5 * 2**18)
     assert message(read_csv, data, "big.csv") == (
         "big.csv is 5.1 MB; the limit is 5 MB. Upload a smaller file: keep "
         "only the columns you need, or a sample of the rows.")
+    assert read_csv(data, "big.csv", NO_LIMITS).shape == (5 * 2**18, 2)
 
 
 @pytest.mark.parametrize("data", [b"", b"  \n\t\r\n ", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n"])
@@ -139,19 +181,20 @@ def test_ragged_semicolon_file_names_its_delimiter():
                                                       delimiter="';'")
 
 
-def test_too_many_columns():
-    header = ",".join(f"c{i}" for i in range(MAX_COLUMNS + 1))
-    row = ",".join("1" for _ in range(MAX_COLUMNS + 1))
+def test_too_many_columns(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_COLUMNS", "200")
+    header = ",".join(f"c{i}" for i in range(201))
+    row = ",".join("1" for _ in range(201))
     data = f"{header}\n{row}\n{row}\n".encode()
     assert message(read_csv, data, "wide.csv") == (
-        f"wide.csv has {MAX_COLUMNS + 1} columns; the limit is {MAX_COLUMNS}. "
+        "wide.csv has 201 columns; the limit is 200. "
         "Keep only the columns you need (delete the others in a spreadsheet) "
         "and upload it again.")
 
 
 def test_too_many_rows():
-    data = b"a,b\n" + b"1,2\n" * (MAX_ROWS + 1)
-    assert message(read_csv, data, "long.csv") == (
+    data = b"a,b\n" + b"1,2\n" * 100_001
+    assert message(read_csv, data, "long.csv", ReadLimits(max_rows=100_000)) == (
         "long.csv has 100,001 data rows; the limit is 100,000. Upload a "
         "sample of the rows (for example the first 100,000).")
 
@@ -256,36 +299,39 @@ def test_column_summary():
 
 
 def test_mixed_table_dropping_missing_rows():
-    prepared = prepare_table(table(GOOD), "label")
+    prepared = prepare_table(table(GOOD), "label", standardize=False)
     assert prepared.task == "binary" and prepared.target == "label"
-    assert prepared.x.shape == (11, 6) and prepared.x.dtype == np.float32
+    x = encoded(prepared)
+    assert x.shape == (11, 6) and prepared.input_shape == (6,)
     assert prepared.y.dtype == np.int64 and prepared.y.shape == (11,)
     assert prepared.feature_names == ("age", "city=Bath", "city=Leeds",
                                       "city=York", "income", "member")
     assert prepared.class_names == ("no", "yes") and prepared.num_classes == 2
-    assert prepared.rows_dropped == 3 and prepared.standardize
+    assert prepared.rows_dropped == 3 and not prepared.standardize
     assert prepared.y.tolist() == [1, 1, 0, 0, 1, 1, 0, 0, 1, 0, 1]
-    assert prepared.x[0].tolist() == [34, 0, 1, 0, 41.5, 1]
+    assert x[0].tolist() == [34, 0, 1, 0, 41.5, 1]
     assert prepared.steps == (
         "Task detected: binary classification (2 classes in 'label').",
         "Dropped 'name': text with 14 distinct values, looks like an identifier.",
         "Dropped 3 rows with a missing value (age: 2, city: 1).",
         "One-hot encoded 1 categorical column (city: 3 values) into 3 columns.",
-        STANDARDISE,
+        "Features are left as they are (standardisation is off).",
         "Result: 11 rows and 6 feature columns.",
     )
-    assert not prepared.x.flags.writeable and not prepared.y.flags.writeable
+    assert not prepared.y.flags.writeable
+    assert prepare_table(table(GOOD), "label").steps[-2] == STANDARDISE
 
 
 def test_mixed_table_imputing_missing_values():
     prepared = prepare_table(table(GOOD), "label", missing="impute",
                              standardize=False)
-    assert prepared.x.shape == (14, 6) and prepared.rows_dropped == 0
-    assert prepared.x[1].tolist() == [35.5, 0, 0, 1, 38, 0]   # Ben: median age
-    assert prepared.x[4].tolist() == [52, 0, 1, 0, 61, 1]     # Eve: most frequent city
+    x = encoded(prepared)
+    assert x.shape == (14, 6) and prepared.rows_dropped == 0
+    assert x[1].tolist() == [35.5, 0, 0, 1, 38, 0]   # Ben: median age
+    assert x[4].tolist() == [52, 0, 1, 0, 61, 1]     # Eve: most frequent city
     assert prepared.steps[2] == (
-        "Filled 3 missing values (age: 2 with the median, 35.5; city: 1 with "
-        "the most frequent value, 'Leeds').")
+        "Will fill 3 missing values (age: 2 with the median; city: 1 with the "
+        "most frequent value) of the training rows, learned after the split.")
     assert prepared.steps[-2:] == (
         "Features are left as they are (standardisation is off).",
         "Result: 14 rows and 6 feature columns.")
@@ -335,7 +381,7 @@ def test_empty_and_too_varied_text_columns_are_left_out():
 def test_same_table_same_arrays():
     a = prepare_table(table(GOOD), "label", missing="impute")
     b = prepare_table(table(GOOD), "label", missing="impute")
-    assert np.array_equal(a.x, b.x) and np.array_equal(a.y, b.y)
+    assert np.array_equal(encoded(a), encoded(b)) and np.array_equal(a.y, b.y)
     assert a.steps == b.steps
 
 
@@ -500,7 +546,8 @@ def test_house_prices_file_trains_as_regression():
     for missing in ("drop", "impute"):
         prepared = prepare_table(df, "price_k", missing=missing)
         assert prepared.task == "regression" and prepared.y.dtype == np.float32
-        assert prepared.x.shape[1] == 9 and np.isfinite(prepared.x).all()
+        x = encoded(prepared)
+        assert x.shape[1] == 9 and np.isfinite(x).all()
         assert "district=Old Town" in prepared.feature_names
     assert prepared.steps[0].startswith("Task detected: regression")
 
@@ -512,3 +559,40 @@ def test_house_prices_generator_reproduces_the_file(tmp_path):
     spec.loader.exec_module(module)
     written = module.write_csv(tmp_path / "house_prices.csv")
     assert written.read_bytes() == HOUSE_PRICES.read_bytes()
+
+
+# The quote-free fast path agrees with the csv module -------------------------
+
+SHAPES = [
+    b"a,b\n1,2\n3,4\n",
+    b"\n  \na,b\r\n1,2\r\n\r\n3,4\r\n   \n",
+    b"a,b\n1,2\n3,4",
+    b"a;b;c\n1;2;3\n\n4;5\n",
+    b"a,b\n1,2\n3\n",
+    b"a,b\n1,2\n\t\n3,4,5\n",
+    "a,é\n1,ü\n2,ß\n".encode(),
+]
+
+
+@pytest.mark.parametrize("data", SHAPES)
+def test_fast_line_check_agrees_with_the_csv_module(data):
+    from playground.datasets import csv_reading
+    from playground.datasets.line_shapes import quote_free_shapes
+
+    delimiter = ";" if b";" in data else ","
+    text, limits = data.decode(), ReadLimits()
+
+    def outcome(check):
+        try:
+            return check()
+        except CsvError as error:
+            return str(error)
+
+    shapes = quote_free_shapes(data, delimiter)
+    assert shapes is not None
+    fast = outcome(lambda: csv_reading._quote_free_table(data, shapes, delimiter,
+                                                         "f.csv", limits))
+    slow = outcome(lambda: csv_reading._parsed_table(text, delimiter, "f.csv", limits))
+    assert fast == slow
+    assert quote_free_shapes(b'a,b\n"1",2\n', ",") is None
+    assert quote_free_shapes(b"a,b\r1,2\r", ",") is None

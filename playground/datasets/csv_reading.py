@@ -1,0 +1,512 @@
+"""Reading a user's CSV file: checked, decoded and parsed into a table.
+
+A learner uploads a CSV file in the browser (or names one on the command
+line). The file comes from outside and is not trusted, so `read_csv` caps
+its size, decodes the bytes strictly as UTF-8, checks that the text is a
+well-formed table (named, unique columns; the same number of fields on every
+line; enough rows, not too many) and only then parses it with pandas, so
+numbers come out numeric. `column_kind` and `column_summary` describe the
+columns for the preview. Turning the table into arrays for one target is
+`playground.datasets.table_preparation`.
+
+Every problem is a `CsvError` whose message says what was received, what was
+expected and how to fix it, so the app can show it as it is and keep the
+previous dataset.
+
+Delimiter: files exported by a spreadsheet in many European locales use `;`
+between fields and a decimal comma (`1,5`). `read_csv` accepts `,`, `;` and
+tab. It picks the one that splits the first lines into the same number (more
+than one) of fields, quotes respected, preferring the one giving the most
+fields and then `,`, `;`, tab in that order. If none is consistent (a ragged
+file) it picks the one that splits the header line into the most fields, so
+the ragged line is then reported; a one-column file reads as comma-separated.
+This is `csv.Sniffer`'s idea made predictable: the sniffer gives up on
+one-column and ragged files, exactly those that need a clear message. In a
+`;` file, text columns whose values are all numbers with a decimal comma are
+read as numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+from collections import Counter
+from itertools import islice
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+from playground.datasets.csv_limits import MB, ReadLimits, host_limits
+from playground.datasets.line_shapes import LineShapes, quote_free_shapes
+from playground.fields import format_number
+
+MAX_CATEGORIES = 30
+"""Most distinct values of a text column that is one-hot encoded.
+
+A text feature column with more distinct values, or with a distinct value in
+nearly every row (see `IDENTIFIER_SHARE`), is left out as identifier-like:
+names, ticket numbers and cabin codes teach a model nothing that carries over
+to new rows, and one-hot encoding them would add one column per row.
+"""
+
+IDENTIFIER_SHARE = 0.9
+"""A text column whose distinct values number at least this share of its
+filled cells (and more than `MIN_IDENTIFIER_VALUES`) is identifier-like."""
+
+MIN_IDENTIFIER_VALUES = 10
+"""Fewer distinct values than this never make a column identifier-like."""
+
+DELIMITERS = (",", ";", "\t")
+"""Field delimiters `read_csv` recognises, in order of preference."""
+
+NUMBER = "number"
+CATEGORY = "category"
+TEXT = "text"
+EMPTY = "empty"
+KINDS = (NUMBER, CATEGORY, TEXT, EMPTY)
+"""Column kinds: numbers (booleans included) are used as they are,
+categories are one-hot encoded, identifier-like text and empty columns are
+left out."""
+
+_SAMPLE_LINES = 50
+_SAMPLE_CHARS = 2**20
+_ZIP_OR_OFFICE = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_SAVE_AS_UTF8 = ('(in Excel: Save As, "CSV UTF-8 (Comma delimited)"; in '
+                 'LibreOffice: Save As, Text CSV, character set "Unicode (UTF-8)")')
+
+
+class CsvError(ValueError):
+    """A CSV file, or a choice made about it, cannot be used.
+
+    The message is a few plain sentences: what was received, what was
+    expected and how to fix it. It is meant to be shown to the user as it is.
+    """
+
+
+def read_csv(data: bytes, name: str = "the file",
+             limits: ReadLimits | None = None) -> pd.DataFrame:
+    """Checks an uploaded CSV file and parses it into a table.
+
+    The checks run on the raw bytes and text before pandas sees them, because
+    pandas quietly repairs what a learner should hear about: it fills short
+    rows with missing values and renames duplicate or empty column names.
+
+    Args:
+        data: The file's bytes, as uploaded.
+        name: How to call the file in messages, e.g. its file name.
+        limits: The most the file may hold; by default the host's upload
+            limits (`playground.datasets.csv_limits.host_limits`).
+
+    Returns:
+        A DataFrame with the header's column names (surrounding spaces
+        removed), numeric columns as numbers, text cells stripped of
+        surrounding spaces and blank cells as missing values.
+        `df.attrs["delimiter"]` holds the delimiter that was used.
+
+    Raises:
+        CsvError: The file is too big, empty, not UTF-8 text, not a
+            well-formed table, or has too few or too many rows or columns.
+    """
+    if limits is None:
+        try:
+            limits = host_limits()
+        except ValueError as error:
+            raise CsvError(str(error)) from None
+    data = bytes(data)
+    subject = _subject(name)
+    _check_size(data, subject, limits)
+    text = _decode(data, subject)
+    delimiter = _choose_delimiter(text)
+    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    header = _check_table(text, body, delimiter, subject, limits)
+    table = _parse(body, delimiter, header, subject)
+    table.attrs["delimiter"] = delimiter
+    return table
+
+
+def _subject(name: str) -> str:
+    name = str(name).strip() or "the file"
+    if len(name) > 60:
+        name = name[:57] + "..."
+    return name[:1].upper() + name[1:] if name.startswith("the ") else name
+
+
+def _check_size(data: bytes, subject: str, limits: ReadLimits) -> None:
+    if limits.max_bytes is not None and len(data) > limits.max_bytes:
+        size = math.ceil(len(data) / MB * 10) / 10
+        raise CsvError(
+            f"{subject} is {size:.1f} MB; the limit is {limits.max_bytes / MB:g} MB. "
+            "Upload a smaller file: keep only the columns you need, or a "
+            "sample of the rows.")
+
+
+def _decode(data: bytes, subject: str) -> str:
+    """Decodes strictly as UTF-8, with or without a byte order mark."""
+    empty = CsvError(
+        f"{subject} is empty: it contains no text. Expected a CSV file with "
+        "a header line of column names, then one line per row. Check that "
+        "you picked the right file.")
+    if not data.strip():
+        raise empty
+    if data.startswith(_ZIP_OR_OFFICE):
+        raise CsvError(
+            f"{subject} looks like an Excel workbook (or another binary "
+            "file), not CSV text. Open it in your spreadsheet and save it as "
+            f"CSV UTF-8 {_SAVE_AS_UTF8}, then upload the .csv file.")
+    offset = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        text = data[offset:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        position = error.start + offset
+        line = data.count(b"\n", 0, position) + 1
+        raise CsvError(
+            f"{subject} is not UTF-8 text: byte 0x{data[position]:02X} at "
+            f"position {position} (line {line}) is not valid UTF-8. Expected "
+            f"a CSV file saved as UTF-8. Save it again as CSV UTF-8 "
+            f"{_SAVE_AS_UTF8} and upload it again.") from None
+    if "\x00" in text:
+        raise CsvError(
+            f"{subject} contains NUL bytes, so it is a binary file rather "
+            "than CSV text. Expected a plain-text CSV file: save your data "
+            f"as CSV UTF-8 {_SAVE_AS_UTF8} and upload that.")
+    if not text.strip():
+        raise empty
+    return text
+
+
+def _records(text: str, delimiter: str,
+             strict: bool = False) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                      strict=strict)
+
+
+def _is_blank(record: Sequence[str]) -> bool:
+    """True for a line pandas skips: empty, or only spaces and no delimiter."""
+    return not record or (len(record) == 1 and not record[0].strip())
+
+
+def _choose_delimiter(text: str) -> str:
+    """Picks `,`, `;` or tab from the first lines (see the module docstring)."""
+    # The first lines of a short head of the text, unless it cuts them short:
+    # a line is complete when another one starts after it.
+    lines = list(islice(io.StringIO(text[:_SAMPLE_CHARS], newline=""),
+                        _SAMPLE_LINES + 2))
+    if len(lines) < _SAMPLE_LINES + 2:
+        lines = list(islice(io.StringIO(text, newline=""), _SAMPLE_LINES + 1))
+    lines = lines[:_SAMPLE_LINES + 1]
+    truncated = len(lines) > _SAMPLE_LINES
+    sample = "".join(lines[:_SAMPLE_LINES])
+    consistent, header_widths = {}, {}
+    for delimiter in DELIMITERS:
+        try:
+            records = [r for r in _records(sample, delimiter) if not _is_blank(r)]
+        except csv.Error:
+            continue
+        if truncated and len(records) > 1:
+            records = records[:-1]  # may be cut inside a quoted value
+        if not records:
+            continue
+        header_widths[delimiter] = len(records[0])
+        widths = {len(r) for r in records}
+        if len(widths) == 1 and len(records[0]) > 1:
+            consistent[delimiter] = len(records[0])
+    widths = consistent or header_widths
+    if not widths or max(widths.values()) < 2:
+        return ","
+    return max(DELIMITERS, key=lambda d: (widths.get(d, 0), -DELIMITERS.index(d)))
+
+
+def _describe_delimiter(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else repr(delimiter)
+
+
+def _check_table(text: str, body: bytes, delimiter: str, subject: str,
+                 limits: ReadLimits) -> list[str]:
+    """Checks the table's shape line by line; returns the column names.
+
+    `body` is the file's bytes without a byte order mark: a file without
+    quotes is checked from them with NumPy (see `line_shapes`), others with
+    the `csv` module. Both report the same problems with the same messages.
+    """
+    shapes = quote_free_shapes(body, delimiter)
+    found = (_quote_free_table(body, shapes, delimiter, subject, limits)
+             if shapes is not None else None)
+    header, rows = found or _parsed_table(text, delimiter, subject, limits)
+    if limits.max_rows is not None and rows > limits.max_rows:
+        raise CsvError(
+            f"{subject} has {rows:,} data rows; the limit is {limits.max_rows:,}. "
+            "Upload a sample of the rows (for example the first "
+            f"{limits.max_rows:,}).")
+    if rows == 0:
+        raise CsvError(
+            f"{subject} has a header line but no data rows. Expected the "
+            "column names on the first line, then at least 2 rows of data. "
+            "Add the rows, or check that you picked the right file.")
+    if rows == 1:
+        raise CsvError(
+            f"{subject} has only 1 data row. Expected at least 2 rows (and "
+            "many more to train a useful model). Add more rows to the file.")
+    return header
+
+
+def _parsed_table(text: str, delimiter: str, subject: str,
+                  limits: ReadLimits) -> tuple[list[str], int]:
+    """The header and the number of data rows, read with the `csv` module."""
+    reader = _records(text, delimiter, strict=True)
+    header, header_line, rows, last_line = None, 0, 0, 0
+    try:
+        for record in reader:
+            line, last_line = last_line + 1, reader.line_num
+            if _is_blank(record):
+                continue
+            if header is None:
+                header, header_line = [c.strip() for c in record], line
+                _check_header(header, subject, limits)
+            elif len(record) != len(header):
+                raise _ragged_error(subject, line, len(record), header_line,
+                                    len(header), delimiter)
+            else:
+                rows += 1
+    except csv.Error as error:
+        raise _quoting_error(error, last_line + 1, subject) from None
+    return header or [], rows
+
+
+def _quote_free_table(body: bytes, shapes: LineShapes, delimiter: str,
+                      subject: str, limits: ReadLimits) -> tuple[list[str], int] | None:
+    """`_parsed_table` for a file without quotes, from its line shapes; None
+    for a one-column file (left to the `csv` module)."""
+    widths = shapes.widths
+    first = 0
+    while widths[first] == 1 and not shapes.text(body, first).strip():
+        first += 1  # blank lines before the header (the text is not blank)
+    if widths[first] == 1:
+        return None
+    header = [c.strip() for c in shapes.text(body, first).split(delimiter)]
+    _check_header(header, subject, limits)
+    blank = 0
+    for line in np.flatnonzero(widths[first + 1:] != len(header)) + first + 1:
+        if widths[line] == 1 and not shapes.text(body, line).strip():
+            blank += 1
+            continue
+        raise _ragged_error(subject, int(line) + 1, int(widths[line]), first + 1,
+                            len(header), delimiter)
+    return header, len(widths) - first - 1 - blank
+
+
+def _ragged_error(subject: str, line: int, fields: int, header_line: int,
+                  header_width: int, delimiter: str) -> CsvError:
+    return CsvError(
+        f"{subject} line {line} has {counted(fields, 'field')}, "
+        f"but the header (line {header_line}) has {header_width}. Expected "
+        "one value per column on every line. Check that line for "
+        "a missing or extra delimiter "
+        f"({_describe_delimiter(delimiter)}), or for a text value "
+        "that contains the delimiter but is not in double quotes.")
+
+
+def _quoting_error(error: csv.Error, line: int, subject: str) -> CsvError:
+    if "field larger than field limit" in str(error):
+        return CsvError(
+            f"{subject} has a value longer than {csv.field_size_limit():,} "
+            f"characters on line {line}, often a double quote (\") that is "
+            "never closed. Expected short values. Check the quotes on that "
+            "line, or shorten the value.")
+    return CsvError(
+        f"{subject} has a quoting problem in the row starting on line "
+        f"{line}: a double quote (\") is never closed, or text follows a "
+        "closing quote. Expected each quoted value to end with a quote "
+        "followed by the delimiter or the end of the line. Put values that "
+        "contain the delimiter, a quote or a line break in double quotes, "
+        'and write a quote inside them twice ("").')
+
+
+def _check_header(header: list[str], subject: str, limits: ReadLimits) -> None:
+    if limits.max_columns is not None and len(header) > limits.max_columns:
+        raise CsvError(
+            f"{subject} has {len(header)} columns; the limit is "
+            f"{limits.max_columns}. Keep only the columns you need (delete the "
+            "others in a spreadsheet) and upload it again.")
+    unnamed = [i for i, column in enumerate(header, 1) if not column]
+    if unnamed:
+        raise CsvError(
+            f"{subject} has a column without a name (column {unnamed[0]} of "
+            f"{len(header)}). Expected a name for every column on the header "
+            "line. Name the column, or delete it if it is empty (a delimiter "
+            "at the end of each line makes such a column).")
+    check_unique(header, subject)
+
+
+def check_unique(columns: Sequence[str], subject: str) -> None:
+    """Raises `CsvError` naming the first repeated column name and where."""
+    counts = Counter(columns)
+    duplicate = next((c for c in columns if counts[c] > 1), None)
+    if duplicate is not None:
+        places = [str(i) for i, c in enumerate(columns, 1) if c == duplicate]
+        raise CsvError(
+            f"{subject} has the column name {quote(duplicate)} "
+            f"{len(places)} times (columns {', '.join(places)}). Expected "
+            "unique column names. Rename the repeated columns.")
+
+
+def _parse(body: bytes, delimiter: str, header: list[str],
+           subject: str) -> pd.DataFrame:
+    """Parses the checked bytes (UTF-8, no byte order mark) with pandas."""
+    try:
+        table = pd.read_csv(io.BytesIO(body), sep=delimiter, encoding="utf-8",
+                            header=0, index_col=False, low_memory=False)
+    except (ValueError, pd.errors.ParserError) as error:  # a last safety net
+        raise CsvError(
+            f"{subject} could not be read as CSV ({error}). Expected a "
+            "table with one value per column on every line. Check the file "
+            "in a spreadsheet and save it as CSV UTF-8.") from None
+    table.columns = header
+    if delimiter == ";":
+        table = _read_decimal_commas(table)
+    return tidy(table)
+
+
+def _read_decimal_commas(table: pd.DataFrame) -> pd.DataFrame:
+    """Reads text columns like `1,5` / `-2` / `3,25` as numbers."""
+    columns = {}
+    for column in table.columns:
+        series = table[column]
+        if is_numeric_dtype(series) or is_bool_dtype(series):
+            continue
+        values = series.dropna().astype(str).str.strip()
+        pattern = values.str.fullmatch(r"[+-]?\d+(?:,\d+)?")
+        if len(values) and pattern.all() and values.str.contains(",").any():
+            columns[column] = pd.to_numeric(
+                series.astype(str).str.strip().str.replace(",", ".", regex=False)
+                .where(series.notna()))
+    return table.assign(**columns) if columns else table
+
+
+def tidy(table: pd.DataFrame) -> pd.DataFrame:
+    """Strips text cells, reads blank ones as missing and numbers as numbers.
+
+    Applied by `read_csv` and again (it changes nothing the second time) by
+    `column_summary` and `prepare_table`, so a table built by hand behaves
+    like one read from a file.
+    """
+    columns = [str(c) for c in table.columns]
+    check_unique(columns, "The table")
+    tidy = pd.concat([tidy_column(table.iloc[:, i]) for i in range(table.shape[1])],
+                     axis=1, ignore_index=True)
+    tidy.columns = columns
+    tidy.attrs = dict(table.attrs)
+    return tidy
+
+
+def tidy_column(series: pd.Series) -> pd.Series:
+    """One column of `tidy`: numbers stay, text is stripped (blank cells
+    missing) and read as numbers when every filled cell is one."""
+    if is_bool_dtype(series) or is_numeric_dtype(series):
+        return series
+    filled = series.notna()
+    text = series.astype(object).astype(str).str.strip()
+    text = text.where(filled & (text != ""))
+    numbers = pd.to_numeric(text, errors="coerce")
+    filled = int(text.notna().sum())
+    if filled and int(numbers.notna().sum()) == filled:
+        return numbers
+    return text
+
+
+def column_kind(series: pd.Series) -> str:
+    """How a column is used as a feature: one of `KINDS`.
+
+    `"number"` for numbers and true/false values (used as they are),
+    `"category"` for text with few distinct values (one-hot encoded),
+    `"text"` for identifier-like text (left out, see `MAX_CATEGORIES`) and
+    `"empty"` when every value is missing (left out).
+    """
+    series = tidy_column(series)
+    values = series.dropna()
+    if values.empty:
+        return EMPTY
+    if is_bool_dtype(series) or is_numeric_dtype(series):
+        return NUMBER
+    return TEXT if _identifier_like(values.nunique(), len(values)) else CATEGORY
+
+
+def _identifier_like(distinct: int, filled: int) -> bool:
+    return distinct > MAX_CATEGORIES or (
+        distinct > MIN_IDENTIFIER_VALUES and distinct >= IDENTIFIER_SHARE * filled)
+
+
+def column_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per column, for the preview next to the data.
+
+    Args:
+        table: A table, usually from `read_csv`.
+
+    Returns:
+        A DataFrame with columns `name`, `kind` (see `column_kind`),
+        `missing` (count of missing cells), `distinct` (count of distinct
+        values) and `example` (the range of a numeric column, the most
+        frequent values of a categorical one (ties in alphabetical order),
+        the first value otherwise).
+    """
+    table = tidy(table)
+    rows = [_summarise(column, table[column]) for column in table.columns]
+    return pd.DataFrame(rows, columns=["name", "kind", "missing", "distinct",
+                                       "example"])
+
+
+def _summarise(name: str, series: pd.Series) -> dict:
+    kind = column_kind(series)
+    values = series.dropna()
+    if kind == EMPTY:
+        example = ""
+    elif is_bool_dtype(values):
+        example = ", ".join(str(v) for v in sorted(values.unique()))
+    elif kind == NUMBER:
+        example = f"{format_value(values.min())} to {format_value(values.max())}"
+    elif kind == CATEGORY:
+        counts = values.value_counts()
+        top = sorted(counts.index, key=lambda v: (-counts[v], str(v)))[:3]
+        example = ", ".join(top) + (", ..." if len(counts) > 3 else "")
+    else:
+        example = shorten(values.iloc[0], 40)
+    return {"name": name, "kind": kind, "missing": int(series.isna().sum()),
+            "distinct": int(values.nunique()), "example": example}
+
+
+def format_value(value) -> str:
+    """A number for a message: whole numbers plainly, others to 4 digits."""
+    value = float(value)
+    if not math.isfinite(value) or value.is_integer():
+        return format_number(value) if math.isfinite(value) else str(value)
+    return np.format_float_positional(value, precision=4, fractional=False,
+                                      trim="-")
+
+
+def shorten(text, limit: int) -> str:
+    """`text` cut to `limit` characters, ending in "..." when cut."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def quote(text) -> str:
+    """A name or value from the file for a message: quoted, at most 40
+    characters."""
+    return repr(shorten(text, 40))
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """`"1 row"`, `"1,024 rows"`."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
+
+
+def quote_list(items: Iterable, limit: int = 20) -> str:
+    """Quoted items, comma-separated, the first `limit` and how many more."""
+    items = list(items)
+    shown = ", ".join(quote(i) for i in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+

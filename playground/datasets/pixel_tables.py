@@ -1,0 +1,86 @@
+"""Tables whose columns are the pixels of small images.
+
+A digit-recognizer style CSV has a label column and one column per pixel
+(`pixel0` ... `pixel783`): 28 × 28 grey images flattened row by row. Read as
+images instead of 784 unrelated numbers, such a table trains Conv2D stacks
+and shows as a grid of pictures. `pixel_layout` says whether, and how, the
+feature columns of a table can be read that way.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+from playground.datasets.csv_reading import CsvError, counted, format_value, quote
+
+MIN_SIDE = 2
+"""Smallest image side accepted, in pixels."""
+
+PIXEL_RANGES = (1.0, 255.0)
+"""Accepted largest pixel values, smallest first: values in 0..1 or 0..255."""
+
+_FIX = "Turn \"treat as images\" off to use the columns as plain features."
+
+
+def image_shape(count: int) -> tuple[int, int, int] | None:
+    """`(side, side, 1)` for a square count of pixel columns, `(side, side, 3)`
+    for three times a square (colour), else None."""
+    for channels in (1, 3):
+        side = math.isqrt(count // channels)
+        if count % channels == 0 and side >= MIN_SIDE and side * side * channels == count:
+            return side, side, channels
+    return None
+
+
+def describe_shape(shape: tuple[int, ...]) -> str:
+    """`(28, 28, 1)` as `"28×28×1"`."""
+    return "×".join(str(n) for n in shape)
+
+
+def pixel_layout(features: pd.DataFrame) -> tuple[tuple[int, int, int], float]:
+    """How feature columns read as images: their shape and largest value.
+
+    Args:
+        features: The feature columns, in pixel order (row by row, the
+            channels of a pixel next to each other).
+
+    Returns:
+        `(shape, pixel_max)`: `(height, width, channels)` and 255 or 1, the
+        number pixels are divided by to lie in 0..1.
+
+    Raises:
+        CsvError: A column does not hold numbers, the number of columns is
+            not a square (or 3 × a square), or a value is outside 0..255.
+    """
+    count = features.shape[1]
+    for column in features.columns:
+        series = features[column]
+        if is_bool_dtype(series) or not is_numeric_dtype(series):
+            raise CsvError(
+                f"\"Treat as images\" needs numbers in every feature column, "
+                f"but {quote(column)} does not hold numbers. Expected one "
+                f"column of pixel values per pixel. Leave {quote(column)} out "
+                f"of the features, or pick it as the target. {_FIX}")
+    shape = image_shape(count)
+    if shape is None:
+        side = math.isqrt(count)
+        raise CsvError(
+            f"\"Treat as images\" needs a square number of pixel columns (such "
+            f"as 784 for 28×28) or 3 times a square (colour), but the table "
+            f"has {counted(count, 'feature column')} (between {side}×{side} = "
+            f"{side * side} and {side + 1}×{side + 1} = {(side + 1) ** 2}). "
+            f"Check that only pixel columns are features. {_FIX}")
+    values = features.to_numpy(np.float64)
+    low, high = np.nanmin(values), np.nanmax(values)
+    if low < 0 or high > PIXEL_RANGES[-1]:
+        raise CsvError(
+            f"\"Treat as images\" needs pixel values from 0 to 255 (or 0 to "
+            f"1), but the values go from {format_value(low)} to "
+            f"{format_value(high)}. Expected the raw pixel values of the "
+            f"images. {_FIX}")
+    pixel_max = next(m for m in PIXEL_RANGES if high <= m)
+    return shape, pixel_max

@@ -1,0 +1,83 @@
+"""The Data page with a user's CSV: names from the file stay plain text, and
+a pixel table can be read as images."""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from playground.datasets import uploads
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+LINK = "www.evil.example"
+
+
+def open_upload(data: bytes, name: str, target: str, **query) -> AppTest:
+    """The Data page with the file uploaded in this session (what the upload
+    callback does), then the page run again."""
+    token = uploads.register(data, name)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"dataset": "csv", "file": name, "target": target, **query})
+    at.run()
+    at.session_state["experiment"] = at.session_state["experiment"].replace(upload=token)
+    return at.run().run()  # the second run has no "link carries the settings" notice
+
+
+def markdown_sources(at) -> list[str]:
+    """The Markdown of every element of the page (not the sidebar) that
+    renders Markdown, escapes removed."""
+    page = at.main
+    elements = [*page.markdown, *page.caption, *page.warning, *page.error,
+                *page.info, *page.success, *page.title, *page.subheader, *page.header]
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
+
+
+def test_class_names_and_columns_with_urls_are_not_markdown():
+    rows = "\n".join(f"{i % 7},{i % 3},{'https://' + LINK if i % 2 else 'plain'}"
+                     for i in range(40))
+    at = open_upload(f"a,{LINK},label\n{rows}\n".encode(), f"{LINK}.csv", "label")
+    assert not at.exception and not at.main.warning
+    assert not [s for s in markdown_sources(at) if LINK in s]
+    texts = [t.value for t in at.text]
+    assert f"CSV: {LINK}.csv" in texts
+    assert f"Classes: https://{LINK}, plain" in texts
+    assert any("name" in frame.value and LINK in frame.value["name"].tolist()
+               for frame in at.dataframe)  # the column summary
+
+
+def pixel_csv(n: int = 60, side: int = 6) -> bytes:
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (n, side * side))
+    header = ",".join(f"p{i}" for i in range(side * side)) + ",digit"
+    lines = [",".join(map(str, row)) + f",{i % 3}" for i, row in enumerate(pixels)]
+    return ("\n".join([header, *lines]) + "\n").encode()
+
+
+def test_pixel_table_offers_images_and_shows_the_grid():
+    at = open_upload(pixel_csv(), "pixels.csv", "digit")
+    option = next(s for s in at.selectbox if s.label == "Treat as images")
+    assert option.value == "off"
+    assert option.format_func("on") == "yes (6×6×1)"
+    option.select("on").run()
+    assert not at.exception and not at.main.warning
+    assert at.session_state["experiment"].images == "on"
+    assert not [s for s in at.selectbox if s.label == "Scaling"]  # pixels: 0..1
+    assert any("input shape: (6, 6, 1)" in c.value for c in at.caption)
+    traces = [trace["type"] for el in at.get("plotly_chart")
+              for trace in json.loads(el.proto.spec)["data"]]
+    assert "heatmap" in traces  # the image grid
+
+
+def test_images_option_is_not_offered_for_plain_tables():
+    rows = "\n".join(f"{i % 7},{i * 300},{i % 2}" for i in range(40))
+    at = open_upload(f"a,b,label\n{rows}\n".encode(), "plain.csv", "label")
+    assert not [s for s in at.selectbox if s.label == "Treat as images"]
+    # Turned on from a link, it says why it does not apply and can be turned off.
+    at = open_upload(f"a,b,label\n{rows}\n".encode(), "plain.csv", "label",
+                     images="on")
+    assert "needs a square number of pixel columns" in at.main.warning[0].value
+    option = next(s for s in at.selectbox if s.label == "Treat as images")
+    option.select("off").run()
+    assert not at.exception and not at.main.warning
