@@ -42,6 +42,7 @@ TRAIN_MS = 120_000     # first epoch: TensorFlow import, model build, tracing
 LONG_EPOCHS = 2000     # the maximum; Stop must arrive long before the end
 BOUNDARY_MS = 90_000   # a later boundary snapshot while training runs
 SLOW_LR = 0.003        # a tenth of the default: the boundary moves for a long while
+SMALL_BATCH = 2        # 125 steps an epoch: a 2000-epoch run lasts minutes, not seconds
 
 # Points in the first trace of the live history chart, or -1 while there is none.
 CHART_POINTS_JS = """() => {
@@ -333,7 +334,8 @@ def test_boundary_heatmap_changes_while_training(server, new_page):
     from playwright.sync_api import expect
 
     page = new_page()
-    open_app(page, f"{server}/train?dataset=circle&epochs={LONG_EPOCHS}&lr={SLOW_LR}")
+    open_app(page, f"{server}/train?dataset=circle&epochs={LONG_EPOCHS}&lr={SLOW_LR}"
+                   f"&batch={SMALL_BATCH}")
     expect(page.get_by_role("spinbutton", name="Epochs", exact=True)).to_have_value(
         str(LONG_EPOCHS))
     train = page.locator(".st-key-train_button button")
