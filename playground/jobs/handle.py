@@ -11,6 +11,7 @@ serves a local process pool today and a cluster engine later.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -19,6 +20,8 @@ from typing import Any, Callable
 from playground.config import Experiment
 from playground.snapshots import SnapshotStore
 from playground.training import FAILED, STOPPED, TrainingResult
+
+_log = logging.getLogger(__name__)
 
 QUEUED = "queued"
 STARTING = "starting"
@@ -56,6 +59,7 @@ class JobHandle:
         self._result: TrainingResult | None = None
         self._on_stop: Callable[[], None] | None = None
         self._jobs_ahead: Callable[[], int | None] = lambda: None
+        self._listeners: list[Callable[[JobHandle, dict[str, Any] | None], None]] = []
 
     # -- fed by the executor ---------------------------------------------------
 
@@ -64,9 +68,36 @@ class JobHandle:
         if event["type"] == "snapshot":  # bounded store, not the event log
             self.snapshots.add(event["epoch"], {k: v for k, v in event.items()
                                                 if k not in ("type", "epoch")})
-            return
+        else:
+            with self._lock:
+                self._events.append(event)
+        self._notify(event)
+
+    def listen(self, listener: Callable[[JobHandle, dict[str, Any] | None], None]) -> None:
+        """Calls `listener(handle, event)` on every event from now on, and
+        `listener(handle, None)` once the job has ended (at once if it has).
+
+        Listeners run on the executor's thread, never on the training loop:
+        a run store records the job this way. Their errors are logged, so a
+        failing listener cannot end a job.
+        """
         with self._lock:
-            self._events.append(event)
+            self._listeners.append(listener)
+            ended = self._result is not None
+        if ended:
+            self._call(listener, None)
+
+    def _notify(self, event: dict[str, Any] | None) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            self._call(listener, event)
+
+    def _call(self, listener, event) -> None:
+        try:
+            listener(self, event)
+        except Exception:  # noqa: BLE001 - a recorder must not end the job
+            _log.exception("A listener of job %s failed", self.id)
 
     def started(self, on_stop: Callable[[], None]) -> None:
         """Marks the job as handed to a worker; `on_stop` reaches it there."""
@@ -96,6 +127,7 @@ class JobHandle:
                 return
             self._result = result
             self.finished_at = time.time()
+        self._notify(None)
         self._finished.set()
 
     def history(self) -> dict[str, list[float]]:
