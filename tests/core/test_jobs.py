@@ -158,3 +158,20 @@ print("no tensorflow")
                          timeout=600, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.strip().endswith("no tensorflow")
+
+
+@pytest.mark.parametrize("settings", [{"jobs_per_worker": 1}, {"memory_limit_mb": 1}],
+                         ids=["after a number of jobs", "above a memory ceiling"])
+def test_a_worker_is_replaced_so_memory_goes_back(settings):
+    executor = ProcessExecutor(limit=1, **settings)
+    try:
+        executor.wait_until_warm(180)
+        first_pid = executor.worker_pids()[0]
+        assert executor.submit(SHORT).wait(180).status == "completed"
+        deadline = time.monotonic() + 180  # the slot replaces it right after the job
+        while executor.worker_pids()[0] in (None, first_pid):
+            assert time.monotonic() < deadline, "the worker was not replaced"
+            time.sleep(0.1)
+        assert executor.submit(SHORT).wait(180).status == "completed"
+    finally:
+        executor.shutdown()
