@@ -33,8 +33,15 @@ DATA_SPLITS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
 
 
 def new_run_id() -> str:
-    """A fresh, unguessable run id (URL-safe)."""
-    return secrets.token_urlsafe(ID_BYTES)
+    """A fresh, unguessable run id (URL-safe).
+
+    Never starts with `-`, so that `playground runs show ID` does not take
+    it for an option.
+    """
+    while True:
+        run_id = secrets.token_urlsafe(ID_BYTES)
+        if not run_id.startswith("-"):
+            return run_id
 
 
 def check_run_id(run_id: Any) -> str:

@@ -183,6 +183,7 @@ def test_ids_are_unguessable_and_url_safe():
     assert len(ids) == 1000
     assert all(len(i) == 22 and i.replace("-", "").replace("_", "").isalnum()
                for i in ids)
+    assert not any(i.startswith("-") for i in ids)  # never read as an option
 
 
 @pytest.mark.parametrize("bad", ["../etc/passwd", "x" * 33, "a b", "", 7, "x" * 10_000])
