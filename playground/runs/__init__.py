@@ -6,8 +6,9 @@ one named by `PLAYGROUND_STORE`, else a file in the user's data folder.
 """
 
 from playground.runs.errors import RunNotFound, StoreUnavailable
+from playground.runs.progress import ProgressSaver
 from playground.runs.record import RunRecord, RunSummary, new_run_id
 from playground.runs.store import RunStore, RunUnreadable, open_store
 
-__all__ = ["RunNotFound", "RunRecord", "RunStore", "RunSummary", "RunUnreadable",
+__all__ = ["ProgressSaver", "RunNotFound", "RunRecord", "RunStore", "RunSummary", "RunUnreadable",
            "StoreUnavailable", "new_run_id", "open_store"]

@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from playground.presets import PRESETS
-from playground.runs import (RunNotFound, RunRecord, RunStore, RunUnreadable,
-                             StoreUnavailable, open_store)
+from playground.runs import (ProgressSaver, RunNotFound, RunRecord, RunStore,
+                             RunUnreadable, StoreUnavailable, open_store)
 from playground.runs import schema
 from playground.runs.arrays import pack, unpack
 from playground.runs.record import (MAX_ARRAYS_BYTES, data_arrays, default_name,
@@ -132,6 +132,35 @@ def test_progress_updates_history_and_leaves_arrays(store):
     assert (summary.best_metric, summary.best_value) == ("val_loss", 0.4)
     with pytest.raises(RunNotFound, match="No run has the id 'nope'"):
         store.save_progress("nope", "running", "", {}, 0, 0.0)
+
+
+def test_progress_is_saved_from_a_background_thread(store):
+    record = make_record(status="running", history={}, epochs_run=0)
+    store.save(record)
+    saver = ProgressSaver(store, record.id, interval=0.05)
+    history = {"loss": []}
+    for epoch in range(1, 201):  # the live history the training loop appends to
+        history["loss"].append(1.0 / epoch)
+        saver.update("running", "Training", history, epoch, epoch / 100)
+    history["loss"].append(99.0)  # an epoch not yet reported is not written
+    assert saver.close() is None
+    back = store.load(record.id)
+    assert back.history["loss"] == [1.0 / e for e in range(1, 201)]
+    assert (back.epochs_run, back.elapsed) == (200, 2.0)
+    assert 1 <= saver.writes < 200  # folded, not one write per epoch
+
+
+def test_progress_saving_stops_quietly_on_a_store_error(tmp_path):
+    path = tmp_path / "runs.sqlite"
+    record = make_record()
+    open_store(str(path)).save(record)
+    saver = ProgressSaver(open_store(f"sqlite:///file:{path}?mode=ro&uri=true"),
+                          record.id, interval=0)
+    saver.update("running", "", {"loss": [1.0]}, 1, 0.1)
+    saver.update("running", "", {"loss": [1.0, 0.5]}, 2, 0.2)
+    error = saver.close()
+    assert isinstance(error, StoreUnavailable) and "read-only" in str(error)
+    assert saver.writes == 0
 
 
 def test_list_rename_delete_and_owners(store):
@@ -251,6 +280,17 @@ def test_unpack_reads_with_allow_pickle_false():
     np.savez(buffer, a0=np.array([None, 1], dtype=object))
     with pytest.raises(ValueError, match="cannot be read safely"):
         unpack(structure, buffer.getvalue())
+    with pytest.raises(ValueError, match="stored structure is damaged .*out of range"):
+        unpack('{"d":{"w":{"a":["g0",1,[2]]}}}', blob)
+
+
+def test_arrays_of_one_dtype_share_one_archive_member():
+    value = [np.full((2, 3), i, np.float32) for i in range(500)] + [np.arange(4)]
+    structure, blob = pack(value)
+    with np.load(io.BytesIO(blob), allow_pickle=False) as archive:
+        assert sorted(archive.files) == ["g0", "g1"]
+    back = unpack(structure, blob)
+    assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(back, value))
 
 
 # -- a real run ----------------------------------------------------------------
