@@ -28,6 +28,7 @@ MAX_ID_LENGTH = 32
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,%d}" % MAX_ID_LENGTH)
 MAX_NAME_LENGTH = 200
 MAX_NOTE_LENGTH = 5000
+MAX_STATUS_LENGTH = 20
 MAX_ARRAYS_BYTES = 50 * 2**20  # a CSV run's prepared data kept up to 50 MB
 DATA_SPLITS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
 
@@ -204,6 +205,7 @@ class RunRecord:
         self.name = check_text(self.name or default_name(self.experiment), "name",
                                MAX_NAME_LENGTH)
         self.note = check_text(self.note, "note", MAX_NOTE_LENGTH)
+        check_text(self.status, "status", MAX_STATUS_LENGTH)
         size = nbytes(self.arrays)
         if size > MAX_ARRAYS_BYTES:
             raise ValueError(

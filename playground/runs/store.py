@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 
@@ -32,6 +33,7 @@ from playground.runs.errors import RunNotFound, StoreUnavailable
 from playground.runs.location import ENV_VAR, describe, store_url
 from playground.runs.record import (
     MAX_NAME_LENGTH,
+    MAX_STATUS_LENGTH,
     MAX_NOTE_LENGTH,
     RunRecord,
     RunSummary,
@@ -51,8 +53,16 @@ class RunUnreadable(RunNotFound):
     """The run exists but its stored data cannot be read back safely."""
 
 
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise ValueError(f"A run's history and metrics hold numbers; received "
+                     f"{type(value).__name__} {value!r:.60}.")
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    """Compact JSON; NumPy numbers (as Keras logs may hold) become plain ones."""
+    return json.dumps(value, separators=(",", ":"), default=_plain_number)
 
 
 def _first_line(error: BaseException) -> str:
@@ -124,7 +134,11 @@ class RunStore:
                     f"The database at {self.where} has a `runs` table that is not "
                     f"a Keras Playground run store; set {ENV_VAR} to another "
                     "database or file.")
-            tables.metadata.create_all(conn)
+            try:  # another process may create the tables at the same moment
+                with conn.begin_nested():
+                    tables.metadata.create_all(conn)
+            except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
+                pass  # it did: its tables and version row are there now
             version = conn.execute(sa.select(tables.schema.c.version).where(
                 tables.schema.c.key == tables.SCHEMA_KEY)).scalar()
             if version is None:
@@ -181,6 +195,7 @@ class RunStore:
             RunNotFound: when no run has this id (save the record first).
         """
         check_run_id(run_id)
+        check_text(status, "status", MAX_STATUS_LENGTH)
         best_metric, best_value = best_validation(history)
         with self._transaction() as conn:
             done = conn.execute(tables.runs.update().where(

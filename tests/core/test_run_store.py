@@ -202,6 +202,18 @@ def test_list_rename_delete_and_owners(store):
             action()
 
 
+def test_numpy_numbers_in_history_are_stored_as_numbers(store):
+    record = make_record(history={"loss": [np.float32(0.5)]},
+                         test_metrics={"accuracy": np.float64(0.25)})
+    store.save(record)
+    back = store.load(record.id)
+    assert back.history == {"loss": [0.5]} and back.test_metrics == {"accuracy": 0.25}
+    with pytest.raises(ValueError, match="hold numbers; received object"):
+        store.save(make_record(history={"loss": [object()]}))
+    with pytest.raises(ValueError, match="status is at most 20 characters"):
+        store.save_progress(record.id, "x" * 21, "", {}, 0, 0.0)
+
+
 def test_list_refuses_a_bad_limit(store):
     with pytest.raises(ValueError, match="limit must be an integer from 1 to"):
         store.list(limit=0)
@@ -337,6 +349,22 @@ WRITER = textwrap.dedent("""
             store.save_progress(record.id, "running", "", {"loss": [0.5] * epoch},
                                 epoch, 0.1)
 """)
+
+
+def test_processes_opening_a_new_store_at_once_all_succeed(store_url):
+    opener = textwrap.dedent("""
+        import sys, time
+        from playground.runs import open_store
+        time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # all at once
+        open_store(sys.argv[1])
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    at = str(time.time() + 4)
+    openers = [subprocess.Popen([sys.executable, "-c", opener, store_url, at], env=env,
+                                stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    errors = [p.communicate(timeout=120)[1] for p in openers]
+    assert [p.returncode for p in openers] == [0] * 4, errors
+    assert open_store(store_url).list() == []
 
 
 def test_two_processes_writing_at_once_lose_nothing(store_url):
