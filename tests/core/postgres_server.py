@@ -67,8 +67,7 @@ def start() -> Server:
     if not found:
         raise Unavailable("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin "
                           "(apt-get install postgresql)")
-    user = None
-    folder = tempfile.mkdtemp(prefix="playground-pg-")
+    user = account = None
     if os.geteuid() == 0:
         import pwd
         try:
@@ -79,7 +78,8 @@ def start() -> Server:
         if not shutil.which("runuser"):
             raise Unavailable("running as root and `runuser` is missing")
         user = "postgres"
-        os.chmod(folder, 0o700)
+    folder = tempfile.mkdtemp(prefix="playground-pg-")
+    if account is not None:
         os.chown(folder, account.pw_uid, account.pw_gid)
     server = Server(folder, os.path.dirname(found[-1]), _free_port(), user)
     try:
