@@ -5,10 +5,18 @@
     playground train CONFIG [--json]   train, printing one line per epoch
     playground train CONFIG --csv FILE [--target COLUMN]
                                        train CONFIG's model on a CSV file
+    playground train CONFIG --no-save  train without saving the run
+    playground runs                    list the saved runs
+    playground runs show ID            print a saved run as JSON (no arrays)
+    playground runs delete ID          delete a saved run
     playground share CONFIG            print the experiment's query string
     playground show URL                print the experiment JSON of a URL
 
 CONFIG is a JSON file, a share URL, a query string or a preset name.
+`train` saves its run in the run store (`PLAYGROUND_STORE`, else a file in
+the user's data folder) and says `playground: saved run ID` on standard
+error; a store that cannot be used never fails the run: one line says it
+was not saved, and why.
 
 Exit status: 0 when the command did its work (a training run that finished);
 2 for bad input (an unreadable CONFIG, a setting out of range, a model that
@@ -16,7 +24,8 @@ does not fit the data, a bad CSV file); 1 when a training run failed (its
 data could not be loaded, or Keras stopped with an error); 3 when a run
 diverged (the loss became NaN or infinite; the last finite weights were
 evaluated); 130 when it was stopped with Ctrl-C (the epochs run so far are
-kept and evaluated; a second Ctrl-C quits at once). Every problem is one
+kept and evaluated; a second Ctrl-C quits at once). `runs`: 2 for an
+unknown run id, 1 when the run store cannot be used. Every problem is one
 line on standard error, starting with `playground:`.
 """
 
@@ -31,6 +40,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from urllib.parse import parse_qs, urlsplit
 
 from playground.experiment_check import check_experiment
@@ -40,6 +50,7 @@ from playground.datasets.unavailable import DataUnavailable
 from playground.fields import ConfigError, ConfigErrors
 from playground.layers import StackError
 from playground.presets import PRESETS
+from playground.runs.errors import RunNotFound, StoreUnavailable
 
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -149,12 +160,32 @@ def _print_epoch(event: dict) -> None:
               f"{_format_logs(event['logs'])}  ({event['elapsed']:.1f}s)", flush=True)
 
 
-def _train(exp: Experiment, as_json: bool) -> int:
+def _save_run(exp: Experiment, result, data, started_at: float) -> str | None:
+    """Saves a run in the store and says so; returns its id, or None when
+    the store cannot take it (said in one line: the run itself is fine)."""
+    from playground.runs import RunRecord, open_store
+    from playground.runs.record import data_arrays
+
+    arrays = data_arrays(data) if exp.dataset == "csv" else None
+    try:
+        record = RunRecord.from_result(exp, result, arrays=arrays,
+                                       started_at=started_at)
+        open_store().save(record)
+    except (StoreUnavailable, ValueError) as error:
+        _say(f"the run was not saved: {error}")
+        return None
+    _say(f"saved run {record.id}")
+    return record.id
+
+
+def _train(exp: Experiment, as_json: bool, save: bool = True) -> int:
     from playground.data_source import experiment_data
     from playground.training import (
         COMPLETED, DIVERGED, FAILED, STOPPED, StopSignal, TrainingResult, run_training)
 
     check_experiment(exp)
+    run_id = data = None
+    started_at = time.time()
     try:
         # Keras reports its downloads on standard output; they are not results.
         with contextlib.redirect_stdout(sys.stderr):
@@ -171,10 +202,13 @@ def _train(exp: Experiment, as_json: bool) -> int:
         _say(message)
     elif not as_json:
         print(message)
+    if save and data is not None:  # a run that trained, however it ended
+        run_id = _save_run(exp, result, data, started_at)
     if result.test_metrics and not as_json:
         print("test  " + _format_logs(result.test_metrics))
     if as_json:
-        summary = {"experiment": exp.to_dict(), **result.to_dict(), "message": message}
+        summary = {"experiment": exp.to_dict(), **result.to_dict(), "message": message,
+                   "run_id": run_id}
         print(json.dumps(_finite(summary)))
     return {COMPLETED: EXIT_OK, DIVERGED: EXIT_DIVERGED,
             STOPPED: EXIT_STOPPED}.get(result.status, EXIT_FAILED)
@@ -206,6 +240,25 @@ def with_csv(exp: Experiment, path: str, target: str | None) -> Experiment:
                        upload=token)
 
 
+def _runs(action: str | None, run_id: str | None) -> None:
+    """`playground runs [show|delete ID]`."""
+    from playground.runs import open_store
+    from playground.runs.report import run_details, runs_table
+
+    store = open_store()
+    if action is None:
+        summaries = store.list()
+        if summaries:
+            print(runs_table(summaries))
+        else:
+            _say(f"no saved runs in {store.where}.")
+    elif action == "show":
+        print(json.dumps(_finite(run_details(store.load(run_id))), indent=2))
+    else:
+        store.delete(run_id)
+        _say(f"deleted run {run_id}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="playground", description="Keras Playground from the command line.")
@@ -220,6 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="FILE", help="train on this CSV file")
     p.add_argument("--target", metavar="COLUMN",
                    help="the CSV column to predict (default: the last one)")
+    p.add_argument("--no-save", action="store_true",
+                   help="do not save the run in the run store")
+    p = sub.add_parser("runs", help="list, show or delete saved runs")
+    actions = p.add_subparsers(dest="action")
+    for name, text in (("show", "print a saved run as JSON"),
+                       ("delete", "delete a saved run")):
+        actions.add_parser(name, help=text).add_argument("run_id", metavar="ID")
     p = sub.add_parser("share", help="print an experiment's query string")
     p.add_argument("config")
     p = sub.add_parser("show", help="print the experiment JSON of a share URL")
@@ -246,7 +306,9 @@ def main(argv: list[str] | None = None) -> int:
                 exp = with_csv(exp, args.csv, args.target)
             elif args.target:
                 raise UsageError("--target needs --csv FILE.")
-            return _train(exp, args.json)
+            return _train(exp, args.json, save=not args.no_save)
+        elif args.command == "runs":
+            _runs(args.action, getattr(args, "run_id", None))
         elif args.command == "share":
             print(load_config(args.config).to_query_string())
         elif args.command == "show":
@@ -255,6 +317,12 @@ def main(argv: list[str] | None = None) -> int:
             UnicodeDecodeError, CsvError, DataUnavailable) as error:
         _say(f"error: {error}")
         return EXIT_BAD_INPUT
+    except RunNotFound as error:
+        _say(f"error: {error}")
+        return EXIT_BAD_INPUT
+    except StoreUnavailable as error:
+        _say(f"error: {error}")
+        return EXIT_FAILED
     except KeyboardInterrupt:
         _say("interrupted.")
         return EXIT_STOPPED

@@ -13,6 +13,7 @@ import pytest
 from playground.cli import main
 from playground.config import Experiment
 from playground.presets import PRESETS
+from playground.runs import open_store
 
 
 def run(capsys, *args):
@@ -79,6 +80,74 @@ def test_train_json_ends_with_history_and_test_metrics(capsys):
     assert summary["status"] == "completed"
 
 
+# -- saved runs ----------------------------------------------------------------
+
+def test_train_saves_its_run_and_says_its_id(capsys):
+    code, out, err = run(capsys, "train", "dataset=gauss&epochs=2", "--json")
+    assert code == 0
+    [line] = err.splitlines()
+    assert re.fullmatch(r"playground: saved run [\w-]{22}", line)
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["run_id"] == line.split()[-1]
+    saved = open_store().load(summary["run_id"])
+    assert saved.history == summary["history"] and saved.status == "completed"
+    assert saved.experiment == Experiment.from_dict(summary["experiment"])
+    assert saved.weights and saved.started_at < saved.finished_at
+
+
+def test_no_save_trains_without_saving(capsys):
+    code, out, err = run(capsys, "train", "dataset=gauss&epochs=1", "--json",
+                         "--no-save")
+    assert code == 0 and err == ""
+    assert json.loads(out.splitlines()[-1])["run_id"] is None
+    assert open_store().list() == []
+
+
+def test_a_store_that_cannot_be_used_never_fails_the_run(capsys, tmp_path,
+                                                          monkeypatch):
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("PLAYGROUND_STORE", str(tmp_path / "file" / "runs.sqlite"))
+    code, out, err = run(capsys, "train", "dataset=gauss&epochs=1", "--json")
+    assert code == 0
+    [line] = err.splitlines()
+    assert line.startswith("playground: the run was not saved: The run store at ")
+    assert "is a file, not a folder" in line
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["status"] == "completed" and summary["run_id"] is None
+    code, out, err = run(capsys, "runs")
+    assert code == 1 and out == "" and err.startswith("playground: error: The run store")
+
+
+def test_runs_lists_shows_and_deletes(capsys):
+    code, _, err = run(capsys, "runs")
+    assert code == 0 and err.startswith("playground: no saved runs in ")
+    run(capsys, "train", "dataset=gauss&epochs=2&opt=adam&lr=0.01")
+    run(capsys, "train", "dataset=circle&epochs=1")
+    first, second = (s.id for s in reversed(open_store().list()))
+    code, out, _ = run(capsys, "runs")
+    header, *rows = out.splitlines()
+    assert code == 0 and header.split()[:4] == ["ID", "NAME", "STATUS", "EPOCHS"]
+    assert [row.split()[0] for row in rows] == [second, first]
+    assert "gauss · Dense 4-2 · Adam 0.01" in rows[1] and "2/2" in rows[1]
+    assert "val_accuracy=" in rows[1] and "accuracy=" in rows[1]
+
+    code, out, _ = run(capsys, "runs", "show", first)
+    details = json.loads(out)
+    assert code == 0 and details["id"] == first and details["epochs_run"] == 2
+    assert details["weights"] == [[2, 4], [4], [4, 2], [2], [2, 1], [1]]
+    assert len(details["history"]["loss"]) == 2 and details["arrays"] is None
+
+    code, _, err = run(capsys, "runs", "delete", first)
+    assert code == 0 and err == f"playground: deleted run {first}\n"
+    assert [s.id for s in open_store().list()] == [second]
+    for action in ("show", "delete"):
+        code, out, err = run(capsys, "runs", action, first)
+        assert code == 2 and out == ""
+        assert err.startswith(f"playground: error: No run has the id {first!r}")
+    code, _, err = run(capsys, "runs", "show", "../../etc")
+    assert code == 2 and "is not a run id" in err
+
+
 def test_json_output_writes_non_finite_numbers_as_null():
     from playground.cli import _finite
 
@@ -99,6 +168,10 @@ def test_train_on_a_csv_file_with_a_target(capsys, tmp_path):
     assert summary["experiment"]["dataset"] == "csv"
     assert summary["experiment"]["target"] == "direction"
     assert "accuracy" in summary["test"]
+    saved = open_store().load(summary["run_id"])  # opens without the upload
+    assert saved.experiment.csv_name == "table.csv" and saved.experiment.upload == ""
+    assert saved.arrays["x_train"].shape[0] + saved.arrays["x_val"].shape[0] \
+        + saved.arrays["x_test"].shape[0] == 60
 
 
 def test_train_on_a_bad_csv_exits_2_with_the_reason(capsys, tmp_path):
@@ -151,8 +224,9 @@ def test_a_diverged_run_exits_3_and_says_so_on_stderr(capsys):
     code, out, err = run(capsys, "train",
                          "dataset=reg-gauss&layers=dense-16&opt=sgd&lr=10&epochs=30")
     assert code == 3
-    assert err.count("\n") == 1
-    assert err.startswith("playground: Training diverged at epoch ")
+    diverged, saved = err.splitlines()
+    assert diverged.startswith("playground: Training diverged at epoch ")
+    assert open_store().load(saved.split()[-1]).status == "diverged"
     assert out.startswith("epoch 1/30") and "test  loss=" in out
 
 
@@ -168,7 +242,8 @@ def test_ctrl_c_stops_the_run_keeps_its_epochs_and_exits_130(tmp_path):
     assert lines[0] == ("playground: stopping after the current batch "
                         "(press Ctrl-C again to quit now)")
     assert re.fullmatch(r"playground: Stopped by you after \d+ epoch\(s\)\.", lines[1])
-    assert len(lines) == 2 and "Traceback" not in err
+    assert re.fullmatch(r"playground: saved run [\w-]{22}", lines[2])
+    assert len(lines) == 3 and "Traceback" not in err
     assert re.fullmatch(r"(epoch \d+/2000 .*\n)*test  accuracy=.*\n", out), out
 
 
