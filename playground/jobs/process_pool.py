@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import types
+import weakref
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from typing import Any, Callable
 
@@ -197,6 +198,8 @@ class ProcessExecutor(Executor):
         self._cond = threading.Condition()
         self._closed = False
         self._releases: dict[str, threading.Timer] = {}
+        self._handles: weakref.WeakValueDictionary[str, JobHandle] = (
+            weakref.WeakValueDictionary())
         self._task_lock = threading.Lock()
         self._task_worker = _Worker(self.context) if warm_tasks else None
         self._slots = [_Slot(self, i) for i in range(self.limit)]
@@ -210,8 +213,13 @@ class ProcessExecutor(Executor):
             if self._closed:
                 raise RuntimeError("This executor was shut down; create a new one.")
             self._queue.append(handle)
+            self._handles[handle.id] = handle
             self._cond.notify()
         return handle
+
+    def find(self, job_id: str) -> JobHandle | None:
+        with self._cond:
+            return self._handles.get(job_id)
 
     def next_job(self, slot: _Slot) -> JobHandle | None:
         """The oldest queued job, for a free slot; None once shut down."""
