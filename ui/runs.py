@@ -20,7 +20,8 @@ import streamlit as st
 
 from playground import jobs
 from playground.runs.recording import RunRecorder, stored_handle
-from playground.runs.store import RunNotFound, StoreUnavailable, open_store
+from playground.runs import RunNotFound, StoreUnavailable, open_store
+from playground.runs.record import check_run_id
 from ui import state
 
 BROWSER_COOKIE = "keras_playground_browser"
@@ -96,18 +97,13 @@ def open_run(run_id: str):
 def visible_runs(store):
     """The runs this browser may list: its own, and the command line's unless
     the host sets `PLAYGROUND_SHARED_RUNS=none` (a hosted class)."""
-    mine = browser_id()
-    shared = os.environ.get("PLAYGROUND_SHARED_RUNS", "cli").strip().lower()
-    return [summary for summary in store.list()
-            if summary.owner == mine or (summary.owner is None and shared != "none")]
+    mine = store.list(owner=browser_id())
+    if os.environ.get("PLAYGROUND_SHARED_RUNS", "cli").strip().lower() == "none":
+        return mine
+    return sorted(mine + store.list(owner=None), key=lambda s: -s.created_at)
 
 
-RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 RUN_PARAMETER = "run"
-
-
-def _shown(value: str, limit: int = 40) -> str:
-    return value if len(value) <= limit else value[:limit] + "…"
 
 
 def restore_run(values: list[str]) -> bool:
@@ -118,11 +114,15 @@ def restore_run(values: list[str]) -> bool:
     back to the experiment in the same link.
     """
     fallback = "The experiment in the link is shown instead; press Train to run it."
-    if len(values) != 1 or not RUN_ID.fullmatch(values[0]):
-        shown = ", ".join(_shown(v) for v in values)
-        state.notify(f"The link's run parameter (run={shown}) is not a run id: "
-                     "expected one value of at most 64 letters, digits, '-' or '_'. "
+    if len(values) != 1:
+        state.notify(f"The link has {len(values)} run parameters; expected one. "
                      + fallback, "error")
+        return False
+    try:
+        check_run_id(values[0])
+    except RunNotFound as error:
+        state.notify(f"The link's run parameter is not a run id: {error} " + fallback,
+                     "error")
         return False
     try:
         handle = open_run(values[0])

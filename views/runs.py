@@ -7,7 +7,7 @@ import streamlit as st
 
 from playground.runs import compare
 from playground.runs.recording import stored_handle
-from playground.runs.store import RunNotFound, StoreUnavailable
+from playground.runs import RunNotFound, StoreUnavailable
 from ui import runs, state
 
 st.title("Runs")
@@ -21,7 +21,8 @@ def table(summaries) -> pd.DataFrame:
         "Name": s.name, "Dataset": s.dataset, "Model": s.model,
         "Optimizer": s.optimizer, "Learning rate": s.learning_rate,
         "Epochs": s.epochs_run, "Status": s.status,
-        "Best validation": s.best_validation,
+        "Best validation": (f"{s.best_metric} {s.best_value:.4g}"
+                            if s.best_metric else ""),
         **{f"Test {k}": v for k, v in s.test_metrics.items()},
         "Created": dt.datetime.fromtimestamp(s.created_at),
     } for s in summaries]

@@ -19,7 +19,8 @@ from typing import Any
 
 from playground.jobs.handle import JobHandle
 from playground.runs.record import RunRecord
-from playground.runs.store import RunStore, StoreUnavailable
+from playground.runs.errors import StoreUnavailable
+from playground.runs.store import RunStore
 from playground.training import COMPLETED, DIVERGED, FAILED, STOPPED, TrainingResult
 
 PROGRESS_SECONDS = 2.0
@@ -89,7 +90,8 @@ def record_of(handle: JobHandle, owner: str | None = None,
         elapsed=result.elapsed if result else 0.0,
         weights=list(result.weights) if result else [],
         snapshots=handle.snapshots.items() if result else [],
-        arrays=arrays if result else None, created_at=handle.submitted_at)
+        arrays=arrays if result else None, created_at=handle.submitted_at,
+        started_at=handle.started_at, finished_at=handle.finished_at)
 
 
 def stored_handle(record: RunRecord) -> JobHandle:
