@@ -6,18 +6,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 
-# The browser tests drive Debian's Chromium; Playwright's own download is
-# not used. Install it when we can (root or passwordless sudo).
-if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then sudo_cmd=""; elif sudo -n true 2>/dev/null; then sudo_cmd="sudo -n"; else sudo_cmd="none"; fi
-  if [ "$sudo_cmd" != none ]; then
-    echo "Installing Chromium for the browser tests..."
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo_cmd apt-get install -y -qq chromium >/dev/null 2>&1 \
-      || { $sudo_cmd apt-get update -qq >/dev/null && $sudo_cmd apt-get install -y -qq chromium >/dev/null; } \
-      || echo "Could not install Chromium: the browser tests will be skipped."
-  fi
-fi
+# Debian packages some tests need, installed when we can (root or
+# passwordless sudo): Chromium for the browser tests (Playwright's own
+# download is not used) and the PostgreSQL server for the run store tests
+# (they start their own throwaway server). Without them those tests skip.
+install_debian_package() {  # package, a path (glob) it provides, what it is for
+  compgen -G "$2" >/dev/null && return 0
+  command -v apt-get >/dev/null || return 0
+  local sudo_cmd
+  if [ "$(id -u)" = 0 ]; then sudo_cmd=""; elif sudo -n true 2>/dev/null; then sudo_cmd="sudo -n"; else return 0; fi
+  echo "Installing $1 for $3..."
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -qq "$1" >/dev/null 2>&1 \
+    || { $sudo_cmd apt-get update -qq >/dev/null && $sudo_cmd apt-get install -y -qq "$1" >/dev/null; } \
+    || echo "Could not install $1: $3 will be skipped."
+}
+install_debian_package chromium /usr/bin/chromium "the browser tests"
+install_debian_package postgresql "/usr/lib/postgresql/*/bin/initdb" \
+  "the PostgreSQL run store tests"
 
 export TF_CPP_MIN_LOG_LEVEL=3
 status=0

@@ -21,3 +21,9 @@ def keras_work_in_process():
     from playground import jobs
 
     jobs.keep_tensorflow_out(False)
+
+
+@pytest.fixture(autouse=True)
+def run_store_in_tmp(tmp_path, monkeypatch):
+    """Saved runs go to a per-test file, never into the user's data folder."""
+    monkeypatch.setenv("PLAYGROUND_STORE", str(tmp_path / "runs.sqlite"))

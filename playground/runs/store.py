@@ -1,0 +1,348 @@
+"""`RunStore`: saved training runs in SQLite or PostgreSQL, via SQLAlchemy.
+
+>>> store = open_store()                     # PLAYGROUND_STORE or the default
+>>> store.save(RunRecord.from_result(exp, result, snapshots))
+>>> store.load(run_id).history["loss"][-1]
+
+Every operation is one transaction. On SQLite the file is in WAL mode (a
+reader never waits for a writer), writers take the write lock when they
+begin (`BEGIN IMMEDIATE`, so two writers never deadlock) and wait up to
+`timeout` seconds for it. Arrays are stored as `.npz` bytes with a JSON
+structure (`playground.runs.arrays`), never pickled.
+
+Any database problem comes out as `StoreUnavailable` with one plain
+sentence; an unknown or malformed id as `RunNotFound`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine
+
+from playground.config import Experiment
+from playground.runs import schema as tables
+from playground.runs.arrays import UnreadablePayload, pack, unpack
+from playground.runs.errors import RunNotFound, StoreUnavailable
+from playground.runs.location import ENV_VAR, describe, store_url
+from playground.runs.record import (
+    MAX_NAME_LENGTH,
+    MAX_NOTE_LENGTH,
+    RunRecord,
+    RunSummary,
+    best_validation,
+    check_run_id,
+    check_text,
+)
+
+DEFAULT_TIMEOUT = 10.0
+MAX_LIST = 10_000
+_SUMMARY_COLUMNS = ("id", "name", "note", "owner", "dataset", "model", "optimizer",
+                    "learning_rate", "epochs", "epochs_run", "status", "best_metric",
+                    "best_value", "test_metrics", "created_at")
+
+
+class RunUnreadable(RunNotFound):
+    """The run exists but its stored data cannot be read back safely."""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _first_line(error: BaseException) -> str:
+    """The first line of an error's text (drivers add hints and SQL below)."""
+    return (str(getattr(error, "orig", None) or error).strip().splitlines() or [""])[0]
+
+
+def _unavailable(where: str, error: BaseException, timeout: float) -> StoreUnavailable:
+    """One sentence for the user about a database error."""
+    reason = _first_line(error).rstrip(".")
+    lowered = reason.lower()
+    if "locked" in lowered or "busy" in lowered:
+        text = (f"The run store at {where} is busy: another program has held it "
+                f"locked for more than {timeout:g} s. Try again in a moment.")
+    elif "not a database" in lowered or "malformed" in lowered:
+        text = (f"The run store at {where} is damaged or is not a database. Move "
+                "the file away (a new store is then created) or set "
+                f"{ENV_VAR} to another file.")
+    elif "readonly" in lowered or "read-only" in lowered:
+        text = (f"The run store at {where} is read-only, so runs cannot be saved. "
+                f"Make it writable or set {ENV_VAR} to a writable file.")
+    elif "unable to open" in lowered:
+        text = (f"The run store at {where} cannot be opened: its folder is missing "
+                f"or not accessible. Set {ENV_VAR} to a writable file path.")
+    else:
+        text = f"The run store at {where} cannot be used: {reason}"
+    return StoreUnavailable(text)
+
+
+class RunStore:
+    """Saved runs in one database. Make one with `open_store`.
+
+    Args:
+        engine: The SQLAlchemy engine (see `open_store` for its settings).
+        timeout: Seconds a write waits for a lock before giving up.
+    """
+
+    def __init__(self, engine: Engine, timeout: float = DEFAULT_TIMEOUT):
+        self.engine = engine
+        self.timeout = timeout
+        self.where = describe(engine.url)
+
+    def __repr__(self) -> str:
+        return f"RunStore({self.where!r})"
+
+    @contextlib.contextmanager
+    def _transaction(self, write: bool = True) -> Iterator[Connection]:
+        """One transaction; database errors become `StoreUnavailable`."""
+        try:
+            with self.engine.connect().execution_options(playground_write=write) \
+                    as conn, conn.begin():
+                yield conn
+        except sa.exc.SQLAlchemyError as error:
+            raise _unavailable(self.where, error, self.timeout) from None
+
+    # -- schema -------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Creates the tables of a new store, checks the version of an old one.
+
+        Raises:
+            StoreUnavailable: for a newer schema, an older one that cannot be
+                migrated, or a database whose tables are not a run store's.
+        """
+        with self._transaction() as conn:
+            names = set(sa.inspect(conn).get_table_names())
+            if tables.runs.name in names and tables.schema.name not in names:
+                raise StoreUnavailable(
+                    f"The database at {self.where} has a `runs` table that is not "
+                    f"a Keras Playground run store; set {ENV_VAR} to another "
+                    "database or file.")
+            tables.metadata.create_all(conn)
+            version = conn.execute(sa.select(tables.schema.c.version).where(
+                tables.schema.c.key == tables.SCHEMA_KEY)).scalar()
+            if version is None:
+                conn.execute(tables.schema.insert().values(
+                    key=tables.SCHEMA_KEY, version=tables.SCHEMA_VERSION))
+                return
+            if version > tables.SCHEMA_VERSION:
+                raise StoreUnavailable(
+                    f"The run store at {self.where} was written by a newer Keras "
+                    f"Playground (schema {version}; this one reads up to "
+                    f"{tables.SCHEMA_VERSION}). Upgrade Keras Playground or set "
+                    f"{ENV_VAR} to another file.")
+            while version < tables.SCHEMA_VERSION:
+                if version not in tables.MIGRATIONS:
+                    raise StoreUnavailable(
+                        f"The run store at {self.where} has schema {version}, which "
+                        f"this Keras Playground cannot upgrade to "
+                        f"{tables.SCHEMA_VERSION}; set {ENV_VAR} to a new file.")
+                tables.MIGRATIONS[version](conn)
+                version += 1
+                conn.execute(tables.schema.update().where(
+                    tables.schema.c.key == tables.SCHEMA_KEY).values(version=version))
+
+    # -- writing ------------------------------------------------------------
+
+    def save(self, record: RunRecord) -> None:
+        """Inserts the run, or replaces the run with its id, in one transaction."""
+        structure, blob = pack({"weights": record.weights,
+                                "best_weights": record.best_weights,
+                                "snapshots": [list(pair) for pair in record.snapshots]})
+        data_structure = data_blob = None
+        if record.arrays is not None:
+            data_structure, data_blob = pack(dict(record.arrays))
+        summary = record.summary()
+        row = {column: getattr(summary, column) for column in _SUMMARY_COLUMNS}
+        row.update(
+            test_metrics=_json(record.test_metrics), message=record.message,
+            elapsed=float(record.elapsed), experiment=_json(record.experiment.to_dict()),
+            history=_json(record.history), started_at=record.started_at,
+            finished_at=record.finished_at)
+        with self._transaction() as conn:
+            self._delete(conn, record.id)
+            conn.execute(tables.runs.insert().values(**row))
+            conn.execute(tables.payloads.insert().values(
+                run_id=record.id, structure=structure, blob=blob,
+                data_structure=data_structure, data_blob=data_blob))
+
+    def save_progress(self, run_id: str, status: str, message: str,
+                      history: dict[str, list[float]], epochs_run: int,
+                      elapsed: float) -> None:
+        """Updates a saved run while it trains; its arrays are left as they are.
+
+        Raises:
+            RunNotFound: when no run has this id (save the record first).
+        """
+        check_run_id(run_id)
+        best_metric, best_value = best_validation(history)
+        with self._transaction() as conn:
+            done = conn.execute(tables.runs.update().where(
+                tables.runs.c.id == run_id).values(
+                status=status, message=message, history=_json(history),
+                epochs_run=int(epochs_run), elapsed=float(elapsed),
+                best_metric=best_metric, best_value=best_value))
+            self._found(done.rowcount, run_id)
+
+    def rename(self, run_id: str, name: str | None = None,
+               note: str | None = None) -> None:
+        """Changes a run's name and/or note (None leaves one as it is)."""
+        check_run_id(run_id)
+        changes = {}
+        if name is not None:
+            changes["name"] = check_text(name, "name", MAX_NAME_LENGTH).strip()
+            if not changes["name"]:
+                raise ValueError("A run's name needs at least one visible character; "
+                                 "received an empty name.")
+        if note is not None:
+            changes["note"] = check_text(note, "note", MAX_NOTE_LENGTH)
+        with self._transaction() as conn:
+            statement = tables.runs.update().where(tables.runs.c.id == run_id)
+            if not changes:  # nothing to change: still say if the run is unknown
+                statement = sa.select(tables.runs.c.id).where(tables.runs.c.id == run_id)
+                self._found(len(conn.execute(statement).all()), run_id)
+                return
+            self._found(conn.execute(statement.values(**changes)).rowcount, run_id)
+
+    def delete(self, run_id: str) -> None:
+        """Removes a run and its arrays.
+
+        Raises:
+            RunNotFound: when no run has this id.
+        """
+        check_run_id(run_id)
+        with self._transaction() as conn:
+            self._found(self._delete(conn, run_id), run_id)
+
+    @staticmethod
+    def _delete(conn: Connection, run_id: str) -> int:
+        conn.execute(tables.payloads.delete().where(tables.payloads.c.run_id == run_id))
+        return conn.execute(tables.runs.delete().where(tables.runs.c.id == run_id)).rowcount
+
+    @staticmethod
+    def _found(count: int, run_id: str) -> None:
+        if not count:
+            raise RunNotFound(f"No run has the id {run_id!r}: it was deleted, or the "
+                              "link is from another store. Pick a run from the list.")
+
+    # -- reading ------------------------------------------------------------
+
+    def load(self, run_id: str) -> RunRecord:
+        """The whole run, arrays included.
+
+        Raises:
+            RunNotFound: for an unknown or malformed id.
+            RunUnreadable: (a `RunNotFound`) when its stored data is damaged.
+        """
+        check_run_id(run_id)
+        with self._transaction(write=False) as conn:
+            row = conn.execute(sa.select(tables.runs).where(
+                tables.runs.c.id == run_id)).mappings().first()
+            self._found(row is not None, run_id)
+            payload = conn.execute(sa.select(tables.payloads).where(
+                tables.payloads.c.run_id == run_id)).mappings().first()
+        try:
+            parts = unpack(payload["structure"], payload["blob"]) if payload else {}
+            arrays = None
+            if payload and payload["data_blob"] is not None:
+                arrays = unpack(payload["data_structure"], payload["data_blob"])
+            return RunRecord(
+                id=row["id"], experiment=Experiment.from_dict(json.loads(row["experiment"])),
+                status=row["status"], message=row["message"],
+                history=json.loads(row["history"]),
+                test_metrics=json.loads(row["test_metrics"]),
+                epochs_run=row["epochs_run"], elapsed=row["elapsed"],
+                weights=parts.get("weights", []), best_weights=parts.get("best_weights"),
+                snapshots=[tuple(pair) for pair in parts.get("snapshots", [])],
+                arrays=arrays, name=row["name"], note=row["note"], owner=row["owner"],
+                created_at=row["created_at"], started_at=row["started_at"],
+                finished_at=row["finished_at"])
+        except (UnreadablePayload, ValueError) as error:
+            raise RunUnreadable(f"Run {run_id!r} is stored but cannot be read: "
+                                f"{error}") from None
+
+    def list(self, owner: str | None = None, limit: int = 500) -> list[RunSummary]:
+        """The newest `limit` runs of `owner` (None: the runs saved without an
+        owner), newest first, without arrays or history."""
+        if isinstance(limit, bool) or not isinstance(limit, int) \
+                or not 1 <= limit <= MAX_LIST:
+            raise ValueError(f"limit must be an integer from 1 to {MAX_LIST}; "
+                             f"received {limit!r}.")
+        column = tables.runs.c.owner
+        query = (sa.select(*(tables.runs.c[name] for name in _SUMMARY_COLUMNS))
+                 .where(column.is_(None) if owner is None else column == owner)
+                 .order_by(tables.runs.c.created_at.desc(), tables.runs.c.id)
+                 .limit(limit))
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(query).mappings().all()
+        return [RunSummary(**{**row, "test_metrics": json.loads(row["test_metrics"])})
+                for row in rows]
+
+
+def _sqlite_engine(url: URL, timeout: float) -> Engine:
+    """An SQLite engine in WAL mode with a busy timeout, whose transactions
+    are begun by us: `BEGIN IMMEDIATE` for writes, `BEGIN` for reads."""
+    if url.database and not url.query.get("uri") and url.database != ":memory:":
+        folder = Path(url.database).parent
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": timeout})
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # no implicit BEGIN from the driver
+        mode = dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode.lower() != "wal" and url.query.get("mode") != "ro":
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        write = conn.get_execution_options().get("playground_write", True)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def open_store(url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> RunStore:
+    """Opens (creating on first use) the run store.
+
+    Args:
+        url: A file path or SQLAlchemy URL; default: the `PLAYGROUND_STORE`
+            environment variable, else
+            `$XDG_DATA_HOME/keras-playground/runs.sqlite` (or
+            `~/.local/share/...`).
+        timeout: Seconds to wait for a locked store or a server.
+
+    Raises:
+        StoreUnavailable: with one sentence saying why the store cannot be
+            used.
+    """
+    where = url or "the run store"
+    try:
+        parsed = store_url(url)
+        where = describe(parsed)
+        if parsed.get_backend_name() == "sqlite":
+            engine = _sqlite_engine(parsed, timeout)
+        else:
+            args = {"connect_timeout": max(1, round(timeout))} \
+                if parsed.get_backend_name() == "postgresql" else {}
+            engine = sa.create_engine(parsed, connect_args=args, pool_pre_ping=True)
+    except OSError as error:
+        raise StoreUnavailable(
+            f"The run store at {where} cannot be created ({error.strerror or error}). "
+            f"Set {ENV_VAR} to a file in a writable folder.") from None
+    except (sa.exc.SQLAlchemyError, ImportError) as error:
+        raise StoreUnavailable(
+            f"The run store at {where} cannot be used: {_first_line(error).rstrip('.')}. "
+            "A store is an SQLite file or a PostgreSQL URL (with psycopg "
+            "installed).") from None
+    store = RunStore(engine, timeout)
+    store.prepare()
+    return store
