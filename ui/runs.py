@@ -61,7 +61,7 @@ def browser_id() -> str:
     """This browser's id, kept in a cookie for a year; new browsers get one."""
     if BROWSER not in st.session_state:
         cookie = st.context.cookies.get(BROWSER_COOKIE, "")
-        if _COOKIE_VALUE.fullmatch(cookie or ""):
+        if isinstance(cookie, str) and _COOKIE_VALUE.fullmatch(cookie):
             st.session_state[BROWSER] = cookie
         else:
             st.session_state[BROWSER] = secrets.token_urlsafe(18)
