@@ -76,22 +76,43 @@ def record(handle) -> None:
     opened = store()
     if opened is None:
         return
-    recorder = RunRecorder(opened, handle, owner=browser_id())
+    recorder = RunRecorder(opened, handle, owner=browser_id(),
+                           arrays=_kept_arrays(handle.experiment))
     if recorder.problem is not None:
         say_store_problem(recorder.problem)
     st.session_state.setdefault(RECORDERS, {})[handle.id] = recorder
 
 
+def _kept_arrays(experiment):
+    """A CSV run keeps its prepared data (the upload stays in this session)."""
+    if experiment.dataset != "csv":
+        return None
+    from playground.data_source import experiment_data
+    from playground.runs.kept_data import pack_dataset
+
+    return pack_dataset(experiment_data(experiment))
+
+
 def open_run(run_id: str):
-    """The handle of a run by id: the live job if it is on this server, else
-    the stored run. Raises `RunNotFound` or `StoreUnavailable` with a message."""
+    """The handle of a run by id: the live job while it still trains on this
+    server (to watch it), else the stored run, so that every finished run
+    opens the same way after a reload, a restart or on another server.
+
+    Raises:
+        RunNotFound, StoreUnavailable: with a message for the user.
+    """
     live = jobs.default_executor().find(run_id)
-    if live is not None:
+    if live is not None and not live.done:
         return live
-    opened, problem = _open_store()
-    if opened is None:
-        raise StoreUnavailable(problem)
-    return stored_handle(opened.load(run_id))
+    try:
+        opened, problem = _open_store()
+        if opened is None:
+            raise StoreUnavailable(problem)
+        return stored_handle(opened.load(run_id))
+    except (RunNotFound, StoreUnavailable):
+        if live is not None:
+            return live
+        raise
 
 
 def visible_runs(store):

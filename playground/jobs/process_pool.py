@@ -51,14 +51,18 @@ FLUSH_SECONDS = 10.0
 
 
 def _tables_for(experiment: Experiment | None) -> dict[str, Any]:
-    """The uploaded table an experiment needs, by token: uploads live in
-    the server's memory, so they travel to the worker with the job."""
+    """The uploaded table (or the kept dataset of a stored CSV run) that an
+    experiment needs, by token: they live in the server's memory, so they
+    travel to the worker with the job."""
     if experiment is None or not getattr(experiment, "upload", ""):
         return {}
+    from playground.data_source import kept_dataset
     from playground.datasets import uploads
 
-    table = uploads.get(experiment.upload)
-    return {} if table is None else {experiment.upload: table}
+    data = uploads.get(experiment.upload)
+    if data is None:
+        data = kept_dataset(experiment.upload)
+    return {} if data is None else {experiment.upload: data}
 
 
 @contextlib.contextmanager

@@ -17,7 +17,9 @@ import threading
 import time
 from typing import Any
 
+from playground.data_source import keep_dataset
 from playground.jobs.handle import JobHandle
+from playground.runs.kept_data import new_token, unpack_dataset
 from playground.runs.record import RunRecord
 from playground.runs.errors import StoreUnavailable
 from playground.runs.store import RunStore
@@ -95,8 +97,18 @@ def record_of(handle: JobHandle, owner: str | None = None,
 
 
 def stored_handle(record: RunRecord) -> JobHandle:
-    """A finished handle that shows a stored run like the live one it was."""
-    handle = JobHandle(record.experiment, owner=record.owner)
+    """A finished handle that shows a stored run like the live one it was.
+
+    A CSV run's kept data stands in for its upload (under a fresh token in
+    the handle's experiment), so its pages draw without the file.
+    """
+    experiment = record.experiment
+    data = unpack_dataset(record.arrays) if record.arrays else None
+    if data is not None:
+        token = new_token()
+        keep_dataset(token, data)
+        experiment = experiment.replace(upload=token)
+    handle = JobHandle(experiment, owner=record.owner)
     handle.id = record.id
     handle.stored = record
     epochs = record.epochs_run

@@ -164,3 +164,35 @@ def test_a_store_that_cannot_be_used_is_said_once_and_training_goes_on(
         assert at.session_state["store_problem_shown"]
     finally:
         runs._open_store.clear()
+
+
+def test_a_csv_run_link_opens_without_the_upload_and_trains_again(store_url):
+    import numpy as np
+
+    from playground.datasets import uploads
+
+    rng = np.random.default_rng(0)
+    rows = ["a,b,label"] + [f"{x:.3f},{y:.3f},{'yes' if x + y > 0 else 'no'}"
+                            for x, y in rng.normal(size=(80, 2))]
+    token = uploads.register("\n".join(rows).encode(), "mine.csv")
+    at = app(dataset="csv", file="mine.csv", target="label", epochs="4")
+    at.session_state["experiment"] = at.session_state["experiment"].replace(upload=token)
+    job = train(at)
+    run_id = at.query_params["run"]
+    assert run_id == job.id and "upload" not in str(dict(at.query_params))
+    history = job.result.history
+
+    uploads._tables.pop(token)  # as after a restart: the uploaded file is gone
+    other = app(run=run_id)
+    other.switch_page("views/train.py").run()
+    assert not other.exception and not other.main.warning
+    opened = other.session_state["training_job"]
+    assert opened.result.history == history
+    other.switch_page("views/inspect.py").run()
+    assert not other.exception and not other.main.warning
+
+    other.switch_page("views/train.py").run()
+    other.button(key="train_button").click().run()  # train again, on the kept data
+    again = other.session_state["training_job"]
+    assert again.id != run_id
+    assert again.wait(TIMEOUT).status == "completed", again.result.message
