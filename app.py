@@ -20,7 +20,7 @@ from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors
 from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
-from ui import services, state
+from ui import runs, services, state
 
 st.set_page_config(page_title="Keras Playground", page_icon=":material/hub:", layout="wide")
 
@@ -31,6 +31,9 @@ def restore_from_url() -> None:
         return
     st.session_state["url_checked"] = True
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    run = params.pop(runs.RUN_PARAMETER, None)
+    if run is not None and runs.restore_run(run):
+        return
     if not params:
         return
     try:
@@ -96,7 +99,7 @@ def sidebar() -> None:
 
 def sync_url() -> None:
     """Writes the current experiment into the browser's address bar."""
-    wanted = state.experiment().to_query()
+    wanted = {**state.experiment().to_query(), **runs.link_parameters()}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -121,6 +124,8 @@ pages = [
             url_path="train"),
     st.Page("views/inspect.py", title="Inspect", icon=":material/biotech:",
             url_path="inspect"),
+    st.Page("views/runs.py", title="Runs", icon=":material/history:",
+            url_path="runs"),
 ]
 aliases = [st.Page(data_page_alias, title="Data", url_path="data", visibility="hidden")]
 page = st.navigation(pages + aliases)

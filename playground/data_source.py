@@ -11,8 +11,10 @@ option that does not fit the file.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
+import threading
 
 from playground.config import AUTO, Experiment
 from playground.datasets import (
@@ -26,6 +28,30 @@ from playground.datasets import (
 from playground.datasets.unavailable import DataUnavailable
 
 DEFAULT_TARGETS = {"house-prices": "price_k"}
+MAX_KEPT = 16
+
+# Prepared datasets that stand in for an upload (a stored CSV run opened
+# from its link), by the token in the experiment's `upload` field.
+_kept: collections.OrderedDict[str, Dataset] = collections.OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def keep_dataset(token: str, dataset: Dataset) -> None:
+    """Makes `dataset` the data of experiments whose `upload` is `token`.
+
+    A stored CSV run keeps the prepared arrays it trained on, so that its
+    link opens without the file; the oldest of `MAX_KEPT` is dropped first.
+    """
+    with _kept_lock:
+        _kept[token] = dataset
+        while len(_kept) > MAX_KEPT:
+            _kept.popitem(last=False)
+
+
+def kept_dataset(token: str) -> Dataset | None:
+    """The dataset kept under `token`, if any."""
+    with _kept_lock:
+        return _kept.get(token) if token else None
 
 
 def source_table(exp: Experiment):
@@ -78,6 +104,9 @@ def dataset_info(exp: Experiment) -> DatasetInfo:
                                    vocab_size=exp.num_words)
     if info.source != "table":
         return info
+    kept = kept_dataset(exp.upload)
+    if kept is not None:
+        return kept.info
     table = prepared_table(exp)
     label = f"CSV: {exp.csv_name}" if exp.dataset == "csv" and exp.csv_name else info.label
     return dataclasses.replace(info, label=label, task=table.task,
@@ -93,6 +122,9 @@ def experiment_data(exp: Experiment) -> Dataset:
         return _keras_dataset(exp.dataset, exp.subset, exp.num_words, exp.maxlen,
                               exp.val_fraction, exp.test_fraction, exp.seed)
     if info.source == "table":
+        kept = kept_dataset(exp.upload)
+        if kept is not None:
+            return kept
         table = prepared_table(exp)
         return _table_dataset(dataset_info(exp), table, exp.val_fraction,
                               exp.test_fraction, exp.seed)

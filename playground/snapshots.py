@@ -46,6 +46,14 @@ class SnapshotStore:
                 self._kept = [(e, d) for e, d in self._kept
                               if (e - 1) % self._stride == 0]
 
+    def restore(self, items: list[tuple[int, Any]]) -> None:
+        """Replaces the contents with saved `items()`, exactly as they were
+        (a stored run is replayed with the snapshots it kept)."""
+        items = list(items)
+        with self._lock:
+            self._kept = items[-self.capacity:]
+            self._newest = items[-1] if items else None
+
     def _items(self) -> list[tuple[int, Any]]:
         items = list(self._kept)
         if self._newest is not None and (not items or items[-1][0] != self._newest[0]):

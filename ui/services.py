@@ -39,8 +39,13 @@ def keep_claim() -> None:
 
 
 def submit(experiment):
-    """Queues an experiment for training on behalf of this session."""
-    return jobs.start_job(experiment, owner())
+    """Queues an experiment for training on behalf of this session, and
+    keeps its run in the run store."""
+    from ui import runs
+
+    handle = jobs.start_job(experiment, owner())
+    runs.record(handle)
+    return handle
 
 
 def _release(token: str) -> None:

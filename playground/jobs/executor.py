@@ -56,6 +56,11 @@ class Executor(abc.ABC):
         """
 
     @abc.abstractmethod
+    def find(self, job_id: str) -> JobHandle | None:
+        """The handle of a job submitted here and still referenced (queued,
+        running, or finished and held by some session), else None."""
+
+    @abc.abstractmethod
     def call(self, function: Callable[..., Any], *args: Any,
              experiment: Experiment | None = None, **kwargs: Any) -> Any:
         """Runs a short, picklable module-level `function` away from the

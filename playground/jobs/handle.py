@@ -44,7 +44,7 @@ class JobHandle:
     """
 
     def __init__(self, experiment: Experiment, owner: str | None = None):
-        self.id = secrets.token_urlsafe(9)
+        self.id = secrets.token_urlsafe(16)
         self.experiment = experiment
         self.owner = owner
         self.submitted_at = time.time()

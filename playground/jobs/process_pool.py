@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import types
+import weakref
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from typing import Any, Callable
 
@@ -50,14 +51,18 @@ FLUSH_SECONDS = 10.0
 
 
 def _tables_for(experiment: Experiment | None) -> dict[str, Any]:
-    """The uploaded table an experiment needs, by token: uploads live in
-    the server's memory, so they travel to the worker with the job."""
+    """The uploaded table (or the kept dataset of a stored CSV run) that an
+    experiment needs, by token: they live in the server's memory, so they
+    travel to the worker with the job."""
     if experiment is None or not getattr(experiment, "upload", ""):
         return {}
+    from playground.data_source import kept_dataset
     from playground.datasets import uploads
 
-    table = uploads.get(experiment.upload)
-    return {} if table is None else {experiment.upload: table}
+    data = uploads.get(experiment.upload)
+    if data is None:
+        data = kept_dataset(experiment.upload)
+    return {} if data is None else {experiment.upload: data}
 
 
 @contextlib.contextmanager
@@ -197,6 +202,8 @@ class ProcessExecutor(Executor):
         self._cond = threading.Condition()
         self._closed = False
         self._releases: dict[str, threading.Timer] = {}
+        self._handles: weakref.WeakValueDictionary[str, JobHandle] = (
+            weakref.WeakValueDictionary())
         self._task_lock = threading.Lock()
         self._task_worker = _Worker(self.context) if warm_tasks else None
         self._slots = [_Slot(self, i) for i in range(self.limit)]
@@ -210,8 +217,13 @@ class ProcessExecutor(Executor):
             if self._closed:
                 raise RuntimeError("This executor was shut down; create a new one.")
             self._queue.append(handle)
+            self._handles[handle.id] = handle
             self._cond.notify()
         return handle
+
+    def find(self, job_id: str) -> JobHandle | None:
+        with self._cond:
+            return self._handles.get(job_id)
 
     def next_job(self, slot: _Slot) -> JobHandle | None:
         """The oldest queued job, for a free slot; None once shut down."""

@@ -72,12 +72,17 @@ def memory_mb() -> float:
 
 
 def _adopt_tables(tables: dict[str, Any]) -> None:
-    """Makes uploaded tables reachable under their tokens in this process."""
+    """Makes uploaded tables (or kept datasets) reachable under their tokens
+    in this process."""
     if tables:
-        from playground.datasets import uploads
+        from playground import data_source
+        from playground.datasets import Dataset, uploads
 
-        for token, table in tables.items():
-            uploads.adopt(token, table)
+        for token, data in tables.items():
+            if isinstance(data, Dataset):
+                data_source.keep_dataset(token, data)
+            else:
+                uploads.adopt(token, data)
 
 
 def train(experiment: Any, tables: dict[str, Any]) -> tuple[Any, float]:

@@ -1,0 +1,85 @@
+"""Runs side by side: their curves, their settings, their test metrics.
+
+Pure functions over stored runs, for the Runs page and the command line:
+`differing_fields` says which settings changed between runs ("did Adam
+beat SGD?" starts here), and the figure builders overlay the runs' curves
+per metric and draw their test metrics as grouped bars.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import plotly.graph_objects as go
+
+from playground.config import Experiment
+
+MAX_COMPARED = 6
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+
+
+def settings_table(experiments: Sequence[Experiment]) -> dict[str, list[Any]]:
+    """Field name to each run's value, in the experiment's field order."""
+    dicts = [exp.to_dict() for exp in experiments]
+    fields = list(dicts[0]) if dicts else []
+    return {name: [_plain(d.get(name)) for d in dicts] for name in fields}
+
+
+def differing_fields(experiments: Sequence[Experiment]) -> list[str]:
+    """The settings whose values are not the same in every run."""
+    return [name for name, values in settings_table(experiments).items()
+            if any(v != values[0] for v in values[1:])]
+
+
+def _plain(value: Any) -> Any:
+    """A setting as one comparable, printable value (layer lists as text)."""
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def curves_figure(names: Sequence[str], histories: Sequence[dict[str, list[float]]],
+                  metric: str) -> go.Figure:
+    """One metric of several runs over the epochs: solid training, dotted
+    validation, one colour per run."""
+    figure = go.Figure()
+    for index, (name, history) in enumerate(zip(names, histories)):
+        colour = PALETTE[index % len(PALETTE)]
+        for key, dash in ((metric, "solid"), (f"val_{metric}", "dot")):
+            values = history.get(key)
+            if values:
+                figure.add_trace(go.Scatter(
+                    x=list(range(1, len(values) + 1)), y=values, mode="lines",
+                    name=f"{name} · {'validation' if key.startswith('val_') else 'training'}",
+                    line={"color": colour, "dash": dash}, legendgroup=name))
+    figure.update_layout(title=metric, xaxis_title="epoch", height=320,
+                         margin={"t": 40, "b": 40, "l": 50, "r": 10},
+                         legend={"orientation": "h", "y": -0.25})
+    return figure
+
+
+def test_metrics_figure(names: Sequence[str],
+                        metrics: Sequence[dict[str, float]]) -> go.Figure:
+    """Each run's test metrics as grouped bars, one group per metric."""
+    keys = sorted({key for m in metrics for key in m})
+    figure = go.Figure([
+        go.Bar(name=name, x=keys, y=[m.get(key) for key in keys],
+               marker_color=PALETTE[index % len(PALETTE)],
+               text=[f"{m[key]:.4g}" if key in m else "" for key in keys],
+               textposition="outside")
+        for index, (name, m) in enumerate(zip(names, metrics))])
+    figure.update_layout(barmode="group", title="Test metrics", height=320,
+                         margin={"t": 40, "b": 40, "l": 50, "r": 10})
+    return figure
+
+
+def shared_metrics(histories: Sequence[dict[str, list[float]]]) -> list[str]:
+    """Training metrics (`loss`, `accuracy`, ...) that some run recorded."""
+    seen: list[str] = []
+    for history in histories:
+        for key in history:
+            if not key.startswith("val_") and key not in seen:
+                seen.append(key)
+    return seen

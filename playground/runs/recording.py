@@ -1,0 +1,130 @@
+"""Keeping a job's run in the store, and turning a stored run back into a handle.
+
+`RunRecorder` follows a `JobHandle` (as one of its listeners, on the
+executor's thread, never on the training loop): it saves the run when it is
+submitted, its history every few seconds while it trains, and everything
+(weights, snapshots, test metrics) once it ends, however it ends. A store
+that fails is reported once through `problem` and then left alone: the run
+on screen is never lost because saving it failed.
+
+`stored_handle` rebuilds a finished `JobHandle` from a `RunRecord`, so the
+pages draw a stored run with the very code that draws a live one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from playground.data_source import keep_dataset
+from playground.jobs.handle import JobHandle
+from playground.runs.kept_data import new_token, unpack_dataset
+from playground.runs.record import RunRecord
+from playground.runs.errors import StoreUnavailable
+from playground.runs.store import RunStore
+from playground.training import COMPLETED, DIVERGED, FAILED, STOPPED, TrainingResult
+
+PROGRESS_SECONDS = 2.0
+ENDED = (COMPLETED, STOPPED, DIVERGED, FAILED)
+
+
+class RunRecorder:
+    """Saves one job's run: at submission, every few seconds, at its end.
+
+    Args:
+        store: Where runs are kept.
+        handle: The job to follow; its id is the run's id.
+        owner: Who may list the run (a browser's id), or None.
+        arrays: The prepared arrays to keep with the run (a CSV run's data),
+            or None.
+    """
+
+    def __init__(self, store: RunStore, handle: JobHandle, owner: str | None = None,
+                 arrays: dict[str, Any] | None = None):
+        self.store = store
+        self.problem: str | None = None
+        self._owner = owner
+        self._arrays = arrays
+        self._last_progress = 0.0
+        self._lock = threading.Lock()
+        self._save(record_of(handle, owner))
+        handle.listen(self)
+
+    def _save(self, record: RunRecord) -> None:
+        if self.problem is not None:
+            return
+        try:
+            self.store.save(record)
+        except StoreUnavailable as error:
+            self.problem = str(error)
+
+    def __call__(self, handle: JobHandle, event: dict[str, Any] | None) -> None:
+        with self._lock:
+            if event is None:
+                self._save(record_of(handle, self._owner, self._arrays))
+                return
+            if event["type"] != "epoch" or self.problem is not None:
+                return
+            now = time.monotonic()
+            if now - self._last_progress < PROGRESS_SECONDS:
+                return
+            self._last_progress = now
+            history = handle.history()
+            try:
+                self.store.save_progress(handle.id, handle.status, "",
+                                         history, len(history.get("loss", [])),
+                                         event["elapsed"])
+            except StoreUnavailable as error:
+                self.problem = str(error)
+
+
+def record_of(handle: JobHandle, owner: str | None = None,
+              arrays: dict[str, Any] | None = None) -> RunRecord:
+    """The run of a job as it stands: queued, running or ended."""
+    result = handle.result
+    history = result.history if result is not None else handle.history()
+    return RunRecord(
+        id=handle.id, experiment=handle.experiment, owner=owner,
+        status=handle.status, message=result.message if result else "",
+        history=history, test_metrics=result.test_metrics if result else {},
+        epochs_run=len(history.get("loss", [])),
+        elapsed=result.elapsed if result else 0.0,
+        weights=list(result.weights) if result else [],
+        snapshots=handle.snapshots.items() if result else [],
+        arrays=arrays if result else None, created_at=handle.submitted_at,
+        started_at=handle.started_at, finished_at=handle.finished_at)
+
+
+def stored_handle(record: RunRecord) -> JobHandle:
+    """A finished handle that shows a stored run like the live one it was.
+
+    A CSV run's kept data stands in for its upload (under a fresh token in
+    the handle's experiment), so its pages draw without the file.
+    """
+    experiment = record.experiment
+    data = unpack_dataset(record.arrays) if record.arrays else None
+    if data is not None:
+        token = new_token()
+        keep_dataset(token, data)
+        experiment = experiment.replace(upload=token)
+    handle = JobHandle(experiment, owner=record.owner)
+    handle.id = record.id
+    handle.stored = record
+    epochs = record.epochs_run
+    for index in range(epochs):
+        handle.deliver({"type": "epoch", "epoch": index + 1, "epochs": epochs,
+                        "logs": {k: v[index] for k, v in record.history.items()
+                                 if index < len(v)},
+                        "elapsed": record.elapsed * (index + 1) / max(epochs, 1)})
+    handle.snapshots.restore(record.snapshots)
+    handle.started(lambda: None)
+    status, message = record.status, record.message
+    if status not in ENDED:
+        status = FAILED
+        message = ("This run was interrupted: the server stopped while it trained. "
+                   "The epochs it had saved are kept.")
+    handle.finish(TrainingResult(status, message, record.history,
+                                 record.epochs_run, record.elapsed,
+                                 list(record.weights), record.test_metrics))
+    return handle

@@ -1,0 +1,198 @@
+"""Runs that last, in the app: saved runs, `run=` links and the Runs page.
+
+Each test points `PLAYGROUND_STORE` at its own SQLite file, trains for real
+in the worker pool, and drives the pages with AppTest.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.runs import open_store
+
+TIMEOUT = 120
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def store_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    monkeypatch.setenv("PLAYGROUND_STORE", url)
+    from ui import runs
+
+    runs._open_store.clear()  # the app opens the store once per server
+    yield url
+    runs._open_store.clear()
+
+
+def app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def train(at: AppTest, epochs: int = 5):
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()
+    job = at.session_state["training_job"]
+    result = job.wait(TIMEOUT)
+    assert result is not None and result.status == "completed", result
+    at.run()
+    return job
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    return {el.proto.id: json.loads(el.proto.spec)
+            for el in at.get("plotly_chart")}
+
+
+def test_a_run_is_saved_and_its_link_opens_it_in_a_new_session(store_url):
+    first = app(dataset="xor", epochs="6")
+    job = train(first)
+    assert first.query_params["run"] == job.id
+    saved = open_store(store_url).load(job.id)
+    assert saved.status == "completed" and saved.epochs_run == 6
+    assert len(saved.weights) == len(job.result.weights)
+    assert saved.snapshots, "the replay snapshots were saved"
+
+    other = app(run=job.id, dataset="xor", epochs="6")  # a reload, another browser
+    assert not other.exception
+    other.switch_page("views/train.py").run()
+    opened = other.session_state["training_job"]
+    assert opened.result.history == job.result.history
+    assert opened.snapshots.epochs() == job.snapshots.epochs()
+    assert other.session_state["experiment"] == job.experiment
+    assert any(m.value.startswith("Test accuracy") or "accuracy" in m.label
+               for m in other.metric)
+    other.switch_page("views/inspect.py").run()
+    assert not other.exception
+    assert "Run " in other.caption[0].value
+
+
+@pytest.mark.parametrize("run, message", [
+    ("x" * 300, "is not a run id"),
+    ("not%20an%20id", "is not a run id"),
+    ("AAAAAAAAAAAAAAAAAAAAAA", "is not in this server's store"),
+])
+def test_a_bad_or_unknown_run_falls_back_to_the_link_experiment(store_url, run,
+                                                                  message):
+    at = app(run=run, dataset="spiral", epochs="33")
+    assert not at.exception
+    texts = [el.value for el in at.error] + [el.value for el in at.warning]
+    assert any(message in text for text in texts), texts
+    exp = at.session_state["experiment"]
+    assert (exp.dataset, exp.epochs) == ("spiral", 33)
+    assert "training_job" not in at.session_state
+
+
+def test_the_runs_page_lists_and_compares_runs(store_url):
+    at = app(dataset="xor", epochs="4")
+    first = train(at)
+    at.session_state["experiment"] = at.session_state["experiment"].replace(
+        optimizer="sgd", learning_rate=0.1)
+    second = train(at)
+    at.switch_page("views/runs.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert set(table.index) == {first.id, second.id}
+    assert list(table["Status"]) == ["completed", "completed"]
+
+
+def test_a_run_saved_by_another_server_opens_from_the_store(store_url):
+    """No job of this process knows the run: it comes from the store alone."""
+    from playground.presets import PRESETS
+    from playground.runs import RunRecord
+    from playground.snapshots import SnapshotStore
+    from playground.training import run_training
+
+    exp = PRESETS["xor"].experiment.replace(epochs=8)
+    snapshots = SnapshotStore()
+    result = run_training(exp, lambda e: e["type"] == "snapshot" and snapshots.add(
+        e["epoch"], {k: v for k, v in e.items() if k not in ("type", "epoch")}),
+        snapshots=True)
+    record = RunRecord.from_result(exp, result, snapshots, name="from elsewhere")
+    open_store(store_url).save(record)
+
+    at = app(run=record.id)
+    at.switch_page("views/train.py").run()
+    assert not at.exception
+    opened = at.session_state["training_job"]
+    assert opened.id == record.id and opened.result.status == "completed"
+    assert opened.progress()["epoch"] == 8
+    assert at.session_state["experiment"] == exp
+    titles = [json.dumps(spec.get("layout", {}).get("title", ""))
+              for spec in charts(at).values()]
+    assert any("Decision boundary after epoch 8" in t for t in titles), titles
+    at.switch_page("views/inspect.py").run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("make_store", ["corrupt file", "folder is a file"])
+def test_a_store_that_cannot_be_used_is_said_once_and_training_goes_on(
+        tmp_path, monkeypatch, make_store):
+    from ui import runs
+
+    if make_store == "corrupt file":
+        path = tmp_path / "runs.sqlite"
+        path.write_bytes(b"this is not a database" * 100)
+    else:
+        (tmp_path / "file").write_text("not a folder")
+        path = tmp_path / "file" / "runs.sqlite"
+    monkeypatch.setenv("PLAYGROUND_STORE", str(path))
+    runs._open_store.clear()
+    try:
+        at = app(dataset="xor", epochs="3")
+        at.switch_page("views/train.py").run()
+        at.button(key="train_button").click().run()
+        warnings = [w.value for w in at.warning if "Runs are not being saved" in w.value]
+        assert len(warnings) == 1, [w.value for w in at.warning]
+        assert str(tmp_path) in warnings[0].replace("\\", "")  # says which store
+        job = at.session_state["training_job"]
+        assert job.wait(TIMEOUT).status == "completed"
+        at.run()
+        at.switch_page("views/runs.py").run()
+        at.switch_page("views/train.py").run()
+        assert not at.exception
+        assert at.session_state["training_job"] is job  # the run on screen stays
+        shown = [w.value for w in at.warning if "Runs are not being saved" in w.value]
+        assert not shown, "said once, not on every page"
+        assert at.session_state["store_problem_shown"]
+    finally:
+        runs._open_store.clear()
+
+
+def test_a_csv_run_link_opens_without_the_upload_and_trains_again(store_url):
+    import numpy as np
+
+    from playground.datasets import uploads
+
+    rng = np.random.default_rng(0)
+    rows = ["a,b,label"] + [f"{x:.3f},{y:.3f},{'yes' if x + y > 0 else 'no'}"
+                            for x, y in rng.normal(size=(80, 2))]
+    token = uploads.register("\n".join(rows).encode(), "mine.csv")
+    at = app(dataset="csv", file="mine.csv", target="label", epochs="4")
+    at.session_state["experiment"] = at.session_state["experiment"].replace(upload=token)
+    job = train(at)
+    run_id = at.query_params["run"]
+    assert run_id == job.id and "upload" not in str(dict(at.query_params))
+    history = job.result.history
+
+    uploads._tables.pop(token)  # as after a restart: the uploaded file is gone
+    other = app(run=run_id)
+    other.switch_page("views/train.py").run()
+    assert not other.exception and not other.main.warning
+    opened = other.session_state["training_job"]
+    assert opened.result.history == history
+    other.switch_page("views/inspect.py").run()
+    assert not other.exception and not other.main.warning
+
+    other.switch_page("views/train.py").run()
+    other.button(key="train_button").click().run()  # train again, on the kept data
+    again = other.session_state["training_job"]
+    assert again.id != run_id
+    assert again.wait(TIMEOUT).status == "completed", again.result.message

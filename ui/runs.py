@@ -1,0 +1,173 @@
+"""The app's side of the run store: saving runs, `run=` links, whose runs.
+
+Every job the app starts is followed by a `RunRecorder`, so its run lands
+in the store however it ends. A `run=<id>` link opens a stored run (or the
+live job, when it is still training on this server) in any browser. A
+store that cannot be used is said once per browser session, plainly; the
+app keeps working without saving, and the run on screen stays.
+
+Each browser has a long-lived id in a cookie, so that the Runs page lists
+that browser's own runs, plus the command line's when the host allows it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+
+import streamlit as st
+
+from playground import jobs
+from playground.runs.recording import RunRecorder, stored_handle
+from playground.runs import RunNotFound, StoreUnavailable, open_store
+from playground.runs.record import check_run_id
+from ui import state
+
+BROWSER_COOKIE = "keras_playground_browser"
+BROWSER = "browser_id"
+STORE_PROBLEM_SHOWN = "store_problem_shown"
+RECORDERS = "run_recorders"
+_COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store():
+    """The server's run store, or the reason it cannot be used."""
+    try:
+        return open_store(), None
+    except StoreUnavailable as error:
+        return None, str(error)
+
+
+def store():
+    """The run store, or None (after saying why, once) when it cannot be used."""
+    opened, problem = _open_store()
+    if problem is not None:
+        say_store_problem(problem)
+    return opened
+
+
+def say_store_problem(problem: str) -> None:
+    """Tells this browser session, once, that runs are not being saved."""
+    if st.session_state.get(STORE_PROBLEM_SHOWN):
+        return
+    st.session_state[STORE_PROBLEM_SHOWN] = True
+    state.notify(f"Runs are not being saved: {problem} The app keeps working; the "
+                 "run on screen stays until you reload the page.", "warning")
+
+
+def browser_id() -> str:
+    """This browser's id, kept in a cookie for a year; new browsers get one."""
+    if BROWSER not in st.session_state:
+        cookie = st.context.cookies.get(BROWSER_COOKIE, "")
+        if isinstance(cookie, str) and _COOKIE_VALUE.fullmatch(cookie):
+            st.session_state[BROWSER] = cookie
+        else:
+            st.session_state[BROWSER] = secrets.token_urlsafe(18)
+            st.html(f"<script>document.cookie = '{BROWSER_COOKIE}="
+                    f"{st.session_state[BROWSER]}; path=/; max-age=31536000; "
+                    "SameSite=Lax';</script>", unsafe_allow_javascript=True)
+    return st.session_state[BROWSER]
+
+
+def record(handle) -> None:
+    """Saves a job's run in the store, from submission to its end."""
+    opened = store()
+    if opened is None:
+        return
+    recorder = RunRecorder(opened, handle, owner=browser_id(),
+                           arrays=_kept_arrays(handle.experiment))
+    if recorder.problem is not None:
+        say_store_problem(recorder.problem)
+    st.session_state.setdefault(RECORDERS, {})[handle.id] = recorder
+
+
+def _kept_arrays(experiment):
+    """A CSV run keeps its prepared data (the upload stays in this session)."""
+    if experiment.dataset != "csv":
+        return None
+    from playground.data_source import experiment_data
+    from playground.runs.kept_data import pack_dataset
+
+    return pack_dataset(experiment_data(experiment))
+
+
+def open_run(run_id: str):
+    """The handle of a run by id: the live job while it still trains on this
+    server (to watch it), else the stored run, so that every finished run
+    opens the same way after a reload, a restart or on another server.
+
+    Raises:
+        RunNotFound, StoreUnavailable: with a message for the user.
+    """
+    live = jobs.default_executor().find(run_id)
+    if live is not None and not live.done:
+        return live
+    try:
+        opened, problem = _open_store()
+        if opened is None:
+            raise StoreUnavailable(problem)
+        return stored_handle(opened.load(run_id))
+    except (RunNotFound, StoreUnavailable):
+        if live is not None:
+            return live
+        raise
+
+
+def visible_runs(store):
+    """The runs this browser may list: its own, and the command line's unless
+    the host sets `PLAYGROUND_SHARED_RUNS=none` (a hosted class)."""
+    mine = store.list(owner=browser_id())
+    if os.environ.get("PLAYGROUND_SHARED_RUNS", "cli").strip().lower() == "none":
+        return mine
+    return sorted(mine + store.list(owner=None), key=lambda s: -s.created_at)
+
+
+RUN_PARAMETER = "run"
+
+
+def restore_run(values: list[str]) -> bool:
+    """Opens the run of a `run=<id>` link into this session.
+
+    Returns True when the run was opened (its experiment becomes the
+    session's); otherwise says why and returns False, and the caller falls
+    back to the experiment in the same link.
+    """
+    fallback = "The experiment in the link is shown instead; press Train to run it."
+    if len(values) != 1:
+        state.notify(f"The link has {len(values)} run parameters; expected one. "
+                     + fallback, "error")
+        return False
+    try:
+        check_run_id(values[0])
+    except RunNotFound as error:
+        state.notify(f"The link's run parameter is not a run id: {error} " + fallback,
+                     "error")
+        return False
+    try:
+        handle = open_run(values[0])
+    except RunNotFound:
+        state.notify(f"Run {values[0]} is not in this server's store: it was deleted, "
+                     "or it was saved by another server. " + fallback, "warning")
+        return False
+    except StoreUnavailable as error:
+        state.notify(f"Run {values[0]} could not be opened: {error} " + fallback,
+                     "warning")
+        return False
+    state.replace_experiment(handle.experiment)
+    state.set_job(handle)
+    return True
+
+
+def link_parameters() -> dict[str, str]:
+    """`run=<id>` for the address bar while the session shows a run of the
+    current experiment (a changed setting drops it: the link would lie)."""
+    handle = state.job()
+    if handle is None or handle.experiment != state.experiment():
+        return {}
+    return {RUN_PARAMETER: handle.id}
+
+
+__all__ = ["RUN_PARAMETER", "browser_id", "link_parameters", "open_run", "record",
+           "restore_run", "store", "visible_runs"]

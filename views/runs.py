@@ -1,0 +1,136 @@
+"""Runs page: every saved run in a table; open, rename, note, delete, compare."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from playground.runs import compare
+from playground.runs.recording import stored_handle
+from playground.runs import RunNotFound, StoreUnavailable
+from ui import runs, state
+
+st.title("Runs")
+st.caption("Every run is saved: finished, stopped, diverged or failed. Select one to "
+           f"open, rename or delete it, or 2 to {compare.MAX_COMPARED} to compare them.")
+
+
+def table(summaries) -> pd.DataFrame:
+    """One row per run, newest first; the id stays as the index."""
+    rows = [{
+        "Name": s.name, "Dataset": s.dataset, "Model": s.model,
+        "Optimizer": s.optimizer, "Learning rate": s.learning_rate,
+        "Epochs": s.epochs_run, "Status": s.status,
+        "Best validation": (f"{s.best_metric} {s.best_value:.4g}"
+                            if s.best_metric else ""),
+        **{f"Test {k}": v for k, v in s.test_metrics.items()},
+        "Created": dt.datetime.fromtimestamp(s.created_at),
+    } for s in summaries]
+    return pd.DataFrame(rows, index=[s.id for s in summaries])
+
+
+def filtered(frame: pd.DataFrame) -> pd.DataFrame:
+    cols = st.columns([3, 2, 2])
+    text = cols[0].text_input("Filter by name", key="runs_filter",
+                              placeholder="e.g. spiral, Adam")
+    statuses = cols[1].multiselect("Status", sorted(frame["Status"].unique()),
+                                   key="runs_status")
+    datasets = cols[2].multiselect("Dataset", sorted(frame["Dataset"].unique()),
+                                   key="runs_dataset")
+    if text:
+        frame = frame[frame["Name"].str.contains(text, case=False, regex=False)]
+    if statuses:
+        frame = frame[frame["Status"].isin(statuses)]
+    if datasets:
+        frame = frame[frame["Dataset"].isin(datasets)]
+    return frame
+
+
+def open_in_session(record) -> None:
+    state.replace_experiment(record.experiment)
+    state.set_job(stored_handle(record))
+
+
+def one_run(store, record) -> None:
+    """Open, rename, note and delete the selected run."""
+    st.subheader(record.name)
+    cols = st.columns([1, 1, 4])
+    if cols[0].button("Open in Train", type="primary", key="runs_open"):
+        open_in_session(record)
+        st.switch_page("views/train.py")
+    if cols[1].button("Delete", key="runs_delete"):
+        store.delete(record.id)
+        st.rerun()
+    with st.form("runs_rename"):
+        name = st.text_input("Name", record.name, max_chars=120)
+        note = st.text_area("Note", record.note, max_chars=2000,
+                            placeholder="What did you change, what did you see?")
+        if st.form_submit_button("Save name and note"):
+            store.rename(record.id, name=name.strip() or record.name, note=note)
+            st.rerun()
+
+
+def several_runs(store, records) -> None:
+    """The selected runs' curves, settings and test metrics side by side."""
+    names = [r.name for r in records]
+    histories = [r.history for r in records]
+    st.subheader(f"Comparing {len(records)} runs")
+    metrics = compare.shared_metrics(histories)
+    for tab, metric in zip(st.tabs(metrics), metrics):
+        tab.plotly_chart(compare.curves_figure(names, histories, metric),
+                         key=f"compare_{metric}")
+    experiments = [r.experiment for r in records]
+    differing = compare.differing_fields(experiments)
+    settings = pd.DataFrame(compare.settings_table(experiments), index=names).T
+    st.markdown("**Settings** (the ones that differ are highlighted)")
+    st.dataframe(settings.astype(str).style.apply(
+        lambda row: ["background-color: #fff3b0" if row.name in differing else ""
+                     for _ in row], axis=1))
+    if any(r.test_metrics for r in records):
+        st.plotly_chart(compare.test_metrics_figure(names, [r.test_metrics
+                                                            for r in records]),
+                        key="compare_test")
+    if st.button(f"Delete these {len(records)} runs", key="runs_delete_many"):
+        for record in records:
+            store.delete(record.id)
+        st.rerun()
+
+
+def page() -> None:
+    store = runs.store()
+    if store is None:
+        st.info("Runs cannot be listed: the run store is not available (see the "
+                "message above).")
+        return
+    try:
+        summaries = runs.visible_runs(store)
+    except StoreUnavailable as error:
+        st.warning(f"Runs cannot be listed: {error}")
+        return
+    if not summaries:
+        st.info("No runs yet. Train a model: every run is saved here.")
+        return
+    frame = filtered(table(summaries))
+    picked = st.dataframe(frame, on_select="rerun", selection_mode="multi-row",
+                          key="runs_table", hide_index=True,
+                          column_config={"Learning rate": st.column_config.NumberColumn(
+                              format="%g")})
+    ids = [frame.index[i] for i in picked.selection.rows if i < len(frame)]
+    if not ids:
+        return
+    if len(ids) > compare.MAX_COMPARED:
+        st.warning(f"Select at most {compare.MAX_COMPARED} runs to compare; "
+                   f"{len(ids)} are selected.")
+        return
+    try:
+        records = [store.load(run_id) for run_id in ids]
+    except (RunNotFound, StoreUnavailable) as error:
+        st.warning(f"A selected run could not be opened: {error}")
+        return
+    if len(records) == 1:
+        one_run(store, records[0])
+    else:
+        several_runs(store, records)
+
+
+page()
