@@ -12,7 +12,9 @@ import streamlit as st
 
 from playground import charts
 from playground.data_source import dataset_info
+from playground.datasets import DATASETS
 from playground.doctor import Finding
+from playground.export import ExportError, experiment_script
 from playground.fields import format_number
 from playground.jobs import keras_work
 from playground.model_files import keras_bytes
@@ -59,6 +61,22 @@ def controls() -> None:
         field_input("class_weight", "Class weights", container=cols[1],
                     disabled=regression)
         field_input("tensorboard", "TensorBoard logs", container=cols[2])
+    script_download(exp, "script_download")
+
+
+def script_download(exp, key: str, container=st) -> None:
+    """"Download as Python": the experiment as a runnable Keras script."""
+    try:
+        code = experiment_script(exp)
+    except ExportError as error:
+        container.caption(str(error))
+        return
+    container.download_button(
+        "Download as Python", code, "experiment.py", mime="text/x-python", key=key,
+        on_click="ignore", help="One Keras script that repeats this experiment: "
+        "the same data, split, model and training"
+        + (" (run it with the CSV file as its argument)."
+           if DATASETS[exp.dataset].source == "table" else "."))
 
 
 def _any_on(exp) -> bool:
@@ -102,6 +120,7 @@ def downloads(job) -> None:
     if result is None or not result.weights or result.status == "failed":
         return
     cols = st.columns(3)
+    script_download(job.experiment, f"run_script_download_{job.id}", cols[2])
     cols[0].download_button(
         "Download model (.keras)", lambda: _model_file(job), "model.keras",
         mime="application/octet-stream", key=f"keras_download_{job.id}",
