@@ -18,6 +18,7 @@ from playground.export import ExportError, experiment_script
 from playground.fields import format_number
 from playground.jobs import keras_work
 from playground.model_files import keras_bytes
+from playground.training_fields import TRAINING_CONTROL_FIELDS
 from ui import state
 from ui.widgets import field_input
 
@@ -80,8 +81,6 @@ def script_download(exp, key: str, container=st) -> None:
 
 
 def _any_on(exp) -> bool:
-    from playground.training_fields import TRAINING_CONTROL_FIELDS
-
     return any(getattr(exp, f.name) != f.default for f in TRAINING_CONTROL_FIELDS)
 
 
