@@ -2,8 +2,8 @@
 
 With the experiment's `tensorboard` field on, `keras.callbacks.TensorBoard`
 writes the epoch scalars (the same logs the charts show, validation
-included, since it runs after `StreamCallback`) and weight histograms about
-as often as the app keeps snapshots, into a temporary folder. When `fit`
+included, since it runs after `StreamCallback`) and up to `MAX_HISTOGRAMS`
+weight histograms, evenly spread, into a temporary folder. When `fit`
 returns, the folder is zipped into plain bytes, which travel back with the
 `TrainingResult`, and removed. With it off, nothing is written or imported.
 """
@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from playground.config import Experiment
-from playground.snapshots import DEFAULT_CAPACITY
+
+MAX_HISTOGRAMS = 20
+"""Weight histograms written per run, at most: about what the live view's
+snapshots (at most ten a second) give a short run. Each one costs a host
+copy of every weight; on the 2-D presets, histograms every epoch cut the
+speed to a fifth, scalars alone to about half (`bench/training_speed.py`)."""
 
 
 @dataclass
@@ -32,8 +37,8 @@ class TensorBoardLogs:
 
 
 def histogram_every(epochs: int) -> int:
-    """Epochs between weight histograms: at most as many as snapshots kept."""
-    return max(1, math.ceil(epochs / DEFAULT_CAPACITY))
+    """Epochs between weight histograms: at most `MAX_HISTOGRAMS` a run."""
+    return max(1, math.ceil(epochs / MAX_HISTOGRAMS))
 
 
 def zip_folder(folder: str) -> bytes:
