@@ -28,6 +28,10 @@ def trained_model(exp: Experiment, weights: list[np.ndarray]):
 
     model = build_model(exp)
     compile_model(model, exp)
+    # Built now, the optimizer is saved with the variables that loading
+    # expects (fresh ones: the file carries the trained weights, not the
+    # optimizer's state).
+    model.optimizer.build(model.trainable_variables)
     model.set_weights(weights)
     return model
 
