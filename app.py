@@ -20,7 +20,7 @@ from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors
 from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
-from ui import runs, services, state
+from ui import experiment_file, runs, services, state
 
 st.set_page_config(page_title="Keras Playground", page_icon=":material/hub:", layout="wide")
 
@@ -95,6 +95,7 @@ def sidebar() -> None:
             st.download_button("Download experiment JSON", exp.to_json(),
                                file_name="experiment.json", mime="application/json",
                                use_container_width=True)
+            experiment_file.upload_input()
 
 
 def sync_url() -> None:

@@ -156,6 +156,9 @@ def main() -> None:
         live = med["app+live"] / med["app"]
         print(f"  ratio app+live/app   median {live:5.2f}x   "
               f"best {best['app+live'] / best['app']:5.2f}x")
+        board = app_fit(exp.replace(tensorboard="on"), epochs)
+        print(f"  TensorBoard logs on: {board['rate']:.1f} ep/s, whole call "
+              f"{board['wall']:.2f} s vs app median {med['app']:.1f} ep/s")
         what = "live boundary and neuron maps" if plane else "live weight snapshots"
         verdicts.append(f"{'PASS' if live >= 0.85 else 'FAIL'} {name}: {what} "
                         f"keep {live:.0%} of the app's epochs/s (target >= 85%)")

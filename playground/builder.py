@@ -102,22 +102,32 @@ def build_model(exp: Experiment) -> Any:
                         layer_names(exp))
 
 
-def make_optimizer(exp: Experiment) -> Any:
+def make_optimizer(exp: Experiment, steps_per_epoch: int = 1) -> Any:
+    """The experiment's optimizer, with its schedule and gradient clipping.
+
+    Args:
+        steps_per_epoch: Batches per epoch; schedules count steps.
+    """
     import keras
+
+    from playground.controls import learning_rate
 
     info = OPTIMIZERS[exp.optimizer]
     cls = getattr(keras.optimizers, info.keras_class)
-    kwargs = {"learning_rate": exp.learning_rate}
+    kwargs = {"learning_rate": learning_rate(exp, steps_per_epoch)}
     if info.uses_momentum:
         kwargs["momentum"] = exp.momentum
+    if exp.clipnorm:
+        kwargs["clipnorm"] = exp.clipnorm
     return cls(**kwargs)
 
 
-def compile_model(model: Any, exp: Experiment, steps_per_execution: int = 1) -> Any:
+def compile_model(model: Any, exp: Experiment, steps_per_execution: int = 1,
+                  steps_per_epoch: int = 1) -> Any:
     """Compiles with the experiment's loss, optimizer and task metrics."""
     data = data_spec_of(exp)
     model.compile(
-        optimizer=make_optimizer(exp),
+        optimizer=make_optimizer(exp, steps_per_epoch),
         loss=LOSSES[resolve_loss(exp, data)].keras_name,
         metrics=task_metrics(data.task),
         steps_per_execution=steps_per_execution,

@@ -85,13 +85,20 @@ class StreamCallback(keras.callbacks.Callback):
         validator: Adds `val_*` values to each epoch, if given.
         snapshotter: A `playground.snapshotter.Snapshotter`, if snapshots
             of the model's insides are wanted.
+        learning_rate: Also record `learning_rate`, the optimizer's rate at
+            the start of each epoch (for runs with a schedule).
+
+    Callbacks after this one in `fit`'s list see the `val_*` values it adds:
+    Keras passes the same logs dict to each callback in turn.
     """
 
     def __init__(self, epochs: int, emit: Callable[[dict], None], stop: Any,
                  history: dict[str, list[float]], state: dict[str, Any],
                  validator: Validator | None = None,
-                 snapshotter: Any = None):
+                 snapshotter: Any = None, learning_rate: bool = False):
         super().__init__()
+        self.learning_rate = learning_rate
+        self._rate = None
         self.validator = validator
         self.snapshotter = snapshotter
         self.epochs = epochs
@@ -111,10 +118,18 @@ class StreamCallback(keras.callbacks.Callback):
         self.state["weights"] = [np.array(w) for w in self.model.get_weights()]
         self.stop.attach(self.model)
 
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.learning_rate:
+            self._rate = float(keras.ops.convert_to_numpy(
+                self.model.optimizer.learning_rate))
+
     def on_epoch_end(self, epoch, logs=None):
-        values = {k: float(v) for k, v in (logs or {}).items()}
+        logs = {} if logs is None else logs
         if self.validator is not None:
-            values.update(self.validator())
+            logs.update(self.validator())  # in place: later callbacks read them
+        values = {k: float(v) for k, v in logs.items()}
+        if self._rate is not None:
+            values["learning_rate"] = self._rate
         elapsed = time.perf_counter() - self._start
         self.state["elapsed"] = elapsed
         finite = all(math.isfinite(v) for v in values.values())

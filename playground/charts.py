@@ -346,3 +346,36 @@ def scatter_matrix(frame, columns: list[str], color: str | None) -> go.Figure:
     fig = px.scatter_matrix(frame, dimensions=columns, color=color, opacity=0.6)
     fig.update_traces(diagonal_visible=False, marker=dict(size=4))
     return _layout(fig, "Scatter matrix", 140 + 140 * len(columns), "scatter-matrix")
+
+
+def learning_rate_figure(rates: list[float]) -> go.Figure:
+    """The learning rate at the start of each epoch, on a log scale."""
+    fig = go.Figure(go.Scatter(x=list(range(1, len(rates) + 1)), y=rates,
+                               mode="lines", name="learning rate",
+                               line=dict(shape="hv", color=CLASS_COLORS[1])))
+    fig.update_xaxes(title_text="epoch")
+    fig.update_yaxes(title_text="learning rate", type="log")
+    return _layout(fig, "", 220, "learning_rate")
+
+
+def mark_epochs(fig: go.Figure, best_epoch: int | None = None,
+                stopped_epoch: int | None = None, reason: str = "") -> go.Figure:
+    """Marks the best epoch and where early stopping ended a run, in every panel.
+
+    Args:
+        fig: A `history_figure`.
+        best_epoch: The epoch (1-based) with the best monitored value.
+        stopped_epoch: The last epoch, when early stopping ended the run.
+        reason: Shown under the figure: why early stopping ended the run.
+    """
+    if best_epoch:
+        fig.add_vline(x=best_epoch, line=dict(color="green", dash="dash"),
+                      annotation_text=f"best: {best_epoch}", row="all", col="all")
+    if stopped_epoch:
+        fig.add_vline(x=stopped_epoch, line=dict(color="gray"),
+                      annotation_text="early stop", annotation_position="bottom right",
+                      row="all", col="all")
+    if reason:
+        fig.add_annotation(text=reason, xref="paper", yref="paper", x=0, y=1.18,
+                           showarrow=False, xanchor="left", font=dict(size=11))
+    return fig

@@ -9,6 +9,10 @@
     playground runs                    list the saved runs
     playground runs show ID            print a saved run as JSON (no arrays)
     playground runs delete ID          delete a saved run
+    playground train CONFIG --save-model FILE.keras
+                                       also save the trained model (Keras format)
+    playground export CONFIG --script FILE [--csv FILE --target COLUMN]
+                                       write the experiment as a Keras script
     playground share CONFIG            print the experiment's query string
     playground show URL                print the experiment JSON of a URL
 
@@ -44,6 +48,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 from playground.experiment_check import check_experiment
+from playground.export import ExportError
 from playground.config import Experiment
 from playground.datasets.csv_reading import CsvError
 from playground.datasets.unavailable import DataUnavailable
@@ -178,7 +183,8 @@ def _save_run(exp: Experiment, result, data, started_at: float) -> str | None:
     return record.id
 
 
-def _train(exp: Experiment, as_json: bool, save: bool = True) -> int:
+def _train(exp: Experiment, as_json: bool, save: bool = True,
+           save_model: str | None = None) -> int:
     from playground.data_source import experiment_data
     from playground.training import (
         COMPLETED, DIVERGED, FAILED, STOPPED, StopSignal, TrainingResult, run_training)
@@ -206,6 +212,12 @@ def _train(exp: Experiment, as_json: bool, save: bool = True) -> int:
         run_id = _save_run(exp, result, data, started_at)
     if result.test_metrics and not as_json:
         print("test  " + _format_logs(result.test_metrics))
+    if save_model and result.weights and result.status != FAILED:
+        from playground.model_files import save_model as write_model
+
+        write_model(exp, result.weights, save_model)
+        if not as_json:
+            print(f"model saved to {save_model}")
     if as_json:
         summary = {"experiment": exp.to_dict(), **result.to_dict(), "message": message,
                    "run_id": run_id}
@@ -259,6 +271,16 @@ def _runs(action: str | None, run_id: str | None) -> None:
         _say(f"deleted run {run_id}")
 
 
+def _with_data(args) -> Experiment:
+    """CONFIG's experiment, on the CSV file of `--csv` when one is given."""
+    exp = load_config(args.config)
+    if args.csv:
+        return with_csv(exp, args.csv, args.target)
+    if args.target:
+        raise UsageError("--target needs --csv FILE.")
+    return exp
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="playground", description="Keras Playground from the command line.")
@@ -271,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="end with one JSON line holding history and test metrics")
     p.add_argument("--csv", metavar="FILE", help="train on this CSV file")
+    p.add_argument("--save-model", metavar="FILE.keras",
+                   help="save the trained model in Keras' format")
     p.add_argument("--target", metavar="COLUMN",
                    help="the CSV column to predict (default: the last one)")
     p.add_argument("--no-save", action="store_true",
@@ -280,6 +304,13 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (("show", "print a saved run as JSON"),
                        ("delete", "delete a saved run")):
         actions.add_parser(name, help=text).add_argument("run_id", metavar="ID")
+    p = sub.add_parser("export", help="write an experiment as a Keras script")
+    p.add_argument("config", help="JSON file, share URL, query string or preset")
+    p.add_argument("--script", metavar="FILE", required=True,
+                   help="the Python file to write")
+    p.add_argument("--csv", metavar="FILE", help="the CSV file the script reads")
+    p.add_argument("--target", metavar="COLUMN",
+                   help="the column to predict (default: the last one)")
     p = sub.add_parser("share", help="print an experiment's query string")
     p.add_argument("config")
     p = sub.add_parser("show", help="print the experiment JSON of a share URL")
@@ -301,20 +332,27 @@ def main(argv: list[str] | None = None) -> int:
                                  f"{', '.join(PRESETS)}.")
             print(PRESETS[args.name].experiment.to_json())
         elif args.command == "train":
-            exp = load_config(args.config)
-            if args.csv:
-                exp = with_csv(exp, args.csv, args.target)
-            elif args.target:
-                raise UsageError("--target needs --csv FILE.")
-            return _train(exp, args.json, save=not args.no_save)
+            if args.save_model and not args.save_model.endswith(".keras"):
+                raise UsageError(f"--save-model {args.save_model}: a Keras model "
+                                 "file must end in .keras.")
+            return _train(_with_data(args), args.json, save=not args.no_save,
+                          save_model=args.save_model)
         elif args.command == "runs":
             _runs(args.action, getattr(args, "run_id", None))
+        elif args.command == "export":
+            from playground.export import experiment_script
+
+            exp = _with_data(args)
+            check_experiment(exp)
+            with open(args.script, "w", encoding="utf-8") as handle:
+                handle.write(experiment_script(exp))
+            print(f"wrote {args.script}")
         elif args.command == "share":
             print(load_config(args.config).to_query_string())
         elif args.command == "show":
             print(load_config(args.url).to_json())
     except (UsageError, ConfigError, ConfigErrors, StackError, OSError,
-            UnicodeDecodeError, CsvError, DataUnavailable) as error:
+            UnicodeDecodeError, CsvError, DataUnavailable, ExportError) as error:
         _say(f"error: {error}")
         return EXIT_BAD_INPUT
     except RunNotFound as error:

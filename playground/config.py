@@ -38,6 +38,7 @@ from playground.fields import (
 )
 from playground.layers import LayerSpec, layers_from_text, layers_to_text
 from playground.registry import LOSSES, OPTIMIZERS
+from playground.training_fields import TRAINING_CONTROL_FIELDS
 
 VERSION = 1
 MAX_LAYERS = 16
@@ -164,11 +165,13 @@ FIELDS: tuple[Field, ...] = (
              minimum=1, maximum=4096),
     IntField("epochs", 100, "Passes over the training data.", minimum=1,
              maximum=2000),
+    *TRAINING_CONTROL_FIELDS,
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 # Data options that only some datasets use stay out of links at their default.
 OMITTED_WHEN_DEFAULT = frozenset({"subset", "num_words", "maxlen", "csv_name", "target",
-                                  "task", "missing", "scale", "images"})
+                                  "task", "missing", "scale", "images"}) | {
+    f.name for f in TRAINING_CONTROL_FIELDS}
 FIELDS_BY_KEY = {f.url_key: f for f in FIELDS}
 VERSION_KEY = "v"
 
@@ -206,6 +209,20 @@ class Experiment:
     momentum: float = 0.0
     batch_size: int = 10
     epochs: int = 100
+    early_stop_patience: int = 0
+    early_stop_monitor: str = "val_loss"
+    early_stop_min_delta: float = 0.0
+    restore_best: str = "off"
+    lr_schedule: str = "constant"
+    lr_decay_rate: float = 0.5
+    lr_decay_epochs: int = 10
+    lr_warmup_epochs: int = 0
+    plateau_factor: float = 0.5
+    plateau_patience: int = 5
+    min_lr: float = 0.0
+    clipnorm: float = 0.0
+    class_weight: str = "none"
+    tensorboard: str = "off"
     upload: str = dataclasses.field(default="", repr=False)
 
     def __post_init__(self):

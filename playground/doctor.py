@@ -33,6 +33,10 @@ GRADIENT_RATIO = 1e3
 EXPLODING_NORM = 100.0
 DEAD_FRACTION = 0.5
 RECENT_SNAPSHOTS = 5
+# Gradient clipping offered against exploding gradients: the largest norm of
+# each weight's gradient, a common starting point.
+CLIPNORM_ADVICE = 1.0
+CLIP = (("clipnorm", CLIPNORM_ADVICE),)
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,15 @@ class Finding:
         title: One line naming the problem.
         detail: What was measured, in numbers from this run.
         fix: What to try next.
+        changes: Experiment settings that apply the fix in one click, as
+            `(field, value)` pairs; empty when the fix is the user's to make.
     """
 
     rule: str
     title: str
     detail: str
     fix: str
+    changes: tuple[tuple[str, Any], ...] = ()
 
 
 def _diverged(history: dict[str, list[float]]) -> Finding | None:
@@ -134,8 +141,9 @@ def _gradients(snapshots: list[dict[str, Any]]) -> Finding | None:
             "exploding", "Exploding gradients: the updates are huge.",
             f"The gradient norm at {name} reached {largest[name]:,.0f}; healthy "
             f"runs stay well below {EXPLODING_NORM:,.0f}.",
-            "Lower the learning rate, normalise the inputs, add "
-            "BatchNormalization, or use fewer layers.")
+            f"Clip the gradients (norm {CLIPNORM_ADVICE:g}), lower the learning "
+            "rate, normalise the inputs, add BatchNormalization, or use fewer "
+            "layers.", CLIP)
     found = _gradient_ratio(recent)
     if found is None:
         return None
@@ -152,7 +160,8 @@ def _gradients(snapshots: list[dict[str, Any]]) -> Finding | None:
         return Finding(
             "exploding", "Exploding gradients: the first layers get huge updates.",
             f"The gradient reaching {first} is {times} larger than at {last}.",
-            "Lower the learning rate, add BatchNormalization, or use fewer layers.")
+            f"Clip the gradients (norm {CLIPNORM_ADVICE:g}), lower the learning "
+            "rate, add BatchNormalization, or use fewer layers.", CLIP)
     return None
 
 

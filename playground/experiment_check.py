@@ -89,7 +89,44 @@ def check_experiment(exp: Experiment) -> list[LayerRow]:
     rows = check_stack(exp.layers, exp.output, data)
     _check_loss(resolve_loss(exp, data), resolve_output(exp, data), data,
                 len(exp.layers))
+    check_training_controls(exp, data)
     return rows
+
+
+def check_training_controls(exp: Experiment, data: DataSpec) -> None:
+    """Refuses a training control that does not suit the task or the split.
+
+    Raises:
+        StackError: naming the control, what it needs and the fix.
+    """
+    regression = data.task == REGRESSION
+    early = exp.early_stop_patience > 0
+    if early and exp.val_fraction == 0:
+        raise StackError(None, "Early stopping watches the validation data, and "
+                               "the validation share is 0. Hold out some data for "
+                               "validation, or set early stopping's patience to 0.")
+    if exp.lr_schedule == "plateau" and exp.val_fraction == 0:
+        raise StackError(None, "The plateau schedule watches the validation loss, "
+                               "and the validation share is 0. Hold out some data "
+                               "for validation, or pick another schedule.")
+    wrong = "val_accuracy" if regression else "val_mae"
+    if early and exp.early_stop_monitor == wrong:
+        right = "val_mae" if regression else "val_accuracy"
+        raise StackError(None, f"Early stopping cannot watch {wrong}: this is "
+                               f"{'a regression' if regression else 'a classification'}"
+                               f" task. Watch val_loss or {right}.")
+    if exp.restore_best == "on" and not early:
+        raise StackError(None, "Restoring the best weights is part of early "
+                               "stopping, which is off. Set a patience above 0, "
+                               "or switch restoring off.")
+    if exp.class_weight == "balanced" and regression:
+        raise StackError(None, "Class weights need classes, and this is a "
+                               "regression task. Set class weights to none.")
+    if exp.lr_schedule == "cosine" and exp.lr_warmup_epochs >= exp.epochs:
+        raise StackError(None, f"The cosine schedule's warm-up "
+                               f"({exp.lr_warmup_epochs} epochs) must be shorter "
+                               f"than training ({exp.epochs} epochs). Lower the "
+                               "warm-up or train for more epochs.")
 
 
 def encode_targets(y: np.ndarray, exp: Experiment) -> np.ndarray:

@@ -27,6 +27,7 @@ from playground.experiment_check import encode_targets
 from playground.config import Experiment
 from playground.datasets import Dataset
 from playground.registry import task_metrics
+from playground.tensorboard_logs import tensorboard_logs
 
 MAX_STEPS_PER_EXECUTION = 32
 EVAL_BATCH_SIZE = 1024
@@ -52,6 +53,12 @@ class TrainingResult:
             the last ones with a finite loss).
         test_metrics: Metric name to value on the test set; empty when the
             run failed before a model could be evaluated.
+        best_epoch: With early stopping, the epoch (1-based) with the best
+            monitored value; else None.
+        early_stop: With early stopping that ended the run, one line saying
+            why; else empty.
+        tensorboard_zip: With `tensorboard` on, a zip of the run's
+            TensorBoard event files; else None.
     """
 
     status: str
@@ -61,6 +68,9 @@ class TrainingResult:
     elapsed: float = 0.0
     weights: list[np.ndarray] = field(default_factory=list)
     test_metrics: dict[str, float] = field(default_factory=dict)
+    best_epoch: int | None = None
+    early_stop: str = ""
+    tensorboard_zip: bytes | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (weights left out)."""
@@ -71,6 +81,7 @@ class TrainingResult:
             "elapsed": round(self.elapsed, 3),
             "history": self.history,
             "test": self.test_metrics,
+            **({"best_epoch": self.best_epoch} if self.best_epoch else {}),
         }
 
 
@@ -168,13 +179,14 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         data = dataset or experiment_data(exp)
         emit({"type": "status", "message": "Building the model"})
         from playground.builder import build_model, compile_model
+        from playground import controls
         from playground.callbacks import StreamCallback, Validator
         from playground.snapshotter import Snapshotter
 
         model = build_model(exp)
         steps = math.ceil(len(data.x_train) / exp.batch_size)
         spe = steps_per_execution_for(steps)
-        compile_model(model, exp, steps_per_execution=spe)
+        compile_model(model, exp, steps_per_execution=spe, steps_per_epoch=steps)
         stop.attach(model)
         # An epoch that fits in one execution reuses a single repeated
         # iterator; larger epochs keep Keras' per-epoch iteration.
@@ -192,12 +204,19 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
             snapshotter = Snapshotter(model, data.x_train, y_train,
                                       plane=data.info.input_shape == (2,))
         callback = StreamCallback(exp.epochs, emit, stop, history, state, validator,
-                                  snapshotter)
+                                  snapshotter,
+                                  learning_rate=exp.lr_schedule != "constant")
+        # After StreamCallback: these see its val_* values in the same logs.
+        extra = controls.callbacks(exp)
         emit({"type": "status", "message": "Training"})
-        model.fit(train, epochs=exp.epochs, verbose=0, shuffle=False,
-                  steps_per_epoch=steps if whole_epoch else None,
-                  callbacks=[callback])
-        return _finish(exp, model, data, history, state, stop, emit)
+        with tensorboard_logs(exp) as board:
+            model.fit(train, epochs=exp.epochs, verbose=0, shuffle=False,
+                      steps_per_epoch=steps if whole_epoch else None,
+                      class_weight=controls.class_weights(exp, data.y_train),
+                      callbacks=[callback, *extra, *board.callbacks])
+        result = _finish(exp, model, data, history, state, stop, emit, extra)
+        result.tensorboard_zip = board.zip_bytes
+        return result
     except Exception as error:  # reported to the user, history kept
         return _failed(error, history, state, emit)
 
@@ -213,9 +232,12 @@ def _failed(error: Exception, history: dict[str, list[float]], state: dict[str, 
 
 def _finish(exp: Experiment, model: Any, data: Dataset,
             history: dict[str, list[float]], state: dict[str, Any], stop: StopSignal,
-            emit: Callable[[dict], None]) -> TrainingResult:
+            emit: Callable[[dict], None], extra: list[Any]) -> TrainingResult:
     """Names how the run ended, restores finite weights, evaluates on test."""
+    from playground.controls import early_stop_summary
+
     epochs_run = len(history.get("loss", []))
+    best_epoch, early_stop = early_stop_summary(extra, exp)
     if state["diverged_at"] is not None:
         status = DIVERGED
         message = (f"Training diverged at epoch {state['diverged_at']}: the loss "
@@ -224,6 +246,8 @@ def _finish(exp: Experiment, model: Any, data: Dataset,
         model.set_weights(state["weights"])
     elif stop.requested and epochs_run < exp.epochs:
         status, message = STOPPED, f"Stopped by you after {epochs_run} epoch(s)."
+    elif early_stop:
+        status, message = COMPLETED, early_stop
     else:
         status, message = COMPLETED, f"Finished {epochs_run} epoch(s)."
     test_metrics = {}
@@ -232,7 +256,8 @@ def _finish(exp: Experiment, model: Any, data: Dataset,
                              EVAL_BATCH_SIZE, exp.seed, shuffle=False)
         test_metrics = _floats(model.evaluate(test, verbose=0, return_dict=True))
     result = TrainingResult(status, message, history, epochs_run, state["elapsed"],
-                            [np.array(w) for w in model.get_weights()], test_metrics)
+                            [np.array(w) for w in model.get_weights()], test_metrics,
+                            best_epoch, early_stop)
     emit({"type": "end", "status": status, "message": message,
           "test": test_metrics})
     return result

@@ -9,7 +9,7 @@ from playground.doctor import diagnose
 from playground.inspection import NEURON_STRIDE, plane_grid
 from playground.layers import StackError
 from playground.registry import LOSSES, OPTIMIZERS
-from ui import services, state
+from ui import services, state, training_controls
 from ui.widgets import field_input, learning_rate_input
 
 POLL_SECONDS = 0.75
@@ -57,6 +57,7 @@ def page() -> None:
         field_input("epochs", "Epochs", container=cols[1], style="number")
         field_input("momentum", "Momentum", container=cols[2], step=0.05,
                     disabled=not OPTIMIZERS[exp.optimizer].uses_momentum)
+    training_controls.controls()
 
     job = state.job()
     running = job is not None and not job.done
@@ -112,6 +113,7 @@ def page() -> None:
             st.markdown("**Training doctor**")
             for finding in findings:
                 st.warning(f"**{finding.title}** {finding.detail}\n\n*Try:* {finding.fix}")
+                training_controls.apply_fix(finding)
             if not findings:
                 st.caption("Nothing looks wrong so far: the loss is moving, no "
                            "gradients vanish or explode, and validation follows "
@@ -141,8 +143,8 @@ def page() -> None:
                 data = experiment_data(job.experiment)
                 xs, ys, _ = plane_grid(data.x_train)
                 boundary_view(data, xs, ys, snapshot, epoch)
-        chart_area.plotly_chart(charts.history_figure(p["history"]), key="history_chart")
         with chart_area:
+            training_controls.history_chart(p["history"], job.result)
             doctor_view(p["history"], [shot for _, shot in kept])
         if latest is not None and latest["neurons"]:
             neuron_view(job, xs, ys, snapshot, epoch)
@@ -153,6 +155,7 @@ def page() -> None:
                 metric_cols = st.columns(len(result.test_metrics))
                 for col, (name, value) in zip(metric_cols, result.test_metrics.items()):
                     col.metric(f"Test {name}", f"{value:.4f}")
+            training_controls.downloads(job)
             if job.experiment != state.experiment():
                 st.caption("The settings have changed since this run; press Train to "
                            "run the current experiment.")

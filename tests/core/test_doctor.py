@@ -124,7 +124,11 @@ def test_oversized_weights_give_the_exploding_gradient_advice():
             kernel, bias = layer.get_weights()
             layer.set_weights([kernel * 5.0, bias])
 
-    assert "exploding" in rules(run_with_weights(exp, scale_up))
+    findings = run_with_weights(exp, scale_up)
+    assert "exploding" in rules(findings)
+    # Its one-click fix is a valid change: gradient clipping at norm 1.
+    changes = dict(findings[rules(findings).index("exploding")].changes)
+    assert exp.replace(**changes).clipnorm == 1.0
 
 
 def test_doctor_reads_plain_data_and_stays_quiet_without_measurements():

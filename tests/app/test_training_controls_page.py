@@ -1,0 +1,93 @@
+"""Train page: the callbacks-and-schedules controls, marked charts, downloads."""
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from playground.config import Experiment
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def test_controls_write_the_experiment_and_early_stopping_is_marked():
+    exp = Experiment(dataset="circle", samples=200, noise=0.3, learning_rate=0.3,
+                     epochs=60, seed=3, lr_schedule="exponential", lr_decay_rate=0.99,
+                     lr_decay_epochs=50)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in exp.to_query().items():
+        at.query_params[key] = value
+    at.run().switch_page("views/train.py").run()
+    assert not at.exception
+    next(w for w in at.number_input
+         if w.label == "Early stopping: patience").set_value(3).run()
+    next(w for w in at.selectbox
+         if w.label == "Keep the best epoch's weights").select("on").run()
+    assert at.session_state["experiment"] == exp.replace(early_stop_patience=3,
+                                                         restore_best="on")
+    at.button(key="train_button").click().run()
+    result = at.session_state["training_job"].wait(120)
+    at.run()
+    assert result.epochs_run < 60 and result.early_stop
+    assert any(result.early_stop in s.value for s in at.success)
+    specs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    history = next(s for s in specs if s["layout"].get("uirevision") == "history")
+    lines = [shape["x0"] for shape in history["layout"]["shapes"]]
+    assert result.best_epoch in lines and result.epochs_run in lines
+    rates = next(s for s in specs if s["layout"].get("uirevision") == "learning_rate")
+    assert rates["data"][0]["y"] == result.history["learning_rate"]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download model (.keras)" in labels
+    assert not at.exception
+
+
+def test_train_page_offers_the_experiment_as_a_python_script():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run().switch_page("views/train.py").run()
+    button = next(b for b in at.get("download_button")
+                  if b.proto.label == "Download as Python")
+    assert not at.exception and button is not None
+
+
+def test_uploaded_experiment_json_is_read_like_a_link():
+    import pytest
+
+    from playground.fields import ConfigErrors
+    from ui.experiment_file import read_experiment
+
+    exp = Experiment(dataset="spiral", epochs=7, lr_schedule="cosine")
+    assert read_experiment(exp.to_json().encode()) == exp
+    bad = json.dumps({**exp.to_dict(), "epochs": 0, "lr_schedule": "linear"})
+    with pytest.raises(ConfigErrors) as caught:
+        read_experiment(bad.encode())
+    assert [e.field for e in caught.value.errors] == ["epochs", "lr_schedule"]
+    with pytest.raises(ValueError, match="UTF-8"):
+        read_experiment(b"\xff\xfe{")
+
+
+def _upload_script(data: bytes):
+    """A script that receives one upload and runs the sidebar's callback."""
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from ui import experiment_file, state
+
+    state.experiment()
+    st.session_state[experiment_file.KEY] = SimpleNamespace(
+        name="upload.json", getvalue=lambda: data)
+    experiment_file.load_upload()
+
+
+def test_a_bad_upload_names_each_field_and_leaves_the_experiment_unchanged():
+    at = AppTest.from_function(_upload_script, args=(
+        b'{"epochs": -1, "optimizer": "x", "es": 3}',), default_timeout=30).run()
+    assert at.session_state["experiment"] == Experiment()
+    kind, message, details = at.session_state["notices"][0]
+    assert kind == "error" and "experiment is unchanged" in message
+    assert sorted(d.split("`")[1] for d in details) == [
+        "epochs", "experiment key", "optimizer"]
+    good = Experiment(dataset="xor", early_stop_patience=5).to_json().encode()
+    at = AppTest.from_function(_upload_script, args=(good,), default_timeout=30).run()
+    assert at.session_state["experiment"] == Experiment(dataset="xor",
+                                                        early_stop_patience=5)

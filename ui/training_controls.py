@@ -1,0 +1,138 @@
+"""Train page: callbacks and schedules, the marked history chart, downloads.
+
+Drawn from the field table like every other setting (`field_input`), so a
+control accepts exactly what a link or an experiment JSON accepts. Files
+that need Keras (the `.keras` model) are made in a worker process through
+`playground.jobs.keras_work`: the web server never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground import charts
+from playground.data_source import dataset_info
+from playground.datasets import DATASETS
+from playground.doctor import Finding
+from playground.export import ExportError, experiment_script
+from playground.fields import format_number
+from playground.jobs import keras_work
+from playground.model_files import keras_bytes
+from playground.training_fields import TRAINING_CONTROL_FIELDS
+from ui import state
+from ui.widgets import field_input
+
+SCHEDULE_LABELS = {"constant": "constant", "step": "step decay",
+                   "exponential": "exponential decay", "cosine": "cosine",
+                   "plateau": "reduce on plateau"}
+
+
+def controls() -> None:
+    """Early stopping, learning-rate schedule, clipping, class weights, logs."""
+    exp = state.experiment()
+    regression = dataset_info(exp).task == "regression"
+    with st.expander("Callbacks and schedules", expanded=_any_on(exp)):
+        cols = st.columns(4)
+        field_input("early_stop_patience", "Early stopping: patience",
+                    container=cols[0], style="number")
+        off = exp.early_stop_patience == 0
+        field_input("early_stop_monitor", "Watch", container=cols[1], disabled=off)
+        field_input("early_stop_min_delta", "Minimum improvement", container=cols[2],
+                    step=0.001, disabled=off)
+        field_input("restore_best", "Keep the best epoch's weights",
+                    container=cols[3], disabled=off)
+        cols = st.columns(4)
+        field_input("lr_schedule", "Learning-rate schedule", container=cols[0],
+                    format_func=SCHEDULE_LABELS.get)
+        if exp.lr_schedule in ("step", "exponential"):
+            field_input("lr_decay_rate", "Decay rate", container=cols[1])
+            field_input("lr_decay_epochs", "Every N epochs", container=cols[2],
+                        style="number")
+        elif exp.lr_schedule == "cosine":
+            field_input("lr_warmup_epochs", "Warm-up epochs", container=cols[1],
+                        style="number")
+        elif exp.lr_schedule == "plateau":
+            field_input("plateau_factor", "Factor", container=cols[1])
+            field_input("plateau_patience", "Patience", container=cols[2],
+                        style="number")
+            field_input("min_lr", "Minimum rate", container=cols[3], step=0.0001)
+        cols = st.columns(3)
+        field_input("clipnorm", "Gradient clipping (norm)", container=cols[0],
+                    step=0.1)
+        field_input("class_weight", "Class weights", container=cols[1],
+                    disabled=regression)
+        field_input("tensorboard", "TensorBoard logs", container=cols[2])
+    script_download(exp, "script_download")
+
+
+def script_download(exp, key: str, container=st) -> None:
+    """"Download as Python": the experiment as a runnable Keras script."""
+    try:
+        code = experiment_script(exp)
+    except ExportError as error:
+        container.caption(str(error))
+        return
+    container.download_button(
+        "Download as Python", code, "experiment.py", mime="text/x-python", key=key,
+        on_click="ignore", help="One Keras script that repeats this experiment: "
+        "the same data, split, model and training"
+        + (" (run it with the CSV file as its argument)."
+           if DATASETS[exp.dataset].source == "table" else "."))
+
+
+def _any_on(exp) -> bool:
+    return any(getattr(exp, f.name) != f.default for f in TRAINING_CONTROL_FIELDS)
+
+
+def apply_fix(finding: Finding) -> None:
+    """A button that applies a doctor's finding's settings in one click."""
+    if not finding.changes:
+        return
+    label = ", ".join(f"{name} = {format_number(value)}"
+                      for name, value in finding.changes)
+    st.button(f"Apply: {label}", key=f"apply_{finding.rule}",
+              on_click=_apply, args=(finding.changes,))
+
+
+def _apply(changes) -> None:
+    """Sets the settings and redraws every widget from the experiment."""
+    state.replace_experiment(state.experiment().replace(**dict(changes)))
+
+
+def history_chart(history: dict, result=None) -> None:
+    """Loss and metrics per epoch, marked with the best and the stopping epoch;
+    the learning rate below them when a schedule changes it."""
+    rates = history.get("learning_rate")
+    fig = charts.history_figure({k: v for k, v in history.items()
+                                 if k != "learning_rate"})
+    if result is not None:
+        stopped = result.epochs_run if result.early_stop else None
+        charts.mark_epochs(fig, result.best_epoch, stopped, result.early_stop)
+    st.plotly_chart(fig, key="history_chart")
+    if rates:
+        st.plotly_chart(charts.learning_rate_figure(rates), key="learning_rate_chart")
+
+
+def downloads(job) -> None:
+    """Downloads of a finished run: the model, its TensorBoard logs."""
+    result = job.result
+    if result is None or not result.weights or result.status == "failed":
+        return
+    cols = st.columns(3)
+    script_download(job.experiment, f"run_script_download_{job.id}", cols[2])
+    cols[0].download_button(
+        "Download model (.keras)", lambda: _model_file(job), "model.keras",
+        mime="application/octet-stream", key=f"keras_download_{job.id}",
+        on_click="ignore", help="Keras' native format: load it with "
+        "keras.models.load_model(path).")
+    if result.tensorboard_zip:
+        cols[1].download_button(
+            "Download TensorBoard logs", result.tensorboard_zip,
+            "tensorboard-logs.zip", mime="application/zip", on_click="ignore",
+            key=f"tensorboard_download_{job.id}",
+            help="Unzip, then run: tensorboard --logdir <folder>")
+
+
+def _model_file(job) -> bytes:
+    return keras_work(keras_bytes, job.experiment, job.result.weights,
+                      experiment=job.experiment)
