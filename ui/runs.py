@@ -21,6 +21,7 @@ import streamlit as st
 from playground import jobs
 from playground.runs.recording import RunRecorder, stored_handle
 from playground.runs import RunNotFound, StoreUnavailable, open_store
+from playground.runs.location import ENV_VAR
 from playground.runs.record import check_run_id
 from ui import state
 
@@ -31,11 +32,16 @@ RECORDERS = "run_recorders"
 _COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-@st.cache_resource(show_spinner=False)
 def _open_store():
-    """The server's run store, or the reason it cannot be used."""
+    """The server's run store (`PLAYGROUND_STORE`, else the default file),
+    or the reason it cannot be used; opened once per location."""
+    return _open_store_at(os.environ.get(ENV_VAR, ""))
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store_at(location: str):
     try:
-        return open_store(), None
+        return open_store(location or None), None
     except StoreUnavailable as error:
         return None, str(error)
 

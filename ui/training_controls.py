@@ -13,6 +13,7 @@ import streamlit as st
 from playground import charts
 from playground.data_source import dataset_info
 from playground.datasets import DATASETS
+from playground.datasets.unavailable import DataUnavailable
 from playground.doctor import Finding
 from playground.export import ExportError, experiment_script
 from playground.fields import format_number
@@ -71,6 +72,9 @@ def script_download(exp, key: str, container=st) -> None:
         code = experiment_script(exp)
     except ExportError as error:
         container.caption(str(error))
+        return
+    except DataUnavailable as error:  # a stored CSV run opened without its file
+        container.caption(f"Download as Python needs the CSV file's columns: {error}")
         return
     container.download_button(
         "Download as Python", code, "experiment.py", mime="text/x-python", key=key,

@@ -22,11 +22,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 def store_url(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
     monkeypatch.setenv("PLAYGROUND_STORE", url)
-    from ui import runs
-
-    runs._open_store.clear()  # the app opens the store once per server
-    yield url
-    runs._open_store.clear()
+    return url
 
 
 def app(**query) -> AppTest:
@@ -135,8 +131,6 @@ def test_a_run_saved_by_another_server_opens_from_the_store(store_url):
 @pytest.mark.parametrize("make_store", ["corrupt file", "folder is a file"])
 def test_a_store_that_cannot_be_used_is_said_once_and_training_goes_on(
         tmp_path, monkeypatch, make_store):
-    from ui import runs
-
     if make_store == "corrupt file":
         path = tmp_path / "runs.sqlite"
         path.write_bytes(b"this is not a database" * 100)
@@ -144,26 +138,22 @@ def test_a_store_that_cannot_be_used_is_said_once_and_training_goes_on(
         (tmp_path / "file").write_text("not a folder")
         path = tmp_path / "file" / "runs.sqlite"
     monkeypatch.setenv("PLAYGROUND_STORE", str(path))
-    runs._open_store.clear()
-    try:
-        at = app(dataset="xor", epochs="3")
-        at.switch_page("views/train.py").run()
-        at.button(key="train_button").click().run()
-        warnings = [w.value for w in at.warning if "Runs are not being saved" in w.value]
-        assert len(warnings) == 1, [w.value for w in at.warning]
-        assert str(tmp_path) in warnings[0].replace("\\", "")  # says which store
-        job = at.session_state["training_job"]
-        assert job.wait(TIMEOUT).status == "completed"
-        at.run()
-        at.switch_page("views/runs.py").run()
-        at.switch_page("views/train.py").run()
-        assert not at.exception
-        assert at.session_state["training_job"] is job  # the run on screen stays
-        shown = [w.value for w in at.warning if "Runs are not being saved" in w.value]
-        assert not shown, "said once, not on every page"
-        assert at.session_state["store_problem_shown"]
-    finally:
-        runs._open_store.clear()
+    at = app(dataset="xor", epochs="3")
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()
+    warnings = [w.value for w in at.warning if "Runs are not being saved" in w.value]
+    assert len(warnings) == 1, [w.value for w in at.warning]
+    assert str(tmp_path) in warnings[0].replace("\\", "")  # says which store
+    job = at.session_state["training_job"]
+    assert job.wait(TIMEOUT).status == "completed"
+    at.run()
+    at.switch_page("views/runs.py").run()
+    at.switch_page("views/train.py").run()
+    assert not at.exception
+    assert at.session_state["training_job"] is job  # the run on screen stays
+    shown = [w.value for w in at.warning if "Runs are not being saved" in w.value]
+    assert not shown, "said once, not on every page"
+    assert at.session_state["store_problem_shown"]
 
 
 def test_a_csv_run_link_opens_without_the_upload_and_trains_again(store_url):
