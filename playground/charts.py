@@ -219,7 +219,7 @@ def boundary_points(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray
 
 def _points(x: np.ndarray, name: str, marker: dict) -> dict:
     x = np.asarray(x, dtype=np.float32)
-    return {"type": "scattergl", "x": x[:, 0], "y": x[:, 1], "mode": "markers",
+    return {"type": "scatter", "x": x[:, 0], "y": x[:, 1], "mode": "markers",
             "name": name, "marker": marker}
 
 

@@ -12,7 +12,7 @@ from playground.registry import LOSSES, OPTIMIZERS
 from ui import state
 from ui.widgets import field_input, learning_rate_input
 
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.75
 UNITS_SHOWN = 8
 MAX_UNITS_SHOWN = 16
 OUTCOME_STYLE = {"completed": "success", "stopped": "info", "diverged": "warning",
@@ -173,7 +173,15 @@ def page() -> None:
                 st.rerun()
 
 
-    live_view()
+    # Streamlit dims every element of a rerunning fragment until its new
+    # copy arrives (after half a second). For a view that polls several
+    # times a second that only makes the charts flicker whenever one poll
+    # is slow (the server is busy, or the machine is); the progress line
+    # says how fresh the view is.
+    st.html("<style>.st-key-live_view [data-stale=true] "
+            "{opacity: 1 !important; transition: none !important;}</style>")
+    with st.container(key="live_view"):
+        live_view()
 
 
 if state.data_ready(exp):

@@ -77,7 +77,7 @@ def test_boundary_legend_shows_each_class_in_its_own_colour():
         assert len(trace["x"]) == int(np.sum(y == label))
     xs = ys = np.linspace(-1, 1, 10)
     fig = charts.boundary_figure(xs, ys, np.zeros((10, 10)), points, False, 3)
-    assert [t.type for t in fig.data] == ["heatmap"] + ["scattergl"] * 4
+    assert [t.type for t in fig.data] == ["heatmap"] + ["scatter"] * 4
     assert all(isinstance(t.marker.color, str) for t in fig.data[1:])
     assert fig.layout.title.text == "Decision boundary after epoch 3"
 
@@ -88,7 +88,7 @@ def test_boundary_figure_without_a_snapshot_keeps_the_plane_and_points():
                                     regression=False)
     xs = ys = np.linspace(-2, 2, 100)
     fig = charts.boundary_figure(xs, ys, None, points, False, None)
-    assert [t.type for t in fig.data] == ["scattergl"] * 4
+    assert [t.type for t in fig.data] == ["scatter"] * 4
     assert list(fig.layout.xaxis.range) == [-2, 2]
     assert fig.layout.height == 420 and "waiting" in fig.layout.title.text
 
