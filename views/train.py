@@ -12,6 +12,9 @@ from playground.registry import LOSSES, OPTIMIZERS
 from ui import state
 from ui.widgets import field_input, learning_rate_input
 
+# Measured with bench/browser_training.py while training shares the server
+# process: 0.75 s keeps the most training speed; at 0.5 s the run trains at
+# half that rate and at 0.25 s it nearly stops (see bench/README.md).
 POLL_SECONDS = 0.75
 UNITS_SHOWN = 8
 MAX_UNITS_SHOWN = 16
@@ -174,10 +177,10 @@ def page() -> None:
 
 
     # Streamlit dims every element of a rerunning fragment until its new
-    # copy arrives (after half a second). For a view that polls several
-    # times a second that only makes the charts flicker whenever one poll
-    # is slow (the server is busy, or the machine is); the progress line
-    # says how fresh the view is.
+    # copy arrives (after half a second). For a view that polls on a timer
+    # that only makes the charts flicker whenever one poll is slow (the
+    # server or the machine is busy); the progress line says how fresh the
+    # view is.
     st.html("<style>.st-key-live_view [data-stale=true] "
             "{opacity: 1 !important; transition: none !important;}</style>")
     with st.container(key="live_view"):
