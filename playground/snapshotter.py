@@ -47,7 +47,7 @@ from playground.inspection import (
 MAX_UNITS = 32
 PROBE_BATCH = 256
 # Most of the training time that snapshots may take.
-BUDGET = 0.05
+BUDGET = 0.1
 
 
 def _outputs_of(model: Any, layers: list) -> Callable:

@@ -1,5 +1,7 @@
 """Train page: loss and optimizer, then train with live charts."""
 
+import sys
+
 import streamlit as st
 
 from playground.data_source import experiment_data
@@ -13,9 +15,16 @@ from ui import state
 from ui.widgets import field_input, learning_rate_input
 
 # Measured with bench/browser_training.py while training shares the server
-# process: 0.75 s keeps the most training speed; at 0.5 s the run trains at
-# half that rate and at 0.25 s it nearly stops (see bench/README.md).
+# process: 0.75 s keeps the most training speed and the most boundary
+# redraws; 0.5 s gives fewer of both, and at 0.25 s training nearly stops
+# (see bench/README.md). Measure again once training runs in workers.
 POLL_SECONDS = 0.75
+# While training runs in a thread of the server, every short TensorFlow call
+# of its loop releases the GIL and then waits for the page's poll thread to
+# hand it back, up to Python's switch interval (5 ms by default) each time.
+# A shorter interval measured 3-15x more epochs/s in the app at 0.5 s polls
+# (bench/README.md). Harmless once training runs in worker processes.
+SWITCH_INTERVAL_S = 0.0005
 UNITS_SHOWN = 8
 MAX_UNITS_SHOWN = 16
 OUTCOME_STYLE = {"completed": "success", "stopped": "info", "diverged": "warning",
@@ -32,6 +41,7 @@ def start_training() -> None:
     except StackError as error:
         state.notify(f"Cannot train this model: {error}", "error")
         return
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     state.set_job(start_job(exp))
 
 
