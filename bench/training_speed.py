@@ -13,7 +13,8 @@ second of three paths, each on a freshly built model:
   app+live   the same with the live snapshots the app takes (snapshots=True):
              decision boundary and every hidden unit's map over the plane on
              2-D data, weight histograms and norms, gradient norms and dead
-             ReLUs on a fixed batch, at most ten times a second.
+             ReLUs on a fixed batch, at most ten times a second and within
+             10% of the training time (`playground.snapshotter.BUDGET`).
 
 The rate of every path is taken over epochs 2..E of the timed fit, from
 timestamps taken at each epoch end (for the app: the `elapsed` field of its

@@ -18,39 +18,92 @@ METRIC_LABELS = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute e
 
 
 def _layout(fig: go.Figure, title: str, height: int, revision: str) -> go.Figure:
-    fig.update_layout(title=title, height=height, uirevision=revision,
-                      margin=dict(l=40, r=20, t=50, b=40),
-                      legend=dict(orientation="h", y=-0.2))
+    fig.update_layout(**_base_layout(title, height, revision))
     return fig
 
 
-def history_figure(history: dict[str, list[float]]) -> go.Figure:
+def _base_layout(title: str, height: int, revision: str) -> dict:
+    return {"title": {"text": title}, "height": height, "uirevision": revision,
+            "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
+            "legend": {"orientation": "h", "y": -0.2}}
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain trace and layout dicts, validated in one call.
+
+    Plotly validates every property on assignment: `update_layout`,
+    `update_xaxes`, `make_subplots` and one `go.Heatmap(...)` object per
+    trace cost tens of milliseconds for the live figures, while one
+    constructor call on the whole dict costs about one. The live figures
+    are rebuilt several times a second, so they are written as dicts.
+    """
+    return go.Figure({"data": data, "layout": layout})
+
+
+def _side_by_side(titles: list[str], gap: float = 0.08) -> tuple[list[str], dict]:
+    """Axis suffixes and layout entries for `len(titles)` plots in one row,
+    each titled above (what `make_subplots(rows=1, cols=n)` lays out)."""
+    width = (1 - gap * (len(titles) - 1)) / len(titles)
+    suffixes, layout, annotations = [], {}, []
+    for i, title in enumerate(titles):
+        suffix = "" if i == 0 else str(i + 1)
+        low = i * (width + gap)
+        layout[f"xaxis{suffix}"] = {"domain": [low, low + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}"}
+        annotations.append({"text": title, "x": low + width / 2, "y": 1.0,
+                            "xref": "paper", "yref": "paper", "xanchor": "center",
+                            "yanchor": "bottom", "showarrow": False,
+                            "font": {"size": 16}})
+        suffixes.append(suffix)
+    layout["annotations"] = annotations
+    return suffixes, layout
+
+
+WAITING = "Waiting for the first epoch"
+
+
+def history_figure(history: dict[str, list[float]], epochs: int | None = None,
+                   metrics: tuple[str, ...] = ()) -> go.Figure:
     """Loss and the task metric per epoch, training and validation side by side.
+
+    Before the first epoch the plots are already there, empty, with the
+    epoch axis spanning the planned run and a line saying what is awaited,
+    so that the chart neither jumps nor shows meaningless axes.
 
     Args:
         history: Metric name to per-epoch values, as Keras' `History` keeps
             them (`loss`, `val_loss`, `accuracy`, `val_accuracy`, ...).
+        epochs: The planned number of epochs, for the empty state's axis.
+        metrics: Metric names to plot even before they have values
+            (e.g. `("loss", "accuracy")`).
     """
-    bases = [k for k in history if not k.startswith("val_")]
+    bases = {k for k in history if not k.startswith("val_")} | set(metrics)
     bases = sorted(bases, key=lambda k: (k != "loss", k)) or ["loss"]
-    fig = make_subplots(rows=1, cols=len(bases),
-                        subplot_titles=[METRIC_LABELS.get(b, b) for b in bases])
-    for col, base in enumerate(bases, start=1):
+    suffixes, layout = _side_by_side([METRIC_LABELS.get(b, b) for b in bases])
+    layout.update(_base_layout("", 340, "history"))
+    data = []
+    for suffix, base in zip(suffixes, bases):
+        layout[f"xaxis{suffix}"]["title"] = {"text": "epoch"}
         for key, name, dash in ((base, "training", "solid"),
                                 (f"val_{base}", "validation", "dot")):
             values = history.get(key)
             if not values:
                 continue
-            epochs = list(range(1, len(values) + 1))
-            fig.add_trace(
-                go.Scatter(x=epochs, y=values, mode="lines+markers" if len(values) < 30
-                           else "lines", name=name, legendgroup=name,
-                           showlegend=col == 1,
-                           line=dict(dash=dash, color=CLASS_COLORS[1 if dash == "solid"
-                                                                   else 0])),
-                row=1, col=col)
-        fig.update_xaxes(title_text="epoch", row=1, col=col)
-    return _layout(fig, "", 340, "history")
+            data.append({
+                "type": "scatter", "x": list(range(1, len(values) + 1)), "y": list(values),
+                "mode": "lines+markers" if len(values) < 30 else "lines", "name": name,
+                "legendgroup": name, "showlegend": suffix == "",
+                "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                "line": {"dash": dash, "color": CLASS_COLORS[1 if dash == "solid" else 0]}})
+    if not data:  # before the first epoch
+        for suffix in suffixes:
+            layout[f"xaxis{suffix}"]["range"] = [1, max(2, epochs or 1)]
+            layout[f"yaxis{suffix}"].update(range=[0, 1], showticklabels=False)
+            layout["annotations"].append({
+                "text": WAITING, "x": 0.5, "y": 0.5, "xref": f"x{suffix} domain",
+                "yref": f"y{suffix} domain", "showarrow": False,
+                "font": {"color": "#808080"}})
+    return _figure(data, layout)
 
 
 def dataset_scatter(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
@@ -134,34 +187,74 @@ def class_balance(splits: dict[str, np.ndarray], class_names: tuple[str, ...],
 BOUNDARY_SCALE = [[0.0, "#f59322"], [0.5, "#e8eaeb"], [1.0, "#0877bd"]]
 
 
-def boundary_figure(xs: np.ndarray, ys: np.ndarray, image: np.ndarray,
-                    x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
-                    y_test: np.ndarray, regression: bool, epoch: int) -> go.Figure:
+def boundary_points(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
+                    y_test: np.ndarray, regression: bool,
+                    class_names: tuple[str, ...] = ()) -> list[dict]:
+    """The train and test points drawn over the decision boundary, as traces.
+
+    One trace per class and split, so every legend entry shows exactly the
+    colour of its points (TF Playground's orange and blue for classes 0
+    and 1); training points have a white rim, test points a black one. For
+    regression the points are coloured by their target on the boundary's
+    scale, one trace per split. These traces do not change during a run:
+    build them once and pass them to `boundary_figure`.
+    """
+    low, high = (-1.0, 1.0) if regression else (0.0, 1.0)
+    traces = []
+    for x, y, split, rim in ((x_train, y_train, "train", ("white", 1)),
+                             (x_test, y_test, "test", ("black", 2))):
+        line = {"color": rim[0], "width": rim[1]}
+        if regression:
+            traces.append(_points(x, f"{split} (colour: target)", {
+                "color": np.asarray(y, dtype=np.float32), "colorscale": BOUNDARY_SCALE,
+                "cmin": low, "cmax": high, "size": 6, "line": line}))
+            continue
+        for label in np.unique(y).astype(int):
+            name = class_names[label] if label < len(class_names) else f"class {label}"
+            traces.append(_points(x[y == label], f"{name} ({split})", {
+                "color": CLASS_COLORS[label % len(CLASS_COLORS)], "size": 6,
+                "line": line}))
+    return traces
+
+
+def _points(x: np.ndarray, name: str, marker: dict) -> dict:
+    x = np.asarray(x, dtype=np.float32)
+    return {"type": "scatter", "x": x[:, 0], "y": x[:, 1], "mode": "markers",
+            "name": name, "marker": marker}
+
+
+def boundary_figure(xs: np.ndarray, ys: np.ndarray, image: np.ndarray | None,
+                    points: list[dict], regression: bool,
+                    epoch: int | None) -> go.Figure:
     """The model's output over the input plane, under the train and test points.
 
     Args:
-        xs, ys: Grid ticks from `playground.inspection.plane_grid`.
-        image: `len(ys) x len(xs)` outputs: class-1 probability, or the value.
+        xs, ys: Grid ticks from `playground.inspection.plane_grid` (or every
+            n-th of them, for a coarser image).
+        image: `len(ys) x len(xs)` outputs: class-1 probability, or the
+            value; None before the first snapshot (points only).
+        points: Traces from `boundary_points`.
         epoch: The epoch the image was taken after, for the title.
     """
     low, high = (-1.0, 1.0) if regression else (0.0, 1.0)
-    fig = go.Figure(go.Heatmap(
-        x=xs, y=ys, z=np.asarray(image, dtype=np.float32), zmin=low, zmax=high,
-        colorscale=BOUNDARY_SCALE, opacity=0.8, showscale=True,
-        colorbar=dict(title="value" if regression else "P(blue)", thickness=12),
-        hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>output=%{z:.3f}<extra></extra>"))
-    for x, y, split, line in ((x_train, y_train, "train", 1), (x_test, y_test, "test", 2)):
-        color = (np.asarray(y, dtype=np.float32) if regression
-                 else np.where(y == 1, CLASS_COLORS[1], CLASS_COLORS[0]))
-        fig.add_trace(go.Scattergl(
-            x=x[:, 0], y=x[:, 1], mode="markers", name=split,
-            marker=dict(color=color, colorscale=BOUNDARY_SCALE if regression else None,
-                        cmin=low, cmax=high, size=6,
-                        line=dict(color="white" if split == "train" else "black",
-                                  width=line))))
-    fig.update_xaxes(range=[xs[0], xs[-1]], title_text="x1")
-    fig.update_yaxes(range=[ys[0], ys[-1]], title_text="x2", scaleanchor="x")
-    return _layout(fig, f"Decision boundary after epoch {epoch}", 420, "boundary")
+    data = []
+    if image is not None:
+        data.append({
+            "type": "heatmap", "x": np.asarray(xs, dtype=np.float32),
+            "y": np.asarray(ys, dtype=np.float32),
+            "z": np.asarray(image, dtype=np.float32), "zmin": low, "zmax": high,
+            "colorscale": BOUNDARY_SCALE, "opacity": 0.8, "showscale": True,
+            "colorbar": {"title": {"text": "value" if regression else "P(blue)"},
+                         "thickness": 12},
+            "hovertemplate": "x1=%{x:.2f}<br>x2=%{y:.2f}<br>output=%{z:.3f}"
+                             "<extra></extra>"})
+    title = ("Decision boundary: waiting for the first snapshot" if image is None
+             else f"Decision boundary after epoch {epoch}")
+    layout = _base_layout(title, 420, "boundary")
+    layout["xaxis"] = {"range": [float(xs[0]), float(xs[-1])], "title": {"text": "x1"}}
+    layout["yaxis"] = {"range": [float(ys[0]), float(ys[-1])], "title": {"text": "x2"},
+                       "scaleanchor": "x"}
+    return _figure(data + points, layout)
 
 
 def kernel_heatmap(kernel: np.ndarray, bias: np.ndarray, title: str) -> go.Figure:
@@ -211,37 +304,52 @@ def weight_histograms(layers: list[dict]) -> go.Figure:
 NEURON_SCALE = [[0.0, "#f59322"], [0.5, "#ffffff"], [1.0, "#0877bd"]]
 
 
-def neuron_grid(neurons: dict[str, np.ndarray], xs: np.ndarray, ys: np.ndarray,
-                picks: dict[str, list[int]], epoch: int) -> go.Figure:
+NEURON_ROW_HEIGHT = 110
+
+
+def neuron_grid_height(layers: int) -> int:
+    """The pixel height of a `neuron_grid` of that many layers (to reserve it)."""
+    return 90 + NEURON_ROW_HEIGHT * max(1, layers)
+
+
+def neuron_grid(neurons: dict[str, np.ndarray], picks: dict[str, list[int]],
+                epoch: int | None, layers: int | None = None) -> go.Figure:
     """Each picked hidden unit's output over the input plane, one row per layer.
 
+    Each layer is one heatmap of its units side by side (a gap between
+    them) on one shared pair of axes: a handful of traces instead of one
+    subplot per unit, cheap to build and to redraw. Each layer has its own
+    symmetric colour range.
+
     Args:
-        neurons: Layer name to `(units, h, w)` maps over the plane.
-        xs, ys: The maps' axis ticks.
+        neurons: Layer name to `(units, h, w)` maps over the plane (lowest
+            `x2` in the first row); empty before the first snapshot.
         picks: Layer name to the unit indices to draw.
         epoch: The epoch the maps were taken after, for the title.
+        layers: Rows to make room for when `neurons` is still empty.
     """
-    layers = [name for name in neurons if picks.get(name)]
-    columns = max((len(picks[name]) for name in layers), default=1)
-    titles = [f"{name} · unit {picks[name][c]}" if c < len(picks[name]) else ""
-              for name in layers for c in range(columns)]
-    fig = make_subplots(rows=max(1, len(layers)), cols=columns,
-                        horizontal_spacing=0.015, vertical_spacing=0.12,
-                        subplot_titles=titles or None)
-    for row, name in enumerate(layers, start=1):
-        maps = np.asarray(neurons[name], dtype=np.float32)
-        limit = float(max(np.abs(maps[picks[name]]).max(), 1e-6))
-        for col, unit in enumerate(picks[name], start=1):
-            fig.add_trace(go.Heatmap(
-                x=xs, y=ys, z=maps[unit], zmin=-limit, zmax=limit,
-                colorscale=NEURON_SCALE, showscale=False, name=f"{name} unit {unit}",
-                hovertemplate=f"{name} unit {unit}<br>x1=%{{x:.2f}} x2=%{{y:.2f}}"
-                              "<br>output=%{z:.3f}<extra></extra>"), row=row, col=col)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_annotations(font_size=10)
-    return _layout(fig, f"What each hidden unit computes, after epoch {epoch}",
-                   90 + 110 * max(1, len(layers)), "neurons")
+    names = [name for name in neurons if picks.get(name)]
+    data, annotations = [], []
+    for row, name in enumerate(names):
+        maps = np.asarray(neurons[name], dtype=np.float32)[picks[name]]
+        count, h, w = maps.shape
+        limit = float(max(np.abs(maps).max(), 1e-6))
+        y0 = (len(names) - 1 - row) * (h + 8)
+        data.append({
+            "type": "heatmap", "z": _tile(maps, count)[:h, :-1], "x0": 0, "dx": 1,
+            "y0": y0, "dy": 1, "zmin": -limit, "zmax": limit,
+            "colorscale": NEURON_SCALE, "showscale": False, "name": name,
+            "hovertemplate": f"{name}<br>output=%{{z:.3f}}<extra></extra>"})
+        annotations += [{"text": f"{name} · unit {unit}", "x": c * (w + 1) + (w - 1) / 2,
+                         "y": y0 + h - 0.5, "yanchor": "bottom", "showarrow": False,
+                         "font": {"size": 10}} for c, unit in enumerate(picks[name])]
+    title = (f"What each hidden unit computes, after epoch {epoch}" if names
+             else "What each hidden unit computes: waiting for the first snapshot")
+    layout = _base_layout(title, neuron_grid_height(layers or len(names)), "neurons")
+    layout.update(xaxis={"visible": False, "constrain": "domain"},
+                  yaxis={"visible": False, "scaleanchor": "x", "constrain": "domain"},
+                  annotations=annotations)
+    return _figure(data, layout)
 
 
 def norm_history(epochs: list[int], norms: list[dict[str, float]]) -> go.Figure:

@@ -1,7 +1,9 @@
 """Measurements taken inside a model while it trains, for replay and diagnosis.
 
-`Snapshotter` is called by the streaming callback after an epoch, at most
-every `interval` seconds, and emits one plain-data snapshot:
+`Snapshotter` is called by the streaming callback after an epoch and emits
+one plain-data snapshot, at most every `interval` seconds and only while
+the time spent measuring stays within `budget` of the time trained (the
+first and last epochs are always measured):
 
 - `boundary`: on 2-D data, the model's output over a 100x100 grid of the
   input plane (TF Playground's background heatmap);
@@ -18,6 +20,11 @@ The plane is evaluated with one compiled call of a probe model that shares
 the trained layers, so the neuron maps cost no extra forward pass; the
 gradient probe is one more compiled call on a small batch. Both are far
 cheaper than `model.predict` (`bench/training_speed.py` measures it).
+
+The budget ties the snapshot rate to what a snapshot costs against what an
+epoch costs: on a model whose epochs are short next to a snapshot, it
+spaces snapshots out instead of slowing training down; where a snapshot is
+cheap, the interval alone sets the rate.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ from playground.inspection import (
 
 MAX_UNITS = 32
 PROBE_BATCH = 256
+# Most of the training time that snapshots may take.
+BUDGET = 0.1
 
 
 def _outputs_of(model: Any, layers: list) -> Callable:
@@ -65,12 +74,17 @@ class Snapshotter:
         plane: Also draw the boundary and neuron maps (2-D inputs only).
         interval: Least seconds between two snapshots (first and last are
             always taken).
+        budget: Most share of the time since the first snapshot that
+            snapshots may take; a snapshot is skipped while they took more.
     """
 
     def __init__(self, model: Any, x_train: np.ndarray, y_train: np.ndarray,
-                 plane: bool, interval: float = 0.1):
+                 plane: bool, interval: float = 0.1, budget: float = BUDGET):
         self.interval = interval
+        self.budget = budget
         self._last = -float("inf")
+        self._first: float | None = None
+        self.spent = 0.0
         layers = model.layers
         self._weight_layout = [(layer.name, [(v.name, v.trainable) for v in layer.weights])
                                for layer in layers]
@@ -160,7 +174,12 @@ class Snapshotter:
     def __call__(self, epoch: int, weights: list[np.ndarray],
                  emit: Callable[[dict], None], force: bool = False) -> None:
         now = time.perf_counter()
-        if not force and now - self._last < self.interval:
+        if self._first is None:
+            self._first = now
+        if not force and (now - self._last < self.interval
+                          or self.spent > self.budget * (now - self._first)):
             return
         self._last = now
-        emit({"type": "snapshot", "epoch": epoch, **self.snapshot(weights)})
+        shot = self.snapshot(weights)
+        self.spent += time.perf_counter() - now
+        emit({"type": "snapshot", "epoch": epoch, **shot})

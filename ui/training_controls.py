@@ -8,6 +8,7 @@ that need Keras (the `.keras` model) are made in a worker process through
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from playground import charts
@@ -103,16 +104,17 @@ def _apply(changes) -> None:
     state.replace_experiment(state.experiment().replace(**dict(changes)))
 
 
-def history_chart(history: dict, result=None) -> None:
-    """Loss and metrics per epoch, marked with the best and the stopping epoch;
-    the learning rate below them when a schedule changes it."""
+def history_chart(figure, history: dict, result=None) -> None:
+    """The loss and metric curves (`figure`), marked with the best and the
+    stopping epoch once the run has ended; the learning rate below them when
+    a schedule changes it."""
     rates = history.get("learning_rate")
-    fig = charts.history_figure({k: v for k, v in history.items()
-                                 if k != "learning_rate"})
-    if result is not None:
+    if result is not None and (result.best_epoch or result.early_stop):
         stopped = result.epochs_run if result.early_stop else None
-        charts.mark_epochs(fig, result.best_epoch, stopped, result.early_stop)
-    st.plotly_chart(fig, key="history_chart")
+        # A copy: the live view keeps its figures and redraws them later.
+        figure = charts.mark_epochs(go.Figure(figure), result.best_epoch, stopped,
+                                    result.early_stop)
+    st.plotly_chart(figure, key="history_chart")
     if rates:
         st.plotly_chart(charts.learning_rate_figure(rates), key="learning_rate_chart")
 

@@ -2,16 +2,19 @@
 
 import streamlit as st
 
-from playground import charts
 from playground.data_source import experiment_data
 from playground.experiment_check import check_experiment, resolve_loss
 from playground.doctor import diagnose
-from playground.inspection import NEURON_STRIDE, plane_grid
 from playground.layers import StackError
+from playground.live_view import LiveFigures
 from playground.registry import LOSSES, OPTIMIZERS
 from ui import services, state, training_controls
 from ui.widgets import field_input, learning_rate_input
 
+# Measured with bench/browser_training.py while training shares the server
+# process: 0.75 s keeps the most training speed and the most boundary
+# redraws; 0.5 s gives fewer of both, and at 0.25 s training nearly stops
+# (see bench/README.md). Measure again once training runs in workers.
 POLL_SECONDS = 0.75
 UNITS_SHOWN = 8
 MAX_UNITS_SHOWN = 16
@@ -68,27 +71,25 @@ def page() -> None:
                    key="stop_button", use_container_width=True)
 
 
-    def replay_epoch(job, done: bool) -> int:
-        """The snapshot epoch to draw: the newest while training, picked after."""
+    def replay_epoch(slot, job, done: bool) -> int | None:
+        """The snapshot epoch to draw: the newest while training, picked after.
+
+        The slider goes into `slot`, an element kept in place while training
+        runs, so that nothing below it moves when it appears."""
         epochs = job.snapshots.epochs()
+        if not epochs:
+            return None
         if done and len(epochs) > 1:
-            return st.select_slider("Replay: epoch", epochs, value=epochs[-1],
-                                    key=f"replay_epoch_{job.id}",
-                                    help="Training kept up to 200 snapshots, evenly "
-                                         "spread over the run.")
+            return slot.select_slider("Replay: epoch", epochs, value=epochs[-1],
+                                      key=f"replay_epoch_{job.id}",
+                                      help="Training kept up to 200 snapshots, evenly "
+                                           "spread over the run.")
         return epochs[-1]
 
 
-    def boundary_view(data, xs, ys, snapshot: dict, epoch: int) -> None:
-        """The decision boundary under the train and test points."""
-        st.plotly_chart(charts.boundary_figure(
-            xs, ys, snapshot["boundary"], data.x_train, data.y_train, data.x_test,
-            data.y_test, data.info.task == "regression", epoch), key="boundary_chart")
-
-
-    def neuron_view(job, xs, ys, snapshot: dict, epoch: int) -> None:
-        """Thumbnails of each hidden Dense unit over the plane; pick units of wide layers."""
-        neurons = snapshot["neurons"]
+    def unit_picks(job, snapshot: dict | None) -> dict[str, list[int]]:
+        """The units to draw per layer; a picker for layers wider than the grid."""
+        neurons = snapshot["neurons"] if snapshot else {}
         picks = {}
         wide = [name for name, maps in neurons.items() if len(maps) > UNITS_SHOWN]
         pick_cols = st.columns(len(wide)) if wide else []
@@ -100,8 +101,7 @@ def page() -> None:
                 help=f"The first {len(neurons[name])} units were recorded.")
         for name, maps in neurons.items():
             picks.setdefault(name, list(range(len(maps))))
-        st.plotly_chart(charts.neuron_grid(neurons, xs[::NEURON_STRIDE], ys[::NEURON_STRIDE],
-                                           picks, epoch), key="neuron_chart")
+        return picks
 
 
     def doctor_view(history: dict, snapshots: list[dict]) -> None:
@@ -120,9 +120,22 @@ def page() -> None:
                            "training.")
 
 
+    def live_figures(job) -> LiveFigures:
+        """The job's `LiveFigures`, made once per run and kept in the session."""
+        held = st.session_state.get("live_figures")
+        if held is None or held[0] != job.id:
+            held = (job.id, LiveFigures(job.experiment, experiment_data(job.experiment)))
+            st.session_state["live_figures"] = held
+        return held[1]
+
+
     @st.fragment(run_every=POLL_SECONDS if running else None)
     def live_view() -> None:
-        """Redraws progress and charts from the job; polls only while it runs."""
+        """Redraws progress and charts from the job; polls only while it runs.
+
+        Every poll emits the same elements in the same places, whether or
+        not a snapshot has arrived: a chart that moved or appeared would be
+        remounted, and Streamlit fades what a rerun has not yet replaced."""
         job = state.job()
         if job is None:
             st.info("Press **Train** to start. The charts fill in epoch by epoch.")
@@ -132,22 +145,27 @@ def page() -> None:
         note = " · stopping…" if job.stop_requested and not p["done"] else ""
         st.progress(fraction, text=f"Epoch {p['epoch']} / {p['epochs']} · "
                                    f"{p['elapsed']:.1f} s · {p['message']}{note}")
+        figures = live_figures(job)
         kept = job.snapshots.items()
-        latest = kept[-1][1] if kept else None
-        chart_area = st.container()
-        if latest is not None and latest["boundary"] is not None:
+        epoch = snapshot = None
+        if figures.plane:
             chart_area, boundary_area = st.columns([3, 2])
             with boundary_area:
-                epoch = replay_epoch(job, p["done"])
-                snapshot = job.snapshots.get(epoch)
-                data = experiment_data(job.experiment)
-                xs, ys, _ = plane_grid(data.x_train)
-                boundary_view(data, xs, ys, snapshot, epoch)
+                epoch = replay_epoch(st.empty(), job, p["done"])
+                snapshot = job.snapshots.get(epoch) if epoch is not None else None
+                st.plotly_chart(figures.boundary(epoch, snapshot, coarse=not p["done"]),
+                                key="boundary_chart")
+        else:
+            chart_area = st.container()
         with chart_area:
-            training_controls.history_chart(p["history"], job.result)
+            training_controls.history_chart(figures.history(
+                {k: v for k, v in p["history"].items() if k != "learning_rate"}),
+                p["history"], job.result)
             doctor_view(p["history"], [shot for _, shot in kept])
-        if latest is not None and latest["neurons"]:
-            neuron_view(job, xs, ys, snapshot, epoch)
+        if figures.plane and figures.hidden_layers:
+            with st.container(key="neuron_area"):
+                picks = unit_picks(job, snapshot)
+                st.plotly_chart(figures.neurons(epoch, snapshot, picks), key="neuron_chart")
         if p["done"]:
             result = job.result
             getattr(st, OUTCOME_STYLE[result.status])(result.message)
@@ -163,7 +181,15 @@ def page() -> None:
                 st.rerun()
 
 
-    live_view()
+    # Streamlit dims every element of a rerunning fragment until its new
+    # copy arrives (after half a second). For a view that polls on a timer
+    # that only makes the charts flicker whenever one poll is slow (the
+    # server or the machine is busy); the progress line says how fresh the
+    # view is.
+    st.html("<style>.st-key-live_view [data-stale=true] "
+            "{opacity: 1 !important; transition: none !important;}</style>")
+    with st.container(key="live_view"):
+        live_view()
 
 
 if state.data_ready(exp):

@@ -15,22 +15,15 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from app_server import streamlit_app
 from playground.presets import PRESETS, default_experiment
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -62,57 +55,14 @@ BOUNDARY_EPOCH_JS = """() => {
 
 # -- fixtures ---------------------------------------------------------------
 
-SERVER_PIDS: dict[str, int] = {}  # base URL -> the `streamlit run` process id
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
-def server(request):
-    """The app under `streamlit run`, as its base URL. A test module may add
-    `streamlit run` options in its `SERVER_ARGS` list."""
+def server(request, tmp_path_factory):
+    """The app under `streamlit run`, as its base URL, saving its runs in a
+    store of its own. A test module may add `streamlit run` options in its
+    `SERVER_ARGS` list."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} not found; the browser tests need Debian's chromium")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py",
-         "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-         *getattr(request.module, "SERVER_ARGS", [])],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                output = log.read().decode(errors="replace")[-3000:]
-                pytest.fail(f"streamlit did not become healthy on {url}:\n{output}")
-            time.sleep(0.25)
-        SERVER_PIDS[url] = process.pid
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,8 @@ import time
 
 import pytest
 
+from app_server import SERVER_PIDS
 from test_browser import (  # noqa: F401  (fixtures are used by name)
-    LOAD_MS,
-    SERVER_PIDS,
     TRAIN_MS,
     browser,
     new_page,

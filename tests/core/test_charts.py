@@ -38,3 +38,97 @@ def test_class_balance_counts_each_class():
     fig = charts.class_balance({"train": np.array([0, 1, 1, 2])}, ("a", "b", "c"),
                                regression=False)
     assert list(fig.data[0].y) == [1, 2, 1]
+
+
+def test_history_figure_before_the_first_epoch_spans_the_planned_run():
+    fig = charts.history_figure({}, epochs=400, metrics=("loss", "accuracy"))
+    assert fig.data == ()
+    assert list(fig.layout.xaxis.range) == [1, 400]
+    assert list(fig.layout.xaxis2.range) == [1, 400]
+    texts = [a.text for a in fig.layout.annotations]
+    assert texts.count(charts.WAITING) == 2 and {"Loss", "Accuracy"} <= set(texts)
+
+
+def test_history_figure_keeps_its_plots_when_the_first_epoch_arrives():
+    empty = charts.history_figure({}, epochs=50, metrics=("loss", "accuracy"))
+    first = charts.history_figure({"loss": [0.7], "accuracy": [0.5]}, epochs=50,
+                                  metrics=("loss", "accuracy"))
+    assert empty.layout.xaxis2.domain == first.layout.xaxis2.domain
+    assert first.layout.xaxis.range is None  # data decides the axes now
+    assert [t.xaxis for t in first.data] == ["x", "x2"]
+
+
+def _xor():
+    return load_dataset("xor", 200, 0.0, 0.2, 0.2, 0)
+
+
+def test_boundary_legend_shows_each_class_in_its_own_colour():
+    data = _xor()
+    points = charts.boundary_points(data.x_train, data.y_train, data.x_test, data.y_test,
+                                    regression=False, class_names=("orange", "blue"))
+    names = [t["name"] for t in points]
+    assert names == ["orange (train)", "blue (train)", "orange (test)", "blue (test)"]
+    for trace, (x, y, label) in zip(points, [(data.x_train, data.y_train, 0),
+                                             (data.x_train, data.y_train, 1),
+                                             (data.x_test, data.y_test, 0),
+                                             (data.x_test, data.y_test, 1)]):
+        # A legend entry can show one colour only: each trace has one.
+        assert trace["marker"]["color"] == charts.CLASS_COLORS[label]
+        assert len(trace["x"]) == int(np.sum(y == label))
+    xs = ys = np.linspace(-1, 1, 10)
+    fig = charts.boundary_figure(xs, ys, np.zeros((10, 10)), points, False, 3)
+    assert [t.type for t in fig.data] == ["heatmap"] + ["scatter"] * 4
+    assert all(isinstance(t.marker.color, str) for t in fig.data[1:])
+    assert fig.layout.title.text == "Decision boundary after epoch 3"
+
+
+def test_boundary_figure_without_a_snapshot_keeps_the_plane_and_points():
+    data = _xor()
+    points = charts.boundary_points(data.x_train, data.y_train, data.x_test, data.y_test,
+                                    regression=False)
+    xs = ys = np.linspace(-2, 2, 100)
+    fig = charts.boundary_figure(xs, ys, None, points, False, None)
+    assert [t.type for t in fig.data] == ["scatter"] * 4
+    assert list(fig.layout.xaxis.range) == [-2, 2]
+    assert fig.layout.height == 420 and "waiting" in fig.layout.title.text
+
+
+def test_neuron_grid_draws_one_heatmap_per_layer_with_each_unit_in_place():
+    rng = np.random.default_rng(0)
+    neurons = {"dense": rng.normal(size=(4, 5, 6)), "dense_1": rng.normal(size=(2, 5, 6))}
+    fig = charts.neuron_grid(neurons, {"dense": [1, 3], "dense_1": [0, 1]}, epoch=7)
+    assert [t.name for t in fig.data] == ["dense", "dense_1"]
+    z = np.asarray(fig.data[0].z, dtype=float)
+    assert z.shape == (5, 13)  # two 6-wide maps and a one-pixel gap
+    assert np.allclose(z[:, :6], neurons["dense"][1])
+    assert np.allclose(z[:, 7:], neurons["dense"][3])
+    assert np.isnan(z[:, 6]).all()
+    assert fig.data[0].y0 > fig.data[1].y0  # the first layer on top
+    assert [a.text for a in fig.layout.annotations] == [
+        "dense · unit 1", "dense · unit 3", "dense_1 · unit 0", "dense_1 · unit 1"]
+    empty = charts.neuron_grid({}, {}, None, layers=2)
+    assert empty.data == () and empty.layout.height == fig.layout.height
+
+
+def test_live_figures_rebuild_only_what_changed_and_coarsen_while_training():
+    from playground.data_source import experiment_data
+    from playground.live_view import COARSE_STEP, LiveFigures
+    from playground.presets import PRESETS
+
+    exp = PRESETS["spiral"].experiment
+    live = LiveFigures(exp, experiment_data(exp))
+    assert live.plane and live.hidden_layers == len(exp.layers)
+    shot = {"boundary": np.random.default_rng(0).random((100, 100)).astype(np.float16),
+            "neurons": {"dense": np.zeros((4, 34, 34), np.float16)}}
+    during = live.boundary(5, shot, coarse=True)
+    assert live.boundary(5, shot, coarse=True) is during  # same snapshot: kept
+    assert np.asarray(during.data[0].z).shape == (100 // COARSE_STEP,) * 2
+    after = live.boundary(5, shot, coarse=False)
+    assert np.asarray(after.data[0].z).shape == (100, 100)
+    assert live.boundary(6, shot, coarse=False) is not after
+    history = live.history({"loss": [0.5], "accuracy": [0.6]})
+    assert live.history({"loss": [0.5], "accuracy": [0.6]}) is history
+    assert live.history({"loss": [0.5, 0.4], "accuracy": [0.6, 0.7]}) is not history
+    picks = {"dense": [0, 1]}
+    assert live.neurons(5, shot, picks) is live.neurons(5, shot, picks)
+    assert live.neurons(5, shot, {"dense": [2]}) is not live.neurons(5, shot, picks)

@@ -81,17 +81,6 @@ def test_data_that_is_not_two_dimensional_gets_weight_snapshots_only():
     assert counts.sum() == 4 * 64 and len(edges) == len(counts) + 1
 
 
-def test_boundary_figure_draws_heatmap_under_points():
-    xs, ys, _ = plane_grid(np.array([[0.0, 0.0], [1.0, 1.0]]), resolution=4)
-    x = np.array([[0.2, 0.3], [0.8, 0.9]])
-    fig = charts.boundary_figure(xs, ys, np.full((4, 4), 0.25), x, np.array([0, 1]),
-                                 x, np.array([1, 0]), regression=False, epoch=7)
-    assert [t.type for t in fig.data] == ["heatmap", "scattergl", "scattergl"]
-    assert fig.layout.title.text == "Decision boundary after epoch 7"
-    assert list(fig.data[1].marker.color) == [charts.CLASS_COLORS[0],
-                                              charts.CLASS_COLORS[1]]
-
-
 def test_weights_by_layer_matches_each_keras_layer_and_histograms_count_them():
     from playground.builder import build_model, layer_names
     from playground.config import Experiment
@@ -175,17 +164,6 @@ def test_activation_figures_follow_the_output_shape():
     assert np.asarray(sequence.data[0].z).shape == (3, 10)
     prediction = charts.prediction_figure(np.array([0.8]), ("no", "yes"), 0)
     assert np.allclose(prediction.data[0].y, [0.2, 0.8])
-
-
-def test_neuron_grid_draws_the_picked_units_of_each_layer():
-    neurons = {"dense_1": np.random.rand(10, 34, 34), "dense_2": np.random.rand(2, 34, 34)}
-    ticks = np.linspace(-1, 1, 34)
-    fig = charts.neuron_grid(neurons, ticks, ticks, {"dense_1": [0, 3, 9],
-                                                     "dense_2": [0, 1]}, epoch=7)
-    assert [t.name for t in fig.data] == ["dense_1 unit 0", "dense_1 unit 3",
-                                          "dense_1 unit 9", "dense_2 unit 0",
-                                          "dense_2 unit 1"]
-    assert np.allclose(fig.data[2].z, neurons["dense_1"][9])
 
 
 def test_weight_ridges_and_norms_follow_the_snapshots():

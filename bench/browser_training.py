@@ -1,0 +1,213 @@
+"""Live training as a user sees it: the app in Chromium against headless training.
+
+It starts `streamlit run app.py` on a free port, opens the Train page of the
+`spiral` preset with E epochs in headless Chromium (the experiment comes in
+through the URL, as a share link carries it), presses Train, and samples the
+page every 50 ms until the run ends:
+
+- the progress text "Epoch N / E · T s · ..." gives the in-app training
+  rate, (N_last - N_first) / (T_last - T_first) over the samples after the
+  first epoch (T is the run's own training clock, so tracing never counts);
+- the decision-boundary heatmap (the `boundary_chart` element that is not
+  stale) is read through Plotly's own data: a change of its title or of its
+  `z` values is one redraw on screen;
+- every chart container's computed opacity: Streamlit fades an element that
+  waits to be replaced, and a chart that dims on every poll flickers.
+
+The baseline is the same experiment trained in this process with
+`run_training(exp, snapshots=True)` (the live snapshots on, no page), its
+rate over epochs 2..E. Rounds interleave browser and headless runs; the
+summary gives best and median of ROUNDS, and the targets use the medians.
+
+This measures the page, whatever runs the training behind it: a thread in
+the server today, a worker process later; only the progress text and the
+chart keys are read.
+
+Run from anywhere:  .venv/bin/python bench/browser_training.py [--epochs 400]
+Needs /usr/bin/chromium and playwright. Always exits 0; targets are printed
+as PASS/FAIL lines.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import argparse
+import re
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT, ROOT / "tests" / "browser"):  # the app, and the browser tests'
+    if str(path) not in sys.path:                 # way of starting it
+        sys.path.insert(0, str(path))
+
+from app_server import streamlit_app  # noqa: E402
+from playground.presets import PRESETS  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+PRESET = "spiral"
+ROUNDS = 3
+TARGET_RATIO = 0.8        # in-app epochs/s over headless epochs/s
+TARGET_REDRAWS = 4.0      # boundary redraws per second on screen
+RUN_TIMEOUT_S = 300
+
+# Collects one sample every 50 ms into window.__samples.
+SAMPLER_JS = """() => {
+    window.__samples = [];
+    const signature = (plot) => {
+        const trace = plot && plot.data && plot.data[0];
+        if (!trace || !trace.z) return null;
+        const z = trace.z, rows = z.length, cols = rows ? z[0].length : 0;
+        let sum = 0;
+        for (let i = 0; i < rows; i += 7)
+            for (let j = 0; j < cols; j += 7) sum += Number(z[i][j]) || 0;
+        const title = plot.querySelector('.gtitle');
+        return (title ? title.textContent : '') + '|' + rows + 'x' + cols + '|' + sum.toFixed(4);
+    };
+    // Streamlit keeps a replaced element's copy in the page, hidden: only
+    // what is on screen counts.
+    const shown = (el) => el.getClientRects().length > 0;
+    window.__sampler = setInterval(() => {
+        const progress = document.querySelector('[data-testid=stProgress]');
+        const boundary = [...document.querySelectorAll('.st-key-boundary_chart')]
+            .filter(shown).map(el => el.querySelector('.js-plotly-plot'))[0];
+        const charts = [...document.querySelectorAll('[data-testid=stElementContainer]')]
+            .filter(el => shown(el) && el.querySelector('.js-plotly-plot'));
+        window.__samples.push({
+            t: performance.now() / 1000,
+            progress: progress ? progress.innerText : '',
+            boundary: signature(boundary),
+            copies: [...document.querySelectorAll('.st-key-boundary_chart')].filter(shown).length,
+            dimmed: charts.filter(el => Number(getComputedStyle(el).opacity) < 0.95).length,
+            stale: charts.filter(el => el.dataset.stale === 'true').length,
+        });
+    }, 50);
+}"""
+
+PROGRESS = re.compile(r"Epoch (\d+) / (\d+) · ([\d.]+) s")
+
+
+def browser_run(browser, url: str, exp) -> dict:
+    """One run pressed in the page; rates and redraws read from samples."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(120_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/train?{exp.to_query_string()}")
+        page.wait_for_selector("[data-test-script-state=notRunning]")
+        train = page.locator(".st-key-train_button button")
+        train.wait_for()
+        page.evaluate(SAMPLER_JS)
+        train.click()
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=stProgress]') && "
+            "/Finished|Stopped|diverged|failed/.test("
+            "document.querySelector('[data-testid=stMain]').innerText)",
+            timeout=RUN_TIMEOUT_S * 1000, polling=250)
+        page.wait_for_timeout(500)
+        samples = page.evaluate("() => { clearInterval(window.__sampler); "
+                                "return window.__samples; }")
+    finally:
+        context.close()
+    return summarise(samples, exp.epochs)
+
+
+def summarise(samples: list[dict], epochs: int) -> dict:
+    """In-app rate, redraws per second and fading, from the page samples."""
+    ticks = []  # (epoch, training seconds, sample time)
+    for s in samples:
+        match = PROGRESS.search(s["progress"])
+        if match and int(match.group(1)) >= 1:
+            ticks.append((int(match.group(1)), float(match.group(3)), s["t"]))
+    running = [t for t in ticks if t[0] < epochs] or ticks
+    first, last = ticks[0], max(ticks, key=lambda t: t[0])
+    rate = (last[0] - first[0]) / max(last[1] - first[1], 1e-9)
+    # Redraws are counted while training runs: from the first epoch seen to
+    # the last sample before the final one.
+    window = [s for s in samples if running[0][2] <= s["t"] <= running[-1][2]]
+    redraws, previous = 0, None
+    for s in window:
+        if s["boundary"] is not None and s["boundary"] != previous:
+            redraws += previous is not None
+            previous = s["boundary"]
+    seconds = max(window[-1]["t"] - window[0]["t"], 1e-9) if window else 1e-9
+    return {"rate": rate, "redraws": redraws / seconds, "seconds": seconds,
+            "dimmed": sum(s["dimmed"] > 0 for s in window) / max(len(window), 1),
+            "copies": max((s["copies"] for s in window), default=0),
+            "stale": sum(s["stale"] > 0 for s in window) / max(len(window), 1)}
+
+
+def headless_run(exp) -> float:
+    """Epochs/s over epochs 2..E of `run_training(exp, snapshots=True)`."""
+    from playground.training import run_training
+
+    events: list[dict] = []
+    result = run_training(exp, emit=events.append, snapshots=True)
+    if result.status != "completed":
+        raise RuntimeError(f"headless run did not complete: {result.message}")
+    ticks = [e["elapsed"] for e in events if e["type"] == "epoch"]
+    return (len(ticks) - 1) / (ticks[-1] - ticks[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    args = parser.parse_args()
+    exp = PRESETS[PRESET].experiment.replace(epochs=args.epochs)
+    load = os.getloadavg()
+    print(f"browser_training: {PRESET} preset, {args.epochs} epochs, {args.rounds} "
+          f"rounds; load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+          f"{os.cpu_count()} CPUs")
+    if not os.path.exists(CHROMIUM):
+        print(f"SKIP: {CHROMIUM} not found")
+        return
+    from playwright.sync_api import sync_playwright
+
+    runs: dict[str, list] = {"headless": [], "browser": []}
+    try:
+        with streamlit_app() as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                                 args=CHROMIUM_ARGS)
+            for round_ in range(args.rounds):
+                runs["headless"].append(headless_run(exp))
+                runs["browser"].append(browser_run(browser, url, exp))
+                b = runs["browser"][-1]
+                print(f"  round {round_ + 1}: headless {runs['headless'][-1]:6.1f} ep/s"
+                      f" | in app {b['rate']:6.1f} ep/s, boundary {b['redraws']:4.1f} "
+                      f"redraws/s over {b['seconds']:.1f} s, charts dimmed in "
+                      f"{b['dimmed']:.0%} of samples (stale {b['stale']:.0%}), "
+                      f"boundary copies {b['copies']}")
+            browser.close()
+    except Exception as error:  # a bench reports, it does not crash
+        print(f"FAIL: the bench could not finish: {type(error).__name__}: {error}")
+        return
+    headless = runs["headless"]
+    in_app = [b["rate"] for b in runs["browser"]]
+    redraws = [b["redraws"] for b in runs["browser"]]
+    ratio = statistics.median(in_app) / statistics.median(headless)
+    print(f"\n  headless ep/s   best {max(headless):6.1f}  median {statistics.median(headless):6.1f}")
+    print(f"  in-app ep/s     best {max(in_app):6.1f}  median {statistics.median(in_app):6.1f}")
+    print(f"  ratio (medians) {ratio:.2f}x   boundary redraws/s median "
+          f"{statistics.median(redraws):.1f}")
+    load = os.getloadavg()
+    print(f"  load after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
+    print(f"{'PASS' if ratio >= TARGET_RATIO else 'FAIL'} in-app training keeps "
+          f"{ratio:.2f}x of headless epochs/s (target >= {TARGET_RATIO:g}x)")
+    med = statistics.median(redraws)
+    print(f"{'PASS' if med >= TARGET_REDRAWS else 'FAIL'} the boundary redraws "
+          f"{med:.1f} times/s on screen (target >= {TARGET_REDRAWS:g})")
+    dimmed = statistics.median(b["dimmed"] for b in runs["browser"])
+    print(f"{'PASS' if dimmed < 0.05 else 'FAIL'} charts dimmed in {dimmed:.0%} of "
+          f"samples (target < 5%)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""The Train page's live figures for one run, rebuilt only when their input changed.
+
+The page polls a running job several times a second. Each poll needs the
+loss chart, the decision boundary and the neuron maps; `LiveFigures` keeps
+what a run never changes (the plane's grid ticks, the train and test point
+traces) and the last figure of each kind with the input it was built from,
+so a poll that finds no new epoch or snapshot rebuilds nothing.
+
+While training runs, the boundary is drawn from every `COARSE_STEP`-th
+grid tick (a quarter of the data to send and redraw); once the run is over
+the full grid is drawn.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import plotly.graph_objects as go
+
+from playground import charts
+from playground.inspection import plane_grid
+from playground.registry import task_metrics
+
+COARSE_STEP = 2
+
+
+class LiveFigures:
+    """Figures of one training run for the Train page (see the module doc).
+
+    Args:
+        exp: The run's experiment.
+        data: Its loaded dataset.
+    """
+
+    def __init__(self, exp: Any, data: Any):
+        info = data.info
+        self.epochs = exp.epochs
+        self.metrics = ("loss", task_metrics(info.task)[0])
+        self.plane = info.input_shape == (2,)
+        self.regression = info.task == "regression"
+        self.hidden_layers = sum(layer.kind == "dense" for layer in exp.layers)
+        self._built: dict[str, tuple[Any, go.Figure]] = {}
+        if self.plane:
+            self.xs, self.ys, _ = plane_grid(data.x_train)
+            self._points = charts.boundary_points(
+                data.x_train, data.y_train, data.x_test, data.y_test, self.regression,
+                info.class_names)
+
+    def _cached(self, kind: str, key: Any, build: Callable[[], go.Figure]) -> go.Figure:
+        held = self._built.get(kind)
+        if held is None or held[0] != key:
+            held = (key, build())
+            self._built[kind] = held
+        return held[1]
+
+    def history(self, history: dict[str, list[float]]) -> go.Figure:
+        """The loss and metric curves; rebuilt when an epoch was added."""
+        key = tuple((name, len(values)) for name, values in history.items())
+        return self._cached("history", key, lambda: charts.history_figure(
+            history, self.epochs, self.metrics))
+
+    def boundary(self, epoch: int | None, snapshot: dict | None,
+                 coarse: bool) -> go.Figure:
+        """The boundary of a snapshot (points only while there is none)."""
+        step = COARSE_STEP if coarse else 1
+
+        def build() -> go.Figure:
+            if snapshot is None:
+                return charts.boundary_figure(self.xs, self.ys, None, self._points,
+                                              self.regression, None)
+            return charts.boundary_figure(
+                self.xs[::step], self.ys[::step], snapshot["boundary"][::step, ::step],
+                self._points, self.regression, epoch)
+
+        return self._cached("boundary", (epoch if snapshot else None, step), build)
+
+    def neurons(self, epoch: int | None, snapshot: dict | None,
+                picks: dict[str, list[int]]) -> go.Figure:
+        """The hidden units' maps of a snapshot (an empty, sized grid before)."""
+        neurons = snapshot["neurons"] if snapshot else {}
+        key = (epoch if snapshot else None, tuple((k, tuple(v)) for k, v in picks.items()))
+        return self._cached("neurons", key, lambda: charts.neuron_grid(
+            neurons, picks, epoch, self.hidden_layers))

@@ -1,0 +1,78 @@
+"""`streamlit run app.py` on a free port, for the browser tests and benches.
+
+Kept apart from the tests so that `bench/browser_training.py` starts the
+app exactly as they do.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_PIDS: dict[str, int] = {}  # base URL -> the `streamlit run` process id
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+@contextmanager
+def streamlit_app(timeout: float = 60, args: tuple[str, ...] = (),
+                  env: dict[str, str] | None = None):
+    """Runs the app until the block ends; yields its base URL.
+
+    Args:
+        timeout: Seconds to wait for the server to be healthy.
+        args: More `streamlit run` options.
+        env: More environment variables (e.g. `PLAYGROUND_STORE`).
+
+    Raises:
+        RuntimeError: when the server exits or is not healthy within
+            `timeout` seconds, with the end of its output.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py",
+         "--server.headless", "true", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         *args],
+        cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})},
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        while not healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                output = log.read().decode(errors="replace")[-3000:]
+                raise RuntimeError(f"streamlit did not become healthy on {url}:\n{output}")
+            time.sleep(0.25)
+        SERVER_PIDS[url] = process.pid
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()

@@ -1,0 +1,104 @@
+"""The live view in the real app: a steady layout that updates in place.
+
+Uses the fixtures of `test_browser.py` (one `streamlit run` server and one
+Chromium for the module, a fresh session per page). A sampler in the page
+records, every 50 ms from the press of Train on, where the charts are, what
+the history chart says and which charts are dimmed: Streamlit fades an
+element that a rerun has not replaced after half a second, so a chart that
+dims while training runs shows a poll that was too slow or a layout that
+changed.
+
+Run with `pytest -m browser` (needs /usr/bin/chromium).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from playground.presets import PRESETS
+from test_browser import (  # noqa: F401  (fixtures are used by name)
+    LOAD_MS,
+    TRAIN_MS,
+    assert_no_exception,
+    browser,
+    new_page,
+    open_app,
+    server,
+    wait_for_boundary_epoch_above,
+)
+
+pytestmark = pytest.mark.browser
+
+EPOCHS = 2000
+SAMPLE_SECONDS = 6     # of training, after the first boundary snapshot
+MAX_DIMMED_SHARE = 0.05
+ARRIVAL_SAMPLES = 10  # 0.5 s at one sample per 50 ms
+SCROLLBAR_PX = 20
+
+SAMPLER_JS = """() => {
+    window.__samples = [];
+    const shown = (el) => el.getClientRects().length > 0;
+    const box = (key) => {
+        const el = [...document.querySelectorAll('.st-key-' + key)].filter(shown)[0];
+        if (!el) return null;
+        const r = el.getBoundingClientRect();
+        return [Math.round(r.left), Math.round(r.width), Math.round(r.height)];
+    };
+    window.__sampler = setInterval(() => {
+        const charts = [...document.querySelectorAll('[data-testid=stElementContainer]')]
+            .filter(el => shown(el) && el.querySelector('.js-plotly-plot'));
+        const history = [...document.querySelectorAll('.st-key-history_chart')].filter(shown)[0];
+        window.__samples.push({
+            progress: !!document.querySelector('[data-testid=stProgress]'),
+            history: box('history_chart'), boundary: box('boundary_chart'),
+            neurons: box('neuron_chart'),
+            historyText: history ? history.innerText : '',
+            dimmed: charts.filter(el => Number(getComputedStyle(el).opacity) < 0.95).length,
+        });
+    }, 50);
+}"""
+
+
+def test_live_view_keeps_its_layout_and_never_dims_while_training(server, new_page):
+    from playwright.sync_api import expect
+
+    exp = PRESETS["spiral"].experiment.replace(epochs=EPOCHS)
+    page = new_page()
+    open_app(page, f"{server}/train?{exp.to_query_string()}")
+    train = page.locator(".st-key-train_button button")
+    stop = page.locator(".st-key-stop_button button")
+    expect(train).to_be_enabled()
+    page.evaluate(SAMPLER_JS)
+    train.click()
+    try:
+        wait_for_boundary_epoch_above(page, 0, TRAIN_MS)
+        page.wait_for_timeout(SAMPLE_SECONDS * 1000)
+        samples = page.evaluate("() => { clearInterval(window.__sampler); "
+                                "return window.__samples; }")
+    finally:
+        if stop.is_enabled():  # never leave the server training
+            stop.click()
+    expect(page.get_by_text(re.compile(r"Stopped by you after \d+ epoch\(s\)\.")).last
+           ).to_be_visible(timeout=LOAD_MS)
+
+    first = next(i for i, s in enumerate(samples) if s["history"])
+    # The elements of the first run arrive one by one: allow it half a second.
+    live = samples[first + ARRIVAL_SAMPLES:]
+    assert len(live) > 50, f"only {len(live)} samples while training"
+    # The plane's charts are there, at their size, from the first poll on.
+    missing = [s for s in live if not (s["boundary"] and s["neurons"] and s["history"])]
+    assert not missing, f"{len(missing)} of {len(live)} samples lack a chart: {missing[0]}"
+    # (A scroll bar appearing may take a few pixels; a column appearing or
+    # going away moves a chart by hundreds.)
+    for key in ("history", "boundary"):
+        for index, what in ((0, "left"), (1, "width")):
+            values = [s[key][index] for s in live]
+            assert max(values) - min(values) <= SCROLLBAR_PX, (key, what, values[0],
+                                                               values[-1])
+    # Before the first epoch the loss chart says what it waits for.
+    assert any("Waiting for the first epoch" in s["historyText"] for s in live)
+    dimmed = sum(s["dimmed"] > 0 for s in live) / len(live)
+    assert dimmed <= MAX_DIMMED_SHARE, f"charts dimmed in {dimmed:.0%} of samples"
+    assert_no_exception(page)

@@ -1,0 +1,52 @@
+"""The snapshotter's rate: bounded by its interval and by its time budget."""
+
+import time
+
+import numpy as np
+
+from playground.builder import build_model, compile_model
+from playground.config import Experiment
+from playground.snapshotter import Snapshotter
+
+
+class SlowSnapshotter(Snapshotter):
+    """Measures nothing, but takes `cost` seconds to do it."""
+
+    cost = 0.01
+
+    def snapshot(self, weights):
+        time.sleep(self.cost)
+        return {}
+
+
+def _snapshotter(**kwargs) -> SlowSnapshotter:
+    exp = Experiment(dataset="circle")
+    model = compile_model(build_model(exp), exp)
+    x = np.zeros((8, 2), np.float32)
+    return SlowSnapshotter(model, x, np.zeros((8, 1), np.float32), plane=False,
+                           **kwargs)
+
+
+def test_snapshots_take_at_most_their_budget_of_the_training_time():
+    snapshotter = _snapshotter(interval=0.0, budget=0.1)
+    shots, start = [], time.perf_counter()
+    for epoch in range(1, 301):  # 1 ms epochs, ten times cheaper than a snapshot
+        time.sleep(0.001)
+        snapshotter(epoch, [], shots.append, force=epoch == 1)
+    elapsed = time.perf_counter() - start
+    assert shots[0]["epoch"] == 1
+    assert snapshotter.spent <= 0.1 * elapsed + SlowSnapshotter.cost
+    assert 3 <= len(shots) < 300 / 4
+
+
+def test_cheap_snapshots_follow_the_interval_alone():
+    snapshotter = _snapshotter(interval=0.0, budget=1.0)
+    SlowSnapshotter.cost = 0.0
+    try:
+        shots = []
+        for epoch in range(1, 51):
+            time.sleep(0.001)
+            snapshotter(epoch, [], shots.append)
+    finally:
+        SlowSnapshotter.cost = 0.01
+    assert len(shots) == 50
