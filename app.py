@@ -121,6 +121,8 @@ pages = [
             url_path="train"),
     st.Page("views/inspect.py", title="Inspect", icon=":material/biotech:",
             url_path="inspect"),
+    st.Page("views/evaluate.py", title="Evaluate", icon=":material/fact_check:",
+            url_path="evaluate"),
 ]
 aliases = [st.Page(data_page_alias, title="Data", url_path="data", visibility="hidden")]
 page = st.navigation(pages + aliases)
