@@ -55,7 +55,7 @@ def _selected_cell(event) -> tuple[int, int] | None:
     points = getattr(getattr(event, "selection", None), "points", None) or []
     for point in points:
         data = point.get("customdata")
-        if data is not None and len(data) == 2:
+        if isinstance(data, (list, tuple)) and len(data) == 2:
             return int(data[0]), int(data[1])
     return None
 

@@ -37,8 +37,8 @@ def show_prediction(exp, weights, data, sample: np.ndarray, run_id: str) -> None
         probabilities = output if len(output) > 1 else np.array([1 - output[0],
                                                                 output[0]])
         best = int(np.argmax(probabilities))
-        st.metric("Prediction", names[best], f"probability {probabilities[best]:.2f}",
-                  delta_color="off")
+        st.metric("Prediction", names[best])
+        st.caption(f"Probability {probabilities[best]:.2f}")
         figure = charts.prediction_figure(output, names, best)
         figure.update_layout(title="Predicted probabilities (the predicted class "
                                    "in blue)")
@@ -50,7 +50,8 @@ def show_prediction(exp, weights, data, sample: np.ndarray, run_id: str) -> None
 
 
 def _drawing(data, size: int):
-    st.caption(f"Draw a digit. It is cropped to the ink, scaled and centred by mass "
+    centred = "by mass" if size == 28 else "in its box"
+    st.caption(f"Draw a digit. It is cropped to the ink, scaled and centred {centred} "
                f"into a {size}×{size} image, as the training digits were.")
     left, right = st.columns([3, 2])
     with left:

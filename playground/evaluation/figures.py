@@ -27,7 +27,9 @@ def confusion_figure(matrix: np.ndarray, class_names: tuple[str, ...],
     fig.add_trace(go.Scatter(
         x=[names[j] for j in predicted_ids.ravel()],
         y=[names[i] for i in true_ids.ravel()],
-        customdata=np.stack([true_ids.ravel(), predicted_ids.ravel()], axis=1),
+        # A plain list: a NumPy array would travel as a typed array, and the
+        # selection event would hand back its bytes' description.
+        customdata=np.stack([true_ids.ravel(), predicted_ids.ravel()], axis=1).tolist(),
         mode="markers", marker=dict(size=40, opacity=0.0, symbol="square"),
         hovertemplate="true %{y}, predicted %{x}<extra>click for the samples</extra>",
         showlegend=False))
