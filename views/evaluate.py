@@ -1,6 +1,7 @@
 """Evaluate page: the finished run on its test set, beside classic baselines,
 and on the user's own input."""
 
+import numpy as np
 import streamlit as st
 
 from playground.data_source import experiment_data
@@ -29,6 +30,11 @@ def evaluate_page(job, exp, data) -> None:
     outputs = cached("eval_outputs", job.id, lambda: as_probabilities(
         keras_work(model_outputs, exp, result.weights, data.x_test, experiment=exp),
         data.info.task))
+    if not np.all(np.isfinite(outputs)):
+        st.warning("The model's outputs on the test set are not all finite numbers "
+                   "(the weights overflow): there is nothing to evaluate. Train again "
+                   "with a smaller learning rate.")
+        return
     tabs = st.tabs(["Test set", "Baselines", "Your own input"])
     with tabs[0]:
         if data.info.task == "regression":

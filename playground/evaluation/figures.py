@@ -55,7 +55,8 @@ def curves_figure(curves: list[dict], kind: str,
         average = curve["name"] == "macro average"
         fig.add_trace(go.Scatter(
             x=curve["x"], y=curve["y"], mode="lines",
-            name=f"{curve['name']} ({score} {curve['score']:.3f})",
+            name=f"{curve['name']} ({score} "
+                 + ("n/a)" if curve["score"] is None else f"{curve['score']:.3f})"),
             line=dict(width=3 if average else 2, dash="dash" if average else "solid",
                       color="#333333" if average else CLASS_COLORS[
                           (1 if len(curves) == 1 else i) % len(CLASS_COLORS)])))

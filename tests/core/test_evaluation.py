@@ -195,3 +195,31 @@ def test_baselines_score_on_the_same_split_and_respect_the_cap():
 def test_bag_of_words_counts_tokens_without_padding():
     bag = baselines.features(np.array([[0, 0, 5, 5, 3]]), "tokens", vocab_size=8)
     np.testing.assert_array_equal(bag.toarray(), [[0, 0, 0, 1, 0, 2, 0, 0]])
+
+
+def test_csv_row_form_goes_through_the_fitted_pipeline():
+    from playground.data_source import prepared_table
+
+    exp = Experiment(dataset="house-prices", target="price_k", scale="standard")
+    data, table = experiment_data(exp), prepared_table(exp)
+    columns = table_columns(data, table.features)
+    assert [c.name for c in columns] == list(table.features.columns)
+    categorical = [c for c in columns if c.choices]
+    assert categorical and all(c.default in c.choices for c in categorical)
+    first = table.features.iloc[0].to_dict()
+    x, notes = prepare_row(first, data, columns, as_frame=True)
+    np.testing.assert_allclose(x, data.preprocessor.transform(table.features.iloc[[0]]),
+                               atol=1e-6)
+    assert x.shape == (1, *data.info.input_shape) and not notes
+    number = next(c for c in columns if not c.choices)
+    _, notes = prepare_row({**first, number.name: number.high * 10 + 1}, data, columns,
+                           as_frame=True)
+    assert [number.name in n for n in notes] == [True]
+
+
+def test_curves_figure_names_an_undefined_score():
+    from playground.evaluation.figures import curves_figure
+
+    curve = {"name": "macro average", "x": [0, 1], "y": [0, 1], "score": None}
+    figure = curves_figure([curve], "roc")
+    assert figure.data[-1].name == "macro average (AUC n/a)"
