@@ -74,14 +74,17 @@ def _drawing(data, size: int):
 def _review(exp, data):
     index = words_by_id(data.info.name)
     if index is None:
-        st.warning("The IMDB word index could not be loaded (it is downloaded once, "
-                   "and this machine seems offline), so a typed review cannot be "
-                   "turned into the model's word ids.")
+        st.warning(f"The word index of {data.info.label} could not be loaded (it is "
+                   "downloaded once, and this machine seems offline), so typed text "
+                   "cannot be turned into the model's word ids.")
         return None
-    text = st.text_area("Your review", key="own_review", max_chars=5000,
-                        placeholder="A wonderful film with a moving story…")
+    review = data.info.name == "imdb"
+    text = st.text_area("Your review" if review else "Your text", key="own_review",
+                        max_chars=5000, placeholder="A wonderful film with a moving "
+                        "story…" if review else "Oil prices rose sharply today…")
     if not text.strip():
-        st.info("Type a review to see the predicted sentiment.")
+        st.info("Type a review to see the predicted sentiment." if review else
+                "Type a news text to see the predicted topic.")
         return None
     word_ids = {word: i - 3 for i, word in index.items() if i > 2}
     try:
@@ -101,13 +104,17 @@ def _plane(data):
                                                 data.info.class_names),
                             key="own_plane", on_select="rerun", selection_mode="points")
     points = getattr(getattr(event, "selection", None), "points", None) or []
-    clicked = points[-1] if points else None
-    if clicked is not None:
-        st.session_state["own_x1"] = float(clicked["x"])
-        st.session_state["own_x2"] = float(clicked["y"])
+    clicked = (float(points[-1]["x"]), float(points[-1]["y"])) if points else None
+    # A selection stays in every later rerun: apply a click once, so that the
+    # number fields can still be edited after it.
+    if clicked is not None and clicked != st.session_state.get("own_plane_applied"):
+        st.session_state["own_plane_applied"] = clicked
+        st.session_state["own_x1"], st.session_state["own_x2"] = clicked
+    st.session_state.setdefault("own_x1", 0.0)
+    st.session_state.setdefault("own_x2", 0.0)
     cols = st.columns(2)
-    x1 = cols[0].number_input("x1", key="own_x1", value=0.0, format="%.3f")
-    x2 = cols[1].number_input("x2", key="own_x2", value=0.0, format="%.3f")
+    x1 = cols[0].number_input("x1", key="own_x1", format="%.3f")
+    x2 = cols[1].number_input("x2", key="own_x2", format="%.3f")
     return np.array([x1, x2], dtype=np.float32)
 
 

@@ -132,7 +132,7 @@ def review_tokens(text: str, word_ids: dict[str, int], num_words: int,
     if not known:
         raise InputError(
             "None of these words is in the model's vocabulary "
-            f"(its {num_words:,} most frequent IMDB words): "
+            f"(its {num_words:,} most frequent words): "
             + ("the review is empty." if not words else "type a review in English."))
     ids = ids[-maxlen:]
     tokens = np.zeros(maxlen, dtype=np.int32)
