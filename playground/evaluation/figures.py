@@ -132,11 +132,15 @@ def click_plane(x: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],
     fig = highlighted_points(x, labels, np.array([], dtype=int), class_names,
                              "Click the plane to place a point")
     low, high = x.min(axis=0), x.max(axis=0)
+    low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
     gx, gy = np.meshgrid(np.linspace(low[0], high[0], grid),
                          np.linspace(low[1], high[1], grid))
     fig.add_trace(go.Scatter(x=gx.ravel(), y=gy.ravel(), mode="markers",
                              marker=dict(size=10, opacity=0.0), name="plane",
                              showlegend=False,
                              hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>"))
+    # The grid fills the plot area: a click anywhere lands near a marker.
+    fig.update_xaxes(range=[low[0], high[0]])
+    fig.update_yaxes(range=[low[1], high[1]], scaleanchor=None)
     fig.update_layout(clickmode="event+select", dragmode=False)
     return fig
