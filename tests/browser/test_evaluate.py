@@ -49,6 +49,18 @@ def draw_stroke(page, canvas, points) -> None:
     page.mouse.up()
 
 
+def trained_and_evaluated(page, server: str, exp):
+    """Opens the Train page with `exp`, trains it to the end, goes to Evaluate."""
+    from playwright.sync_api import expect
+
+    open_app(page, f"{server}/train?{exp.to_query_string()}")
+    page.locator(".st-key-train_button button").click()
+    expect(page.get_by_text(re.compile(rf"Finished {exp.epochs} epoch\(s\)")).first
+           ).to_be_visible(timeout=TRAIN_MS)
+    go_to_page(page, "Evaluate", "/evaluate")
+    return page
+
+
 def click_until(page, plot: str, where: tuple[float, float], check) -> None:
     """Clicks a chart at `where` (fractions of its plot area) until `check()`
     stops raising AssertionError: a chart drawn a moment ago may not listen
@@ -70,13 +82,7 @@ def click_until(page, plot: str, where: tuple[float, float], check) -> None:
 def test_draw_a_digit_and_see_a_prediction(server, new_page):
     from playwright.sync_api import expect
 
-    page = new_page()
-    open_app(page, f"{server}/train?{DIGITS.to_query_string()}")
-    page.locator(".st-key-train_button button").click()
-    expect(page.get_by_text(re.compile(r"Finished 10 epoch\(s\)")).first).to_be_visible(
-        timeout=TRAIN_MS)
-
-    go_to_page(page, "Evaluate", "/evaluate")
+    page = trained_and_evaluated(new_page(), server, DIGITS)
     expect(page.get_by_text("Confusion matrix").first).to_be_visible(timeout=LOAD_MS)
     # A click on the confusion matrix's top-left cell lists its samples.
     click_until(page, ".st-key-eval_confusion .nsewdrag", (0.05, 0.05),
@@ -107,13 +113,8 @@ def test_draw_a_digit_and_see_a_prediction(server, new_page):
 def test_click_the_plane_and_see_a_prediction(server, new_page):
     from playwright.sync_api import expect
 
-    page = new_page()
-    gauss = PRESETS["gauss"].experiment.replace(epochs=3)
-    open_app(page, f"{server}/train?{gauss.to_query_string()}")
-    page.locator(".st-key-train_button button").click()
-    expect(page.get_by_text(re.compile(r"Finished 3 epoch\(s\)")).first).to_be_visible(
-        timeout=TRAIN_MS)
-    go_to_page(page, "Evaluate", "/evaluate")
+    page = trained_and_evaluated(new_page(), server,
+                                 PRESETS["gauss"].experiment.replace(epochs=3))
     expect(page.get_by_text("ROC curve").first).to_be_attached(timeout=LOAD_MS)
     if shot := os.environ.get("KERAS_PLAYGROUND_TEST_SET_SCREENSHOT"):
         page.locator(".st-key-eval_roc").scroll_into_view_if_needed()
