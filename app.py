@@ -125,6 +125,8 @@ pages = [
             url_path="train"),
     st.Page("views/inspect.py", title="Inspect", icon=":material/biotech:",
             url_path="inspect"),
+    st.Page("views/evaluate.py", title="Evaluate", icon=":material/fact_check:",
+            url_path="evaluate"),
     st.Page("views/runs.py", title="Runs", icon=":material/history:",
             url_path="runs"),
 ]

@@ -2,7 +2,9 @@
 
     playground presets                 list the presets
     playground preset NAME             print a preset's experiment JSON
-    playground train CONFIG [--json]   train, printing one line per epoch
+    playground train CONFIG [--json]   train, printing one line per epoch; --json
+                                       ends with history, test metrics and a
+                                       test report (confusion matrix, F1, ROC AUC)
     playground train CONFIG --csv FILE [--target COLUMN]
                                        train CONFIG's model on a CSV file
     playground train CONFIG --no-save  train without saving the run
@@ -221,6 +223,10 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
     if as_json:
         summary = {"experiment": exp.to_dict(), **result.to_dict(), "message": message,
                    "run_id": run_id}
+        if result.weights:
+            from playground.evaluation.report import test_report
+
+            summary["report"] = test_report(exp, result.weights, data)
         print(json.dumps(_finite(summary)))
     return {COMPLETED: EXIT_OK, DIVERGED: EXIT_DIVERGED,
             STOPPED: EXIT_STOPPED}.get(result.status, EXIT_FAILED)
@@ -291,7 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train an experiment")
     p.add_argument("config", help="JSON file, share URL, query string or preset")
     p.add_argument("--json", action="store_true",
-                   help="end with one JSON line holding history and test metrics")
+                   help="end with one JSON line holding history, test metrics and a "
+                        "test report (confusion matrix, per-class F1, ROC AUC; "
+                        "MAE, RMSE, R² for regression)")
     p.add_argument("--csv", metavar="FILE", help="train on this CSV file")
     p.add_argument("--save-model", metavar="FILE.keras",
                    help="save the trained model in Keras' format")

@@ -12,7 +12,8 @@ from playground.config import Experiment
 from playground.presets import PRESETS
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = ["views/data.py", "views/model.py", "views/train.py", "views/inspect.py"]
+PAGES = ["views/data.py", "views/model.py", "views/train.py", "views/inspect.py",
+         "views/evaluate.py"]
 
 
 def new_app(query=None):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from playground.cli import main
@@ -146,6 +147,32 @@ def test_runs_lists_shows_and_deletes(capsys):
         assert err.startswith(f"playground: error: No run has the id {first!r}")
     code, _, err = run(capsys, "runs", "show", "../../etc")
     assert code == 2 and "is not a run id" in err
+
+
+def test_train_json_reports_the_confusion_matrix_and_f1(capsys):
+    code, out, _ = run(capsys, "train", "dataset=gauss&epochs=3&opt=adam&lr=0.03",
+                       "--json")
+    assert code == 0
+    summary = json.loads(out.strip().splitlines()[-1])
+    report = summary["report"]
+    assert report["classes"] == ["orange", "blue"]
+    matrix = np.array(report["confusion_matrix"])
+    # 500 points, 30% held out for the test; Keras' accuracy on the same rows.
+    assert matrix.sum() == 150
+    assert np.trace(matrix) / matrix.sum() == pytest.approx(summary["test"]["accuracy"],
+                                                            abs=1e-6)
+    assert set(report["per_class"]["blue"]) == {"precision", "recall", "f1", "support"}
+    assert sum(c["support"] for c in report["per_class"].values()) == 150
+    assert 0 <= report["macro_f1"] <= 1 and 0 <= report["roc_auc"] <= 1
+
+
+def test_train_json_reports_regression_errors_in_the_target_units(capsys):
+    code, out, _ = run(capsys, "train", "dataset=diabetes&epochs=2", "--json")
+    assert code == 0
+    report = json.loads(out.strip().splitlines()[-1])["report"]
+    assert set(report) == {"mae", "rmse", "r2"}
+    assert report["mae"] > 10  # disease progression units, not standardised ones
+    assert report["rmse"] >= report["mae"]
 
 
 def test_json_output_writes_non_finite_numbers_as_null():

@@ -1,0 +1,151 @@
+"""Classic scikit-learn models on the network's split, to compare with.
+
+Logistic regression (ridge for regression) and a random forest are fitted
+on the same training rows and scored on the same test rows as the network.
+Images are flattened; token sequences become bags of words. Plain
+scikit-learn: no TensorFlow, so the web server may run it.
+
+Each fit is time-capped: the training rows and features are capped, a
+model is first fitted on `PROBE_ROWS` rows (enough for small sets), and it
+is skipped (with the reason) when a fit on all rows would take longer than
+`time_cap` seconds at the same pace.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+
+from playground.evaluation import metrics
+from playground.registry import REGRESSION
+
+MAX_ROWS = 5000
+MAX_FEATURES = 5000
+PROBE_ROWS = 1000
+TIME_CAP = 5.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Baseline:
+    """One baseline's test metrics, or why it was skipped.
+
+    Attributes:
+        name: e.g. `"logistic regression"`.
+        scores: Metric name to value (like `network_scores`), empty when
+            skipped.
+        skipped: Why the model was not fitted, or `""`.
+        seconds: Time spent fitting.
+        note: What was capped (rows, features), or `""`.
+    """
+
+    name: str
+    scores: dict = dataclasses.field(default_factory=dict)
+    skipped: str = ""
+    seconds: float = 0.0
+    note: str = ""
+
+
+def features(x: np.ndarray, input_kind: str, vocab_size: int = 0):
+    """2-D features of any input: images flattened, token ids as a sparse
+    bag of words (counts per word id, the padding id 0 left out)."""
+    x = np.asarray(x)
+    if input_kind != "tokens":
+        return x.reshape(len(x), -1).astype(np.float32)
+    from scipy import sparse
+
+    rows = np.repeat(np.arange(len(x)), x.shape[1])
+    ids = x.ravel().astype(np.int64)
+    keep = ids > 0
+    width = max(int(vocab_size), int(ids.max()) + 1 if ids.size else 1)
+    return sparse.csr_matrix((np.ones(keep.sum(), dtype=np.float32),
+                              (rows[keep], ids[keep])), shape=(len(x), width))
+
+
+def _models(task: str, seed: int):
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+    from sklearn.linear_model import LogisticRegression, Ridge
+
+    if task == REGRESSION:
+        return [("ridge regression", lambda: Ridge(alpha=1.0)),
+                ("random forest", lambda: RandomForestRegressor(
+                    n_estimators=50, n_jobs=1, random_state=seed))]
+    return [("logistic regression", lambda: LogisticRegression(max_iter=500)),
+            ("random forest", lambda: RandomForestClassifier(
+                n_estimators=50, n_jobs=1, random_state=seed))]
+
+
+def scores(task: str, y_true: np.ndarray, predicted: np.ndarray,
+           target_scaler=None) -> dict:
+    """The compared metrics: accuracy and macro F1 from class probabilities,
+    or MAE, RMSE and R² in the target's own units from values."""
+    if task == REGRESSION:
+        return metrics.regression_summary(metrics.original_units(y_true, target_scaler),
+                                          metrics.original_units(predicted,
+                                                                 target_scaler))
+    summary = metrics.classification_summary(
+        y_true, predicted, tuple(map(str, range(predicted.shape[1]))))
+    return {"accuracy": summary["accuracy"], "macro_f1": summary["macro"]["f1"]}
+
+
+def _predict(model, x, task: str, classes: int) -> np.ndarray:
+    if task == REGRESSION:
+        return model.predict(x)
+    proba = np.zeros((x.shape[0], classes))
+    proba[:, model.classes_] = model.predict_proba(x)
+    return proba
+
+
+def fit_baselines(data, seed: int = 0, time_cap: float = TIME_CAP,
+                  max_rows: int = MAX_ROWS, max_features: int = MAX_FEATURES,
+                  probe_rows: int = PROBE_ROWS) -> list[Baseline]:
+    """Fits and scores the baselines of `data`'s task on its split.
+
+    Args:
+        data: A `Dataset` (its training rows fit, its test rows score).
+        time_cap: Seconds a full fit may take; a slower one is skipped.
+        max_rows: Training rows used at most (a random sample beyond).
+        max_features: Features used at most (the first ones beyond; for
+            bags of words, the most frequent word ids).
+        probe_rows: Rows of the first, timed fit.
+    """
+    task = data.info.task
+    classes = len(data.info.class_names)
+    x_train = features(data.x_train, data.info.input_kind, data.info.vocab_size)
+    x_test = features(data.x_test, data.info.input_kind, data.info.vocab_size)
+    notes = []
+    if x_train.shape[1] > max_features:
+        notes.append(f"the first {max_features:,} of {x_train.shape[1]:,} features")
+        x_train, x_test = x_train[:, :max_features], x_test[:, :max_features]
+    rows = np.arange(x_train.shape[0])
+    if len(rows) > max_rows:
+        notes.append(f"{max_rows:,} of {len(rows):,} training rows")
+        rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
+    x_fit, y_fit = x_train[rows], np.asarray(data.y_train)[rows]
+    note = "fitted on " + " and ".join(notes) if notes else ""
+    results = []
+    for name, make in _models(task, seed):
+        probe = rows[:probe_rows]
+        start = time.perf_counter()
+        try:
+            model = make().fit(x_train[probe], np.asarray(data.y_train)[probe])
+        except ValueError as error:  # e.g. a single class in the sample
+            results.append(Baseline(name, skipped=f"it could not be fitted: {error}"))
+            continue
+        seconds = time.perf_counter() - start
+        if len(probe) < len(rows):
+            estimate = seconds * len(rows) / len(probe)
+            if estimate > time_cap:
+                results.append(Baseline(name, skipped=(
+                    f"fitting it on {len(rows):,} rows would take about "
+                    f"{estimate:.0f} s (measured on {len(probe):,}), more than the "
+                    f"{time_cap:g} s allowed here")))
+                continue
+            start = time.perf_counter()
+            model = make().fit(x_fit, y_fit)
+            seconds = time.perf_counter() - start
+        predicted = _predict(model, x_test, task, classes)
+        results.append(Baseline(name, scores(task, data.y_test, predicted,
+                                             data.target_scaler), "", seconds, note))
+    return results

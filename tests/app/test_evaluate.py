@@ -1,0 +1,103 @@
+"""The Evaluate page after a real (short) run: binary, multiclass, regression."""
+
+import numpy as np
+import pytest
+
+from test_app import new_app, plotly_specs, widget
+
+PAGE = "views/evaluate.py"
+
+
+def trained(query: dict):
+    """The app after training `query`'s experiment, on the Evaluate page."""
+    at = new_app(query)
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()
+    result = at.session_state["training_job"].wait(120)
+    assert result.status == "completed", result.message
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at, result
+
+
+def charts_by_title(at) -> dict:
+    return {spec["layout"]["title"]["text"]: spec for spec in plotly_specs(at)}
+
+
+def matrix_of(at) -> np.ndarray:
+    heatmap = charts_by_title(at)["Confusion matrix"]["data"][0]
+    return np.array([[float(v) for v in row] for row in heatmap["text"]])
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_evaluate_asks_for_a_run_first():
+    at = new_app()
+    at.switch_page(PAGE).run()
+    assert "Train a model first" in at.info[0].value
+
+
+def test_binary_run_threshold_moves_the_matrix_and_baselines_sit_beside():
+    at, result = trained({"dataset": "gauss", "epochs": "3", "lr": "0.03",
+                          "opt": "adam"})
+    matrix = matrix_of(at)
+    test_size = len(at.session_state["eval_outputs"][1])
+    assert matrix.sum() == test_size
+    # At the default threshold 0.5 the page's accuracy is Keras' test accuracy.
+    assert float(metric(at, "Accuracy")) == pytest.approx(
+        result.test_metrics["accuracy"], abs=1e-3)
+    assert float(metric(at, "Accuracy")) == pytest.approx(np.trace(matrix) / test_size,
+                                                          abs=1e-3)
+    roc = charts_by_title(at)["ROC curve"]["data"]
+    assert [t["name"] for t in roc][-1] == "threshold"
+    point = (roc[-1]["x"][0], roc[-1]["y"][0])
+
+    widget(at, "slider", next(s.label for s in at.slider
+                              if s.label.startswith("Decision threshold"))
+           ).set_value(0.95).run()
+    assert not at.exception
+    high = matrix_of(at)
+    assert high.sum() == test_size and high[:, 1].sum() < matrix[:, 1].sum()
+    roc = charts_by_title(at)["ROC curve"]["data"]
+    assert (roc[-1]["x"][0], roc[-1]["y"][0]) != point
+
+    table = next(d.value for d in at.dataframe if "model" in d.value)
+    assert list(table["model"]) == ["your network", "logistic regression",
+                                    "random forest"]
+    assert table["accuracy"][0] == pytest.approx(result.test_metrics["accuracy"],
+                                                 abs=1e-3)
+
+    # Own input on the plane: two numbers give a prediction.
+    widget(at, "number_input", "x1").set_value(2.0).run()
+    assert not at.exception
+    assert metric(at, "Prediction") in ("orange", "blue")
+
+
+def test_multiclass_run_has_one_vs_rest_curves_and_a_form():
+    at, _ = trained({"dataset": "iris", "epochs": "3"})
+    charts = charts_by_title(at)
+    names = [t["name"] for t in charts["ROC curves"]["data"]]
+    assert names[0] == "chance" and len(names) == 5
+    assert names[-1].startswith("macro average (AUC")
+    assert matrix_of(at).shape == (3, 3)
+    report = next(d.value for d in at.dataframe if "f1" in d.value)
+    assert list(report.index) == ["setosa", "versicolor", "virginica", "macro average",
+                                  "weighted average"]
+    field = widget(at, "number_input", "petal length (cm)")
+    field.set_value(50.0).run()
+    assert not at.exception
+    assert any("outside the training range" in c.value for c in at.caption)
+    assert metric(at, "Prediction") in ("setosa", "versicolor", "virginica")
+
+
+def test_regression_run_in_the_target_units():
+    at, _ = trained({"dataset": "diabetes", "epochs": "2"})
+    assert float(metric(at, "MAE (target's units)")) > 10
+    charts = charts_by_title(at)
+    assert {"Predicted vs true", "Residuals", "Residuals vs predictions"} <= set(charts)
+    table = next(d.value for d in at.dataframe if "model" in d.value)
+    assert list(table["model"])[:2] == ["your network", "ridge regression"]
+    assert float(metric(at, "Prediction")) != 0

@@ -1,0 +1,156 @@
+"""Evaluate page sections for the test set: metrics, figures, samples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from playground import charts
+from playground.datasets.keras_sets import decode_tokens, word_index
+from playground.evaluation import figures, metrics
+from playground.evaluation.own_input import readable_rows
+from playground.jobs import keras_work
+
+
+@st.cache_resource(show_spinner="Loading the word index…")
+def words_by_id(name: str) -> dict[int, str] | None:
+    """Keras' word index of a token dataset (read-only, shared by sessions),
+    loaded in a worker process; None when it cannot be had (offline)."""
+    return keras_work(word_index, name)
+
+
+def show_samples(data, indices: np.ndarray, captions: list[str], title: str,
+                 key: str) -> None:
+    """Test samples as their kind is read: images, reviews, points or rows."""
+    if len(indices) == 0:
+        st.caption("No test sample here.")
+        return
+    kind = data.info.input_kind
+    x = data.x_test[indices]
+    if kind == "image":
+        st.plotly_chart(charts.image_mosaic(x, np.arange(len(indices)), tuple(captions),
+                                            columns=6, title=title), key=key)
+    elif kind == "tokens":
+        index = words_by_id(data.info.name)
+        if index is None:
+            st.caption("The word index could not be loaded (offline?): reviews are "
+                       "shown as token ids.")
+        texts = [decode_tokens(row, index) if index else " ".join(map(str, row[row > 0]))
+                 for row in x]
+        st.dataframe(pd.DataFrame({"test row": indices, "": captions, "text": texts}),
+                     hide_index=True)
+    elif data.info.input_shape == (2,):
+        st.plotly_chart(figures.highlighted_points(data.x_test, data.y_test, indices,
+                                                   data.info.class_names, title), key=key)
+    else:
+        names, rows = readable_rows(data, x)
+        frame = pd.DataFrame(rows, columns=list(names))
+        frame.insert(0, "", captions)
+        frame.insert(0, "test row", indices)
+        st.dataframe(frame, hide_index=True)
+
+
+def _selected_cell(event) -> tuple[int, int] | None:
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, (list, tuple)) and len(data) == 2:
+            return int(data[0]), int(data[1])
+    return None
+
+
+def classification(data, proba: np.ndarray) -> None:
+    """Report, confusion matrix (click a cell for its samples), ROC and PR
+    curves with a threshold for two classes, and the most confident errors."""
+    names, y_true = tuple(map(str, data.info.class_names)), data.y_test
+    binary = proba.shape[1] == 2
+    threshold = None
+    if binary:
+        threshold = st.slider(
+            f"Decision threshold: predict {names[1]!r} when its probability is at least",
+            0.01, 0.99, metrics.BINARY_THRESHOLD, 0.01, key="eval_threshold")
+    summary = metrics.classification_summary(y_true, proba, names, threshold)
+    y_pred = metrics.predicted_classes(proba, threshold)
+    cols = st.columns(4)
+    cols[0].metric("Accuracy", f"{summary['accuracy']:.3f}")
+    cols[1].metric("Macro F1", f"{summary['macro']['f1']:.3f}")
+    cols[2].metric("Weighted F1", f"{summary['weighted']['f1']:.3f}")
+    auc = summary["roc_auc"]
+    cols[3].metric("ROC AUC" + ("" if binary else " (one-vs-rest)"),
+                   "n/a" if auc is None else f"{auc:.3f}")
+    rows = {**summary["per_class"], "macro average": summary["macro"],
+            "weighted average": summary["weighted"]}
+    st.dataframe(pd.DataFrame.from_dict(rows, orient="index").rename_axis("class"),
+                 key="eval_report")
+
+    normalized = st.toggle("Show rates (each row sums to 1)", key="eval_normalize")
+    matrix = metrics.confusion(y_true, y_pred, len(names), normalized)
+    event = st.plotly_chart(figures.confusion_figure(matrix, names, normalized),
+                            key="eval_confusion", on_select="rerun",
+                            selection_mode="points")
+    cell = _selected_cell(event)
+    if cell is None:
+        st.caption("Click a cell to see the test samples behind it.")
+    else:
+        true_class, predicted = cell
+        picked = metrics.cell_samples(y_true, y_pred, true_class, predicted)[:24]
+        show_samples(data, picked, [f"p={proba[i, predicted]:.2f}" for i in picked],
+                     f"True {names[true_class]}, predicted {names[predicted]}",
+                     "eval_cell_samples")
+
+    point = metrics.operating_point(y_true, proba, threshold) if binary else None
+    left, right = st.columns(2)
+    left.plotly_chart(figures.curves_figure(
+        metrics.roc_curves(y_true, proba, names), "roc",
+        (point["fpr"], point["tpr"]) if point else None), key="eval_roc")
+    right.plotly_chart(figures.curves_figure(
+        pr := metrics.pr_curves(y_true, proba, names), "pr",
+        (point["recall"], point["precision"]) if point else None), key="eval_pr")
+    if len(pr) > 1:
+        right.caption(f"Macro average precision: {pr[-1]['score']:.3f}")
+
+    st.subheader("Most confidently wrong")
+    wrong = metrics.confidently_wrong(y_true, proba, 12, threshold)
+    show_samples(data, wrong, [f"{names[y_true[i]]}→{names[y_pred[i]]} "
+                               f"({proba[i, y_pred[i]]:.2f})" for i in wrong],
+                 "True → predicted (confidence)", "eval_wrong")
+
+
+def regression(data, values: np.ndarray) -> None:
+    """MAE, RMSE and R² (also in original units), predicted vs true, residuals."""
+    scaler = data.target_scaler
+    scaled = metrics.regression_summary(data.y_test, values)
+    y_true = metrics.original_units(data.y_test, scaler)
+    y_pred = metrics.original_units(values, scaler)
+    own = metrics.regression_summary(y_true, y_pred)
+    cols = st.columns(3)
+    for col, (name, label) in zip(cols, (("mae", "MAE"), ("rmse", "RMSE"), ("r2", "R²"))):
+        col.metric(label + (" (target's units)" if scaler is not None else ""),
+                   f"{own[name]:.4g}")
+    if scaler is not None:
+        st.caption("The network learned standardised targets; there its MAE is "
+                   f"{scaled['mae']:.4g} and RMSE {scaled['rmse']:.4g} "
+                   "(R² is the same in both units).")
+    st.plotly_chart(figures.predicted_vs_true(y_true, y_pred, ""), key="eval_pred_true")
+    left, right = st.columns(2)
+    histogram, scatter = figures.residual_figures(y_true, y_pred)
+    left.plotly_chart(histogram, key="eval_residual_hist")
+    right.plotly_chart(scatter, key="eval_residual_scatter")
+    st.subheader("Largest errors")
+    worst = metrics.largest_errors(y_true, y_pred, 12)
+    show_samples(data, worst, [f"true {y_true[i]:.3g}, predicted {y_pred[i]:.3g}"
+                               for i in worst], "Largest errors", "eval_worst")
+
+
+def baseline_table(data, network: dict, results: list) -> None:
+    """The network beside the scikit-learn baselines, and what was skipped."""
+    rows = [{"model": "your network", **network}]
+    rows += [{"model": b.name, **b.scores, "fit seconds": round(b.seconds, 2)}
+             for b in results if not b.skipped]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="eval_baselines")
+    for b in results:
+        if b.skipped:
+            st.caption(f"{b.name} was skipped: {b.skipped}.")
+        elif b.note:
+            st.caption(f"{b.name}: {b.note}.")

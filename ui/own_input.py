@@ -1,0 +1,157 @@
+"""Evaluate page: predict on the user's own input, prepared as in training."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from playground import charts
+from playground.data_source import prepared_table
+from playground.datasets import DATASETS
+from playground.evaluation import figures
+from playground.evaluation.metrics import original_units
+from playground.evaluation.own_input import (
+    InputError,
+    prepare_drawing,
+    prepare_row,
+    review_tokens,
+    table_columns,
+)
+from playground.inspection import layer_outputs
+from playground.jobs import keras_work
+from ui import canvas
+from ui.evaluation import words_by_id
+
+DRAWN = {"digits": 8, "mnist": 28, "mnist-seven": 28, "fashion-mnist": 28}
+
+
+def show_prediction(exp, weights, data, sample: np.ndarray, run_id: str) -> None:
+    """The model's output for one prepared sample, and every layer's activations."""
+    *hidden, (_, output) = keras_work(layer_outputs, exp, weights, sample, run_id,
+                                      experiment=exp)
+    if data.info.task == "regression":
+        value = float(original_units(output[:1], data.target_scaler)[0])
+        st.metric("Prediction", f"{value:.4g}")
+    else:
+        names = tuple(map(str, data.info.class_names))
+        probabilities = output if len(output) > 1 else np.array([1 - output[0],
+                                                                output[0]])
+        best = int(np.argmax(probabilities))
+        st.metric("Prediction", names[best])
+        st.caption(f"Probability {probabilities[best]:.2f}")
+        figure = charts.prediction_figure(output, names, best)
+        figure.update_layout(title="Predicted probabilities (the predicted class "
+                                   "in blue)")
+        st.plotly_chart(figure, key="own_prediction")
+    with st.expander("Every layer's activations for this input"):
+        for name, values in hidden:
+            st.plotly_chart(charts.activation_figure(name, values),
+                            key=f"own_act_{name}")
+
+
+def _drawing(data, size: int):
+    centred = "by mass" if size == 28 else "in its box"
+    st.caption(f"Draw a digit. It is cropped to the ink, scaled and centred {centred} "
+               f"into a {size}×{size} image, as the training digits were.")
+    left, right = st.columns([3, 2])
+    with left:
+        ink = canvas.drawing("own_canvas")
+    if ink is None:
+        st.info("Draw a digit on the black square to see what the model predicts.")
+        return None
+    try:
+        image = prepare_drawing(ink, size)
+    except InputError as error:
+        st.warning(str(error))
+        return None
+    right.plotly_chart(charts.image_mosaic(image[None], np.array([0]),
+                                           ("what the model sees",), columns=1,
+                                           title=f"Your drawing, {size}×{size}"),
+                       key="own_prepared")
+    return image
+
+
+def _review(exp, data):
+    index = words_by_id(data.info.name)
+    if index is None:
+        st.warning(f"The word index of {data.info.label} could not be loaded (it is "
+                   "downloaded once, and this machine seems offline), so typed text "
+                   "cannot be turned into the model's word ids.")
+        return None
+    review = data.info.name == "imdb"
+    text = st.text_area("Your review" if review else "Your text", key="own_review",
+                        max_chars=5000, placeholder="A wonderful film with a moving "
+                        "story…" if review else "Oil prices rose sharply today…")
+    if not text.strip():
+        st.info("Type a review to see the predicted sentiment." if review else
+                "Type a news text to see the predicted topic.")
+        return None
+    word_ids = {word: i - 3 for i, word in index.items() if i > 2}
+    try:
+        review = review_tokens(text, word_ids, exp.num_words, exp.maxlen)
+    except InputError as error:
+        st.warning(str(error))
+        return None
+    st.caption(f"{len(review.known)} known words; "
+               + (f"out of the vocabulary (read as one unknown word): "
+                  f"{', '.join(review.unknown[:30])}" if review.unknown
+                  else "every word is in the vocabulary."))
+    return review.tokens
+
+
+def _plane(data):
+    event = st.plotly_chart(figures.click_plane(data.x_train, data.y_train,
+                                                data.info.class_names),
+                            key="own_plane", on_select="rerun", selection_mode="points")
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    clicked = (float(points[-1]["x"]), float(points[-1]["y"])) if points else None
+    # A selection stays in every later rerun: apply a click once, so that the
+    # number fields can still be edited after it.
+    if clicked is not None and clicked != st.session_state.get("own_plane_applied"):
+        st.session_state["own_plane_applied"] = clicked
+        st.session_state["own_x1"], st.session_state["own_x2"] = clicked
+    st.session_state.setdefault("own_x1", 0.0)
+    st.session_state.setdefault("own_x2", 0.0)
+    cols = st.columns(2)
+    x1 = cols[0].number_input("x1", key="own_x1", format="%.3f")
+    x2 = cols[1].number_input("x2", key="own_x2", format="%.3f")
+    return np.array([x1, x2], dtype=np.float32)
+
+
+def _form(exp, data):
+    raw = prepared_table(exp).features if DATASETS[exp.dataset].source == "table" else None
+    columns = table_columns(data, raw)
+    values, cols = {}, st.columns(3)
+    for i, column in enumerate(columns):
+        where = cols[i % 3]
+        if column.choices:
+            values[column.name] = where.selectbox(column.name, column.choices,
+                                                  key=f"own_col_{i}",
+                                                  index=column.choices.index(column.default))
+        else:
+            values[column.name] = where.number_input(
+                column.name, value=float(column.default), key=f"own_col_{i}",
+                help=f"In training: {column.low:g} to {column.high:g}")
+    x, notes = prepare_row(values, data, columns, as_frame=raw is not None)
+    for note in notes:
+        st.caption(note)
+    return x[0]
+
+
+def own_input(exp, weights, data, run_id: str) -> None:
+    """A drawing, a review, a point or a table row, and the model's answer."""
+    name, kind = data.info.name, data.info.input_kind
+    if kind == "image" and name in DRAWN:
+        sample = _drawing(data, DRAWN[name])
+    elif kind == "image":
+        st.info("Your own input is drawn for digit sets (scikit-learn's digits, MNIST); "
+                "this model reads other images.")
+        return
+    elif kind == "tokens":
+        sample = _review(exp, data)
+    elif data.info.input_shape == (2,) and DATASETS[exp.dataset].synthetic:
+        sample = _plane(data)
+    else:
+        sample = _form(exp, data)
+    if sample is not None:
+        show_prediction(exp, weights, data, sample, run_id)

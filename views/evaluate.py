@@ -1,0 +1,61 @@
+"""Evaluate page: the finished run on its test set, beside classic baselines,
+and on the user's own input."""
+
+import numpy as np
+import streamlit as st
+
+from playground.data_source import experiment_data
+from playground.evaluation import baselines
+from playground.evaluation.predictions import as_probabilities, model_outputs
+from playground.jobs import keras_work
+from ui import evaluation, state
+from ui.own_input import own_input
+
+st.title("Evaluate")
+
+
+def cached(name: str, run_id: str, compute):
+    """One value per run, kept in the session until another run is evaluated."""
+    held = st.session_state.get(name)
+    if held is None or held[0] != run_id:
+        held = (run_id, compute())
+        st.session_state[name] = held
+    return held[1]
+
+
+def evaluate_page(job, exp, data) -> None:
+    result = job.result
+    st.caption(f"Run {job.id}: {result.message} Scores on the {len(data.y_test):,} "
+               "test samples, which the network never trained on.")
+    outputs = cached("eval_outputs", job.id, lambda: as_probabilities(
+        keras_work(model_outputs, exp, result.weights, data.x_test, experiment=exp),
+        data.info.task))
+    if not np.all(np.isfinite(outputs)):
+        st.warning("The model's outputs on the test set are not all finite numbers "
+                   "(the weights overflow): there is nothing to evaluate. Train again "
+                   "with a smaller learning rate.")
+        return
+    tabs = st.tabs(["Test set", "Baselines", "Your own input"])
+    with tabs[0]:
+        if data.info.task == "regression":
+            evaluation.regression(data, outputs)
+        else:
+            evaluation.classification(data, outputs)
+    with tabs[1]:
+        st.caption("Classic scikit-learn models fitted on the same training rows and "
+                   "scored on the same test rows.")
+        with st.spinner("Fitting the baselines…"):
+            fitted = cached("eval_baselines", job.id,
+                            lambda: baselines.fit_baselines(data, exp.seed))
+        evaluation.baseline_table(data, baselines.scores(
+            data.info.task, data.y_test, outputs, data.target_scaler), fitted)
+    with tabs[2]:
+        own_input(exp, result.weights, data, job.id)
+
+
+job = state.job()
+if job is None or job.result is None or not job.result.weights:
+    st.info("Train a model first (or let the current run finish or stop): this page "
+            "evaluates the weights it learned.")
+elif state.data_ready(job.experiment):
+    evaluate_page(job, job.experiment, experiment_data(job.experiment))
