@@ -60,10 +60,12 @@ def _side_by_side(titles: list[str], gap: float = 0.08) -> tuple[list[str], dict
 
 
 WAITING = "Waiting for the first epoch"
+PREVIOUS_COLOR = "#b8b8b8"
 
 
 def history_figure(history: dict[str, list[float]], epochs: int | None = None,
-                   metrics: tuple[str, ...] = ()) -> go.Figure:
+                   metrics: tuple[str, ...] = (),
+                   previous: dict[str, list[float]] | None = None) -> go.Figure:
     """Loss and the task metric per epoch, training and validation side by side.
 
     Before the first epoch the plots are already there, empty, with the
@@ -76,6 +78,8 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
         epochs: The planned number of epochs, for the empty state's axis.
         metrics: Metric names to plot even before they have values
             (e.g. `("loss", "accuracy")`).
+        previous: Another run's history, drawn in grey under this one
+            ("did the change help?").
     """
     bases = {k for k in history if not k.startswith("val_")} | set(metrics)
     bases = sorted(bases, key=lambda k: (k != "loss", k)) or ["loss"]
@@ -86,6 +90,14 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
         layout[f"xaxis{suffix}"]["title"] = {"text": "epoch"}
         for key, name, dash in ((base, "training", "solid"),
                                 (f"val_{base}", "validation", "dot")):
+            before = (previous or {}).get(key)
+            if before:
+                data.append({
+                    "type": "scatter", "x": list(range(1, len(before) + 1)),
+                    "y": list(before), "mode": "lines", "name": f"previous run, {name}",
+                    "legendgroup": f"previous {name}", "showlegend": suffix == "",
+                    "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                    "line": {"dash": dash, "color": PREVIOUS_COLOR}})
             values = history.get(key)
             if not values:
                 continue

@@ -53,11 +53,14 @@ class LiveFigures:
             self._built[kind] = held
         return held[1]
 
-    def history(self, history: dict[str, list[float]]) -> go.Figure:
-        """The loss and metric curves; rebuilt when an epoch was added."""
-        key = tuple((name, len(values)) for name, values in history.items())
+    def history(self, history: dict[str, list[float]],
+                previous: dict[str, list[float]] | None = None) -> go.Figure:
+        """The loss and metric curves, over `previous` run's in grey when
+        given; rebuilt when an epoch was added or the comparison changed."""
+        key = (tuple((name, len(values)) for name, values in history.items()),
+               id(previous) if previous is not None else None)
         return self._cached("history", key, lambda: charts.history_figure(
-            history, self.epochs, self.metrics))
+            history, self.epochs, self.metrics, previous))
 
     def boundary(self, epoch: int | None, snapshot: dict | None,
                  coarse: bool) -> go.Figure:

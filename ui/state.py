@@ -21,6 +21,7 @@ from playground.presets import default_experiment
 EXPERIMENT = "experiment"
 REVISION = "experiment_revision"
 JOB = "training_job"
+PREVIOUS_JOB = "previous_job"
 NOTICES = "notices"
 
 
@@ -87,7 +88,17 @@ def job():
 
 
 def set_job(value) -> None:
+    """Makes `value` the session's job; an ended one before it becomes the
+    previous run, which the Train page can draw for comparison."""
+    held = st.session_state.get(JOB)
+    if held is not None and held.done and held is not value:
+        st.session_state[PREVIOUS_JOB] = held
     st.session_state[JOB] = value
+
+
+def previous_job():
+    """The session's run before the current one, once it has ended; or None."""
+    return st.session_state.get(PREVIOUS_JOB)
 
 
 def data_problem(exp: Experiment, load: bool = True) -> str | None:

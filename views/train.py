@@ -65,8 +65,12 @@ def page() -> None:
     job = state.job()
     running = job is not None and not job.done
     cols = st.columns([1, 1, 4])
-    cols[0].button("Train", type="primary", on_click=start_training, disabled=running,
-                   key="train_button", use_container_width=True)
+    again = job is not None and job.done and job.experiment == exp
+    cols[0].button("Train again" if again else "Train", type="primary",
+                   on_click=start_training, disabled=running, key="train_button",
+                   use_container_width=True,
+                   help="Start a new run of these settings; this run stays saved."
+                   if again else None)
     cols[1].button("Stop", on_click=stop_training, disabled=not running,
                    key="stop_button", use_container_width=True)
 
@@ -158,9 +162,13 @@ def page() -> None:
         else:
             chart_area = st.container()
         with chart_area:
+            previous = state.previous_job()
+            compare = previous is not None and chart_area.checkbox(
+                "Compare with the previous run", key="compare_previous",
+                help="Draws the previous run's curves in grey under this one.")
             training_controls.history_chart(figures.history(
-                {k: v for k, v in p["history"].items() if k != "learning_rate"}),
-                p["history"], job.result)
+                {k: v for k, v in p["history"].items() if k != "learning_rate"},
+                previous.result.history if compare else None), p["history"], job.result)
             doctor_view(p["history"], [shot for _, shot in kept])
         if figures.plane and figures.hidden_layers:
             with st.container(key="neuron_area"):

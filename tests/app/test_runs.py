@@ -186,3 +186,37 @@ def test_a_csv_run_link_opens_without_the_upload_and_trains_again(store_url):
     again = other.session_state["training_job"]
     assert again.id != run_id
     assert again.wait(TIMEOUT).status == "completed", again.result.message
+
+
+def test_train_again_and_compare_with_the_previous_run(store_url):
+    at = app(dataset="xor", epochs="4")
+    first = train(at)
+    assert at.button(key="train_button").label == "Train again"
+    second = train(at)
+    assert at.session_state["previous_job"] is first
+    assert "previous run" not in json.dumps(list(charts(at).values()))
+    at.checkbox(key="compare_previous").check().run()
+    grey = [trace for spec in charts(at).values()
+            for trace in spec.get("data", []) if "previous run" in trace.get("name", "")]
+    assert grey and grey[0]["y"] == first.result.history["loss"]
+    assert second is at.session_state["training_job"]
+
+
+def test_the_runs_page_compares_selected_runs(store_url):
+    at = app(dataset="xor", epochs="3")
+    first = train(at)
+    at.session_state["experiment"] = at.session_state["experiment"].replace(
+        optimizer="sgd", learning_rate=0.1)
+    second = train(at)
+    at.switch_page("views/runs.py").run()
+    at.session_state["runs_table"] = {"selection": {"rows": [0, 1], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert any("Comparing 2 runs" in h.value for h in at.subheader)
+    store = open_store(store_url)
+    names = {trace.get("name") for spec in charts(at).values()
+             for trace in spec.get("data", [])}
+    for job in (first, second):
+        assert f"{store.load(job.id).name} · training" in names, names
+    settings = at.dataframe[1].value
+    assert "optimizer" in settings.index and "learning_rate" in settings.index
