@@ -11,11 +11,12 @@ from playground.registry import LOSSES, OPTIMIZERS
 from ui import services, state, training_controls
 from ui.widgets import field_input, learning_rate_input
 
-# Measured with bench/browser_training.py while training shares the server
-# process: 0.75 s keeps the most training speed and the most boundary
-# redraws; 0.5 s gives fewer of both, and at 0.25 s training nearly stops
-# (see bench/README.md). Measure again once training runs in workers.
-POLL_SECONDS = 0.75
+# Measured with bench/browser_training.py (spiral, 400 epochs) once training
+# left the server for worker processes: polling every 0.75 s, 0.5 s and
+# 0.25 s kept 0.72x, 0.71x and 0.66x of headless epochs/s and redrew the
+# boundary 1.3, 1.9 and 2.4 times a second. 0.5 s is nearly as smooth as
+# 0.25 s at half the server's work per watching browser (a class of them).
+POLL_SECONDS = 0.5
 UNITS_SHOWN = 8
 MAX_UNITS_SHOWN = 16
 OUTCOME_STYLE = {"completed": "success", "stopped": "info", "diverged": "warning",
