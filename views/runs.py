@@ -73,6 +73,8 @@ def one_run(store, record) -> None:
 def several_runs(store, records) -> None:
     """The selected runs' curves, settings and test metrics side by side."""
     names = [r.name for r in records]
+    if len(set(names)) < len(names):  # "Train again" gives runs one name
+        names = [f"{r.name} ({r.id[:6]})" for r in records]
     histories = [r.history for r in records]
     st.subheader(f"Comparing {len(records)} runs")
     metrics = compare.shared_metrics(histories)
@@ -82,7 +84,8 @@ def several_runs(store, records) -> None:
     experiments = [r.experiment for r in records]
     differing = compare.differing_fields(experiments)
     settings = pd.DataFrame(compare.settings_table(experiments), index=names).T
-    st.markdown("**Settings** (the ones that differ are highlighted)")
+    settings = settings.loc[differing + [f for f in settings.index if f not in differing]]
+    st.markdown("**Settings**: the ones that differ come first, highlighted")
     st.dataframe(settings.astype(str).style.apply(
         lambda row: ["background-color: #fff3b0" if row.name in differing else ""
                      for _ in row], axis=1))

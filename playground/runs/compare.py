@@ -76,10 +76,11 @@ def test_metrics_figure(names: Sequence[str],
 
 
 def shared_metrics(histories: Sequence[dict[str, list[float]]]) -> list[str]:
-    """Training metrics (`loss`, `accuracy`, ...) that some run recorded."""
+    """Training metrics that some run recorded, the loss first (`loss`,
+    `accuracy`, ...); the learning rate is a setting, not a metric."""
     seen: list[str] = []
     for history in histories:
         for key in history:
-            if not key.startswith("val_") and key not in seen:
+            if not key.startswith("val_") and key not in seen and key != "learning_rate":
                 seen.append(key)
-    return seen
+    return sorted(seen, key=lambda key: key != "loss")

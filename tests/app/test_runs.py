@@ -211,3 +211,14 @@ def test_the_runs_page_compares_selected_runs(store_url):
         assert f"{store.load(job.id).name} · training" in names, names
     settings = at.dataframe[1].value
     assert "optimizer" in settings.index and "learning_rate" in settings.index
+
+
+def test_runs_with_the_same_name_compare(store_url):
+    at = app(dataset="xor", epochs="2")
+    train(at)
+    train(at)  # Train again: the same settings, the same default name
+    at.switch_page("views/runs.py").run()
+    at.session_state["runs_table"] = {"selection": {"rows": [0, 1], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert any("Comparing 2 runs" in h.value for h in at.subheader)
