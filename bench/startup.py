@@ -43,7 +43,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # for the browser tests' server and Chromium helpers
+for path in (ROOT, ROOT / "tests" / "browser"):  # the browser tests' server and
+    if str(path) not in sys.path:                 # Chromium helpers
+        sys.path.insert(0, str(path))
 APP = ROOT / "app.py"
 REPEATS = 5
 BROWSER_REPEATS = 3
@@ -105,7 +107,7 @@ def child(script: Path, kind: str) -> dict:
 def browser_first_page(chromium, script: Path, kind: str) -> tuple[float, float]:
     """Seconds from `goto` to the first page's heading and to the whole page
     rendered, on a fresh server."""
-    from tests.browser.test_browser import _free_port, _healthy
+    from app_server import free_port as _free_port, healthy as _healthy
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

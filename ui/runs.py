@@ -19,9 +19,7 @@ import secrets
 import streamlit as st
 
 from playground import jobs
-from playground.runs.recording import RunRecorder, stored_handle
-from playground.runs import RunNotFound, StoreUnavailable, open_store
-from playground.runs.location import ENV_VAR
+from playground.runs.errors import RunNotFound, StoreUnavailable
 from playground.runs.record import check_run_id
 from ui import state
 
@@ -35,11 +33,13 @@ _COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 def _open_store():
     """The server's run store (`PLAYGROUND_STORE`, else the default file),
     or the reason it cannot be used; opened once per location."""
-    return _open_store_at(os.environ.get(ENV_VAR, ""))
+    return _open_store_at(os.environ.get("PLAYGROUND_STORE", ""))
 
 
 @st.cache_resource(show_spinner=False)
 def _open_store_at(location: str):
+    from playground.runs.store import open_store  # SQLAlchemy: not on the first page
+
     try:
         return open_store(location or None), None
     except StoreUnavailable as error:
@@ -79,6 +79,8 @@ def browser_id() -> str:
 
 def record(handle) -> None:
     """Saves a job's run in the store, from submission to its end."""
+    from playground.runs.recording import RunRecorder
+
     opened = store()
     if opened is None:
         return
@@ -107,6 +109,8 @@ def open_run(run_id: str):
     Raises:
         RunNotFound, StoreUnavailable: with a message for the user.
     """
+    from playground.runs.recording import stored_handle
+
     live = jobs.default_executor().find(run_id)
     if live is not None and not live.done:
         return live

@@ -13,6 +13,7 @@ browser coming back.
 from __future__ import annotations
 
 import secrets
+import threading
 
 import streamlit as st
 
@@ -21,10 +22,22 @@ from playground import jobs
 OWNER = "job_owner"
 
 
+WARM_AFTER_SECONDS = 1.0
+_warming = threading.Lock()
+
+
 def start() -> None:
-    """Keeps TensorFlow out of this process and warms the worker pool."""
+    """Keeps TensorFlow out of this process and warms the worker pool.
+
+    The pool starts a second after the server's first page, in the
+    background: its workers import TensorFlow on the same cores that draw
+    that page. A Train press before then starts it at once.
+    """
     jobs.keep_tensorflow_out()
-    jobs.default_executor()
+    if _warming.acquire(blocking=False):  # once per server process
+        timer = threading.Timer(WARM_AFTER_SECONDS, jobs.default_executor)
+        timer.daemon = True
+        timer.start()
     keep_claim()
 
 
@@ -49,20 +62,27 @@ def submit(experiment):
 
 
 def _release(token: str) -> None:
-    grace = float(st.get_option("server.disconnectedSessionTTL") or 0)
-    jobs.default_executor().release_owner(token, grace)
+    executor = jobs.default_executor(create=False)
+    if executor is not None:  # no pool yet: the session started no job
+        grace = float(st.get_option("server.disconnectedSessionTTL") or 0)
+        executor.release_owner(token, grace)
 
 
 @st.cache_resource(scope="session", on_release=_release, show_spinner=False)
 def _claim(token: str) -> str:
     """Created on a session's first run (and again after it reconnects)."""
-    jobs.default_executor().reclaim_owner(token)
+    executor = jobs.default_executor(create=False)
+    if executor is not None:
+        executor.reclaim_owner(token)
     return token
 
 
 def busy_line() -> str | None:
     """One line on how busy this server's training is, when it is busy."""
-    stats = jobs.default_executor().stats()
+    executor = jobs.default_executor(create=False)
+    if executor is None:
+        return None
+    stats = executor.stats()
     if not stats["running"] and not stats["queued"]:
         return None
     return (f"Training on this server: {stats['running']} running, "

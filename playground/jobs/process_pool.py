@@ -332,11 +332,12 @@ _default: ProcessExecutor | None = None
 _default_lock = threading.Lock()
 
 
-def default_executor() -> ProcessExecutor:
-    """The process-wide pool, started on first use and shut down at exit."""
+def default_executor(create: bool = True) -> ProcessExecutor | None:
+    """The process-wide pool, started on first use and shut down at exit;
+    with `create=False`, None while nobody has started it."""
     global _default
     with _default_lock:
-        if _default is None:
+        if _default is None and create:
             _default = ProcessExecutor(warm_tasks=True)
             # Before concurrent.futures joins its workers at exit (which would
             # wait for running jobs to finish), ask those jobs to stop.

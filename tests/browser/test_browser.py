@@ -62,6 +62,9 @@ def server(request, tmp_path_factory):
     `SERVER_ARGS` list."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} not found; the browser tests need Debian's chromium")
+    store = tmp_path_factory.mktemp("store") / "runs.sqlite"
+    with streamlit_app(SERVER_START_TIMEOUT_S, getattr(request.module, "SERVER_ARGS", ()),
+                       env={"PLAYGROUND_STORE": str(store)}) as url:
         yield url
 
 
