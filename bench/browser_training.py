@@ -102,7 +102,7 @@ def browser_run(browser, url: str, exp) -> dict:
     try:
         page.goto(f"{url}/train?{exp.to_query_string()}")
         page.wait_for_selector("[data-test-script-state=notRunning]")
-        train = page.locator(".st-key-train_button button")
+        train = page.locator(".st-key-train_button button:visible")
         train.wait_for()
         page.evaluate(SAMPLER_JS)
         train.click()

@@ -211,8 +211,8 @@ def test_preset_train_shows_live_chart_and_stop_keeps_history(server, new_page):
     set_epochs(page, LONG_EPOCHS)
     assert query_of(current_url(page))["dataset"] == ["spiral"]
 
-    train = page.locator(".st-key-train_button button")
-    stop = page.locator(".st-key-stop_button button")
+    train = page.locator(".st-key-train_button button:visible")
+    stop = page.locator(".st-key-stop_button button:visible")
     expect(train).to_be_enabled()
     expect(stop).to_be_disabled()
     train.click()
@@ -291,8 +291,8 @@ def test_boundary_heatmap_changes_while_training(server, new_page):
                    f"&batch={SMALL_BATCH}")
     expect(page.get_by_role("spinbutton", name="Epochs", exact=True)).to_have_value(
         str(LONG_EPOCHS))
-    train = page.locator(".st-key-train_button button")
-    stop = page.locator(".st-key-stop_button button")
+    train = page.locator(".st-key-train_button button:visible")
+    stop = page.locator(".st-key-stop_button button:visible")
     expect(train).to_be_enabled()
     train.click()
     try:

@@ -54,7 +54,7 @@ def trained_and_evaluated(page, server: str, exp):
     from playwright.sync_api import expect
 
     open_app(page, f"{server}/train?{exp.to_query_string()}")
-    page.locator(".st-key-train_button button").click()
+    page.locator(".st-key-train_button button:visible").click()
     expect(page.get_by_text(re.compile(rf"Finished {exp.epochs} epoch\(s\)")).first
            ).to_be_visible(timeout=TRAIN_MS)
     go_to_page(page, "Evaluate", "/evaluate")

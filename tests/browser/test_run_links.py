@@ -60,7 +60,7 @@ def test_a_run_link_survives_a_reload_and_opens_on_another_server(server, store,
 
     page = new_page()
     open_app(page, server + SHORT_RUN)
-    page.locator(".st-key-train_button button").click()
+    page.locator(".st-key-train_button button:visible").click()
     curves = finished_curves(page)
     page.wait_for_function("() => location.search.includes('run=')", timeout=LOAD_MS)
     link = current_url(page)

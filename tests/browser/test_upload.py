@@ -134,7 +134,7 @@ def test_upload_csv_pick_target_train_then_bad_file_keeps_it(server, new_page, t
 
     go_to_page(page, "Train", "/train")
     set_epochs(page, EPOCHS)
-    train = page.locator(".st-key-train_button button")
+    train = page.locator(".st-key-train_button button:visible")
     expect(train).to_be_enabled()
     train.click()
     finished = page.locator("[data-testid=stAlertContentSuccess]",

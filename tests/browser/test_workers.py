@@ -41,7 +41,7 @@ def test_a_closed_tab_cancels_its_training_and_the_server_never_loads_tensorflow
         server, new_page):
     student = new_page()
     open_app(student, server + LONG_RUN)
-    student.locator(".st-key-train_button button").click()
+    student.locator(".st-key-train_button button:visible").click()
     student.wait_for_function(EPOCH_SHOWN, timeout=TRAIN_MS)
     assert not tensorflow_in(SERVER_PIDS[server])
 
