@@ -111,7 +111,8 @@ def open_run(run_id: str):
     """
     from playground.runs.recording import stored_handle
 
-    live = jobs.default_executor().find(run_id)
+    executor = jobs.default_executor(create=False)  # no pool: nothing runs live
+    live = executor.find(run_id) if executor is not None else None
     if live is not None and not live.done:
         return live
     try:
