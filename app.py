@@ -9,6 +9,8 @@ experiment back into the URL. It is the only place that touches
 
 from __future__ import annotations
 
+import multiprocessing
+
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
@@ -22,7 +24,6 @@ from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
 from ui import experiment_file, runs, services, state
 
-st.set_page_config(page_title="Keras Playground", page_icon=":material/hub:", layout="wide")
 
 
 def restore_from_url() -> None:
@@ -114,27 +115,38 @@ def data_page_alias() -> None:
     st.switch_page(pages[0])
 
 
-services.start()
-restore_from_url()
-pages = [
-    st.Page("views/data.py", title="Data", icon=":material/scatter_plot:",
-            url_path="", default=True),
-    st.Page("views/model.py", title="Model", icon=":material/stacks:",
-            url_path="model"),
-    st.Page("views/train.py", title="Train", icon=":material/monitoring:",
-            url_path="train"),
-    st.Page("views/inspect.py", title="Inspect", icon=":material/biotech:",
-            url_path="inspect"),
-    st.Page("views/evaluate.py", title="Evaluate", icon=":material/fact_check:",
-            url_path="evaluate"),
-    st.Page("views/runs.py", title="Runs", icon=":material/history:",
-            url_path="runs"),
-]
-aliases = [st.Page(data_page_alias, title="Data", url_path="data", visibility="hidden")]
-page = st.navigation(pages + aliases)
-notices = st.container()  # filled after the page: its widget callbacks run in page.run()
-page.run()
-sidebar()
-with notices:
-    state.show_notices()
-sync_url()
+def main() -> None:
+    """One run of the app: the page, then the sidebar, messages and URL."""
+    global pages
+    st.set_page_config(page_title="Keras Playground", page_icon=":material/hub:",
+                       layout="wide")
+    services.start()
+    restore_from_url()
+    pages = [
+        st.Page("views/data.py", title="Data", icon=":material/scatter_plot:",
+                url_path="", default=True),
+        st.Page("views/model.py", title="Model", icon=":material/stacks:",
+                url_path="model"),
+        st.Page("views/train.py", title="Train", icon=":material/monitoring:",
+                url_path="train"),
+        st.Page("views/inspect.py", title="Inspect", icon=":material/biotech:",
+                url_path="inspect"),
+        st.Page("views/evaluate.py", title="Evaluate", icon=":material/fact_check:",
+                url_path="evaluate"),
+        st.Page("views/runs.py", title="Runs", icon=":material/history:",
+                url_path="runs"),
+    ]
+    aliases = [st.Page(data_page_alias, title="Data", url_path="data", visibility="hidden")]
+    page = st.navigation(pages + aliases)
+    notices = st.container()  # filled after the page: its widget callbacks run in page.run()
+    page.run()
+    sidebar()
+    with notices:
+        state.show_notices()
+    sync_url()
+
+
+# A worker process started with "spawn" may run this file again as its main
+# module; it must not draw pages or start a pool of its own.
+if multiprocessing.parent_process() is None:
+    main()
