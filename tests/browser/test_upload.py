@@ -104,7 +104,8 @@ def test_upload_csv_pick_target_train_then_bad_file_keeps_it(server, new_page, t
     expect(page.locator(".st-key-csv_upload")).to_contain_text("Upload a CSV file")
     expect(main.locator("[data-testid=stAlert]")).to_be_visible()
     expect(selectbox(page, "Target column")).to_have_count(0)
-    assert query_of(current_url(page))["dataset"] == ["csv"]
+    # The address bar is written at the end of the script run, after the page.
+    assert query_of(wait_for_url_containing(page, "dataset=csv"))["dataset"] == ["csv"]
 
     upload(page, good)
     expect(main).to_contain_text(f"CSV: {good.name}")
