@@ -13,8 +13,6 @@ pages draw a stored run with the very code that draws a live one.
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from playground.data_source import keep_dataset
@@ -22,6 +20,7 @@ from playground.jobs.handle import JobHandle
 from playground.runs.kept_data import new_token, unpack_dataset
 from playground.runs.record import RunRecord
 from playground.runs.errors import StoreUnavailable
+from playground.runs.progress import ProgressSaver
 from playground.runs.store import RunStore
 from playground.training import COMPLETED, DIVERGED, FAILED, STOPPED, TrainingResult
 
@@ -31,6 +30,10 @@ ENDED = (COMPLETED, STOPPED, DIVERGED, FAILED)
 
 class RunRecorder:
     """Saves one job's run: at submission, every few seconds, at its end.
+
+    Progress goes through a `ProgressSaver`, whose thread writes the newest
+    history at most every `PROGRESS_SECONDS`, so a slow store never holds up
+    the events of the job it follows.
 
     Args:
         store: Where runs are kept.
@@ -46,9 +49,9 @@ class RunRecorder:
         self.problem: str | None = None
         self._owner = owner
         self._arrays = arrays
-        self._last_progress = 0.0
-        self._lock = threading.Lock()
+        self._history: dict[str, list[float]] = {}
         self._save(record_of(handle, owner))
+        self._progress = ProgressSaver(store, handle.id, PROGRESS_SECONDS)
         handle.listen(self)
 
     def _save(self, record: RunRecord) -> None:
@@ -60,23 +63,16 @@ class RunRecorder:
             self.problem = str(error)
 
     def __call__(self, handle: JobHandle, event: dict[str, Any] | None) -> None:
-        with self._lock:
-            if event is None:
-                self._save(record_of(handle, self._owner, self._arrays))
-                return
-            if event["type"] != "epoch" or self.problem is not None:
-                return
-            now = time.monotonic()
-            if now - self._last_progress < PROGRESS_SECONDS:
-                return
-            self._last_progress = now
-            history = handle.history()
-            try:
-                self.store.save_progress(handle.id, handle.status, "",
-                                         history, len(history.get("loss", [])),
-                                         event["elapsed"])
-            except StoreUnavailable as error:
+        if event is None:  # the end: no progress write may land after it
+            error = self._progress.close()
+            if error is not None and self.problem is None:
                 self.problem = str(error)
+            self._save(record_of(handle, self._owner, self._arrays))
+        elif event["type"] == "epoch" and self.problem is None:
+            for key, value in event["logs"].items():
+                self._history.setdefault(key, []).append(value)
+            self._progress.update(handle.status, "", self._history,
+                                  len(self._history.get("loss", [])), event["elapsed"])
 
 
 def record_of(handle: JobHandle, owner: str | None = None,
