@@ -20,16 +20,17 @@ Run: `.venv/bin/python bench/server_footprint.py` (about two minutes; needs
 from __future__ import annotations
 
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the browser tests' server helper
+
+from app_server import SERVER_PIDS, streamlit_app  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -38,31 +39,6 @@ EXPERIMENT = "/train?dataset=xor&layers=dense-4-tanh_dense-4-tanh&epochs=200"
 SHOWN = "() => /Epoch [1-9][0-9]* \\/ 200 ·/.test(document.body.innerText)"
 FINISHED = "() => /Finished 200 epoch/.test(document.body.innerText)"
 BARE_PAGE = "import streamlit as st\nst.title('Bare page')\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _serve(script: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as reply:
-                if reply.read() == b"ok":
-                    return process, url
-        except OSError:
-            time.sleep(0.25)
-    raise RuntimeError(f"streamlit run {script} did not start")
 
 
 def rss_mb(pid: int) -> float:
@@ -84,11 +60,13 @@ def main() -> None:
     bare_file = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False)
     bare_file.write(BARE_PAGE)
     bare_file.close()
-    app, app_url = _serve("app.py")
-    bare, bare_url = _serve(bare_file.name)
     latencies, memory = [], []
+    store = Path(tempfile.mkdtemp()) / "runs.sqlite"
     try:
-        with sync_playwright() as playwright:
+        with streamlit_app(60, env={"PLAYGROUND_STORE": str(store)}) as app_url, \
+                streamlit_app(60, script=bare_file.name) as bare_url, \
+                sync_playwright() as playwright:
+            app_pid, bare_pid = SERVER_PIDS[app_url], SERVER_PIDS[bare_url]
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page()
             page.set_default_timeout(180_000)
@@ -107,13 +85,11 @@ def main() -> None:
                                        polling=20)
                 latencies.append(time.perf_counter() - started)
                 page.wait_for_function(FINISHED)
-                memory.append(rss_mb(app.pid))
+                memory.append(rss_mb(app_pid))
             browser.close()
-        bare_rss = rss_mb(bare.pid)
-        mapped = tensorflow_mapped(app.pid)
+            bare_rss = rss_mb(bare_pid)
+            mapped = tensorflow_mapped(app_pid)
     finally:
-        app.terminate()
-        bare.terminate()
         os.unlink(bare_file.name)
     growth = memory[-1] - memory[0]
     print(f"load average: {os.getloadavg()[0]:.2f} (2 cores)")

@@ -36,13 +36,14 @@ def healthy(url: str) -> bool:
 
 @contextmanager
 def streamlit_app(timeout: float = 60, args: tuple[str, ...] = (),
-                  env: dict[str, str] | None = None):
+                  env: dict[str, str] | None = None, script: str = "app.py"):
     """Runs the app until the block ends; yields its base URL.
 
     Args:
         timeout: Seconds to wait for the server to be healthy.
         args: More `streamlit run` options.
         env: More environment variables (e.g. `PLAYGROUND_STORE`).
+        script: The script to run (a bench's bare baseline page, say).
 
     Raises:
         RuntimeError: when the server exits or is not healthy within
@@ -52,7 +53,7 @@ def streamlit_app(timeout: float = 60, args: tuple[str, ...] = (),
     url = f"http://127.0.0.1:{port}"
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py",
+        [sys.executable, "-m", "streamlit", "run", script,
          "--server.headless", "true", "--server.port", str(port),
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
          *args],
