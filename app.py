@@ -20,6 +20,7 @@ from playground.experiment_check import resolve_loss, resolve_output
 from playground.config import Experiment
 from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors
+from playground.jobs import WorkerCrashed
 from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
 from ui import experiment_file, runs, services, state
@@ -139,7 +140,10 @@ def main() -> None:
     aliases = [st.Page(data_page_alias, title="Data", url_path="data", visibility="hidden")]
     page = st.navigation(pages + aliases)
     notices = st.container()  # filled after the page: its widget callbacks run in page.run()
-    page.run()
+    try:
+        page.run()
+    except WorkerCrashed as error:  # the experiment, the run and the other pages stay
+        st.error(str(error), icon=":material/error:")
     sidebar()
     with notices:
         state.show_notices()

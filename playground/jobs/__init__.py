@@ -18,10 +18,10 @@ from typing import Any, Callable
 
 from playground.jobs.executor import Executor
 from playground.jobs.handle import QUEUED, RUNNING, STARTING, JobHandle
-from playground.jobs.process_pool import ProcessExecutor, default_executor
+from playground.jobs.process_pool import ProcessExecutor, WorkerCrashed, default_executor
 
 __all__ = ["Executor", "JobHandle", "ProcessExecutor", "QUEUED", "RUNNING", "STARTING",
-           "default_executor", "keep_tensorflow_out", "keras_work", "start_job"]
+           "WorkerCrashed", "default_executor", "keep_tensorflow_out", "keras_work", "start_job"]
 
 _offload = False
 

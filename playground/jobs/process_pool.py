@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import collections
 import contextlib
+import logging
 import multiprocessing
 import queue
 import sys
@@ -48,6 +49,16 @@ TASK_CRASHED = ("The worker process that computes this stopped unexpectedly (it 
                 "was killed or ran out of memory); a fresh one takes the next "
                 "request. Try again.")
 FLUSH_SECONDS = 10.0
+log = logging.getLogger(__name__)
+START_ATTEMPTS = 3
+
+
+class WorkerCrashed(RuntimeError):
+    """A worker process died while it computed a short task for the server.
+
+    Its message is written for the page; the pool has already started a
+    fresh worker.
+    """
 
 
 def _tables_for(experiment: Experiment | None) -> dict[str, Any]:
@@ -136,17 +147,37 @@ class _Slot:
                 self.worker = _Worker(self._pool.context)
         self.worker.retire()
 
+    def _submit(self, handle: JobHandle) -> tuple[_Worker, Any] | None:
+        """Hands the job to a warm worker, replacing workers that died before
+        they got it (a failed start, or killed while idle); None when
+        `START_ATTEMPTS` fresh workers in a row died."""
+        for _ in range(START_ATTEMPTS):
+            current = self.worker
+            try:
+                if isinstance(current.ready.exception(), BrokenExecutor):
+                    raise BrokenExecutor  # it died warming up
+                return current, current.executor.submit(
+                    worker.train, handle.experiment, _tables_for(handle.experiment))
+            except BrokenExecutor:
+                log.warning("A training worker died before it got a job; starting "
+                            "a fresh one.")
+                current.retire()
+                self.worker = _Worker(self._pool.context)
+        return None
+
     def _run(self, handle: JobHandle) -> bool:
         """Runs one job to its end; False when the worker died doing it."""
-        current = self.worker
-        current.stop.clear()
-        try:
-            future = current.executor.submit(worker.train, handle.experiment,
-                                             _tables_for(handle.experiment))
-        except BrokenExecutor:  # the worker died while idle
+        self.worker.stop.clear()
+        # The job is the slot's from here: a stop reaches whichever worker
+        # runs it, even one that replaced a worker that died warming up.
+        handle.started(lambda: self.worker.stop.set())
+        submitted = self._submit(handle)
+        if submitted is None:
             handle.finish(handle.failed(CRASHED))
             return False
-        handle.started(current.stop.set)
+        current, future = submitted
+        if handle.stop_requested:
+            current.stop.set()
         self._relay(handle, future)
         try:
             result, current.memory_mb = future.result()
@@ -283,17 +314,27 @@ class ProcessExecutor(Executor):
 
     def call(self, function: Callable[..., Any], *args: Any,
              experiment: Experiment | None = None, **kwargs: Any) -> Any:
+        """Runs a short task in the task worker.
+
+        Tasks only read (a prediction, a diagram, a download), so a task
+        whose worker died is tried once more in a fresh worker; the second
+        death raises `WorkerCrashed`, whose message is for the page.
+        """
+        tables = _tables_for(experiment)
         with self._task_lock:
-            if self._task_worker is None:
-                self._task_worker = _Worker(self.context)
-            current = self._task_worker
-            try:
-                return current.executor.submit(worker.run_task, function, args, kwargs,
-                                               _tables_for(experiment)).result()
-            except BrokenExecutor:
-                current.retire()
-                self._task_worker = _Worker(self.context)
-                raise RuntimeError(TASK_CRASHED) from None
+            for _ in range(2):
+                if self._task_worker is None:
+                    self._task_worker = _Worker(self.context)
+                current = self._task_worker
+                try:
+                    return current.executor.submit(worker.run_task, function, args,
+                                                   kwargs, tables).result()
+                except BrokenExecutor:
+                    log.warning("The task worker died running %s; starting a "
+                                "fresh one.", getattr(function, "__qualname__", function))
+                    current.retire()
+                    self._task_worker = None
+            raise WorkerCrashed(TASK_CRASHED)
 
     # -- the pool ----------------------------------------------------------------------
 

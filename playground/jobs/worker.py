@@ -16,6 +16,7 @@ at a time, and only here.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import threading
 from typing import Any, Callable
@@ -33,6 +34,9 @@ def start(events: Any, stop: Any) -> None:
     """Initialises a new worker with its event queue and stop event."""
     global _events, _stop
     _events, _stop = events, stop
+    # A worker that dies of a signal (a crash in TensorFlow's native code)
+    # leaves its Python stack on standard error, next to the server's log.
+    faulthandler.enable()
 
 
 def warm_up() -> int:

@@ -149,6 +149,30 @@ def test_link_text_cannot_render_as_markdown():
     assert experiment(at) == Experiment()
 
 
+def test_a_worker_that_dies_on_every_try_gives_a_message_not_a_traceback(monkeypatch):
+    import crashing_task
+
+    import playground.inspection
+    from playground.jobs.process_pool import TASK_CRASHED
+
+    at = new_app({"dataset": "xor", "epochs": "2"})
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()
+    assert at.session_state["training_job"].wait(120).status == "completed"
+    at.run()
+    monkeypatch.setattr(playground.inspection, "architecture_dot",
+                        crashing_task.kill_own_process)
+    at.switch_page("views/inspect.py").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [TASK_CRASHED]
+    assert at.session_state["training_job"].result.status == "completed"
+    assert at.sidebar.markdown, "the sidebar is still drawn"
+    monkeypatch.undo()
+    at.run()  # the next try works in a fresh worker
+    assert not at.exception and not at.error
+    assert at.get("graphviz_chart")
+
+
 def test_inspect_page_shows_the_trained_weights():
     at = new_app({"dataset": "xor", "epochs": "3"})
     at.switch_page("views/inspect.py").run()

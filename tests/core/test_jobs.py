@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from playground.jobs import ProcessExecutor
-from playground.jobs.process_pool import CRASHED
+from playground.jobs.process_pool import CRASHED, TASK_CRASHED, WorkerCrashed
 from playground.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,6 +133,41 @@ def test_short_keras_work_runs_in_a_worker(pool):
     exp = PRESETS["xor"].experiment
     dot = pool.call(architecture_dot, exp, experiment=exp)
     assert "digraph" in dot and "dense" in dot
+
+
+def wait_until_reaped(pid: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while Path(f"/proc/{pid}").exists():
+        assert time.monotonic() < deadline, f"process {pid} was not reaped"
+        time.sleep(0.05)
+
+
+def test_a_worker_killed_while_idle_is_replaced_before_the_next_job(pool):
+    pool.wait_until_warm(180)
+    pid = pool.worker_pids()[0]
+    os.kill(pid, signal.SIGKILL)
+    wait_until_reaped(pid)
+    result = pool.submit(SHORT).wait(180)
+    assert result.status == "completed", result.message
+    assert pool.worker_pids()[0] not in (None, pid)
+
+
+def test_a_task_whose_worker_died_runs_again_in_a_fresh_one(pool):
+    from playground.inspection import architecture_dot
+
+    pid = pool.call(os.getpid)
+    os.kill(pid, signal.SIGKILL)
+    wait_until_reaped(pid)
+    exp = PRESETS["xor"].experiment
+    assert "digraph" in pool.call(architecture_dot, exp, experiment=exp)
+    assert pool.call(os.getpid) != pid
+
+
+def test_a_task_that_kills_its_worker_every_time_gives_a_message(pool):
+    with pytest.raises(WorkerCrashed) as raised:
+        pool.call(os._exit, 3)
+    assert str(raised.value) == TASK_CRASHED
+    assert pool.call(os.getpid) != os.getpid()  # a fresh worker serves the next
 
 
 def test_the_app_process_never_loads_tensorflow():
