@@ -3,9 +3,10 @@
 `experiment_script` writes a self-contained Python file that needs only
 Keras, NumPy, pandas and scikit-learn (never `playground`): it makes or
 loads the same data (the 2-D generators are inlined and seeded like the
-app's; scikit-learn's bundled sets come from its loaders; a CSV file is read
-with `pandas.read_csv` from the path given as the first command-line
-argument), splits it with the same seed, prepares it the same way, builds
+app's; scikit-learn's bundled sets come from its loaders; Keras' sets from
+`keras.datasets` with the same seeded subset; a CSV file is read with
+`pandas.read_csv` from the path given as the first command-line argument,
+its cells tidied and its columns prepared as the app does), splits it with the same seed, prepares it the same way, builds
 the same model with the same initial weights, compiles it with the same
 loss, optimizer, schedule and callbacks, trains it with `fit`, evaluates it
 on the test split, and prints `{"test": {...}}` as its last line of output.
@@ -24,7 +25,11 @@ import textwrap
 from playground.builder import _layer_seed, layer_names
 from playground.config import Experiment
 from playground.datasets import DATASETS, synthetic
-from playground.datasets.loading import split_indices
+from playground.datasets.catalog import KERAS_BASE
+from playground.datasets.csv_reading import tidy_column
+from playground.datasets.keras_sets import INDEX_FROM, KERAS_SETS, OOV_CHAR, START_CHAR
+from playground.datasets.loading import keep_subset, split_indices
+from playground.datasets.table_preparation import column_runs, pixels_to_images
 from playground.experiment_check import data_spec_of, resolve_loss, resolve_output
 from playground.fields import format_number
 from playground.layers import LayerSpec
@@ -34,11 +39,26 @@ SKLEARN_LOADERS = {"iris": "load_iris", "digits": "load_digits", "wine": "load_w
                    "breast-cancer": "load_breast_cancer", "diabetes": "load_diabetes"}
 
 
-TABLE_IMPORTS = """from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
-"""
+def _table_imports(exp: Experiment) -> str:
+    """The imports of a CSV script: only what its pipeline uses."""
+    from playground.data_source import prepared_table
+
+    table = prepared_table(exp)
+    steps = []
+    if table.image_shape:
+        steps.append("FunctionTransformer")
+    if any(kind != "number" for kind in table.kinds.values()):
+        steps.append("OneHotEncoder")
+    if table.standardize and not table.image_shape or table.task == REGRESSION:
+        steps.append("StandardScaler")
+    lines = ["from pandas.api.types import is_bool_dtype, is_numeric_dtype",
+             "from sklearn.compose import ColumnTransformer"]
+    if table.impute:
+        lines.append("from sklearn.impute import SimpleImputer")
+    lines.append("from sklearn.pipeline import make_pipeline")
+    if steps:
+        lines.append(f"from sklearn.preprocessing import {', '.join(steps)}")
+    return "\n".join(lines) + "\n"
 
 
 class ExportError(ValueError):
@@ -83,42 +103,76 @@ def _data_section(exp: Experiment) -> tuple[str, str]:
                 f"from sklearn.datasets import {loader}\n")
     if info.source == "table":
         return _table_section(exp), ""
+    if info.source == "keras":
+        return _keras_section(exp), ""
     raise ExportError(
         f"Cannot write a script for the dataset {exp.dataset!r} yet: scripts "
-        "cover the 2-D sets, scikit-learn's bundled sets and CSV tables. "
-        "Download the experiment JSON and train it with `playground train` "
-        "instead.")
+        "cover the 2-D sets, scikit-learn's bundled sets, Keras' datasets and "
+        "CSV tables. Download the experiment JSON and train it with "
+        "`playground train` instead.")
+
+
+def _keras_section(exp: Experiment) -> str:
+    """Code that loads a `keras.datasets` set as the app does: Keras' train
+    and test parts joined, the same seeded subset, the same conversion."""
+    info = DATASETS[exp.dataset]
+    keras_set = KERAS_SETS[KERAS_BASE.get(exp.dataset, exp.dataset)]
+    classify = info.task != REGRESSION
+    options = ""
+    if info.input_kind == "tokens":
+        options = (f"\n    num_words={exp.num_words}, start_char={START_CHAR}, "
+                   f"oov_char={OOV_CHAR}, index_from={INDEX_FROM}")
+    lines = [
+        f"# Keras' {keras_set.short_label} data: downloaded once into "
+        "~/.keras/datasets, then read",
+        "# from there. Its train and test parts are joined; the split below is ours.",
+        f"(x_a, y_a), (x_b, y_b) = keras.datasets.{keras_set.module}.load_data({options})",
+        "x = np.concatenate([x_a, x_b])",
+        "y = np.concatenate([np.reshape(y_a, -1), np.reshape(y_b, -1)]).astype("
+        f"{'np.int64' if classify else 'np.float32'})",
+        "",
+        f"# Keep {exp.subset} samples{', as many of each class as in the whole set' if classify else ''}.",
+        f"keep = keep_subset(y, {exp.subset}, SEED, stratify={classify})",
+        "x, y = x[keep], y[keep]",
+    ]
+    if info.input_kind == "image":
+        lines += ["x = x.astype(np.float32) / np.float32(255.0)  # pixels in 0..1"]
+        if keras_set.module in ("mnist", "fashion_mnist"):
+            lines += ["x = x[..., None]  # a channel axis: (28, 28, 1)"]
+    elif info.input_kind == "tokens":
+        lines += ["# Each text cut or padded at its start to the same number of tokens.",
+                  f"x = keras.utils.pad_sequences(list(x), maxlen={exp.maxlen}, "
+                  "dtype=\"int32\")"]
+    else:
+        lines += ["x = x.astype(np.float32)"]
+    if exp.dataset == "mnist-seven":
+        lines += ["y = (y == 7).astype(np.int64)  # 1 for a seven, 0 for any other digit"]
+    return "\n".join(lines)
 
 
 def _table_section(exp: Experiment) -> str:
+    """Code that reads the CSV and builds the app's preparation pipeline:
+    cells tidied as the app reads them, then per run of neighbouring columns
+    of one kind (in the table's order) filled in and one-hot encoded, then
+    standardised, or scaled and reshaped into images."""
     from playground.data_source import prepared_table
 
     table = prepared_table(exp)
-    kinds = {c: k for c, k in table.kinds.items()}
-    numbers = [c for c, k in kinds.items() if k == "number"]
-    categories = {c: list(table.categories[c]) for c, k in kinds.items()
+    columns = list(table.kinds)
+    categories = {c: list(table.categories[c]) for c, k in table.kinds.items()
                   if k != "number"}
-    if table.image_shape:
-        raise ExportError("Cannot write a script for a pixel table yet. Download "
-                          "the experiment JSON and train it with `playground "
-                          "train --csv` instead.")
-    encode = ("OneHotEncoder(categories=[CATEGORIES[c] for c in CATEGORY_COLUMNS],\n"
-              "                                handle_unknown=\"ignore\", "
-              "sparse_output=False)")
-    numbers_step, categories_step = "\"passthrough\"", encode
-    if table.impute:
-        numbers_step = "SimpleImputer(strategy=\"median\", keep_empty_features=True)"
-        categories_step = ("make_pipeline(SimpleImputer(strategy=\"most_frequent\", "
-                           f"keep_empty_features=True),\n                  {encode})")
     lines = [
-        "# The CSV file named on the command line.",
-        "table = pd.read_csv(sys.argv[1])",
+        "# The CSV file named on the command line, its cells read as the app reads",
+        "# them: text stripped, blank cells missing, numbers as numbers.",
+        _source(tidy_column),
+        "",
+        "",
+        "table = pd.read_csv(sys.argv[1]).apply(tidy_column)",
         f"TARGET = {table.target!r}",
-        f"NUMBER_COLUMNS = {numbers!r}",
-        f"CATEGORIES = {json.dumps(categories)}",
-        "CATEGORY_COLUMNS = list(CATEGORIES)",
-        "FEATURES = NUMBER_COLUMNS + CATEGORY_COLUMNS",
+        f"FEATURES = {columns!r}",
     ]
+    if categories:
+        lines += [f"CATEGORIES = {json.dumps(categories)}"]
     if not table.impute:
         lines += ["# Rows with a missing feature value are dropped.",
                   "table = table.dropna(subset=FEATURES)"]
@@ -128,22 +182,58 @@ def _table_section(exp: Experiment) -> str:
     else:
         lines += ["# Class ids: the classes in sorted order.",
                   "classes, y = np.unique(table[TARGET], return_inverse=True)"]
+    if table.image_shape:
+        lines += ["", _source(pixels_to_images), ""]
+        scale = (f"FunctionTransformer(pixels_to_images, kw_args={{\"shape\": "
+                 f"{tuple(table.image_shape)!r}, \"pixel_max\": {_number(table.pixel_max)}}})")
+        what = "scaled to 0..1 and shaped into images"
+    else:
+        scale = "StandardScaler()" if table.standardize else "\"passthrough\""
+        what = "scaled" if table.standardize else "passed on"
+    steps = []
+    position = 0
+    runs = column_runs(table.kinds)
+    for i, (kind, names) in enumerate(runs):
+        picked = f"FEATURES[{position}:{position + len(names)}]"
+        position += len(names)
+        made = (f"{kind}_steps({picked})" if kind != "number" else
+                "number_steps()" if table.impute else '"passthrough"')
+        steps.append(f'        ("{kind} {i + 1}", {made}, {picked}),')
+    kinds = {kind for kind, _ in runs}
+    lines += [""]
+    if table.impute and "number" in kinds:
+        lines += ["",
+                  "def number_steps():",
+                  '    """Missing numbers become the training rows\' median."""',
+                  '    return SimpleImputer(strategy="median", keep_empty_features=True)',
+                  ""]
+    if "category" in kinds:
+        fill = ('SimpleImputer(strategy="most_frequent", keep_empty_features=True),\n'
+                "        " if table.impute else "")
+        lines += ["",
+                  "def category_steps(columns):",
+                  '    """One-hot encoded categories' + (
+                      " (missing: the most frequent)" if table.impute else "")
+                  + '; unseen ones are zeros."""',
+                  f"    return make_pipeline(\n        {fill}OneHotEncoder(categories="
+                  "[CATEGORIES[c] for c in columns],",
+                  '                      handle_unknown="ignore", sparse_output=False))',
+                  ""]
     lines += [
         "",
-        "# Filled in, one-hot encoded and scaled by a pipeline that learns",
-        "# from the training rows only (fitted after the split below).",
+        f"# Each run of columns of one kind prepared in turn, then {what}, by a",
+        "# pipeline that learns from the training rows only (fitted after the split).",
         "preprocessor = make_pipeline(",
         "    ColumnTransformer([",
-        f"        (\"numbers\", {numbers_step}, NUMBER_COLUMNS),",
-        f"        (\"categories\", {categories_step}, CATEGORY_COLUMNS),",
+        *steps,
         "    ]),",
-        "    StandardScaler()," if table.standardize else "    \"passthrough\",",
+        f"    {scale},",
         ")",
     ]
     return "\n".join(lines)
 
 
-def _layer_code(spec: LayerSpec, name: str, seed: int) -> str:
+def _layer_code(spec: LayerSpec, name: str, seed: int, vocab_size: int) -> str:
     """One Keras layer as code, seeded like the app's builder."""
     init = f"keras.initializers.GlorotUniform(seed={seed})"
     kind = spec.kind
@@ -169,6 +259,14 @@ def _layer_code(spec: LayerSpec, name: str, seed: int) -> str:
                 f"name={name!r})")
     if kind == "maxpool2d":
         return f"keras.layers.MaxPooling2D({spec['pool']}, name={name!r})"
+    if kind == "embedding":
+        return (f"keras.layers.Embedding({vocab_size}, {spec['output_dim']}, "
+                "embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, "
+                f"seed={seed}), name={name!r})")
+    if kind == "lstm":
+        return (f"keras.layers.LSTM({spec['units']}, kernel_initializer={init}, "
+                f"recurrent_initializer=keras.initializers.Orthogonal(seed={seed + 1}), "
+                f"name={name!r})")
     raise ExportError(f"Cannot write a {kind!r} layer into a script yet.")
 
 
@@ -208,8 +306,7 @@ def experiment_script(exp: Experiment) -> str:
     """The experiment as the text of a runnable, self-contained Python script.
 
     Raises:
-        ExportError: for data or layers a script cannot reproduce yet
-            (`keras.datasets` sets, pixel tables, text models).
+        ExportError: for data or layers a script cannot reproduce yet.
     """
     info = DATASETS[exp.dataset]
     data = data_spec_of(exp)
@@ -219,6 +316,10 @@ def experiment_script(exp: Experiment) -> str:
     loss = resolve_loss(exp, data)
     data_code, data_imports = _data_section(exp)
     table = info.source == "table"
+    keras_data = info.source == "keras"
+    # The subset of a Keras set is drawn with the split's function: define both first.
+    helpers = (f"\n\n{_source(split_indices)}\n\n\n{_source(keep_subset)}\n\n"
+               if keras_data else "")
     scale_inputs = not table and not info.synthetic and info.input_kind == "features"
     scale_targets = task == REGRESSION and not info.synthetic
     optimizer = OPTIMIZERS[exp.optimizer]
@@ -228,7 +329,7 @@ def experiment_script(exp: Experiment) -> str:
     if exp.clipnorm:
         options.append(f"clipnorm={_number(exp.clipnorm)}")
     names = layer_names(exp)
-    layers = [_layer_code(spec, name, _layer_seed(exp.seed, i))
+    layers = [_layer_code(spec, name, _layer_seed(exp.seed, i), data.vocab_size)
               for i, (spec, name) in enumerate(zip((*exp.layers, output), names))]
     callbacks = _callbacks_code(exp)
     units = output["units"]
@@ -246,22 +347,19 @@ import json
 {"import sys" + chr(10) if table else ""}
 import keras
 import numpy as np
-{"import pandas as pd" + chr(10) if table else ""}{data_imports}{TABLE_IMPORTS if table else ""}{
+{"import pandas as pd" + chr(10) if table else ""}{data_imports}{_table_imports(exp) if table else ""}{
         "from sklearn.preprocessing import StandardScaler" + chr(10)
-        if scale_inputs or scale_targets else ""}{"from sklearn.utils.class_weight import compute_class_weight" + chr(10)
+        if (scale_inputs or scale_targets) and not table else ""}{"from sklearn.utils.class_weight import compute_class_weight" + chr(10)
         if exp.class_weight == "balanced" else ""}
 SEED = {exp.seed}
 keras.utils.set_random_seed(SEED)  # the same seed, the same run
-
+{helpers}
 # -- Data -------------------------------------------------------------------
 
 {data_code}
 
 # -- Split: training, validation and test rows, drawn from the seed ----------
-
-{_source(split_indices)}
-
-
+{"" if keras_data else chr(10) + _source(split_indices) + chr(10) * 2}
 train, val, test = split_indices(y, {_number(exp.val_fraction)}, {
         _number(exp.test_fraction)}, SEED, stratify={classify})
 ''']
@@ -278,7 +376,8 @@ train, val, test = split_indices(y, {_number(exp.val_fraction)}, {
             + "\n".join(f"x_{s} = scaler.transform(x[{s}]).astype(np.float32)"
                         for s in ("train", "val", "test")))
     else:
-        parts.append("\n".join(f"x_{s} = x[{s}].astype(np.float32)"
+        dtype = "np.int32" if info.input_kind == "tokens" else "np.float32"
+        parts.append("\n".join(f"x_{s} = x[{s}].astype({dtype})"
                                for s in ("train", "val", "test")))
     if scale_targets:
         parts.append(

@@ -403,8 +403,11 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def tidy_column(series: pd.Series) -> pd.Series:
-    """One column of `tidy`: numbers stay, text is stripped (blank cells
-    missing) and read as numbers when every filled cell is one."""
+    """One column read as the app reads it: text stripped, numbers as numbers.
+
+    Used by `tidy`: numbers stay, text is stripped (blank cells missing) and
+    read as numbers when every filled cell is one.
+    """
     if is_bool_dtype(series) or is_numeric_dtype(series):
         return series
     filled = series.notna()

@@ -187,22 +187,23 @@ def _rows(x, indices: np.ndarray):
     return x.iloc[indices] if hasattr(x, "iloc") else x[indices]
 
 
-def _keep(size: int, seed: int, stratify: bool):
-    """Picks exactly `size` samples (all when fewer), stratified by class:
-    rounding per class is evened out with randomly chosen other samples."""
-    def keep(y: np.ndarray) -> np.ndarray:
-        if size >= len(y):
-            return np.arange(len(y))
-        chosen = split_indices(y, 0.0, size / len(y), seed, stratify)[2]
-        rng = np.random.default_rng([seed, 3])
-        if len(chosen) > size:
-            chosen = rng.choice(chosen, size, replace=False)
-        elif len(chosen) < size:
-            rest = np.setdiff1d(np.arange(len(y)), chosen)
-            chosen = np.concatenate([chosen, rng.choice(rest, size - len(chosen),
-                                                        replace=False)])
-        return np.sort(chosen)
-    return keep
+def keep_subset(y: np.ndarray, size: int, seed: int, stratify: bool) -> np.ndarray:
+    """Sorted indices of `size` samples (all when fewer), drawn from the seed.
+
+    Stratified by class when asked; rounding per class is evened out with
+    randomly chosen other samples, so exactly `size` are kept.
+    """
+    if size >= len(y):
+        return np.arange(len(y))
+    chosen = split_indices(y, 0.0, size / len(y), seed, stratify)[2]
+    rng = np.random.default_rng([seed, 3])
+    if len(chosen) > size:
+        chosen = rng.choice(chosen, size, replace=False)
+    elif len(chosen) < size:
+        rest = np.setdiff1d(np.arange(len(y)), chosen)
+        chosen = np.concatenate([chosen, rng.choice(rest, size - len(chosen),
+                                                    replace=False)])
+    return np.sort(chosen)
 
 
 @functools.lru_cache(maxsize=4)
@@ -222,8 +223,8 @@ def load_keras_dataset(name: str, subset: int, num_words: int, maxlen: int,
     base = KERAS_BASE.get(name, name)
     classify = info.task != REGRESSION
     seven = name == "mnist-seven"
-    x, y = load_keras_arrays(base, num_words=num_words, maxlen=maxlen,
-                             keep=_keep(subset, seed, classify))
+    keep = functools.partial(keep_subset, size=subset, seed=seed, stratify=classify)
+    x, y = load_keras_arrays(base, num_words=num_words, maxlen=maxlen, keep=keep)
     if seven:
         y = (y == 7).astype(np.int64)
     if info.input_kind == "tokens":

@@ -144,7 +144,7 @@ class PreparedTable:
 
         columns = ColumnTransformer(
             [(f"{kind} {i + 1}", _column_steps(kind, names, self), names)
-             for i, (kind, names) in enumerate(_runs(self.kinds))],
+             for i, (kind, names) in enumerate(column_runs(self.kinds))],
             verbose_feature_names_out=False)
         if self.image_shape:
             scale = _pixel_scaler(self.image_shape, self.pixel_max)
@@ -153,7 +153,7 @@ class PreparedTable:
         return Pipeline([("columns", columns), ("scale", scale)])
 
 
-def _runs(kinds: dict[str, str]) -> list[tuple[str, list[str]]]:
+def column_runs(kinds: dict[str, str]) -> list[tuple[str, list[str]]]:
     """Groups neighbouring columns of the same kind, so the encoded columns
     keep the table's order with few transformers (one for a pixel table)."""
     runs: list[tuple[str, list[str]]] = []
