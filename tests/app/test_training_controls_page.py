@@ -91,3 +91,34 @@ def test_a_bad_upload_names_each_field_and_leaves_the_experiment_unchanged():
     at = AppTest.from_function(_upload_script, args=(good,), default_timeout=30).run()
     assert at.session_state["experiment"] == Experiment(dataset="xor",
                                                         early_stop_patience=5)
+
+
+def test_the_doctors_apply_button_sets_gradient_clipping(tmp_path, monkeypatch):
+    """A run whose recorded gradients exploded: one click turns clipping on."""
+    from playground.presets import PRESETS
+    from playground.runs import RunRecord, open_store
+    from playground.snapshots import SnapshotStore
+    from playground.training import run_training
+
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    monkeypatch.setenv("PLAYGROUND_STORE", store)
+    exp = PRESETS["xor"].experiment.replace(epochs=6)
+    snapshots = SnapshotStore()
+    result = run_training(exp, lambda e: e["type"] == "snapshot" and snapshots.add(
+        e["epoch"], {k: v for k, v in e.items() if k not in ("type", "epoch")}),
+        snapshots=True)
+    for _, shot in snapshots.items():  # what a run with oversized weights records
+        shot["grad_norms"] = {name: 5e4 for name in shot["grad_norms"]}
+    record = RunRecord.from_result(exp, result, snapshots)
+    open_store(store).save(record)
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["run"] = record.id
+    at.run().switch_page("views/train.py").run()
+    assert any("Exploding gradients" in w.value for w in at.warning)
+    button = at.button(key="apply_exploding")
+    assert button.label == "Apply: clipnorm = 1"
+    button.click().run()
+    assert not at.exception
+    assert at.session_state["experiment"] == exp.replace(clipnorm=1.0)
+    assert at.query_params["clip"] == "1"  # and the link says so
