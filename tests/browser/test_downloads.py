@@ -1,0 +1,111 @@
+"""The Train page's downloads in the real app, used as a user would use them.
+
+"Download as Python" must give a script that runs on its own and prints its
+test metrics; "Download model (.keras)" must give a file that Keras loads in
+safe mode and that predicts. Both are fetched through Chromium's own
+downloads (`page.expect_download`), not read from the server, so the test
+covers the button, the file name and the bytes a user gets.
+
+Uses the fixtures of `test_browser.py` (one server and one Chromium for the
+module, a fresh browser context per page). Run with `pytest -m browser`
+(needs /usr/bin/chromium).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from playground.presets import PRESETS
+from test_browser import (  # noqa: F401  (fixtures are used by name)
+    LOAD_MS,
+    TRAIN_MS,
+    assert_no_exception,
+    browser,
+    new_page,
+    open_app,
+    server,
+)
+
+pytestmark = pytest.mark.browser
+
+XOR = PRESETS["xor"].experiment.replace(epochs=5)
+SCRIPT_TIMEOUT_S = 300  # TensorFlow's import and five epochs on a busy machine
+DOWNLOAD_MS = TRAIN_MS  # the .keras file is made in a worker that may import Keras
+
+
+def open_train_page(page, server: str, exp) -> None:
+    from playwright.sync_api import expect
+
+    open_app(page, f"{server}/train?{exp.to_query_string()}")
+    page.get_by_role("heading", name="Train").wait_for()
+    expect(page.get_by_role("spinbutton", name="Epochs", exact=True)).to_have_value(
+        str(exp.epochs))
+
+
+def download(page, button, path) -> str:
+    """Clicks `button`, saves what the browser downloads to `path`; returns
+    the file name the browser was given."""
+    from playwright.sync_api import expect
+
+    expect(button).to_be_enabled()
+    with page.expect_download(timeout=DOWNLOAD_MS) as info:
+        button.click()
+    info.value.save_as(path)
+    assert info.value.failure() is None
+    return info.value.suggested_filename
+
+
+def test_python_download_is_a_script_that_runs_on_its_own(server, new_page, tmp_path):
+    """The script compiles, needs no `playground` package, trains and prints
+    its test accuracy as JSON on its last line."""
+    page = new_page()
+    open_train_page(page, server, XOR)
+    path = tmp_path / "experiment.py"
+    button = page.locator(".st-key-script_download button:visible")
+    assert download(page, button, path) == "experiment.py"
+    assert_no_exception(page)
+
+    code = path.read_text()
+    compile(code, str(path), "exec")
+    assert "playground" not in code.replace("playground_model", "").replace(
+        "Keras Playground", "")
+    assert "epochs=5" in code
+
+    result = subprocess.run(
+        [sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True,
+        timeout=SCRIPT_TIMEOUT_S, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    last = json.loads(result.stdout.strip().splitlines()[-1])
+    assert 0 <= last["test"]["accuracy"] <= 1, last
+
+
+def test_keras_download_of_a_finished_run_loads_and_predicts(server, new_page, tmp_path):
+    """After a run, the .keras file loads with Keras' safe defaults and
+    gives one probability per 2-D point."""
+    from playwright.sync_api import expect
+
+    page = new_page()
+    open_train_page(page, server, XOR)
+    page.locator(".st-key-train_button button:visible").click()
+    expect(page.get_by_text(re.compile(rf"Finished {XOR.epochs} epoch\(s\)")).first
+           ).to_be_visible(timeout=TRAIN_MS)
+    path = tmp_path / "model.keras"
+    button = page.locator("[class*=st-key-keras_download_] button:visible")
+    expect(button).to_have_count(1, timeout=LOAD_MS)
+    assert download(page, button, path) == "model.keras"
+    assert_no_exception(page)
+
+    import keras  # here: only this test needs TensorFlow in the test process
+
+    model = keras.saving.load_model(path)
+    points = np.array([[2.0, 2.0], [-2.0, 3.0]], dtype=np.float32)
+    predictions = model.predict(points, verbose=0)
+    assert predictions.shape == (2, 1)
+    assert np.all((predictions >= 0) & (predictions <= 1))
