@@ -8,9 +8,10 @@ page every 50 ms until the run ends:
 - the progress text "Epoch N / E · T s · ..." gives the in-app training
   rate, (N_last - N_first) / (T_last - T_first) over the samples after the
   first epoch (T is the run's own training clock, so tracing never counts);
-- the decision-boundary heatmap (the `boundary_chart` element that is not
-  stale) is read through Plotly's own data: a change of its title or of its
-  `z` values is one redraw on screen;
+- the decision boundary: while training runs, the canvas of
+  `ui/live_boundary.py` says which epoch it shows (`data-epoch`); a Plotly
+  boundary chart (`boundary_chart`) is read through Plotly's own data. A
+  change of either is one redraw on screen;
 - every chart container's computed opacity: Streamlit fades an element that
   waits to be replaced, and a chart that dims on every poll flickers.
 
@@ -76,14 +77,16 @@ SAMPLER_JS = """() => {
     const shown = (el) => el.getClientRects().length > 0;
     window.__sampler = setInterval(() => {
         const progress = document.querySelector('[data-testid=stProgress]');
-        const boundary = [...document.querySelectorAll('.st-key-boundary_chart')]
+        const live = [...document.querySelectorAll('canvas[data-testid=live-boundary]')]
+            .filter(shown)[0];
+        const plot = [...document.querySelectorAll('.st-key-boundary_chart')]
             .filter(shown).map(el => el.querySelector('.js-plotly-plot'))[0];
         const charts = [...document.querySelectorAll('[data-testid=stElementContainer]')]
             .filter(el => shown(el) && el.querySelector('.js-plotly-plot'));
         window.__samples.push({
             t: performance.now() / 1000,
             progress: progress ? progress.innerText : '',
-            boundary: signature(boundary),
+            boundary: live ? 'live ' + live.dataset.epoch : signature(plot),
             copies: [...document.querySelectorAll('.st-key-boundary_chart')].filter(shown).length,
             dimmed: charts.filter(el => Number(getComputedStyle(el).opacity) < 0.95).length,
             stale: charts.filter(el => el.dataset.stale === 'true').length,

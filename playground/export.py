@@ -76,6 +76,11 @@ def _source(function) -> str:
     return code
 
 
+def _wrapped(text: str) -> str:
+    """A paragraph of the script's docstring, wrapped at 79 characters."""
+    return textwrap.fill(text, 79)
+
+
 def _number(value: float) -> str:
     return format_number(value) if value else "0.0"
 
@@ -336,9 +341,9 @@ def experiment_script(exp: Experiment) -> str:
 
     parts = [f'''"""Keras Playground experiment, as a plain Keras script.
 
-Trains {"a classifier" if classify else "a regression model"} on {info.label}{
-        " (the CSV file given as the first argument)" if table else ""} and prints
-the test metrics as one JSON line.
+{_wrapped(f"Trains {'a classifier' if classify else 'a regression model'} on "
+           f"{info.label}{' (the CSV file given as the first argument)' if table else ''}"
+           " and prints the test metrics as one JSON line.")}
 
 Run: python this_script.py{" path/to/file.csv" if table else ""}
 """

@@ -13,9 +13,12 @@ the full grid is drawn.
 
 from __future__ import annotations
 
+import base64
 from typing import Any, Callable
 
+import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from playground import charts
 from playground.inspection import plane_grid
@@ -45,6 +48,33 @@ class LiveFigures:
             self._points = charts.boundary_points(
                 data.x_train, data.y_train, data.x_test, data.y_test, self.regression,
                 info.class_names)
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """The plane's `(x min, x max, y min, y max)`."""
+        return (float(self.xs[0]), float(self.xs[-1]), float(self.ys[0]),
+                float(self.ys[-1]))
+
+    def plane_points(self) -> dict[str, list]:
+        """The boundary's train and test points as flat lists, each with its
+        colour (its class's, or its target on the boundary's scale) and
+        whether it is a test point: what a canvas needs to draw them."""
+        def build() -> dict[str, list]:
+            low, high = (-1.0, 1.0) if self.regression else (0.0, 1.0)
+            xs, ys, colours, test = [], [], [], []
+            for trace in self._points:
+                marker, count = trace["marker"], len(trace["x"])
+                if isinstance(marker["color"], str):
+                    colours += [marker["color"]] * count
+                else:
+                    scaled = np.clip((np.asarray(marker["color"]) - low) / (high - low), 0, 1)
+                    colours += sample_colorscale(charts.BOUNDARY_SCALE, scaled.tolist())
+                xs += np.round(np.asarray(trace["x"], dtype=float), 4).tolist()
+                ys += np.round(np.asarray(trace["y"], dtype=float), 4).tolist()
+                test += [marker["line"]["color"] == "black"] * count
+            return {"x": xs, "y": ys, "colour": colours, "test": test}
+
+        return self._cached("plane_points", None, build)
 
     def _cached(self, kind: str, key: Any, build: Callable[[], go.Figure]) -> go.Figure:
         held = self._built.get(kind)
@@ -84,3 +114,14 @@ class LiveFigures:
         key = (epoch if snapshot else None, tuple((k, tuple(v)) for k, v in picks.items()))
         return self._cached("neurons", key, lambda: charts.neuron_grid(
             neurons, picks, epoch, self.hidden_layers))
+
+
+def boundary_frame(epoch: int, image: Any, regression: bool) -> dict[str, Any]:
+    """One boundary image for a canvas: its epoch, its side and its values as
+    base64 bytes, 0..255 over the chart's range (0..1 for a probability,
+    -1..1 for a regression value), row 0 at the lowest y."""
+    low, high = (-1.0, 1.0) if regression else (0.0, 1.0)
+    image = np.nan_to_num(np.asarray(image, dtype=np.float32), nan=low)
+    values = np.clip(np.rint((image - low) / (high - low) * 255), 0, 255).astype(np.uint8)
+    return {"epoch": int(epoch), "size": int(values.shape[0]),
+            "values": base64.b64encode(values.tobytes()).decode("ascii")}

@@ -67,7 +67,8 @@ def controls() -> None:
     script_download(exp, "script_download")
 
 
-def script_download(exp, key: str, container=st) -> None:
+def script_download(exp, key: str, container=st, label: str = "Download as Python"
+                    ) -> None:
     """"Download as Python": the experiment as a runnable Keras script."""
     try:
         code = experiment_script(exp)
@@ -78,7 +79,7 @@ def script_download(exp, key: str, container=st) -> None:
         container.caption(f"Download as Python needs the CSV file's columns: {error}")
         return
     container.download_button(
-        "Download as Python", code, "experiment.py", mime="text/x-python", key=key,
+        label, code, "experiment.py", mime="text/x-python", key=key,
         on_click="ignore", help="One Keras script that repeats this experiment: "
         "the same data, split, model and training"
         + (" (run it with the CSV file as its argument)."
@@ -125,7 +126,9 @@ def downloads(job) -> None:
     if result is None or not result.weights or result.status == "failed":
         return
     cols = st.columns(3)
-    script_download(job.experiment, f"run_script_download_{job.id}", cols[2])
+    # Beside the settings above (the next run), this one is the finished run's.
+    script_download(job.experiment, f"run_script_download_{job.id}", cols[2],
+                    "Download this run as Python")
     cols[0].download_button(
         "Download model (.keras)", lambda: _model_file(job), "model.keras",
         mime="application/octet-stream", key=f"keras_download_{job.id}",

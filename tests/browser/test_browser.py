@@ -43,14 +43,20 @@ CHART_POINTS_JS = """() => {
     return plot && plot.data && plot.data.length ? plot.data[0].x.length : -1;
 }"""
 
-# The current decision-boundary chart; replaced copies linger in the page, stale.
+# The current decision boundary: the animated canvas while training runs, a
+# Plotly chart after; replaced copies linger in the page, stale.
 BOUNDARY_CHART = ".st-key-boundary_chart[data-stale=false]"
-# The epoch in that chart's rendered title, or -1 while there is none.
+BOUNDARY_PLANE = (f"{BOUNDARY_CHART} .nsewdrag, "
+                  f"{BOUNDARY_CHART} canvas[data-testid=live-boundary]")
+# The epoch the boundary shows (the canvas's, or the chart's rendered
+# title's), or -1 while there is none.
 BOUNDARY_EPOCH_JS = """() => {
+    const canvas = document.querySelector('%s canvas[data-testid=live-boundary]');
+    if (canvas) return Number(canvas.dataset.epoch);
     const title = document.querySelector('%s .gtitle');
     const match = title && /after epoch (\\d+)/.exec(title.textContent);
     return match ? Number(match[1]) : -1;
-}""" % BOUNDARY_CHART
+}""" % (BOUNDARY_CHART, BOUNDARY_CHART)
 
 
 # -- fixtures ---------------------------------------------------------------
@@ -161,13 +167,13 @@ def wait_for_boundary_epoch_above(page, epoch: int, timeout: int) -> int:
 
 
 def capture_boundary(page, attempts: int = 50) -> tuple[int, bytes]:
-    """The boundary chart's epoch and a PNG of its plot area, taken together.
+    """The boundary's epoch and a PNG of its plane, taken together.
 
-    Each poll replaces the chart's element and a replaced one fades out, so a
-    capture counts only when the current chart shows the same epoch at the
-    same place before and after the screenshot.
+    The canvas moves on between polls, and a replaced chart fades out, so a
+    capture counts only when the boundary shows the same epoch at the same
+    place before and after the screenshot.
     """
-    plot_area = page.locator(f"{BOUNDARY_CHART} .nsewdrag").first
+    plot_area = page.locator(BOUNDARY_PLANE).first
     for _ in range(attempts):
         epoch, box = boundary_epoch(page), plot_area.bounding_box()
         if epoch > 0 and box:

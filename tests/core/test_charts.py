@@ -132,3 +132,33 @@ def test_live_figures_rebuild_only_what_changed_and_coarsen_while_training():
     picks = {"dense": [0, 1]}
     assert live.neurons(5, shot, picks) is live.neurons(5, shot, picks)
     assert live.neurons(5, shot, {"dense": [2]}) is not live.neurons(5, shot, picks)
+
+
+def test_canvas_frames_and_points_carry_what_the_plotly_boundary_shows():
+    import base64
+
+    from playground.config import Experiment
+    from playground.data_source import experiment_data
+    from playground.live_view import LiveFigures, boundary_frame
+
+    image = np.array([[0.0, 0.5], [1.0, np.nan]], dtype=np.float16)
+    frame = boundary_frame(7, image, regression=False)
+    assert frame["epoch"] == 7 and frame["size"] == 2
+    assert list(base64.b64decode(frame["values"])) == [0, 128, 255, 0]
+    values = base64.b64decode(boundary_frame(1, np.array([[-1.0, 2.0]]), True)["values"])
+    assert list(values) == [0, 255]  # the regression range -1..1, clipped
+
+    for dataset, regression in (("xor", False), ("reg-plane", True)):
+        exp = Experiment(dataset=dataset, samples=60)
+        data = experiment_data(exp)
+        live = LiveFigures(exp, data)
+        points = live.plane_points()
+        total = len(data.x_train) + len(data.x_test)
+        assert all(len(points[k]) == total for k in ("x", "y", "colour", "test"))
+        assert sum(points["test"]) == len(data.x_test)
+        assert live.extent == (live.xs[0], live.xs[-1], live.ys[0], live.ys[-1])
+        assert min(points["x"]) >= live.extent[0] and max(points["y"]) <= live.extent[3]
+        if regression:  # coloured by target on the boundary's scale
+            assert len(set(points["colour"])) > 10
+        else:  # TF Playground's orange and blue
+            assert set(points["colour"]) == set(charts.CLASS_COLORS[:2])
