@@ -58,6 +58,7 @@ from playground.fields import ConfigError, ConfigErrors
 from playground.layers import StackError
 from playground.presets import PRESETS
 from playground.runs.errors import RunNotFound, StoreUnavailable
+from playground.search.space import SpaceError
 
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -319,6 +320,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="FILE", help="the CSV file the script reads")
     p.add_argument("--target", metavar="COLUMN",
                    help="the column to predict (default: the last one)")
+    p = sub.add_parser("search", help="search hyperparameters with Keras Tuner")
+    p.add_argument("config", help="JSON file, share URL, query string or preset")
+    p.add_argument("--space", metavar="SPACE.json", required=True,
+                   help="what varies: names mapped to choices or ranges (README)")
+    p.add_argument("--strategy", default="random",
+                   choices=("random", "grid", "bayesian", "hyperband"))
+    p.add_argument("--trials", type=int, default=10, help="the most trials to run")
+    p.add_argument("--epochs", type=int, help="epochs per trial (default: the "
+                   "experiment's)")
+    p.add_argument("--objective", help="val_loss (default), val_accuracy or val_mae")
+    p.add_argument("--seed", type=int, default=1, help="makes the choices repeatable")
+    p.add_argument("--workers", type=int, default=1, help="trials trained at once")
+    p.add_argument("--json", action="store_true",
+                   help="end with one JSON line: the trials and the best")
+    p.add_argument("--csv", metavar="FILE", help="search on this CSV file")
+    p.add_argument("--target", metavar="COLUMN",
+                   help="the CSV's target column (default: the last)")
+    p.add_argument("--no-save", action="store_true", help="do not keep the trials' runs")
     p = sub.add_parser("share", help="print an experiment's query string")
     p.add_argument("config")
     p = sub.add_parser("show", help="print the experiment JSON of a share URL")
@@ -355,12 +374,21 @@ def main(argv: list[str] | None = None) -> int:
             with open(args.script, "w", encoding="utf-8") as handle:
                 handle.write(experiment_script(exp))
             print(f"wrote {args.script}")
+        elif args.command == "search":
+            from playground.search.command import run_search
+
+            if args.workers < 1 or args.trials < 1:
+                raise UsageError("--workers and --trials take a number from 1 up.")
+            exp = _with_data(args)
+            check_experiment(exp)
+            return run_search(exp, args)
         elif args.command == "share":
             print(load_config(args.config).to_query_string())
         elif args.command == "show":
             print(load_config(args.url).to_json())
     except (UsageError, ConfigError, ConfigErrors, StackError, OSError,
-            UnicodeDecodeError, CsvError, DataUnavailable, ExportError) as error:
+            UnicodeDecodeError, CsvError, DataUnavailable, ExportError,
+            SpaceError) as error:
         _say(f"error: {error}")
         return EXIT_BAD_INPUT
     except RunNotFound as error:

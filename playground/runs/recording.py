@@ -41,16 +41,18 @@ class RunRecorder:
         owner: Who may list the run (a browser's id), or None.
         arrays: The prepared arrays to keep with the run (a CSV run's data),
             or None.
+        name: The run's name, e.g. a search's trial (else it has none).
     """
 
     def __init__(self, store: RunStore, handle: JobHandle, owner: str | None = None,
-                 arrays: dict[str, Any] | None = None):
+                 arrays: dict[str, Any] | None = None, name: str = ""):
         self.store = store
         self.problem: str | None = None
         self._owner = owner
         self._arrays = arrays
         self._history: dict[str, list[float]] = {}
-        self._save(record_of(handle, owner))
+        self._name = name
+        self._save(record_of(handle, owner, name=name))
         self._progress = ProgressSaver(store, handle.id, PROGRESS_SECONDS)
         handle.listen(self)
 
@@ -67,7 +69,7 @@ class RunRecorder:
             error = self._progress.close()
             if error is not None and self.problem is None:
                 self.problem = str(error)
-            self._save(record_of(handle, self._owner, self._arrays))
+            self._save(record_of(handle, self._owner, self._arrays, self._name))
         elif event["type"] == "epoch" and self.problem is None:
             for key, value in event["logs"].items():
                 self._history.setdefault(key, []).append(value)
@@ -76,12 +78,12 @@ class RunRecorder:
 
 
 def record_of(handle: JobHandle, owner: str | None = None,
-              arrays: dict[str, Any] | None = None) -> RunRecord:
+              arrays: dict[str, Any] | None = None, name: str = "") -> RunRecord:
     """The run of a job as it stands: queued, running or ended."""
     result = handle.result
     history = result.history if result is not None else handle.history()
     return RunRecord(
-        id=handle.id, experiment=handle.experiment, owner=owner,
+        id=handle.id, experiment=handle.experiment, owner=owner, name=name,
         status=handle.status, message=result.message if result else "",
         history=history, test_metrics=result.test_metrics if result else {},
         epochs_run=len(history.get("loss", [])),

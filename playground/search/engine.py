@@ -1,0 +1,326 @@
+"""A hyperparameter search: Keras Tuner's oracle picks, the app's jobs train.
+
+Keras Tuner's tuners train through their own `fit` loop. Every trial here
+must instead be an ordinary run of the app (the same fast validation,
+callbacks, live events, worker pool and run store), so `Search` drives the
+tuner's oracle directly, as Keras Tuner documents for distributed tuning:
+`create_trial` gives a trial's values, the trial trains as a job, its
+objective goes back with `update_trial` (one value per epoch) and
+`end_trial`. The oracle (random, grid, Bayesian optimisation or Hyperband)
+decides what comes next; its working files go into a temporary folder per
+search.
+
+Up to `parallel` trials train at once, each on its own worker. A trial whose
+values make the model unusable (a stack that no longer fits the data) is a
+failed trial with the reason, and the search goes on. `stop()` ends the
+search: finished trials are kept and running ones end as stopped runs.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from playground.config import Experiment
+from playground.fields import ConfigError
+from playground.layers import StackError
+from playground.registry import REGRESSION, task_metrics
+from playground.search.space import SearchSpace, SpaceError
+
+STRATEGIES = ("random", "grid", "bayesian", "hyperband")
+WAITING, RUNNING, COMPLETED, STOPPED, FAILED = (
+    "waiting", "running", "completed", "stopped", "failed")
+POLL_SECONDS = 0.05
+
+
+def objectives_for(task: str) -> tuple[str, ...]:
+    """The objectives a task allows: `val_loss`, then its metric's."""
+    return ("val_loss", f"val_{task_metrics(task)[0]}")
+
+
+def maximised(objective: str) -> bool:
+    return objective.endswith("accuracy")
+
+
+@dataclass
+class Trial:
+    """One trial of a search, in plain data.
+
+    Attributes:
+        number: 1, 2, ... in the order trials started.
+        values: The trial's values, by dimension name.
+        status: `waiting`, `running`, `completed`, `stopped` or `failed`
+            (a diverged run counts as completed, with its objective).
+        objective: The best value of the objective over the trial's epochs.
+        run_id: The trial's run (its job id), or None when it never ran.
+        message: How the trial ended, e.g. why it failed.
+        elapsed: Seconds of training.
+        epochs: Epochs the trial trains.
+    """
+
+    number: int
+    values: dict[str, Any]
+    status: str = WAITING
+    objective: float | None = None
+    run_id: str | None = None
+    message: str = ""
+    elapsed: float = 0.0
+    epochs: int = 0
+    handle: Any = field(default=None, repr=False, compare=False)
+    oracle_trial: Any = field(default=None, repr=False, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "values": dict(self.values), "status": self.status,
+                "objective": self.objective, "run_id": self.run_id,
+                "message": self.message, "elapsed": round(self.elapsed, 3),
+                "epochs": self.epochs}
+
+
+def _oracle(strategy: str, space: SearchSpace, objective: str, max_trials: int,
+            epochs: int, seed: int) -> Any:
+    import keras_tuner
+
+    direction = "max" if maximised(objective) else "min"
+    common = dict(objective=keras_tuner.Objective(objective, direction),
+                  hyperparameters=space.hyperparameters(), seed=seed,
+                  allow_new_entries=False, tune_new_entries=False,
+                  # A failed trial is reported, not fatal: the search goes on.
+                  max_consecutive_failed_trials=max_trials + 1)
+    if strategy == "random":
+        return keras_tuner.oracles.RandomSearchOracle(max_trials=max_trials, **common)
+    if strategy == "grid":
+        return keras_tuner.oracles.GridSearchOracle(max_trials=max_trials, **common)
+    if strategy == "bayesian":
+        return keras_tuner.oracles.BayesianOptimizationOracle(max_trials=max_trials,
+                                                              **common)
+    return keras_tuner.oracles.HyperbandOracle(max_epochs=epochs, factor=3, **common)
+
+
+class Search:
+    """A search over `space` from `experiment` (see the module doc).
+
+    Args:
+        experiment: What every trial starts from.
+        space: The `SearchSpace`.
+        submit: Starts one trial's training and returns its `JobHandle`
+            (the app's `services.submit`, or a pool's `submit` with a run
+            recorder). Called with the experiment and a run name.
+        strategy: `random`, `grid`, `bayesian` or `hyperband`.
+        max_trials: The most trials to run (a grid runs at most its size).
+        epochs: Epochs per trial (Hyperband's largest budget).
+        objective: `val_loss` or the task metric's validation value.
+        seed: Makes the oracle's choices repeatable.
+        parallel: Trials trained at once.
+        on_trial_end: Called with each `Trial` once it has ended (on the
+            search's thread).
+    """
+
+    def __init__(self, experiment: Experiment, space: SearchSpace,
+                 submit: Callable[[Experiment, str], Any], strategy: str = "random",
+                 max_trials: int = 10, epochs: int | None = None,
+                 objective: str = "val_loss", seed: int = 1, parallel: int = 1,
+                 on_trial_end: Callable[[Trial], None] | None = None):
+        from playground.experiment_check import data_spec_of
+
+        if strategy not in STRATEGIES:
+            raise SpaceError(f"Unknown strategy {strategy!r}: expected one of "
+                             f"{', '.join(STRATEGIES)}.")
+        task = data_spec_of(experiment).task
+        if objective not in objectives_for(task):
+            raise SpaceError(f"The objective {objective!r} does not suit a "
+                             f"{'regression' if task == REGRESSION else 'classification'} "
+                             f"task: use {' or '.join(objectives_for(task))}.")
+        if not experiment.val_fraction:
+            raise SpaceError(f"The objective {objective!r} is measured on the validation "
+                             "split, and this experiment has none: set the validation "
+                             "share above 0.")
+        if max_trials < 1:
+            raise SpaceError(f"A search needs at least 1 trial; received {max_trials}.")
+        self.grid_size = space.check_grid() if strategy == "grid" else space.grid_size()
+        self.id = secrets.token_urlsafe(8)
+        self.experiment = experiment
+        self.space = space
+        self.strategy = strategy
+        self.max_trials = max_trials
+        self.epochs = epochs or experiment.epochs
+        self.objective = objective
+        self.seed = seed
+        self.parallel = max(1, parallel)
+        self.trials: list[Trial] = []
+        self.started_at = time.time()
+        self.finished_at: float | None = None
+        self.message = ""
+        self._submit = submit
+        self._on_trial_end = on_trial_end
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    # -- control ---------------------------------------------------------------------
+
+    def start(self) -> Search:
+        """Runs the search in a background thread; returns at once."""
+        self._thread = threading.Thread(target=self.run, daemon=True,
+                                        name=f"search-{self.id}")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Ends the search: no new trials; running ones stop and are kept."""
+        self._stop.set()
+        for trial in self.snapshot_trials():
+            if trial.handle is not None and trial.status == RUNNING:
+                trial.handle.stop()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Waits for the search to end; True once it has."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.done
+
+    @property
+    def done(self) -> bool:
+        return self.finished_at is not None
+
+    # -- reading ---------------------------------------------------------------------
+
+    def snapshot_trials(self) -> list[Trial]:
+        with self._lock:
+            return list(self.trials)
+
+    def best(self) -> Trial | None:
+        """The finished trial with the best objective so far."""
+        scored = [t for t in self.snapshot_trials()
+                  if t.objective is not None and math.isfinite(t.objective)]
+        if not scored:
+            return None
+        pick = max if maximised(self.objective) else min
+        return pick(scored, key=lambda t: t.objective)
+
+    # -- the loop --------------------------------------------------------------------
+
+    def run(self) -> list[Trial]:
+        """Runs the search to its end in this thread; returns the trials."""
+        with tempfile.TemporaryDirectory(prefix="playground-search-") as folder:
+            oracle = _oracle(self.strategy, self.space, self.objective, self.max_trials,
+                             self.epochs, self.seed)
+            oracle.verbose = 0
+            oracle._set_project_dir(folder, "search")  # the tuners' own setup step
+            try:
+                self._loop(oracle)
+            except Exception as error:  # noqa: BLE001 - reported, trials kept
+                self.message = f"The search stopped: {error}"
+                self.stop()
+                self._drain()
+        if not self.message:
+            self.message = ("Stopped: the finished trials are kept." if self._stop.is_set()
+                            else f"Finished {len(self.trials)} trial(s).")
+        self.finished_at = time.time()
+        return self.trials
+
+    def _loop(self, oracle: Any) -> None:
+        import keras_tuner
+
+        running: dict[str, Trial] = {}
+        exhausted = False
+        while not self._stop.is_set():
+            while (len(running) < self.parallel and not exhausted
+                   and not self._stop.is_set() and len(self.trials) < self.max_trials):
+                slot = next(f"slot-{i}" for i in range(self.parallel)
+                            if f"slot-{i}" not in running)
+                picked = oracle.create_trial(slot)
+                if picked.status == keras_tuner.engine.trial.TrialStatus.STOPPED:
+                    exhausted = True
+                    break
+                if picked.status != keras_tuner.engine.trial.TrialStatus.RUNNING:
+                    break  # the oracle waits for running trials (grid, Hyperband)
+                trial = self._begin(picked)
+                if trial.status == RUNNING:
+                    running[slot] = trial
+                else:
+                    self._report(oracle, trial)
+            if not running:
+                if exhausted or len(self.trials) >= self.max_trials:
+                    return
+                if not any(t.status == RUNNING for t in self.trials):
+                    return  # the oracle has nothing more to give
+            for slot, trial in list(running.items()):
+                if trial.handle.done:
+                    self._finish(trial)
+                    self._report(oracle, trial)
+                    del running[slot]
+            time.sleep(POLL_SECONDS)
+        self._drain(running.values(), oracle)
+
+    def _begin(self, picked: Any) -> Trial:
+        """Makes the trial's experiment and starts its job (or fails it)."""
+        from playground.experiment_check import check_experiment
+
+        values = dict(picked.hyperparameters.values)
+        epochs = int(values.get("tuner/epochs", self.epochs))
+        trial = Trial(len(self.trials) + 1, {k: v for k, v in values.items()
+                                              if not k.startswith("tuner/")},
+                      epochs=epochs, oracle_trial=picked)
+        with self._lock:
+            self.trials.append(trial)
+        try:
+            exp = self.space.apply(self.experiment, values).replace(epochs=epochs)
+            check_experiment(exp)
+        except (ConfigError, StackError) as error:
+            trial.status, trial.message = FAILED, f"Skipped: {error}"
+            return trial
+        trial.handle = self._submit(exp, f"Search {self.id} · trial {trial.number}")
+        trial.run_id = trial.handle.id
+        trial.status = RUNNING
+        return trial
+
+    def _finish(self, trial: Trial) -> None:
+        result = trial.handle.result
+        trial.elapsed = result.elapsed
+        trial.message = result.message
+        values = result.history.get(self.objective, [])
+        finite = [v for v in values if math.isfinite(v)]
+        if finite:
+            trial.objective = float(max(finite) if maximised(self.objective)
+                                    else min(finite))
+        if result.status == "failed":
+            trial.status = FAILED
+        elif result.status == "stopped" and self._stop.is_set():
+            trial.status = STOPPED
+        else:
+            trial.status = COMPLETED
+
+    def _report(self, oracle: Any, trial: Trial) -> None:
+        """Tells the oracle how a trial ended: its objective per epoch."""
+        from keras_tuner.engine.trial import TrialStatus
+
+        picked = trial.oracle_trial
+        history = [] if trial.handle is None else trial.handle.result.history.get(
+            self.objective, [])
+        for step, value in enumerate(history):
+            if math.isfinite(value):
+                oracle.update_trial(picked.trial_id, {self.objective: value}, step=step)
+        scored = trial.status in (COMPLETED, STOPPED) and trial.objective is not None
+        picked.status = TrialStatus.COMPLETED if scored else TrialStatus.FAILED
+        picked.message = trial.message
+        oracle.end_trial(picked)
+        if self._on_trial_end is not None:
+            self._on_trial_end(trial)
+
+    def _drain(self, running=None, oracle=None) -> None:
+        """Waits for stopped trials to end, so their runs keep what they did."""
+        running = list(running if running is not None else
+                       [t for t in self.snapshot_trials() if t.status == RUNNING])
+        for trial in running:
+            if trial.handle is not None:
+                trial.handle.stop()
+                trial.handle.wait(120)
+                if trial.handle.done:
+                    self._finish(trial)
+                    if oracle is not None:
+                        self._report(oracle, trial)

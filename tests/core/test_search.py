@@ -1,0 +1,185 @@
+"""Hyperparameter search: spaces checked, Keras Tuner's oracles picking, trials
+trained for real as jobs in a worker process."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+
+import pytest
+
+from playground.cli import main
+from playground.config import Experiment
+from playground.jobs import ProcessExecutor
+from playground.layers import LayerSpec
+from playground.presets import PRESETS
+from playground.search import Search, SearchSpace, SpaceError
+from playground.training import run_training
+
+L = LayerSpec.make
+IRIS = PRESETS["iris-mlp"].experiment.replace(epochs=6)
+XOR = PRESETS["xor"].experiment
+
+
+@pytest.fixture(scope="module")
+def pool():
+    executor = ProcessExecutor(limit=1)
+    executor.wait_until_warm(180)
+    yield executor
+    executor.shutdown()
+
+
+def search(pool, exp, space, **options) -> Search:
+    return Search(exp, SearchSpace.parse(space, exp), lambda e, name: pool.submit(e),
+                  **options)
+
+
+def test_a_two_by_two_grid_runs_exactly_its_four_combinations(pool):
+    s = search(pool, IRIS, {"learning_rate": [0.01, 0.05], "layers.0.units": [4, 8]},
+               strategy="grid", max_trials=10, objective="val_accuracy")
+    assert s.grid_size == 4
+    trials = s.run()
+    combos = {(t.values["learning_rate"], t.values["layers.0.units"]) for t in trials}
+    assert len(trials) == 4 and combos == set(itertools.product([0.01, 0.05], [4, 8]))
+    assert all(t.status == "completed" and t.run_id for t in trials)
+    assert all(0 <= t.objective <= 1 for t in trials)
+    best = s.best()
+    assert best.objective == max(t.objective for t in trials)
+    assert s.message == "Finished 4 trial(s)."
+
+
+def test_a_random_search_with_a_seed_repeats_its_trials(pool):
+    space = {"learning_rate": {"min": 0.001, "max": 0.3, "log": True},
+             "optimizer": ["sgd", "adam"], "layers.0.units": {"min": 2, "max": 16}}
+    first = search(pool, XOR.replace(epochs=2), space, max_trials=3, seed=7).run()
+    again = search(pool, XOR.replace(epochs=2), space, max_trials=3, seed=7).run()
+    other = search(pool, XOR.replace(epochs=2), space, max_trials=3, seed=8).run()
+    assert [t.values for t in first] == [t.values for t in again]
+    assert [t.values for t in first] != [t.values for t in other]
+    assert all(0.001 <= t.values["learning_rate"] <= 0.3 for t in first)
+
+
+def test_the_best_trial_trains_again_to_its_objective(pool):
+    s = search(pool, IRIS.replace(epochs=15), {"learning_rate": [0.003, 0.03]},
+               strategy="grid")
+    s.run()
+    best = s.best()
+    exp = s.space.apply(s.experiment, best.values).replace(epochs=15)
+    again = run_training(exp).history["val_loss"]
+    assert min(again) == pytest.approx(best.objective, abs=0.05)
+
+
+def test_trials_are_runs_with_the_apps_events(pool):
+    s = search(pool, XOR.replace(epochs=3), {"batch_size": [5, 10]}, strategy="grid")
+    trials = s.run()
+    for trial, batch in zip(trials, (5, 10)):
+        assert trial.handle.experiment.batch_size == batch
+        assert trial.handle.experiment.epochs == 3
+        assert [e["epoch"] for e in trial.handle.events() if e["type"] == "epoch"] == [
+            1, 2, 3]
+        assert trial.handle.snapshots.epochs(), "live snapshots, as in any run"
+
+
+def test_stop_keeps_finished_trials_and_the_running_one(pool):
+    # The grid's first trial is quick (large batches), the second slow (batch 1).
+    s = search(pool, XOR.replace(epochs=400), {"batch_size": [100, 1]}, strategy="grid")
+    s.start()
+    deadline = time.monotonic() + 180
+    while not (len(s.trials) == 2 and s.trials[1].handle is not None
+               and s.trials[1].handle.progress()["epoch"] >= 3):
+        assert time.monotonic() < deadline and not s.done, [t.as_dict() for t in s.trials]
+        time.sleep(0.05)
+    s.stop()
+    assert s.wait(120)
+    first, second = s.trials
+    assert first.status == "completed" and first.objective is not None
+    assert second.status == "stopped" and second.run_id
+    assert 3 <= second.handle.result.epochs_run < 400
+    assert second.objective is not None, "a stopped trial keeps what it measured"
+    assert s.message.startswith("Stopped")
+
+
+def test_a_value_that_breaks_the_stack_is_a_failed_trial_and_the_search_goes_on(pool):
+    exp = Experiment(dataset="digits", epochs=2,
+                     layers=(L("conv2d", filters=2, kernel=3), L("flatten")))
+    s = search(pool, exp, {"layers.0.kernel": [9, 3]}, strategy="grid")
+    failed, done = s.run()
+    assert failed.status == "failed" and failed.run_id is None
+    assert failed.message.startswith("Skipped:") and "kernel" in failed.message
+    assert done.status == "completed" and done.objective is not None
+    assert s.best() is done
+
+
+@pytest.mark.parametrize("space, message", [
+    ({}, "The search space is empty"),
+    ({"learning_rate": {"min": 0.1, "max": 0.01}}, "min (0.1) is above its max (0.01)"),
+    ({"learnin_rate": [0.1]}, "`learnin_rate` cannot be searched"),
+    ({"dataset": ["xor"]}, "`dataset` cannot be searched"),
+    ({"layers.5.units": [4]}, "names layer 5, but the stack has 2 hidden layer(s)"),
+    ({"layers.0.rate": [0.1]}, "has no setting 'rate'"),
+    ({"layers.x": [1]}, "write `layers.N.setting`"),
+    ({"optimizer": {"min": 1, "max": 2}}, "takes names"),
+    ({"optimizer": ["sgd", "adamw2"]}, "Invalid `optimizer`"),
+    ({"learning_rate": []}, "empty list of choices"),
+    ({"momentum": {"min": 0, "max": 0.9, "log": True}}, "a log range needs a min above 0"),
+    ({"learning_rate": {"min": 0, "max": 1}}, "Invalid `learning_rate`: expected a number from"),
+    ({"learning_rate": 0.1}, "expected a list of choices or a range"),
+])
+def test_bad_spaces_name_the_field_and_the_fix(space, message):
+    with pytest.raises(SpaceError) as raised:
+        SearchSpace.parse(space, XOR)
+    assert message in str(raised.value)
+
+
+def test_a_grid_must_be_finite_and_small(pool):
+    space = SearchSpace.parse({"learning_rate": {"min": 0.001, "max": 0.1}}, XOR)
+    with pytest.raises(SpaceError, match="needs a step on every float range"):
+        space.check_grid()
+    big = SearchSpace.parse({"layers.0.units": {"min": 1, "max": 100},
+                             "batch_size": {"min": 1, "max": 10}}, XOR)
+    assert big.grid_size() == 1000
+    with pytest.raises(SpaceError, match="1,000 points, more than 500"):
+        search(pool, XOR, {"layers.0.units": {"min": 1, "max": 100},
+                           "batch_size": {"min": 1, "max": 10}}, strategy="grid")
+    stepped = SearchSpace.parse({"learning_rate": {"min": 0.001, "max": 0.1, "step": 10,
+                                                   "log": True}}, XOR)
+    assert stepped.dimensions[0].grid_values() == pytest.approx([0.001, 0.01, 0.1])
+
+
+def test_objectives_and_layer_counts_that_do_not_fit_are_refused(pool):
+    with pytest.raises(SpaceError, match="use val_loss or val_accuracy"):
+        search(pool, XOR, {"learning_rate": [0.1]}, objective="val_mae")
+    with pytest.raises(SpaceError, match="set the validation share above 0"):
+        search(pool, XOR.replace(val_fraction=0.0), {"learning_rate": [0.1]})
+    conv = Experiment(dataset="digits", layers=(L("conv2d"), L("flatten")))
+    with pytest.raises(SpaceError, match="must hold Dense layers only"):
+        SearchSpace.parse({"dense_layers": [1, 2]}, conv)
+
+
+def test_dense_layers_grows_and_shrinks_the_stack():
+    space = SearchSpace.parse({"dense_layers": [0, 4], "layers.3.units": [7]}, XOR)
+    none = space.apply(XOR, {"dense_layers": 0, "layers.3.units": 7})
+    four = space.apply(XOR, {"dense_layers": 4, "layers.3.units": 7})
+    assert none.layers == ()
+    assert [s["units"] for s in four.layers] == [4, 2, 2, 7]
+
+
+def test_the_command_line_searches_and_ends_with_json(tmp_path, capsys):
+    space = tmp_path / "space.json"
+    space.write_text(json.dumps({"learning_rate": [0.01, 0.1]}))
+    assert main(["search", "xor", "--space", str(space), "--strategy", "grid",
+                 "--epochs", "2", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split()[:3] for line in lines[:2]] == [
+        ["trial", "1", "completed"], ["trial", "2", "completed"]]
+    summary = json.loads(lines[-1])
+    assert [t["values"] for t in summary["trials"]] == [
+        {"learning_rate": 0.01}, {"learning_rate": 0.1}]
+    assert summary["best"]["run_id"] in {t["run_id"] for t in summary["trials"]}
+    assert main(["runs", "show", summary["best"]["run_id"]]) == 0
+    assert "trial" in capsys.readouterr().out
+
+    space.write_text("{\"learning_rate\": ")
+    assert main(["search", "xor", "--space", str(space)]) == 2
+    assert "is not valid JSON" in capsys.readouterr().err
