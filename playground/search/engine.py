@@ -8,7 +8,9 @@ tuner's oracle directly, as Keras Tuner documents for distributed tuning:
 objective goes back with `update_trial` (one value per epoch) and
 `end_trial`. The oracle (random, grid, Bayesian optimisation or Hyperband)
 decides what comes next; its working files go into a temporary folder per
-search.
+search. The oracle lives where TensorFlow may load (`oracle_host`, reached
+through `keras_work`): the web server schedules the trials and never imports
+Keras Tuner.
 
 Up to `parallel` trials train at once, each on its own worker. A trial whose
 values make the model unusable (a stack that no longer fits the data) is a
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import math
 import secrets
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,8 +29,10 @@ from typing import Any, Callable
 
 from playground.config import Experiment
 from playground.fields import ConfigError
+from playground.jobs import WorkerCrashed, keras_work
 from playground.layers import StackError
 from playground.registry import REGRESSION, task_metrics
+from playground.search import oracle_host
 from playground.search.space import SearchSpace, SpaceError
 
 STRATEGIES = ("random", "grid", "bayesian", "hyperband")
@@ -72,33 +75,13 @@ class Trial:
     elapsed: float = 0.0
     epochs: int = 0
     handle: Any = field(default=None, repr=False, compare=False)
-    oracle_trial: Any = field(default=None, repr=False, compare=False)
+    oracle_trial: str | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"number": self.number, "values": dict(self.values), "status": self.status,
                 "objective": self.objective, "run_id": self.run_id,
                 "message": self.message, "elapsed": round(self.elapsed, 3),
                 "epochs": self.epochs}
-
-
-def _oracle(strategy: str, space: SearchSpace, objective: str, max_trials: int,
-            epochs: int, seed: int) -> Any:
-    import keras_tuner
-
-    direction = "max" if maximised(objective) else "min"
-    common = dict(objective=keras_tuner.Objective(objective, direction),
-                  hyperparameters=space.hyperparameters(), seed=seed,
-                  allow_new_entries=False, tune_new_entries=False,
-                  # A failed trial is reported, not fatal: the search goes on.
-                  max_consecutive_failed_trials=max_trials + 1)
-    if strategy == "random":
-        return keras_tuner.oracles.RandomSearchOracle(max_trials=max_trials, **common)
-    if strategy == "grid":
-        return keras_tuner.oracles.GridSearchOracle(max_trials=max_trials, **common)
-    if strategy == "bayesian":
-        return keras_tuner.oracles.BayesianOptimizationOracle(max_trials=max_trials,
-                                                              **common)
-    return keras_tuner.oracles.HyperbandOracle(max_epochs=epochs, factor=3, **common)
 
 
 class Search:
@@ -206,26 +189,27 @@ class Search:
 
     def run(self) -> list[Trial]:
         """Runs the search to its end in this thread; returns the trials."""
-        with tempfile.TemporaryDirectory(prefix="playground-search-") as folder:
-            oracle = _oracle(self.strategy, self.space, self.objective, self.max_trials,
-                             self.epochs, self.seed)
-            oracle.verbose = 0
-            oracle._set_project_dir(folder, "search")  # the tuners' own setup step
+        try:
+            keras_work(oracle_host.open_oracle, self.id, self.strategy, self.space,
+                       self.objective, "max" if maximised(self.objective) else "min",
+                       self.max_trials, self.epochs, self.seed)
+            self._loop()
+        except Exception as error:  # noqa: BLE001 - said on the page, trials kept
+            self.message = f"The search stopped: {error}"
+            self.stop()
+            self._drain()
+        finally:
             try:
-                self._loop(oracle)
-            except Exception as error:  # noqa: BLE001 - reported, trials kept
-                self.message = f"The search stopped: {error}"
-                self.stop()
-                self._drain()
+                keras_work(oracle_host.close_oracle, self.id)
+            except WorkerCrashed:
+                pass  # the oracle went with its process
         if not self.message:
             self.message = ("Stopped: the finished trials are kept." if self._stop.is_set()
                             else f"Finished {len(self.trials)} trial(s).")
         self.finished_at = time.time()
         return self.trials
 
-    def _loop(self, oracle: Any) -> None:
-        import keras_tuner
-
+    def _loop(self) -> None:
         running: dict[str, Trial] = {}
         exhausted = False
         while not self._stop.is_set():
@@ -233,39 +217,36 @@ class Search:
                    and not self._stop.is_set() and len(self.trials) < self.max_trials):
                 slot = next(f"slot-{i}" for i in range(self.parallel)
                             if f"slot-{i}" not in running)
-                picked = oracle.create_trial(slot)
-                if picked.status == keras_tuner.engine.trial.TrialStatus.STOPPED:
+                picked = keras_work(oracle_host.create_trial, self.id, slot)
+                if picked["status"] == "STOPPED":
                     exhausted = True
                     break
-                if picked.status != keras_tuner.engine.trial.TrialStatus.RUNNING:
+                if picked["status"] != "RUNNING":
                     break  # the oracle waits for running trials (grid, Hyperband)
                 trial = self._begin(picked)
                 if trial.status == RUNNING:
                     running[slot] = trial
                 else:
-                    self._report(oracle, trial)
+                    self._report(trial)
             if not running:
-                if exhausted or len(self.trials) >= self.max_trials:
-                    return
-                if not any(t.status == RUNNING for t in self.trials):
-                    return  # the oracle has nothing more to give
+                return  # exhausted, the budget spent, or nothing more to give
             for slot, trial in list(running.items()):
                 if trial.handle.done:
                     self._finish(trial)
-                    self._report(oracle, trial)
+                    self._report(trial)
                     del running[slot]
             time.sleep(POLL_SECONDS)
-        self._drain(running.values(), oracle)
+        self._drain(running.values(), report=True)
 
-    def _begin(self, picked: Any) -> Trial:
+    def _begin(self, picked: dict[str, Any]) -> Trial:
         """Makes the trial's experiment and starts its job (or fails it)."""
         from playground.experiment_check import check_experiment
 
-        values = dict(picked.hyperparameters.values)
+        values = picked["values"]
         epochs = int(values.get("tuner/epochs", self.epochs))
         trial = Trial(len(self.trials) + 1, {k: v for k, v in values.items()
                                               if not k.startswith("tuner/")},
-                      epochs=epochs, oracle_trial=picked)
+                      epochs=epochs, oracle_trial=picked["trial_id"])
         with self._lock:
             self.trials.append(trial)
         try:
@@ -295,24 +276,17 @@ class Search:
         else:
             trial.status = COMPLETED
 
-    def _report(self, oracle: Any, trial: Trial) -> None:
+    def _report(self, trial: Trial) -> None:
         """Tells the oracle how a trial ended: its objective per epoch."""
-        from keras_tuner.engine.trial import TrialStatus
-
-        picked = trial.oracle_trial
         history = [] if trial.handle is None else trial.handle.result.history.get(
             self.objective, [])
-        for step, value in enumerate(history):
-            if math.isfinite(value):
-                oracle.update_trial(picked.trial_id, {self.objective: value}, step=step)
         scored = trial.status in (COMPLETED, STOPPED) and trial.objective is not None
-        picked.status = TrialStatus.COMPLETED if scored else TrialStatus.FAILED
-        picked.message = trial.message
-        oracle.end_trial(picked)
+        keras_work(oracle_host.end_trial, self.id, trial.oracle_trial,
+                   [float(v) for v in history], scored, trial.message)
         if self._on_trial_end is not None:
             self._on_trial_end(trial)
 
-    def _drain(self, running=None, oracle=None) -> None:
+    def _drain(self, running=None, report: bool = False) -> None:
         """Waits for stopped trials to end, so their runs keep what they did."""
         running = list(running if running is not None else
                        [t for t in self.snapshot_trials() if t.status == RUNNING])
@@ -322,5 +296,5 @@ class Search:
                 trial.handle.wait(120)
                 if trial.handle.done:
                     self._finish(trial)
-                    if oracle is not None:
-                        self._report(oracle, trial)
+                    if report:
+                        self._report(trial)
