@@ -134,6 +134,8 @@ def main() -> None:
                 url_path="inspect"),
         st.Page("views/evaluate.py", title="Evaluate", icon=":material/fact_check:",
                 url_path="evaluate"),
+        st.Page("views/search.py", title="Search", icon=":material/tune:",
+                url_path="search"),
         st.Page("views/runs.py", title="Runs", icon=":material/history:",
                 url_path="runs"),
     ]

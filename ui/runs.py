@@ -77,7 +77,7 @@ def browser_id() -> str:
     return st.session_state[BROWSER]
 
 
-def record(handle) -> None:
+def record(handle, name: str = "") -> None:
     """Saves a job's run in the store, from submission to its end."""
     from playground.runs.recording import RunRecorder
 
@@ -85,13 +85,13 @@ def record(handle) -> None:
     if opened is None:
         return
     recorder = RunRecorder(opened, handle, owner=browser_id(),
-                           arrays=_kept_arrays(handle.experiment))
+                           arrays=kept_arrays(handle.experiment), name=name)
     if recorder.problem is not None:
         say_store_problem(recorder.problem)
     st.session_state.setdefault(RECORDERS, {})[handle.id] = recorder
 
 
-def _kept_arrays(experiment):
+def kept_arrays(experiment):
     """A CSV run keeps its prepared data (the upload stays in this session)."""
     if experiment.dataset != "csv":
         return None

@@ -51,14 +51,34 @@ def keep_claim() -> None:
     _claim(owner())
 
 
-def submit(experiment):
+def submit(experiment, name: str = ""):
     """Queues an experiment for training on behalf of this session, and
-    keeps its run in the run store."""
+    keeps its run in the run store (under `name`, else a name made from
+    the experiment)."""
     from ui import runs
 
     handle = jobs.start_job(experiment, owner())
-    runs.record(handle)
+    runs.record(handle, name)
     return handle
+
+
+def session_submitter():
+    """`submit` for a thread of this session that has no Streamlit context
+    (a search's scheduler): the session's owner token, browser id and run
+    store are read now, in the page's thread."""
+    from playground.runs.recording import RunRecorder
+    from ui import runs
+
+    token, browser, store = owner(), runs.browser_id(), runs.store()
+
+    def submit(experiment, name: str = ""):
+        handle = jobs.start_job(experiment, token)
+        if store is not None:
+            RunRecorder(store, handle, owner=browser, name=name,
+                        arrays=runs.kept_arrays(experiment))
+        return handle
+
+    return submit
 
 
 def _release(token: str) -> None:

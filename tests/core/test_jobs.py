@@ -171,7 +171,7 @@ def test_a_task_that_kills_its_worker_every_time_gives_a_message(pool):
 
 
 def test_the_app_process_never_loads_tensorflow():
-    """The app trains and inspects a model; its own process has no TensorFlow."""
+    """The app trains, inspects and searches; its own process has no TensorFlow."""
     code = f"""
 import sys, time
 sys.path.insert(0, {str(ROOT)!r})
@@ -186,6 +186,12 @@ result = at.session_state["training_job"].wait(180)
 assert result.status == "completed", result.message
 at.switch_page("views/inspect.py").run()
 assert not at.exception, at.exception
+at.switch_page("views/search.py").run()
+at.number_input(key="search_trials").set_value(2).run()
+at.number_input(key="search_epochs").set_value(2).run()
+at.button(key="search_start").click().run()
+search = at.session_state["search"]
+assert search.wait(180) and [t.status for t in search.trials] == ["completed"] * 2, search.message
 assert "tensorflow" not in sys.modules and "keras" not in sys.modules, "loaded"
 print("no tensorflow")
 """

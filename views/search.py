@@ -1,0 +1,152 @@
+"""Search page: choose what varies, let Keras Tuner pick trials, keep the best."""
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from playground import charts
+from playground.experiment_check import check_experiment, data_spec_of
+from playground.jobs import default_executor
+from playground.layers import StackError
+from playground.registry import task_metrics
+from playground.search import STRATEGIES, Search, SearchSpace, SpaceError, objectives_for
+from playground.search.engine import RUNNING, maximised
+from playground.search.figures import objective_map, parallel_coordinates
+from playground.search.space import describe_values
+from ui import search_space, services, state
+
+POLL_SECONDS = 1.0
+SEARCH = "search"
+STRATEGY_LABELS = {"random": "Random search", "grid": "Grid search",
+                   "bayesian": "Bayesian optimisation", "hyperband": "Hyperband"}
+
+st.title("Search")
+st.caption("Vary some settings of the current experiment and let Keras Tuner pick the "
+           "trials. Each trial is an ordinary run: it is saved, and can be opened, "
+           "inspected and compared.")
+
+exp = state.experiment()
+
+
+def start(space: SearchSpace, options: dict) -> None:
+    executor = default_executor()
+    search = Search(exp, space, services.session_submitter(),
+                    parallel=executor.limit, **options)
+    st.session_state[SEARCH] = search.start()
+
+
+def settings() -> None:
+    """The space editor, the strategy and budget, and Start."""
+    task = data_spec_of(exp).task
+    with st.container(border=True):
+        cols = st.columns(5)
+        strategy = cols[0].selectbox("Strategy", STRATEGIES, key="search_strategy",
+                                     format_func=STRATEGY_LABELS.get)
+        trials = cols[1].number_input("Most trials", 1, 200, 8, key="search_trials")
+        epochs = cols[2].number_input("Epochs per trial", 1, 2000, min(exp.epochs, 50),
+                                      key="search_epochs",
+                                      help="Hyperband's largest budget; it also runs "
+                                           "shorter trials.")
+        objective = cols[3].selectbox("Objective", objectives_for(task),
+                                      key="search_objective",
+                                      help="Measured on the validation split; the "
+                                           "best epoch of a trial counts.")
+        seed = cols[4].number_input("Seed", 0, 10**6, 1, key="search_seed",
+                                    help="The same seed picks the same trials.")
+        raw = search_space.space_editor(exp, grid=strategy == "grid")
+    try:
+        space = SearchSpace.parse(raw, exp)
+        size = space.check_grid() if strategy == "grid" else space.grid_size()
+        check_experiment(exp)
+    except (SpaceError, StackError) as error:
+        st.error(str(error))
+        return
+    if size is not None:
+        st.caption(f"The space has {size:,} grid point(s)."
+                   + (f" The grid runs {min(size, trials)} of them." if strategy == "grid"
+                      else ""))
+    with st.expander("This space as SPACE.json for `playground search`"):
+        st.code(json.dumps(raw, indent=2), language="json")
+    running = SEARCH in st.session_state and not st.session_state[SEARCH].done
+    st.button("Start the search", type="primary", disabled=running, key="search_start",
+              on_click=start, args=(space, dict(strategy=strategy, max_trials=int(trials),
+                                                epochs=int(epochs), objective=objective,
+                                                seed=int(seed))))
+
+
+def trial_table(search: Search) -> pd.DataFrame:
+    rows = []
+    for t in search.snapshot_trials():
+        rows.append({"#": t.number, **{k: t.values.get(k) for k in search.space.names},
+                     search.objective: t.objective, "Status": t.status,
+                     "Seconds": round(t.elapsed, 1),
+                     "Run": f"/train?run={t.run_id}" if t.run_id else None,
+                     "Message": t.message if t.status == "failed" else ""})
+    return pd.DataFrame(rows)
+
+
+def use_best(search: Search) -> None:
+    best = search.best()
+    chosen = search.space.apply(search.experiment, best.values).replace(epochs=best.epochs)
+    state.replace_experiment(chosen)
+    state.notify(f"Loaded trial {best.number}: {describe_values(best.values)}.", "success")
+
+
+def results(search: Search) -> None:
+    """The trials so far: progress, table, charts and the best trial."""
+    trials = search.snapshot_trials()
+    running = sum(t.status == RUNNING for t in trials)
+    best = search.best()
+    line = (f"{len(trials)} of at most {search.max_trials} trial(s) · {running} running · "
+            + (f"best {search.objective} {best.objective:.4f} (trial {best.number})"
+               if best else "no trial scored yet"))
+    st.progress(min(len(trials) / search.max_trials, 1.0), text=line)
+    if search.done:
+        st.info(search.message)
+    if not search.done:
+        st.button("Stop the search", key="search_stop", on_click=search.stop)
+    st.dataframe(trial_table(search), hide_index=True, key="search_table",
+                 column_config={"Run": st.column_config.LinkColumn(
+                     "Run", display_text="open", help="Opens the trial's run on Train.")})
+    st.plotly_chart(parallel_coordinates(trials, search.space, search.objective),
+                    key="search_parcoords")
+    numeric = [d.name for d in search.space.dimensions
+               if not d.choices or all(isinstance(c, (int, float)) for c in d.choices)]
+    if len(numeric) >= 2:
+        cols = st.columns(2)
+        x = cols[0].selectbox("Map: across", numeric, 0, key="search_map_x")
+        y = cols[1].selectbox("Map: up", [n for n in numeric if n != x], 0,
+                              key="search_map_y")
+        st.plotly_chart(objective_map(trials, x, y, search.objective), key="search_map")
+    if best is not None:
+        st.subheader(f"Best so far: trial {best.number}")
+        st.caption(describe_values(best.values))
+        metrics = ("loss", task_metrics(data_spec_of(search.experiment).task)[0])
+        history = best.handle.result.history if best.handle and best.handle.result else {}
+        st.plotly_chart(charts.history_figure(
+            {k: v for k, v in history.items() if k != "learning_rate"}, best.epochs,
+            metrics), key="search_best_history")
+        st.button("Use the best", key="search_use_best", on_click=use_best, args=(search,),
+                  help="Loads the best trial's experiment into the editors.")
+
+
+def live() -> None:
+    search = st.session_state.get(SEARCH)
+    if search is None:
+        return
+
+    @st.fragment(run_every=None if search.done else POLL_SECONDS)
+    def view() -> None:
+        results(search)
+        if search.done and st.session_state.get("search_polling"):
+            st.session_state["search_polling"] = False
+            st.rerun()
+        st.session_state["search_polling"] = not search.done
+
+    view()
+
+
+if state.data_ready(exp):
+    settings()
+    live()
