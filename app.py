@@ -23,7 +23,7 @@ from playground.fields import ConfigError, ConfigErrors
 from playground.jobs import WorkerCrashed
 from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
-from ui import experiment_file, runs, services, state
+from ui import experiment_file, runs, search_links, services, state
 
 
 
@@ -33,8 +33,10 @@ def restore_from_url() -> None:
         return
     st.session_state["url_checked"] = True
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    found = params.pop(search_links.SEARCH_PARAMETER, None)
+    found = found is not None and search_links.restore_search(found)
     run = params.pop(runs.RUN_PARAMETER, None)
-    if run is not None and runs.restore_run(run):
+    if run is not None and runs.restore_run(run) or found:
         return
     if not params:
         return
@@ -102,7 +104,8 @@ def sidebar() -> None:
 
 def sync_url() -> None:
     """Writes the current experiment into the browser's address bar."""
-    wanted = {**state.experiment().to_query(), **runs.link_parameters()}
+    wanted = {**state.experiment().to_query(), **runs.link_parameters(),
+              **search_links.link_parameters()}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 

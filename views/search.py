@@ -9,15 +9,16 @@ from playground import charts
 from playground.experiment_check import check_experiment, data_spec_of
 from playground.jobs import default_executor
 from playground.layers import StackError
+from playground.runs import RunNotFound, StoreUnavailable
 from playground.registry import task_metrics
 from playground.search import STRATEGIES, Search, SearchSpace, SpaceError, objectives_for
 from playground.search.engine import RUNNING, maximised
 from playground.search.figures import objective_map, parallel_coordinates
 from playground.search.space import describe_values
-from ui import search_space, services, state
+from ui import runs, search_links, search_space, services, state
 
 POLL_SECONDS = 1.0
-SEARCH = "search"
+SEARCH = search_links.SEARCH
 STRATEGY_LABELS = {"random": "Random search", "grid": "Grid search",
                    "bayesian": "Bayesian optimisation", "hyperband": "Hyperband"}
 
@@ -32,7 +33,7 @@ exp = state.experiment()
 def start(space: SearchSpace, options: dict) -> None:
     executor = default_executor()
     search = Search(exp, space, services.session_submitter(),
-                    parallel=executor.limit, **options)
+                    parallel=executor.limit, on_change=search_links.saver(), **options)
     st.session_state[SEARCH] = search.start()
 
 
@@ -86,6 +87,17 @@ def trial_table(search: Search) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def trial_history(trial) -> dict:
+    """A trial's curves: from its job, or from its run in the store."""
+    if trial.handle is not None and trial.handle.result is not None:
+        return trial.handle.result.history
+    store = runs.store()
+    try:
+        return store.load(trial.run_id).history if store and trial.run_id else {}
+    except (RunNotFound, StoreUnavailable):
+        return {}
+
+
 def use_best(search: Search) -> None:
     best = search.best()
     chosen = search.space.apply(search.experiment, best.values).replace(epochs=best.epochs)
@@ -123,7 +135,7 @@ def results(search: Search) -> None:
         st.subheader(f"Best so far: trial {best.number}")
         st.caption(describe_values(best.values))
         metrics = ("loss", task_metrics(data_spec_of(search.experiment).task)[0])
-        history = best.handle.result.history if best.handle and best.handle.result else {}
+        history = trial_history(best)
         st.plotly_chart(charts.history_figure(
             {k: v for k, v in history.items() if k != "learning_rate"}, best.epochs,
             metrics), key="search_best_history")

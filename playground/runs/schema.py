@@ -4,8 +4,10 @@
 reads arrays) and the JSON of the experiment, history and test metrics.
 `run_payloads` holds the arrays (weights, best weights, snapshots and a CSV
 run's data) apart, so that the cheap progress updates during training never
-rewrite them. `store_schema` holds the schema version: a store written by a
-newer Keras Playground is refused, an older one migrated.
+rewrite them. `searches` holds one row per hyperparameter search: its
+settings and trials as JSON (each trial's run is in `runs`). `store_schema`
+holds the schema version: a store written by a newer Keras Playground is
+refused, an older one migrated.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import (Column, Float, Integer, LargeBinary, MetaData, String, Table,
                         Text)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_KEY = "runs"
 
 metadata = MetaData()
@@ -52,6 +54,15 @@ payloads = Table(
     Column("data_blob", LargeBinary),
 )
 
+searches = Table(
+    "searches", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner", String(200), index=True),
+    Column("created_at", Float, nullable=False, index=True),
+    Column("finished_at", Float),
+    Column("record", Text, nullable=False),
+)
+
 schema = Table(
     "store_schema", metadata,
     Column("key", String(50), primary_key=True),
@@ -59,4 +70,6 @@ schema = Table(
 )
 
 # Version N -> a function(connection) that upgrades a store to N + 1.
-MIGRATIONS: dict = {}
+MIGRATIONS: dict = {
+    1: lambda conn: searches.create(conn, checkfirst=True),  # searches were added
+}

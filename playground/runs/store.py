@@ -261,6 +261,32 @@ class RunStore:
 
     # -- reading ------------------------------------------------------------
 
+    def save_search(self, search_id: str, record: dict[str, Any],
+                    owner: str | None = None) -> None:
+        """Inserts or replaces a search: its settings and trials, plain JSON."""
+        check_run_id(search_id)
+        row = dict(id=search_id, owner=owner, record=_json(record),
+                   created_at=float(record.get("started_at") or 0.0),
+                   finished_at=record.get("finished_at"))
+        with self._transaction() as conn:
+            conn.execute(tables.searches.delete().where(tables.searches.c.id == search_id))
+            conn.execute(tables.searches.insert().values(**row))
+
+    def load_search(self, search_id: str) -> dict[str, Any]:
+        """A search saved by `save_search`.
+
+        Raises:
+            RunNotFound: for an unknown or malformed id.
+        """
+        check_run_id(search_id)
+        with self._transaction(write=False) as conn:
+            text = conn.execute(sa.select(tables.searches.c.record).where(
+                tables.searches.c.id == search_id)).scalar()
+        if text is None:
+            raise RunNotFound(f"No search has the id {search_id!r} in the run store at "
+                              f"{self.where}.")
+        return json.loads(text)
+
     def load(self, run_id: str) -> RunRecord:
         """The whole run, arrays included.
 

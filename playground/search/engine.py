@@ -21,8 +21,8 @@ search: finished trials are kept and running ones end as stopped runs.
 from __future__ import annotations
 
 import math
-import secrets
 import threading
+import weakref
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -32,6 +32,7 @@ from playground.fields import ConfigError
 from playground.jobs import WorkerCrashed, keras_work
 from playground.layers import StackError
 from playground.registry import REGRESSION, task_metrics
+from playground.runs.record import new_run_id
 from playground.search import oracle_host
 from playground.search.space import SearchSpace, SpaceError
 
@@ -39,6 +40,9 @@ STRATEGIES = ("random", "grid", "bayesian", "hyperband")
 WAITING, RUNNING, COMPLETED, STOPPED, FAILED = (
     "waiting", "running", "completed", "stopped", "failed")
 POLL_SECONDS = 0.05
+# The searches of this process by id, while something holds them (a page's
+# session): a `search=` link opens a running search live.
+LIVE: weakref.WeakValueDictionary[str, Search] = weakref.WeakValueDictionary()
 
 
 def objectives_for(task: str) -> tuple[str, ...]:
@@ -101,13 +105,17 @@ class Search:
         parallel: Trials trained at once.
         on_trial_end: Called with each `Trial` once it has ended (on the
             search's thread).
+        on_change: Called with the search when it starts, when a trial
+            starts or ends, and when it ends (on the search's thread): to
+            save it, say.
     """
 
     def __init__(self, experiment: Experiment, space: SearchSpace,
                  submit: Callable[[Experiment, str], Any], strategy: str = "random",
                  max_trials: int = 10, epochs: int | None = None,
                  objective: str = "val_loss", seed: int = 1, parallel: int = 1,
-                 on_trial_end: Callable[[Trial], None] | None = None):
+                 on_trial_end: Callable[[Trial], None] | None = None,
+                 on_change: Callable[[Search], None] | None = None):
         from playground.experiment_check import data_spec_of
 
         if strategy not in STRATEGIES:
@@ -125,7 +133,7 @@ class Search:
         if max_trials < 1:
             raise SpaceError(f"A search needs at least 1 trial; received {max_trials}.")
         self.grid_size = space.check_grid() if strategy == "grid" else space.grid_size()
-        self.id = secrets.token_urlsafe(8)
+        self.id = new_run_id()
         self.experiment = experiment
         self.space = space
         self.strategy = strategy
@@ -140,6 +148,8 @@ class Search:
         self.message = ""
         self._submit = submit
         self._on_trial_end = on_trial_end
+        self._on_change = on_change
+        LIVE[self.id] = self
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -185,6 +195,13 @@ class Search:
         pick = max if maximised(self.objective) else min
         return pick(scored, key=lambda t: t.objective)
 
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            try:
+                self._on_change(self)
+            except Exception:  # noqa: BLE001 - saving must never end a search
+                pass
+
     # -- the loop --------------------------------------------------------------------
 
     def run(self) -> list[Trial]:
@@ -193,6 +210,7 @@ class Search:
             keras_work(oracle_host.open_oracle, self.id, self.strategy, self.space,
                        self.objective, "max" if maximised(self.objective) else "min",
                        self.max_trials, self.epochs, self.seed)
+            self._changed()
             self._loop()
         except Exception as error:  # noqa: BLE001 - said on the page, trials kept
             self.message = f"The search stopped: {error}"
@@ -207,6 +225,7 @@ class Search:
             self.message = ("Stopped: the finished trials are kept." if self._stop.is_set()
                             else f"Finished {len(self.trials)} trial(s).")
         self.finished_at = time.time()
+        self._changed()
         return self.trials
 
     def _loop(self) -> None:
@@ -258,6 +277,7 @@ class Search:
         trial.handle = self._submit(exp, f"Search {self.id} · trial {trial.number}")
         trial.run_id = trial.handle.id
         trial.status = RUNNING
+        self._changed()
         return trial
 
     def _finish(self, trial: Trial) -> None:
@@ -285,6 +305,7 @@ class Search:
                    [float(v) for v in history], scored, trial.message)
         if self._on_trial_end is not None:
             self._on_trial_end(trial)
+        self._changed()
 
     def _drain(self, running=None, report: bool = False) -> None:
         """Waits for stopped trials to end, so their runs keep what they did."""

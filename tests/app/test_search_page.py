@@ -56,3 +56,35 @@ def test_a_bad_space_says_why_and_offers_no_start():
     at.checkbox(key="search_vary_lr").uncheck().run()
     assert any("The search space is empty" in e.value for e in at.error)
     assert not [b for b in at.button if b.key == "search_start"]
+
+
+def test_a_search_link_reopens_the_search_after_a_reload(tmp_path, monkeypatch):
+    from playground.search.engine import LIVE
+
+    monkeypatch.setenv("PLAYGROUND_STORE", str(tmp_path / "runs.sqlite"))
+    at = search_page(**PRESETS["xor"].experiment.replace(epochs=3).to_query())
+    at.number_input(key="search_trials").set_value(2).run()
+    at.number_input(key="search_epochs").set_value(3).run()
+    at.button(key="search_start").click().run()
+    search = at.session_state["search"]
+    assert search.wait(TIMEOUT)
+    at.run()
+    assert at.query_params["search"] == search.id
+    trials = [t.as_dict() for t in search.trials]
+
+    LIVE.pop(search.id)  # as after a server restart: only the store knows it
+    again = search_page(search=search.id)
+    shown = again.session_state["search"]
+    assert type(shown).__name__ == "StoredSearch" and shown.done
+    assert [t.as_dict() for t in shown.trials] == trials
+    assert list(again.dataframe[0].value["#"]) == [1, 2]
+    best = shown.best()
+    assert any(f"Best so far: trial {best.number}" in h.value for h in again.subheader)
+    assert again.session_state["experiment"] == search.experiment
+    assert not again.exception
+
+    gone = AppTest.from_file(APP, default_timeout=60)
+    gone.query_params["search"] = "AAAAAAAAAAAAAAAAAAAAAA"
+    gone.run()
+    assert any("is not in this server's store" in w.value for w in gone.warning)
+    assert "search" not in gone.session_state and not gone.exception

@@ -456,22 +456,42 @@ def set_schema_version(store, version):
 
 def test_a_store_of_a_newer_schema_is_refused(store_url):
     set_schema_version(open_store(store_url), schema.SCHEMA_VERSION + 1)
+    newer, ours = schema.SCHEMA_VERSION + 1, schema.SCHEMA_VERSION
     with pytest.raises(StoreUnavailable, match="written by a newer Keras Playground "
-                       r"\(schema 2; this one reads up to 1\). Upgrade"):
+                       rf"\(schema {newer}; this one reads up to {ours}\). Upgrade"):
         open_store(store_url)
 
 
 def test_an_older_schema_is_migrated_or_refused(store_url, monkeypatch):
     set_schema_version(open_store(store_url), 0)
     with pytest.raises(StoreUnavailable, match="has schema 0, which this Keras "
-                       "Playground cannot upgrade to 1"):
+                       f"Playground cannot upgrade to {schema.SCHEMA_VERSION}"):
         open_store(store_url)
     steps = []
     monkeypatch.setitem(schema.MIGRATIONS, 0, lambda conn: steps.append(conn))
     open_store(store_url)
     assert len(steps) == 1
     with open_store(store_url).engine.connect() as conn:
-        assert conn.execute(sa.select(schema.schema.c.version)).scalar() == 1
+        assert conn.execute(sa.select(schema.schema.c.version)).scalar() == (
+            schema.SCHEMA_VERSION)
+
+
+def test_a_store_from_before_searches_gains_their_table(store_url):
+    store = open_store(store_url)
+    with store.engine.begin() as conn:
+        schema.searches.drop(conn)
+    set_schema_version(store, 1)
+    migrated = open_store(store_url)
+    record = {"id": "s1", "trials": [{"number": 1, "objective": 0.5}], "started_at": 10.0,
+              "finished_at": None}
+    migrated.save_search("s1", record, owner="me")
+    assert migrated.load_search("s1") == record
+    migrated.save_search("s1", {**record, "finished_at": 20.0})
+    assert migrated.load_search("s1")["finished_at"] == 20.0
+    with pytest.raises(RunNotFound, match="No search has the id 'nope'"):
+        migrated.load_search("nope")
+    with pytest.raises(RunNotFound):
+        migrated.load_search("../etc")
 
 
 def test_a_database_of_another_program_is_refused(tmp_path):
