@@ -12,7 +12,7 @@ from playground.layers import StackError
 from playground.runs import RunNotFound, StoreUnavailable
 from playground.registry import task_metrics
 from playground.search import STRATEGIES, Search, SearchSpace, SpaceError, objectives_for
-from playground.search.engine import RUNNING, maximised
+from playground.search.engine import RUNNING, stop_searches_of
 from playground.search.figures import objective_map, parallel_coordinates
 from playground.search.space import describe_values
 from ui import runs, search_links, search_space, services, state
@@ -32,8 +32,10 @@ exp = state.experiment()
 
 def start(space: SearchSpace, options: dict) -> None:
     executor = default_executor()
+    executor.on_release(stop_searches_of)  # a closed tab's search ends with its jobs
     search = Search(exp, space, services.session_submitter(),
-                    parallel=executor.limit, on_change=search_links.saver(), **options)
+                    parallel=executor.limit, on_change=search_links.saver(),
+                    owner=services.owner(), **options)
     st.session_state[SEARCH] = search.start()
 
 

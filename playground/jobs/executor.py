@@ -75,6 +75,18 @@ class Executor(abc.ABC):
         """Cancels an owner's queued and running jobs after `grace` seconds,
         unless `reclaim_owner` is called first (the browser came back)."""
 
+    def on_release(self, listener: Callable[[str], None]) -> None:
+        """Calls `listener(owner)` whenever an owner's jobs are cancelled, so
+        that work that would start more jobs for it (a search) stops too."""
+        listeners = self.__dict__.setdefault("_release_listeners", [])
+        if listener not in listeners:
+            listeners.append(listener)
+
+    def _released(self, owner: str) -> None:
+        """Tells the release listeners (implementations call it)."""
+        for listener in self.__dict__.get("_release_listeners", []):
+            listener(owner)
+
     @abc.abstractmethod
     def reclaim_owner(self, owner: str) -> None:
         """Keeps an owner's jobs: a pending `release_owner` is dropped."""

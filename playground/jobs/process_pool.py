@@ -302,6 +302,7 @@ class ProcessExecutor(Executor):
             timer.cancel()
 
     def _release(self, owner: str) -> None:
+        self._released(owner)  # first: a search of the owner starts no more trials
         with self._cond:
             self._releases.pop(owner, None)
             mine = [h for h in self._queue if h.owner == owner]

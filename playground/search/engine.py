@@ -108,6 +108,8 @@ class Search:
         on_change: Called with the search when it starts, when a trial
             starts or ends, and when it ends (on the search's thread): to
             save it, say.
+        owner: Whose search it is (a browser session's token): when the
+            executor releases that owner, `stop_searches_of` stops it.
     """
 
     def __init__(self, experiment: Experiment, space: SearchSpace,
@@ -115,7 +117,8 @@ class Search:
                  max_trials: int = 10, epochs: int | None = None,
                  objective: str = "val_loss", seed: int = 1, parallel: int = 1,
                  on_trial_end: Callable[[Trial], None] | None = None,
-                 on_change: Callable[[Search], None] | None = None):
+                 on_change: Callable[[Search], None] | None = None,
+                 owner: str | None = None):
         from playground.experiment_check import data_spec_of
 
         if strategy not in STRATEGIES:
@@ -149,6 +152,7 @@ class Search:
         self._submit = submit
         self._on_trial_end = on_trial_end
         self._on_change = on_change
+        self.owner = owner
         LIVE[self.id] = self
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -319,3 +323,11 @@ class Search:
                     self._finish(trial)
                     if report:
                         self._report(trial)
+
+
+def stop_searches_of(owner: str) -> None:
+    """Stops the running searches of an owner whose session has ended (an
+    executor's `on_release` listener): they start no more trials."""
+    for search in list(LIVE.values()):
+        if search.owner == owner and not search.done:
+            search.stop()

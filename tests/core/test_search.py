@@ -183,3 +183,33 @@ def test_the_command_line_searches_and_ends_with_json(tmp_path, capsys):
     space.write_text("{\"learning_rate\": ")
     assert main(["search", "xor", "--space", str(space)]) == 2
     assert "is not valid JSON" in capsys.readouterr().err
+
+
+def test_a_search_whose_session_ends_stops_with_its_jobs(pool):
+    from playground.search.engine import stop_searches_of
+
+    pool.on_release(stop_searches_of)
+    exp = XOR.replace(epochs=2000)
+    s = Search(exp, SearchSpace.parse({"learning_rate": [0.01, 0.02, 0.03]}, exp),
+               lambda e, name: pool.submit(e, owner="closed tab"), strategy="grid",
+               owner="closed tab").start()
+    deadline = time.monotonic() + 120
+    while not (s.trials and s.trials[0].handle and s.trials[0].handle.progress()["epoch"]):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    pool.release_owner("closed tab")
+    assert s.wait(120)
+    assert len(s.trials) == 1 and s.trials[0].status == "stopped"
+    assert s.message.startswith("Stopped")
+
+
+@pytest.mark.parametrize("strategy", ["bayesian", "hyperband"])
+def test_bayesian_and_hyperband_searches_run_their_trials(pool, strategy):
+    s = search(pool, XOR.replace(epochs=4), {"learning_rate": {"min": 0.01, "max": 0.3,
+                                                                "log": True}},
+               strategy=strategy, max_trials=3, epochs=4, seed=2)
+    trials = s.run()
+    assert 1 <= len(trials) <= 3 and all(t.status == "completed" for t in trials)
+    assert all(1 <= t.epochs <= 4 for t in trials)
+    assert [e for e in (t.handle.result.epochs_run for t in trials)] == [
+        t.epochs for t in trials]
