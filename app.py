@@ -65,9 +65,13 @@ def share_link(page_url: str, exp: Experiment) -> str:
 def sidebar() -> None:
     exp = state.experiment()
     with st.sidebar:
-        st.selectbox("Load a preset", list(PRESETS), key="preset_choice",
-                     format_func=lambda n: f"{n} — {PRESETS[n].description}")
-        st.button("Load preset", on_click=load_preset, use_container_width=True)
+        # No preset is picked until the user picks one: a preselected name would
+        # read as the experiment's, which a link or the editors may have changed.
+        choice = st.selectbox("Load a preset", list(PRESETS), key="preset_choice",
+                              index=None, placeholder="Choose a preset",
+                              format_func=lambda n: f"{n} — {PRESETS[n].description}")
+        st.button("Load preset", on_click=load_preset, use_container_width=True,
+                  disabled=choice is None)
         st.divider()
         st.caption("Current experiment")
         info = DATASETS[exp.dataset]
