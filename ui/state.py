@@ -68,13 +68,17 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text)
 
 
+NOTICE_ICONS = {"warning": ":material/warning:", "error": ":material/error:",
+                "success": ":material/check_circle:"}
+
+
 def show_notices() -> None:
     """Draws and clears the queued messages, escaped so that user text
     (a crafted URL, a file name) cannot render as links or images."""
     for kind, message, details in st.session_state.pop(NOTICES, []):
         text = "\n".join([escape_markdown(message), "",
                           *(f"- {escape_markdown(d)}" for d in details)])
-        getattr(st, kind)(text, icon=":material/warning:" if kind != "info" else None)
+        getattr(st, kind)(text, icon=NOTICE_ICONS.get(kind))
 
 
 def job():

@@ -120,9 +120,16 @@ def results(search: Search) -> None:
         st.info(search.message)
     if not search.done:
         st.button("Stop the search", key="search_stop", on_click=search.stop)
+    floats = [d.name for d in search.space.dimensions
+              if not d.integer and (not d.choices or any(isinstance(c, float)
+                                                         for c in d.choices))]
     st.dataframe(trial_table(search), hide_index=True, key="search_table",
-                 column_config={"Run": st.column_config.LinkColumn(
-                     "Run", display_text="open", help="Opens the trial's run on Train.")})
+                 column_config={
+                     "Run": st.column_config.LinkColumn(
+                         "Run", display_text="open", help="Opens the trial's run on Train."),
+                     search.objective: st.column_config.NumberColumn(format="%.4f"),
+                     **{name: st.column_config.NumberColumn(format="%.4g")
+                        for name in floats}})
     st.plotly_chart(parallel_coordinates(trials, search.space, search.objective),
                     key="search_parcoords")
     numeric = [d.name for d in search.space.dimensions
@@ -141,8 +148,10 @@ def results(search: Search) -> None:
         st.plotly_chart(charts.history_figure(
             {k: v for k, v in history.items() if k != "learning_rate"}, best.epochs,
             metrics), key="search_best_history")
-        st.button("Use the best", key="search_use_best", on_click=use_best, args=(search,),
-                  help="Loads the best trial's experiment into the editors.")
+        if st.button("Use the best", key="search_use_best",
+                     help="Loads the best trial's experiment into the editors."):
+            use_best(search)
+            st.rerun(scope="app")  # the button is in a fragment: redraw the editors too
 
 
 def live() -> None:

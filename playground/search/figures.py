@@ -26,15 +26,26 @@ def scored(trials: list[Trial]) -> list[Trial]:
     return [t for t in trials if t.objective is not None and math.isfinite(t.objective)]
 
 
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Ticks at 1, 2 and 5 times the powers of ten between `low` and `high`,
+    with both ends, so every line's value can be read off a log axis."""
+    ticks = [m * 10.0 ** k for k in range(math.floor(math.log10(low)) - 1,
+                                           math.ceil(math.log10(high)) + 1)
+             for m in (1, 2, 5) if low * 1.15 < m * 10.0 ** k < high / 1.15]
+    return [low, *ticks, high] if high > low else [low]
+
+
 def _axis(space_dimension: Any, values: list[Any]) -> dict[str, Any]:
     label = space_dimension.name
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         numbers = [float(v) for v in values]
         if space_dimension.log and min(numbers) > 0:
-            logs = [math.log10(v) for v in numbers]
-            ticks = sorted(set(round(x) for x in logs)) or [0]
-            return {"label": f"{label} (log)", "values": logs,
-                    "tickvals": ticks, "ticktext": [f"{10 ** t:g}" for t in ticks]}
+            low, high = min(numbers), max(numbers)
+            ticks = _log_ticks(low, high)
+            return {"label": f"{label} (log)", "values": [math.log10(v) for v in numbers],
+                    "range": [math.log10(low), math.log10(high) + 1e-9],
+                    "tickvals": [math.log10(t) for t in ticks],
+                    "ticktext": [f"{t:.3g}" for t in ticks]}
         return {"label": label, "values": numbers}
     names = list(dict.fromkeys(str(c) for c in (space_dimension.choices or values)))
     return {"label": label, "values": [names.index(str(v)) for v in values],
@@ -61,7 +72,7 @@ def parallel_coordinates(trials: list[Trial], space: SearchSpace,
     figure.update_layout(
         title={"text": f"{len(done)} trial(s) scored" if done
                else "Trials: waiting for the first to finish"},
-        height=400, margin={"l": 60, "r": 60, "t": 100, "b": 30}, uirevision="parcoords")
+        height=400, margin={"l": 70, "r": 70, "t": 90, "b": 30}, uirevision="parcoords")
     return figure
 
 
