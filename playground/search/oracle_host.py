@@ -50,6 +50,15 @@ def open_oracle(search_id: str, strategy: str, space: Any, objective: str,
     _oracles[search_id] = (oracle, folder, {})
 
 
+def _entry(search_id: str) -> tuple[Any, str, dict[str, Any]]:
+    entry = _oracles.get(search_id)
+    if entry is None:
+        raise LookupError(
+            "its Keras Tuner oracle is gone: the worker process that kept it was "
+            "restarted. The finished trials are kept; start the search again to go on.")
+    return entry
+
+
 def create_trial(search_id: str, slot: str) -> dict[str, Any]:
     """The oracle's next trial for `slot`: `{"status", "trial_id", "values"}`.
 
@@ -57,7 +66,7 @@ def create_trial(search_id: str, slot: str) -> dict[str, Any]:
     waits for running trials (grid, Hyperband) and `STOPPED` once it has no
     more to give.
     """
-    oracle, _, picked = _oracles[search_id]
+    oracle, _, picked = _entry(search_id)
     trial = oracle.create_trial(slot)
     if trial.status == "RUNNING":
         picked[trial.trial_id] = trial
@@ -71,7 +80,7 @@ def end_trial(search_id: str, trial_id: str, history: list[float], scored: bool,
     or failed."""
     import math
 
-    oracle, _, picked = _oracles[search_id]
+    oracle, _, picked = _entry(search_id)
     trial = picked.pop(trial_id)
     for step, value in enumerate(history):
         if math.isfinite(value):

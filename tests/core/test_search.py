@@ -213,3 +213,21 @@ def test_bayesian_and_hyperband_searches_run_their_trials(pool, strategy):
     assert all(1 <= t.epochs <= 4 for t in trials)
     assert [e for e in (t.handle.result.epochs_run for t in trials)] == [
         t.epochs for t in trials]
+
+
+def test_a_search_whose_oracle_is_lost_says_so_and_keeps_its_trials(pool):
+    from playground.search import oracle_host
+
+    lost = {}
+
+    def submit(exp, name):
+        if not lost:  # the process that kept the oracle restarts during trial 1
+            lost.update(oracle_host._oracles)
+            oracle_host._oracles.clear()
+        return pool.submit(exp)
+
+    s = Search(XOR.replace(epochs=2), SearchSpace.parse({"learning_rate": [0.01, 0.1]}, XOR),
+               submit, strategy="grid")
+    trials = s.run()
+    assert s.message.startswith("The search stopped: its Keras Tuner oracle is gone")
+    assert len(trials) == 1 and trials[0].run_id and trials[0].status == "completed"
