@@ -61,11 +61,18 @@ def notify(message: str, kind: str = "warning", details: tuple[str, ...] = ()) -
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+_AUTOLINK = re.compile(r"(?i)(www|https?|ftp|mailto|xmpp|@)")
 
 
 def escape_markdown(text: str) -> str:
-    """Makes text display literally: a link or image in a URL stays text."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    """Makes text display literally: a link or image in a URL stays text.
+
+    Backslash escapes stop Markdown's links and images, but not GitHub's
+    autolinks of bare addresses (`www.x.org`, `https://x.org`, `a@x.org`),
+    which Streamlit also renders: an invisible word joiner (U+2060) after
+    `www`, a scheme or `@` keeps those as text too.
+    """
+    return _AUTOLINK.sub("\\1\u2060", _MARKDOWN.sub(r"\\\1", text))
 
 
 NOTICE_ICONS = {"warning": ":material/warning:", "error": ":material/error:",

@@ -45,6 +45,11 @@ def test_class_names_and_columns_with_urls_are_not_markdown():
     assert f"Classes: https://{LINK}, plain" in texts
     assert any("name" in frame.value and LINK in frame.value["name"].tolist()
                for frame in at.dataframe)  # the column summary
+    # The sidebar names the file in Markdown: escaped, and with a word joiner
+    # that keeps Streamlit from autolinking the bare address.
+    sidebar = [re.sub(r"\\(.)", r"\1", m.value) for m in at.sidebar.markdown]
+    data_line = next(line for line in sidebar if line.startswith("**Data**"))
+    assert f"www\u2060.evil.example.csv" in data_line and LINK not in data_line
 
 
 def pixel_csv(n: int = 60, side: int = 6) -> bytes:
