@@ -21,10 +21,11 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from playground import charts
-from playground.inspection import plane_grid
+from playground.inspection import NEURON_STRIDE, plane_grid
 from playground.registry import task_metrics
 
 COARSE_STEP = 2
+NETWORK_UNITS = 8
 
 
 class LiveFigures:
@@ -42,6 +43,10 @@ class LiveFigures:
         self.plane = info.input_shape == (2,)
         self.regression = info.task == "regression"
         self.hidden_layers = sum(layer.kind == "dense" for layer in exp.layers)
+        # TF Playground's network view: a plane, and Dense layers (Dropout
+        # between them changes no connection).
+        self.network = self.plane and all(layer.kind in ("dense", "dropout")
+                                          for layer in exp.layers)
         self._built: dict[str, tuple[Any, go.Figure]] = {}
         if self.plane:
             self.xs, self.ys, _ = plane_grid(data.x_train)
@@ -75,6 +80,35 @@ class LiveFigures:
             return {"x": xs, "y": ys, "colour": colours, "test": test}
 
         return self._cached("plane_points", None, build)
+
+    def network_data(self, epoch: int | None, snapshot: dict | None) -> dict | None:
+        """TF Playground's view of the network at a snapshot, as plain data
+        for a canvas: a column per layer (the inputs x1 and x2, the first
+        `NETWORK_UNITS` units of each hidden Dense layer, the output), each
+        node with its output over the plane as 0..255 bytes (0 most negative,
+        255 most positive, per node), and the kernels between the columns.
+        None when the snapshot has no maps and links (or the model is not a
+        stack of Dense layers on a plane)."""
+        if not self.network or not snapshot or not snapshot.get("links"):
+            return None
+        neurons = snapshot.get("neurons") or {}
+        step = NEURON_STRIDE
+        xs, ys = np.meshgrid(self.xs[::step], self.ys[::step])
+        columns = [{"name": "input", "nodes": [
+            {"label": "x1", "map": _node_bytes(xs)}, {"label": "x2", "map": _node_bytes(ys)}]}]
+        for name, maps in neurons.items():
+            shown = maps[:NETWORK_UNITS]
+            columns.append({"name": name, "more": max(0, len(maps) - len(shown)),
+                            "nodes": [{"label": "", "map": _node_bytes(m)} for m in shown]})
+        output = np.asarray(snapshot["boundary"], dtype=np.float32)[::step, ::step]
+        columns.append({"name": "output", "nodes": [{"label": "", "map": _node_bytes(
+            output if self.regression else output - 0.5)}]})
+        links = []
+        for left, right, kernel in zip(columns, columns[1:], snapshot["links"].values()):
+            kernel = np.nan_to_num(np.asarray(kernel, dtype=np.float32))
+            links.append(kernel[:len(left["nodes"]), :len(right["nodes"])].round(4).tolist())
+        return {"epoch": epoch, "size": int(xs.shape[0]), "columns": columns,
+                "links": links}
 
     def _cached(self, kind: str, key: Any, build: Callable[[], go.Figure]) -> go.Figure:
         held = self._built.get(kind)
@@ -125,3 +159,12 @@ def boundary_frame(epoch: int, image: Any, regression: bool) -> dict[str, Any]:
     values = np.clip(np.rint((image - low) / (high - low) * 255), 0, 255).astype(np.uint8)
     return {"epoch": int(epoch), "size": int(values.shape[0]),
             "values": base64.b64encode(values.tobytes()).decode("ascii")}
+
+
+def _node_bytes(values: Any) -> str:
+    """A node's map as base64 bytes: 128 is zero, 0 and 255 the largest
+    negative and positive value of that map (TF Playground's colouring)."""
+    values = np.nan_to_num(np.asarray(values, dtype=np.float32))
+    scale = max(float(np.abs(values).max()), 1e-6)
+    scaled = np.clip(np.rint((values / scale + 1) * 127.5), 0, 255).astype(np.uint8)
+    return base64.b64encode(scaled.tobytes()).decode("ascii")

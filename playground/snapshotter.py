@@ -9,6 +9,8 @@ first and last epochs are always measured):
   input plane (TF Playground's background heatmap);
 - `neurons`: on 2-D data, each hidden Dense unit's output over the same
   plane, every third grid point (34x34 thumbnails, first `MAX_UNITS` units);
+- `links`: on 2-D data, each Dense layer's kernel (first `MAX_UNITS` inputs
+  and units), for the network diagram's weighted links;
 - `weights`: per layer and weight array, a 30-bin histogram;
 - `norms`: per layer, the L2 norm of its trainable weights;
 - `grad_norms`: per layer, the L2 norm of the loss gradient on a fixed
@@ -89,6 +91,8 @@ class Snapshotter:
         self._weight_layout = [(layer.name, [(v.name, v.trainable) for v in layer.weights])
                                for layer in layers]
         self._plane = None
+        self._dense_names = [layer.name for layer in layers
+                             if isinstance(layer, keras.layers.Dense)]
         if plane:
             self._plane = self._plane_probe(model, x_train)
         self._relu_names = [layer.name for layer in layers if _is_relu(layer)]
@@ -157,12 +161,17 @@ class Snapshotter:
     def snapshot(self, weights: list[np.ndarray]) -> dict[str, Any]:
         """Measures the model now; `weights` is its `get_weights()` list."""
         shot: dict[str, Any] = {"boundary": None, "neurons": {}}
+        layers = self._split_weights(weights)
         if self._plane is not None:
             maps, output = self._plane()
             shot["boundary"] = boundary_image(output.numpy())
             shot["neurons"] = {name: m.numpy().astype(np.float16)
                                for name, m in zip(self._neuron_names, maps)}
-        shot.update(weight_summary(self._split_weights(weights)))
+            shot["links"] = {
+                layer["name"]: np.asarray(layer["arrays"]["kernel"])[
+                    :MAX_UNITS, :MAX_UNITS].astype(np.float16)
+                for layer in layers if layer["name"] in self._dense_names}
+        shot.update(weight_summary(layers))
         norms, dead = self._measure()
         grad_norms: dict[str, float] = {}
         for owner, norm in zip(self._grad_owners, norms):

@@ -8,7 +8,7 @@ from playground.doctor import diagnose
 from playground.layers import StackError
 from playground.live_view import COARSE_STEP, LiveFigures
 from playground.registry import LOSSES, OPTIMIZERS
-from ui import live_boundary, services, state, training_controls
+from ui import live_boundary, network_view, services, state, training_controls
 from ui.widgets import field_input, learning_rate_input
 
 # Measured with bench/browser_training.py (spiral, 400 epochs) once training
@@ -182,6 +182,13 @@ def page() -> None:
             with st.container(key="neuron_area"):
                 picks = unit_picks(job, snapshot)
                 st.plotly_chart(figures.neurons(epoch, snapshot, picks), key="neuron_chart")
+        network = figures.network_data(epoch, snapshot)
+        if network is not None:
+            with st.container(key="network_area"):
+                st.markdown("**Network** · each neuron's output over the plane; links "
+                            "blue for positive weights, orange for negative, thicker "
+                            "for larger")
+                network_view.network_view(network)
         if p["done"]:
             result = job.result
             getattr(st, OUTCOME_STYLE[result.status])(result.message)

@@ -77,6 +77,10 @@ def test_live_view_keeps_its_layout_and_never_dims_while_training(server, new_pa
         page.wait_for_timeout(SAMPLE_SECONDS * 1000)
         samples = page.evaluate("() => { clearInterval(window.__sampler); "
                                 "return window.__samples; }")
+        # TF Playground's network view follows the run too.
+        network_epoch = page.evaluate(
+            "() => Number(document.querySelector('canvas[data-testid=network-view]')"
+            "?.dataset.epoch ?? -1)")
     finally:
         if stop.is_enabled():  # never leave the server training
             stop.click()
@@ -99,6 +103,7 @@ def test_live_view_keeps_its_layout_and_never_dims_while_training(server, new_pa
                                                                values[-1])
     # Before the first epoch the loss chart says what it waits for.
     assert any("Waiting for the first epoch" in s["historyText"] for s in live)
+    assert network_epoch > 0, "the network view drew no snapshot"
     dimmed = sum(s["dimmed"] > 0 for s in live) / len(live)
     assert dimmed <= MAX_DIMMED_SHARE, f"charts dimmed in {dimmed:.0%} of samples"
     assert_no_exception(page)

@@ -162,3 +162,41 @@ def test_canvas_frames_and_points_carry_what_the_plotly_boundary_shows():
             assert len(set(points["colour"])) > 10
         else:  # TF Playground's orange and blue
             assert set(points["colour"]) == set(charts.CLASS_COLORS[:2])
+
+
+def test_network_data_holds_each_neurons_map_and_the_trained_kernels():
+    import base64
+
+    from playground.config import Experiment
+    from playground.data_source import experiment_data
+    from playground.layers import LayerSpec
+    from playground.live_view import LiveFigures
+    from playground.presets import PRESETS
+    from playground.snapshots import SnapshotStore
+    from playground.training import run_training
+
+    exp = PRESETS["xor"].experiment.replace(epochs=3)
+    shots = SnapshotStore()
+    result = run_training(exp, lambda e: e["type"] == "snapshot" and shots.add(
+        e["epoch"], {k: v for k, v in e.items() if k not in ("type", "epoch")}),
+        snapshots=True)
+    epoch, shot = shots.latest()
+    network = LiveFigures(exp, experiment_data(exp)).network_data(epoch, shot)
+    assert network["epoch"] == 3 == epoch
+    assert [c["name"] for c in network["columns"]] == ["input", "dense_1", "dense_2",
+                                                      "output"]
+    assert [len(c["nodes"]) for c in network["columns"]] == [2, 4, 2, 1]
+    side = network["size"]
+    assert all(len(base64.b64decode(n["map"])) == side * side
+               for c in network["columns"] for n in c["nodes"])
+    kernels = result.weights[0::2]  # Dense kernels, after the last epoch
+    for link, kernel in zip(network["links"], kernels):
+        np.testing.assert_allclose(link, kernel, atol=2e-3)  # float16 in snapshots
+    # x1 grows to the right: its map runs from most negative to most positive.
+    x1 = np.frombuffer(base64.b64decode(network["columns"][0]["nodes"][0]["map"]),
+                       np.uint8).reshape(side, side)
+    assert x1[0, 0] < 20 and x1[0, -1] > 235
+
+    conv = Experiment(dataset="xor", layers=(LayerSpec.make("dense", units=3),
+                                             LayerSpec.make("batchnorm")))
+    assert LiveFigures(conv, experiment_data(conv)).network_data(3, shot) is None

@@ -1,0 +1,102 @@
+"""TF Playground's view of a network: each neuron's map, links weighted by the
+kernel, drawn on a canvas (Streamlit components v2).
+
+The data comes from `LiveFigures.network_data`: a column per layer, each
+node with its output over the input plane, and the kernels between columns.
+Links are blue for positive and orange for negative weights, thicker for
+larger ones (scaled per pair of layers); a node is drawn with TF
+Playground's colours, blue where it outputs its largest positive values and
+orange where its most negative. The canvas stays mounted across polls, so a
+redraw is one `drawImage` per node.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+HEIGHT = 380
+
+_HTML = """
+<div class="kp-network">
+  <canvas class="kp-network-canvas" data-testid="network-view" data-epoch="-1"></canvas>
+</div>
+"""
+
+_CSS = """
+.kp-network { width: 100%; }
+.kp-network .kp-network-canvas { width: 100%; height: 360px; display: block; }
+"""
+
+_JS = """
+export default function(component) {
+  const { parentElement, data } = component;
+  const canvas = parentElement.querySelector(".kp-network-canvas");
+  if (!canvas || !data) return;
+  const ratio = window.devicePixelRatio || 1;
+  const box = canvas.getBoundingClientRect();
+  const w = Math.max(300, box.width), h = 360;
+  canvas.width = Math.round(w * ratio); canvas.height = Math.round(h * ratio);
+  const pen = canvas.getContext("2d");
+  pen.setTransform(ratio, 0, 0, ratio, 0, 0);
+  pen.clearRect(0, 0, w, h);
+  const low = [245, 147, 34], mid = [232, 234, 235], high = [8, 119, 189];
+  const colour = (v) => {
+    const t = v / 255, [a, b, s] = t < 0.5 ? [low, mid, t * 2] : [mid, high, t * 2 - 1];
+    return a.map((c, i) => Math.round(c + (b[i] - c) * s));
+  };
+  const columns = data.columns, top = 34;
+  const most = Math.max(...columns.map((c) => c.nodes.length));
+  const gap = Math.min(72, (h - top - 10) / most), node = Math.min(56, gap * 0.78);
+  const x = (i) => 30 + i * (w - 60 - node) / Math.max(1, columns.length - 1);
+  const y = (c, j) => top + (h - top - 10 - c.nodes.length * gap) / 2 + j * gap;
+  // Links first, under the nodes.
+  data.links.forEach((kernel, i) => {
+    const left = columns[i], right = columns[i + 1];
+    const largest = Math.max(1e-6, ...kernel.flat().map(Math.abs));
+    kernel.forEach((row, a) => row.forEach((weight, b) => {
+      const x0 = x(i) + node, y0 = y(left, a) + node / 2;
+      const x1 = x(i + 1), y1 = y(right, b) + node / 2, mx = (x0 + x1) / 2;
+      pen.beginPath(); pen.moveTo(x0, y0); pen.bezierCurveTo(mx, y0, mx, y1, x1, y1);
+      pen.strokeStyle = weight >= 0 ? "rgba(8,119,189,0.75)" : "rgba(245,147,34,0.75)";
+      pen.lineWidth = 0.4 + 4.5 * Math.abs(weight) / largest;
+      pen.stroke();
+    }));
+  });
+  const n = data.size, small = document.createElement("canvas");
+  small.width = n; small.height = n;
+  const paint = small.getContext("2d"), image = new ImageData(n, n);
+  pen.font = "12px sans-serif"; pen.textAlign = "center"; pen.fillStyle = "#31333f";
+  columns.forEach((column, i) => {
+    pen.fillText(column.name, x(i) + node / 2, 16);
+    column.nodes.forEach((item, j) => {
+      const bytes = Uint8Array.from(atob(item.map), (c) => c.charCodeAt(0));
+      for (let row = 0; row < n; row++)
+        for (let col = 0; col < n; col++) {
+          const [r, g, b] = colour(bytes[row * n + col]);
+          const at = ((n - 1 - row) * n + col) * 4;  // row 0 is the lowest y
+          image.data[at] = r; image.data[at + 1] = g; image.data[at + 2] = b;
+          image.data[at + 3] = 255;
+        }
+      paint.putImageData(image, 0, 0);
+      pen.imageSmoothingEnabled = true;
+      pen.drawImage(small, x(i), y(column, j), node, node);
+      pen.strokeStyle = "#9aa0a6"; pen.lineWidth = 1;
+      pen.strokeRect(x(i), y(column, j), node, node);
+      if (item.label) pen.fillText(item.label, x(i) - 12, y(column, j) + node / 2 + 4);
+    });
+    if (column.more) {
+      pen.fillText(`+${column.more} more`, x(i) + node / 2,
+                   y(column, column.nodes.length - 1) + node + 14);
+    }
+  });
+  canvas.dataset.epoch = String(data.epoch);
+}
+"""
+
+_component = st.components.v2.component(
+    "keras_playground_network_view", html=_HTML, css=_CSS, js=_JS, isolate_styles=False)
+
+
+def network_view(data: dict) -> None:
+    """Draws `LiveFigures.network_data` (see the module doc)."""
+    _component(key="network_view", height=HEIGHT, data=data)
