@@ -91,6 +91,9 @@ class LiveFigures:
         stack of Dense layers on a plane)."""
         if not self.network or not snapshot or not snapshot.get("links"):
             return None
+        return self._cached("network", epoch, lambda: self._network(epoch, snapshot))
+
+    def _network(self, epoch: int | None, snapshot: dict) -> dict:
         neurons = snapshot.get("neurons") or {}
         step = NEURON_STRIDE
         xs, ys = np.meshgrid(self.xs[::step], self.ys[::step])

@@ -35,6 +35,9 @@ export default function(component) {
   const ratio = window.devicePixelRatio || 1;
   const box = canvas.getBoundingClientRect();
   const w = Math.max(300, box.width), h = 360;
+  // A poll without a new snapshot sends the same data: nothing to redraw.
+  if (canvas.dataset.epoch === String(data.epoch) && canvas.__width === w) return;
+  canvas.__width = w;
   canvas.width = Math.round(w * ratio); canvas.height = Math.round(h * ratio);
   const pen = canvas.getContext("2d");
   pen.setTransform(ratio, 0, 0, ratio, 0, 0);

@@ -1,5 +1,7 @@
 """Train page: loss and optimizer, then train with live charts."""
 
+import time
+
 import streamlit as st
 
 from playground.data_source import experiment_data
@@ -20,6 +22,7 @@ from ui.widgets import field_input, learning_rate_input
 # (`ui/live_boundary.py`), 0.5 s gives 0.86x and 4.9 redraws a second.
 POLL_SECONDS = 0.5
 UNITS_SHOWN = 8
+NEURON_REFRESH_SECONDS = 2.0
 MAX_UNITS_SHOWN = 16
 OUTCOME_STYLE = {"completed": "success", "stopped": "info", "diverged": "warning",
                  "failed": "error"}
@@ -92,6 +95,20 @@ def page() -> None:
                                       help="Training kept up to 200 snapshots, evenly "
                                            "spread over the run.")
         return epochs[-1]
+
+
+    def neuron_snapshot(job, epoch, snapshot, done: bool):
+        """The snapshot the neuron grid draws: while training runs, a new one
+        at most every `NEURON_REFRESH_SECONDS` (the network view's canvas
+        shows every neuron's map live; a grid of Plotly heatmaps costs the
+        browser far more per redraw); the picked epoch once the run is over."""
+        held = st.session_state.get("neuron_shown")
+        now = time.monotonic()
+        if (done or held is None or held[0] != job.id or held[3] is None
+                or now - held[1] >= NEURON_REFRESH_SECONDS):
+            held = (job.id, now, epoch, snapshot)
+            st.session_state["neuron_shown"] = held
+        return held[2], held[3]
 
 
     def unit_picks(job, snapshot: dict | None) -> dict[str, list[int]]:
@@ -180,8 +197,10 @@ def page() -> None:
             doctor_view(p["history"], [shot for _, shot in kept])
         if figures.plane and figures.hidden_layers:
             with st.container(key="neuron_area"):
-                picks = unit_picks(job, snapshot)
-                st.plotly_chart(figures.neurons(epoch, snapshot, picks), key="neuron_chart")
+                shown_epoch, shown = neuron_snapshot(job, epoch, snapshot, p["done"])
+                picks = unit_picks(job, shown)
+                st.plotly_chart(figures.neurons(shown_epoch, shown, picks),
+                                key="neuron_chart")
         network = figures.network_data(epoch, snapshot)
         if network is not None:
             with st.container(key="network_area"):

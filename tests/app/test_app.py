@@ -144,7 +144,8 @@ def test_preset_loads_from_sidebar():
 def test_link_text_cannot_render_as_markdown():
     at = new_app({"dataset": "![x](https://example.invalid/p.png) [Fix it](https://e)"})
     text = at.error[0].value
-    assert r"\!\[x\]\(https\://example\.invalid/p\.png\)" in text
+    # Escaped, and a word joiner after the scheme keeps the address from autolinking.
+    assert "\\!\\[x\\]\\(https\u2060\\://example\\.invalid/p\\.png\\)" in text
     assert r"\[Fix it\]" in text
     assert experiment(at) == Experiment()
 
