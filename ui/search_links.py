@@ -53,9 +53,13 @@ def restore_search(values: list[str]) -> bool:
             if store is None:
                 raise StoreUnavailable("the run store cannot be used.")
             search = StoredSearch(store.load_search(search_id))
-        except RunNotFound:
-            state.notify(f"Search {search_id[:40]!r} is not in this server's store: it "
-                         "was deleted, or it was saved by another server.", "warning")
+        except RunNotFound as error:
+            state.notify(f"Search {search_id[:40]!r} cannot be opened: {error}",
+                         "warning")
+            return False
+        except (ValueError, KeyError, TypeError) as error:  # a record of another version
+            state.notify(f"Search {search_id[:40]!r} is stored but cannot be read "
+                         f"({error}).", "warning")
             return False
         except StoreUnavailable as error:
             state.notify(f"Search {search_id[:40]!r} could not be opened: {error}",
@@ -67,6 +71,10 @@ def restore_search(values: list[str]) -> bool:
 
 
 def link_parameters() -> dict[str, str]:
-    """`search=<id>` for the address bar while the session has a search."""
+    """`search=<id>` for the address bar while the session shows a search
+    of the current experiment (after "Use the best" or any edit the link
+    carries the new experiment instead, as a run's link does)."""
     search = current()
-    return {} if search is None else {SEARCH_PARAMETER: search.id}
+    if search is None or search.experiment != state.experiment():
+        return {}
+    return {SEARCH_PARAMETER: search.id}

@@ -12,7 +12,7 @@ from playground.layers import StackError
 from playground.runs import RunNotFound, StoreUnavailable
 from playground.registry import task_metrics
 from playground.search import STRATEGIES, Search, SearchSpace, SpaceError, objectives_for
-from playground.search.engine import RUNNING, stop_searches_of
+from playground.search.engine import RUNNING, check_settings, stop_searches_of
 from playground.search.figures import objective_map, parallel_coordinates
 from playground.search.space import describe_values
 from ui import runs, search_links, search_space, services, state
@@ -62,6 +62,7 @@ def settings() -> None:
         space = SearchSpace.parse(raw, exp)
         size = space.check_grid() if strategy == "grid" else space.grid_size()
         check_experiment(exp)
+        check_settings(exp, strategy, objective, int(trials), int(epochs))
     except (SpaceError, StackError) as error:
         st.error(str(error))
         return
@@ -69,6 +70,10 @@ def settings() -> None:
         st.caption(f"The space has {size:,} grid point(s)."
                    + (f" The grid runs {min(size, trials)} of them." if strategy == "grid"
                       else ""))
+    if strategy == "hyperband":
+        st.caption("Hyperband trains many short trials first and the best of them "
+                   "longer: with few trials it may stop before any trial reaches the "
+                   "full epochs per trial.")
     with st.expander("This space as SPACE.json for `playground search`"):
         st.code(json.dumps(raw, indent=2), language="json")
     running = SEARCH in st.session_state and not st.session_state[SEARCH].done

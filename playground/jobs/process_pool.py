@@ -184,7 +184,7 @@ class _Slot:
         except BrokenExecutor:  # the worker died mid-run
             handle.finish(handle.failed(CRASHED))
             return False
-        except Exception as error:  # noqa: BLE001 - raised by the job itself
+        except BaseException as error:  # noqa: BLE001 - raised by the job itself
             handle.finish(handle.failed(failure_message(error)))
             return True
         handle.finish(result)

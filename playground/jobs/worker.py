@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import faulthandler
 import os
+import signal
 import threading
 from typing import Any, Callable
 
@@ -37,6 +38,9 @@ def start(events: Any, stop: Any) -> None:
     # A worker that dies of a signal (a crash in TensorFlow's native code)
     # leaves its Python stack on standard error, next to the server's log.
     faulthandler.enable()
+    # Ctrl-C in a terminal reaches the whole process group: the process that
+    # owns the pool decides what stops (through the stop event), not the signal.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def warm_up() -> int:

@@ -56,11 +56,11 @@ class RunRecorder:
         self._progress = ProgressSaver(store, handle.id, PROGRESS_SECONDS)
         handle.listen(self)
 
-    def _save(self, record: RunRecord) -> None:
+    def _save(self, record: RunRecord, keep_name: bool = False) -> None:
         if self.problem is not None:
             return
         try:
-            self.store.save(record)
+            self.store.save(record, keep_name=keep_name)
         except StoreUnavailable as error:
             self.problem = str(error)
 
@@ -69,7 +69,9 @@ class RunRecorder:
             error = self._progress.close()
             if error is not None and self.problem is None:
                 self.problem = str(error)
-            self._save(record_of(handle, self._owner, self._arrays, self._name))
+            # The name given at submission, or one the user gave it since.
+            self._save(record_of(handle, self._owner, self._arrays, self._name),
+                       keep_name=True)
         elif event["type"] == "epoch" and self.problem is None:
             for key, value in event["logs"].items():
                 self._history.setdefault(key, []).append(value)

@@ -40,7 +40,6 @@ from playground.runs.record import (
     best_validation,
     check_run_id,
     check_text,
-    default_name,
 )
 
 DEFAULT_TIMEOUT = 10.0
@@ -165,12 +164,11 @@ class RunStore:
 
     # -- writing ------------------------------------------------------------
 
-    def save(self, record: RunRecord) -> None:
+    def save(self, record: RunRecord, keep_name: bool = False) -> None:
         """Inserts the run, or replaces the run with its id, in one transaction.
 
-        Replacing keeps the stored name and note where the record has only
-        the default name or no note: a run renamed while it trains keeps its
-        name when it ends.
+        With `keep_name`, a stored run keeps its name and note (a run renamed
+        while it trains keeps its name when its recorder saves it again).
         """
         structure, blob = pack({"weights": record.weights,
                                 "best_weights": record.best_weights,
@@ -186,13 +184,11 @@ class RunStore:
             history=_json(record.history), started_at=record.started_at,
             finished_at=record.finished_at)
         with self._transaction() as conn:
-            # A name or note given while the run trained outlives its last save.
-            given = conn.execute(sa.select(tables.runs.c.name, tables.runs.c.note).where(
-                tables.runs.c.id == record.id)).first()
-            if given is not None:
-                if row["name"] == default_name(record.experiment):
-                    row["name"] = given.name
-                row["note"] = row["note"] or given.note
+            if keep_name:
+                given = conn.execute(sa.select(tables.runs.c.name, tables.runs.c.note)
+                                     .where(tables.runs.c.id == record.id)).first()
+                if given is not None:
+                    row["name"], row["note"] = given.name, given.note
             self._delete(conn, record.id)
             conn.execute(tables.runs.insert().values(**row))
             conn.execute(tables.payloads.insert().values(

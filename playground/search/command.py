@@ -85,6 +85,9 @@ def run_search(exp, args: Any) -> int:
     finally:
         pool.shutdown()
     best = search.best()
+    aborted = search.message.startswith("The search stopped")
+    if aborted:
+        print(f"playground: {search.message}", file=sys.stderr)
     if best is not None and not args.json:
         print(f"best  trial {best.number}  {objective}={best.objective:.4f}  "
               f"{describe_values(best.values)}")
@@ -94,4 +97,4 @@ def run_search(exp, args: Any) -> int:
                           "trials": [t.as_dict() for t in search.trials],
                           "best": best.as_dict() if best else None,
                           "message": search.message}))
-    return 130 if interrupted else (0 if best is not None else 1)
+    return 130 if interrupted else (0 if best is not None and not aborted else 1)

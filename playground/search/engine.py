@@ -88,6 +88,34 @@ class Trial:
                 "epochs": self.epochs}
 
 
+def check_settings(experiment: Experiment, strategy: str, objective: str,
+                   max_trials: int, epochs: int | None) -> None:
+    """Refuses search settings that cannot work, with the fix, before a search
+    starts (`SpaceError`)."""
+    from playground.config import FIELDS_BY_NAME
+    from playground.experiment_check import data_spec_of
+
+    if strategy not in STRATEGIES:
+        raise SpaceError(f"Unknown strategy {strategy!r}: expected one of "
+                         f"{', '.join(STRATEGIES)}.")
+    task = data_spec_of(experiment).task
+    if objective not in objectives_for(task):
+        raise SpaceError(f"The objective {objective!r} does not suit a "
+                         f"{'regression' if task == REGRESSION else 'classification'} "
+                         f"task: use {' or '.join(objectives_for(task))}.")
+    if not experiment.val_fraction:
+        raise SpaceError(f"The objective {objective!r} is measured on the validation "
+                         "split, and this experiment has none: set the validation "
+                         "share above 0.")
+    if max_trials < 1:
+        raise SpaceError(f"A search needs at least 1 trial; received {max_trials}.")
+    if epochs is not None:
+        try:
+            FIELDS_BY_NAME["epochs"].validate(epochs)
+        except ConfigError as error:
+            raise SpaceError(f"Epochs per trial: {error}") from None
+
+
 class Search:
     """A search over `space` from `experiment` (see the module doc).
 
@@ -119,22 +147,7 @@ class Search:
                  on_trial_end: Callable[[Trial], None] | None = None,
                  on_change: Callable[[Search], None] | None = None,
                  owner: str | None = None):
-        from playground.experiment_check import data_spec_of
-
-        if strategy not in STRATEGIES:
-            raise SpaceError(f"Unknown strategy {strategy!r}: expected one of "
-                             f"{', '.join(STRATEGIES)}.")
-        task = data_spec_of(experiment).task
-        if objective not in objectives_for(task):
-            raise SpaceError(f"The objective {objective!r} does not suit a "
-                             f"{'regression' if task == REGRESSION else 'classification'} "
-                             f"task: use {' or '.join(objectives_for(task))}.")
-        if not experiment.val_fraction:
-            raise SpaceError(f"The objective {objective!r} is measured on the validation "
-                             "split, and this experiment has none: set the validation "
-                             "share above 0.")
-        if max_trials < 1:
-            raise SpaceError(f"A search needs at least 1 trial; received {max_trials}.")
+        check_settings(experiment, strategy, objective, max_trials, epochs)
         self.grid_size = space.check_grid() if strategy == "grid" else space.grid_size()
         self.id = new_run_id()
         self.experiment = experiment
@@ -155,6 +168,7 @@ class Search:
         self.owner = owner
         LIVE[self.id] = self
         self._stop = threading.Event()
+        self._ended = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -175,9 +189,13 @@ class Search:
                 trial.handle.stop()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Waits for the search to end; True once it has."""
+        """Waits for the search to end; True once it has.
+
+        Waits on an event rather than joining the thread: a join cut short by
+        Ctrl-C marks the thread as finished in Python 3.11.
+        """
         if self._thread is not None:
-            self._thread.join(timeout)
+            self._ended.wait(timeout)
         return self.done
 
     @property
@@ -192,8 +210,8 @@ class Search:
 
     def best(self) -> Trial | None:
         """The finished trial with the best objective so far."""
-        scored = [t for t in self.snapshot_trials()
-                  if t.objective is not None and math.isfinite(t.objective)]
+        scored = [t for t in self.snapshot_trials() if t.status in (COMPLETED, STOPPED)
+                  and t.objective is not None and math.isfinite(t.objective)]
         if not scored:
             return None
         pick = max if maximised(self.objective) else min
@@ -229,6 +247,7 @@ class Search:
             self.message = ("Stopped: the finished trials are kept." if self._stop.is_set()
                             else f"Finished {len(self.trials)} trial(s).")
         self.finished_at = time.time()
+        self._ended.set()
         self._changed()
         return self.trials
 

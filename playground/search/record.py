@@ -61,8 +61,8 @@ class StoredSearch:
         return list(self.trials)
 
     def best(self) -> Trial | None:
-        scored = [t for t in self.trials
-                  if t.objective is not None and math.isfinite(t.objective)]
+        scored = [t for t in self.trials if t.status in ("completed", "stopped")
+                  and t.objective is not None and math.isfinite(t.objective)]
         if not scored:
             return None
         pick = max if maximised(self.objective) else min

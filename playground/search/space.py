@@ -70,11 +70,15 @@ class Dimension:
         return self._stepped(self.step)
 
     def _stepped(self, step: float) -> list:
-        values, value = [], self.low
-        while value <= self.high * (1 + 1e-9):
-            values.append(int(round(value)) if self.integer else float(value))
-            value = value * step if self.log else value + step
-        return values
+        """`low`, `low + step`, ... (times `step` on a log range) up to `high`,
+        computed from the index so that 0.1 steps land on 0.3, not 0.30000000000000004."""
+        values, index = [], 0
+        while True:
+            value = self.low * step ** index if self.log else self.low + index * step
+            if value > self.high * (1 + 1e-9) + 1e-12:
+                return values
+            values.append(int(round(value)) if self.integer else float(f"{value:.10g}"))
+            index += 1
 
     def describe(self) -> str:
         """How the dimension reads in a table: `8, 16, 32` or `1e-4 … 0.1 (log)`."""
@@ -169,6 +173,9 @@ def _dimension(exp: Experiment, name: str, value: Any, most_layers: int) -> Dime
                              f"{'1 (a log range multiplies by it)' if log else '0'}; "
                              f"received {step!r}.")
         step = float(step)
+        if isinstance(field, IntField) and not step.is_integer():
+            raise SpaceError(f"`{name}` holds whole numbers: its step must be a whole "
+                             f"number too; received {step:g}.")
     return Dimension(name, low=low, high=high, step=step, log=log,
                      integer=isinstance(field, IntField))
 
@@ -230,6 +237,10 @@ class SearchSpace:
             if d.choices:
                 hp.Choice(d.name, list(d.choices), ordered=all(
                     isinstance(c, (int, float)) for c in d.choices))
+            elif d.step is not None:
+                # The values the grid size counts, exactly: Keras Tuner's own
+                # stepping drifts on floats (0.0..0.5 by 0.1 stops at 0.4).
+                hp.Choice(d.name, d.grid_values(), ordered=True)
             elif d.integer:
                 step = None if d.step is None else int(d.step)
                 hp.Int(d.name, int(d.low), int(d.high), step=step or (None if d.log else 1),

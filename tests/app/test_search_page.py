@@ -48,6 +48,15 @@ def test_a_tiny_grid_search_runs_shows_its_trials_and_loads_the_best(tmp_path,
     assert (exp.learning_rate, exp.batch_size) == (best.values["learning_rate"],
                                                    best.values["batch_size"])
     assert any("Loaded trial" in s.value for s in at.success)
+    # The link now carries the best trial's experiment, not the search's.
+    assert "search" not in at.query_params
+    assert float(at.query_params["lr"]) == best.values["learning_rate"]
+
+
+def test_a_search_without_a_validation_split_says_why_and_offers_no_start():
+    at = search_page(**PRESETS["xor"].experiment.replace(val_fraction=0.0).to_query())
+    assert any("set the validation share above 0" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "search_start"]
 
 
 def test_a_bad_space_says_why_and_offers_no_start():
@@ -86,5 +95,5 @@ def test_a_search_link_reopens_the_search_after_a_reload(tmp_path, monkeypatch):
     gone = AppTest.from_file(APP, default_timeout=60)
     gone.query_params["search"] = "AAAAAAAAAAAAAAAAAAAAAA"
     gone.run()
-    assert any("is not in this server's store" in w.value for w in gone.warning)
+    assert any("No search has the id" in w.value for w in gone.warning)
     assert "search" not in gone.session_state and not gone.exception

@@ -515,3 +515,18 @@ def test_an_unusable_url_is_one_sentence(url, fragment):
     message = str(caught.value)
     assert fragment in message and "\n" not in message
     assert message.startswith("The run store")
+
+
+def test_a_name_given_while_a_run_trains_outlives_its_last_save(store_url):
+    store = open_store(store_url)
+    exp = PRESETS["xor"].experiment
+    record = RunRecord(experiment=exp, name="Search s · trial 1", status="running")
+    store.save(record)
+    store.rename(record.id, name="my favourite", note="lr looks right")
+    record.status = "completed"
+    store.save(record, keep_name=True)  # what a run's recorder does at its end
+    saved = store.load(record.id)
+    assert (saved.name, saved.note, saved.status) == ("my favourite", "lr looks right",
+                                                      "completed")
+    store.save(record)  # a plain save writes the record's own name
+    assert store.load(record.id).name == "Search s · trial 1"

@@ -125,6 +125,7 @@ def test_a_value_that_breaks_the_stack_is_a_failed_trial_and_the_search_goes_on(
     ({"momentum": {"min": 0, "max": 0.9, "log": True}}, "a log range needs a min above 0"),
     ({"learning_rate": {"min": 0, "max": 1}}, "Invalid `learning_rate`: expected a number from"),
     ({"learning_rate": 0.1}, "expected a list of choices or a range"),
+    ({"layers.0.units": {"min": 2, "max": 8, "step": 1.5}}, "step must be a whole number"),
 ])
 def test_bad_spaces_name_the_field_and_the_fix(space, message):
     with pytest.raises(SpaceError) as raised:
@@ -231,3 +232,19 @@ def test_a_search_whose_oracle_is_lost_says_so_and_keeps_its_trials(pool):
     trials = s.run()
     assert s.message.startswith("The search stopped: its Keras Tuner oracle is gone")
     assert len(trials) == 1 and trials[0].run_id and trials[0].status == "completed"
+
+
+def test_a_stepped_float_range_runs_exactly_its_grid_values(pool):
+    s = search(pool, XOR.replace(epochs=2), {"momentum": {"min": 0.0, "max": 0.2,
+                                                          "step": 0.1}}, strategy="grid")
+    assert s.grid_size == 3
+    assert sorted(t.values["momentum"] for t in s.run()) == [0.0, 0.1, 0.2]
+
+
+def test_bad_epochs_per_trial_are_refused_before_any_training(pool, tmp_path, capsys):
+    with pytest.raises(SpaceError, match="Epochs per trial: Invalid `epochs`"):
+        search(pool, XOR, {"learning_rate": [0.1]}, epochs=-3)
+    space = tmp_path / "space.json"
+    space.write_text(json.dumps({"learning_rate": [0.1]}))
+    assert main(["search", "xor", "--space", str(space), "--epochs", "100000"]) == 2
+    assert "Epochs per trial" in capsys.readouterr().err
