@@ -248,3 +248,35 @@ def test_bad_epochs_per_trial_are_refused_before_any_training(pool, tmp_path, ca
     space.write_text(json.dumps({"learning_rate": [0.1]}))
     assert main(["search", "xor", "--space", str(space), "--epochs", "100000"]) == 2
     assert "Epochs per trial" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_the_command_lines_search_and_keeps_its_trials(tmp_path):
+    """Ctrl-C reaches the whole process group, workers included, as a terminal
+    sends it: the running trial ends as a stopped run, the summary lists it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    space = tmp_path / "space.json"
+    space.write_text(json.dumps({"batch_size": [100, 1]}))  # quick, then slow
+    env = {**os.environ, "PLAYGROUND_STORE": str(tmp_path / "runs.sqlite"),
+           "TF_CPP_MIN_LOG_LEVEL": "3"}
+    command = [sys.executable, "-m", "playground.cli", "search", "xor", "--space",
+               str(space), "--strategy", "grid", "--epochs", "300", "--json"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env, start_new_session=True)
+    try:
+        first = process.stdout.readline()
+        assert first.startswith("trial 1 "), first
+        time.sleep(3)  # trial 2 is training
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=180)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, err[-2000:]
+    assert "stopping the search; finished trials are kept" in err
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert [t["status"] for t in summary["trials"]] == ["completed", "stopped"]
+    assert summary["trials"][1]["run_id"] and summary["trials"][1]["message"]
