@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.plane_maps_js import MAP_JS
+
 from playground.live_view import boundary_frame
 
 HEIGHT = 420
@@ -43,7 +45,7 @@ _CSS = """
 .kp-live-boundary .kp-plane { width: 340px; height: 340px; border-radius: 4px; }
 """
 
-_JS = """
+_JS = MAP_JS + """
 export default function(component) {
   const { parentElement, data } = component;
   const canvas = parentElement.querySelector(".kp-plane");
@@ -63,31 +65,14 @@ export default function(component) {
   const newest = live.queue.length ? live.queue[live.queue.length - 1].epoch : live.shown;
   for (const frame of data.frames) if (frame.epoch > newest) live.queue.push(frame);
 
-  const low = [245, 147, 34], mid = [232, 234, 235], high = [8, 119, 189];
-  const colour = (v) => {  // 0..255 on the boundary's scale, 80% over white
-    const t = v / 255, [a, b, s] = t < 0.5 ? [low, mid, t * 2] : [mid, high, t * 2 - 1];
-    return a.map((c, i) => Math.round(0.8 * (c + (b[i] - c) * s) + 0.2 * 255));
-  };
   const draw = () => {
     const pen = canvas.getContext("2d"), d = live.data, [x0, x1, y0, y1] = d.extent;
     const w = canvas.width, h = canvas.height;
     pen.clearRect(0, 0, w, h);
     const frame = live.frame;
-    if (frame) {
-      const bytes = Uint8Array.from(atob(frame.values), (c) => c.charCodeAt(0));
-      const n = frame.size, grid = new ImageData(n, n);
-      for (let row = 0; row < n; row++)
-        for (let col = 0; col < n; col++) {
-          const [r, g, b] = colour(bytes[row * n + col]);
-          const at = ((n - 1 - row) * n + col) * 4;  // row 0 is the lowest y
-          grid.data[at] = r; grid.data[at + 1] = g; grid.data[at + 2] = b;
-          grid.data[at + 3] = 255;
-        }
-      const small = document.createElement("canvas");
-      small.width = n; small.height = n;
-      small.getContext("2d").putImageData(grid, 0, 0);
+    if (frame) {  // 80% over white, as the Plotly chart's heatmap
       pen.imageSmoothingEnabled = true;
-      pen.drawImage(small, 0, 0, w, h);
+      pen.drawImage(mapCanvas(frame.values, frame.size, 0.8), 0, 0, w, h);
     } else {
       pen.fillStyle = "#f4f5f6"; pen.fillRect(0, 0, w, h);
     }

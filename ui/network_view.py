@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.plane_maps_js import MAP_JS
+
 HEIGHT = 380
 
 _HTML = """
@@ -27,7 +29,7 @@ _CSS = """
 .kp-network .kp-network-canvas { width: 100%; height: 360px; display: block; }
 """
 
-_JS = """
+_JS = MAP_JS + """
 export default function(component) {
   const { parentElement, data } = component;
   const canvas = parentElement.querySelector(".kp-network-canvas");
@@ -42,11 +44,6 @@ export default function(component) {
   const pen = canvas.getContext("2d");
   pen.setTransform(ratio, 0, 0, ratio, 0, 0);
   pen.clearRect(0, 0, w, h);
-  const low = [245, 147, 34], mid = [232, 234, 235], high = [8, 119, 189];
-  const colour = (v) => {
-    const t = v / 255, [a, b, s] = t < 0.5 ? [low, mid, t * 2] : [mid, high, t * 2 - 1];
-    return a.map((c, i) => Math.round(c + (b[i] - c) * s));
-  };
   const columns = data.columns, top = 34;
   const most = Math.max(...columns.map((c) => c.nodes.length));
   const gap = Math.min(72, (h - top - 10) / most), node = Math.min(56, gap * 0.78);
@@ -65,24 +62,13 @@ export default function(component) {
       pen.stroke();
     }));
   });
-  const n = data.size, small = document.createElement("canvas");
-  small.width = n; small.height = n;
-  const paint = small.getContext("2d"), image = new ImageData(n, n);
+  const n = data.size;
   pen.font = "12px sans-serif"; pen.textAlign = "center"; pen.fillStyle = "#31333f";
   columns.forEach((column, i) => {
     pen.fillText(column.name, x(i) + node / 2, 16);
     column.nodes.forEach((item, j) => {
-      const bytes = Uint8Array.from(atob(item.map), (c) => c.charCodeAt(0));
-      for (let row = 0; row < n; row++)
-        for (let col = 0; col < n; col++) {
-          const [r, g, b] = colour(bytes[row * n + col]);
-          const at = ((n - 1 - row) * n + col) * 4;  // row 0 is the lowest y
-          image.data[at] = r; image.data[at + 1] = g; image.data[at + 2] = b;
-          image.data[at + 3] = 255;
-        }
-      paint.putImageData(image, 0, 0);
       pen.imageSmoothingEnabled = true;
-      pen.drawImage(small, x(i), y(column, j), node, node);
+      pen.drawImage(mapCanvas(item.map, n, 1), x(i), y(column, j), node, node);
       pen.strokeStyle = "#9aa0a6"; pen.lineWidth = 1;
       pen.strokeRect(x(i), y(column, j), node, node);
       if (item.label) pen.fillText(item.label, x(i) - 12, y(column, j) + node / 2 + 4);

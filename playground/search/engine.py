@@ -54,6 +54,16 @@ def maximised(objective: str) -> bool:
     return objective.endswith("accuracy")
 
 
+def best_trial(trials: list[Trial], objective: str) -> Trial | None:
+    """The completed or stopped trial with the best finite objective."""
+    scored = [t for t in trials if t.status in (COMPLETED, STOPPED)
+              and t.objective is not None and math.isfinite(t.objective)]
+    if not scored:
+        return None
+    pick = max if maximised(objective) else min
+    return pick(scored, key=lambda t: t.objective)
+
+
 @dataclass
 class Trial:
     """One trial of a search, in plain data.
@@ -210,12 +220,7 @@ class Search:
 
     def best(self) -> Trial | None:
         """The finished trial with the best objective so far."""
-        scored = [t for t in self.snapshot_trials() if t.status in (COMPLETED, STOPPED)
-                  and t.objective is not None and math.isfinite(t.objective)]
-        if not scored:
-            return None
-        pick = max if maximised(self.objective) else min
-        return pick(scored, key=lambda t: t.objective)
+        return best_trial(self.snapshot_trials(), self.objective)
 
     def _changed(self) -> None:
         if self._on_change is not None:

@@ -10,11 +10,10 @@ draws both with one view; each trial's curves are in its run.
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any
 
 from playground.config import Experiment
-from playground.search.engine import Search, Trial, maximised
+from playground.search.engine import Search, Trial, best_trial
 from playground.search.space import Dimension, SearchSpace
 
 
@@ -61,12 +60,7 @@ class StoredSearch:
         return list(self.trials)
 
     def best(self) -> Trial | None:
-        scored = [t for t in self.trials if t.status in ("completed", "stopped")
-                  and t.objective is not None and math.isfinite(t.objective)]
-        if not scored:
-            return None
-        pick = max if maximised(self.objective) else min
-        return pick(scored, key=lambda t: t.objective)
+        return best_trial(self.trials, self.objective)
 
     def stop(self) -> None:
         """Nothing runs: a stored search has ended."""

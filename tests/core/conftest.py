@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 
+from playground.jobs import ProcessExecutor
 from tests.core import postgres_server
 
 _database_numbers = itertools.count()
@@ -28,3 +29,13 @@ def store_url(request, tmp_path):
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
     server = request.getfixturevalue("postgres")
     return postgres_server.create_database(server, f"runs_{next(_database_numbers)}")
+
+
+@pytest.fixture(scope="module")
+def pool():
+    """A warm one-slot worker pool for a test module: its workers import
+    TensorFlow once for all the module's tests."""
+    executor = ProcessExecutor(limit=1)
+    executor.wait_until_warm(180)
+    yield executor
+    executor.shutdown()

@@ -24,14 +24,6 @@ LONG = PRESETS["circle"].experiment.replace(epochs=2000)
 SHORT = PRESETS["xor"].experiment.replace(epochs=3)
 
 
-@pytest.fixture(scope="module")
-def pool():
-    executor = ProcessExecutor(limit=1)
-    executor.wait_until_warm(180)
-    yield executor
-    executor.shutdown()
-
-
 def wait_for_epochs(job, count: int = 1, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while job.progress()["epoch"] < count:

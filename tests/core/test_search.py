@@ -11,7 +11,6 @@ import pytest
 
 from playground.cli import main
 from playground.config import Experiment
-from playground.jobs import ProcessExecutor
 from playground.layers import LayerSpec
 from playground.presets import PRESETS
 from playground.search import Search, SearchSpace, SpaceError
@@ -20,14 +19,6 @@ from playground.training import run_training
 L = LayerSpec.make
 IRIS = PRESETS["iris-mlp"].experiment.replace(epochs=6)
 XOR = PRESETS["xor"].experiment
-
-
-@pytest.fixture(scope="module")
-def pool():
-    executor = ProcessExecutor(limit=1)
-    executor.wait_until_warm(180)
-    yield executor
-    executor.shutdown()
 
 
 def search(pool, exp, space, **options) -> Search:
