@@ -172,9 +172,11 @@ def _save_run(exp: Experiment, result, data, started_at: float) -> str | None:
     """Saves a run in the store and says so; returns its id, or None when
     the store cannot take it (said in one line: the run itself is fine)."""
     from playground.runs import RunRecord, open_store
-    from playground.runs.record import data_arrays
+    from playground.runs.kept_data import pack_dataset
 
-    arrays = data_arrays(data) if exp.dataset == "csv" else None
+    # The splits with the dataset's description, as the app keeps them: the
+    # run then opens in the app without its file.
+    arrays = pack_dataset(data) if exp.dataset == "csv" else None
     try:
         record = RunRecord.from_result(exp, result, arrays=arrays,
                                        started_at=started_at)

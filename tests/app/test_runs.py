@@ -175,6 +175,30 @@ def test_a_csv_run_link_opens_without_the_upload_and_trains_again(store_url):
     assert again.wait(TIMEOUT).status == "completed", again.result.message
 
 
+def test_a_csv_run_saved_by_the_command_line_opens_without_its_file(
+        store_url, tmp_path, capsys):
+    from playground.cli import main
+
+    rows = "\n".join(f"{i % 5},{(i * 7) % 11},{'up' if i % 5 > 1 else 'down'}"
+                     for i in range(60))
+    path = tmp_path / "table.csv"
+    path.write_text(f"a,b,direction\n{rows}\n")
+    code = main(["train", "epochs=3&lr=0.3", "--csv", str(path), "--target",
+                 "direction", "--json"])
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert code == 0 and summary["run_id"]
+    path.unlink()  # the file is gone: the run must open from what it kept
+
+    at = app(run=summary["run_id"])
+    at.switch_page("views/train.py").run()
+    assert not at.exception and not at.main.warning
+    opened = at.session_state["training_job"]
+    assert opened.result.history["loss"] == summary["history"]["loss"]
+    assert "table.csv" in opened.experiment.csv_name
+    at.switch_page("views/inspect.py").run()
+    assert not at.exception and not at.main.warning
+
+
 def test_train_again_and_compare_with_the_previous_run(store_url):
     at = app(dataset="xor", epochs="4")
     first = train(at)
