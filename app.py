@@ -10,21 +10,19 @@ experiment back into the URL. It is the only place that touches
 from __future__ import annotations
 
 import multiprocessing
-
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from playground.data_source import dataset_info
-from playground.experiment_check import resolve_loss, resolve_output
 from playground.config import Experiment
 from playground.datasets import DATASETS
+from playground.datasets.source import dataset_info
 from playground.fields import ConfigError, ConfigErrors
-from playground.jobs import WorkerCrashed
+from playground.keras_work import WorkerCrashed
+from playground.model.checks import resolve_loss, resolve_output
 from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
 from ui import experiment_file, runs, search_links, services, state
-
 
 
 def restore_from_url() -> None:

@@ -149,7 +149,7 @@ def summarise(samples: list[dict], epochs: int) -> dict:
 
 def headless_run(exp) -> float:
     """Epochs/s over epochs 2..E of `run_training(exp, snapshots=True)`."""
-    from playground.training import run_training
+    from playground.training.loop import run_training
 
     events: list[dict] = []
     result = run_training(exp, emit=events.append, snapshots=True)

@@ -42,8 +42,8 @@ import numpy as np  # noqa: E402
 
 from playground.presets import PRESETS  # noqa: E402
 from playground.runs import ProgressSaver, RunRecord, open_store  # noqa: E402
-from playground.snapshots import SnapshotStore  # noqa: E402
-from playground.training import run_training  # noqa: E402
+from playground.training.snapshot_store import SnapshotStore  # noqa: E402
+from playground.training.loop import run_training  # noqa: E402
 
 REPEATS = 3
 TARGET = 0.95

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from playground.data_source import experiment_data  # noqa: E402
+from playground.datasets.source import experiment_data  # noqa: E402
 from playground.jobs import ProcessExecutor  # noqa: E402
 from playground.presets import PRESETS  # noqa: E402
 from playground.search import Search, SearchSpace  # noqa: E402

@@ -32,9 +32,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from playground.presets import PRESETS  # noqa: E402
 from playground.runs import RunRecord, open_store  # noqa: E402
-from playground.runs.recording import stored_handle  # noqa: E402
-from playground.snapshots import SnapshotStore  # noqa: E402
-from playground.training import run_training  # noqa: E402
+from playground.runs.recorder import stored_handle  # noqa: E402
+from playground.training.snapshot_store import SnapshotStore  # noqa: E402
+from playground.training.loop import run_training  # noqa: E402
 
 APP = str(ROOT / "app.py")
 REPEATS = 5

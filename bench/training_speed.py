@@ -7,14 +7,14 @@ second of three paths, each on a freshly built model:
              1-epoch warm-up fit (so tracing is excluded);
   plain+val  the same with validation_data=(x_val, y_val), which is the fair
              comparison because the app also validates every epoch;
-  app        playground.training.run_training(exp.replace(epochs=E), emit=...),
+  app        playground.training.loop.run_training(exp.replace(epochs=E), emit=...),
              the app's path (cached tf.data + steps_per_execution + per-epoch
              event callback), with emit appending each event to a list;
   app+live   the same with the live snapshots the app takes (snapshots=True):
              decision boundary and every hidden unit's map over the plane on
              2-D data, weight histograms and norms, gradient norms and dead
              ReLUs on a fixed batch, at most ten times a second and within
-             10% of the training time (`playground.snapshotter.BUDGET`).
+             10% of the training time (`playground.training.measurements.BUDGET`).
 
 The rate of every path is taken over epochs 2..E of the timed fit, from
 timestamps taken at each epoch end (for the app: the `elapsed` field of its
@@ -43,11 +43,12 @@ if str(ROOT) not in sys.path:
 
 import keras  # noqa: E402
 
-from playground.builder import build_model, compile_model  # noqa: E402
-from playground.experiment_check import encode_targets  # noqa: E402
+from playground.model.builder import build_model  # noqa: E402
+from playground.training.compiling import compile_model  # noqa: E402
+from playground.model.checks import encode_targets  # noqa: E402
 from playground.datasets import load_dataset  # noqa: E402
 from playground.presets import PRESETS  # noqa: E402
-from playground.training import run_training  # noqa: E402
+from playground.training.loop import run_training  # noqa: E402
 
 REPEATS = 3
 # preset -> (epochs per timed run, target: app epochs/s >= factor x plain fit)

@@ -27,18 +27,17 @@ from typing import Any, Mapping
 from playground.datasets import DATASETS
 from playground.datasets.keras_sets import MAXLEN, NUM_WORDS
 from playground.fields import (
-    TextField,
+    MAX_TEXT_LENGTH,
     ChoiceField,
     ConfigError,
     ConfigErrors,
     Field,
     FloatField,
     IntField,
-    MAX_TEXT_LENGTH,
+    TextField,
 )
-from playground.layers import LayerSpec, layers_from_text, layers_to_text
+from playground.model.layers import LayerSpec, layers_from_text, layers_to_text
 from playground.registry import LOSSES, OPTIMIZERS
-from playground.training_fields import TRAINING_CONTROL_FIELDS
 
 VERSION = 1
 MAX_LAYERS = 16
@@ -47,6 +46,50 @@ AUTO = "auto"
 DEFAULT_LAYERS = (
     LayerSpec.make("dense", units=4, activation="tanh"),
     LayerSpec.make("dense", units=2, activation="tanh"),
+)
+
+
+# The training controls: early stopping, schedules, clipping, class weights,
+# TensorBoard. Every default switches its control off, and defaults stay out
+# of links: a link made before these controls existed keeps its meaning.
+MONITORS = ("val_loss", "val_accuracy", "val_mae")
+SCHEDULES = ("constant", "step", "exponential", "cosine", "plateau")
+OFF_ON = ("off", "on")
+
+TRAINING_CONTROL_FIELDS = (
+    IntField("early_stop_patience", 0, "Early stopping: epochs without improvement "
+             "before training ends; 0 switches it off.", key="es", maximum=1000),
+    ChoiceField("early_stop_monitor", "val_loss", "Early stopping watches this "
+                "validation value.", key="es_monitor", choices=MONITORS),
+    FloatField("early_stop_min_delta", 0.0, "Early stopping: the smallest change "
+               "that counts as an improvement.", key="es_delta", maximum=1.0),
+    ChoiceField("restore_best", "off", "When early stopping ends the run, keep "
+                "the weights of the best epoch rather than the last.",
+                key="es_best", choices=OFF_ON),
+    ChoiceField("lr_schedule", "constant", "How the learning rate changes during "
+                "training.", key="schedule", choices=SCHEDULES),
+    FloatField("lr_decay_rate", 0.5, "Step and exponential schedules: the "
+               "learning rate is multiplied by this every N epochs.", key="decay",
+               minimum=0.01, maximum=1.0),
+    IntField("lr_decay_epochs", 10, "Step and exponential schedules: N, the "
+             "epochs per decay.", key="decay_every", minimum=1, maximum=2000),
+    IntField("lr_warmup_epochs", 0, "Cosine schedule: epochs of linear warm-up "
+             "from 0 to the learning rate.", key="warmup", maximum=2000),
+    FloatField("plateau_factor", 0.5, "Plateau schedule: the learning rate is "
+               "multiplied by this when validation loss stalls.",
+               key="plateau_factor", minimum=0.01, maximum=0.99),
+    IntField("plateau_patience", 5, "Plateau schedule: epochs without "
+             "improvement before the learning rate drops.",
+             key="plateau_patience", minimum=1, maximum=1000),
+    FloatField("min_lr", 0.0, "Plateau schedule: the learning rate never drops "
+               "below this.", key="min_lr", maximum=1.0),
+    FloatField("clipnorm", 0.0, "Gradient clipping: the largest gradient norm "
+               "of each weight; 0 switches it off.", key="clip", maximum=100.0),
+    ChoiceField("class_weight", "none", "Classification: weigh each class by "
+                "the inverse of its frequency ('balanced').", key="class_weight",
+                choices=("none", "balanced")),
+    ChoiceField("tensorboard", "off", "Write TensorBoard logs during training, "
+                "for download.", key="tb", choices=OFF_ON),
 )
 
 

@@ -36,7 +36,7 @@ class ConfigError(ValueError):
         self.fix = fix
         message = (
             f"Invalid `{field}`: expected {expected}. "
-            f"Received: {field}={_short_repr(received)}."
+            f"Received: {field}={short_repr(received)}."
         )
         if fix:
             message += f" {fix}"
@@ -51,7 +51,7 @@ class ConfigErrors(ValueError):
         super().__init__(" ".join(str(e) for e in self.errors))
 
 
-def _short_repr(value: Any) -> str:
+def short_repr(value: Any) -> str:
     text = repr(value)
     if len(text) <= 80:
         return text

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from playground.config import Experiment
-from playground.layers import LayerSpec
+from playground.model.layers import LayerSpec
 
 L = LayerSpec.make
 

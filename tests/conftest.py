@@ -1,4 +1,17 @@
-"""Shared test setup: quiet TensorFlow and make the repo root importable."""
+"""Shared test setup: the tiers, quiet TensorFlow, the repo root importable.
+
+The suite has three tiers, chosen with pytest markers:
+
+- unmarked tests start no worker process and no browser: the core with tiny
+  real training in this process, and AppTests that do not train. They are
+  the fast tier, `./scripts/test.sh -m "not workers and not browser"`.
+- `workers`: tests that start worker processes (the pool, searches, the
+  command line in a subprocess, AppTests that train).
+- `browser`: Playwright driving Debian's Chromium against `streamlit run`.
+
+A fast-tier test that would start a worker fails at once, with a message
+that says to mark it: the tier stays fast because nothing slips into it.
+"""
 
 import os
 import sys
@@ -11,6 +24,53 @@ if str(ROOT) not in sys.path:
 
 
 import pytest  # noqa: E402
+
+SLOW_TIERS = ("workers", "browser")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that use the warm pool are `workers` tests, marked or not."""
+    for item in items:
+        if "pool" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.workers)
+
+
+def in_fast_tier(request) -> bool:
+    return not any(request.node.get_closest_marker(tier) for tier in SLOW_TIERS)
+
+
+@pytest.fixture(autouse=True)
+def worker_processes_only_in_their_tier(request, monkeypatch):
+    """In the fast tier, starting a worker process is an error that says so,
+    and the app does not warm its pool in the background."""
+    if not in_fast_tier(request):
+        yield
+        return
+    from playground.jobs import process_pool
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(
+            f"{request.node.nodeid} starts a worker process, which the fast tier "
+            "never does: mark the test `@pytest.mark.workers`.")
+
+    monkeypatch.setattr(process_pool._Worker, "__init__", refuse)
+    if request.node.path.parent.name == "app":
+        from ui import services
+
+        monkeypatch.setattr(services, "WARM_AFTER_SECONDS", 10**9)
+    yield
+
+
+@pytest.fixture(scope="session")
+def pool():
+    """A warm one-slot worker pool for the whole session: its worker imports
+    TensorFlow once for every test that uses it."""
+    from playground.jobs import ProcessExecutor
+
+    executor = ProcessExecutor(limit=1)
+    executor.wait_until_warm(180)
+    yield executor
+    executor.shutdown()
 
 
 @pytest.fixture(autouse=True)

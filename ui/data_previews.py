@@ -6,6 +6,7 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets import Dataset
+
 REVIEWS_SHOWN = 3
 PREVIEW_ROWS = 200
 """Rows of a CSV file shown (and drawn in the scatter matrix): a random
@@ -14,14 +15,14 @@ sample when the file has more."""
 
 @st.cache_resource(show_spinner=False)
 def _word_index(name: str):
-    from playground.datasets.keras_sets import word_index
+    from playground.datasets.keras_loading import word_index
 
     return word_index(name)  # read-only, the same for every user
 
 
 def text_preview(data: Dataset, base: str) -> None:
     """A few texts decoded back to words, so the numbers mean something."""
-    from playground.datasets.keras_sets import decode_tokens
+    from playground.datasets.keras_loading import decode_tokens
 
     index = _word_index(base)
     st.markdown("**A few training texts**, decoded from their token ids")
@@ -40,7 +41,7 @@ def table_preview(table, prepared, data: Dataset) -> None:
     and a scatter matrix of a few chosen columns. Names and values from the
     file are drawn as plain text or in tables, never as Markdown, where a
     bare URL becomes a link."""
-    from playground.datasets.csv_reading import column_summary
+    from playground.datasets.csv_columns import column_summary
     from playground.datasets.table_preparation import fill_step
 
     st.markdown("**The file**")

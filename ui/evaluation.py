@@ -7,10 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from playground import charts
-from playground.datasets.keras_sets import decode_tokens, word_index
+from playground.datasets.keras_loading import decode_tokens, word_index
 from playground.evaluation import figures, metrics
 from playground.evaluation.own_input import readable_rows
-from playground.jobs import keras_work
+from playground.keras_work import keras_work
 
 
 @st.cache_resource(show_spinner="Loading the word index…")

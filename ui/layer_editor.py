@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from playground.fields import ChoiceField, FloatField, IntField
-from playground.layers import LAYER_TYPES, LayerSpec
+from playground.model.layers import LAYER_TYPES, LayerSpec
 from ui import state
 
 PENALTIES = (0.0, 0.00001, 0.0001, 0.001, 0.01, 0.1)
@@ -109,7 +109,7 @@ def add_layer_controls() -> None:
 
 
 def _toggle_output() -> None:
-    from playground.experiment_check import resolve_output
+    from playground.model.checks import resolve_output
 
     exp = state.experiment()
     custom = st.session_state[state.key("custom_output")]

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.charts.live_figures import boundary_frame
 from ui.plane_maps_js import MAP_JS
-
-from playground.live_view import boundary_frame
 
 HEIGHT = 420
 FRAMES_PER_POLL = 8

@@ -6,8 +6,8 @@ import numpy as np
 import streamlit as st
 
 from playground import charts
-from playground.data_source import prepared_table
 from playground.datasets import DATASETS
+from playground.datasets.source import prepared_table
 from playground.evaluation import figures
 from playground.evaluation.metrics import original_units
 from playground.evaluation.own_input import (
@@ -17,8 +17,8 @@ from playground.evaluation.own_input import (
     review_tokens,
     table_columns,
 )
-from playground.inspection import layer_outputs
-from playground.jobs import keras_work
+from playground.inspection.activations import layer_outputs
+from playground.keras_work import keras_work
 from ui import canvas
 from ui.evaluation import words_by_id
 

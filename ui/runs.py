@@ -26,7 +26,6 @@ from ui import state
 BROWSER_COOKIE = "keras_playground_browser"
 BROWSER = "browser_id"
 STORE_PROBLEM_SHOWN = "store_problem_shown"
-RECORDERS = "run_recorders"
 _COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -77,30 +76,6 @@ def browser_id() -> str:
     return st.session_state[BROWSER]
 
 
-def record(handle, name: str = "") -> None:
-    """Saves a job's run in the store, from submission to its end."""
-    from playground.runs.recording import RunRecorder
-
-    opened = store()
-    if opened is None:
-        return
-    recorder = RunRecorder(opened, handle, owner=browser_id(),
-                           arrays=kept_arrays(handle.experiment), name=name)
-    if recorder.problem is not None:
-        say_store_problem(recorder.problem)
-    st.session_state.setdefault(RECORDERS, {})[handle.id] = recorder
-
-
-def kept_arrays(experiment):
-    """A CSV run keeps its prepared data (the upload stays in this session)."""
-    if experiment.dataset != "csv":
-        return None
-    from playground.data_source import experiment_data
-    from playground.runs.kept_data import pack_dataset
-
-    return pack_dataset(experiment_data(experiment))
-
-
 def open_run(run_id: str):
     """The handle of a run by id: the live job while it still trains on this
     server (to watch it), else the stored run, so that every finished run
@@ -109,7 +84,7 @@ def open_run(run_id: str):
     Raises:
         RunNotFound, StoreUnavailable: with a message for the user.
     """
-    from playground.runs.recording import stored_handle
+    from playground.runs.recorder import stored_handle
 
     executor = jobs.default_executor(create=False)  # no pool: nothing runs live
     live = executor.find(run_id) if executor is not None else None
@@ -180,5 +155,5 @@ def link_parameters() -> dict[str, str]:
     return {RUN_PARAMETER: handle.id}
 
 
-__all__ = ["RUN_PARAMETER", "browser_id", "link_parameters", "open_run", "record",
-           "restore_run", "store", "visible_runs"]
+__all__ = ["RUN_PARAMETER", "browser_id", "link_parameters", "open_run", "restore_run",
+           "say_store_problem", "store", "visible_runs"]

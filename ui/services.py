@@ -1,28 +1,25 @@
-"""The server's training service, and each browser session's claim on it.
+"""The server's training service: starting it, and submitting this session's runs.
 
 The web server never trains and never imports TensorFlow: `start` hands
 Keras work to the worker pool of `playground.jobs` and starts the pool,
 whose workers import TensorFlow in the background while the first page
-draws. Each browser session gets an owner token for its jobs. Its claim is
-a session-scoped `st.cache_resource`: Streamlit releases it when the
-browser disconnects, and the session's queued and running jobs are then
-cancelled once the disconnected-session timeout has passed without the
-browser coming back.
+draws. Every run a page starts goes through `submit` (or a search's
+`session_submitter`), which is the core's `submit_and_record` with this
+session's owner token, browser id and run store.
 """
 
 from __future__ import annotations
 
-import secrets
 import threading
 
 import streamlit as st
 
 from playground import jobs
-
-OWNER = "job_owner"
-
+from playground.runs.recorder import submit_and_record
+from ui import claims, runs
 
 WARM_AFTER_SECONDS = 1.0
+RECORDERS = "run_recorders"
 _warming = threading.Lock()
 
 
@@ -38,27 +35,20 @@ def start() -> None:
         timer = threading.Timer(WARM_AFTER_SECONDS, jobs.default_executor)
         timer.daemon = True
         timer.start()
-    keep_claim()
-
-
-def owner() -> str:
-    """This browser session's token on the jobs it starts."""
-    return st.session_state.setdefault(OWNER, secrets.token_hex(16))
-
-
-def keep_claim() -> None:
-    """Renews this session's claim on its jobs (after a reconnect)."""
-    _claim(owner())
+    claims.keep_claim()
 
 
 def submit(experiment, name: str = ""):
     """Queues an experiment for training on behalf of this session, and
     keeps its run in the run store (under `name`, else a name made from
     the experiment)."""
-    from ui import runs
-
-    handle = jobs.start_job(experiment, owner())
-    runs.record(handle, name)
+    handle, recorder = submit_and_record(
+        jobs.default_executor(), experiment, claims.owner(), store=runs.store(),
+        browser=runs.browser_id(), name=name)
+    if recorder is not None:
+        if recorder.problem is not None:
+            runs.say_store_problem(recorder.problem)
+        st.session_state.setdefault(RECORDERS, {})[handle.id] = recorder
     return handle
 
 
@@ -66,35 +56,13 @@ def session_submitter():
     """`submit` for a thread of this session that has no Streamlit context
     (a search's scheduler): the session's owner token, browser id and run
     store are read now, in the page's thread."""
-    from playground.runs.recording import RunRecorder
-    from ui import runs
-
-    token, browser, store = owner(), runs.browser_id(), runs.store()
+    token, browser, store = claims.owner(), runs.browser_id(), runs.store()
 
     def submit(experiment, name: str = ""):
-        handle = jobs.start_job(experiment, token)
-        if store is not None:
-            RunRecorder(store, handle, owner=browser, name=name,
-                        arrays=runs.kept_arrays(experiment))
-        return handle
+        return submit_and_record(jobs.default_executor(), experiment, token,
+                                 store=store, browser=browser, name=name)[0]
 
     return submit
-
-
-def _release(token: str) -> None:
-    executor = jobs.default_executor(create=False)
-    if executor is not None:  # no pool yet: the session started no job
-        grace = float(st.get_option("server.disconnectedSessionTTL") or 0)
-        executor.release_owner(token, grace)
-
-
-@st.cache_resource(scope="session", on_release=_release, show_spinner=False)
-def _claim(token: str) -> str:
-    """Created on a session's first run (and again after it reconnects)."""
-    executor = jobs.default_executor(create=False)
-    if executor is not None:
-        executor.reclaim_owner(token)
-    return token
 
 
 def busy_line() -> str | None:

@@ -17,6 +17,7 @@ from playground.config import Experiment
 from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors
 from playground.presets import default_experiment
+from ui import claims
 
 EXPERIMENT = "experiment"
 REVISION = "experiment_revision"
@@ -92,9 +93,7 @@ def job():
     """The session's current training job handle, or None."""
     held = st.session_state.get(JOB)
     if held is not None and not held.done:
-        from ui import services
-
-        services.keep_claim()  # a polling page keeps its session's jobs alive
+        claims.keep_claim()  # a polling page keeps its session's jobs alive
     return held
 
 
@@ -115,8 +114,8 @@ def previous_job():
 def data_problem(exp: Experiment, load: bool = True) -> str | None:
     """Why the experiment's data cannot be used now (not downloaded, not
     uploaded, a CSV option that does not fit), or None when it can."""
-    from playground.data_source import dataset_info, experiment_data
-    from playground.datasets.unavailable import DataUnavailable
+    from playground.datasets.errors import DataUnavailable
+    from playground.datasets.source import dataset_info, experiment_data
 
     try:
         dataset_info(exp)
@@ -125,7 +124,7 @@ def data_problem(exp: Experiment, load: bool = True) -> str | None:
     except Exception as error:
         # Imported only now: the CSV reader pulls in pandas, which the first
         # page (a synthetic set) does not need.
-        from playground.datasets.csv_reading import CsvError
+        from playground.datasets.errors import CsvError
 
         if not isinstance(error, (DataUnavailable, CsvError)):
             raise

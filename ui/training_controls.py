@@ -3,7 +3,7 @@
 Drawn from the field table like every other setting (`field_input`), so a
 control accepts exactly what a link or an experiment JSON accepts. Files
 that need Keras (the `.keras` model) are made in a worker process through
-`playground.jobs.keras_work`: the web server never imports TensorFlow.
+`playground.keras_work`: the web server never imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -12,15 +12,16 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from playground import charts
-from playground.data_source import dataset_info
+from playground.config import TRAINING_CONTROL_FIELDS
 from playground.datasets import DATASETS
-from playground.datasets.unavailable import DataUnavailable
-from playground.doctor import Finding
-from playground.export import ExportError, experiment_script
+from playground.datasets.errors import DataUnavailable
+from playground.datasets.source import dataset_info
+from playground.export.model_files import keras_bytes
+from playground.export.script import ExportError, experiment_script
 from playground.fields import format_number
-from playground.jobs import keras_work
-from playground.model_files import keras_bytes
-from playground.training_fields import TRAINING_CONTROL_FIELDS
+from playground.inspection.doctor import Finding
+from playground.keras_work import keras_work
+from playground.training.result import FAILED
 from ui import state
 from ui.widgets import field_input
 
@@ -123,7 +124,7 @@ def history_chart(figure, history: dict, result=None) -> None:
 def downloads(job) -> None:
     """Downloads of a finished run: the model, its TensorBoard logs."""
     result = job.result
-    if result is None or not result.weights or result.status == "failed":
+    if result is None or not result.weights or result.status == FAILED:
         return
     cols = st.columns(3)
     # Beside the settings above (the next run), this one is the finished run's.

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from playground.data_source import (
+from playground.datasets import DATASETS, KERAS_BASE
+from playground.datasets.errors import DataUnavailable
+from playground.datasets.source import (
     dataset_info,
     experiment_data,
     prepared_table,
     source_table,
 )
-from playground.datasets import DATASETS, KERAS_BASE
-from playground.datasets.unavailable import DataUnavailable
 from ui import data_previews, state
 from ui.widgets import field_input
 
@@ -20,7 +20,7 @@ base = DATASETS[exp.dataset]
 def upload_csv() -> None:
     """Reads the uploaded file; a bad file leaves the current dataset as it was."""
     from playground.datasets import uploads
-    from playground.datasets.csv_reading import CsvError
+    from playground.datasets.errors import CsvError
 
     file = st.session_state.get("csv_upload")
     if file is None:
@@ -66,8 +66,12 @@ def image_option(table) -> None:
     """"Treat as images", offered when the feature columns can be pixels
     (a square count of numbers in 0..255 or 0..1), and shown while it is on
     so that it can be turned off."""
-    from playground.datasets.csv_reading import CsvError
-    from playground.datasets.pixel_tables import describe_shape, image_shape, pixel_layout
+    from playground.datasets.errors import CsvError
+    from playground.datasets.pixel_tables import (
+        describe_shape,
+        image_shape,
+        pixel_layout,
+    )
 
     if exp.target not in table.columns:
         return

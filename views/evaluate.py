@@ -4,10 +4,10 @@ and on the user's own input."""
 import numpy as np
 import streamlit as st
 
-from playground.data_source import experiment_data
+from playground.datasets.source import experiment_data
 from playground.evaluation import baselines
 from playground.evaluation.predictions import as_probabilities, model_outputs
-from playground.jobs import keras_work
+from playground.keras_work import keras_work
 from ui import evaluation, state
 from ui.own_input import own_input
 

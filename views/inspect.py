@@ -5,11 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from playground import charts
-from playground.builder import layer_names
-from playground.data_source import experiment_data
-from playground.experiment_check import check_experiment
-from playground.inspection import architecture_dot, layer_outputs, plane_grid, weights_by_layer
-from playground.jobs import keras_work
+from playground.datasets.source import experiment_data
+from playground.inspection.activations import architecture_dot, layer_outputs
+from playground.inspection.plane import plane_grid
+from playground.inspection.weights import weights_by_layer
+from playground.keras_work import keras_work
+from playground.model.builder import layer_names
+from playground.model.checks import check_experiment
 from ui import state
 
 

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from playground.data_source import dataset_info
-from playground.experiment_check import check_experiment, data_spec_of
-from playground.layers import StackError, suggest_output
+from playground.datasets.source import dataset_info
+from playground.model.checks import check_experiment, data_spec_of
+from playground.model.shapes import StackError, suggest_output
 from ui import layer_editor, state
 
 exp = state.experiment()

@@ -5,9 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from playground.runs import compare
-from playground.runs.recording import stored_handle
-from playground.runs import RunNotFound, StoreUnavailable
+from playground.runs import RunNotFound, StoreUnavailable, compare
+from playground.runs.recorder import stored_handle
 from ui import runs, state
 
 st.title("Runs")

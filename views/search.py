@@ -6,16 +6,23 @@ import pandas as pd
 import streamlit as st
 
 from playground import charts
-from playground.experiment_check import check_experiment, data_spec_of
 from playground.jobs import default_executor
-from playground.layers import StackError
-from playground.runs import RunNotFound, StoreUnavailable
+from playground.model.checks import check_experiment, data_spec_of
+from playground.model.shapes import StackError
 from playground.registry import task_metrics
-from playground.search import STRATEGIES, Search, SearchSpace, SpaceError, objectives_for
+from playground.runs import RunNotFound, StoreUnavailable
+from playground.search import (
+    STRATEGIES,
+    Search,
+    SearchSpace,
+    SpaceError,
+    objectives_for,
+)
 from playground.search.engine import RUNNING, check_settings, stop_searches_of
 from playground.search.figures import objective_map, parallel_coordinates
 from playground.search.space import describe_values
-from ui import runs, search_links, search_space, services, state
+from playground.training.result import FAILED
+from ui import claims, runs, search_links, search_space, services, state
 
 POLL_SECONDS = 1.0
 SEARCH = search_links.SEARCH
@@ -35,7 +42,7 @@ def start(space: SearchSpace, options: dict) -> None:
     executor.on_release(stop_searches_of)  # a closed tab's search ends with its jobs
     search = Search(exp, space, services.session_submitter(),
                     parallel=executor.limit, on_change=search_links.saver(),
-                    owner=services.owner(), **options)
+                    owner=claims.owner(), **options)
     st.session_state[SEARCH] = search.start()
 
 
@@ -90,7 +97,7 @@ def trial_table(search: Search) -> pd.DataFrame:
                      search.objective: t.objective, "Status": t.status,
                      "Seconds": round(t.elapsed, 1),
                      "Run": f"/train?run={t.run_id}" if t.run_id else None,
-                     "Message": t.message if t.status == "failed" else ""})
+                     "Message": t.message if t.status == FAILED else ""})
     return pd.DataFrame(rows)
 
 

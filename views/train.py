@@ -4,12 +4,13 @@ import time
 
 import streamlit as st
 
-from playground.data_source import experiment_data
-from playground.experiment_check import check_experiment, resolve_loss
-from playground.doctor import diagnose
-from playground.layers import StackError
-from playground.live_view import COARSE_STEP, LiveFigures
+from playground.charts.live_figures import COARSE_STEP, LiveFigures
+from playground.datasets.source import experiment_data
+from playground.inspection.doctor import diagnose
+from playground.model.checks import check_experiment, resolve_loss
+from playground.model.shapes import StackError
 from playground.registry import LOSSES, OPTIMIZERS
+from playground.training.result import COMPLETED, DIVERGED, FAILED, STOPPED
 from ui import live_boundary, network_view, services, state, training_controls
 from ui.widgets import field_input, learning_rate_input
 
@@ -24,8 +25,8 @@ POLL_SECONDS = 0.5
 UNITS_SHOWN = 8
 NEURON_REFRESH_SECONDS = 2.0
 MAX_UNITS_SHOWN = 16
-OUTCOME_STYLE = {"completed": "success", "stopped": "info", "diverged": "warning",
-                 "failed": "error"}
+OUTCOME_STYLE = {COMPLETED: "success", STOPPED: "info", DIVERGED: "warning",
+                 FAILED: "error"}
 
 
 def start_training() -> None:

@@ -10,8 +10,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from playground.datasets.keras_sets import KERAS_SETS, MAXLEN, NUM_WORDS
-from playground.layers import DataSpec
 from playground.registry import BINARY, MULTICLASS, REGRESSION
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """What a model needs to know about a dataset.
+
+    Attributes:
+        input_shape: One sample's shape, e.g. `(2,)` or `(8, 8, 1)`.
+        input_kind: `"features"`, `"image"` or `"tokens"`.
+        task: `"binary"`, `"multiclass"` or `"regression"`.
+        num_classes: Number of classes (1 for regression).
+        vocab_size: For token inputs, the number of distinct ids.
+    """
+
+    input_shape: tuple[int, ...]
+    input_kind: str
+    task: str
+    num_classes: int
+    vocab_size: int = 0
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ line). The file comes from outside and is not trusted, so `read_csv` caps
 its size, decodes the bytes strictly as UTF-8, checks that the text is a
 well-formed table (named, unique columns; the same number of fields on every
 line; enough rows, not too many) and only then parses it with pandas, so
-numbers come out numeric. `column_kind` and `column_summary` describe the
+numbers come out numeric. `playground.datasets.csv_columns` describes the
 columns for the preview. Turning the table into arrays for one target is
 `playground.datasets.table_preparation`.
 
@@ -32,59 +32,34 @@ import codecs
 import csv
 import io
 import math
-from collections import Counter
 from itertools import islice
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from playground.datasets.csv_columns import check_unique, tidy
 from playground.datasets.csv_limits import MB, ReadLimits, host_limits
+from playground.datasets.errors import CsvError
 from playground.datasets.line_shapes import LineShapes, quote_free_shapes
-from playground.fields import format_number
-
-MAX_CATEGORIES = 30
-"""Most distinct values of a text column that is one-hot encoded.
-
-A text feature column with more distinct values, or with a distinct value in
-nearly every row (see `IDENTIFIER_SHARE`), is left out as identifier-like:
-names, ticket numbers and cabin codes teach a model nothing that carries over
-to new rows, and one-hot encoding them would add one column per row.
-"""
-
-IDENTIFIER_SHARE = 0.9
-"""A text column whose distinct values number at least this share of its
-filled cells (and more than `MIN_IDENTIFIER_VALUES`) is identifier-like."""
-
-MIN_IDENTIFIER_VALUES = 10
-"""Fewer distinct values than this never make a column identifier-like."""
+from playground.datasets.wording import counted
 
 DELIMITERS = (",", ";", "\t")
 """Field delimiters `read_csv` recognises, in order of preference."""
 
-NUMBER = "number"
-CATEGORY = "category"
-TEXT = "text"
-EMPTY = "empty"
-KINDS = (NUMBER, CATEGORY, TEXT, EMPTY)
-"""Column kinds: numbers (booleans included) are used as they are,
-categories are one-hot encoded, identifier-like text and empty columns are
-left out."""
 
 _SAMPLE_LINES = 50
+
+
 _SAMPLE_CHARS = 2**20
+
+
 _ZIP_OR_OFFICE = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
 _SAVE_AS_UTF8 = ('(in Excel: Save As, "CSV UTF-8 (Comma delimited)"; in '
                  'LibreOffice: Save As, Text CSV, character set "Unicode (UTF-8)")')
-
-
-class CsvError(ValueError):
-    """A CSV file, or a choice made about it, cannot be used.
-
-    The message is a few plain sentences: what was received, what was
-    expected and how to fix it. It is meant to be shown to the user as it is.
-    """
 
 
 def read_csv(data: bytes, name: str = "the file",
@@ -341,18 +316,6 @@ def _check_header(header: list[str], subject: str, limits: ReadLimits) -> None:
     check_unique(header, subject)
 
 
-def check_unique(columns: Sequence[str], subject: str) -> None:
-    """Raises `CsvError` naming the first repeated column name and where."""
-    counts = Counter(columns)
-    duplicate = next((c for c in columns if counts[c] > 1), None)
-    if duplicate is not None:
-        places = [str(i) for i, c in enumerate(columns, 1) if c == duplicate]
-        raise CsvError(
-            f"{subject} has the column name {quote(duplicate)} "
-            f"{len(places)} times (columns {', '.join(places)}). Expected "
-            "unique column names. Rename the repeated columns.")
-
-
 def _parse(body: bytes, delimiter: str, header: list[str],
            subject: str) -> pd.DataFrame:
     """Parses the checked bytes (UTF-8, no byte order mark) with pandas."""
@@ -384,132 +347,3 @@ def _read_decimal_commas(table: pd.DataFrame) -> pd.DataFrame:
                 series.astype(str).str.strip().str.replace(",", ".", regex=False)
                 .where(series.notna()))
     return table.assign(**columns) if columns else table
-
-
-def tidy(table: pd.DataFrame) -> pd.DataFrame:
-    """Strips text cells, reads blank ones as missing and numbers as numbers.
-
-    Applied by `read_csv` and again (it changes nothing the second time) by
-    `column_summary` and `prepare_table`, so a table built by hand behaves
-    like one read from a file.
-    """
-    columns = [str(c) for c in table.columns]
-    check_unique(columns, "The table")
-    tidy = pd.concat([tidy_column(table.iloc[:, i]) for i in range(table.shape[1])],
-                     axis=1, ignore_index=True)
-    tidy.columns = columns
-    tidy.attrs = dict(table.attrs)
-    return tidy
-
-
-def tidy_column(series: pd.Series) -> pd.Series:
-    """One column read as the app reads it: text stripped, numbers as numbers.
-
-    Used by `tidy`: numbers stay, text is stripped (blank cells missing) and
-    read as numbers when every filled cell is one.
-    """
-    if is_bool_dtype(series) or is_numeric_dtype(series):
-        return series
-    filled = series.notna()
-    text = series.astype(object).astype(str).str.strip()
-    text = text.where(filled & (text != ""))
-    numbers = pd.to_numeric(text, errors="coerce")
-    filled = int(text.notna().sum())
-    if filled and int(numbers.notna().sum()) == filled:
-        return numbers
-    return text
-
-
-def column_kind(series: pd.Series) -> str:
-    """How a column is used as a feature: one of `KINDS`.
-
-    `"number"` for numbers and true/false values (used as they are),
-    `"category"` for text with few distinct values (one-hot encoded),
-    `"text"` for identifier-like text (left out, see `MAX_CATEGORIES`) and
-    `"empty"` when every value is missing (left out).
-    """
-    series = tidy_column(series)
-    values = series.dropna()
-    if values.empty:
-        return EMPTY
-    if is_bool_dtype(series) or is_numeric_dtype(series):
-        return NUMBER
-    return TEXT if _identifier_like(values.nunique(), len(values)) else CATEGORY
-
-
-def _identifier_like(distinct: int, filled: int) -> bool:
-    return distinct > MAX_CATEGORIES or (
-        distinct > MIN_IDENTIFIER_VALUES and distinct >= IDENTIFIER_SHARE * filled)
-
-
-def column_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per column, for the preview next to the data.
-
-    Args:
-        table: A table, usually from `read_csv`.
-
-    Returns:
-        A DataFrame with columns `name`, `kind` (see `column_kind`),
-        `missing` (count of missing cells), `distinct` (count of distinct
-        values) and `example` (the range of a numeric column, the most
-        frequent values of a categorical one (ties in alphabetical order),
-        the first value otherwise).
-    """
-    table = tidy(table)
-    rows = [_summarise(column, table[column]) for column in table.columns]
-    return pd.DataFrame(rows, columns=["name", "kind", "missing", "distinct",
-                                       "example"])
-
-
-def _summarise(name: str, series: pd.Series) -> dict:
-    kind = column_kind(series)
-    values = series.dropna()
-    if kind == EMPTY:
-        example = ""
-    elif is_bool_dtype(values):
-        example = ", ".join(str(v) for v in sorted(values.unique()))
-    elif kind == NUMBER:
-        example = f"{format_value(values.min())} to {format_value(values.max())}"
-    elif kind == CATEGORY:
-        counts = values.value_counts()
-        top = sorted(counts.index, key=lambda v: (-counts[v], str(v)))[:3]
-        example = ", ".join(top) + (", ..." if len(counts) > 3 else "")
-    else:
-        example = shorten(values.iloc[0], 40)
-    return {"name": name, "kind": kind, "missing": int(series.isna().sum()),
-            "distinct": int(values.nunique()), "example": example}
-
-
-def format_value(value) -> str:
-    """A number for a message: whole numbers plainly, others to 4 digits."""
-    value = float(value)
-    if not math.isfinite(value) or value.is_integer():
-        return format_number(value) if math.isfinite(value) else str(value)
-    return np.format_float_positional(value, precision=4, fractional=False,
-                                      trim="-")
-
-
-def shorten(text, limit: int) -> str:
-    """`text` cut to `limit` characters, ending in "..." when cut."""
-    text = str(text)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def quote(text) -> str:
-    """A name or value from the file for a message: quoted, at most 40
-    characters."""
-    return repr(shorten(text, 40))
-
-
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """`"1 row"`, `"1,024 rows"`."""
-    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
-
-
-def quote_list(items: Iterable, limit: int = 20) -> str:
-    """Quoted items, comma-separated, the first `limit` and how many more."""
-    items = list(items)
-    shown = ", ".join(quote(i) for i in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-

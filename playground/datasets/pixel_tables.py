@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from playground.datasets.csv_reading import CsvError, counted, format_value, quote
+from playground.datasets.errors import CsvError
+from playground.datasets.wording import counted, format_value, quote
 
 MIN_SIDE = 2
 """Smallest image side accepted, in pixels."""

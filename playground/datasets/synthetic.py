@@ -67,7 +67,7 @@ def plane(n: int, noise: float, rng: np.random.Generator):
     return x, (shifted.sum(axis=1) / 10).clip(-1, 1)
 
 
-_GAUSSIANS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1],
+GAUSSIANS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1],
                        [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]])
 
 
@@ -75,8 +75,8 @@ def multi_gauss(n: int, noise: float, rng: np.random.Generator):
     """Regression target: six signed bumps, the strongest one wins."""
     x = rng.uniform(-6, 6, (n, 2))
     shifted = x + rng.uniform(-6, 6, (n, 2)) * noise
-    dist = np.linalg.norm(shifted[:, None, :] - _GAUSSIANS[None, :, :2], axis=2)
-    bumps = _GAUSSIANS[None, :, 2] * np.clip(1 - dist / 2, 0, 1)
+    dist = np.linalg.norm(shifted[:, None, :] - GAUSSIANS[None, :, :2], axis=2)
+    bumps = GAUSSIANS[None, :, 2] * np.clip(1 - dist / 2, 0, 1)
     strongest = np.abs(bumps).argmax(axis=1)
     return x, bumps[np.arange(n), strongest]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.charts import CLASS_COLORS, _layout
+from playground.charts.style import CLASS_COLORS, styled
 
 
 def confusion_figure(matrix: np.ndarray, class_names: tuple[str, ...],
@@ -37,7 +37,7 @@ def confusion_figure(matrix: np.ndarray, class_names: tuple[str, ...],
     fig.update_yaxes(title_text="true class", type="category", autorange="reversed")
     fig.update_layout(clickmode="event+select", dragmode=False)
     title = "Confusion matrix" + (" (each row sums to 1)" if normalized else "")
-    return _layout(fig, title, 160 + 40 * count, "confusion")
+    return styled(fig, title, 160 + 40 * count, "confusion")
 
 
 def curves_figure(curves: list[dict], kind: str,
@@ -68,7 +68,7 @@ def curves_figure(curves: list[dict], kind: str,
     fig.update_xaxes(title_text=labels[0], range=[-0.02, 1.02])
     fig.update_yaxes(title_text=labels[1], range=[-0.02, 1.05])
     title = "ROC curve" if kind == "roc" else "Precision-recall curve"
-    return _layout(fig, title + ("s" if len(curves) > 1 else ""), 380, f"curves-{kind}")
+    return styled(fig, title + ("s" if len(curves) > 1 else ""), 380, f"curves-{kind}")
 
 
 def predicted_vs_true(y_true: np.ndarray, y_pred: np.ndarray, unit: str) -> go.Figure:
@@ -82,7 +82,7 @@ def predicted_vs_true(y_true: np.ndarray, y_pred: np.ndarray, unit: str) -> go.F
                    marker=dict(color=CLASS_COLORS[1], opacity=0.6, size=6))])
     fig.update_xaxes(title_text=f"true {unit}".strip())
     fig.update_yaxes(title_text=f"predicted {unit}".strip())
-    return _layout(fig, "Predicted vs true", 380, "pred-true")
+    return styled(fig, "Predicted vs true", 380, "pred-true")
 
 
 def residual_figures(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[go.Figure, go.Figure]:
@@ -99,8 +99,8 @@ def residual_figures(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[go.Figure,
     scatter.add_hline(y=0, line_dash="dot", line_color="#808080")
     scatter.update_xaxes(title_text="predicted")
     scatter.update_yaxes(title_text="residual")
-    return (_layout(histogram, "Residuals", 320, "residual-hist"),
-            _layout(scatter, "Residuals vs predictions", 320, "residual-scatter"))
+    return (styled(histogram, "Residuals", 320, "residual-hist"),
+            styled(scatter, "Residuals vs predictions", 320, "residual-scatter"))
 
 
 def highlighted_points(x: np.ndarray, labels: np.ndarray, picked: np.ndarray,
@@ -122,7 +122,7 @@ def highlighted_points(x: np.ndarray, labels: np.ndarray, picked: np.ndarray,
                                                         line=dict(width=2,
                                                                   color="#d62728"))))
     fig.update_yaxes(scaleanchor="x")
-    return _layout(fig, title, 420, f"points-{title}")
+    return styled(fig, title, 420, f"points-{title}")
 
 
 def click_plane(x: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],

@@ -2,7 +2,7 @@
 
 `model_outputs` rebuilds the experiment's model from its weights and runs
 `model.predict`. It imports TensorFlow: the web server calls it through
-`playground.jobs.keras_work`, which runs it in a worker process.
+`playground.keras_work`, which runs it in a worker process.
 `as_probabilities` turns the raw outputs into one column per class (or one
 value per sample for regression), whatever the output layer was.
 """
@@ -26,7 +26,7 @@ def model_outputs(exp, weights: list[np.ndarray], x: np.ndarray,
     Returns:
         The output layer's values, `(len(x), units)` float32.
     """
-    from playground.builder import build_model
+    from playground.model.builder import build_model
 
     model = build_model(exp)
     model.set_weights(weights)

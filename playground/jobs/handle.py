@@ -18,14 +18,17 @@ import time
 from typing import Any, Callable
 
 from playground.config import Experiment
-from playground.snapshots import SnapshotStore
-from playground.training import FAILED, STOPPED, TrainingResult
+from playground.training.result import (
+    FAILED,
+    QUEUED,
+    RUNNING,
+    STARTING,
+    STOPPED,
+    TrainingResult,
+)
+from playground.training.snapshot_store import SnapshotStore
 
 _log = logging.getLogger(__name__)
-
-QUEUED = "queued"
-STARTING = "starting"
-RUNNING = "running"
 
 
 class JobHandle:
@@ -40,7 +43,7 @@ class JobHandle:
     Attributes:
         id: An unguessable id, unique across processes.
         snapshots: `SnapshotStore` of measurement dicts by epoch (see
-            `playground.snapshotter`), for live views, replay and diagnosis.
+            `playground.training.measurements`), for live views, replay and diagnosis.
     """
 
     def __init__(self, experiment: Experiment, owner: str | None = None):

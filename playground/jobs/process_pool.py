@@ -40,7 +40,8 @@ from playground.jobs.executor import (
     default_workers,
 )
 from playground.jobs.handle import JobHandle
-from playground.training import failure_message
+from playground.keras_work import WorkerCrashed
+from playground.training.result import failure_message
 
 CRASHED = ("Training failed: the training process stopped unexpectedly (it was "
            "killed, ran out of memory or TensorFlow aborted). The epochs it had "
@@ -53,22 +54,14 @@ log = logging.getLogger(__name__)
 START_ATTEMPTS = 3
 
 
-class WorkerCrashed(RuntimeError):
-    """A worker process died while it computed a short task for the server.
-
-    Its message is written for the page; the pool has already started a
-    fresh worker.
-    """
-
-
 def _tables_for(experiment: Experiment | None) -> dict[str, Any]:
     """The uploaded table (or the kept dataset of a stored CSV run) that an
     experiment needs, by token: they live in the server's memory, so they
     travel to the worker with the job."""
     if experiment is None or not getattr(experiment, "upload", ""):
         return {}
-    from playground.data_source import kept_dataset
     from playground.datasets import uploads
+    from playground.datasets.source import kept_dataset
 
     data = uploads.get(experiment.upload)
     if data is None:

@@ -57,8 +57,8 @@ def warm_up() -> int:
     import sklearn.preprocessing  # noqa: F401
 
     from playground.config import Experiment
-    from playground.layers import LayerSpec
-    from playground.training import run_training
+    from playground.model.layers import LayerSpec
+    from playground.training.loop import run_training
 
     tiny = Experiment(dataset="xor", samples=50, epochs=1,
                       layers=(LayerSpec.make("dense", units=2, activation="tanh"),))
@@ -83,8 +83,8 @@ def _adopt_tables(tables: dict[str, Any]) -> None:
     """Makes uploaded tables (or kept datasets) reachable under their tokens
     in this process."""
     if tables:
-        from playground import data_source
         from playground.datasets import Dataset, uploads
+        from playground.datasets import source as data_source
 
         for token, data in tables.items():
             if isinstance(data, Dataset):
@@ -106,7 +106,7 @@ def train(experiment: Any, tables: dict[str, Any]) -> tuple[Any, float]:
     """
     import keras
 
-    from playground.training import StopSignal, run_training
+    from playground.training.loop import StopSignal, run_training
 
     keras.backend.clear_session()
     _adopt_tables(tables)

@@ -35,6 +35,25 @@ def pack_dataset(dataset: Dataset) -> dict[str, np.ndarray] | None:
     return arrays
 
 
+def kept_arrays(experiment, dataset: Dataset | None = None) -> dict[str, np.ndarray] | None:
+    """What a run of `experiment` keeps of its data: a CSV run's prepared
+    splits with their description (its file lives only where it was read),
+    nothing for data that can be made or downloaded again.
+
+    Args:
+        experiment: The run's experiment.
+        dataset: Its data when already loaded (the command line trained on
+            it); else it is loaded from the experiment.
+    """
+    if experiment.dataset != "csv":
+        return None
+    if dataset is None:
+        from playground.datasets.source import experiment_data
+
+        dataset = experiment_data(experiment)
+    return pack_dataset(dataset)
+
+
 def unpack_dataset(arrays: dict[str, np.ndarray]) -> Dataset | None:
     """The `Dataset` packed by `pack_dataset`, or None when some part is missing."""
     if not all(key in arrays for key in (*DATA_SPLITS, *_INFO_KEYS)):

@@ -22,6 +22,7 @@ from playground.config import Experiment
 from playground.registry import OPTIMIZERS
 from playground.runs.arrays import nbytes
 from playground.runs.errors import RunNotFound
+from playground.training.result import RUNNING
 
 ID_BYTES = 16  # 22 URL-safe characters: unguessable, short enough for a link
 MAX_ID_LENGTH = 32
@@ -179,7 +180,7 @@ class RunRecord:
     """
 
     experiment: Experiment
-    status: str = "running"
+    status: str = RUNNING
     message: str = ""
     history: dict[str, list[float]] = field(default_factory=dict)
     test_metrics: dict[str, float] = field(default_factory=dict)

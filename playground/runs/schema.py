@@ -12,8 +12,16 @@ refused, an older one migrated.
 
 from __future__ import annotations
 
-from sqlalchemy import (Column, Float, Integer, LargeBinary, MetaData, String, Table,
-                        Text)
+from sqlalchemy import (
+                        Column,
+                        Float,
+                        Integer,
+                        LargeBinary,
+                        MetaData,
+                        String,
+                        Table,
+                        Text,
+)
 
 SCHEMA_VERSION = 2
 SCHEMA_KEY = "runs"

@@ -33,8 +33,8 @@ from playground.runs.errors import RunNotFound, StoreUnavailable
 from playground.runs.location import ENV_VAR, describe, store_url
 from playground.runs.record import (
     MAX_NAME_LENGTH,
-    MAX_STATUS_LENGTH,
     MAX_NOTE_LENGTH,
+    MAX_STATUS_LENGTH,
     RunRecord,
     RunSummary,
     best_validation,

@@ -22,23 +22,24 @@ from __future__ import annotations
 
 import math
 import threading
-import weakref
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from playground.config import Experiment
 from playground.fields import ConfigError
-from playground.jobs import WorkerCrashed, keras_work
-from playground.layers import StackError
+from playground.keras_work import WorkerCrashed, keras_work
+from playground.model.shapes import StackError
 from playground.registry import REGRESSION, task_metrics
 from playground.runs.record import new_run_id
 from playground.search import oracle_host
 from playground.search.space import SearchSpace, SpaceError
+from playground.training.result import COMPLETED, FAILED, RUNNING, STOPPED
 
 STRATEGIES = ("random", "grid", "bayesian", "hyperband")
-WAITING, RUNNING, COMPLETED, STOPPED, FAILED = (
-    "waiting", "running", "completed", "stopped", "failed")
+# A trial is waiting for its turn, or has a run's status (RUNNING ... FAILED).
+WAITING = "waiting"
 POLL_SECONDS = 0.05
 # The searches of this process by id, while something holds them (a page's
 # session): a `search=` link opens a running search live.
@@ -103,7 +104,7 @@ def check_settings(experiment: Experiment, strategy: str, objective: str,
     """Refuses search settings that cannot work, with the fix, before a search
     starts (`SpaceError`)."""
     from playground.config import FIELDS_BY_NAME
-    from playground.experiment_check import data_spec_of
+    from playground.model.checks import data_spec_of
 
     if strategy not in STRATEGIES:
         raise SpaceError(f"Unknown strategy {strategy!r}: expected one of "
@@ -287,7 +288,7 @@ class Search:
 
     def _begin(self, picked: dict[str, Any]) -> Trial:
         """Makes the trial's experiment and starts its job (or fails it)."""
-        from playground.experiment_check import check_experiment
+        from playground.model.checks import check_experiment
 
         values = picked["values"]
         epochs = int(values.get("tuner/epochs", self.epochs))
@@ -317,9 +318,9 @@ class Search:
         if finite:
             trial.objective = float(max(finite) if maximised(self.objective)
                                     else min(finite))
-        if result.status == "failed":
+        if result.status == FAILED:
             trial.status = FAILED
-        elif result.status == "stopped" and self._stop.is_set():
+        elif result.status == STOPPED and self._stop.is_set():
             trial.status = STOPPED
         else:
             trial.status = COMPLETED

@@ -3,7 +3,7 @@
 Importing `keras_tuner` imports Keras and TensorFlow, which never load in
 the web server. So the oracle of each search lives here, in a module-level
 table of the process that hosts it: the worker that runs short Keras tasks
-(`playground.jobs.keras_work`) for the server, or the process itself on the
+(`playground.keras_work`) for the server, or the process itself on the
 command line and in notebooks. The search's scheduler talks to it through
 these functions, with plain data only: a trial's id, status and values going
 out; its objective per epoch coming back.

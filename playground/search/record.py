@@ -15,6 +15,7 @@ from typing import Any
 from playground.config import Experiment
 from playground.search.engine import Search, Trial, best_trial
 from playground.search.space import Dimension, SearchSpace
+from playground.training.result import RUNNING, STOPPED
 
 
 def search_record(search: Search) -> dict[str, Any]:
@@ -52,7 +53,7 @@ class StoredSearch:
         self.message = record.get("message") or (
             "This search ended before it finished (its server stopped); its trials "
             "so far are kept.")
-        self.trials = [Trial(**{**trial, "status": "stopped" if trial["status"] == "running"
+        self.trials = [Trial(**{**trial, "status": STOPPED if trial["status"] == RUNNING
                                 else trial["status"]}) for trial in record["trials"]]
         self.done = True
 

@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 from playground.config import FIELDS_BY_NAME, Experiment
 from playground.fields import ChoiceField, ConfigError, FloatField, IntField
-from playground.layers import LAYER_TYPES, LayerSpec
+from playground.model.layers import LAYER_TYPES, LayerSpec
 
 DENSE_LAYERS = "dense_layers"
 MAX_GRID_POINTS = 500

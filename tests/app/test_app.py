@@ -50,6 +50,7 @@ def test_every_page_renders_without_exception():
         assert not at.error, page
 
 
+@pytest.mark.workers
 def test_pick_dataset_add_layer_train_and_stop():
     at = new_app()
     widget(at, "selectbox", "Dataset").select("iris").run()
@@ -114,6 +115,7 @@ def test_bad_url_shows_message_and_falls_back_to_default():
     assert at.query_params["dataset"] == "circle"
 
 
+@pytest.mark.workers
 def test_incompatible_stack_is_refused_on_model_and_train_pages():
     at = new_app({"dataset": "iris", "layers": "conv2d"})
     at.switch_page("views/model.py").run()
@@ -150,18 +152,19 @@ def test_link_text_cannot_render_as_markdown():
     assert experiment(at) == Experiment()
 
 
+@pytest.mark.workers
 def test_a_worker_that_dies_on_every_try_gives_a_message_not_a_traceback(monkeypatch):
-    import crashing_task
-
-    import playground.inspection
+    import playground.inspection.activations
     from playground.jobs.process_pool import TASK_CRASHED
+
+    import crashing_task
 
     at = new_app({"dataset": "xor", "epochs": "2"})
     at.switch_page("views/train.py").run()
     at.button(key="train_button").click().run()
     assert at.session_state["training_job"].wait(120).status == "completed"
     at.run()
-    monkeypatch.setattr(playground.inspection, "architecture_dot",
+    monkeypatch.setattr(playground.inspection.activations, "architecture_dot",
                         crashing_task.kill_own_process)
     at.switch_page("views/inspect.py").run()
     assert not at.exception
@@ -174,6 +177,7 @@ def test_a_worker_that_dies_on_every_try_gives_a_message_not_a_traceback(monkeyp
     assert at.get("graphviz_chart")
 
 
+@pytest.mark.workers
 def test_inspect_page_shows_the_trained_weights():
     at = new_app({"dataset": "xor", "epochs": "3"})
     at.switch_page("views/inspect.py").run()
@@ -218,7 +222,7 @@ def test_inspect_page_shows_the_trained_weights():
 
 
 def _first_test_label(at):
-    from playground.data_source import experiment_data
+    from playground.datasets.source import experiment_data
 
     return experiment_data(at.session_state["training_job"].experiment).y_test[0]
 
@@ -236,6 +240,7 @@ def _csv_bytes(rows: int = 60) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+@pytest.mark.workers
 def test_uploaded_csv_needs_its_file_then_trains():
     from playground.datasets import uploads
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from test_app import new_app, plotly_specs, widget
 
 PAGE = "views/evaluate.py"
@@ -40,6 +39,7 @@ def test_evaluate_asks_for_a_run_first():
     assert "Train a model first" in at.info[0].value
 
 
+@pytest.mark.workers
 def test_binary_run_threshold_moves_the_matrix_and_baselines_sit_beside():
     at, result = trained({"dataset": "gauss", "epochs": "3", "lr": "0.03",
                           "opt": "adam"})
@@ -76,6 +76,7 @@ def test_binary_run_threshold_moves_the_matrix_and_baselines_sit_beside():
     assert metric(at, "Prediction") in ("orange", "blue")
 
 
+@pytest.mark.workers
 def test_multiclass_run_has_one_vs_rest_curves_and_a_form():
     at, _ = trained({"dataset": "iris", "epochs": "3"})
     charts = charts_by_title(at)
@@ -93,6 +94,7 @@ def test_multiclass_run_has_one_vs_rest_curves_and_a_form():
     assert metric(at, "Prediction") in ("setosa", "versicolor", "virginica")
 
 
+@pytest.mark.workers
 def test_regression_run_in_the_target_units():
     at, _ = trained({"dataset": "diabetes", "epochs": "2"})
     assert float(metric(at, "MAE (target's units)")) > 10

@@ -47,6 +47,7 @@ def charts(at: AppTest) -> dict[str, dict]:
             for el in at.get("plotly_chart")}
 
 
+@pytest.mark.workers
 def test_a_run_is_saved_and_its_link_opens_it_in_a_new_session(store_url):
     first = app(dataset="xor", epochs="6")
     job = train(first)
@@ -86,12 +87,13 @@ def test_a_bad_or_unknown_run_falls_back_to_the_link_experiment(store_url, run,
     assert "training_job" not in at.session_state
 
 
+@pytest.mark.workers
 def test_a_run_saved_by_another_server_opens_from_the_store(store_url):
     """No job of this process knows the run: it comes from the store alone."""
     from playground.presets import PRESETS
     from playground.runs import RunRecord
-    from playground.snapshots import SnapshotStore
-    from playground.training import run_training
+    from playground.training.loop import run_training
+    from playground.training.snapshot_store import SnapshotStore
 
     exp = PRESETS["xor"].experiment.replace(epochs=8)
     snapshots = SnapshotStore()
@@ -116,6 +118,7 @@ def test_a_run_saved_by_another_server_opens_from_the_store(store_url):
 
 
 @pytest.mark.parametrize("make_store", ["corrupt file", "folder is a file"])
+@pytest.mark.workers
 def test_a_store_that_cannot_be_used_is_said_once_and_training_goes_on(
         tmp_path, monkeypatch, make_store):
     if make_store == "corrupt file":
@@ -143,6 +146,7 @@ def test_a_store_that_cannot_be_used_is_said_once_and_training_goes_on(
     assert at.session_state["store_problem_shown"]
 
 
+@pytest.mark.workers
 def test_a_csv_run_link_opens_without_the_upload_and_trains_again(store_url):
     import numpy as np
 
@@ -175,6 +179,7 @@ def test_a_csv_run_link_opens_without_the_upload_and_trains_again(store_url):
     assert again.wait(TIMEOUT).status == "completed", again.result.message
 
 
+@pytest.mark.workers
 def test_a_csv_run_saved_by_the_command_line_opens_without_its_file(
         store_url, tmp_path, capsys):
     from playground.cli import main
@@ -199,6 +204,7 @@ def test_a_csv_run_saved_by_the_command_line_opens_without_its_file(
     assert not at.exception and not at.main.warning
 
 
+@pytest.mark.workers
 def test_train_again_and_compare_with_the_previous_run(store_url):
     at = app(dataset="xor", epochs="4")
     first = train(at)
@@ -213,6 +219,7 @@ def test_train_again_and_compare_with_the_previous_run(store_url):
     assert second is at.session_state["training_job"]
 
 
+@pytest.mark.workers
 def test_the_runs_page_compares_selected_runs(store_url):
     at = app(dataset="xor", epochs="3")
     first = train(at)
@@ -237,6 +244,7 @@ def test_the_runs_page_compares_selected_runs(store_url):
     assert "optimizer" in settings.index and "learning_rate" in settings.index
 
 
+@pytest.mark.workers
 def test_runs_with_the_same_name_compare(store_url):
     at = app(dataset="xor", epochs="2")
     train(at)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS
@@ -19,6 +20,7 @@ def search_page(**query) -> AppTest:
     return at
 
 
+@pytest.mark.workers
 def test_a_tiny_grid_search_runs_shows_its_trials_and_loads_the_best(tmp_path,
                                                                      monkeypatch):
     monkeypatch.setenv("PLAYGROUND_STORE", str(tmp_path / "runs.sqlite"))
@@ -53,12 +55,14 @@ def test_a_tiny_grid_search_runs_shows_its_trials_and_loads_the_best(tmp_path,
     assert float(at.query_params["lr"]) == best.values["learning_rate"]
 
 
+@pytest.mark.workers
 def test_a_search_without_a_validation_split_says_why_and_offers_no_start():
     at = search_page(**PRESETS["xor"].experiment.replace(val_fraction=0.0).to_query())
     assert any("set the validation share above 0" in e.value for e in at.error)
     assert not [b for b in at.button if b.key == "search_start"]
 
 
+@pytest.mark.workers
 def test_a_bad_space_says_why_and_offers_no_start():
     at = search_page(**PRESETS["xor"].experiment.to_query())
     at.selectbox(key="search_strategy").set_value("grid").run()
@@ -67,6 +71,7 @@ def test_a_bad_space_says_why_and_offers_no_start():
     assert not [b for b in at.button if b.key == "search_start"]
 
 
+@pytest.mark.workers
 def test_a_search_link_reopens_the_search_after_a_reload(tmp_path, monkeypatch):
     from playground.search.engine import LIVE
 

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.config import Experiment
@@ -10,6 +11,7 @@ from playground.config import Experiment
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
+@pytest.mark.workers
 def test_controls_write_the_experiment_and_early_stopping_is_marked():
     exp = Experiment(dataset="circle", samples=200, noise=0.3, learning_rate=0.3,
                      epochs=60, seed=3, lr_schedule="exponential", lr_decay_rate=0.99,
@@ -97,8 +99,8 @@ def test_the_doctors_apply_button_sets_gradient_clipping(tmp_path, monkeypatch):
     """A run whose recorded gradients exploded: one click turns clipping on."""
     from playground.presets import PRESETS
     from playground.runs import RunRecord, open_store
-    from playground.snapshots import SnapshotStore
-    from playground.training import run_training
+    from playground.training.loop import run_training
+    from playground.training.snapshot_store import SnapshotStore
 
     store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
     monkeypatch.setenv("PLAYGROUND_STORE", store)

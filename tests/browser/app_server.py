@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+SERVER_START_TIMEOUT_S = 60
+LOAD_MS = 60_000  # Playwright's wait for a page load or a rerun
 SERVER_PIDS: dict[str, int] = {}  # base URL -> the `streamlit run` process id
 
 

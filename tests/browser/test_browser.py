@@ -1,8 +1,8 @@
 """The real app in headless Chromium: presets, live training, Stop, share links.
 
-A module-scoped fixture starts `streamlit run app.py` on a free port and one
-Chromium; each test gets its own browser context, which is a fresh Streamlit
-session. Every wait polls the page (Playwright's `expect`, `wait_for_*`) with
+A module-scoped fixture (`conftest.py`) starts `streamlit run app.py` on a
+free port and one Chromium; each test gets its own browser context, which is
+a fresh Streamlit session. Every wait polls the page (Playwright's `expect`, `wait_for_*`) with
 a generous timeout, so a slow machine only makes the tests slower.
 
 Run with `pytest -m browser` (needs /usr/bin/chromium). Set
@@ -19,18 +19,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app_server import streamlit_app
 from playground.presets import PRESETS, default_experiment
+
+from app_server import LOAD_MS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
-SERVER_START_TIMEOUT_S = 60
-LOAD_MS = 60_000       # a page load or a rerun
 TRAIN_MS = 120_000     # first epoch: TensorFlow import, model build, tracing
 LONG_EPOCHS = 2000     # the maximum; Stop must arrive long before the end
 BOUNDARY_MS = 90_000   # a later boundary snapshot while training runs
@@ -57,47 +51,6 @@ BOUNDARY_EPOCH_JS = """() => {
     const match = title && /after epoch (\\d+)/.exec(title.textContent);
     return match ? Number(match[1]) : -1;
 }""" % (BOUNDARY_CHART, BOUNDARY_CHART)
-
-
-# -- fixtures ---------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def server(request, tmp_path_factory):
-    """The app under `streamlit run`, as its base URL, saving its runs in a
-    store of its own. A test module may add `streamlit run` options in its
-    `SERVER_ARGS` list."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} not found; the browser tests need Debian's chromium")
-    store = tmp_path_factory.mktemp("store") / "runs.sqlite"
-    with streamlit_app(SERVER_START_TIMEOUT_S, getattr(request.module, "SERVER_ARGS", ()),
-                       env={"PLAYGROUND_STORE": str(store)}) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def new_page(browser):
-    """Opens pages, each in a new browser context (a new Streamlit session)."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(LOAD_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 # -- helpers ----------------------------------------------------------------

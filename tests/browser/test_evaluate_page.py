@@ -19,15 +19,13 @@ import re
 import pytest
 
 from playground.presets import PRESETS
-from test_browser import (  # noqa: F401  (fixtures are used by name)
+
+from test_browser import (
     LOAD_MS,
     TRAIN_MS,
     assert_no_exception,
-    browser,
     go_to_page,
-    new_page,
     open_app,
-    server,
 )
 
 pytestmark = pytest.mark.browser

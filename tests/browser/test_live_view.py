@@ -18,14 +18,12 @@ import re
 import pytest
 
 from playground.presets import PRESETS
-from test_browser import (  # noqa: F401  (fixtures are used by name)
+
+from test_browser import (
     LOAD_MS,
     TRAIN_MS,
     assert_no_exception,
-    browser,
-    new_page,
     open_app,
-    server,
     wait_for_boundary_epoch_above,
 )
 

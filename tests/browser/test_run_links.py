@@ -11,16 +11,13 @@ import re
 
 import pytest
 
-from app_server import streamlit_app
-from test_browser import (  # noqa: F401  (fixtures are used by name)
+from app_server import SERVER_START_TIMEOUT_S, streamlit_app
+from test_browser import (
     CHART_POINTS_JS,
     LOAD_MS,
-    SERVER_START_TIMEOUT_S,
     TRAIN_MS,
     assert_no_exception,
-    browser,
     current_url,
-    new_page,
     open_app,
     query_of,
 )

@@ -18,16 +18,13 @@ import re
 
 import pytest
 
-from test_browser import (  # noqa: F401  (fixtures are used by name)
+from test_browser import (
     TRAIN_MS,
     assert_no_exception,
-    browser,
     current_url,
     go_to_page,
-    new_page,
     open_app,
     query_of,
-    server,
     set_epochs,
     wait_for_url_containing,
 )

@@ -12,12 +12,9 @@ import time
 import pytest
 
 from app_server import SERVER_PIDS
-from test_browser import (  # noqa: F401  (fixtures are used by name)
+from test_browser import (
     TRAIN_MS,
-    browser,
-    new_page,
     open_app,
-    server,
 )
 
 pytestmark = pytest.mark.browser

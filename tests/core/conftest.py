@@ -1,10 +1,14 @@
-"""Fixtures of the core tests: run stores on SQLite and on PostgreSQL."""
+"""Fixtures of the core tests: run stores on SQLite and on PostgreSQL, and a
+real training run to save in them."""
 
 import itertools
 
 import pytest
 
-from playground.jobs import ProcessExecutor
+from playground.presets import PRESETS
+from playground.runs import open_store
+from playground.training.snapshot_store import SnapshotStore
+
 from tests.core import postgres_server
 
 _database_numbers = itertools.count()
@@ -31,11 +35,30 @@ def store_url(request, tmp_path):
     return postgres_server.create_database(server, f"runs_{next(_database_numbers)}")
 
 
+@pytest.fixture
+def store(store_url):
+    """An empty run store at `store_url`, opened."""
+    return open_store(store_url)
+
+
 @pytest.fixture(scope="module")
-def pool():
-    """A warm one-slot worker pool for a test module: its workers import
-    TensorFlow once for all the module's tests."""
-    executor = ProcessExecutor(limit=1)
-    executor.wait_until_warm(180)
-    yield executor
-    executor.shutdown()
+def xor_run():
+    """A real five-epoch XOR run with its replay snapshots:
+    `(experiment, result, snapshots)`."""
+    from playground.training.loop import run_training
+
+    exp = PRESETS["xor"].experiment.replace(epochs=5)
+    snapshots = SnapshotStore()
+    result = run_training(exp, lambda e: e["type"] == "snapshot" and snapshots.add(
+        e["epoch"], {k: v for k, v in e.items() if k not in ("type", "epoch")}),
+        snapshots=True)
+    return exp, result, snapshots
+
+
+@pytest.fixture
+def keras_home(tmp_path, monkeypatch):
+    """A fresh, empty Keras home; returns its datasets folder."""
+    home = tmp_path / "keras-home"
+    home.mkdir()
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    return str(home / "datasets")

@@ -111,8 +111,8 @@ def test_neuron_grid_draws_one_heatmap_per_layer_with_each_unit_in_place():
 
 
 def test_live_figures_rebuild_only_what_changed_and_coarsen_while_training():
-    from playground.data_source import experiment_data
-    from playground.live_view import COARSE_STEP, LiveFigures
+    from playground.charts.live_figures import COARSE_STEP, LiveFigures
+    from playground.datasets.source import experiment_data
     from playground.presets import PRESETS
 
     exp = PRESETS["spiral"].experiment
@@ -137,9 +137,9 @@ def test_live_figures_rebuild_only_what_changed_and_coarsen_while_training():
 def test_canvas_frames_and_points_carry_what_the_plotly_boundary_shows():
     import base64
 
+    from playground.charts.live_figures import LiveFigures, boundary_frame
     from playground.config import Experiment
-    from playground.data_source import experiment_data
-    from playground.live_view import LiveFigures, boundary_frame
+    from playground.datasets.source import experiment_data
 
     image = np.array([[0.0, 0.5], [1.0, np.nan]], dtype=np.float16)
     frame = boundary_frame(7, image, regression=False)
@@ -167,13 +167,13 @@ def test_canvas_frames_and_points_carry_what_the_plotly_boundary_shows():
 def test_network_data_holds_each_neurons_map_and_the_trained_kernels():
     import base64
 
+    from playground.charts.live_figures import LiveFigures
     from playground.config import Experiment
-    from playground.data_source import experiment_data
-    from playground.layers import LayerSpec
-    from playground.live_view import LiveFigures
+    from playground.datasets.source import experiment_data
+    from playground.model.layers import LayerSpec
     from playground.presets import PRESETS
-    from playground.snapshots import SnapshotStore
-    from playground.training import run_training
+    from playground.training.loop import run_training
+    from playground.training.snapshot_store import SnapshotStore
 
     exp = PRESETS["xor"].experiment.replace(epochs=3)
     shots = SnapshotStore()

@@ -232,6 +232,7 @@ def our_lines(err: str) -> list[str]:
     return [line for line in err.splitlines() if line.startswith("playground:")]
 
 
+@pytest.mark.workers
 def test_data_that_cannot_be_loaded_fails_the_run_with_exit_1(tmp_path):
     process = cli_process("train", "dataset=mnist&layers=flatten_dense-8&epochs=1",
                           "--json", keras_home=tmp_path)
@@ -257,6 +258,7 @@ def test_a_diverged_run_exits_3_and_says_so_on_stderr(capsys):
     assert out.startswith("epoch 1/30") and "test  loss=" in out
 
 
+@pytest.mark.workers
 def test_ctrl_c_stops_the_run_keeps_its_epochs_and_exits_130(tmp_path):
     process = cli_process("train", "dataset=circle&epochs=2000&batch=50",
                           keras_home=tmp_path)
@@ -309,6 +311,7 @@ def test_csv_on_the_command_line_has_no_upload_limits(capsys, tmp_path, monkeypa
     assert code == 0, err
 
 
+@pytest.mark.workers
 def test_csv_too_big_for_memory_says_so(tmp_path):
     """A real MemoryError: the child's address space is capped just above
     what it uses before reading a 40 MB file."""

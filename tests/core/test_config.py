@@ -7,7 +7,7 @@ import pytest
 
 from playground.config import FIELDS, Experiment
 from playground.fields import ConfigError, ConfigErrors
-from playground.layers import LAYER_TYPES, LayerSpec
+from playground.model.layers import LAYER_TYPES, LayerSpec
 from playground.presets import PRESETS
 
 L = LayerSpec.make

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from playground.datasets import DATASETS, load_dataset
-from playground.datasets import synthetic
+from playground.datasets import DATASETS, load_dataset, synthetic
 
 
 @pytest.mark.parametrize("name", [n for n, d in DATASETS.items()

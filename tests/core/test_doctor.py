@@ -11,14 +11,15 @@ import math
 import numpy as np
 import pytest
 
-from playground.builder import build_model, compile_model
-from playground.data_source import experiment_data
-from playground.experiment_check import encode_targets
 from playground.config import Experiment
-from playground.doctor import diagnose
-from playground.layers import LayerSpec
+from playground.datasets.source import experiment_data
+from playground.inspection.doctor import diagnose
+from playground.model.builder import build_model
+from playground.model.checks import encode_targets
+from playground.model.layers import LayerSpec
 from playground.presets import PRESETS
-from playground.training import StopSignal, run_training
+from playground.training.compiling import compile_model
+from playground.training.loop import StopSignal, run_training
 
 L = LayerSpec.make
 
@@ -32,8 +33,8 @@ def run(exp: Experiment):
 
 def run_with_weights(exp: Experiment, adjust):
     """Trains `exp` after `adjust(model)` changed its initial weights."""
-    from playground.callbacks import StreamCallback
-    from playground.snapshotter import Snapshotter
+    from playground.training.callbacks import StreamCallback
+    from playground.training.measurements import Snapshotter
 
     model = build_model(exp)
     compile_model(model, exp)

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from playground.data_source import experiment_data
+from playground.config import Experiment
+from playground.datasets.source import experiment_data
 from playground.evaluation import baselines, metrics
 from playground.evaluation.own_input import (
     InputError,
@@ -15,7 +16,6 @@ from playground.evaluation.own_input import (
     table_columns,
 )
 from playground.evaluation.predictions import as_probabilities
-from playground.config import Experiment
 
 NAMES = ("cat", "dog", "owl")
 
@@ -142,7 +142,7 @@ def test_known_digits_drawn_on_a_canvas_are_recognised():
     drawing, are classified as labelled by a model trained on digits."""
     from playground.evaluation.predictions import model_outputs
     from playground.presets import PRESETS
-    from playground.training import run_training
+    from playground.training.loop import run_training
 
     exp = PRESETS["digits-mlp"].experiment.replace(epochs=15, learning_rate=0.01)
     data = experiment_data(exp)
@@ -198,7 +198,7 @@ def test_bag_of_words_counts_tokens_without_padding():
 
 
 def test_csv_row_form_goes_through_the_fitted_pipeline():
-    from playground.data_source import prepared_table
+    from playground.datasets.source import prepared_table
 
     exp = Experiment(dataset="house-prices", target="price_k", scale="standard")
     data, table = experiment_data(exp), prepared_table(exp)

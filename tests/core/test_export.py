@@ -11,12 +11,12 @@ import pytest
 
 from playground.cli import main, with_csv
 from playground.config import Experiment
-from playground.data_source import experiment_data
-from playground.export import experiment_script
-from playground.layers import LayerSpec
-from playground.model_files import keras_bytes, trained_model
+from playground.datasets.source import experiment_data
+from playground.export.model_files import keras_bytes, trained_model
+from playground.export.script import experiment_script
+from playground.model.layers import LayerSpec
 from playground.presets import PRESETS
-from playground.training import run_training
+from playground.training.loop import run_training
 
 BLOCKER = '''import sys
 
@@ -99,11 +99,13 @@ def _test_accuracy(result: subprocess.CompletedProcess) -> float:
     PRESETS["gauss"].experiment.replace(epochs=15),
     PRESETS["iris-mlp"].experiment,
 ], ids=["gauss", "iris-mlp"])
+@pytest.mark.workers
 def test_exported_script_reproduces_the_apps_test_accuracy(exp, run_script):
     app = run_training(exp).test_metrics["accuracy"]
     assert abs(_test_accuracy(run_script(experiment_script(exp))) - app) <= 0.03
 
 
+@pytest.mark.workers
 def test_exported_csv_script_reproduces_the_apps_test_accuracy(csv_experiment,
                                                                 run_script):
     exp, path = csv_experiment
@@ -169,7 +171,7 @@ def keras_cache(tmp_path, monkeypatch):
     from keras.src.backend import config
     from keras.src.utils import file_utils
 
-    from playground.datasets.loading import load_keras_dataset
+    from playground.datasets.splits import load_keras_dataset
 
     home = tmp_path / "keras-home"
     folder = home / "datasets"
@@ -224,6 +226,7 @@ def test_the_same_seed_gives_the_script_the_apps_keras_data(name, keras_cache):
                                    getattr(data, f"y_{split}"), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.workers
 @pytest.mark.parametrize("name", ["mnist-mlp", "imdb-lstm"])
 def test_exported_keras_dataset_script_reproduces_the_apps_test_accuracy(
         name, keras_cache, run_script):
@@ -249,6 +252,7 @@ def _pixel_csv(path, n=160, side=8):
     return str(path)
 
 
+@pytest.mark.workers
 def test_exported_pixel_table_script_reproduces_the_apps_images(tmp_path, run_script):
     path = _pixel_csv(tmp_path / "pixels.csv")
     layers = (LayerSpec.make("conv2d", filters=4, kernel=3, activation="relu"),

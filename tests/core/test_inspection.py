@@ -4,20 +4,17 @@ import numpy as np
 import pytest
 
 from playground import charts
-from playground.builder import layer_names
-from playground.data_source import experiment_data
-from playground.experiment_check import check_experiment
 from playground.config import Experiment
-from playground.inspection import (
-    ActivationProbe,
-    boundary_image,
-    plane_grid,
-    weights_by_layer,
-)
-from playground.layers import LayerSpec
+from playground.datasets.source import experiment_data
+from playground.inspection.activations import ActivationProbe
+from playground.inspection.plane import boundary_image, plane_grid
+from playground.inspection.weights import weights_by_layer
+from playground.model.builder import layer_names
+from playground.model.checks import check_experiment
+from playground.model.layers import LayerSpec
 from playground.presets import PRESETS
-from playground.snapshots import SnapshotStore
-from playground.training import run_training
+from playground.training.loop import run_training
+from playground.training.snapshot_store import SnapshotStore
 
 L = LayerSpec.make
 
@@ -82,9 +79,9 @@ def test_data_that_is_not_two_dimensional_gets_weight_snapshots_only():
 
 
 def test_weights_by_layer_matches_each_keras_layer_and_histograms_count_them():
-    from playground.builder import build_model, layer_names
     from playground.config import Experiment
-    from playground.layers import LayerSpec
+    from playground.model.builder import build_model, layer_names
+    from playground.model.layers import LayerSpec
 
     L = LayerSpec.make
     exp = Experiment(dataset="digits", layers=(
@@ -123,7 +120,7 @@ def test_kernel_heatmap_and_filter_grid_shapes():
 
 
 def test_architecture_diagram_names_every_layer_with_shapes():
-    from playground.inspection import architecture_dot
+    from playground.inspection.activations import architecture_dot
 
     dot = architecture_dot(PRESETS["digits-mlp"].experiment)
     assert dot.startswith("digraph")
@@ -142,7 +139,7 @@ def test_architecture_diagram_names_every_layer_with_shapes():
         L("dense", units=7))),
 ], ids=["dense-stack", "conv-stack"])
 def test_activation_shapes_match_each_layer_output_shape(exp):
-    from playground.builder import build_model
+    from playground.model.builder import build_model
 
     weights = build_model(exp).get_weights()
     data = experiment_data(exp)

@@ -1,27 +1,29 @@
 """The worker pool: jobs in processes, a FIFO queue, faults and session ends.
 
 Every test here trains for real in spawned worker processes. One pool of a
-single slot serves the module, so the workers import TensorFlow once.
+single slot serves the whole session (`pool` in `tests/conftest.py`), so
+its worker imports TensorFlow once.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from playground.jobs import ProcessExecutor
-from playground.jobs.process_pool import CRASHED, TASK_CRASHED, WorkerCrashed
+from playground.jobs.process_pool import CRASHED, TASK_CRASHED
+from playground.keras_work import WorkerCrashed
 from playground.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG = PRESETS["circle"].experiment.replace(epochs=2000)
 SHORT = PRESETS["xor"].experiment.replace(epochs=3)
+
+pytestmark = pytest.mark.workers
 
 
 def wait_for_epochs(job, count: int = 1, timeout: float = 120) -> None:
@@ -120,7 +122,7 @@ def test_a_session_that_comes_back_in_time_keeps_its_jobs(pool):
 
 
 def test_short_keras_work_runs_in_a_worker(pool):
-    from playground.inspection import architecture_dot
+    from playground.inspection.activations import architecture_dot
 
     exp = PRESETS["xor"].experiment
     dot = pool.call(architecture_dot, exp, experiment=exp)
@@ -145,7 +147,7 @@ def test_a_worker_killed_while_idle_is_replaced_before_the_next_job(pool):
 
 
 def test_a_task_whose_worker_died_runs_again_in_a_fresh_one(pool):
-    from playground.inspection import architecture_dot
+    from playground.inspection.activations import architecture_dot
 
     pid = pool.call(os.getpid)
     os.kill(pid, signal.SIGKILL)
@@ -160,37 +162,6 @@ def test_a_task_that_kills_its_worker_every_time_gives_a_message(pool):
         pool.call(os._exit, 3)
     assert str(raised.value) == TASK_CRASHED
     assert pool.call(os.getpid) != os.getpid()  # a fresh worker serves the next
-
-
-def test_the_app_process_never_loads_tensorflow():
-    """The app trains, inspects and searches; its own process has no TensorFlow."""
-    code = f"""
-import sys, time
-sys.path.insert(0, {str(ROOT)!r})
-from streamlit.testing.v1 import AppTest
-at = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout=120)
-at.query_params["dataset"] = "xor"
-at.query_params["epochs"] = "5"
-at.run()
-at.switch_page("views/train.py").run()
-at.button(key="train_button").click().run()
-result = at.session_state["training_job"].wait(180)
-assert result.status == "completed", result.message
-at.switch_page("views/inspect.py").run()
-assert not at.exception, at.exception
-at.switch_page("views/search.py").run()
-at.number_input(key="search_trials").set_value(2).run()
-at.number_input(key="search_epochs").set_value(2).run()
-at.button(key="search_start").click().run()
-search = at.session_state["search"]
-assert search.wait(180) and [t.status for t in search.trials] == ["completed"] * 2, search.message
-assert "tensorflow" not in sys.modules and "keras" not in sys.modules, "loaded"
-print("no tensorflow")
-"""
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=600, cwd=ROOT)
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert run.stdout.strip().endswith("no tensorflow")
 
 
 @pytest.mark.parametrize("settings", [{"jobs_per_worker": 1}, {"memory_limit_mb": 1}],

@@ -4,16 +4,12 @@ arithmetic agrees with `model.summary()`; stacks that cannot fit are refused."""
 import numpy as np
 import pytest
 
-from playground.builder import build_layers, build_model
-from playground.experiment_check import check_experiment
 from playground.config import Experiment
-from playground.layers import (
-    LAYER_TYPES,
-    DataSpec,
-    LayerSpec,
-    StackError,
-    check_stack,
-)
+from playground.datasets.catalog import DataSpec
+from playground.model.builder import build_layers, build_model
+from playground.model.checks import check_experiment
+from playground.model.layers import LAYER_TYPES, LayerSpec
+from playground.model.shapes import StackError, check_stack
 
 L = LayerSpec.make
 TABULAR = DataSpec((5,), "features", "multiclass", 3)

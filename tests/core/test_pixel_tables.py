@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 
 from playground.config import Experiment
-from playground.data_source import dataset_info, experiment_data
 from playground.datasets import uploads
-from playground.datasets.csv_reading import CsvError
+from playground.datasets.errors import CsvError
 from playground.datasets.pixel_tables import image_shape
+from playground.datasets.source import dataset_info, experiment_data
 from playground.datasets.table_preparation import prepare_table
-from playground.experiment_check import check_experiment
-from playground.layers import LayerSpec
-from playground.training import run_training
+from playground.model.checks import check_experiment
+from playground.model.layers import LayerSpec
+from playground.training.loop import run_training
 
 L = LayerSpec.make
 RNG = np.random.default_rng(5)

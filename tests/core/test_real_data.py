@@ -6,15 +6,15 @@ import importlib
 import numpy as np
 import pytest
 
-from playground.experiment_check import check_experiment
 from playground.config import Experiment
-from playground.data_source import dataset_info, experiment_data
 from playground.datasets import DATASETS, load_keras_dataset, uploads
+from playground.datasets.errors import DataUnavailable
 from playground.datasets.keras_sets import KERAS_SETS
-from playground.datasets.unavailable import DataUnavailable
-from playground.layers import LayerSpec
+from playground.datasets.source import dataset_info, experiment_data
+from playground.model.checks import check_experiment
+from playground.model.layers import LayerSpec
 from playground.presets import PRESETS
-from playground.training import run_training
+from playground.training.loop import run_training
 
 RNG = np.random.default_rng(0)
 L = LayerSpec.make
@@ -107,7 +107,7 @@ def test_mnist_presets_train_one_epoch_on_injected_data(fake_keras, name):
 
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset_builds(fake_keras, name):
-    from playground.builder import build_model
+    from playground.model.builder import build_model
 
     model = build_model(PRESETS[name].experiment)
     assert model.count_params() > 0

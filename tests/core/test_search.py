@@ -11,14 +11,16 @@ import pytest
 
 from playground.cli import main
 from playground.config import Experiment
-from playground.layers import LayerSpec
+from playground.model.layers import LayerSpec
 from playground.presets import PRESETS
 from playground.search import Search, SearchSpace, SpaceError
-from playground.training import run_training
+from playground.training.loop import run_training
 
 L = LayerSpec.make
 IRIS = PRESETS["iris-mlp"].experiment.replace(epochs=6)
 XOR = PRESETS["xor"].experiment
+
+pytestmark = pytest.mark.workers  # trials train in a warm worker pool
 
 
 def search(pool, exp, space, **options) -> Search:
@@ -100,61 +102,6 @@ def test_a_value_that_breaks_the_stack_is_a_failed_trial_and_the_search_goes_on(
     assert failed.message.startswith("Skipped:") and "kernel" in failed.message
     assert done.status == "completed" and done.objective is not None
     assert s.best() is done
-
-
-@pytest.mark.parametrize("space, message", [
-    ({}, "The search space is empty"),
-    ({"learning_rate": {"min": 0.1, "max": 0.01}}, "min (0.1) is above its max (0.01)"),
-    ({"learnin_rate": [0.1]}, "`learnin_rate` cannot be searched"),
-    ({"dataset": ["xor"]}, "`dataset` cannot be searched"),
-    ({"layers.5.units": [4]}, "names layer 5, but the stack has 2 hidden layer(s)"),
-    ({"layers.0.rate": [0.1]}, "has no setting 'rate'"),
-    ({"layers.x": [1]}, "write `layers.N.setting`"),
-    ({"optimizer": {"min": 1, "max": 2}}, "takes names"),
-    ({"optimizer": ["sgd", "adamw2"]}, "Invalid `optimizer`"),
-    ({"learning_rate": []}, "empty list of choices"),
-    ({"momentum": {"min": 0, "max": 0.9, "log": True}}, "a log range needs a min above 0"),
-    ({"learning_rate": {"min": 0, "max": 1}}, "Invalid `learning_rate`: expected a number from"),
-    ({"learning_rate": 0.1}, "expected a list of choices or a range"),
-    ({"layers.0.units": {"min": 2, "max": 8, "step": 1.5}}, "step must be a whole number"),
-])
-def test_bad_spaces_name_the_field_and_the_fix(space, message):
-    with pytest.raises(SpaceError) as raised:
-        SearchSpace.parse(space, XOR)
-    assert message in str(raised.value)
-
-
-def test_a_grid_must_be_finite_and_small(pool):
-    space = SearchSpace.parse({"learning_rate": {"min": 0.001, "max": 0.1}}, XOR)
-    with pytest.raises(SpaceError, match="needs a step on every float range"):
-        space.check_grid()
-    big = SearchSpace.parse({"layers.0.units": {"min": 1, "max": 100},
-                             "batch_size": {"min": 1, "max": 10}}, XOR)
-    assert big.grid_size() == 1000
-    with pytest.raises(SpaceError, match="1,000 points, more than 500"):
-        search(pool, XOR, {"layers.0.units": {"min": 1, "max": 100},
-                           "batch_size": {"min": 1, "max": 10}}, strategy="grid")
-    stepped = SearchSpace.parse({"learning_rate": {"min": 0.001, "max": 0.1, "step": 10,
-                                                   "log": True}}, XOR)
-    assert stepped.dimensions[0].grid_values() == pytest.approx([0.001, 0.01, 0.1])
-
-
-def test_objectives_and_layer_counts_that_do_not_fit_are_refused(pool):
-    with pytest.raises(SpaceError, match="use val_loss or val_accuracy"):
-        search(pool, XOR, {"learning_rate": [0.1]}, objective="val_mae")
-    with pytest.raises(SpaceError, match="set the validation share above 0"):
-        search(pool, XOR.replace(val_fraction=0.0), {"learning_rate": [0.1]})
-    conv = Experiment(dataset="digits", layers=(L("conv2d"), L("flatten")))
-    with pytest.raises(SpaceError, match="must hold Dense layers only"):
-        SearchSpace.parse({"dense_layers": [1, 2]}, conv)
-
-
-def test_dense_layers_grows_and_shrinks_the_stack():
-    space = SearchSpace.parse({"dense_layers": [0, 4], "layers.3.units": [7]}, XOR)
-    none = space.apply(XOR, {"dense_layers": 0, "layers.3.units": 7})
-    four = space.apply(XOR, {"dense_layers": 4, "layers.3.units": 7})
-    assert none.layers == ()
-    assert [s["units"] for s in four.layers] == [4, 2, 2, 7]
 
 
 def test_the_command_line_searches_and_ends_with_json(tmp_path, capsys):

@@ -4,9 +4,10 @@ import time
 
 import numpy as np
 
-from playground.builder import build_model, compile_model
 from playground.config import Experiment
-from playground.snapshotter import Snapshotter
+from playground.model.builder import build_model
+from playground.training.compiling import compile_model
+from playground.training.measurements import Snapshotter
 
 
 class SlowSnapshotter(Snapshotter):

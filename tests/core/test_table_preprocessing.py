@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 
 from playground.config import Experiment
-from playground.data_source import experiment_data
 from playground.datasets import DATASETS, split_dataset, split_indices, uploads
+from playground.datasets.source import experiment_data
 from playground.datasets.table_preparation import fill_step, prepare_table
-from playground.training import run_training
+from playground.training.loop import run_training
 
 RNG = np.random.default_rng(3)
 VAL, TEST, SEED = 0.2, 0.3, 1

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 from playground.config import Experiment
-from playground.jobs import start_job
-from playground.layers import LayerSpec
+from playground.model.layers import LayerSpec
 from playground.presets import PRESETS
-from playground.training import StopSignal, run_training
+from playground.training.loop import StopSignal, run_training
 
 L = LayerSpec.make
 
@@ -48,24 +47,23 @@ def test_same_experiment_same_history():
 
 
 def test_stop_keeps_history_and_weights():
+    """A stop request reaches `fit` after the current group of batches; the
+    epochs run, the weights and the test metrics are kept. (The worker pool's
+    tests check the same across a process boundary.)"""
     exp = PRESETS["circle"].experiment.replace(epochs=2000)
-    job = start_job(exp)
-    deadline = 120
-    while not any(e["type"] == "epoch" for e in job.events()):
-        job.wait(0.05)
-        deadline -= 0.05
-        assert deadline > 0, "no epoch within two minutes"
-    job.stop()
-    result = job.wait(60)
-    assert result is not None, "training did not stop"
-    assert job.status == "stopped"
-    assert 1 <= result.epochs_run < 2000
+    stop = StopSignal()
+
+    def emit(event):
+        if event["type"] == "epoch" and event["epoch"] == 3:
+            stop.request()
+
+    result = run_training(exp, emit, stop=stop)
+    assert result.status == "stopped"
+    assert 3 <= result.epochs_run < 2000
     assert all(len(v) == result.epochs_run for v in result.history.values())
     assert result.message == f"Stopped by you after {result.epochs_run} epoch(s)."
     assert [w.shape for w in result.weights] == [(2, 4), (4,), (4, 2), (2,), (2, 1), (1,)]
     assert "accuracy" in result.test_metrics
-    progress = job.progress()
-    assert progress["done"] and progress["history"] == result.history
 
 
 def test_stop_requested_before_fit_ends_after_first_batch_group():
@@ -102,11 +100,12 @@ def test_failure_is_reported_not_raised():
     dict(dataset="reg-plane", layers=(L("dense", units=4),)),       # regression, mae
 ])
 def test_validation_numbers_match_keras_evaluate(kwargs):
-    from playground.builder import build_model, compile_model
-    from playground.callbacks import Validator
-    from playground.experiment_check import encode_targets
     from playground.datasets import load_dataset
+    from playground.model.builder import build_model
+    from playground.model.checks import encode_targets
     from playground.registry import task_metrics
+    from playground.training.callbacks import Validator
+    from playground.training.compiling import compile_model
 
     exp = Experiment(**kwargs)
     data = load_dataset(exp.dataset, exp.samples, exp.noise, exp.val_fraction,

@@ -8,13 +8,17 @@ import keras
 import numpy as np
 import pytest
 
-from playground.builder import build_model, compile_model
-from playground.config import Experiment
-from playground.data_source import experiment_data
-from playground.experiment_check import check_experiment, encode_targets
-from playground.layers import StackError
-from playground.training import _make_dataset, run_training, steps_per_execution_for
-from playground.training_fields import TRAINING_CONTROL_FIELDS
+from playground.config import TRAINING_CONTROL_FIELDS, Experiment
+from playground.datasets.source import experiment_data
+from playground.model.builder import build_model
+from playground.model.checks import check_experiment, encode_targets
+from playground.model.shapes import StackError
+from playground.training.compiling import compile_model
+from playground.training.loop import (
+    _make_dataset,
+    run_training,
+    steps_per_execution_for,
+)
 
 # Noisy circle at a high learning rate: validation loss stalls early.
 NOISY = Experiment(dataset="circle", samples=200, noise=0.3, learning_rate=0.3,
@@ -151,13 +155,13 @@ def test_plateau_schedule_follows_reduce_lr_on_plateau():
 def test_constant_rate_records_no_learning_rate_and_clipnorm_reaches_keras():
     exp = Experiment(dataset="circle", samples=100, epochs=2, clipnorm=0.5)
     assert "learning_rate" not in run_training(exp).history
-    from playground.builder import make_optimizer
+    from playground.training.compiling import make_optimizer
     assert make_optimizer(exp).clipnorm == 0.5
     assert make_optimizer(exp.replace(clipnorm=0.0)).clipnorm is None
 
 
 def test_balanced_class_weights_are_sklearns_and_change_training():
-    from playground.controls import class_weights
+    from playground.training.controls import class_weights
 
     exp = Experiment(class_weight="balanced")
     y = np.array([0, 0, 0, 1])
@@ -171,8 +175,7 @@ def test_balanced_class_weights_are_sklearns_and_change_training():
 
 
 def test_tensorboard_zip_holds_event_files_with_epoch_scalars(tmp_path):
-    from tensorboard.backend.event_processing.event_accumulator import (
-        EventAccumulator)
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     exp = Experiment(dataset="circle", samples=100, epochs=4, tensorboard="on")
     result = run_training(exp)

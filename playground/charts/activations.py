@@ -1,0 +1,61 @@
+"""One sample through the model: each layer's output and the predicted
+probabilities.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from playground.charts.style import CLASS_COLORS, styled, tile
+
+
+def activation_figure(name: str, values: np.ndarray, columns: int = 8) -> go.Figure:
+    """One layer's output for one sample, drawn by its shape.
+
+    A vector is drawn as bars (a Dense layer, or the LSTM's final hidden
+    state), a `(height, width, channels)` array as a grid of feature maps
+    (a convolution), and a `(steps, features)` array as a heatmap (an
+    Embedding's sequence).
+    """
+    values = np.asarray(values, dtype=np.float32)
+    shape = "×".join(str(d) for d in values.shape)
+    if values.ndim == 1:
+        fig = go.Figure(go.Bar(x=list(range(len(values))), y=values,
+                               marker_color=np.where(values >= 0, CLASS_COLORS[1],
+                                                     CLASS_COLORS[0]),
+                               hovertemplate="unit %{x}: %{y:.3f}<extra></extra>"))
+        fig.update_xaxes(title_text="unit")
+        return styled(fig, f"{name} ({shape})", 240, f"act-{name}")
+    if values.ndim == 3:
+        maps = values.transpose(2, 0, 1)
+        rows = -(-len(maps) // columns)
+        fig = go.Figure(go.Heatmap(z=tile(maps, min(columns, len(maps))),
+                                   colorscale="Viridis", hoverinfo="skip",
+                                   colorbar=dict(thickness=10)))
+        fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
+        fig.update_xaxes(visible=False)
+        return styled(fig, f"{name}: {len(maps)} feature maps ({shape})",
+                       120 + 70 * rows, f"act-{name}")
+    fig = go.Figure(go.Heatmap(z=values.reshape(values.shape[0], -1).T,
+                               colorscale="RdBu", zmid=0,
+                               colorbar=dict(thickness=10)))
+    fig.update_xaxes(title_text="position")
+    fig.update_yaxes(title_text="feature")
+    return styled(fig, f"{name} ({shape})", 300, f"act-{name}")
+
+
+def prediction_figure(output: np.ndarray, class_names: tuple[str, ...],
+                      true_label: int | float) -> go.Figure:
+    """The predicted class probabilities, the true class highlighted."""
+    output = np.asarray(output, dtype=np.float32).ravel()
+    if len(output) == 1 and len(class_names) == 2:  # one sigmoid unit
+        output = np.array([1 - output[0], output[0]])
+    colors = [CLASS_COLORS[1] if i == int(true_label) else "#b0b0b0"
+              for i in range(len(output))]
+    fig = go.Figure(go.Bar(x=list(class_names), y=output, marker_color=colors,
+                           text=[f"{p:.2f}" for p in output], textposition="outside",
+                           hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
+    fig.update_yaxes(range=[0, 1.1], title_text="probability")
+    return styled(fig, f"Predicted probabilities (true class: "
+                        f"{class_names[int(true_label)]}, in blue)", 280, "prediction")

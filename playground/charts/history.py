@@ -1,0 +1,109 @@
+"""Training curves: loss and metrics per epoch, the learning rate, and the
+epochs that early stopping marked.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from playground.charts.style import (
+    CLASS_COLORS,
+    METRIC_LABELS,
+    base_layout,
+    dict_figure,
+    side_by_side,
+    styled,
+)
+
+WAITING = "Waiting for the first epoch"
+
+
+PREVIOUS_COLOR = "#b8b8b8"
+
+
+def history_figure(history: dict[str, list[float]], epochs: int | None = None,
+                   metrics: tuple[str, ...] = (),
+                   previous: dict[str, list[float]] | None = None) -> go.Figure:
+    """Loss and the task metric per epoch, training and validation side by side.
+
+    Before the first epoch the plots are already there, empty, with the
+    epoch axis spanning the planned run and a line saying what is awaited,
+    so that the chart neither jumps nor shows meaningless axes.
+
+    Args:
+        history: Metric name to per-epoch values, as Keras' `History` keeps
+            them (`loss`, `val_loss`, `accuracy`, `val_accuracy`, ...).
+        epochs: The planned number of epochs, for the empty state's axis.
+        metrics: Metric names to plot even before they have values
+            (e.g. `("loss", "accuracy")`).
+        previous: Another run's history, drawn in grey under this one
+            ("did the change help?").
+    """
+    bases = {k for k in history if not k.startswith("val_")} | set(metrics)
+    bases = sorted(bases, key=lambda k: (k != "loss", k)) or ["loss"]
+    suffixes, layout = side_by_side([METRIC_LABELS.get(b, b) for b in bases])
+    layout.update(base_layout("", 340, "history"))
+    data = []
+    for suffix, base in zip(suffixes, bases):
+        layout[f"xaxis{suffix}"]["title"] = {"text": "epoch"}
+        for key, name, dash in ((base, "training", "solid"),
+                                (f"val_{base}", "validation", "dot")):
+            before = (previous or {}).get(key)
+            if before:
+                data.append({
+                    "type": "scatter", "x": list(range(1, len(before) + 1)),
+                    "y": list(before), "mode": "lines", "name": f"previous run, {name}",
+                    "legendgroup": f"previous {name}", "showlegend": suffix == "",
+                    "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                    "line": {"dash": dash, "color": PREVIOUS_COLOR}})
+            values = history.get(key)
+            if not values:
+                continue
+            data.append({
+                "type": "scatter", "x": list(range(1, len(values) + 1)), "y": list(values),
+                "mode": "lines+markers" if len(values) < 30 else "lines", "name": name,
+                "legendgroup": name, "showlegend": suffix == "",
+                "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                "line": {"dash": dash, "color": CLASS_COLORS[1 if dash == "solid" else 0]}})
+    if not data:  # before the first epoch
+        for suffix in suffixes:
+            layout[f"xaxis{suffix}"]["range"] = [1, max(2, epochs or 1)]
+            layout[f"yaxis{suffix}"].update(range=[0, 1], showticklabels=False)
+            layout["annotations"].append({
+                "text": WAITING, "x": 0.5, "y": 0.5, "xref": f"x{suffix} domain",
+                "yref": f"y{suffix} domain", "showarrow": False,
+                "font": {"color": "#808080"}})
+    return dict_figure(data, layout)
+
+
+def learning_rate_figure(rates: list[float]) -> go.Figure:
+    """The learning rate at the start of each epoch, on a log scale."""
+    fig = go.Figure(go.Scatter(x=list(range(1, len(rates) + 1)), y=rates,
+                               mode="lines", name="learning rate",
+                               line=dict(shape="hv", color=CLASS_COLORS[1])))
+    fig.update_xaxes(title_text="epoch")
+    fig.update_yaxes(title_text="learning rate", type="log")
+    return styled(fig, "", 220, "learning_rate")
+
+
+def mark_epochs(fig: go.Figure, best_epoch: int | None = None,
+                stopped_epoch: int | None = None, reason: str = "") -> go.Figure:
+    """Marks the best epoch and where early stopping ended a run, in every panel.
+
+    Args:
+        fig: A `history_figure`.
+        best_epoch: The epoch (1-based) with the best monitored value.
+        stopped_epoch: The last epoch, when early stopping ended the run.
+        reason: Shown under the figure: why early stopping ended the run.
+    """
+    if best_epoch:
+        fig.add_vline(x=best_epoch, line=dict(color="green", dash="dash"),
+                      annotation_text=f"best: {best_epoch}", row="all", col="all")
+    if stopped_epoch:
+        fig.add_vline(x=stopped_epoch, line=dict(color="gray"),
+                      annotation_text="early stop", annotation_position="bottom right",
+                      row="all", col="all")
+    if reason:
+        fig.add_annotation(text=reason, xref="paper", yref="paper", x=0, y=1.18,
+                           showarrow=False, xanchor="left", font=dict(size=11))
+    return fig

@@ -1,0 +1,71 @@
+"""The look every figure shares: TF Playground's class colours, metric labels,
+the common layout, and helpers for figures built as plain dicts.
+
+Every figure sets `layout.uirevision` so that a user's zoom survives live
+updates; `styled` and `base_layout` are where that happens.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+# TF Playground's colours: orange for class 0 (its -1), blue for class 1.
+CLASS_COLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd",
+                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+
+
+METRIC_LABELS = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute error"}
+
+
+def styled(fig: go.Figure, title: str, height: int, revision: str) -> go.Figure:
+    fig.update_layout(**base_layout(title, height, revision))
+    return fig
+
+
+def base_layout(title: str, height: int, revision: str) -> dict:
+    return {"title": {"text": title}, "height": height, "uirevision": revision,
+            "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
+            "legend": {"orientation": "h", "y": -0.2}}
+
+
+def dict_figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain trace and layout dicts, validated in one call.
+
+    Plotly validates every property on assignment: `update_layout`,
+    `update_xaxes`, `make_subplots` and one `go.Heatmap(...)` object per
+    trace cost tens of milliseconds for the live figures, while one
+    constructor call on the whole dict costs about one. The live figures
+    are rebuilt several times a second, so they are written as dicts.
+    """
+    return go.Figure({"data": data, "layout": layout})
+
+
+def side_by_side(titles: list[str], gap: float = 0.08) -> tuple[list[str], dict]:
+    """Axis suffixes and layout entries for `len(titles)` plots in one row,
+    each titled above (what `make_subplots(rows=1, cols=n)` lays out)."""
+    width = (1 - gap * (len(titles) - 1)) / len(titles)
+    suffixes, layout, annotations = [], {}, []
+    for i, title in enumerate(titles):
+        suffix = "" if i == 0 else str(i + 1)
+        low = i * (width + gap)
+        layout[f"xaxis{suffix}"] = {"domain": [low, low + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}"}
+        annotations.append({"text": title, "x": low + width / 2, "y": 1.0,
+                            "xref": "paper", "yref": "paper", "xanchor": "center",
+                            "yanchor": "bottom", "showarrow": False,
+                            "font": {"size": 16}})
+        suffixes.append(suffix)
+    layout["annotations"] = annotations
+    return suffixes, layout
+
+
+def tile(images: np.ndarray, columns: int) -> np.ndarray:
+    """Lays `(n, h, w)` images out in a grid with a one-pixel NaN gap."""
+    count, h, w = images.shape
+    rows = max(1, -(-count // columns))
+    mosaic = np.full((rows * (h + 1), columns * (w + 1)), np.nan)
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        mosaic[r * (h + 1): r * (h + 1) + h, c * (w + 1): c * (w + 1) + w] = image
+    return mosaic

@@ -1,0 +1,412 @@
+"""The `playground` command: presets, sharing and headless training.
+
+    playground presets                 list the presets
+    playground preset NAME             print a preset's experiment JSON
+    playground train CONFIG [--json]   train, printing one line per epoch; --json
+                                       ends with history, test metrics and a
+                                       test report (confusion matrix, F1, ROC AUC)
+    playground train CONFIG --csv FILE [--target COLUMN]
+                                       train CONFIG's model on a CSV file
+    playground train CONFIG --no-save  train without saving the run
+    playground runs                    list the saved runs
+    playground runs show ID            print a saved run as JSON (no arrays)
+    playground runs delete ID          delete a saved run
+    playground train CONFIG --save-model FILE.keras
+                                       also save the trained model (Keras format)
+    playground export CONFIG --script FILE [--csv FILE --target COLUMN]
+                                       write the experiment as a Keras script
+    playground share CONFIG            print the experiment's query string
+    playground show URL                print the experiment JSON of a URL
+
+CONFIG is a JSON file, a share URL, a query string or a preset name.
+`train` saves its run in the run store (`PLAYGROUND_STORE`, else a file in
+the user's data folder) and says `playground: saved run ID` on standard
+error; a store that cannot be used never fails the run: one line says it
+was not saved, and why.
+
+Exit status: 0 when the command did its work (a training run that finished);
+2 for bad input (an unreadable CONFIG, a setting out of range, a model that
+does not fit the data, a bad CSV file); 1 when a training run failed (its
+data could not be loaded, or Keras stopped with an error); 3 when a run
+diverged (the loss became NaN or infinite; the last finite weights were
+evaluated); 130 when it was stopped with Ctrl-C (the epochs run so far are
+kept and evaluated; a second Ctrl-C quits at once). `runs`: 2 for an
+unknown run id, 1 when the run store cannot be used. Every problem is one
+line on standard error, starting with `playground:`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from urllib.parse import parse_qs, urlsplit
+
+from playground.config import Experiment
+from playground.datasets.errors import CsvError, DataUnavailable
+from playground.export.script import ExportError
+from playground.fields import ConfigError, ConfigErrors
+from playground.model.checks import check_experiment
+from playground.model.shapes import StackError
+from playground.presets import PRESETS
+from playground.runs.errors import RunNotFound, StoreUnavailable
+from playground.search.space import SpaceError
+
+MAX_CONFIG_BYTES = 1_000_000
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_DIVERGED = 3
+EXIT_STOPPED = 130  # the shell's code for a command ended by Ctrl-C (SIGINT)
+
+
+class UsageError(Exception):
+    """Bad command-line input; reported in one line with exit status 2."""
+
+
+def parse_query(text: str) -> Experiment:
+    """Reads a share URL or a bare query string (`dataset=spiral&lr=0.1`)."""
+    query = urlsplit(text).query if "://" in text or text.startswith("?") else text
+    try:
+        params = parse_qs(query, keep_blank_values=True, strict_parsing=bool(query),
+                          max_num_fields=100)
+    except ValueError as error:
+        raise UsageError(f"cannot read the query string {text[:60]!r}: {error}")
+    return Experiment.from_query(params)
+
+
+def load_config(text: str) -> Experiment:
+    """Reads CONFIG: a preset name, a JSON file, a share URL or a query string."""
+    if text in PRESETS:
+        return PRESETS[text].experiment
+    if os.path.isfile(text):
+        if os.path.getsize(text) > MAX_CONFIG_BYTES:
+            raise UsageError(f"{text} is larger than {MAX_CONFIG_BYTES} bytes; "
+                             "an experiment JSON is a few kilobytes.")
+        with open(text, encoding="utf-8") as handle:
+            return Experiment.from_json(handle.read())
+    if "=" in text or "?" in text:
+        return parse_query(text)
+    raise UsageError(
+        f"{text!r} is not a preset, a file, a URL or a query string. "
+        f"Presets: {', '.join(PRESETS)}."
+    )
+
+
+def _format_logs(logs: dict[str, float]) -> str:
+    return "  ".join(f"{k}={v:.4f}" for k, v in logs.items())
+
+
+def _finite(value):
+    """NaN and infinity become null, so strict JSON readers accept the line."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def without_class_name(message: str) -> str:
+    """`Training failed: ValueError: x` as `Training failed: x`.
+
+    A run's failure message names the Python exception class; a person at
+    the command line needs the reason only.
+    """
+    match = re.fullmatch(r"(Training failed): [A-Za-z_][\w.]*(?::\s*(.*))?", message,
+                         re.DOTALL)
+    if match is None:
+        return message
+    return f"{match[1]}: {match[2]}" if match[2] else f"{match[1]} without a reason."
+
+
+def _say(message: str) -> None:
+    """Writes one line for a person on standard error."""
+    print(f"playground: {' '.join(message.split())}", file=sys.stderr, flush=True)
+
+
+class _CtrlC:
+    """While active, a first Ctrl-C asks the run to stop after the current
+    batch (its epochs are kept and evaluated); a second one quits at once.
+
+    Python lets only the main thread handle signals; called from another
+    thread, Ctrl-C keeps its usual meaning."""
+
+    def __init__(self, stop):
+        self.stop = stop
+        self.previous = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _handle(self, signum, frame):
+        if self.stop.requested:
+            raise KeyboardInterrupt
+        self.stop.request()
+        _say("stopping after the current batch (press Ctrl-C again to quit now)")
+
+
+def _print_epoch(event: dict) -> None:
+    if event["type"] == "epoch":
+        print(f"epoch {event['epoch']}/{event['epochs']}  "
+              f"{_format_logs(event['logs'])}  ({event['elapsed']:.1f}s)", flush=True)
+
+
+def _save_run(exp: Experiment, result, data, started_at: float) -> str | None:
+    """Saves a run in the store and says so; returns its id, or None when
+    the store cannot take it (said in one line: the run itself is fine)."""
+    from playground.runs import RunRecord, open_store
+    from playground.runs.kept_data import kept_arrays
+
+    arrays = kept_arrays(exp, data)  # as the app keeps it: opens without the file
+    try:
+        record = RunRecord.from_result(exp, result, arrays=arrays,
+                                       started_at=started_at)
+        open_store().save(record)
+    except (StoreUnavailable, ValueError) as error:
+        _say(f"the run was not saved: {error}")
+        return None
+    _say(f"saved run {record.id}")
+    return record.id
+
+
+def _train(exp: Experiment, as_json: bool, save: bool = True,
+           save_model: str | None = None) -> int:
+    from playground.datasets.source import experiment_data
+    from playground.training.loop import StopSignal, run_training
+    from playground.training.result import (
+        COMPLETED,
+        DIVERGED,
+        FAILED,
+        STOPPED,
+        TrainingResult,
+    )
+
+    check_experiment(exp)
+    run_id = data = None
+    started_at = time.time()
+    try:
+        # Keras reports its downloads on standard output; they are not results.
+        with contextlib.redirect_stdout(sys.stderr):
+            data = experiment_data(exp)
+    except (DataUnavailable, CsvError) as error:
+        result = TrainingResult(FAILED, f"Training failed: {error}")
+        message = result.message
+    else:
+        stop = StopSignal()
+        with _CtrlC(stop):
+            result = run_training(exp, _print_epoch, stop=stop, dataset=data)
+        message = without_class_name(result.message)
+    if result.status != COMPLETED:
+        _say(message)
+    elif not as_json:
+        print(message)
+    if save and data is not None:  # a run that trained, however it ended
+        run_id = _save_run(exp, result, data, started_at)
+    if result.test_metrics and not as_json:
+        print("test  " + _format_logs(result.test_metrics))
+    if save_model and result.weights and result.status != FAILED:
+        from playground.export.model_files import save_model as write_model
+
+        write_model(exp, result.weights, save_model)
+        if not as_json:
+            print(f"model saved to {save_model}")
+    if as_json:
+        summary = {"experiment": exp.to_dict(), **result.to_dict(), "message": message,
+                   "run_id": run_id}
+        if result.weights:
+            from playground.evaluation.test_report import test_report
+
+            summary["report"] = test_report(exp, result.weights, data)
+        print(json.dumps(_finite(summary)))
+    return {COMPLETED: EXIT_OK, DIVERGED: EXIT_DIVERGED,
+            STOPPED: EXIT_STOPPED}.get(result.status, EXIT_FAILED)
+
+
+def with_csv(exp: Experiment, path: str, target: str | None) -> Experiment:
+    """The experiment trained on a CSV file instead of its dataset.
+
+    Unlike an upload in the app, the file is read without size, row or column
+    limits: only the machine's memory bounds it.
+    """
+    from pathlib import Path
+
+    from playground.datasets import uploads
+    from playground.datasets.csv_limits import NO_LIMITS
+
+    file = Path(path)
+    try:
+        token = uploads.register(file.read_bytes(), file.name, NO_LIMITS)
+    except MemoryError:
+        size = file.stat().st_size / 2**20
+        raise UsageError(
+            f"{file.name} ({size:,.1f} MB) does not fit in this machine's memory "
+            "once read. The command line has no size limit, only memory: free "
+            "some memory, use a machine with more, or train on a sample of the "
+            "rows or the columns you need.") from None
+    column = target if target is not None else str(uploads.get(token).columns[-1])
+    return exp.replace(dataset="csv", csv_name=file.name[:100], target=column,
+                       upload=token)
+
+
+def _runs(action: str | None, run_id: str | None) -> None:
+    """`playground runs [show|delete ID]`."""
+    from playground.runs import open_store
+    from playground.runs.details import run_details, runs_table
+
+    store = open_store()
+    if action is None:
+        summaries = store.list()
+        if summaries:
+            print(runs_table(summaries))
+        else:
+            _say(f"no saved runs in {store.where}.")
+    elif action == "show":
+        print(json.dumps(_finite(run_details(store.load(run_id))), indent=2))
+    else:
+        store.delete(run_id)
+        _say(f"deleted run {run_id}")
+
+
+def _with_data(args) -> Experiment:
+    """CONFIG's experiment, on the CSV file of `--csv` when one is given."""
+    exp = load_config(args.config)
+    if args.csv:
+        return with_csv(exp, args.csv, args.target)
+    if args.target:
+        raise UsageError("--target needs --csv FILE.")
+    return exp
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="playground", description="Keras Playground from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("presets", help="list the presets")
+    p = sub.add_parser("preset", help="print a preset's experiment JSON")
+    p.add_argument("name")
+    p = sub.add_parser("train", help="train an experiment")
+    p.add_argument("config", help="JSON file, share URL, query string or preset")
+    p.add_argument("--json", action="store_true",
+                   help="end with one JSON line holding history, test metrics and a "
+                        "test report (confusion matrix, per-class F1, ROC AUC; "
+                        "MAE, RMSE, R² for regression)")
+    p.add_argument("--csv", metavar="FILE", help="train on this CSV file")
+    p.add_argument("--save-model", metavar="FILE.keras",
+                   help="save the trained model in Keras' format")
+    p.add_argument("--target", metavar="COLUMN",
+                   help="the CSV column to predict (default: the last one)")
+    p.add_argument("--no-save", action="store_true",
+                   help="do not save the run in the run store")
+    p = sub.add_parser("runs", help="list, show or delete saved runs")
+    actions = p.add_subparsers(dest="action")
+    for name, text in (("show", "print a saved run as JSON"),
+                       ("delete", "delete a saved run")):
+        actions.add_parser(name, help=text).add_argument("run_id", metavar="ID")
+    p = sub.add_parser("export", help="write an experiment as a Keras script")
+    p.add_argument("config", help="JSON file, share URL, query string or preset")
+    p.add_argument("--script", metavar="FILE", required=True,
+                   help="the Python file to write")
+    p.add_argument("--csv", metavar="FILE", help="the CSV file the script reads")
+    p.add_argument("--target", metavar="COLUMN",
+                   help="the column to predict (default: the last one)")
+    p = sub.add_parser("search", help="search hyperparameters with Keras Tuner")
+    p.add_argument("config", help="JSON file, share URL, query string or preset")
+    p.add_argument("--space", metavar="SPACE.json", required=True,
+                   help="what varies: names mapped to choices or ranges (README)")
+    p.add_argument("--strategy", default="random",
+                   choices=("random", "grid", "bayesian", "hyperband"))
+    p.add_argument("--trials", type=int, default=10, help="the most trials to run")
+    p.add_argument("--epochs", type=int, help="epochs per trial (default: the "
+                   "experiment's)")
+    p.add_argument("--objective", help="val_loss (default), val_accuracy or val_mae")
+    p.add_argument("--seed", type=int, default=1, help="makes the choices repeatable")
+    p.add_argument("--workers", type=int, default=1, help="trials trained at once")
+    p.add_argument("--json", action="store_true",
+                   help="end with one JSON line: the trials and the best")
+    p.add_argument("--csv", metavar="FILE", help="search on this CSV file")
+    p.add_argument("--target", metavar="COLUMN",
+                   help="the CSV's target column (default: the last)")
+    p.add_argument("--no-save", action="store_true", help="do not keep the trials' runs")
+    p = sub.add_parser("share", help="print an experiment's query string")
+    p.add_argument("config")
+    p = sub.add_parser("show", help="print the experiment JSON of a share URL")
+    p.add_argument("url")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "presets":
+            width = max(map(len, PRESETS))
+            for preset in PRESETS.values():
+                print(f"{preset.name:<{width}}  {preset.description}")
+        elif args.command == "preset":
+            if args.name not in PRESETS:
+                raise UsageError(f"no preset {args.name!r}; expected one of "
+                                 f"{', '.join(PRESETS)}.")
+            print(PRESETS[args.name].experiment.to_json())
+        elif args.command == "train":
+            if args.save_model and not args.save_model.endswith(".keras"):
+                raise UsageError(f"--save-model {args.save_model}: a Keras model "
+                                 "file must end in .keras.")
+            return _train(_with_data(args), args.json, save=not args.no_save,
+                          save_model=args.save_model)
+        elif args.command == "runs":
+            _runs(args.action, getattr(args, "run_id", None))
+        elif args.command == "export":
+            from playground.export.script import experiment_script
+
+            exp = _with_data(args)
+            check_experiment(exp)
+            with open(args.script, "w", encoding="utf-8") as handle:
+                handle.write(experiment_script(exp))
+            print(f"wrote {args.script}")
+        elif args.command == "search":
+            from playground.cli.search import run_search
+
+            if args.workers < 1 or args.trials < 1:
+                raise UsageError("--workers and --trials take a number from 1 up.")
+            exp = _with_data(args)
+            check_experiment(exp)
+            return run_search(exp, args)
+        elif args.command == "share":
+            print(load_config(args.config).to_query_string())
+        elif args.command == "show":
+            print(load_config(args.url).to_json())
+    except (UsageError, ConfigError, ConfigErrors, StackError, OSError,
+            UnicodeDecodeError, CsvError, DataUnavailable, ExportError,
+            SpaceError) as error:
+        _say(f"error: {error}")
+        return EXIT_BAD_INPUT
+    except RunNotFound as error:
+        _say(f"error: {error}")
+        return EXIT_BAD_INPUT
+    except StoreUnavailable as error:
+        _say(f"error: {error}")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _say("interrupted.")
+        return EXIT_STOPPED
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

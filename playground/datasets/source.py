@@ -1,0 +1,151 @@
+"""Where an experiment's data comes from, and what it looks like.
+
+`dataset_info` answers what the model needs to know (task, input shape,
+classes) and `experiment_data` loads the split arrays, for every kind of
+dataset: generated, bundled with scikit-learn, downloaded by
+`keras.datasets`, or a CSV table (shipped or uploaded). Both raise
+`DataUnavailable` or `CsvError` with a message for the user when the data
+cannot be had: not downloaded, not uploaded in this session, or a CSV
+option that does not fit the file.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import functools
+import threading
+
+from playground.config import AUTO, Experiment
+from playground.datasets import (
+    DATASETS,
+    Dataset,
+    DatasetInfo,
+    load_dataset,
+    load_keras_dataset,
+    split_dataset,
+)
+from playground.datasets.errors import DataUnavailable
+
+DEFAULT_TARGETS = {"house-prices": "price_k"}
+MAX_KEPT = 16
+
+# Prepared datasets that stand in for an upload (a stored CSV run opened
+# from its link), by the token in the experiment's `upload` field.
+_kept: collections.OrderedDict[str, Dataset] = collections.OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def keep_dataset(token: str, dataset: Dataset) -> None:
+    """Makes `dataset` the data of experiments whose `upload` is `token`.
+
+    A stored CSV run keeps the prepared arrays it trained on, so that its
+    link opens without the file; the oldest of `MAX_KEPT` is dropped first.
+    """
+    with _kept_lock:
+        _kept[token] = dataset
+        while len(_kept) > MAX_KEPT:
+            _kept.popitem(last=False)
+
+
+def kept_dataset(token: str) -> Dataset | None:
+    """The dataset kept under `token`, if any."""
+    with _kept_lock:
+        return _kept.get(token) if token else None
+
+
+def source_table(exp: Experiment):
+    """The experiment's CSV table as read (a `pandas.DataFrame`), before any
+    preprocessing; `DataUnavailable` when no file is loaded in this session."""
+    return _table(exp.dataset, exp.upload, exp.csv_name)
+
+
+def _table(dataset: str, upload: str, csv_name: str):
+    from playground.datasets import uploads
+
+    if dataset == "house-prices":
+        return uploads.house_prices()
+    table = uploads.get(upload) if upload else None
+    if table is None:
+        named = f" {csv_name}" if csv_name else ""
+        raise DataUnavailable(
+            f"No CSV file is loaded for this experiment. Upload the file{named} on "
+            "the Data page: an uploaded file stays in the browser session that "
+            "uploaded it, and a shared link does not carry it.")
+    return table
+
+
+@functools.lru_cache(maxsize=8)
+def _prepared(dataset: str, upload: str, csv_name: str, target: str, task: str,
+              missing: str, scale: str, images: str):
+    from playground.datasets import table_preparation
+
+    table = _table(dataset, upload, csv_name)
+    if not target:
+        raise DataUnavailable("Pick the column to predict (the target) on the Data "
+                              "page.")
+    return table_preparation.prepare_table(table, target, None if task == AUTO else task,
+                                 missing, standardize=scale == "standard",
+                                 images=images == "on")
+
+
+def prepared_table(exp: Experiment):
+    """The experiment's CSV table after preprocessing (`PreparedTable`)."""
+    return _prepared(exp.dataset, exp.upload, exp.csv_name,
+                     exp.target or DEFAULT_TARGETS.get(exp.dataset, ""), exp.task,
+                     exp.missing, exp.scale, exp.images)
+
+
+def dataset_info(exp: Experiment) -> DatasetInfo:
+    """What the experiment's data is: task, input shape, classes."""
+    info = DATASETS[exp.dataset]
+    if info.source == "keras" and info.input_kind == "tokens":
+        return dataclasses.replace(info, input_shape=(exp.maxlen,),
+                                   vocab_size=exp.num_words)
+    if info.source != "table":
+        return info
+    kept = kept_dataset(exp.upload)
+    if kept is not None:
+        return kept.info
+    table = prepared_table(exp)
+    label = f"CSV: {exp.csv_name}" if exp.dataset == "csv" and exp.csv_name else info.label
+    return dataclasses.replace(info, label=label, task=table.task,
+                               input_shape=table.input_shape,
+                               input_kind="image" if table.image_shape else "features",
+                               class_names=table.class_names)
+
+
+def experiment_data(exp: Experiment) -> Dataset:
+    """The experiment's dataset, loaded and split from its options and seed."""
+    info = DATASETS[exp.dataset]
+    if info.source == "keras":
+        return _keras_dataset(exp.dataset, exp.subset, exp.num_words, exp.maxlen,
+                              exp.val_fraction, exp.test_fraction, exp.seed)
+    if info.source == "table":
+        kept = kept_dataset(exp.upload)
+        if kept is not None:
+            return kept
+        table = prepared_table(exp)
+        return _table_dataset(dataset_info(exp), table, exp.val_fraction,
+                              exp.test_fraction, exp.seed)
+    return load_dataset(exp.dataset, exp.samples, exp.noise, exp.val_fraction,
+                        exp.test_fraction, exp.seed)
+
+
+@functools.lru_cache(maxsize=8)
+def _table_dataset(info: DatasetInfo, table, val: float, test: float,
+                   seed: int) -> Dataset:
+    return split_dataset(info, table.features, table.y, table.feature_names, val,
+                         test, seed, scale=False, preprocessor=table.preprocessor())
+
+
+@functools.lru_cache(maxsize=4)
+def _keras_dataset(*args) -> Dataset:
+    """A `keras.datasets` subset, loaded by Keras away from the web server
+    (`playground.keras_work`: importing Keras loads TensorFlow)."""
+    from playground.keras_work import keras_work
+
+    data = keras_work(load_keras_dataset, *args)
+    for name in ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test"):
+        getattr(data, name).setflags(write=False)  # unpickled arrays are writable
+    return data

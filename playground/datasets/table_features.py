@@ -1,0 +1,198 @@
+"""The feature columns of a table: which are kept (identifier-like text and
+empty columns are left out, with a note), infinite values refused, missing
+values dropped or planned for filling, categories planned for one-hot
+encoding.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+from playground.datasets.csv_columns import (
+    EMPTY,
+    IDENTIFIER_SHARE,
+    MAX_CATEGORIES,
+    MIN_IDENTIFIER_VALUES,
+    NUMBER,
+    TEXT,
+    column_kind,
+)
+from playground.datasets.errors import CsvError
+from playground.datasets.wording import counted, format_value, quote, quote_list
+
+MAX_FEATURES = 1000
+"""Most feature columns accepted after one-hot encoding (a table of numbers
+only is limited by the reader's column limit instead)."""
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def count_infinite(series: pd.Series) -> int:
+    """Counts values that are infinite, or beyond float32's range."""
+    if is_bool_dtype(series) or not is_numeric_dtype(series):
+        return 0
+    numbers = series.dropna().to_numpy(np.float64)
+    return int(np.sum(~(np.abs(numbers) <= _FLOAT32_MAX)))
+
+
+def feature_columns(table: pd.DataFrame, target: str,
+                     features: Sequence[str] | None) -> list[str]:
+    if features is None:
+        return [c for c in table.columns if c != target]
+    if isinstance(features, str):
+        features = [features]
+    features = list(dict.fromkeys(str(f) for f in features))
+    unknown = [f for f in features if f not in table.columns]
+    if unknown:
+        raise CsvError(
+            f"Unknown feature column {quote(unknown[0])}. Expected columns "
+            f"of the table: {quote_list(table.columns)}. Pick the features "
+            "from that list.")
+    if target in features:
+        raise CsvError(
+            f"The target column {quote(target)} is also listed as a feature. "
+            "Expected the features to be other columns: a model given the "
+            "answer learns nothing. Remove it from the features.")
+    return [c for c in table.columns if c in features]
+
+
+def usable_features(table: pd.DataFrame, columns: list[str],
+                     target: str) -> tuple[list[str], dict[str, str], list[str]]:
+    """Leaves out empty and identifier-like columns, saying why."""
+    kept, kinds, notes = [], {}, []
+    for column in columns:
+        series = table[column]
+        kind = column_kind(series)
+        distinct = series.nunique()
+        if kind == EMPTY:
+            notes.append(f"Dropped {quote(column)}: every value is missing.")
+            continue
+        if kind == TEXT:
+            reason = ("looks like an identifier"
+                      if distinct >= IDENTIFIER_SHARE * series.notna().sum()
+                      else f"too many to one-hot encode (the limit is "
+                           f"{MAX_CATEGORIES})")
+            notes.append(f"Dropped {quote(column)}: text with "
+                         f"{distinct:,} distinct values, {reason}.")
+        else:
+            kept.append(column)
+            kinds[column] = kind
+        if kind == NUMBER:
+            notes += _id_like_number_note(column, series)
+        else:
+            notes += _mostly_numbers_note(column, series)
+    if not kept:
+        left_out = (f" ({quote_list(columns, 5)} left out as empty or "
+                    "identifier-like)" if columns else "")
+        raise CsvError(
+            f"No feature columns are left to learn from{left_out}. Expected "
+            f"at least one column besides the target {quote(target)} with "
+            "numbers or categories (text with few distinct values). Add such "
+            "a column to the file or to the features.")
+    return kept, kinds, notes
+
+
+def _id_like_number_note(column: str, series: pd.Series) -> list[str]:
+    """A hint when a numeric column looks like a row id (it is kept)."""
+    values = series.dropna()
+    if is_bool_dtype(values) or len(values) <= MIN_IDENTIFIER_VALUES:
+        return []
+    numbers = values.to_numpy(np.float64)
+    whole = bool(np.all(np.isfinite(numbers) & (numbers == np.round(numbers))))
+    if not whole or values.nunique() < len(series):
+        return []
+    return [f"Kept {quote(column)}, but it has a different whole number in "
+            "every row, like a row id: leave it out of the features if it is "
+            "one."]
+
+
+def _mostly_numbers_note(column: str, series: pd.Series) -> list[str]:
+    """A hint when a few text cells (10% at most) keep a column of numbers
+    from being read as one."""
+    values = series.dropna()
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = values[numbers.isna()]
+    if len(values) == 0 or len(bad) * 10 > len(values):
+        return []
+    return [f"Read {quote(column)} as text, not numbers: "
+            f"{counted(len(bad), 'value')} such as {quote(bad.iloc[0])} "
+            f"{'is' if len(bad) == 1 else 'are'} not a number. Fix or empty "
+            f"those cells to use {quote(column)} as a number."]
+
+
+def check_finite_features(table: pd.DataFrame, kept: list[str],
+                           kinds: dict[str, str]) -> None:
+    for column in kept:
+        infinite = count_infinite(table[column]) if kinds[column] == NUMBER else 0
+        if infinite:
+            raise CsvError(
+                f"Column {quote(column)} has "
+                f"{counted(infinite, 'infinite value')} (inf or -inf, or "
+                "numbers too large for 32-bit floats, beyond 3.4e38). "
+                "Expected finite numbers. Replace those values, empty the "
+                "cells to treat them as missing, or leave "
+                f"{quote(column)} out of the features.")
+
+
+def handle_missing(frame: pd.DataFrame, kept: list[str], kinds: dict[str, str],
+                    missing: str) -> tuple[pd.DataFrame, str, int]:
+    counts = frame[kept].isna().sum()
+    counts = counts[counts > 0]
+    if counts.empty:
+        return frame, "No missing values in the feature columns.", 0
+    if missing == "impute":
+        details = "; ".join(
+            f"{c}: {n:,} with the "
+            f"{'median' if kinds[c] == NUMBER else 'most frequent value'}"
+            for c, n in counts.items())
+        step = (f"Will fill {counted(int(counts.sum()), 'missing value')} "
+                f"({details}) of the training rows, learned after the split.")
+        return frame, step, 0
+    rows = frame[kept].isna().any(axis=1)
+    dropped = int(rows.sum())
+    details = ", ".join(f"{c}: {n:,}" for c, n in counts.items())
+    if len(frame) - dropped < 2:
+        raise CsvError(
+            f"Only {counted(len(frame) - dropped, 'row')} left after dropping "
+            f"{counted(dropped, 'row')} with a missing value ({details}); at "
+            "least 2 are needed. Choose \"impute\" to fill missing values "
+            "instead, or leave the columns with many missing values out of "
+            "the features.")
+    step = f"Dropped {counted(dropped, 'row')} with a missing value ({details})."
+    return frame[~rows], step, dropped
+
+
+def format_fill(value) -> str:
+    return format_value(value) if isinstance(value, float) else quote(value)
+
+
+def encoded_columns(kept: list[str],
+                     categories: dict[str, tuple]) -> tuple[tuple[str, ...], str]:
+    """The model's input columns, a one-hot column per category value.
+
+    Only one-hot encoding is capped (at `MAX_FEATURES` columns in all): a
+    table of numbers alone is limited by the reader's column limit.
+    """
+    names = tuple(name for c in kept for name in (
+        [f"{c}={v}" for v in categories[c]] if c in categories else [c]))
+    if categories and len(names) > MAX_FEATURES:
+        largest = sorted(categories.items(), key=lambda item: -len(item[1]))[:3]
+        raise CsvError(
+            f"One-hot encoding would make {len(names):,} feature columns; the "
+            f"limit is {MAX_FEATURES:,}. Each categorical column adds one "
+            "column per value (largest: "
+            + ", ".join(f"{c}: {len(v)} values" for c, v in largest)
+            + "). Leave some categorical columns out of the features.")
+    if not categories:
+        return names, ""
+    details = ", ".join(f"{c}: {counted(len(v), 'value')}"
+                        for c, v in categories.items())
+    total = sum(len(v) for v in categories.values())
+    step = (f"One-hot encoded {counted(len(categories), 'categorical column')} "
+            f"({details}) into {counted(total, 'column')}.")
+    return names, step

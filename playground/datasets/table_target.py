@@ -1,0 +1,159 @@
+"""The column to predict: its task detected, its values checked (missing,
+infinite, one class, too many classes, too few rows of a class) with a
+message that says how to fix the file, and its classes encoded as ids.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+from playground.datasets.csv_columns import tidy_column
+from playground.datasets.errors import CsvError
+from playground.datasets.table_features import count_infinite
+from playground.datasets.wording import counted, quote, quote_list
+from playground.fields import format_number
+from playground.registry import BINARY, MULTICLASS, REGRESSION
+
+MAX_CLASSES = 50
+"""Most classes accepted in a classification target."""
+
+
+MAX_DETECTED_CLASSES = 10
+"""Most distinct whole numbers in a numeric target detected as classes."""
+
+
+def detect_task(series: pd.Series) -> str:
+    """Guesses the task for a target column.
+
+    The rule, in the order applied to the column's non-missing values:
+
+    - true/false values: `"binary"`;
+    - numbers: whole numbers with at most `MAX_DETECTED_CLASSES` (10)
+      distinct values are class labels (`"binary"` for 2 or fewer,
+      `"multiclass"` otherwise); any other numbers are `"regression"`;
+    - text: class labels, `"binary"` for 2 or fewer distinct values,
+      `"multiclass"` otherwise.
+
+    Args:
+        series: The target column.
+
+    Returns:
+        `"binary"`, `"multiclass"` or `"regression"`.
+    """
+    values = tidy_column(series).dropna()
+    if is_numeric_dtype(values) and not is_bool_dtype(values):
+        numbers = values.to_numpy(np.float64)
+        whole = bool(np.all(np.isfinite(numbers) & (numbers == np.round(numbers))))
+        if not whole or values.nunique() > MAX_DETECTED_CLASSES:
+            return REGRESSION
+    return BINARY if values.nunique() <= 2 else MULTICLASS
+
+
+def check_target_values(series: pd.Series, target: str) -> None:
+    missing = int(series.isna().sum())
+    if missing:
+        raise CsvError(
+            f"The target column {quote(target)} has "
+            f"{counted(missing, 'missing value')} (out of "
+            f"{counted(len(series), 'row')}). Expected a value in every row: "
+            "rows without a target cannot be learned from. Remove those rows "
+            "from the file, or pick another target column.")
+    infinite = count_infinite(series)
+    if infinite:
+        raise CsvError(
+            f"The target column {quote(target)} has "
+            f"{counted(infinite, 'infinite value')} (inf or -inf, or numbers "
+            "too large for 32-bit floats, beyond 3.4e38). Expected finite "
+            "numbers. Replace those values or remove their rows.")
+
+
+def task_step(series: pd.Series, target: str, task: str, detected: bool) -> str:
+    verb = "detected" if detected else "chosen"
+    if task == REGRESSION:
+        if detected:
+            return (f"Task detected: regression ({quote(target)} holds "
+                    f"{series.nunique():,} distinct numbers).")
+        return f"Task chosen: regression (predict {quote(target)} as a number)."
+    return (f"Task {verb}: {task} classification "
+            f"({counted(series.nunique(), 'class', 'classes')} in {quote(target)}).")
+
+
+def check_regression_target(series: pd.Series, target: str) -> None:
+    if is_bool_dtype(series) or is_numeric_dtype(series):
+        return
+    numbers = pd.to_numeric(series, errors="coerce")
+    bad = series[numbers.isna()].iloc[0]
+    raise CsvError(
+        f"The target column {quote(target)} holds text such as {quote(bad)}, "
+        "but regression predicts a number. Expected numbers in every row. "
+        f"Fix or remove the rows with text in {quote(target)}, or choose "
+        "binary or multiclass classification.")
+
+
+def _class_names(values: Sequence) -> list[str]:
+    return [format_number(v) if isinstance(v, (int, float, np.number))
+            and not isinstance(v, (bool, np.bool_)) else str(v) for v in values]
+
+
+def _sorted_classes(series: pd.Series) -> list:
+    return sorted(series.dropna().unique().tolist())
+
+
+def check_classes(series: pd.Series, target: str, task: str) -> None:
+    classes = _sorted_classes(series)
+    numeric = is_numeric_dtype(series) and not is_bool_dtype(series)
+    if len(classes) < 2:
+        raise _single_class_error(target, _class_names(classes)[0], 0)
+    if len(classes) > MAX_CLASSES:
+        fix = ("It holds numbers: choose regression to predict it as a "
+               "quantity." if numeric else
+               "Pick a target column with fewer distinct values.")
+        raise CsvError(
+            f"The target column {quote(target)} has {len(classes):,} classes; "
+            f"the limit is {MAX_CLASSES}. {fix}")
+    if task == BINARY and len(classes) > 2:
+        raise CsvError(
+            f"Binary classification needs exactly 2 classes, but "
+            f"{quote(target)} has {len(classes)} "
+            f"({quote_list(_class_names(classes), 5)}). Choose multiclass "
+            "classification, or pick another target column.")
+
+
+def _single_class_error(target: str, name: str, rows_dropped: int) -> CsvError:
+    after = (f" after dropping {counted(rows_dropped, 'row')} with a missing "
+             "value" if rows_dropped else "")
+    return CsvError(
+        f"The target column {quote(target)} has a single class "
+        f"({quote(name)}){after}. Classification needs at least 2 classes. "
+        "Pick another target column, or add rows of other classes.")
+
+
+def check_rows_per_class(series: pd.Series, target: str, rows_dropped: int) -> None:
+    counts = series.value_counts()
+    if len(counts) < 2:
+        raise _single_class_error(target, _class_names(counts.index)[0], rows_dropped)
+    rare = _class_names(sorted(counts.index[counts < 2].tolist()))
+    if not rare:
+        return
+    after = (f" (after dropping {counted(rows_dropped, 'row')} with a missing "
+             "value)" if rows_dropped else "")
+    others = (f" {counted(len(rare) - 1, 'other class', 'other classes')} "
+              f"{'has' if len(rare) == 2 else 'have'} a single row too."
+              if len(rare) > 1 else "")
+    raise CsvError(
+        f"Class {quote(rare[0])} of the target column {quote(target)} has "
+        f"only 1 row{after}. Expected at least 2 rows per class: a stratified "
+        "split needs one for training and one for testing. Add rows of that "
+        f"class or remove its row.{others}")
+
+
+def encode_target(series: pd.Series, task: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    if task == REGRESSION:
+        return np.ascontiguousarray(series.to_numpy(np.float32)), ()
+    classes = _sorted_classes(series)
+    ids = pd.Categorical(series, categories=classes).codes.astype(np.int64)
+    return np.ascontiguousarray(ids), tuple(_class_names(classes))

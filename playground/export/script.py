@@ -1,0 +1,444 @@
+"""An experiment as one runnable Keras script, written like a tutorial.
+
+`experiment_script` writes a self-contained Python file that needs only
+Keras, NumPy, pandas and scikit-learn (never `playground`): it makes or
+loads the same data (the 2-D generators are inlined and seeded like the
+app's; scikit-learn's bundled sets come from its loaders; Keras' sets from
+`keras.datasets` with the same seeded subset; a CSV file is read with
+`pandas.read_csv` from the path given as the first command-line argument,
+its cells tidied and its columns prepared as the app does), splits it with the same seed, prepares it the same way, builds
+the same model with the same initial weights, compiles it with the same
+loss, optimizer, schedule and callbacks, trains it with `fit`, evaluates it
+on the test split, and prints `{"test": {...}}` as its last line of output.
+
+The script feeds `fit` NumPy arrays, the way a person would write it; the
+app's faster `tf.data` pipeline shuffles differently, so the two runs agree
+closely but not to the last digit.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import textwrap
+
+from playground.config import Experiment
+from playground.datasets import DATASETS, synthetic
+from playground.datasets.catalog import KERAS_BASE
+from playground.datasets.csv_columns import tidy_column
+from playground.datasets.keras_sets import INDEX_FROM, KERAS_SETS, OOV_CHAR, START_CHAR
+from playground.datasets.splits import keep_subset, split_indices
+from playground.datasets.table_preparation import column_runs, pixels_to_images
+from playground.fields import format_number
+from playground.model.builder import layer_names, layer_seed
+from playground.model.checks import data_spec_of, resolve_loss, resolve_output
+from playground.model.layers import LayerSpec
+from playground.registry import LOSSES, OPTIMIZERS, REGRESSION, task_metrics
+
+SKLEARN_LOADERS = {"iris": "load_iris", "digits": "load_digits", "wine": "load_wine",
+                   "breast-cancer": "load_breast_cancer", "diabetes": "load_diabetes"}
+
+
+def _table_imports(exp: Experiment) -> str:
+    """The imports of a CSV script: only what its pipeline uses."""
+    from playground.datasets.source import prepared_table
+
+    table = prepared_table(exp)
+    steps = []
+    if table.image_shape:
+        steps.append("FunctionTransformer")
+    if any(kind != "number" for kind in table.kinds.values()):
+        steps.append("OneHotEncoder")
+    if table.standardize and not table.image_shape or table.task == REGRESSION:
+        steps.append("StandardScaler")
+    lines = ["from pandas.api.types import is_bool_dtype, is_numeric_dtype",
+             "from sklearn.compose import ColumnTransformer"]
+    if table.impute:
+        lines.append("from sklearn.impute import SimpleImputer")
+    lines.append("from sklearn.pipeline import make_pipeline")
+    if steps:
+        lines.append(f"from sklearn.preprocessing import {', '.join(steps)}")
+    return "\n".join(lines) + "\n"
+
+
+class ExportError(ValueError):
+    """The experiment cannot be written as a script (yet)."""
+
+
+def _source(function) -> str:
+    """A function's code, its docstring cut to the first line."""
+    code = textwrap.dedent(inspect.getsource(function)).strip()
+    doc = inspect.getdoc(function)
+    if doc and "\n" in doc:
+        start = code.index('"""')
+        end = code.index('"""', start + 3) + 3
+        code = f'{code[:start]}"""{doc.splitlines()[0]}"""{code[end:]}'
+    return code
+
+
+def _wrapped(text: str) -> str:
+    """A paragraph of the script's docstring, wrapped at 79 characters."""
+    return textwrap.fill(text, 79)
+
+
+def _number(value: float) -> str:
+    return format_number(value) if value else "0.0"
+
+
+def _data_section(exp: Experiment) -> tuple[str, str]:
+    """Code that sets `x`, `y`; and the imports it needs beyond the usual."""
+    info = DATASETS[exp.dataset]
+    if info.synthetic:
+        function = synthetic.GENERATORS[exp.dataset]
+        extra = ("GAUSSIANS = " + repr(synthetic.GAUSSIANS.tolist()).join(
+            ["np.array(", ")"]) + "\n\n\n") if function is synthetic.multi_gauss else ""
+        return (f"# TensorFlow Playground's {exp.dataset!r} data: {exp.samples} points "
+                f"in the plane,\n# drawn from the seed.\n{extra}{_source(function)}\n\n\n"
+                f"x, y = {function.__name__}({exp.samples}, {_number(exp.noise)}, "
+                f"np.random.default_rng(SEED))"), ""
+    if exp.dataset in SKLEARN_LOADERS:
+        loader = SKLEARN_LOADERS[exp.dataset]
+        if exp.dataset == "digits":
+            body = ("bunch = load_digits()\n"
+                    "x = (bunch.images / 16.0)[..., None]  # 8x8 images in 0..1\n"
+                    "y = bunch.target")
+        else:
+            body = f"x, y = {loader}(return_X_y=True)"
+        return (f"# scikit-learn's bundled {exp.dataset!r} data.\n{body}",
+                f"from sklearn.datasets import {loader}\n")
+    if info.source == "table":
+        return _table_section(exp), ""
+    if info.source == "keras":
+        return _keras_section(exp), ""
+    raise ExportError(
+        f"Cannot write a script for the dataset {exp.dataset!r} yet: scripts "
+        "cover the 2-D sets, scikit-learn's bundled sets, Keras' datasets and "
+        "CSV tables. Download the experiment JSON and train it with "
+        "`playground train` instead.")
+
+
+def _keras_section(exp: Experiment) -> str:
+    """Code that loads a `keras.datasets` set as the app does: Keras' train
+    and test parts joined, the same seeded subset, the same conversion."""
+    info = DATASETS[exp.dataset]
+    keras_set = KERAS_SETS[KERAS_BASE.get(exp.dataset, exp.dataset)]
+    classify = info.task != REGRESSION
+    options = ""
+    if info.input_kind == "tokens":
+        options = (f"\n    num_words={exp.num_words}, start_char={START_CHAR}, "
+                   f"oov_char={OOV_CHAR}, index_from={INDEX_FROM}")
+    lines = [
+        f"# Keras' {keras_set.short_label} data: downloaded once into "
+        "~/.keras/datasets, then read",
+        "# from there. Its train and test parts are joined; the split below is ours.",
+        f"(x_a, y_a), (x_b, y_b) = keras.datasets.{keras_set.module}.load_data({options})",
+        "x = np.concatenate([x_a, x_b])",
+        "y = np.concatenate([np.reshape(y_a, -1), np.reshape(y_b, -1)]).astype("
+        f"{'np.int64' if classify else 'np.float32'})",
+        "",
+        f"# Keep {exp.subset} samples{', as many of each class as in the whole set' if classify else ''}.",
+        f"keep = keep_subset(y, {exp.subset}, SEED, stratify={classify})",
+        "x, y = x[keep], y[keep]",
+    ]
+    if info.input_kind == "image":
+        lines += ["x = x.astype(np.float32) / np.float32(255.0)  # pixels in 0..1"]
+        if keras_set.module in ("mnist", "fashion_mnist"):
+            lines += ["x = x[..., None]  # a channel axis: (28, 28, 1)"]
+    elif info.input_kind == "tokens":
+        lines += ["# Each text cut or padded at its start to the same number of tokens.",
+                  f"x = keras.utils.pad_sequences(list(x), maxlen={exp.maxlen}, "
+                  "dtype=\"int32\")"]
+    else:
+        lines += ["x = x.astype(np.float32)"]
+    if exp.dataset == "mnist-seven":
+        lines += ["y = (y == 7).astype(np.int64)  # 1 for a seven, 0 for any other digit"]
+    return "\n".join(lines)
+
+
+def _table_section(exp: Experiment) -> str:
+    """Code that reads the CSV and builds the app's preparation pipeline:
+    cells tidied as the app reads them, then per run of neighbouring columns
+    of one kind (in the table's order) filled in and one-hot encoded, then
+    standardised, or scaled and reshaped into images."""
+    from playground.datasets.source import prepared_table
+
+    table = prepared_table(exp)
+    columns = list(table.kinds)
+    categories = {c: list(table.categories[c]) for c, k in table.kinds.items()
+                  if k != "number"}
+    lines = [
+        "# The CSV file named on the command line, its cells read as the app reads",
+        "# them: text stripped, blank cells missing, numbers as numbers.",
+        _source(tidy_column),
+        "",
+        "",
+        "table = pd.read_csv(sys.argv[1]).apply(tidy_column)",
+        f"TARGET = {table.target!r}",
+        f"FEATURES = {columns!r}",
+    ]
+    if categories:
+        lines += [f"CATEGORIES = {json.dumps(categories)}"]
+    if not table.impute:
+        lines += ["# Rows with a missing feature value are dropped.",
+                  "table = table.dropna(subset=FEATURES)"]
+    lines += ["x = table[FEATURES]"]
+    if table.task == REGRESSION:
+        lines += ["y = table[TARGET].to_numpy(np.float32)"]
+    else:
+        lines += ["# Class ids: the classes in sorted order.",
+                  "classes, y = np.unique(table[TARGET], return_inverse=True)"]
+    if table.image_shape:
+        lines += ["", _source(pixels_to_images), ""]
+        scale = (f"FunctionTransformer(pixels_to_images, kw_args={{\"shape\": "
+                 f"{tuple(table.image_shape)!r}, \"pixel_max\": {_number(table.pixel_max)}}})")
+        what = "scaled to 0..1 and shaped into images"
+    else:
+        scale = "StandardScaler()" if table.standardize else "\"passthrough\""
+        what = "scaled" if table.standardize else "passed on"
+    steps = []
+    position = 0
+    runs = column_runs(table.kinds)
+    for i, (kind, names) in enumerate(runs):
+        picked = f"FEATURES[{position}:{position + len(names)}]"
+        position += len(names)
+        made = (f"{kind}_steps({picked})" if kind != "number" else
+                "number_steps()" if table.impute else '"passthrough"')
+        steps.append(f'        ("{kind} {i + 1}", {made}, {picked}),')
+    kinds = {kind for kind, _ in runs}
+    lines += [""]
+    if table.impute and "number" in kinds:
+        lines += ["",
+                  "def number_steps():",
+                  '    """Missing numbers become the training rows\' median."""',
+                  '    return SimpleImputer(strategy="median", keep_empty_features=True)',
+                  ""]
+    if "category" in kinds:
+        fill = ('SimpleImputer(strategy="most_frequent", keep_empty_features=True),\n'
+                "        " if table.impute else "")
+        lines += ["",
+                  "def category_steps(columns):",
+                  '    """One-hot encoded categories' + (
+                      " (missing: the most frequent)" if table.impute else "")
+                  + '; unseen ones are zeros."""',
+                  f"    return make_pipeline(\n        {fill}OneHotEncoder(categories="
+                  "[CATEGORIES[c] for c in columns],",
+                  '                      handle_unknown="ignore", sparse_output=False))',
+                  ""]
+    lines += [
+        "",
+        f"# Each run of columns of one kind prepared in turn, then {what}, by a",
+        "# pipeline that learns from the training rows only (fitted after the split).",
+        "preprocessor = make_pipeline(",
+        "    ColumnTransformer([",
+        *steps,
+        "    ]),",
+        f"    {scale},",
+        ")",
+    ]
+    return "\n".join(lines)
+
+
+def _layer_code(spec: LayerSpec, name: str, seed: int, vocab_size: int) -> str:
+    """One Keras layer as code, seeded like the app's builder."""
+    init = f"keras.initializers.GlorotUniform(seed={seed})"
+    kind = spec.kind
+    if kind == "dense":
+        reg = ""
+        if spec["l1"] or spec["l2"]:
+            reg = (f", kernel_regularizer=keras.regularizers.L1L2("
+                   f"l1={_number(spec['l1'])}, l2={_number(spec['l2'])})")
+        return (f"keras.layers.Dense({spec['units']}, activation={spec['activation']!r}, "
+                f"kernel_initializer={init}{reg}, name={name!r})")
+    if kind == "dropout":
+        return f"keras.layers.Dropout({_number(spec['rate'])}, seed={seed}, name={name!r})"
+    if kind == "batchnorm":
+        return f"keras.layers.BatchNormalization(name={name!r})"
+    if kind == "activation":
+        return f"keras.layers.Activation({spec['activation']!r}, name={name!r})"
+    if kind == "flatten":
+        return f"keras.layers.Flatten(name={name!r})"
+    if kind == "conv2d":
+        return (f"keras.layers.Conv2D({spec['filters']}, {spec['kernel']}, "
+                f"strides={spec['stride']}, padding={spec['padding']!r}, "
+                f"activation={spec['activation']!r}, kernel_initializer={init}, "
+                f"name={name!r})")
+    if kind == "maxpool2d":
+        return f"keras.layers.MaxPooling2D({spec['pool']}, name={name!r})"
+    if kind == "embedding":
+        return (f"keras.layers.Embedding({vocab_size}, {spec['output_dim']}, "
+                "embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, "
+                f"seed={seed}), name={name!r})")
+    if kind == "lstm":
+        return (f"keras.layers.LSTM({spec['units']}, kernel_initializer={init}, "
+                f"recurrent_initializer=keras.initializers.Orthogonal(seed={seed + 1}), "
+                f"name={name!r})")
+    raise ExportError(f"Cannot write a {kind!r} layer into a script yet.")
+
+
+def _learning_rate_code(exp: Experiment) -> str:
+    lr = _number(exp.learning_rate)
+    steps = "STEPS_PER_EPOCH"
+    if exp.lr_schedule in ("step", "exponential"):
+        return (f"keras.optimizers.schedules.ExponentialDecay(\n    {lr}, decay_steps="
+                f"{exp.lr_decay_epochs} * {steps}, decay_rate={_number(exp.lr_decay_rate)}"
+                f", staircase={exp.lr_schedule == 'step'})")
+    if exp.lr_schedule == "cosine":
+        if exp.lr_warmup_epochs:
+            return (f"keras.optimizers.schedules.CosineDecay(\n    0.0, decay_steps="
+                    f"{exp.epochs - exp.lr_warmup_epochs} * {steps}, warmup_target={lr}, "
+                    f"warmup_steps={exp.lr_warmup_epochs} * {steps})")
+        return (f"keras.optimizers.schedules.CosineDecay({lr}, "
+                f"decay_steps={exp.epochs} * {steps})")
+    return lr
+
+
+def _callbacks_code(exp: Experiment) -> list[str]:
+    made = []
+    if exp.early_stop_patience:
+        mode = "max" if exp.early_stop_monitor == "val_accuracy" else "min"
+        made.append(f"keras.callbacks.EarlyStopping(monitor={exp.early_stop_monitor!r}, "
+                    f"mode={mode!r}, patience={exp.early_stop_patience}, "
+                    f"min_delta={_number(exp.early_stop_min_delta)}, "
+                    f"restore_best_weights={exp.restore_best == 'on'})")
+    if exp.lr_schedule == "plateau":
+        made.append(f"keras.callbacks.ReduceLROnPlateau(monitor=\"val_loss\", "
+                    f"factor={_number(exp.plateau_factor)}, "
+                    f"patience={exp.plateau_patience}, min_lr={_number(exp.min_lr)})")
+    return made
+
+
+def experiment_script(exp: Experiment) -> str:
+    """The experiment as the text of a runnable, self-contained Python script.
+
+    Raises:
+        ExportError: for data or layers a script cannot reproduce yet.
+    """
+    info = DATASETS[exp.dataset]
+    data = data_spec_of(exp)
+    task = data.task
+    classify = task != REGRESSION
+    output = resolve_output(exp, data)
+    loss = resolve_loss(exp, data)
+    data_code, data_imports = _data_section(exp)
+    table = info.source == "table"
+    keras_data = info.source == "keras"
+    # The subset of a Keras set is drawn with the split's function: define both first.
+    helpers = (f"\n\n{_source(split_indices)}\n\n\n{_source(keep_subset)}\n\n"
+               if keras_data else "")
+    scale_inputs = not table and not info.synthetic and info.input_kind == "features"
+    scale_targets = task == REGRESSION and not info.synthetic
+    optimizer = OPTIMIZERS[exp.optimizer]
+    options = [f"learning_rate={_learning_rate_code(exp)}"]
+    if optimizer.uses_momentum:
+        options.append(f"momentum={_number(exp.momentum)}")
+    if exp.clipnorm:
+        options.append(f"clipnorm={_number(exp.clipnorm)}")
+    names = layer_names(exp)
+    layers = [_layer_code(spec, name, layer_seed(exp.seed, i), data.vocab_size)
+              for i, (spec, name) in enumerate(zip((*exp.layers, output), names))]
+    callbacks = _callbacks_code(exp)
+    units = output["units"]
+
+    parts = [f'''"""Keras Playground experiment, as a plain Keras script.
+
+{_wrapped(f"Trains {'a classifier' if classify else 'a regression model'} on "
+           f"{info.label}{' (the CSV file given as the first argument)' if table else ''}"
+           " and prints the test metrics as one JSON line.")}
+
+Run: python this_script.py{" path/to/file.csv" if table else ""}
+"""
+
+import json
+{"import sys" + chr(10) if table else ""}
+import keras
+import numpy as np
+{"import pandas as pd" + chr(10) if table else ""}{data_imports}{_table_imports(exp) if table else ""}{
+        "from sklearn.preprocessing import StandardScaler" + chr(10)
+        if (scale_inputs or scale_targets) and not table else ""}{"from sklearn.utils.class_weight import compute_class_weight" + chr(10)
+        if exp.class_weight == "balanced" else ""}
+SEED = {exp.seed}
+keras.utils.set_random_seed(SEED)  # the same seed, the same run
+{helpers}
+# -- Data -------------------------------------------------------------------
+
+{data_code}
+
+# -- Split: training, validation and test rows, drawn from the seed ----------
+{"" if keras_data else chr(10) + _source(split_indices) + chr(10) * 2}
+train, val, test = split_indices(y, {_number(exp.val_fraction)}, {
+        _number(exp.test_fraction)}, SEED, stratify={classify})
+''']
+    rows = ("x.iloc[{0}]" if table else "x[{0}]")
+    if table:
+        parts.append(
+            "preprocessor.fit(x.iloc[train])  # learn from the training rows only\n"
+            + "\n".join(f"x_{s} = preprocessor.transform({rows.format(s)})"
+                        f".astype(np.float32)" for s in ("train", "val", "test")))
+    elif scale_inputs:
+        parts.append(
+            "# Standardise the features with the training rows' mean and spread.\n"
+            "scaler = StandardScaler().fit(x[train])\n"
+            + "\n".join(f"x_{s} = scaler.transform(x[{s}]).astype(np.float32)"
+                        for s in ("train", "val", "test")))
+    else:
+        dtype = "np.int32" if info.input_kind == "tokens" else "np.float32"
+        parts.append("\n".join(f"x_{s} = x[{s}].astype({dtype})"
+                               for s in ("train", "val", "test")))
+    if scale_targets:
+        parts.append(
+            "# Standardise the target too, so one learning rate suits the data.\n"
+            "target_scaler = StandardScaler().fit(y[train].reshape(-1, 1))\n"
+            + "\n".join(f"y_{s} = target_scaler.transform(y[{s}].reshape(-1, 1))"
+                        f".astype(np.float32)" for s in ("train", "val", "test")))
+    elif not classify or units == 1:
+        parts.append("\n".join(f"y_{s} = y[{s}].astype(np.float32).reshape(-1, 1)"
+                               for s in ("train", "val", "test")))
+    elif loss == "scce":
+        parts.append("\n".join(f"y_{s} = y[{s}].astype(np.int64)"
+                               for s in ("train", "val", "test")))
+    else:
+        parts.append("# One-hot targets for categorical crossentropy.\n" + "\n".join(
+            f"y_{s} = keras.utils.to_categorical(y[{s}], {units})"
+            for s in ("train", "val", "test")))
+
+    shape = tuple(data.input_shape)
+    parts.append(f'''
+# -- Model --------------------------------------------------------------------
+
+model = keras.Sequential([
+    keras.Input(shape={shape!r}, name="input"),
+{textwrap.indent(",".join(chr(10) + l for l in layers).lstrip(chr(10)), "    ")},
+], name="playground_model")
+model.summary()
+
+BATCH_SIZE = {exp.batch_size}
+STEPS_PER_EPOCH = -(-len(x_train) // BATCH_SIZE)  # schedules count batches
+model.compile(
+    optimizer=keras.optimizers.{optimizer.keras_class}({", ".join(options)}),
+    loss={LOSSES[loss].keras_name!r},
+    metrics={task_metrics(task)!r},
+)
+
+# -- Training -----------------------------------------------------------------
+''')
+    fit_options = ""
+    if exp.class_weight == "balanced":
+        parts.append("# Weigh each class by the inverse of its frequency.\n"
+                     "classes = np.unique(y[train])\n"
+                     "class_weight = dict(zip(classes.tolist(), compute_class_weight(\n"
+                     "    \"balanced\", classes=classes, y=y[train])))")
+        fit_options += ", class_weight=class_weight"
+    if callbacks:
+        parts.append("callbacks = [\n" + "".join(f"    {c},\n" for c in callbacks) + "]")
+        fit_options += ", callbacks=callbacks"
+    validation = "validation_data=(x_val, y_val), " if exp.val_fraction else ""
+    parts.append(f'''model.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs={exp.epochs},
+          {validation}shuffle=True, verbose=2{fit_options})
+
+# -- Test ---------------------------------------------------------------------
+
+test_metrics = model.evaluate(x_test, y_test, batch_size=1024, verbose=0,
+                              return_dict=True)
+print(json.dumps({{"test": {{k: float(v) for k, v in test_metrics.items()}}}}))
+''')
+    return "\n".join(parts)

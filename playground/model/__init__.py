@@ -1,0 +1,13 @@
+"""The model stage: layer specs and their shapes, experiment checks, the Keras builder.
+
+- `layers`: `LayerSpec` (one layer of a stack, as the experiment stores it),
+  the layer types and their settings, and the text form used in links.
+- `shapes`: what each layer outputs for an input shape, and the stack check
+  that refuses a stack that cannot fit the data, naming the layer and the fix.
+- `checks`: the experiment as a whole against its data (output layer, loss,
+  training controls), before anything is built.
+- `builder`: the Keras model made from the experiment, each layer seeded
+  (imports Keras, so only where TensorFlow may load).
+
+Nothing here but `builder` imports TensorFlow.
+"""

@@ -1,0 +1,141 @@
+"""Does this experiment fit its data? Checked before any training starts.
+
+`check_experiment` combines the layer-stack check of `playground.model.shapes`
+with the pairing of loss, output layer and task, and explains a mismatch
+(binary crossentropy with ten classes, softmax with a single unit, a
+crossentropy on a regression target) instead of letting Keras fail with a
+shape error in the middle of `fit`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.config import AUTO, Experiment
+from playground.datasets.source import dataset_info
+from playground.model.layers import LayerSpec
+from playground.model.shapes import (
+    DataSpec,
+    LayerRow,
+    StackError,
+    check_stack,
+    suggest_output,
+)
+from playground.registry import BINARY, DEFAULT_LOSS, LOSSES, REGRESSION
+
+
+def data_spec_of(exp: Experiment) -> DataSpec:
+    return dataset_info(exp).data_spec
+
+
+def resolve_output(exp: Experiment, data: DataSpec | None = None) -> LayerSpec:
+    """The output layer that will be built: the user's, or the suggested one."""
+    data = data or data_spec_of(exp)
+    return exp.output if exp.output is not None else suggest_output(data)
+
+
+def resolve_loss(exp: Experiment, data: DataSpec | None = None) -> str:
+    """The loss name that will be used; `"auto"` follows task and output."""
+    data = data or data_spec_of(exp)
+    if exp.loss != AUTO:
+        return exp.loss
+    output = resolve_output(exp, data)
+    if data.task == BINARY and output["units"] == 2:
+        return "scce"
+    return DEFAULT_LOSS[data.task]
+
+
+def _check_loss(loss: str, output: LayerSpec, data: DataSpec, index: int) -> None:
+    info = LOSSES[loss]
+    units, act = output["units"], output["activation"]
+    if data.task not in info.tasks:
+        if data.task == REGRESSION:
+            fix = "Use mean squared error, mean absolute error or Huber."
+            what = "a regression target (a number, not a class)"
+        else:
+            fix = "Use sparse categorical crossentropy, or leave the loss on auto."
+            what = f"{data.num_classes} classes"
+        raise StackError(None, f"{info.label} does not fit this data: it has {what}. {fix}")
+    if loss == "bce" and (units != 1 or act != "sigmoid"):
+        raise StackError(
+            index,
+            f"Binary crossentropy needs one sigmoid output unit; the output layer "
+            f"is {output.describe()}. Set the output to 1 unit with sigmoid, or "
+            "use sparse categorical crossentropy with a softmax output.",
+        )
+    if loss in ("cce", "scce"):
+        classes = data.num_classes
+        if units != classes or act != "softmax":
+            raise StackError(
+                index,
+                f"{info.label} needs a softmax output over {classes} units; the "
+                f"output layer is {output.describe()}. Set the output to "
+                f"{classes} units with softmax"
+                + (", or use binary crossentropy with 1 sigmoid unit."
+                   if data.task == BINARY else "."),
+            )
+
+
+def check_experiment(exp: Experiment) -> list[LayerRow]:
+    """Checks that the experiment can train on its data.
+
+    Returns:
+        The model summary rows (see `playground.model.shapes.check_stack`).
+
+    Raises:
+        StackError: naming the layer (or the loss) at fault and the fix.
+    """
+    data = data_spec_of(exp)
+    rows = check_stack(exp.layers, exp.output, data)
+    _check_loss(resolve_loss(exp, data), resolve_output(exp, data), data,
+                len(exp.layers))
+    check_training_controls(exp, data)
+    return rows
+
+
+def check_training_controls(exp: Experiment, data: DataSpec) -> None:
+    """Refuses a training control that does not suit the task or the split.
+
+    Raises:
+        StackError: naming the control, what it needs and the fix.
+    """
+    regression = data.task == REGRESSION
+    early = exp.early_stop_patience > 0
+    if early and exp.val_fraction == 0:
+        raise StackError(None, "Early stopping watches the validation data, and "
+                               "the validation share is 0. Hold out some data for "
+                               "validation, or set early stopping's patience to 0.")
+    if exp.lr_schedule == "plateau" and exp.val_fraction == 0:
+        raise StackError(None, "The plateau schedule watches the validation loss, "
+                               "and the validation share is 0. Hold out some data "
+                               "for validation, or pick another schedule.")
+    wrong = "val_accuracy" if regression else "val_mae"
+    if early and exp.early_stop_monitor == wrong:
+        right = "val_mae" if regression else "val_accuracy"
+        raise StackError(None, f"Early stopping cannot watch {wrong}: this is "
+                               f"{'a regression' if regression else 'a classification'}"
+                               f" task. Watch val_loss or {right}.")
+    if exp.restore_best == "on" and not early:
+        raise StackError(None, "Restoring the best weights is part of early "
+                               "stopping, which is off. Set a patience above 0, "
+                               "or switch restoring off.")
+    if exp.class_weight == "balanced" and regression:
+        raise StackError(None, "Class weights need classes, and this is a "
+                               "regression task. Set class weights to none.")
+    if exp.lr_schedule == "cosine" and exp.lr_warmup_epochs >= exp.epochs:
+        raise StackError(None, f"The cosine schedule's warm-up "
+                               f"({exp.lr_warmup_epochs} epochs) must be shorter "
+                               f"than training ({exp.epochs} epochs). Lower the "
+                               "warm-up or train for more epochs.")
+
+
+def encode_targets(y: np.ndarray, exp: Experiment) -> np.ndarray:
+    """Encodes class ids or values the way the chosen loss expects them."""
+    data = data_spec_of(exp)
+    loss = resolve_loss(exp, data)
+    units = resolve_output(exp, data)["units"]
+    if data.task == REGRESSION or units == 1:
+        return y.astype(np.float32).reshape(-1, 1)
+    if loss == "scce":
+        return y.astype(np.int64)
+    return np.eye(units, dtype=np.float32)[y]

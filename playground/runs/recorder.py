@@ -1,0 +1,159 @@
+"""Keeping a job's run in the store, and turning a stored run back into a handle.
+
+`submit_and_record` is how every caller starts a run (the pages, a search,
+the command line's search): it queues the experiment on an executor and
+follows the job with a `RunRecorder`, which keeps a CSV run's data with it.
+
+`RunRecorder` follows a `JobHandle` (as one of its listeners, on the
+executor's thread, never on the training loop): it saves the run when it is
+submitted, its history every few seconds while it trains, and everything
+(weights, snapshots, test metrics) once it ends, however it ends. A store
+that fails is reported once through `problem` and then left alone: the run
+on screen is never lost because saving it failed.
+
+`stored_handle` rebuilds a finished `JobHandle` from a `RunRecord`, so the
+pages draw a stored run with the very code that draws a live one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playground.datasets.source import keep_dataset
+from playground.jobs.handle import JobHandle
+from playground.runs.errors import StoreUnavailable
+from playground.runs.kept_data import kept_arrays, new_token, unpack_dataset
+from playground.runs.progress import ProgressSaver
+from playground.runs.record import RunRecord
+from playground.runs.store import RunStore
+from playground.training.result import ENDED, FAILED, TrainingResult
+
+PROGRESS_SECONDS = 2.0
+
+
+class RunRecorder:
+    """Saves one job's run: at submission, every few seconds, at its end.
+
+    Progress goes through a `ProgressSaver`, whose thread writes the newest
+    history at most every `PROGRESS_SECONDS`, so a slow store never holds up
+    the events of the job it follows.
+
+    Args:
+        store: Where runs are kept.
+        handle: The job to follow; its id is the run's id.
+        owner: Who may list the run (a browser's id), or None.
+        arrays: The prepared arrays to keep with the run (a CSV run's data),
+            or None.
+        name: The run's name, e.g. a search's trial (else it has none).
+    """
+
+    def __init__(self, store: RunStore, handle: JobHandle, owner: str | None = None,
+                 arrays: dict[str, Any] | None = None, name: str = ""):
+        self.store = store
+        self.problem: str | None = None
+        self._owner = owner
+        self._arrays = arrays
+        self._history: dict[str, list[float]] = {}
+        self._name = name
+        self._save(record_of(handle, owner, name=name))
+        self._progress = ProgressSaver(store, handle.id, PROGRESS_SECONDS)
+        handle.listen(self)
+
+    def _save(self, record: RunRecord, keep_name: bool = False) -> None:
+        if self.problem is not None:
+            return
+        try:
+            self.store.save(record, keep_name=keep_name)
+        except StoreUnavailable as error:
+            self.problem = str(error)
+
+    def __call__(self, handle: JobHandle, event: dict[str, Any] | None) -> None:
+        if event is None:  # the end: no progress write may land after it
+            error = self._progress.close()
+            if error is not None and self.problem is None:
+                self.problem = str(error)
+            # The name given at submission, or one the user gave it since.
+            self._save(record_of(handle, self._owner, self._arrays, self._name),
+                       keep_name=True)
+        elif event["type"] == "epoch" and self.problem is None:
+            for key, value in event["logs"].items():
+                self._history.setdefault(key, []).append(value)
+            self._progress.update(handle.status, "", self._history,
+                                  len(self._history.get("loss", [])), event["elapsed"])
+
+
+def submit_and_record(executor, experiment, owner: str | None = None, *,
+                      store: RunStore | None = None, browser: str | None = None,
+                      name: str = "") -> tuple[JobHandle, RunRecorder | None]:
+    """Queues `experiment` and keeps its run in `store`, however it ends.
+
+    Args:
+        executor: Where the job trains (a `playground.jobs.Executor`).
+        experiment: What to train.
+        owner: The token whose release cancels the job (a browser session).
+        store: Where the run is kept; None trains without keeping it.
+        browser: Who may list the run (a browser's id), or None for a run
+            everyone's list shows (the command line's).
+        name: The run's name (a search's trial), else one is made from the
+            experiment.
+
+    Returns:
+        The job's handle, and its recorder (None without a store); the
+        recorder's `problem` says why the store could not take the run.
+    """
+    handle = executor.submit(experiment, owner)
+    if store is None:
+        return handle, None
+    return handle, RunRecorder(store, handle, owner=browser, name=name,
+                               arrays=kept_arrays(experiment))
+
+
+def record_of(handle: JobHandle, owner: str | None = None,
+              arrays: dict[str, Any] | None = None, name: str = "") -> RunRecord:
+    """The run of a job as it stands: queued, running or ended."""
+    result = handle.result
+    history = result.history if result is not None else handle.history()
+    return RunRecord(
+        id=handle.id, experiment=handle.experiment, owner=owner, name=name,
+        status=handle.status, message=result.message if result else "",
+        history=history, test_metrics=result.test_metrics if result else {},
+        epochs_run=len(history.get("loss", [])),
+        elapsed=result.elapsed if result else 0.0,
+        weights=list(result.weights) if result else [],
+        snapshots=handle.snapshots.items() if result else [],
+        arrays=arrays if result else None, created_at=handle.submitted_at,
+        started_at=handle.started_at, finished_at=handle.finished_at)
+
+
+def stored_handle(record: RunRecord) -> JobHandle:
+    """A finished handle that shows a stored run like the live one it was.
+
+    A CSV run's kept data stands in for its upload (under a fresh token in
+    the handle's experiment), so its pages draw without the file.
+    """
+    experiment = record.experiment
+    data = unpack_dataset(record.arrays) if record.arrays else None
+    if data is not None:
+        token = new_token()
+        keep_dataset(token, data)
+        experiment = experiment.replace(upload=token)
+    handle = JobHandle(experiment, owner=record.owner)
+    handle.id = record.id
+    handle.stored = record
+    epochs = record.epochs_run
+    for index in range(epochs):
+        handle.deliver({"type": "epoch", "epoch": index + 1, "epochs": epochs,
+                        "logs": {k: v[index] for k, v in record.history.items()
+                                 if index < len(v)},
+                        "elapsed": record.elapsed * (index + 1) / max(epochs, 1)})
+    handle.snapshots.restore(record.snapshots)
+    handle.started(lambda: None)
+    status, message = record.status, record.message
+    if status not in ENDED:
+        status = FAILED
+        message = ("This run was interrupted: the server stopped while it trained. "
+                   "The epochs it had saved are kept.")
+    handle.finish(TrainingResult(status, message, record.history,
+                                 record.epochs_run, record.elapsed,
+                                 list(record.weights), record.test_metrics))
+    return handle

@@ -1,0 +1,216 @@
+"""Runs one experiment with Keras `fit`, streaming plain-data events.
+
+`run_training` is the whole training run: load the data, build and compile
+the model, feed `fit` a cached `tf.data` pipeline, report every epoch through
+a callback, honour a stop request, catch divergence, and evaluate on the
+test set. Everything it emits or returns is plain Python and NumPy, so the
+caller can be a thread in the app, the command line, a worker process or a
+cluster engine.
+
+Speed: small networks are limited by per-step dispatch, not arithmetic, so
+the model runs several batches per call (`steps_per_execution`) over a cached
+and prefetched dataset. A stop request therefore takes effect after the
+current group of batches, at most `MAX_STEPS_PER_EXECUTION` of them.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Any, Callable
+
+import numpy as np
+
+from playground.config import Experiment
+from playground.datasets import Dataset
+from playground.datasets.source import experiment_data
+from playground.model.checks import encode_targets
+from playground.registry import task_metrics
+from playground.training.result import (
+    COMPLETED,
+    DIVERGED,
+    FAILED,
+    STOPPED,
+    TrainingResult,
+    failure_message,
+)
+from playground.training.tensorboard_logs import tensorboard_logs
+
+MAX_STEPS_PER_EXECUTION = 32
+
+
+EVAL_BATCH_SIZE = 1024
+
+
+class StopSignal:
+    """A thread-safe stop request that reaches a running Keras model.
+
+    `request()` may be called from any thread. It sets the flag and sets
+    `model.stop_training` on the model being trained, which Keras checks
+    after every executed group of batches.
+    """
+
+    def __init__(self):
+        self._event = threading.Event()
+        self._model = None
+
+    def attach(self, model: Any) -> None:
+        self._model = model
+        if self._event.is_set():
+            model.stop_training = True
+
+    def request(self) -> None:
+        self._event.set()
+        if self._model is not None:
+            self._model.stop_training = True
+
+    @property
+    def requested(self) -> bool:
+        return self._event.is_set()
+
+
+def _make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int,
+                  shuffle: bool, repeat: bool = False):
+    """A cached, prefetched `tf.data` pipeline.
+
+    With `repeat`, one iterator serves the whole run (Keras otherwise makes
+    a new iterator, with a new prefetch thread, every epoch); `fit` then
+    needs `steps_per_epoch`.
+    """
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).cache()
+    if shuffle:
+        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size)
+    if repeat:
+        ds = ds.repeat()
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def steps_per_execution_for(steps_per_epoch: int) -> int:
+    """Batches per compiled call: a whole small epoch, capped for Stop."""
+    return max(1, min(steps_per_epoch, MAX_STEPS_PER_EXECUTION))
+
+
+def _floats(logs: dict[str, Any]) -> dict[str, float]:
+    return {k: float(v) for k, v in (logs or {}).items()}
+
+
+def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
+                 stop: StopSignal | None = None,
+                 dataset: Dataset | None = None,
+                 snapshots: bool = False) -> TrainingResult:
+    """Trains the experiment's model and reports each epoch.
+
+    Args:
+        exp: The experiment to run.
+        emit: Called with each event, a plain dict: `{"type": "status",
+            "message": ...}`, `{"type": "epoch", "epoch": 1, "epochs": 100,
+            "logs": {...}, "elapsed": 0.1}` and finally `{"type": "end",
+            "status": ..., "message": ...}`.
+        stop: Request it to end training after the current batch group;
+            the partial model and history are kept.
+        dataset: Data to use instead of loading the experiment's dataset
+            (tests inject small arrays here).
+        snapshots: Also emit `{"type": "snapshot", "epoch": e, ...}` events,
+            at most about ten a second, with the measurements described in
+            `playground.training.measurements` (decision boundary and neuron maps on
+            2-D data; weight histograms and norms, gradient norms and dead
+            ReLU fractions on any data).
+
+    Returns:
+        A `TrainingResult`; errors are reported in it, not raised.
+    """
+    stop = stop or StopSignal()
+    history: dict[str, list[float]] = {}
+    state = {"weights": [], "elapsed": 0.0, "diverged_at": None}
+    model = None
+    try:
+        emit({"type": "status", "message": "Loading data"})
+        data = dataset or experiment_data(exp)
+        emit({"type": "status", "message": "Building the model"})
+        from playground.model.builder import build_model
+        from playground.training import controls
+        from playground.training.callbacks import StreamCallback, Validator
+        from playground.training.compiling import compile_model
+        from playground.training.measurements import Snapshotter
+
+        model = build_model(exp)
+        steps = math.ceil(len(data.x_train) / exp.batch_size)
+        spe = steps_per_execution_for(steps)
+        compile_model(model, exp, steps_per_execution=spe, steps_per_epoch=steps)
+        stop.attach(model)
+        # An epoch that fits in one execution reuses a single repeated
+        # iterator; larger epochs keep Keras' per-epoch iteration.
+        whole_epoch = steps == spe
+        y_train = encode_targets(data.y_train, exp)
+        train = _make_dataset(data.x_train, y_train,
+                              exp.batch_size, exp.seed, shuffle=True,
+                              repeat=whole_epoch)
+        validator = None
+        if len(data.x_val):
+            validator = Validator(model, data.x_val, encode_targets(data.y_val, exp),
+                                  task_metrics(data.info.task)[0], EVAL_BATCH_SIZE)
+        snapshotter = None
+        if snapshots:
+            snapshotter = Snapshotter(model, data.x_train, y_train,
+                                      plane=data.info.input_shape == (2,))
+        callback = StreamCallback(exp.epochs, emit, stop, history, state, validator,
+                                  snapshotter,
+                                  learning_rate=exp.lr_schedule != "constant")
+        # After StreamCallback: these see its val_* values in the same logs.
+        extra = controls.callbacks(exp)
+        emit({"type": "status", "message": "Training"})
+        with tensorboard_logs(exp) as board:
+            model.fit(train, epochs=exp.epochs, verbose=0, shuffle=False,
+                      steps_per_epoch=steps if whole_epoch else None,
+                      class_weight=controls.class_weights(exp, data.y_train),
+                      callbacks=[callback, *extra, *board.callbacks])
+        result = _finish(exp, model, data, history, state, stop, emit, extra)
+        result.tensorboard_zip = board.zip_bytes
+        return result
+    except Exception as error:  # reported to the user, history kept
+        return _failed(error, history, state, emit)
+
+
+def _failed(error: Exception, history: dict[str, list[float]], state: dict[str, Any],
+            emit: Callable[[dict], None]) -> TrainingResult:
+    result = TrainingResult(FAILED, failure_message(error), history,
+                            len(history.get("loss", [])), state["elapsed"],
+                            state["weights"])
+    emit({"type": "end", "status": FAILED, "message": result.message})
+    return result
+
+
+def _finish(exp: Experiment, model: Any, data: Dataset,
+            history: dict[str, list[float]], state: dict[str, Any], stop: StopSignal,
+            emit: Callable[[dict], None], extra: list[Any]) -> TrainingResult:
+    """Names how the run ended, restores finite weights, evaluates on test."""
+    from playground.training.controls import early_stop_summary
+
+    epochs_run = len(history.get("loss", []))
+    best_epoch, early_stop = early_stop_summary(extra, exp)
+    if state["diverged_at"] is not None:
+        status = DIVERGED
+        message = (f"Training diverged at epoch {state['diverged_at']}: the loss "
+                   "became NaN or infinite. The last finite weights are kept. Try a "
+                   "lower learning rate, Adam, or normalised inputs.")
+        model.set_weights(state["weights"])
+    elif stop.requested and epochs_run < exp.epochs:
+        status, message = STOPPED, f"Stopped by you after {epochs_run} epoch(s)."
+    elif early_stop:
+        status, message = COMPLETED, early_stop
+    else:
+        status, message = COMPLETED, f"Finished {epochs_run} epoch(s)."
+    test_metrics = {}
+    if len(data.x_test) and state["weights"]:
+        test = _make_dataset(data.x_test, encode_targets(data.y_test, exp),
+                             EVAL_BATCH_SIZE, exp.seed, shuffle=False)
+        test_metrics = _floats(model.evaluate(test, verbose=0, return_dict=True))
+    result = TrainingResult(status, message, history, epochs_run, state["elapsed"],
+                            [np.array(w) for w in model.get_weights()], test_metrics,
+                            best_epoch, early_stop)
+    emit({"type": "end", "status": status, "message": message,
+          "test": test_metrics})
+    return result

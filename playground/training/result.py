@@ -1,0 +1,76 @@
+"""What a run is and leaves: its status words and the plain `TrainingResult`.
+
+No TensorFlow here: the job handle, the run store and the pages read
+results without loading Keras. The statuses are defined once, here:
+a job is `QUEUED`, `STARTING` (its worker is getting ready) or
+`RUNNING`, and ends `COMPLETED`, `STOPPED`, `DIVERGED` or `FAILED`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+QUEUED = "queued"
+STARTING = "starting"
+RUNNING = "running"
+COMPLETED = "completed"
+STOPPED = "stopped"
+DIVERGED = "diverged"
+FAILED = "failed"
+ENDED = (COMPLETED, STOPPED, DIVERGED, FAILED)
+"""The statuses of a run that is over, however it ended."""
+
+
+@dataclass
+class TrainingResult:
+    """What a finished, stopped, diverged or failed run leaves behind.
+
+    Attributes:
+        status: `"completed"`, `"stopped"`, `"diverged"` or `"failed"`.
+        message: One line for the user about how the run ended.
+        history: Metric name to one value per epoch run (`loss`,
+            `val_loss`, `accuracy`, ...).
+        epochs_run: Number of epochs with a history entry.
+        elapsed: Seconds spent in `fit`.
+        weights: The model's weights as NumPy arrays (for a diverged run,
+            the last ones with a finite loss).
+        test_metrics: Metric name to value on the test set; empty when the
+            run failed before a model could be evaluated.
+        best_epoch: With early stopping, the epoch (1-based) with the best
+            monitored value; else None.
+        early_stop: With early stopping that ended the run, one line saying
+            why; else empty.
+        tensorboard_zip: With `tensorboard` on, a zip of the run's
+            TensorBoard event files; else None.
+    """
+
+    status: str
+    message: str
+    history: dict[str, list[float]] = field(default_factory=dict)
+    epochs_run: int = 0
+    elapsed: float = 0.0
+    weights: list[np.ndarray] = field(default_factory=list)
+    test_metrics: dict[str, float] = field(default_factory=dict)
+    best_epoch: int | None = None
+    early_stop: str = ""
+    tensorboard_zip: bytes | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (weights left out)."""
+        return {
+            "status": self.status,
+            "message": self.message,
+            "epochs_run": self.epochs_run,
+            "elapsed": round(self.elapsed, 3),
+            "history": self.history,
+            "test": self.test_metrics,
+            **({"best_epoch": self.best_epoch} if self.best_epoch else {}),
+        }
+
+
+def failure_message(error: BaseException) -> str:
+    """One line for the user about an error that ended a run."""
+    return f"Training failed: {type(error).__name__}: {error}".strip().splitlines()[0]
