@@ -26,8 +26,13 @@ install_debian_package postgresql "/usr/lib/postgresql/*/bin/initdb" \
   "the PostgreSQL run store tests"
 
 export TF_CPP_MIN_LOG_LEVEL=3
+# Two test processes (pytest-xdist): the suite's own processes leave cores
+# idle while they wait on workers, servers and browsers. A test module stays
+# in one process and the browser tests run one at a time (tests/conftest.py).
+# PLAYGROUND_TEST_PROCESSES=0 runs everything in this one process.
+processes="${PLAYGROUND_TEST_PROCESSES:-2}"
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+.venv/bin/python -m pytest -n "$processes" --dist loadgroup "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: treating that as a failure." >&2
   exit 1

@@ -28,11 +28,21 @@ import pytest  # noqa: E402
 SLOW_TIERS = ("workers", "browser")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """Tests that use the warm pool are `workers` tests, marked or not."""
+    """Tests that use the warm pool are `workers` tests, marked or not.
+
+    With pytest-xdist (`scripts/test.sh` runs two test processes), a test
+    module's tests stay in one process (they share module fixtures), and
+    the browser tests all run in one process, one after the other: each
+    starts a server and a browser, and two at once would measure each
+    other's load.
+    """
     for item in items:
         if "pool" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.workers)
+        group = "browser" if item.get_closest_marker("browser") else str(item.path)
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def in_fast_tier(request) -> bool:
