@@ -17,12 +17,13 @@ import streamlit as st
 from playground.config import Experiment
 from playground.datasets import DATASETS
 from playground.datasets.source import dataset_info
-from playground.fields import ConfigError, ConfigErrors
+from playground.fields import ConfigError, ConfigErrors, problems
 from playground.keras_work import WorkerCrashed
 from playground.model.checks import resolve_loss, resolve_output
 from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
 from ui import experiment_file, runs, search_links, services, state
+from ui.user_text import escape_markdown
 
 
 def restore_from_url() -> None:
@@ -42,9 +43,8 @@ def restore_from_url() -> None:
         state.replace_experiment(Experiment.from_query(params))
     except (ConfigError, ConfigErrors) as error:
         state.replace_experiment(default_experiment())
-        errors = getattr(error, "errors", [error])
         state.notify("This link could not be restored, so the default experiment "
-                     "is shown instead.", "error", tuple(map(str, errors)))
+                     "is shown instead.", "error", problems(error))
 
 
 def load_preset() -> None:
@@ -79,7 +79,7 @@ def sidebar() -> None:
             loss = LOSSES[resolve_loss(exp)].label
         else:
             output, loss = "output", "not known until the data is loaded"
-        lines = [f"**Data** {state.escape_markdown(info.label)} · {info.task or '?'} "
+        lines = [f"**Data** {escape_markdown(info.label)} · {info.task or '?'} "
                  f"· seed {exp.seed}"]
         stack = " → ".join([*(layer.describe() for layer in exp.layers), output])
         lines.append(f"**Model** {stack}")

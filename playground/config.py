@@ -35,6 +35,7 @@ from playground.fields import (
     FloatField,
     IntField,
     TextField,
+    unknown_keys_error,
 )
 from playground.model.layers import LayerSpec, layers_from_text, layers_to_text
 from playground.registry import LOSSES, OPTIMIZERS
@@ -309,13 +310,11 @@ class Experiment:
         version = data.get("version", VERSION)
         if version != VERSION:
             errors.append(ConfigError("version", version, f"{VERSION}"))
-        for key in data:
-            if key != "version" and (not isinstance(key, str)
-                                     or key not in FIELDS_BY_NAME):
-                errors.append(ConfigError(
-                    "experiment key", key,
-                    "one of " + ", ".join(map(repr, FIELDS_BY_NAME)),
-                ))
+        unknown = [key for key in data if key != "version" and (
+            not isinstance(key, str) or key not in FIELDS_BY_NAME)]
+        if unknown:
+            errors.append(unknown_keys_error("experiment key", unknown,
+                                             list(FIELDS_BY_NAME)))
         for f in FIELDS:
             if f.name in data:
                 try:
@@ -362,7 +361,7 @@ class Experiment:
             ConfigErrors: for unknown or repeated keys, over-long values and
                 every out-of-range value; nothing is partly applied.
         """
-        values, errors = {}, []
+        values, errors, unknown = {}, [], []
         for key, raw in query.items():
             if isinstance(raw, (list, tuple)):
                 if len(raw) != 1:
@@ -378,10 +377,7 @@ class Experiment:
                 continue
             f = FIELDS_BY_KEY.get(key)
             if f is None:
-                errors.append(ConfigError(
-                    "URL parameter", key,
-                    "one of " + ", ".join(map(repr, [VERSION_KEY, *FIELDS_BY_KEY])),
-                ))
+                unknown.append(key)
                 continue
             if not isinstance(raw, str) or len(raw) > MAX_TEXT_LENGTH:
                 errors.append(ConfigError(
@@ -393,6 +389,9 @@ class Experiment:
                 values[f.name] = f.from_text(raw)
             except ConfigError as error:
                 errors.append(error)
+        if unknown:
+            errors.insert(0, unknown_keys_error("URL parameter", unknown,
+                                                [VERSION_KEY, *FIELDS_BY_KEY]))
         return cls._checked(values, errors)
 
     def to_query_string(self) -> str:

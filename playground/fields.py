@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 MAX_TEXT_LENGTH = 2000
+MAX_ERRORS_SHOWN = 20
+"""Problems of one link or file listed at most; the rest are counted."""
 
 
 class ConfigError(ValueError):
@@ -44,11 +46,43 @@ class ConfigError(ValueError):
 
 
 class ConfigErrors(ValueError):
-    """Several settings are invalid at once; `errors` holds each of them."""
+    """Several settings are invalid at once.
+
+    A crafted link or file may hold thousands of bad settings; only the
+    first `MAX_ERRORS_SHOWN` are kept (`errors`) and the rest counted
+    (`more`), so the message stays short to build and to show.
+    """
 
     def __init__(self, errors: list[ConfigError]):
-        self.errors = list(errors)
-        super().__init__(" ".join(str(e) for e in self.errors))
+        errors = list(errors)
+        self.errors = errors[:MAX_ERRORS_SHOWN]
+        self.more = len(errors) - len(self.errors)
+        super().__init__(" ".join(self.details()))
+
+    def details(self) -> list[str]:
+        """One line per problem kept, and one counting the rest."""
+        lines = [str(e) for e in self.errors]
+        if self.more:
+            lines.append(f"... and {self.more:,} more problem(s); fix these first.")
+        return lines
+
+
+def problems(error: ConfigError | ConfigErrors) -> tuple[str, ...]:
+    """The lines a page lists for a bad link or file, whichever was raised."""
+    if isinstance(error, ConfigErrors):
+        return tuple(error.details())
+    return (str(error),)
+
+
+def unknown_keys_error(field: str, unknown: list[Any], accepted: list[str]) -> ConfigError:
+    """One error for every key that is not a setting, naming the accepted
+    keys once (a file with 100,000 unknown keys gets one line, not 100,000)."""
+    received: Any = unknown[0]
+    if len(unknown) > 1:
+        shown = ", ".join(short_repr(k) for k in unknown[:5])
+        received = f"{len(unknown):,} unknown keys ({shown}{', ...' if len(unknown) > 5 else ''})"
+    return ConfigError(field, received, "one of " + ", ".join(map(repr, accepted)),
+                       "Remove or correct the keys that are not settings.")
 
 
 def short_repr(value: Any) -> str:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets import Dataset
+from ui.user_text import escape_markdown
 
 REVIEWS_SHOWN = 3
 PREVIEW_ROWS = 200
@@ -29,7 +30,7 @@ def text_preview(data: Dataset, base: str) -> None:
     for tokens, label in zip(data.x_train[:REVIEWS_SHOWN], data.y_train[:REVIEWS_SHOWN]):
         words = (decode_tokens(tokens, index) if index is not None
                  else " ".join(str(t) for t in tokens if t))
-        st.caption(f"{data.info.class_names[int(label)]}")
+        st.caption(escape_markdown(str(data.info.class_names[int(label)])))
         st.text(words)
     if index is None:
         st.caption("The word list could not be downloaded, so the texts are shown as "

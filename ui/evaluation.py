@@ -11,6 +11,7 @@ from playground.datasets.keras_loading import decode_tokens, word_index
 from playground.evaluation import figures, metrics
 from playground.evaluation.own_input import readable_rows
 from playground.keras_work import keras_work
+from ui.user_text import escape_markdown
 
 
 @st.cache_resource(show_spinner="Loading the word index…")
@@ -68,7 +69,8 @@ def classification(data, proba: np.ndarray) -> None:
     threshold = None
     if binary:
         threshold = st.slider(
-            f"Decision threshold: predict {names[1]!r} when its probability is at least",
+            "Decision threshold: predict "
+            f"{escape_markdown(repr(names[1]))} when its probability is at least",
             0.01, 0.99, metrics.BINARY_THRESHOLD, 0.01, key="eval_threshold")
     summary = metrics.classification_summary(y_true, proba, names, threshold)
     y_pred = metrics.predicted_classes(proba, threshold)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.config import Experiment
-from playground.fields import ConfigError, ConfigErrors
+from playground.fields import ConfigError, ConfigErrors, problems
 from ui import state
 
 MAX_BYTES = 1_000_000  # an experiment JSON is a few kilobytes
@@ -28,12 +28,12 @@ def load_upload() -> None:
     file = st.session_state.get(KEY)
     if file is None:
         return
-    name = state.escape_markdown(file.name)
+    name = file.name  # notices escape what they show
     try:
         exp = read_experiment(file.getvalue())
     except (ConfigError, ConfigErrors) as error:
         state.notify(f"{name} was not loaded; the experiment is unchanged.", "error",
-                     tuple(map(str, getattr(error, "errors", [error]))))
+                     problems(error))
         return
     state.replace_experiment(exp)
     state.notify(f"Loaded the experiment from {name}.", "info")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets import DATASETS
-from playground.datasets.source import prepared_table
+from playground.datasets.source import kept_dataset, prepared_table
 from playground.evaluation import figures
 from playground.evaluation.metrics import original_units
 from playground.evaluation.own_input import (
@@ -21,6 +21,7 @@ from playground.inspection.activations import layer_outputs
 from playground.keras_work import keras_work
 from ui import canvas
 from ui.evaluation import words_by_id
+from ui.user_text import escape_markdown
 
 DRAWN = {"digits": 8, "mnist": 28, "mnist-seven": 28, "fashion-mnist": 28}
 
@@ -119,7 +120,16 @@ def _plane(data):
 
 
 def _form(exp, data):
-    raw = prepared_table(exp).features if DATASETS[exp.dataset].source == "table" else None
+    raw = None
+    if DATASETS[exp.dataset].source == "table":
+        if kept_dataset(exp.upload) is not None:  # a stored run opened by its link
+            st.info(f"A row of your own is read like the file's rows: by the CSV "
+                    f"file's columns and the preparation fitted on them. A stored run "
+                    f"keeps its prepared data, not the file: upload "
+                    f"{escape_markdown(exp.csv_name or 'the CSV file')} on the Data page "
+                    f"and train on it to fill in a row.")
+            return None
+        raw = prepared_table(exp).features
     columns = table_columns(data, raw)
     values, cols = {}, st.columns(3)
     for i, column in enumerate(columns):

@@ -101,13 +101,46 @@ def open_run(run_id: str):
         raise
 
 
+SHARED_RUNS = ("cli", "read-only", "none")
+
+
+def shared_runs() -> str:
+    """What browsers may do with the command line's runs, the host's
+    `PLAYGROUND_SHARED_RUNS`: `cli` (the default: list and change them, as
+    on a laptop), `read-only` (list and open them) or `none` (a hosted class:
+    not even list them). An unknown value counts as `read-only`."""
+    value = os.environ.get("PLAYGROUND_SHARED_RUNS", "cli").strip().lower()
+    return value if value in SHARED_RUNS else "read-only"
+
+
 def visible_runs(store):
     """The runs this browser may list: its own, and the command line's unless
     the host sets `PLAYGROUND_SHARED_RUNS=none` (a hosted class)."""
     mine = store.list(owner=browser_id())
-    if os.environ.get("PLAYGROUND_SHARED_RUNS", "cli").strip().lower() == "none":
+    if shared_runs() == "none":
         return mine
     return sorted(mine + store.list(owner=None), key=lambda s: -s.created_at)
+
+
+def may_change(creator: str | None) -> bool:
+    """Whether this browser may stop, rename, note or delete a run (or stop a
+    search) whose creator is `creator`: its own, or the command line's where
+    the host allows it. Anyone with a link may watch and open a run."""
+    if creator is None:
+        return shared_runs() == "cli"
+    return creator == browser_id()
+
+
+NOT_YOURS = ("This run was started by another browser: you can watch it, inspect "
+             "and compare it, and train your own copy, but only its owner can stop, "
+             "rename or delete it.")
+CLI_RUN = ("This run was made by the command line; this server keeps such runs "
+           "read-only.")
+
+
+def not_yours_line(creator: str | None) -> str:
+    """Why this browser may not change a run, for the page to say."""
+    return CLI_RUN if creator is None else NOT_YOURS
 
 
 RUN_PARAMETER = "run"
@@ -155,5 +188,6 @@ def link_parameters() -> dict[str, str]:
     return {RUN_PARAMETER: handle.id}
 
 
-__all__ = ["RUN_PARAMETER", "browser_id", "link_parameters", "open_run", "restore_run",
-           "say_store_problem", "store", "visible_runs"]
+__all__ = ["RUN_PARAMETER", "browser_id", "link_parameters", "may_change",
+           "not_yours_line", "open_run", "restore_run", "say_store_problem", "shared_runs",
+           "store", "visible_runs"]

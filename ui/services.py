@@ -15,6 +15,8 @@ import threading
 import streamlit as st
 
 from playground import jobs
+from playground.jobs.executor import default_max_weights_mb
+from playground.model.checks import check_weight_budget
 from playground.runs.recorder import submit_and_record
 from ui import claims, runs
 
@@ -38,10 +40,21 @@ def start() -> None:
     claims.keep_claim()
 
 
+def check_size(experiment) -> None:
+    """Refuses a model over the host's weight limit (`StackError`)."""
+    check_weight_budget(experiment, default_max_weights_mb() * 2**20)
+
+
 def submit(experiment, name: str = ""):
     """Queues an experiment for training on behalf of this session, and
     keeps its run in the run store (under `name`, else a name made from
-    the experiment)."""
+    the experiment).
+
+    Raises:
+        StackError: the model does not fit its data, or is over the host's
+            weight limit; nothing was queued.
+    """
+    check_size(experiment)
     handle, recorder = submit_and_record(
         jobs.default_executor(), experiment, claims.owner(), store=runs.store(),
         browser=runs.browser_id(), name=name)
@@ -59,6 +72,7 @@ def session_submitter():
     token, browser, store = claims.owner(), runs.browser_id(), runs.store()
 
     def submit(experiment, name: str = ""):
+        check_size(experiment)
         return submit_and_record(jobs.default_executor(), experiment, token,
                                  store=store, browser=browser, name=name)[0]
 

@@ -8,7 +8,6 @@ write back to it through `update`.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import streamlit as st
@@ -18,6 +17,7 @@ from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors
 from playground.presets import default_experiment
 from ui import claims
+from ui.user_text import escape_markdown
 
 EXPERIMENT = "experiment"
 REVISION = "experiment_revision"
@@ -59,21 +59,6 @@ def update(**changes: Any) -> bool:
 def notify(message: str, kind: str = "warning", details: tuple[str, ...] = ()) -> None:
     """Queues a message for the top of the page; `details` become bullets."""
     st.session_state.setdefault(NOTICES, []).append((kind, message, tuple(details)))
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
-_AUTOLINK = re.compile(r"(?i)(www|https?|ftp|mailto|xmpp|@)")
-
-
-def escape_markdown(text: str) -> str:
-    """Makes text display literally: a link or image in a URL stays text.
-
-    Backslash escapes stop Markdown's links and images, but not GitHub's
-    autolinks of bare addresses (`www.x.org`, `https://x.org`, `a@x.org`),
-    which Streamlit also renders: an invisible word joiner (U+2060) after
-    `www`, a scheme or `@` keeps those as text too.
-    """
-    return _AUTOLINK.sub("\\1\u2060", _MARKDOWN.sub(r"\\\1", text))
 
 
 NOTICE_ICONS = {"warning": ":material/warning:", "error": ":material/error:",

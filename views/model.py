@@ -7,6 +7,7 @@ from playground.datasets.source import dataset_info
 from playground.model.checks import check_experiment, data_spec_of
 from playground.model.shapes import StackError, suggest_output
 from ui import layer_editor, state
+from ui.user_text import escape_markdown
 
 exp = state.experiment()
 st.title("Model")
@@ -15,7 +16,7 @@ st.title("Model")
 def page() -> None:
     """The layer editor and summary, once the data is known."""
     info = dataset_info(exp)
-    st.caption(f"Input: {info.label}, shape {info.input_shape} ({info.input_kind}) · "
+    st.caption(f"Input: {escape_markdown(info.label)}, shape {info.input_shape} ({info.input_kind}) · "
                f"task: {info.task}")
 
     try:
@@ -34,7 +35,8 @@ def page() -> None:
 
     st.subheader("Summary")
     if problem is not None:
-        st.error(f"This model cannot be trained on {info.label} yet. {problem}")
+        st.error(f"This model cannot be trained on {escape_markdown(info.label)} yet. "
+                 f"{problem}")
     else:
         table = pd.DataFrame({
             "Layer": [f"{r.name}" for r in rows],

@@ -5,9 +5,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from playground.export.csv_table import safe_csv
 from playground.runs import RunNotFound, StoreUnavailable, compare
 from playground.runs.recorder import stored_handle
 from ui import runs, state
+from ui.user_text import escape_markdown
 
 st.title("Runs")
 st.caption("Every run is saved: finished, stopped, diverged or failed. Select one to "
@@ -52,19 +54,26 @@ def open_in_session(record) -> None:
 
 def one_run(store, record) -> None:
     """Open, rename, note and delete the selected run."""
-    st.subheader(record.name)
+    st.subheader(escape_markdown(record.name))
+    if record.note:
+        st.text(record.note)
     cols = st.columns([1, 1, 4])
     if cols[0].button("Open in Train", type="primary", key="runs_open"):
         open_in_session(record)
         st.switch_page("views/train.py")
+    if not runs.may_change(record.owner):
+        cols[2].caption(runs.not_yours_line(record.owner))
+        return
     if cols[1].button("Delete", key="runs_delete"):
-        store.delete(record.id)
+        if runs.may_change(store.load(record.id).owner):  # as stored, not as shown
+            store.delete(record.id)
         st.rerun()
     with st.form("runs_rename"):
         name = st.text_input("Name", record.name, max_chars=120)
         note = st.text_area("Note", record.note, max_chars=2000,
                             placeholder="What did you change, what did you see?")
-        if st.form_submit_button("Save name and note"):
+        if st.form_submit_button("Save name and note") and runs.may_change(
+                store.load(record.id).owner):
             store.rename(record.id, name=name.strip() or record.name, note=note)
             st.rerun()
 
@@ -92,7 +101,10 @@ def several_runs(store, records) -> None:
         st.plotly_chart(compare.test_metrics_figure(names, [r.test_metrics
                                                             for r in records]),
                         key="compare_test")
-    if st.button(f"Delete these {len(records)} runs", key="runs_delete_many"):
+    if not all(runs.may_change(r.owner) for r in records):
+        st.caption("Some of these runs are not yours: they can be compared here, "
+                   "but only their owners can delete them.")
+    elif st.button(f"Delete these {len(records)} runs", key="runs_delete_many"):
         for record in records:
             store.delete(record.id)
         st.rerun()
@@ -113,6 +125,9 @@ def page() -> None:
         st.info("No runs yet. Train a model: every run is saved here.")
         return
     frame = filtered(table(summaries))
+    st.download_button("Download as CSV", safe_csv(frame), "runs.csv", "text/csv",
+                       key="runs_csv", help="The table as shown; a cell that a "
+                       "spreadsheet would run as a formula is written as text.")
     picked = st.dataframe(frame, on_select="rerun", selection_mode="multi-row",
                           key="runs_table", hide_index=True,
                           column_config={"Learning rate": st.column_config.NumberColumn(

@@ -43,7 +43,13 @@ def start(space: SearchSpace, options: dict) -> None:
     search = Search(exp, space, services.session_submitter(),
                     parallel=executor.limit, on_change=search_links.saver(),
                     owner=claims.owner(), **options)
+    search.creator = runs.browser_id()
     st.session_state[SEARCH] = search.start()
+
+
+def stop_search(search: Search) -> None:
+    if runs.may_change(search.creator):  # a widget can be forged
+        search.stop()
 
 
 def settings() -> None:
@@ -131,7 +137,12 @@ def results(search: Search) -> None:
     if search.done:
         st.info(search.message)
     if not search.done:
-        st.button("Stop the search", key="search_stop", on_click=search.stop)
+        mine = runs.may_change(search.creator)
+        st.button("Stop the search", key="search_stop", disabled=not mine,
+                  on_click=stop_search, args=(search,))
+        if not mine:
+            st.caption("This search was started by another browser: you can watch "
+                       "it and open its trials, but only its owner can stop it.")
     floats = [d.name for d in search.space.dimensions
               if not d.integer and (not d.choices or any(isinstance(c, float)
                                                          for c in d.choices))]

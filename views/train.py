@@ -11,7 +11,7 @@ from playground.model.checks import check_experiment, resolve_loss
 from playground.model.shapes import StackError
 from playground.registry import LOSSES, OPTIMIZERS
 from playground.training.result import COMPLETED, DIVERGED, FAILED, STOPPED
-from ui import live_boundary, network_view, services, state, training_controls
+from ui import live_boundary, network_view, runs, services, state, training_controls
 from ui.widgets import field_input, learning_rate_input
 
 # Measured with bench/browser_training.py (spiral, 400 epochs) once training
@@ -36,15 +36,15 @@ def start_training() -> None:
     exp = state.experiment()
     try:
         check_experiment(exp)
+        state.set_job(services.submit(exp))
     except StackError as error:
         state.notify(f"Cannot train this model: {error}", "error")
-        return
-    state.set_job(services.submit(exp))
 
 
 def stop_training() -> None:
-    if state.job() is not None:
-        state.job().stop()
+    job = state.job()
+    if job is not None and runs.may_change(job.creator):  # checked here too: a
+        job.stop()                                         # widget can be forged
 
 
 exp = state.experiment()
@@ -78,8 +78,11 @@ def page() -> None:
                    use_container_width=True,
                    help="Start a new run of these settings; this run stays saved."
                    if again else None)
-    cols[1].button("Stop", on_click=stop_training, disabled=not running,
+    mine = job is None or runs.may_change(job.creator)
+    cols[1].button("Stop", on_click=stop_training, disabled=not running or not mine,
                    key="stop_button", use_container_width=True)
+    if not mine:
+        cols[2].caption(runs.not_yours_line(job.creator))
 
 
     def replay_epoch(slot, job, done: bool) -> int | None:

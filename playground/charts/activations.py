@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.charts.style import CLASS_COLORS, styled, tile
+from playground.charts.style import CLASS_COLORS, plotly_texts, styled, tile
 
 
 def activation_figure(name: str, values: np.ndarray, columns: int = 8) -> go.Figure:
@@ -51,6 +51,7 @@ def prediction_figure(output: np.ndarray, class_names: tuple[str, ...],
     output = np.asarray(output, dtype=np.float32).ravel()
     if len(output) == 1 and len(class_names) == 2:  # one sigmoid unit
         output = np.array([1 - output[0], output[0]])
+    class_names = plotly_texts(class_names)
     colors = [CLASS_COLORS[1] if i == int(true_label) else "#b0b0b0"
               for i in range(len(output))]
     fig = go.Figure(go.Bar(x=list(class_names), y=output, marker_color=colors,

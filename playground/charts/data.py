@@ -7,7 +7,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.charts.style import CLASS_COLORS, styled, tile
+from playground.charts.style import (
+    CLASS_COLORS,
+    plotly_text,
+    plotly_texts,
+    styled,
+    tile,
+)
 
 
 def dataset_scatter(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
@@ -19,6 +25,7 @@ def dataset_scatter(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray
     GPU-less browsers draw WebGL in software, slower than SVG (the first
     page took 5.1 s against 2.8 s in headless Chromium).
     """
+    class_names = plotly_texts(class_names)
     fig = go.Figure()
     for x, y, split, symbol in ((x_train, y_train, "train", "circle"),
                                 (x_test, y_test, "test", "circle-open")):
@@ -52,7 +59,7 @@ def image_mosaic(images: np.ndarray, labels: np.ndarray,
     for i in range(len(images)):
         r, c = divmod(i, columns)
         fig.add_annotation(x=c * (w + 1) + w / 2 - 0.5, y=r * (h + 1) - 0.9,
-                           text=class_names[int(labels[i])], showarrow=False,
+                           text=plotly_text(class_names[int(labels[i])]), showarrow=False,
                            font=dict(size=11))
     if colour:
         rgb = np.stack([tile(images[..., c], columns) for c in range(3)], axis=-1)
@@ -75,7 +82,7 @@ def class_balance(splits: dict[str, np.ndarray], class_names: tuple[str, ...],
             fig.add_trace(go.Histogram(x=y, name=split, opacity=0.7, nbinsx=30))
         else:
             counts = np.bincount(y.astype(int), minlength=len(class_names))
-            fig.add_trace(go.Bar(x=list(class_names), y=counts, name=split))
+            fig.add_trace(go.Bar(x=plotly_texts(class_names), y=counts, name=split))
     fig.update_layout(barmode="overlay" if regression else "group")
     title = "Target distribution" if regression else "Class balance"
     return styled(fig, title, 300, "balance")
@@ -85,6 +92,8 @@ def scatter_matrix(frame, columns: list[str], color: str | None) -> go.Figure:
     """Pairwise scatter plots of a few table columns, coloured by the target."""
     import plotly.express as px
 
-    fig = px.scatter_matrix(frame, dimensions=columns, color=color, opacity=0.6)
+    named = [*columns, *([color] if color else [])]  # column names are user text
+    fig = px.scatter_matrix(frame, dimensions=columns, color=color, opacity=0.6,
+                            labels={c: plotly_text(c) for c in named})
     fig.update_traces(diagonal_visible=False, marker=dict(size=4))
     return styled(fig, "Scatter matrix", 140 + 140 * len(columns), "scatter-matrix")

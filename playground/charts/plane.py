@@ -7,7 +7,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.charts.style import CLASS_COLORS, base_layout, dict_figure, tile
+from playground.charts.style import (
+    CLASS_COLORS,
+    base_layout,
+    dict_figure,
+    plotly_text,
+    tile,
+)
 
 # TF Playground's diverging scale: orange (class 0 / -1), white, blue (class 1 / +1).
 BOUNDARY_SCALE = [[0.0, "#f59322"], [0.5, "#e8eaeb"], [1.0, "#0877bd"]]
@@ -36,7 +42,8 @@ def boundary_points(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray
                 "cmin": low, "cmax": high, "size": 6, "line": line}))
             continue
         for label in np.unique(y).astype(int):
-            name = class_names[label] if label < len(class_names) else f"class {label}"
+            name = (plotly_text(class_names[label]) if label < len(class_names)
+                    else f"class {label}")
             traces.append(_points(x[y == label], f"{name} ({split})", {
                 "color": CLASS_COLORS[label % len(CLASS_COLORS)], "size": 6,
                 "line": line}))

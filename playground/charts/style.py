@@ -7,6 +7,8 @@ updates; `styled` and `base_layout` are where that happens.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -69,3 +71,19 @@ def tile(images: np.ndarray, columns: int) -> np.ndarray:
         r, c = divmod(i, columns)
         mosaic[r * (h + 1): r * (h + 1) + h, c * (w + 1): c * (w + 1) + w] = image
     return mosaic
+
+
+def plotly_text(text) -> str:
+    """User text (a class, column or run name) as Plotly shows it literally.
+
+    Plotly reads `<b>`, `<br>` and `<a href=...>` in legends, tick labels,
+    titles and hover text as markup: a CSV class named `<a href=...>` would
+    be a link in the legend. Escaping `&`, `<` and `>` shows it as written.
+    """
+    return html.escape(str(text), quote=False)
+
+
+def plotly_texts(texts) -> list[str]:
+    """`plotly_text` of each name."""
+    return [plotly_text(t) for t in texts]
+

@@ -382,8 +382,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "search":
             from playground.cli.search import run_search
 
-            if args.workers < 1 or args.trials < 1:
-                raise UsageError("--workers and --trials take a number from 1 up.")
+            most = max(1, os.cpu_count() or 1)
+            if not 1 <= args.workers <= most:
+                raise UsageError(f"--workers takes a number from 1 to {most} (this "
+                                 f"machine's cores: each worker trains on one); "
+                                 f"received {args.workers}.")
+            if args.trials < 1:
+                raise UsageError("--trials takes a number from 1 up.")
             exp = _with_data(args)
             check_experiment(exp)
             return run_search(exp, args)

@@ -53,7 +53,6 @@ def run_search(exp, args: Any) -> int:
         from playground.runs import open_store
 
         store = open_store()
-    pool = ProcessExecutor(limit=args.workers)
 
     def submit(experiment, name: str):
         return submit_and_record(pool, experiment, store=store, name=name)[0]
@@ -64,6 +63,7 @@ def run_search(exp, args: Any) -> int:
     search = Search(exp, space, submit, strategy=args.strategy, max_trials=args.trials,
                     epochs=args.epochs, objective=objective, seed=args.seed,
                     parallel=args.workers, on_trial_end=said)
+    pool = ProcessExecutor(limit=args.workers)  # settings checked: start the workers
     if search.grid_size is not None:
         print(f"search {search.id}: {args.strategy}, {search.grid_size} grid point(s), "
               f"at most {args.trials} trial(s)", file=sys.stderr)

@@ -28,6 +28,8 @@ DEFAULT_MAX_ROWS = 1_000_000
 DEFAULT_MAX_COLUMNS = 5_000
 
 UPLOAD_MB_VARIABLE = "PLAYGROUND_MAX_UPLOAD_MB"
+HELD_MB_VARIABLE = "PLAYGROUND_UPLOADS_MB"
+DEFAULT_HELD_MB = 1024
 ROWS_VARIABLE = "PLAYGROUND_MAX_ROWS"
 COLUMNS_VARIABLE = "PLAYGROUND_MAX_COLUMNS"
 
@@ -86,3 +88,12 @@ def _setting(environ: Mapping[str, str], name: str, default, kind):
             f"Expected {expected}, e.g. {name}={default}. Whoever runs the app "
             "should fix or unset it and restart.")
     return value
+
+
+def held_bytes_limit(environ: Mapping[str, str] | None = None) -> int:
+    """The memory all uploaded tables of this server may hold together
+    (`PLAYGROUND_UPLOADS_MB`, default 1024): above it the oldest are dropped,
+    and a session that still needs one is asked to upload it again."""
+    environ = os.environ if environ is None else environ
+    return int(_setting(environ, HELD_MB_VARIABLE, DEFAULT_HELD_MB, float) * 2**20)
+

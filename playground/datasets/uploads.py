@@ -4,8 +4,10 @@ An upload is parsed once (`csv_reading.read_csv`) and kept here under a random,
 unguessable token. The token goes into the uploading session's experiment
 (never into a share link), so the table is reachable from that browser
 session and from the training thread it starts, and from nowhere else. At
-most `MAX_UPLOADS` tables are kept; the oldest is dropped first, and a
-session that still needs it is asked to upload the file again.
+most `MAX_UPLOADS` tables are kept, holding at most the host's
+`PLAYGROUND_UPLOADS_MB` together; the oldest is dropped first, and a
+session that still needs it is asked to upload the file again. The app
+`forget`s a session's tables when the session ends.
 """
 
 from __future__ import annotations
@@ -19,13 +21,39 @@ from importlib import resources
 import pandas as pd
 
 from playground.datasets import csv_reading
-from playground.datasets.csv_limits import ReadLimits
+from playground.datasets.csv_limits import ReadLimits, held_bytes_limit
 
 MAX_UPLOADS = 32
 HOUSE_PRICES = "house_prices.csv"
 
 _tables: OrderedDict[str, pd.DataFrame] = OrderedDict()
+_sizes: dict[str, int] = {}
 _lock = threading.Lock()
+
+
+def _keep(token: str, table: pd.DataFrame) -> None:
+    """Adds a table, then drops the oldest over the count or the memory cap
+    (never the one just added). Call with the lock held."""
+    _tables[token] = table
+    _sizes[token] = int(table.memory_usage(index=True, deep=True).sum())
+    limit = held_bytes_limit()
+    while len(_tables) > 1 and (len(_tables) > MAX_UPLOADS
+                                or sum(_sizes.values()) > limit):
+        oldest, _ = _tables.popitem(last=False)
+        _sizes.pop(oldest, None)
+
+
+def forget(token: str) -> None:
+    """Drops a table (its session ended); unknown tokens are ignored."""
+    with _lock:
+        _tables.pop(token, None)
+        _sizes.pop(token, None)
+
+
+def held_bytes() -> int:
+    """The memory the kept tables hold together, in bytes."""
+    with _lock:
+        return sum(_sizes.values())
 
 
 def register(data: bytes, name: str, limits: ReadLimits | None = None) -> str:
@@ -43,9 +71,7 @@ def register(data: bytes, name: str, limits: ReadLimits | None = None) -> str:
     table = csv_reading.read_csv(data, name, limits)
     token = secrets.token_hex(16)
     with _lock:
-        _tables[token] = table
-        while len(_tables) > MAX_UPLOADS:
-            _tables.popitem(last=False)
+        _keep(token, table)
     return token
 
 
@@ -53,9 +79,7 @@ def adopt(token: str, table: pd.DataFrame) -> None:
     """Keeps a table read elsewhere under its token: a worker process gets
     the uploads its job needs this way (uploads live in the server)."""
     with _lock:
-        _tables[token] = table
-        while len(_tables) > MAX_UPLOADS:
-            _tables.popitem(last=False)
+        _keep(token, table)
 
 
 def get(token: str) -> pd.DataFrame | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.charts.style import CLASS_COLORS, styled
+from playground.charts.style import CLASS_COLORS, plotly_text, plotly_texts, styled
 
 
 def confusion_figure(matrix: np.ndarray, class_names: tuple[str, ...],
@@ -16,7 +16,7 @@ def confusion_figure(matrix: np.ndarray, class_names: tuple[str, ...],
     events come from points, so clicking a cell selects its marker, whose
     `customdata` is `[true class id, predicted class id]`.
     """
-    names = [str(n) for n in class_names]
+    names = plotly_texts(class_names)
     count = len(names)
     text = [[f"{v:.2f}" if normalized else f"{int(v)}" for v in row] for row in matrix]
     fig = go.Figure(go.Heatmap(z=matrix, x=names, y=names, colorscale="Blues",
@@ -55,7 +55,7 @@ def curves_figure(curves: list[dict], kind: str,
         average = curve["name"] == "macro average"
         fig.add_trace(go.Scatter(
             x=curve["x"], y=curve["y"], mode="lines",
-            name=f"{curve['name']} ({score} "
+            name=f"{plotly_text(curve['name'])} ({score} "
                  + ("n/a)" if curve["score"] is None else f"{curve['score']:.3f})"),
             line=dict(width=3 if average else 2, dash="dash" if average else "solid",
                       color="#333333" if average else CLASS_COLORS[
@@ -111,7 +111,7 @@ def highlighted_points(x: np.ndarray, labels: np.ndarray, picked: np.ndarray,
         for c, name in enumerate(class_names):
             keep = labels == c
             fig.add_trace(go.Scatter(x=x[keep, 0], y=x[keep, 1], mode="markers",
-                                     name=str(name), marker=dict(
+                                     name=plotly_text(name), marker=dict(
                                          color=CLASS_COLORS[c % len(CLASS_COLORS)],
                                          size=6, opacity=0.5)))
     else:

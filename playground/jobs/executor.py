@@ -18,14 +18,14 @@ from playground.config import Experiment
 from playground.jobs.handle import JobHandle
 
 
-def _setting(name: str, default: int) -> int:
-    """A positive whole-number setting of the host, from the environment."""
+def _setting(name: str, default: int, minimum: int = 1) -> int:
+    """A whole-number setting of the host (at least `minimum`), from the environment."""
     text = os.environ.get(name, "").strip()
     if not text:
         return default
-    if not (text.isascii() and text.isdigit() and int(text) > 0):
-        raise ValueError(f"{name} must be a positive whole number; received {text!r}. "
-                         f"Unset it to use the default ({default}).")
+    if not (text.isascii() and text.isdigit() and int(text) >= minimum):
+        raise ValueError(f"{name} must be a whole number from {minimum} up; received "
+                         f"{text!r}. Unset it to use the default ({default}).")
     return int(text)
 
 
@@ -43,6 +43,29 @@ def default_memory_limit_mb() -> int:
     """Memory (MiB) above which a worker is replaced after its job:
     `PLAYGROUND_WORKER_MEMORY_MB`."""
     return _setting("PLAYGROUND_WORKER_MEMORY_MB", 3072)
+
+
+def default_max_run_seconds() -> int:
+    """The longest a run may train, in seconds, before it is stopped like Stop
+    (its epochs and weights kept): `PLAYGROUND_MAX_RUN_SECONDS`, 0 for no
+    limit. One learner's 2,000-epoch CIFAR-10 run must not hold a classroom
+    server's worker for days."""
+    return _setting("PLAYGROUND_MAX_RUN_SECONDS", 3600, minimum=0)
+
+
+def default_max_weights_mb() -> int:
+    """The largest model, in MiB of weights, that the app trains:
+    `PLAYGROUND_MAX_WEIGHTS_MB`, 0 for no limit. The default, 100, is 26
+    million weights: every preset is far below it."""
+    return _setting("PLAYGROUND_MAX_WEIGHTS_MB", 100, minimum=0)
+
+
+def time_limit_reason(seconds: float) -> str:
+    """What a run stopped at the time limit says, before "after N epoch(s)"."""
+    amount = (f"{seconds / 3600:g} hour(s)" if seconds >= 3600 and not seconds % 3600
+              else f"{seconds / 60:g} minute(s)" if seconds >= 60 and not seconds % 60
+              else f"{seconds:g} second(s)")
+    return f"Stopped at this server's limit of {amount} per run"
 
 
 class Executor(abc.ABC):

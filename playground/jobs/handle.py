@@ -11,6 +11,7 @@ serves a local process pool today and a cluster engine later.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 import threading
@@ -42,6 +43,10 @@ class JobHandle:
 
     Attributes:
         id: An unguessable id, unique across processes.
+        creator: Whose run it is: the id of the browser that started it,
+            or None for the command line's. Anyone with its link may watch
+            it; only its creator may stop, rename or delete it (the pages
+            check this). Unlike `owner`, it outlives the browser session.
         snapshots: `SnapshotStore` of measurement dicts by epoch (see
             `playground.training.measurements`), for live views, replay and diagnosis.
     """
@@ -50,6 +55,7 @@ class JobHandle:
         self.id = secrets.token_urlsafe(16)
         self.experiment = experiment
         self.owner = owner
+        self.creator: str | None = None
         self.submitted_at = time.time()
         self.started_at: float | None = None
         self.finished_at: float | None = None
@@ -58,6 +64,7 @@ class JobHandle:
         self._lock = threading.Lock()
         self._finished = threading.Event()
         self._stop_requested = False
+        self._stop_reason: str | None = None
         self._started = False
         self._result: TrainingResult | None = None
         self._on_stop: Callable[[], None] | None = None
@@ -128,6 +135,9 @@ class JobHandle:
         with self._lock:
             if self._result is not None:
                 return
+            if result.status == STOPPED and self._stop_reason and self._started:
+                result = dataclasses.replace(result, message=(
+                    f"{self._stop_reason} after {result.epochs_run} epoch(s)."))
             self._result = result
             self.finished_at = time.time()
         self._notify(None)
@@ -156,13 +166,20 @@ class JobHandle:
 
     # -- read by the page --------------------------------------------------------
 
-    def stop(self) -> None:
+    def stop(self, reason: str | None = None) -> None:
         """Asks training to end; the partial model and history are kept.
 
         A queued job leaves the queue; a running one stops after its current
         group of batches, in the worker.
+
+        Args:
+            reason: Who stopped it, when not the user who watches it (the
+                run then says "<reason> after N epoch(s)." rather than
+                "Stopped by you ...").
         """
         with self._lock:
+            if not self._stop_requested:
+                self._stop_reason = reason
             self._stop_requested = True
             on_stop = self._on_stop if self._result is None else None
         if on_stop is not None:

@@ -36,8 +36,10 @@ from playground.jobs import worker
 from playground.jobs.executor import (
     Executor,
     default_jobs_per_worker,
+    default_max_run_seconds,
     default_memory_limit_mb,
     default_workers,
+    time_limit_reason,
 )
 from playground.jobs.handle import JobHandle
 from playground.keras_work import WorkerCrashed
@@ -49,6 +51,7 @@ CRASHED = ("Training failed: the training process stopped unexpectedly (it was "
 TASK_CRASHED = ("The worker process that computes this stopped unexpectedly (it "
                 "was killed or ran out of memory); a fresh one takes the next "
                 "request. Try again.")
+RELEASED = "Stopped by the server: the browser tab that started it closed"
 FLUSH_SECONDS = 10.0
 log = logging.getLogger(__name__)
 START_ATTEMPTS = 3
@@ -164,6 +167,17 @@ class _Slot:
         # The job is the slot's from here: a stop reaches whichever worker
         # runs it, even one that replaced a worker that died warming up.
         handle.started(lambda: self.worker.stop.set())
+        limit = self._pool.max_run_seconds
+        timer = threading.Timer(limit, handle.stop, (time_limit_reason(limit),))
+        timer.daemon = True
+        if limit:
+            timer.start()
+        try:
+            return self._train(handle)
+        finally:
+            timer.cancel()
+
+    def _train(self, handle: JobHandle) -> bool:
         submitted = self._submit(handle)
         if submitted is None:
             handle.finish(handle.failed(CRASHED))
@@ -214,11 +228,17 @@ class ProcessExecutor(Executor):
         memory_limit_mb: A worker holding more memory after a job is replaced.
         warm_tasks: Also start the worker for short tasks (`call`) now,
             rather than on the first call.
+        max_run_seconds: A run training longer is stopped as by Stop, its
+            epochs kept, and says so (default `PLAYGROUND_MAX_RUN_SECONDS`;
+            0 for no limit).
     """
 
     def __init__(self, limit: int | None = None, jobs_per_worker: int | None = None,
-                 memory_limit_mb: int | None = None, warm_tasks: bool = False):
+                 memory_limit_mb: int | None = None, warm_tasks: bool = False,
+                 max_run_seconds: float | None = None):
         self.limit = limit or default_workers()
+        self.max_run_seconds = (default_max_run_seconds() if max_run_seconds is None
+                                else max_run_seconds)
         self.jobs_per_worker = jobs_per_worker or default_jobs_per_worker()
         self.memory_limit_mb = memory_limit_mb or default_memory_limit_mb()
         self.context = multiprocessing.get_context("spawn")
@@ -302,7 +322,7 @@ class ProcessExecutor(Executor):
             mine += [s.current for s in self._slots
                      if s.current is not None and s.current.owner == owner]
         for handle in mine:
-            handle.stop()
+            handle.stop(RELEASED)
 
     # -- short tasks -----------------------------------------------------------------
 

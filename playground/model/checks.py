@@ -93,6 +93,29 @@ def check_experiment(exp: Experiment) -> list[LayerRow]:
     return rows
 
 
+BYTES_PER_WEIGHT = 4  # float32
+
+
+def check_weight_budget(exp: Experiment, max_bytes: int) -> int:
+    """Refuses a model whose weights are larger than `max_bytes`, before any
+    training: its weights would travel back through the server and into the
+    run store. Returns the model's size in bytes.
+
+    Raises:
+        StackError: naming the size, the limit and the fix.
+    """
+    params = sum(row.params for row in check_experiment(exp))
+    size = params * BYTES_PER_WEIGHT
+    if max_bytes and size > max_bytes:
+        raise StackError(
+            None,
+            f"This model has {params:,} weights ({size / 2**20:,.0f} MB), more than "
+            f"this server's limit of {max_bytes / 2**20:,.0f} MB per run. Use fewer "
+            "units or filters, or a pooling layer before Flatten (the Dense layer "
+            "after Flatten usually holds most of the weights).")
+    return size
+
+
 def check_training_controls(exp: Experiment, data: DataSpec) -> None:
     """Refuses a training control that does not suit the task or the split.
 

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 import plotly.graph_objects as go
 
+from playground.charts.style import plotly_texts
 from playground.config import Experiment
 
 MAX_COMPARED = 6
@@ -44,6 +45,7 @@ def curves_figure(names: Sequence[str], histories: Sequence[dict[str, list[float
                   metric: str) -> go.Figure:
     """One metric of several runs over the epochs: solid training, dotted
     validation, one colour per run."""
+    names = plotly_texts(names)  # run names are user text
     figure = go.Figure()
     for index, (name, history) in enumerate(zip(names, histories)):
         colour = PALETTE[index % len(PALETTE)]
@@ -63,6 +65,7 @@ def curves_figure(names: Sequence[str], histories: Sequence[dict[str, list[float
 def test_metrics_figure(names: Sequence[str],
                         metrics: Sequence[dict[str, float]]) -> go.Figure:
     """Each run's test metrics as grouped bars, one group per metric."""
+    names = plotly_texts(names)  # run names are user text
     keys = sorted({key for m in metrics for key in m})
     figure = go.Figure([
         go.Bar(name=name, x=keys, y=[m.get(key) for key in keys],

@@ -102,6 +102,7 @@ def submit_and_record(executor, experiment, owner: str | None = None, *,
         recorder's `problem` says why the store could not take the run.
     """
     handle = executor.submit(experiment, owner)
+    handle.creator = browser
     if store is None:
         return handle, None
     return handle, RunRecorder(store, handle, owner=browser, name=name,
@@ -137,8 +138,9 @@ def stored_handle(record: RunRecord) -> JobHandle:
         token = new_token()
         keep_dataset(token, data)
         experiment = experiment.replace(upload=token)
-    handle = JobHandle(experiment, owner=record.owner)
+    handle = JobHandle(experiment)
     handle.id = record.id
+    handle.creator = record.owner
     handle.stored = record
     epochs = record.epochs_run
     for index in range(epochs):

@@ -38,6 +38,8 @@ from playground.search.space import SearchSpace, SpaceError
 from playground.training.result import COMPLETED, FAILED, RUNNING, STOPPED
 
 STRATEGIES = ("random", "grid", "bayesian", "hyperband")
+MAX_TRIALS = 1000
+"""Trials one search may run: each is a run kept in the store."""
 # A trial is waiting for its turn, or has a run's status (RUNNING ... FAILED).
 WAITING = "waiting"
 POLL_SECONDS = 0.05
@@ -118,8 +120,10 @@ def check_settings(experiment: Experiment, strategy: str, objective: str,
         raise SpaceError(f"The objective {objective!r} is measured on the validation "
                          "split, and this experiment has none: set the validation "
                          "share above 0.")
-    if max_trials < 1:
-        raise SpaceError(f"A search needs at least 1 trial; received {max_trials}.")
+    if not 1 <= max_trials <= MAX_TRIALS:
+        raise SpaceError(f"A search runs from 1 to {MAX_TRIALS:,} trials; received "
+                         f"{max_trials:,}. Each trial is a saved run: search in "
+                         "rounds, narrowing the space between them.")
     if epochs is not None:
         try:
             FIELDS_BY_NAME["epochs"].validate(epochs)
@@ -173,6 +177,9 @@ class Search:
         self.started_at = time.time()
         self.finished_at: float | None = None
         self.message = ""
+        # Whose search it is (a browser's id; None for the command line's):
+        # anyone with its link may watch it, only its creator may stop it.
+        self.creator: str | None = None
         self._submit = submit
         self._on_trial_end = on_trial_end
         self._on_change = on_change
@@ -300,10 +307,10 @@ class Search:
         try:
             exp = self.space.apply(self.experiment, values).replace(epochs=epochs)
             check_experiment(exp)
-        except (ConfigError, StackError) as error:
+            trial.handle = self._submit(exp, f"Search {self.id} · trial {trial.number}")
+        except (ConfigError, StackError) as error:  # a submitter may refuse too
             trial.status, trial.message = FAILED, f"Skipped: {error}"
             return trial
-        trial.handle = self._submit(exp, f"Search {self.id} · trial {trial.number}")
         trial.run_id = trial.handle.id
         trial.status = RUNNING
         self._changed()

@@ -26,6 +26,8 @@ from playground.model.layers import LAYER_TYPES, LayerSpec
 
 DENSE_LAYERS = "dense_layers"
 MAX_GRID_POINTS = 500
+MAX_STEPPED_VALUES = 10_000
+"""Values one stepped range may hold: its grid is listed for Keras Tuner."""
 # Fields that define the data or the run's length, not the model or training:
 # a search keeps them as in the experiment (epochs per trial is its budget).
 FIXED_FIELDS = frozenset({
@@ -68,6 +70,21 @@ class Dimension:
         if self.step is None:  # integers go by 1; floats and log integers flow
             return self._stepped(1) if self.integer and not self.log else None
         return self._stepped(self.step)
+
+    def value_count(self) -> float | None:
+        """How many values `grid_values` lists, counted without listing them
+        (a step of 1e-300 would list forever); None for a continuous range.
+        Exact up to rounding at the range's end."""
+        if self.choices:
+            return len(self.choices)
+        step = self.step if self.step is not None else (
+            1 if self.integer and not self.log else None)
+        if step is None:
+            return None
+        top = self.high * (1 + 1e-9) + 1e-12
+        if self.log:
+            return math.floor(math.log(top / self.low) / math.log(step)) + 1
+        return math.floor((top - self.low) / step) + 1
 
     def _stepped(self, step: float) -> list:
         """`low`, `low + step`, ... (times `step` on a log range) up to `high`,
@@ -176,8 +193,15 @@ def _dimension(exp: Experiment, name: str, value: Any, most_layers: int) -> Dime
         if isinstance(field, IntField) and not step.is_integer():
             raise SpaceError(f"`{name}` holds whole numbers: its step must be a whole "
                              f"number too; received {step:g}.")
-    return Dimension(name, low=low, high=high, step=step, log=log,
-                     integer=isinstance(field, IntField))
+    dimension = Dimension(name, low=low, high=high, step=step, log=log,
+                          integer=isinstance(field, IntField))
+    count = dimension.value_count() if step is not None else None
+    if count is not None and count > MAX_STEPPED_VALUES:
+        many = f"{count:,.0f}" if count < 1e12 else f"about {count:.1e}"
+        raise SpaceError(f"`{name}`: the step {step:g} gives {many} values from "
+                         f"{low:g} to {high:g}, more than {MAX_STEPPED_VALUES:,}. Make "
+                         "the step larger, or leave it out to search the range freely.")
+    return dimension
 
 
 @dataclass(frozen=True)
@@ -205,13 +229,14 @@ class SearchSpace:
         return [d.name for d in self.dimensions]
 
     def grid_size(self) -> int | None:
-        """The number of grid points; None when a range is continuous."""
+        """The number of grid points; None when a range is continuous.
+        Counted, not listed: a huge grid is refused without building it."""
         size = 1
         for dimension in self.dimensions:
-            values = dimension.grid_values()
-            if values is None:
+            count = dimension.value_count()
+            if count is None:
                 return None
-            size *= len(values)
+            size *= len(dimension.grid_values()) if count <= MAX_STEPPED_VALUES else count
         return size
 
     def check_grid(self) -> int:

@@ -154,10 +154,10 @@ def test_link_text_cannot_render_as_markdown():
 
 @pytest.mark.workers
 def test_a_worker_that_dies_on_every_try_gives_a_message_not_a_traceback(monkeypatch):
+    import crashing_task
+
     import playground.inspection.activations
     from playground.jobs.process_pool import TASK_CRASHED
-
-    import crashing_task
 
     at = new_app({"dataset": "xor", "epochs": "2"})
     at.switch_page("views/train.py").run()
@@ -303,3 +303,16 @@ def test_first_page_imports_neither_pandas_nor_tensorflow():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_a_model_over_the_hosts_weight_limit_is_refused_before_training(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_WEIGHTS_MB", "1")
+    at = new_app({"dataset": "iris", "layers": "dense-1024-relu_dense-512-relu"})
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()  # no worker starts in this tier
+    assert not at.exception
+    assert "training_job" not in at.session_state or at.session_state["training_job"] is None
+    shown = [e.value for e in at.main.error]
+    weights = 4 * 1024 + 1024 + 1024 * 512 + 512 + 512 * 3 + 3
+    assert any(f"This model has {weights:,} weights \\(2 MB\\), more than this "
+               "server's limit of 1 MB per run" in text for text in shown), shown

@@ -86,3 +86,48 @@ def test_images_option_is_not_offered_for_plain_tables():
     option = next(s for s in at.selectbox if s.label == "Treat as images")
     option.select("off").run()
     assert not at.exception and not at.main.warning
+
+
+IMAGE = "![x](http://host/chain.png)=1+2"
+MD_LINK = "[evil link](http://evil.example/x)"
+
+
+def raw_markdown(at) -> list[str]:
+    """The Markdown source of every element of the page and the sidebar that
+    renders Markdown, escapes kept."""
+    elements = []
+    for part in (at.main, at.sidebar):
+        elements += [*part.markdown, *part.caption, *part.warning, *part.error,
+                     *part.info, *part.success, *part.title, *part.subheader]
+    return [e.value for e in elements]
+
+
+def test_markdown_in_a_file_name_and_class_names_stays_text_on_every_page():
+    rows = "\n".join(f"{i % 7},{i % 3},{MD_LINK if i % 2 else 'plain'}" for i in range(40))
+    at = open_upload(f"a,b,label\n{rows}\n".encode(), f"{IMAGE}.csv", "label")
+    for page in ("views/data.py", "views/model.py", "views/train.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        shown = raw_markdown(at)
+        assert not [s for s in shown if "![x](" in s or "[evil link](" in s], page
+        # What is shown is the name itself, escaped, not lost.
+        assert any(r"\!\[x\]\(http" in s for s in shown), page
+
+
+def test_a_run_named_with_markdown_is_text_on_the_runs_page(tmp_path, monkeypatch):
+    from playground.presets import PRESETS
+    from playground.runs import RunRecord, open_store
+
+    store_url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    monkeypatch.setenv("PLAYGROUND_STORE", store_url)
+    store = open_store(store_url)
+    record = RunRecord(experiment=PRESETS["xor"].experiment, name=IMAGE + MD_LINK,
+                       status="completed")
+    store.save(record)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/runs.py").run()
+    at.session_state["runs_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception
+    headings = [h.value for h in at.main.subheader]
+    assert headings and not [h for h in headings if "![x](" in h or "[evil link](" in h]

@@ -14,22 +14,12 @@ from streamlit.testing.v1 import AppTest
 
 from playground.runs import open_store
 
+from tests.app.sessions import app
+
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-@pytest.fixture
-def store_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
-    monkeypatch.setenv("PLAYGROUND_STORE", url)
-    return url
-
-
-def app(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def train(at: AppTest, epochs: int = 5):
@@ -202,6 +192,10 @@ def test_a_csv_run_saved_by_the_command_line_opens_without_its_file(
     assert "table.csv" in opened.experiment.csv_name
     at.switch_page("views/inspect.py").run()
     assert not at.exception and not at.main.warning
+    at.switch_page("views/evaluate.py").run()  # its "Your own input" tab included
+    assert not at.exception and not at.main.warning
+    assert any("A stored run keeps its prepared data, not the file" in i.value
+               for i in at.main.info)
 
 
 @pytest.mark.workers

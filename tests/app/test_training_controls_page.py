@@ -87,6 +87,8 @@ def test_a_bad_upload_names_each_field_and_leaves_the_experiment_unchanged():
     assert at.session_state["experiment"] == Experiment()
     kind, message, details = at.session_state["notices"][0]
     assert kind == "error" and "experiment is unchanged" in message
+    # The notice escapes what it shows, once: not `upload\\.json`.
+    assert message.startswith("upload.json was not loaded")
     assert sorted(d.split("`")[1] for d in details) == [
         "epochs", "experiment key", "optimizer"]
     good = Experiment(dataset="xor", early_stop_patience=5).to_json().encode()

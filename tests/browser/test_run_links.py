@@ -76,3 +76,22 @@ def test_a_run_link_survives_a_reload_and_opens_on_another_server(server, store,
         open_app(elsewhere, other_server + link[link.index("/train"):])
         assert finished_curves(elsewhere) == curves
         assert_no_exception(elsewhere)
+
+
+@pytest.mark.parametrize("link", [
+    "/train?dataset=spiral&n=300&epochs=2000&batch=1&layers=dense-8-tanh_dense-8-tanh",
+    "/?epochs=2000",  # the default experiment, opened on the Data page
+], ids=["share link", "default"])
+def test_the_address_bar_gains_the_runs_link_while_it_trains(server, new_page, link):
+    page = new_page()
+    open_app(page, server + link)
+    if link.startswith("/?"):
+        page.get_by_role("link", name="Train").click()
+        page.wait_for_selector("[data-test-script-state=notRunning]")
+    page.locator(".st-key-train_button button:visible").click()
+    page.wait_for_function(f"() => ({CHART_POINTS_JS})() >= 1", timeout=TRAIN_MS)
+    page.wait_for_function("() => location.search.includes('run=')", timeout=LOAD_MS)
+    [run_id] = query_of(current_url(page))["run"]
+    assert len(run_id) == 22
+    page.locator(".st-key-stop_button button:visible").click()
+    assert_no_exception(page)

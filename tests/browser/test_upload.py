@@ -190,3 +190,38 @@ def test_second_upload_shows_its_own_target(server, new_page, tmp_path):
     expect(main).to_contain_text("2 classes in 'y'")
     assert_no_exception(page)
     expect(selectbox(page, "Target column")).to_have_value("y", timeout=5_000)
+
+
+PLANTED = "http://127.0.0.1:9/planted"  # nothing listens: a request would only be seen
+
+
+def test_markdown_and_html_in_a_file_and_its_classes_fetch_and_link_nothing(server,
+                                                                            new_page):
+    """A file named like a Markdown image and classes written as links: every
+    page shows them as text; the browser never asks for the planted address
+    and no link points to it."""
+    from playwright.sync_api import expect
+
+    name = f"![x]({PLANTED}/chain.png)=1+2.csv"
+    classes = (f"[evil link]({PLANTED}/md)", f'<a href="{PLANTED}/html">x</a>')
+    rows = [f"{i % 7},{(i * 3) % 5},{classes[i % 2]}" for i in range(60)]
+    data = ("a,b,label\n" + "\n".join(rows) + "\n").encode()
+
+    page = new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_app(page, server)
+    pick_option(page, "Dataset", "Your CSV file")
+    page.locator(".st-key-csv_upload input[type=file]").set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": data})
+    page.wait_for_selector("[data-test-script-state=notRunning]")
+    main = page.locator("[data-testid=stMain]")
+    expect(main).to_contain_text(f"CSV: {name}")
+    for title, path in (("Model", "/model"), ("Train", "/train"), ("Data", "/")):
+        go_to_page(page, title, path)
+        page.wait_for_selector("[data-test-script-state=notRunning]")
+        page.wait_for_timeout(500)  # images in the page would have been asked for
+        assert page.locator(f'a[href^="{PLANTED}"]').count() == 0, title
+        assert page.locator(f'img[src^="{PLANTED}"]').count() == 0, title
+    assert not [url for url in requested if url.startswith(PLANTED)]
+    assert_no_exception(page)

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from playground.config import FIELDS, Experiment
-from playground.fields import ConfigError, ConfigErrors
+from playground.fields import MAX_ERRORS_SHOWN, ConfigError, ConfigErrors, problems
 from playground.model.layers import LAYER_TYPES, LayerSpec
 from playground.presets import PRESETS
 
@@ -128,6 +128,34 @@ def test_json_rejects_unknown_keys_and_bad_layers():
     text = str(info.value)
     assert "Received: experiment key='colour'" in text
     assert "Received: units='8'" in text
+
+
+def test_a_file_of_100000_unknown_keys_is_one_short_error():
+    """A crafted file used to give one error per key, each repeating every
+    accepted key: a 62 MB message. Now one line names a few and counts them."""
+    import json
+
+    keys = {f"key{i}": 1 for i in range(100_000)}
+    with pytest.raises(ConfigErrors) as info:
+        Experiment.from_json(json.dumps({**keys, "epochs": 0}))
+    lines = problems(info.value)
+    assert len(lines) == 2 and len(str(info.value)) < 2000
+    assert "100,000 unknown keys ('key0', 'key1', 'key2', 'key3', 'key4', ...)" in lines[0]
+    assert "Invalid `epochs`" in lines[1]
+    with pytest.raises(ConfigErrors) as info:
+        Experiment.from_query({**{k: "1" for k in keys}, "dataset": "spiral"})
+    assert len(problems(info.value)) == 1
+    assert "100,000 unknown keys" in str(info.value)
+
+
+def test_many_problems_are_listed_up_to_a_cap_and_counted():
+    errors = [ConfigError(f"field{i}", i, "nothing") for i in range(50)]
+    many = ConfigErrors(errors)
+    lines = many.details()
+    assert len(many.errors) == MAX_ERRORS_SHOWN and many.more == 50 - MAX_ERRORS_SHOWN
+    assert lines[:MAX_ERRORS_SHOWN] == [str(e) for e in errors[:MAX_ERRORS_SHOWN]]
+    assert lines[-1] == "... and 30 more problem(s); fix these first."
+    assert problems(errors[0]) == (str(errors[0]),)
 
 
 def test_invalid_json_text_is_explained():

@@ -244,3 +244,30 @@ def test_fast_line_check_agrees_with_the_csv_module(data):
     assert fast == slow
     assert quote_free_shapes(b'a,b\n"1",2\n', ",") is None
     assert quote_free_shapes(b"a,b\r1,2\r", ",") is None
+
+
+def test_uploads_are_capped_by_the_memory_they_hold_and_forgotten_on_request(
+        monkeypatch):
+    from playground.datasets import uploads
+    from playground.datasets.source import forget_upload
+
+    rows = "\n".join(f"{i},{i * 2},{'x' * 40}" for i in range(2000))
+    data = f"a,b,text\n{rows}\n".encode()
+    first = uploads.register(data, "first.csv")
+    size = uploads.held_bytes()
+    assert size > 0 and uploads.get(first) is not None
+
+    # Room for about two such tables: a third drops the oldest.
+    monkeypatch.setenv("PLAYGROUND_UPLOADS_MB", str(2.5 * size / 2**20 + 1e-6))
+    for token in [tok for tok in list(uploads._tables) if tok != first]:
+        uploads.forget(token)
+    second = uploads.register(data, "second.csv")
+    third = uploads.register(data, "third.csv")
+    assert uploads.get(first) is None
+    assert uploads.get(second) is not None and uploads.get(third) is not None
+    assert uploads.held_bytes() <= 2.5 * size + 1
+
+    forget_upload(second)  # what the app does when the uploading session ends
+    forget_upload(third)
+    assert uploads.get(second) is None and uploads.get(third) is None
+    assert uploads.held_bytes() == 0

@@ -99,13 +99,43 @@ def test_stopping_a_queued_job_takes_it_out_of_the_queue(pool):
     assert first.wait(60).status == "stopped"
 
 
+def test_a_run_over_the_time_limit_stops_with_its_epochs_kept(pool, monkeypatch):
+    monkeypatch.setattr(pool, "max_run_seconds", 4)  # read when a job starts
+    job = pool.submit(LONG)
+    result = job.wait(120)
+    assert result.status == "stopped" and 1 <= result.epochs_run < 2000
+    assert result.message == ("Stopped at this server's limit of 4 second(s) per run "
+                              f"after {result.epochs_run} epoch(s).")
+    assert len(result.history["loss"]) == result.epochs_run and result.weights
+    monkeypatch.setattr(pool, "max_run_seconds", 0)  # no limit
+    assert pool.submit(SHORT).wait(120).status == "completed"
+
+
+def test_the_time_limit_is_a_host_setting(monkeypatch):
+    from playground.jobs.executor import default_max_run_seconds, time_limit_reason
+
+    monkeypatch.delenv("PLAYGROUND_MAX_RUN_SECONDS", raising=False)
+    assert default_max_run_seconds() == 3600
+    assert time_limit_reason(3600) == "Stopped at this server's limit of 1 hour(s) per run"
+    monkeypatch.setenv("PLAYGROUND_MAX_RUN_SECONDS", "0")
+    assert default_max_run_seconds() == 0
+    monkeypatch.setenv("PLAYGROUND_MAX_RUN_SECONDS", "an hour")
+    with pytest.raises(ValueError, match="PLAYGROUND_MAX_RUN_SECONDS must be a whole "
+                                         "number from 0 up; received 'an hour'"):
+        default_max_run_seconds()
+
+
 def test_a_session_that_ends_cancels_its_jobs(pool):
     running = pool.submit(LONG, owner="gone")
     queued = pool.submit(SHORT, owner="gone")
     other = pool.submit(SHORT, owner="staying")
     wait_for_epochs(running)
     pool.release_owner("gone")
-    assert running.wait(60).status == "stopped"
+    result = running.wait(60)
+    assert result.status == "stopped"
+    # Not "Stopped by you": nobody pressed Stop.
+    assert result.message == (f"Stopped by the server: the browser tab that started it "
+                              f"closed after {result.epochs_run} epoch(s).")
     assert queued.result.status == "stopped"
     assert other.wait(180).status == "completed"
 

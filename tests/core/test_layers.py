@@ -141,3 +141,16 @@ def test_seeded_initial_weights_are_reproducible():
     other = build_model(exp.replace(seed=4)).get_weights()
     assert all(np.array_equal(a, b) for a, b in zip(first, again))
     assert not np.array_equal(first[0], other[0])
+
+
+def test_the_weight_budget_counts_every_weight_as_float32():
+    from playground.config import Experiment
+    from playground.model.checks import check_weight_budget
+    from playground.model.shapes import StackError
+
+    exp = Experiment(dataset="iris", layers=(LayerSpec.make("dense", units=1024),))
+    params = 4 * 1024 + 1024 + 1024 * 3 + 3
+    assert check_weight_budget(exp, 0) == 4 * params  # 0: no limit
+    assert check_weight_budget(exp, 4 * params) == 4 * params
+    with pytest.raises(StackError, match=f"This model has {params:,} weights"):
+        check_weight_budget(exp, 4 * params - 1)

@@ -37,6 +37,9 @@ def refused_search(exp, space, **options) -> Search:
     ({"learning_rate": {"min": 0, "max": 1}}, "Invalid `learning_rate`: expected a number from"),
     ({"learning_rate": 0.1}, "expected a list of choices or a range"),
     ({"layers.0.units": {"min": 2, "max": 8, "step": 1.5}}, "step must be a whole number"),
+    ({"learning_rate": {"min": 0.001, "max": 0.1, "step": 1e-300}},
+     "the step 1e-300 gives about 9.9e+298 values from 0.001 to 0.1, more than 10,000"),
+    ({"momentum": {"min": 0, "max": 0.9, "step": 1e-5}}, "gives 90,001 values"),
 ])
 def test_bad_spaces_name_the_field_and_the_fix(space, message):
     with pytest.raises(SpaceError) as raised:
@@ -75,3 +78,31 @@ def test_dense_layers_grows_and_shrinks_the_stack():
     four = space.apply(XOR, {"dense_layers": 4, "layers.3.units": 7})
     assert none.layers == ()
     assert [s["units"] for s in four.layers] == [4, 2, 2, 7]
+
+
+def test_grid_sizes_are_counted_as_the_grid_lists_them():
+    for space in ({"momentum": {"min": 0.0, "max": 0.5, "step": 0.1}},
+                  {"learning_rate": {"min": 0.001, "max": 0.1, "step": 10, "log": True}},
+                  {"layers.0.units": {"min": 3, "max": 64, "step": 7}},
+                  {"batch_size": {"min": 1, "max": 4096}},
+                  {"momentum": {"min": 0.1, "max": 0.9, "step": 0.2}}):
+        dimension = SearchSpace.parse(space, XOR).dimensions[0]
+        assert dimension.value_count() == len(dimension.grid_values()), space
+
+
+def test_the_command_line_bounds_its_workers_and_trials(tmp_path, capsys):
+    """Refused before any worker starts (this tier fails if one does)."""
+    import json
+    import os
+
+    from playground.cli import main
+
+    space = tmp_path / "space.json"
+    space.write_text(json.dumps({"learning_rate": [0.01, 0.1]}))
+    cores = max(1, os.cpu_count() or 1)
+    assert main(["search", "xor", "--space", str(space), "--workers", str(cores + 1)]) == 2
+    assert (f"--workers takes a number from 1 to {cores} (this machine's cores"
+            in capsys.readouterr().err)
+    assert main(["search", "xor", "--space", str(space), "--trials", "5000"]) == 2
+    assert "A search runs from 1 to 1,000 trials; received 5,000." in capsys.readouterr().err
+
