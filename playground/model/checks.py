@@ -138,10 +138,9 @@ def check_training_controls(exp: Experiment, data: DataSpec) -> None:
         raise StackError(None, f"Early stopping cannot watch {wrong}: this is "
                                f"{'a regression' if regression else 'a classification'}"
                                f" task. Watch val_loss or {right}.")
-    if exp.restore_best == "on" and not early:
-        raise StackError(None, "Restoring the best weights is part of early "
-                               "stopping, which is off. Set a patience above 0, "
-                               "or switch restoring off.")
+    # Restoring the best weights belongs to early stopping: with early
+    # stopping off its control is greyed out and ignored, never a refusal
+    # that the greyed-out control could not fix.
     if exp.class_weight == "balanced" and regression:
         raise StackError(None, "Class weights need classes, and this is a "
                                "regression task. Set class weights to none.")

@@ -53,7 +53,6 @@ def test_a_bad_control_in_a_link_is_named():
     (dict(dataset="reg-plane", early_stop_patience=3,
           early_stop_monitor="val_accuracy"), "val_mae"),
     (dict(early_stop_patience=3, early_stop_monitor="val_mae"), "val_accuracy"),
-    (dict(restore_best="on"), "patience above 0"),
     (dict(early_stop_patience=3, val_fraction=0.0), "validation share is 0"),
     (dict(lr_schedule="plateau", val_fraction=0.0), "validation share is 0"),
     (dict(lr_schedule="cosine", lr_warmup_epochs=100), "warm-up"),
@@ -63,6 +62,16 @@ def test_unsuitable_controls_are_refused_with_the_fix(changes, words):
         check_experiment(Experiment(**changes))
     result = run_training(Experiment(epochs=2, **changes))
     assert result.status == "failed" and words in result.message
+
+
+def test_restoring_without_early_stopping_is_ignored_not_refused():
+    """The control is greyed out while early stopping is off: it must not
+    block training (it used to ask to switch it off, which it then could not)."""
+    exp = Experiment(epochs=3, restore_best="on", early_stop_patience=0)
+    check_experiment(exp)
+    result = run_training(exp)
+    assert result.status == "completed" and result.epochs_run == 3
+    assert result.best_epoch is None and not result.early_stop
 
 
 def _plain_keras_fit(exp, callbacks):
