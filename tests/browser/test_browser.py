@@ -119,22 +119,25 @@ def wait_for_boundary_epoch_above(page, epoch: int, timeout: int) -> int:
     return boundary_epoch(page)
 
 
-def capture_boundary(page, attempts: int = 50) -> tuple[int, bytes]:
-    """The boundary's epoch and a PNG of its plane, taken together.
+def capture_boundary(page, attempts: int = 50) -> tuple[int, int, bytes]:
+    """A PNG of the boundary's plane, with the epochs it showed just before
+    and just after the screenshot: the PNG shows an epoch between the two.
 
-    The canvas moves on between polls, and a replaced chart fades out, so a
-    capture counts only when the boundary shows the same epoch at the same
-    place before and after the screenshot.
+    The canvas plays several frames per poll; on a busy machine a screenshot
+    takes longer than a frame, so the epoch may move on while it is taken.
+    A replaced chart fades out elsewhere, so a capture counts only when the
+    plane stayed in the same place.
     """
     plot_area = page.locator(BOUNDARY_PLANE).first
     for _ in range(attempts):
-        epoch, box = boundary_epoch(page), plot_area.bounding_box()
-        if epoch > 0 and box:
+        before, box = boundary_epoch(page), plot_area.bounding_box()
+        if before > 0 and box:
             png = page.screenshot(clip=box)
-            if boundary_epoch(page) == epoch and plot_area.bounding_box() == box:
-                return epoch, png
+            after = boundary_epoch(page)
+            if after >= before and plot_area.bounding_box() == box:
+                return before, after, png
         page.wait_for_timeout(100)
-    pytest.fail(f"the boundary chart kept changing over {attempts} screenshots")
+    pytest.fail(f"the boundary chart kept moving over {attempts} screenshots")
 
 
 def changed_pixel_share(first: bytes, second: bytes, tolerance: int = 24) -> float:
@@ -256,11 +259,12 @@ def test_boundary_heatmap_changes_while_training(server, new_page):
     train.click()
     try:
         wait_for_boundary_epoch_above(page, 0, TRAIN_MS)
-        first_epoch, first_png = capture_boundary(page)
+        # The first PNG shows at most `first_epoch`, the later at least `later_epoch`.
+        _, first_epoch, first_png = capture_boundary(page)
         # Twice the epochs (and at least 100 more) reshape the heatmap visibly.
         target = max(2 * first_epoch, first_epoch + 100)
         wait_for_boundary_epoch_above(page, target - 1, BOUNDARY_MS)
-        later_epoch, later_png = capture_boundary(page)
+        later_epoch, _, later_png = capture_boundary(page)
         if shot := os.environ.get("KERAS_PLAYGROUND_BOUNDARY_SCREENSHOT"):
             page.screenshot(path=shot, full_page=True)
     finally:
