@@ -38,7 +38,7 @@ def _keep(token: str, table: pd.DataFrame) -> None:
     _sizes[token] = int(table.memory_usage(index=True, deep=True).sum())
     limit = held_bytes_limit()
     while len(_tables) > 1 and (len(_tables) > MAX_UPLOADS
-                                or sum(_sizes.values()) > limit):
+                                or _held() > limit):
         oldest, _ = _tables.popitem(last=False)
         _sizes.pop(oldest, None)
 
@@ -50,10 +50,14 @@ def forget(token: str) -> None:
         _sizes.pop(token, None)
 
 
+def _held() -> int:
+    return sum(_sizes.get(token, 0) for token in _tables)
+
+
 def held_bytes() -> int:
     """The memory the kept tables hold together, in bytes."""
     with _lock:
-        return sum(_sizes.values())
+        return _held()
 
 
 def register(data: bytes, name: str, limits: ReadLimits | None = None) -> str:

@@ -153,7 +153,7 @@ def test_a_csv_run_link_opens_without_the_upload_and_trains_again(store_url):
     assert run_id == job.id and "upload" not in str(dict(at.query_params))
     history = job.result.history
 
-    uploads._tables.pop(token)  # as after a restart: the uploaded file is gone
+    uploads.forget(token)  # as after a restart: the uploaded file is gone
     other = app(run=run_id)
     other.switch_page("views/train.py").run()
     assert not other.exception and not other.main.warning
