@@ -10,7 +10,7 @@ from playground.datasets.source import (
     prepared_table,
     source_table,
 )
-from ui import claims, data_previews, state
+from ui import data_previews, state
 from ui.widgets import field_input
 
 exp = state.experiment()
@@ -30,7 +30,6 @@ def upload_csv() -> None:
     except CsvError as error:
         state.notify(f"{file.name} was not loaded: {error}", "error")
         return
-    claims.hold_upload(token)  # freed when this browser session ends
     table = uploads.get(token)
     # A new file: new widgets too, so the target box shows the new column.
     state.replace_experiment(state.experiment().replace(
