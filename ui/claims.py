@@ -5,8 +5,6 @@ A session gets an owner token for its jobs. Its claim is a session-scoped
 and the session's queued and running jobs are then cancelled once the
 disconnected-session timeout has passed without the browser coming back.
 A page that polls a running job renews the claim (after a reconnect).
-A CSV file uploaded in a session is claimed the same way, and freed when
-the session ends.
 """
 
 from __future__ import annotations
@@ -44,20 +42,3 @@ def _claim(token: str) -> str:
     if executor is not None:
         executor.reclaim_owner(token)
     return token
-
-
-def hold_upload(token: str) -> None:
-    """Keeps an uploaded table while this session lives; frees it after."""
-    _upload_claim(token)
-
-
-def _forget_upload(token: str) -> None:
-    from playground.datasets.source import forget_upload
-
-    forget_upload(token)
-
-
-@st.cache_resource(scope="session", on_release=_forget_upload, show_spinner=False)
-def _upload_claim(token: str) -> str:
-    return token
-

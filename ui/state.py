@@ -99,20 +99,14 @@ def previous_job():
 def data_problem(exp: Experiment, load: bool = True) -> str | None:
     """Why the experiment's data cannot be used now (not downloaded, not
     uploaded, a CSV option that does not fit), or None when it can."""
-    from playground.datasets.errors import DataUnavailable
+    from playground.datasets.errors import CsvError, DataUnavailable
     from playground.datasets.source import dataset_info, experiment_data
 
     try:
         dataset_info(exp)
         if load and DATASETS[exp.dataset].source == "keras":
             experiment_data(exp)  # a download can fail; it is cached once it works
-    except Exception as error:
-        # Imported only now: the CSV reader pulls in pandas, which the first
-        # page (a synthetic set) does not need.
-        from playground.datasets.errors import CsvError
-
-        if not isinstance(error, (DataUnavailable, CsvError)):
-            raise
+    except (DataUnavailable, CsvError) as error:
         return escape_markdown(str(error))
     return None
 

@@ -7,7 +7,7 @@ import streamlit as st
 from playground.charts.live_figures import COARSE_STEP, LiveFigures
 from playground.datasets.source import experiment_data
 from playground.inspection.doctor import diagnose
-from playground.model.checks import check_experiment, resolve_loss
+from playground.model.checks import resolve_loss
 from playground.model.shapes import StackError
 from playground.registry import LOSSES, OPTIMIZERS
 from playground.training.result import COMPLETED, DIVERGED, FAILED, STOPPED
@@ -35,8 +35,7 @@ def start_training() -> None:
         return
     exp = state.experiment()
     try:
-        check_experiment(exp)
-        state.set_job(services.submit(exp))
+        state.set_job(services.submit(exp))  # checks the model against the data
     except StackError as error:
         state.notify(f"Cannot train this model: {error}", "error")
 

@@ -149,15 +149,3 @@ def _keras_dataset(*args) -> Dataset:
     for name in ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test"):
         getattr(data, name).setflags(write=False)  # unpickled arrays are writable
     return data
-
-
-def forget_upload(token: str) -> None:
-    """Frees an uploaded table and what was prepared from it (its session
-    ended). The caches of prepared tables are keyed by token; they are
-    emptied whole, and other sessions' tables are prepared again on use."""
-    from playground.datasets import uploads
-
-    uploads.forget(token)
-    _prepared.cache_clear()
-    _table_dataset.cache_clear()
-

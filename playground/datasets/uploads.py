@@ -6,8 +6,7 @@ unguessable token. The token goes into the uploading session's experiment
 session and from the training thread it starts, and from nowhere else. At
 most `MAX_UPLOADS` tables are kept, holding at most the host's
 `PLAYGROUND_UPLOADS_MB` together; the oldest is dropped first, and a
-session that still needs it is asked to upload the file again. The app
-`forget`s a session's tables when the session ends.
+session that still needs it is asked to upload the file again.
 """
 
 from __future__ import annotations

@@ -249,7 +249,6 @@ def test_fast_line_check_agrees_with_the_csv_module(data):
 def test_uploads_are_capped_by_the_memory_they_hold_and_forgotten_on_request(
         monkeypatch):
     from playground.datasets import uploads
-    from playground.datasets.source import forget_upload
 
     rows = "\n".join(f"{i},{i * 2},{'x' * 40}" for i in range(2000))
     data = f"a,b,text\n{rows}\n".encode()
@@ -267,7 +266,7 @@ def test_uploads_are_capped_by_the_memory_they_hold_and_forgotten_on_request(
     assert uploads.get(second) is not None and uploads.get(third) is not None
     assert uploads.held_bytes() <= 2.5 * size + 1
 
-    forget_upload(second)  # what the app does when the uploading session ends
-    forget_upload(third)
+    uploads.forget(second)
+    uploads.forget(third)
     assert uploads.get(second) is None and uploads.get(third) is None
     assert uploads.held_bytes() == 0
