@@ -37,6 +37,9 @@ def server(request, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(server):
     sync_api = pytest.importorskip("playwright.sync_api")
+    # `expect` waits 5 s by default, less than a rerun can take while other
+    # tests load the machine: it waits as long as any other step here.
+    sync_api.expect.set_options(timeout=LOAD_MS)
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM,
                                               args=CHROMIUM_ARGS)
