@@ -1,21 +1,27 @@
-"""Each browser session's claim on the jobs it starts.
+"""Each browser session's claim on the jobs it starts and the files it uploads.
 
-A session gets an owner token for its jobs. Its claim is a session-scoped
-`st.cache_resource`: Streamlit releases it when the browser disconnects,
-and the session's queued and running jobs are then cancelled once the
-disconnected-session timeout has passed without the browser coming back.
-A page that polls a running job renews the claim (after a reconnect).
+A session gets an owner token for its jobs and uploads. Its claim is a
+session-scoped `st.cache_resource`: Streamlit releases it when the browser
+disconnects, and once the disconnected-session timeout has passed without
+the browser coming back the session's queued and running jobs are
+cancelled and its uploaded tables freed. Every page run renews the claim,
+so a reconnect (a flaky network, a busy server) keeps both.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 
 import streamlit as st
 
 from playground import jobs
 
 OWNER = "job_owner"
+
+# Upload releases waiting for their grace time, by owner token.
+_pending_uploads: dict[str, threading.Timer] = {}
+_pending_lock = threading.Lock()
 
 
 def owner() -> str:
@@ -29,10 +35,11 @@ def keep_claim() -> None:
 
 
 def _release(token: str) -> None:
+    grace = float(st.get_option("server.disconnectedSessionTTL") or 0)
     executor = jobs.default_executor(create=False)
     if executor is not None:  # no pool yet: the session started no job
-        grace = float(st.get_option("server.disconnectedSessionTTL") or 0)
         executor.release_owner(token, grace)
+    _release_uploads(token, grace)
 
 
 @st.cache_resource(scope="session", on_release=_release, show_spinner=False)
@@ -41,4 +48,31 @@ def _claim(token: str) -> str:
     executor = jobs.default_executor(create=False)
     if executor is not None:
         executor.reclaim_owner(token)
+    _reclaim_uploads(token)
     return token
+
+
+def _release_uploads(token: str, grace: float) -> None:
+    """Frees the session's uploads after `grace` seconds, unless it comes back."""
+    from playground.datasets.source import forget_uploads
+
+    def forget() -> None:
+        with _pending_lock:
+            if _pending_uploads.get(token) is not timer:
+                return  # reclaimed meanwhile
+            del _pending_uploads[token]
+        forget_uploads(token)
+
+    _reclaim_uploads(token)
+    timer = threading.Timer(max(grace, 0.0), forget)
+    timer.daemon = True
+    with _pending_lock:
+        _pending_uploads[token] = timer
+    timer.start()
+
+
+def _reclaim_uploads(token: str) -> None:
+    with _pending_lock:
+        timer = _pending_uploads.pop(token, None)
+    if timer is not None:
+        timer.cancel()

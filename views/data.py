@@ -10,7 +10,7 @@ from playground.datasets.source import (
     prepared_table,
     source_table,
 )
-from ui import data_previews, state
+from ui import claims, data_previews, state
 from ui.widgets import field_input
 
 exp = state.experiment()
@@ -26,7 +26,8 @@ def upload_csv() -> None:
     if file is None:
         return
     try:
-        token = uploads.register(file.getvalue(), file.name)
+        # Freed when this browser session ends (`ui.claims`).
+        token = uploads.register(file.getvalue(), file.name, owner=claims.owner())
     except CsvError as error:
         state.notify(f"{file.name} was not loaded: {error}", "error")
         return
@@ -105,25 +106,13 @@ def table_options(columns: list[str]) -> None:
             "standard": "standardise features", "none": "keep as they are"}[s])
 
 
-st.title("Data")
-left, right = st.columns([1, 2], gap="large")
-with left:
-    field_input("dataset", "Dataset", format_func=lambda n: DATASETS[n].label)
-    if base.synthetic:
-        field_input("samples", "Samples", step=50)
-        field_input("noise", "Noise", step=0.05)
-    if base.source == "keras":
-        field_input("subset", "Subset size", step=100)
-        if base.input_kind == "tokens":
-            field_input("num_words", "Vocabulary (num_words)", step=500)
-            field_input("maxlen", "Tokens per text (maxlen)", step=10)
-    if exp.dataset == "csv":
-        csv_uploader()
-    field_input("val_fraction", "Validation share", step=0.05)
-    field_input("test_fraction", "Test share", step=0.05)
-    field_input("seed", "Seed", style="number")
+def show_data(left) -> None:
+    """The chosen data: its options (for a table), description and previews.
 
-with right:
+    A function, not page-level code: the page's globals live as long as its
+    browser session (its widgets' callbacks hold them), and an uploaded
+    table and its split arrays should not outlive their release.
+    """
     if base.source == "table":
         try:
             table = source_table(exp)
@@ -159,3 +148,25 @@ with right:
         if info.source == "table":
             data_previews.table_preview(table, prepared_table(exp), data)
         data_previews.arrays_preview(data)
+
+
+st.title("Data")
+left, right = st.columns([1, 2], gap="large")
+with left:
+    field_input("dataset", "Dataset", format_func=lambda n: DATASETS[n].label)
+    if base.synthetic:
+        field_input("samples", "Samples", step=50)
+        field_input("noise", "Noise", step=0.05)
+    if base.source == "keras":
+        field_input("subset", "Subset size", step=100)
+        if base.input_kind == "tokens":
+            field_input("num_words", "Vocabulary (num_words)", step=500)
+            field_input("maxlen", "Tokens per text (maxlen)", step=10)
+    if exp.dataset == "csv":
+        csv_uploader()
+    field_input("val_fraction", "Validation share", step=0.05)
+    field_input("test_fraction", "Test share", step=0.05)
+    field_input("seed", "Seed", style="number")
+
+with right:
+    show_data(left)

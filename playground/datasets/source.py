@@ -149,3 +149,16 @@ def _keras_dataset(*args) -> Dataset:
     for name in ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test"):
         getattr(data, name).setflags(write=False)  # unpickled arrays are writable
     return data
+
+
+def forget_uploads(owner: str) -> None:
+    """Frees the tables `owner` uploaded and what was prepared from them
+    (the browser session ended). The caches of prepared tables are keyed by
+    token; they are emptied whole, and other sessions' tables are prepared
+    again on use."""
+    from playground.datasets import uploads
+
+    if uploads.forget_owner(owner):
+        _prepared.cache_clear()
+        _table_dataset.cache_clear()
+        uploads.return_freed_memory()

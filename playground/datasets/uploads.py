@@ -3,14 +3,17 @@
 An upload is parsed once (`csv_reading.read_csv`) and kept here under a random,
 unguessable token. The token goes into the uploading session's experiment
 (never into a share link), so the table is reachable from that browser
-session and from the training thread it starts, and from nowhere else. At
-most `MAX_UPLOADS` tables are kept, holding at most the host's
-`PLAYGROUND_UPLOADS_MB` together; the oldest is dropped first, and a
-session that still needs it is asked to upload the file again.
+session and from the training thread it starts, and from nowhere else. A
+table may name its owner (the uploading session's token): `forget_owner`
+drops an ended session's tables. At most `MAX_UPLOADS` tables are kept,
+holding at most the host's `PLAYGROUND_UPLOADS_MB` together; the oldest is
+dropped first, and a session that still needs it is asked to upload the
+file again.
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import secrets
 import threading
@@ -27,6 +30,7 @@ HOUSE_PRICES = "house_prices.csv"
 
 _tables: OrderedDict[str, pd.DataFrame] = OrderedDict()
 _sizes: dict[str, int] = {}
+_owners: dict[str, str] = {}
 _lock = threading.Lock()
 
 
@@ -40,13 +44,41 @@ def _keep(token: str, table: pd.DataFrame) -> None:
                                 or _held() > limit):
         oldest, _ = _tables.popitem(last=False)
         _sizes.pop(oldest, None)
+        _owners.pop(oldest, None)
 
 
 def forget(token: str) -> None:
-    """Drops a table (its session ended); unknown tokens are ignored."""
+    """Drops a table; unknown tokens are ignored."""
     with _lock:
         _tables.pop(token, None)
         _sizes.pop(token, None)
+        _owners.pop(token, None)
+
+
+def forget_owner(owner: str) -> list[str]:
+    """Drops every table `owner` uploaded (its browser session ended) and
+    returns their tokens."""
+    with _lock:
+        tokens = [token for token, held_by in _owners.items() if held_by == owner]
+        for token in tokens:
+            _tables.pop(token, None)
+            _sizes.pop(token, None)
+            _owners.pop(token, None)
+    return tokens
+
+
+def return_freed_memory() -> None:
+    """Hands memory freed by dropped tables back to the operating system.
+
+    A table is read column by column in the server's script threads; glibc
+    keeps what they freed in its per-thread heaps, so the server would stay
+    at its peak after an upload is forgotten. `malloc_trim` gives the free
+    pages back. Elsewhere (not glibc) this does nothing.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _held() -> int:
@@ -59,7 +91,8 @@ def held_bytes() -> int:
         return _held()
 
 
-def register(data: bytes, name: str, limits: ReadLimits | None = None) -> str:
+def register(data: bytes, name: str, limits: ReadLimits | None = None,
+             owner: str = "") -> str:
     """Parses an uploaded file and returns the token to reach it.
 
     Args:
@@ -67,6 +100,9 @@ def register(data: bytes, name: str, limits: ReadLimits | None = None) -> str:
         name: The file's name, for messages.
         limits: The most the file may hold; by default the host's upload
             limits (see `playground.datasets.csv_limits`).
+        owner: Who uploaded it (a browser session's token), so that
+            `forget_owner` frees it when that session ends; empty: kept
+            until the caps drop it.
 
     Raises:
         CsvError: the file is not a usable CSV; nothing is kept.
@@ -75,6 +111,8 @@ def register(data: bytes, name: str, limits: ReadLimits | None = None) -> str:
     token = secrets.token_hex(16)
     with _lock:
         _keep(token, table)
+        if owner and token in _tables:
+            _owners[token] = owner
     return token
 
 

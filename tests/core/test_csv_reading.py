@@ -8,7 +8,7 @@ import pytest
 
 from playground.datasets.csv_limits import NO_LIMITS, ReadLimits
 from playground.datasets.csv_reading import read_csv
-from playground.datasets.errors import CsvError
+from playground.datasets.errors import CsvError, DataUnavailable
 
 from tests.core.csv_samples import ROOT, SAVE_AS, message
 
@@ -270,3 +270,23 @@ def test_uploads_are_capped_by_the_memory_they_hold_and_forgotten_on_request(
     uploads.forget(third)
     assert uploads.get(second) is None and uploads.get(third) is None
     assert uploads.held_bytes() == 0
+
+
+def test_an_ended_sessions_uploads_and_their_prepared_tables_are_freed():
+    from playground.config import Experiment
+    from playground.datasets import uploads
+    from playground.datasets.source import forget_uploads, prepared_table
+
+    data = b"a,b,label\n" + b"".join(f"{i},{i % 3},{i % 2}\n".encode() for i in range(40))
+    mine = uploads.register(data, "mine.csv", owner="session-a")
+    theirs = uploads.register(data, "theirs.csv", owner="session-b")
+    exp = Experiment(dataset="csv", upload=mine, csv_name="mine.csv", target="label")
+    assert len(prepared_table(exp).features) == 40
+
+    forget_uploads("session-a")
+    assert uploads.get(mine) is None
+    assert uploads.get(theirs) is not None  # another session's file stays
+    with pytest.raises(DataUnavailable, match="No CSV file is loaded"):
+        prepared_table(exp)  # not served from the cache of prepared tables
+    forget_uploads("session-b")
+    assert uploads.get(theirs) is None
