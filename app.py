@@ -22,7 +22,7 @@ from playground.keras_work import WorkerCrashed
 from playground.model.checks import resolve_loss, resolve_output
 from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
-from ui import experiment_file, runs, search_links, services, state
+from ui import experiment_file, link_length, runs, search_links, services, state
 from ui.user_text import escape_markdown
 
 
@@ -32,6 +32,7 @@ def restore_from_url() -> None:
         return
     st.session_state["url_checked"] = True
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    link_length.check_once(query_was_empty=not params)  # or dropped as too long
     found = params.pop(search_links.SEARCH_PARAMETER, None)
     found = found is not None and search_links.restore_search(found)
     run = params.pop(runs.RUN_PARAMETER, None)

@@ -244,6 +244,24 @@ def test_malformed_link_shows_error_and_default_experiment(server, new_page):
     expect(page.locator("[data-testid=stSidebar]")).to_contain_text("Data Circle")
 
 
+def test_a_link_too_long_for_the_server_says_so(server, new_page):
+    from playwright.sync_api import expect
+
+    page = new_page()
+    # Streamlit reads at most 1,000 parameters; this link has 1,201.
+    open_app(page, f"{server}/?dataset=spiral&" + "&".join(f"x{i}=1" for i in range(1200)))
+    error = page.locator("[data-testid=stAlert]", has_text="too long for the server")
+    expect(error).to_contain_text("1,201 parameters")
+    expect(error).to_contain_text("The default experiment is shown instead")
+    expect(page.locator("[data-testid=stSidebar]")).to_contain_text("Data Circle")
+    assert_no_exception(page)
+
+    plain = new_page()  # an ordinary visit with no query says nothing
+    open_app(plain, server)
+    plain.wait_for_timeout(1000)
+    expect(plain.locator("[data-testid=stAlert]")).to_have_count(0)
+
+
 def test_boundary_heatmap_changes_while_training(server, new_page):
     """The decision-boundary heatmap redraws while a run trains: later epoch, new pixels."""
     from playwright.sync_api import expect

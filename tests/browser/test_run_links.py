@@ -78,20 +78,88 @@ def test_a_run_link_survives_a_reload_and_opens_on_another_server(server, store,
         assert_no_exception(elsewhere)
 
 
+def go_to_train(page) -> None:
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Train").click()
+    page.get_by_role("heading", name="Train").wait_for()
+    page.wait_for_selector("[data-test-script-state=notRunning]")
+
+
+def load_preset(page, name: str) -> None:
+    """Picks a preset in the sidebar and loads it, as a user would."""
+    page.locator("[data-testid=stSidebar]").get_by_role("combobox").first.click()
+    page.get_by_role("option", name=re.compile(f"^{name} — ")).click()
+    page.get_by_role("button", name="Load preset").click()
+    page.wait_for_selector("[data-test-script-state=notRunning]")
+
+
 @pytest.mark.parametrize("link", [
     "/train?dataset=spiral&n=300&epochs=2000&batch=1&layers=dense-8-tanh_dense-8-tanh",
     "/?epochs=2000",  # the default experiment, opened on the Data page
-], ids=["share link", "default"])
+    "preset",  # a preset loaded from the sidebar
+    "train again",  # a finished run's link, trained again
+], ids=["share link", "default", "preset", "train again"])
 def test_the_address_bar_gains_the_runs_link_while_it_trains(server, new_page, link):
     page = new_page()
-    open_app(page, server + link)
-    if link.startswith("/?"):
-        page.get_by_role("link", name="Train").click()
+    earlier = None
+    if link == "preset":
+        open_app(page, server)
+        load_preset(page, "spiral")
+        go_to_train(page)
+    elif link == "train again":
+        open_app(page, server + SHORT_RUN)
+        page.locator(".st-key-train_button button:visible").click()
+        finished_curves(page)
+        page.wait_for_function("() => location.search.includes('run=')", timeout=LOAD_MS)
+        [earlier] = query_of(current_url(page))["run"]
+        fresh = new_page()  # whoever opens the link trains it again
+        open_app(fresh, current_url(page))
+        page = fresh
+        page.get_by_role("button", name="Train again").click()
         page.wait_for_selector("[data-test-script-state=notRunning]")
-    page.locator(".st-key-train_button button:visible").click()
+    else:
+        open_app(page, server + link)
+        if link.startswith("/?"):
+            go_to_train(page)
+    if link != "train again":
+        page.locator(".st-key-train_button button:visible").click()
     page.wait_for_function(f"() => ({CHART_POINTS_JS})() >= 1", timeout=TRAIN_MS)
-    page.wait_for_function("() => location.search.includes('run=')", timeout=LOAD_MS)
+    page.wait_for_function(
+        "old => { const m = location.search.match(/run=([^&]+)/);"
+        " return m && m[1] !== old; }", arg=earlier, timeout=LOAD_MS)
     [run_id] = query_of(current_url(page))["run"]
-    assert len(run_id) == 22
-    page.locator(".st-key-stop_button button:visible").click()
+    assert len(run_id) == 22 and run_id != earlier
+    stop = page.locator(".st-key-stop_button button:visible")
+    if stop.is_enabled():
+        stop.click()
     assert_no_exception(page)
+
+
+def test_another_browser_watches_a_live_run_but_cannot_stop_rename_or_delete_it(
+        server, new_page):
+    from playwright.sync_api import expect
+
+    owner = new_page()
+    open_app(owner, server + "/train?dataset=circle&layers=dense-8-tanh&batch=1&epochs=2000")
+    owner.locator(".st-key-train_button button:visible").click()
+    owner.wait_for_function(f"() => ({CHART_POINTS_JS})() >= 1", timeout=TRAIN_MS)
+    owner.wait_for_function("() => location.search.includes('run=')", timeout=LOAD_MS)
+    link = current_url(owner)
+    [run_id] = query_of(link)["run"]
+
+    viewer = new_page()  # another browser: its own cookie, its own session
+    open_app(viewer, link)
+    viewer.wait_for_function(f"() => ({CHART_POINTS_JS})() >= 1", timeout=LOAD_MS)
+    main = viewer.locator("[data-testid=stMain]")
+    expect(main).to_contain_text("This run was started by another browser")
+    expect(viewer.locator(".st-key-stop_button button:visible")).to_be_disabled()
+    expect(main).to_contain_text(re.compile(r"Epoch \d+ / 2000"))  # still training
+    # Its Runs page lists its own runs only: nothing there to rename or delete.
+    viewer.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Runs").click()
+    viewer.get_by_role("heading", name="Runs").wait_for()
+    expect(viewer.locator("[data-testid=stMain]")).to_contain_text("No runs yet")
+    assert_no_exception(viewer)
+
+    owner.locator(".st-key-stop_button button:visible").click()
+    expect(owner.locator("[data-testid=stMain]")).to_contain_text(
+        re.compile(r"Stopped by you after \d+ epoch"))
+    assert query_of(current_url(owner))["run"] == [run_id]
