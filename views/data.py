@@ -31,11 +31,18 @@ def upload_csv() -> None:
     except CsvError as error:
         state.notify(f"{file.name} was not loaded: {error}", "error")
         return
+    from playground.datasets.table_target import choose_target
+
     table = uploads.get(token)
+    current = state.experiment()
+    # A shared link's target (and its task) apply when the file has that
+    # column; otherwise a column named like a label, else the last one.
+    target = choose_target(table.columns, current.target)
+    task = current.task if target == current.target else "auto"
     # A new file: new widgets too, so the target box shows the new column.
-    state.replace_experiment(state.experiment().replace(
-        dataset="csv", upload=token, csv_name=file.name[:100],
-        target=str(table.columns[-1]), task="auto"))
+    state.replace_experiment(current.replace(
+        dataset="csv", upload=token, csv_name=file.name[:100], target=target,
+        task=task))
 
 
 def upload_limits():

@@ -248,6 +248,7 @@ def with_csv(exp: Experiment, path: str, target: str | None) -> Experiment:
 
     from playground.datasets import uploads
     from playground.datasets.csv_limits import NO_LIMITS
+    from playground.datasets.table_target import choose_target
 
     file = Path(path)
     try:
@@ -259,7 +260,7 @@ def with_csv(exp: Experiment, path: str, target: str | None) -> Experiment:
             "once read. The command line has no size limit, only memory: free "
             "some memory, use a machine with more, or train on a sample of the "
             "rows or the columns you need.") from None
-    column = target if target is not None else str(uploads.get(token).columns[-1])
+    column = target if target is not None else choose_target(uploads.get(token).columns)
     return exp.replace(dataset="csv", csv_name=file.name[:100], target=column,
                        upload=token)
 
@@ -310,7 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save-model", metavar="FILE.keras",
                    help="save the trained model in Keras' format")
     p.add_argument("--target", metavar="COLUMN",
-                   help="the CSV column to predict (default: the last one)")
+                   help="the CSV column to predict (default: one named like a "
+                        "label, such as label, target or class, else the last one)")
     p.add_argument("--no-save", action="store_true",
                    help="do not save the run in the run store")
     p = sub.add_parser("runs", help="list, show or delete saved runs")
@@ -324,7 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the Python file to write")
     p.add_argument("--csv", metavar="FILE", help="the CSV file the script reads")
     p.add_argument("--target", metavar="COLUMN",
-                   help="the column to predict (default: the last one)")
+                   help="the column to predict (default: one named like a label, "
+                        "else the last one)")
     p = sub.add_parser("search", help="search hyperparameters with Keras Tuner")
     p.add_argument("config", help="JSON file, share URL, query string or preset")
     p.add_argument("--space", metavar="SPACE.json", required=True,
@@ -341,7 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="end with one JSON line: the trials and the best")
     p.add_argument("--csv", metavar="FILE", help="search on this CSV file")
     p.add_argument("--target", metavar="COLUMN",
-                   help="the CSV's target column (default: the last)")
+                   help="the CSV's target column (default: one named like a "
+                        "label, else the last one)")
     p.add_argument("--no-save", action="store_true", help="do not keep the trials' runs")
     p = sub.add_parser("share", help="print an experiment's query string")
     p.add_argument("config")

@@ -25,6 +25,29 @@ MAX_CLASSES = 50
 MAX_DETECTED_CLASSES = 10
 """Most distinct whole numbers in a numeric target detected as classes."""
 
+LABEL_NAMES = ("label", "labels", "target", "class", "classes", "y", "outcome",
+               "species", "category", "survived", "price", "saleprice")
+"""Column names that usually mean "the column to predict", in the order
+they are preferred when a table has several."""
+
+
+def choose_target(columns: Sequence[str], wanted: str = "") -> str:
+    """The column to predict in a newly uploaded table.
+
+    `wanted` (a shared link's target) when the table has it; else the first
+    column named like a label (`label`, `target`, `class`, `y`, ...; case and
+    surrounding spaces ignored; Kaggle's digit file puts `label` first);
+    else the last column.
+    """
+    columns = [str(c) for c in columns]
+    if wanted and wanted in columns:
+        return wanted
+    normalised = {c.strip().lower(): c for c in reversed(columns)}
+    for name in LABEL_NAMES:
+        if name in normalised:
+            return normalised[name]
+    return columns[-1]
+
 
 def detect_task(series: pd.Series) -> str:
     """Guesses the task for a target column.

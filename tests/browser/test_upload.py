@@ -163,9 +163,9 @@ def test_upload_csv_pick_target_train_then_bad_file_keeps_it(server, new_page, t
 
 
 def write_second_table(path, rows: int = 40) -> None:
-    """Another table: it also has a column "label", but its target "y" is last."""
+    """Another table: no column "label"; its target "y" is last."""
     rng = random.Random(5)
-    lines = ["label,a,b,y"]
+    lines = ["name,a,b,y"]
     for i in range(rows):
         a, b = round(rng.uniform(-3, 3), 2), round(rng.uniform(-3, 3), 2)
         lines.append(f"{('p', 'q')[i % 2]},{a},{b},{'hi' if a > 0 else 'lo'}")
@@ -190,6 +190,29 @@ def test_second_upload_shows_its_own_target(server, new_page, tmp_path):
     expect(main).to_contain_text("2 classes in 'y'")
     assert_no_exception(page)
     expect(selectbox(page, "Target column")).to_have_value("y", timeout=5_000)
+
+
+def test_the_links_target_or_a_label_column_is_picked_after_an_upload(server, new_page,
+                                                                     tmp_path):
+    from playwright.sync_api import expect
+
+    students = tmp_path / "students.csv"
+    write_table(students)  # x1, x2, colour, label
+    page = new_page()
+    open_app(page, f"{server}/?dataset=csv&target=colour")  # a shared link's target
+    upload(page, students)
+    expect(selectbox(page, "Target column")).to_have_value("colour")
+    expect(page.locator("[data-testid=stMain]")).to_contain_text("3 classes in 'colour'")
+
+    digits = tmp_path / "digits.csv"  # Kaggle's digit file: the label first
+    digits.write_text("label,p0,p1,p2,p3\n" + "".join(
+        f"{i % 3},{i * 7 % 256},{i * 11 % 256},{i * 13 % 256},{i * 17 % 256}\n"
+        for i in range(60)), encoding="utf-8")
+    fresh = new_page()
+    open_app(fresh, f"{server}/?dataset=csv")
+    upload(fresh, digits)
+    expect(selectbox(fresh, "Target column")).to_have_value("label")
+    assert_no_exception(fresh)
 
 
 PLANTED = "http://127.0.0.1:9/planted"  # nothing listens: a request would only be seen

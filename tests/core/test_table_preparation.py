@@ -313,3 +313,16 @@ def test_house_prices_generator_reproduces_the_file(tmp_path):
     spec.loader.exec_module(module)
     written = module.write_csv(tmp_path / "house_prices.csv")
     assert written.read_bytes() == HOUSE_PRICES.read_bytes()
+
+
+def test_the_target_of_a_new_table_is_the_wanted_one_a_label_or_the_last():
+    from playground.datasets.table_target import choose_target
+
+    kaggle = ["label", *(f"pixel{i}" for i in range(784))]
+    assert choose_target(kaggle) == "label"
+    assert choose_target(["PassengerId", "Survived", "Pclass"]) == "Survived"
+    assert choose_target(["a", " Target ", "b"]) == " Target "
+    assert choose_target(["a", "class", "label"]) == "label"  # label is preferred
+    assert choose_target(["x1", "x2", "colour"]) == "colour"  # nothing like a label
+    assert choose_target(["x1", "colour", "label"], wanted="colour") == "colour"
+    assert choose_target(["x1", "label"], wanted="gone") == "label"
