@@ -297,6 +297,8 @@ def _with_data(args) -> Experiment:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="playground", description="Keras Playground from the command line.")
+    parser.add_argument("--verbose", action="store_true",
+                        help="let TensorFlow's own log lines through to standard error")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("presets", help="list the presets")
     p = sub.add_parser("preset", help="print a preset's experiment JSON")
@@ -357,6 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.verbose:
+        from playground.cli.quiet_logs import quiet_tensorflow_logs
+
+        quiet_tensorflow_logs()
     try:
         if args.command == "presets":
             width = max(map(len, PRESETS))

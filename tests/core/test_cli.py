@@ -335,3 +335,23 @@ def test_csv_too_big_for_memory_says_so(tmp_path):
         "memory once read. The command line has no size limit, only memory: "
         "free some memory, use a machine with more, or train on a sample of "
         "the rows or the columns you need.")
+
+
+@pytest.mark.workers
+def test_tensorflows_own_log_lines_stay_off_standard_error_unless_verbose(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    command = [sys.executable, "-m", "playground.cli", "train",
+               "dataset=xor&layers=dense-4-tanh&epochs=2", "--no-save"]
+    quiet = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr == ""  # no cuInit, CUDA driver or CPU instruction lines
+    assert "Finished 2 epoch(s)." in quiet.stdout
+
+    bad = subprocess.run([*command[:4], "dataset=nope"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("playground: error: ")
+
+    verbose = subprocess.run([*command[:3], "--verbose", *command[3:]], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert verbose.returncode == 0 and "Finished 2 epoch(s)." in verbose.stdout
