@@ -10,6 +10,7 @@ experiment back into the URL. It is the only place that touches
 from __future__ import annotations
 
 import multiprocessing
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
@@ -24,6 +25,8 @@ from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
 from ui import experiment_file, link_length, runs, search_links, services, state
 from ui.user_text import escape_markdown
+
+ICON = str(Path(__file__).resolve().parent / "ui" / "static" / "icon.png")
 
 
 def restore_from_url() -> None:
@@ -125,8 +128,9 @@ def data_page_alias() -> None:
 def main() -> None:
     """One run of the app: the page, then the sidebar, messages and URL."""
     global pages
-    st.set_page_config(page_title="Keras Playground", page_icon=":material/hub:",
-                       layout="wide")
+    # The icon ships with the app: a Material icon name makes every page load
+    # fetch the icon from Google's font servers (failing offline in a classroom).
+    st.set_page_config(page_title="Keras Playground", page_icon=ICON, layout="wide")
     services.start()
     restore_from_url()
     pages = [

@@ -262,6 +262,25 @@ def test_a_link_too_long_for_the_server_says_so(server, new_page):
     expect(plain.locator("[data-testid=stAlert]")).to_have_count(0)
 
 
+def test_pages_ask_nothing_of_other_hosts(server, new_page):
+    """A classroom may have no internet: every request goes to the app."""
+    from urllib.parse import urlsplit
+
+    page = new_page()
+    elsewhere = []
+    page.on("request", lambda request: elsewhere.append(request.url)
+            if urlsplit(request.url).hostname not in ("127.0.0.1", "localhost")
+            and not request.url.startswith(("data:", "blob:")) else None)
+    open_app(page, server)
+    for title in ("Model", "Train", "Runs"):
+        page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title).click()
+        page.get_by_role("heading", name=title).wait_for()
+    page.wait_for_timeout(1000)
+    assert elsewhere == []
+    icon = page.locator("link[rel~=icon]").first.get_attribute("href")
+    assert icon and not icon.startswith("http") or urlsplit(icon).hostname == "127.0.0.1"
+
+
 def test_boundary_heatmap_changes_while_training(server, new_page):
     """The decision-boundary heatmap redraws while a run trains: later epoch, new pixels."""
     from playwright.sync_api import expect
