@@ -44,7 +44,19 @@ _CSS = """
 .kp-live-boundary .kp-plane { width: 340px; height: 340px; border-radius: 4px; }
 """
 
-_JS = MAP_JS + """
+QUEUE_JS = """
+// The frames still to play after a poll: the new ones (newer than anything
+// queued or shown), and at most one poll's worth. A browser that could not
+// play the last poll's frames in time skips them for the newest, so the
+// boundary never trails the run by more than a poll.
+function enqueue(queue, shown, frames) {
+  const newest = queue.length ? queue[queue.length - 1].epoch : shown;
+  const next = queue.concat(frames.filter(frame => frame.epoch > newest));
+  return next.slice(-Math.max(1, frames.length));
+}
+"""
+
+_JS = MAP_JS + QUEUE_JS + """
 export default function(component) {
   const { parentElement, data } = component;
   const canvas = parentElement.querySelector(".kp-plane");
@@ -61,8 +73,7 @@ export default function(component) {
     live.run = data.run; live.queue = []; live.shown = -1; live.frame = null;
   }
   live.data = data;
-  const newest = live.queue.length ? live.queue[live.queue.length - 1].epoch : live.shown;
-  for (const frame of data.frames) if (frame.epoch > newest) live.queue.push(frame);
+  live.queue = enqueue(live.queue, live.shown, data.frames);
 
   const draw = () => {
     const pen = canvas.getContext("2d"), d = live.data, [x0, x1, y0, y1] = d.extent;

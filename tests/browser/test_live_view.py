@@ -105,3 +105,23 @@ def test_live_view_keeps_its_layout_and_never_dims_while_training(server, new_pa
     dimmed = sum(s["dimmed"] > 0 for s in live) / len(live)
     assert dimmed <= MAX_DIMMED_SHARE, f"charts dimmed in {dimmed:.0%} of samples"
     assert_no_exception(page)
+
+
+def test_a_slow_browser_skips_queued_boundary_frames_for_the_newest(browser):
+    """The canvas' queue, run in Chromium as the page runs it: a poll's
+    frames join what is left of the last poll's, and what could not be
+    played in time is skipped, so the boundary trails by at most a poll."""
+    from ui.live_boundary import FRAMES_PER_POLL, QUEUE_JS
+
+    page = browser.new_page()
+    frames = lambda first, last: [{"epoch": e} for e in range(first, last + 1)]  # noqa: E731
+    play = QUEUE_JS + "; return enqueue(args.queue, args.shown, args.frames).map(f => f.epoch);"
+    run = lambda queue, shown, new: page.evaluate(  # noqa: E731
+        f"args => {{ {play} }}", {"queue": queue, "shown": shown, "frames": new})
+    # A browser keeping up: the new frames are queued after the ones left.
+    assert run(frames(9, 10), 8, frames(11, 18)) == list(range(11, 19))
+    assert run([], 8, frames(5, 12)) == list(range(9, 13))  # seen ones are dropped
+    # A browser that played nothing of the last poll skips to the newest.
+    queued = run(frames(1, 8), 0, frames(9, 16))
+    assert queued == list(range(9, 17)) and len(queued) == FRAMES_PER_POLL
+    page.close()
