@@ -102,7 +102,7 @@ def sidebar() -> None:
                            "whoever opens it must upload the file again.")
             st.code(share_link(st.context.url or "", exp), language=None,
                     wrap_lines=True)
-            st.download_button("Download experiment JSON", exp.to_json(),
+            st.download_button("Download experiment JSON", exp.to_json,
                                file_name="experiment.json", mime="application/json",
                                use_container_width=True)
             experiment_file.upload_input()

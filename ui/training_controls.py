@@ -80,7 +80,7 @@ def script_download(exp, key: str, container=st, label: str = "Download as Pytho
         container.caption(f"Download as Python needs the CSV file's columns: {error}")
         return
     container.download_button(
-        label, code, "experiment.py", mime="text/x-python", key=key,
+        label, lambda: code, "experiment.py", mime="text/x-python", key=key,
         on_click="ignore", help="One Keras script that repeats this experiment: "
         "the same data, split, model and training"
         + (" (run it with the CSV file as its argument)."
@@ -122,7 +122,11 @@ def history_chart(figure, history: dict, result=None) -> None:
 
 
 def downloads(job) -> None:
-    """Downloads of a finished run: the model, its TensorBoard logs."""
+    """Downloads of a finished run: the model, its TensorBoard logs.
+
+    Every download in the app hands Streamlit a function, not bytes: the
+    file is made when the button is clicked, so a click never meets a file
+    that expired with a rerun (a 404 under load)."""
     result = job.result
     if result is None or not result.weights or result.status == FAILED:
         return
@@ -137,7 +141,7 @@ def downloads(job) -> None:
         "keras.models.load_model(path).")
     if result.tensorboard_zip:
         cols[1].download_button(
-            "Download TensorBoard logs", result.tensorboard_zip,
+            "Download TensorBoard logs", lambda: result.tensorboard_zip,
             "tensorboard-logs.zip", mime="application/zip", on_click="ignore",
             key=f"tensorboard_download_{job.id}",
             help="Unzip, then run: tensorboard --logdir <folder>")

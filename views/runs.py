@@ -123,7 +123,7 @@ def page() -> None:
         st.info("No runs yet. Train a model: every run is saved here.")
         return
     frame = filtered(table(summaries))
-    st.download_button("Download as CSV", safe_csv(frame), "runs.csv", "text/csv",
+    st.download_button("Download as CSV", lambda: safe_csv(frame), "runs.csv", "text/csv",
                        key="runs_csv", help="The table as shown; a cell that a "
                        "spreadsheet would run as a formula is written as text.")
     picked = st.dataframe(frame, on_select="rerun", selection_mode="multi-row",

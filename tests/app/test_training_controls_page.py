@@ -41,6 +41,13 @@ def test_controls_write_the_experiment_and_early_stopping_is_marked():
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download model (.keras)" in labels
     assert not at.exception
+    # Each file is made when its button is clicked (no file that a rerun can
+    # expire before the click): the sidebar's, the settings' and the run's.
+    assert {"Download experiment JSON", "Download as Python",
+            "Download this run as Python"} <= set(labels)
+    not_deferred = [b.proto.label for b in at.get("download_button")
+                    if not b.proto.deferred_file_id or b.proto.url]
+    assert not_deferred == []
 
 
 def test_train_page_offers_the_experiment_as_a_python_script():
