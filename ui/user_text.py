@@ -14,15 +14,34 @@ from __future__ import annotations
 import re
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
-_AUTOLINK = re.compile(r"(?i)(www|https?|ftp|mailto|xmpp|@)")
+# A word Markdown would turn into a link by itself (GitHub's autolinks,
+# which Streamlit renders): an address with a scheme, `www.`, or an `@`.
+_LINK_LIKE = re.compile(r"(?i)\S*(?:[a-z][a-z0-9+.-]*:/|www\.|@|mailto:|xmpp:)\S*")
 
 
 def escape_markdown(text: str) -> str:
-    """Makes text display literally: a link or image in a URL stays text.
+    """Makes text display literally: a link or image in it stays text.
 
-    Backslash escapes stop Markdown's links and images, but not GitHub's
-    autolinks of bare addresses (`www.x.org`, `https://x.org`, `a@x.org`),
-    which Streamlit also renders: an invisible word joiner (U+2060) after
-    `www`, a scheme or `@` keeps those as text too.
+    Backslash escapes stop Markdown's links, images and emphasis. A word
+    that would be autolinked even so (`www.x.org`, `https://x.org`,
+    `a@x.org`) is shown as inline code instead: literal, not a link, and
+    what a reader copies is exactly what is shown (a download address
+    pasted into `curl`, say).
     """
-    return _AUTOLINK.sub("\\1\u2060", _MARKDOWN.sub(r"\\\1", text))
+    parts, start = [], 0
+    for match in _LINK_LIKE.finditer(text):
+        word = match.group().rstrip(".,;:!?")  # a sentence's end stays prose
+        parts.append(_MARKDOWN.sub(r"\\\1", text[start:match.start()]))
+        parts.append(_code_span(word))
+        start = match.start() + len(word)
+    parts.append(_MARKDOWN.sub(r"\\\1", text[start:]))
+    return "".join(parts)
+
+
+def _code_span(word: str) -> str:
+    """`word` as Markdown inline code, fenced with more backticks than it
+    holds in a row (CommonMark), spaced when it starts or ends with one."""
+    longest = max((len(run) for run in re.findall(r"`+", word)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if word.startswith("`") or word.endswith("`") else ""
+    return f"{fence}{pad}{word}{pad}{fence}"

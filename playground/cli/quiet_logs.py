@@ -30,10 +30,24 @@ NATIVE_LOG_LINE = re.compile(
 """A line TensorFlow (or absl) wrote, not the command line."""
 
 
+_filtering = False
+
+
 def quiet_tensorflow_logs() -> None:
     """Filters TensorFlow's log lines out of this process's standard error
-    (and its children's). Call before TensorFlow is imported."""
+    (and its children's). Call before TensorFlow is imported.
+
+    Only the command's own process is changed: where `sys.stderr` was
+    already replaced (`main()` called from Python, a test capturing it),
+    descriptor 2 is left alone, and a second call does nothing.
+    """
+    global _filtering
     import logging
+
+    if _filtering or sys.stderr is not sys.__stderr__:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        return
+    _filtering = True
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     for name in ("tensorflow", "absl"):

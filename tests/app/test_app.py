@@ -146,9 +146,11 @@ def test_preset_loads_from_sidebar():
 def test_link_text_cannot_render_as_markdown():
     at = new_app({"dataset": "![x](https://example.invalid/p.png) [Fix it](https://e)"})
     text = at.error[0].value
-    # Escaped, and a word joiner after the scheme keeps the address from autolinking.
-    assert "\\!\\[x\\]\\(https\u2060\\://example\\.invalid/p\\.png\\)" in text
-    assert r"\[Fix it\]" in text
+    # Escaped; an address is inline code, which Markdown never links and
+    # which copies exactly as shown.
+    assert "`dataset='![x](https://example.invalid/p.png)`" in text
+    assert r"\[Fix `it](https://e)'`" in text
+    assert "\u2060" not in text
     assert experiment(at) == Experiment()
 
 

@@ -247,4 +247,7 @@ def test_markdown_and_html_in_a_file_and_its_classes_fetch_and_link_nothing(serv
         assert page.locator(f'a[href^="{PLANTED}"]').count() == 0, title
         assert page.locator(f'img[src^="{PLANTED}"]').count() == 0, title
     assert not [url for url in requested if url.startswith(PLANTED)]
+    # What is shown is what is copied: the name exactly, no hidden characters.
+    sidebar = page.locator("[data-testid=stSidebar]").inner_text()
+    assert f"CSV: {name}" in sidebar and "\u2060" not in sidebar
     assert_no_exception(page)
