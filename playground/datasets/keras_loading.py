@@ -17,6 +17,7 @@ cache folder and building error messages need NumPy alone.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import urllib.error
 from typing import Any, Callable, Mapping, Sequence
@@ -63,6 +64,8 @@ class DatasetUnavailable(DataUnavailable):
     Args:
         name: A key of `KERAS_SETS`.
         reason: What went wrong, e.g. `"the download failed (...)"`.
+        fix: Whether to add which files to download from where (not when
+            the reason already says what to do).
 
     Attributes:
         dataset: The name of the dataset.
@@ -72,21 +75,20 @@ class DatasetUnavailable(DataUnavailable):
         reason: The reason given.
     """
 
-    def __init__(self, name: str, reason: str):
+    def __init__(self, name: str, reason: str, fix: bool = True):
         info = _info(name)
         self.dataset = name
         self.files = info.files
         self.urls = info.urls
         self.folder = info.folder
         self.reason = reason
-        super().__init__(
-            f"{info.short_label} is not available: {reason}. "
-            f"{_fix_instructions(info, self.folder)}"
-        )
+        self.fix = fix
+        instructions = f" {_fix_instructions(info, self.folder)}" if fix else ""
+        super().__init__(f"{info.short_label} is not available: {reason}.{instructions}")
 
     def __reduce__(self):
         # Rebuilt from its arguments when it crosses from a worker process.
-        return type(self), (self.dataset, self.reason)
+        return type(self), (self.dataset, self.reason, self.fix)
 
 
 def _fix_instructions(info: KerasSet, folder: str) -> str:
@@ -98,6 +100,45 @@ def _fix_instructions(info: KerasSet, folder: str) -> str:
     steps = [f"{local} from {url}" for url, local in zip(info.urls, info.files)]
     them = "it" if len(steps) == 1 else "them"
     return f"Download {_join(steps)} and place {them} in {folder}, then try again."
+
+
+_checked: dict[tuple[str, int, int], str] = {}
+
+
+def _sha256(path: str) -> str:
+    """A file's SHA-256, remembered while it keeps its size and time."""
+    stat = os.stat(path)
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    if key not in _checked:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _checked[key] = digest.hexdigest()
+    return _checked[key]
+
+
+def check_cached_files(name: str) -> None:
+    """Refuses a dataset file in the cache whose hash is not Keras' own.
+
+    Keras, finding such a file, downloads it again and, offline, deletes the
+    file a user placed by hand. This check comes first: the file stays, and
+    the message gives the hash expected and the one received.
+
+    Raises:
+        DatasetUnavailable: a cached file has another SHA-256 than Keras expects.
+    """
+    info = _info(name)
+    for local, url, expected in zip(info.files, info.urls, info.sha256):
+        path = os.path.join(info.folder, local)
+        if not expected or not os.path.isfile(path):
+            continue
+        received = _sha256(path)
+        if received != expected:
+            raise DatasetUnavailable(name, (
+                f"the file {path} is not the one Keras expects (its SHA-256 is "
+                f"{received}, expected {expected}); it was left where it is. "
+                f"Replace it with the file from {url}"), fix=False)
 
 
 def _join(items: Sequence[str]) -> str:
@@ -181,6 +222,7 @@ def load_keras_arrays(
         kwargs = dict(num_words=num_words, start_char=START_CHAR,
                       oov_char=OOV_CHAR, index_from=INDEX_FROM)
     if loader is None:
+        check_cached_files(name)  # before Keras deletes a file it doubts
         loader = _keras_module(info).load_data
     try:
         (x_train, y_train), (x_test, y_test) = loader(**kwargs)

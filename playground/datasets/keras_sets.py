@@ -76,6 +76,8 @@ class KerasSet:
             Keras saves a download under another name; empty when the names
             are the same.
         word_index_file: The file `get_word_index` caches (text sets only).
+        sha256: The SHA-256 Keras checks each of `files` against (as in
+            `keras.datasets`), one per file, empty where Keras checks none.
     """
 
     name: str
@@ -90,6 +92,7 @@ class KerasSet:
     subfolder: str = ""
     downloads: tuple[str, ...] = ()
     word_index_file: str = ""
+    sha256: tuple[str, ...] = ()
 
     @property
     def short_label(self) -> str:
@@ -135,6 +138,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "70,000 handwritten digits as 28x28 grey images (pixels scaled to "
             "0..1). The classic first image set; Dense layers need a Flatten "
             "first.",
+            sha256=("731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",),
         ),
         KerasSet(
             "fashion-mnist", "Fashion-MNIST (28x28 clothing)", "fashion_mnist",
@@ -162,6 +166,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "(pixels scaled to 0..1). Convolutions do far better than Dense "
             "layers here.",
             downloads=("cifar-10-python.tar.gz",),
+            sha256=("6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",),
         ),
         KerasSet(
             "imdb", "IMDB (movie review sentiment)", "imdb", BINARY, "tokens",
@@ -170,6 +175,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "50,000 movie reviews, each a sequence of word ids, labelled "
             "negative or positive. Start with an Embedding layer.",
             word_index_file="imdb_word_index.json",
+            sha256=("69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f",),
         ),
         KerasSet(
             "reuters", "Reuters (46 newswire topics)", "reuters", MULTICLASS,
@@ -178,6 +184,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "11,228 short Reuters news stories as sequences of word ids, each "
             "labelled with one of 46 topics. A few topics hold most stories.",
             word_index_file="reuters_word_index.json",
+            sha256=("d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916",),
         ),
         KerasSet(
             "boston-housing", "Boston housing (regression)", "boston_housing",
@@ -186,6 +193,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "506 Boston districts of the 1970s, 13 measurements each; predict "
             "the median house price (in $1000s). Its 'B' feature encodes race, "
             "a lesson in how data can carry bias.",
+            sha256=("f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5",),
         ),
     )
 }

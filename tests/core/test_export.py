@@ -11,6 +11,7 @@ import pytest
 
 from playground.cli import main, with_csv
 from playground.config import Experiment
+from playground.datasets import keras_loading
 from playground.datasets.source import experiment_data
 from playground.export.model_files import keras_bytes, trained_model
 from playground.export.script import experiment_script
@@ -198,6 +199,7 @@ def keras_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "_KERAS_DIR", str(home))
     monkeypatch.setattr(file_utils, "urlretrieve", no_download)
     monkeypatch.setattr(file_utils, "validate_file", lambda *a, **k: True)
+    monkeypatch.setattr(keras_loading, "check_cached_files", lambda name: None)
     load_keras_dataset.cache_clear()
     yield folder
     load_keras_dataset.cache_clear()

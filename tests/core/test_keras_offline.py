@@ -6,6 +6,7 @@ agree with the installed Keras source.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import inspect
 import io
 import os
@@ -23,6 +24,7 @@ from playground.datasets.keras_loading import (
     load_keras_arrays,
     word_index,
 )
+from playground.datasets import keras_loading
 from playground.datasets.keras_sets import KERAS_SETS, cache_folder
 
 from tests.core.keras_samples import OFFLINE, keras_format
@@ -167,6 +169,8 @@ def test_names_and_urls_match_the_installed_keras_source(name):
         assert f'"{info.subfolder}"' in source
     if info.word_index_file:
         assert f'"{info.word_index_file}"' in source
+    for expected in info.sha256:
+        assert f'"{expected}"' in source, f"Keras {info.module} expects another hash"
 
 
 def test_reuters_topics_match_keras():
@@ -191,6 +195,7 @@ def keras_cache(keras_home, monkeypatch):
     monkeypatch.setattr(config, "_KERAS_DIR", os.path.dirname(keras_home))
     monkeypatch.setattr(file_utils, "urlretrieve", no_download)
     monkeypatch.setattr(file_utils, "validate_file", lambda *a, **k: True)
+    monkeypatch.setattr(keras_loading, "check_cached_files", lambda name: None)
     return keras_home
 
 
@@ -262,3 +267,20 @@ def test_cifar_archive_placed_as_told_is_found_without_network(keras_cache,
     assert read == [os.path.join(problem.folder, "cifar-10-batches-py-target",
                                  "cifar-10-batches-py", "data_batch_1")]
     assert os.path.isfile(read[0])
+
+
+@pytest.mark.parametrize("name", [n for n in KERAS_SETS if KERAS_SETS[n].sha256])
+def test_a_placed_file_with_another_hash_is_refused_and_kept(name, keras_home):
+    info = KERAS_SETS[name]
+    os.makedirs(info.folder, exist_ok=True)
+    placed = os.path.join(info.folder, info.files[0])
+    with open(placed, "wb") as handle:
+        handle.write(b"a page of HTML saved instead of the data")
+    with pytest.raises(DatasetUnavailable) as caught:
+        load_keras_arrays(name)  # Keras' own loader would delete the file
+    message = str(caught.value)
+    assert os.path.isfile(placed)  # kept where the user put it
+    assert info.sha256[0] in message  # expected
+    assert hashlib.sha256(b"a page of HTML saved instead of the data").hexdigest() in message
+    assert f"Replace it with the file from {info.urls[0]}" in message
+    assert message.count("Download") == 0  # one instruction, not two
