@@ -47,5 +47,14 @@ def page() -> None:
         st.markdown(f"**Total parameters: {sum(r.params for r in rows):,}**")
 
 
-if state.data_ready(exp):
+problem = state.data_problem(exp, load=False)
+if problem is not None:  # no file uploaded, a CSV option that does not fit
+    st.warning(f"{problem}\n\nFix the data on the **Data** page first.")
+else:
+    # A Keras dataset not downloaded yet: its shapes are in the catalog, so
+    # the model can be built and studied before the download.
+    missing = state.data_problem(exp)
+    if missing is not None:
+        st.info(f"{missing}\n\nThe model below can be built and studied meanwhile; "
+                "training needs the data.")
     page()
