@@ -92,3 +92,15 @@ def task_metrics(task: str) -> list[str]:
     if task == REGRESSION:
         return ["mae"]
     return ["accuracy"]
+
+
+METRIC_LABELS = {"loss": "loss", "accuracy": "accuracy", "mae": "MAE", "mse": "MSE",
+                 "rmse": "RMSE", "r2": "R²", "auc": "AUC", "roc_auc": "ROC AUC",
+                 "macro_f1": "macro F1", "weighted_f1": "weighted F1"}
+
+
+def metric_label(name: str) -> str:
+    """A metric as a reader writes it: `mae` → MAE, `val_mae` → validation MAE."""
+    if name.startswith("val_"):
+        return "validation " + metric_label(name[4:])
+    return METRIC_LABELS.get(name, name.replace("_", " "))

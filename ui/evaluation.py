@@ -22,10 +22,11 @@ def words_by_id(name: str) -> dict[int, str] | None:
 
 
 def show_samples(data, indices: np.ndarray, captions: list[str], title: str,
-                 key: str) -> None:
-    """Test samples as their kind is read: images, reviews, points or rows."""
+                 key: str, none: str = "No test sample here.") -> None:
+    """Test samples as their kind is read: images, reviews, points or rows;
+    `none` says why there are none."""
     if len(indices) == 0:
-        st.caption("No test sample here.")
+        st.caption(none)
         return
     kind = data.info.input_kind
     x = data.x_test[indices]
@@ -116,7 +117,8 @@ def classification(data, proba: np.ndarray) -> None:
     wrong = metrics.confidently_wrong(y_true, proba, 12, threshold)
     show_samples(data, wrong, [f"{names[y_true[i]]}→{names[y_pred[i]]} "
                                f"({proba[i, y_pred[i]]:.2f})" for i in wrong],
-                 "True → predicted (confidence)", "eval_wrong")
+                 "True → predicted (confidence)", "eval_wrong",
+                 none="No test sample is wrong at this threshold.")
 
 
 def regression(data, values: np.ndarray) -> None:
@@ -128,8 +130,8 @@ def regression(data, values: np.ndarray) -> None:
     own = metrics.regression_summary(y_true, y_pred)
     cols = st.columns(3)
     for col, (name, label) in zip(cols, (("mae", "MAE"), ("rmse", "RMSE"), ("r2", "R²"))):
-        col.metric(label + (" (target's units)" if scaler is not None else ""),
-                   f"{own[name]:.4g}")
+        in_units = scaler is not None and name != "r2"  # R² has no unit
+        col.metric(label + (" (target's units)" if in_units else ""), f"{own[name]:.4g}")
     if scaler is not None:
         st.caption("The network learned standardised targets; there its MAE is "
                    f"{scaled['mae']:.4g} and RMSE {scaled['rmse']:.4g} "
@@ -145,12 +147,26 @@ def regression(data, values: np.ndarray) -> None:
                                for i in worst], "Largest errors", "eval_worst")
 
 
+SCORE_NAMES = {"accuracy": "Accuracy", "macro_f1": "Macro F1", "weighted_f1": "Weighted F1",
+               "roc_auc": "ROC AUC", "mae": "MAE", "rmse": "RMSE", "r2": "R²"}
+
+
+def _score_columns(scores: dict) -> dict:
+    """Scores under the names the page uses elsewhere (`macro_f1` → Macro F1)."""
+    return {SCORE_NAMES.get(name, name): value for name, value in scores.items()}
+
+
 def baseline_table(data, network: dict, results: list) -> None:
     """The network beside the scikit-learn baselines, and what was skipped."""
-    rows = [{"model": "your network", **network}]
-    rows += [{"model": b.name, **b.scores, "fit seconds": round(b.seconds, 2)}
+    rows = [{"Model": "your network", **_score_columns(network),
+             "Fit time (s)": None}]
+    rows += [{"Model": b.name, **_score_columns(b.scores),
+              "Fit time (s)": round(b.seconds, 2) if b.seconds is not None else None}
              for b in results if not b.skipped]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="eval_baselines")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="eval_baselines",
+                 column_config={"Fit time (s)": st.column_config.NumberColumn(
+                     help="Seconds to fit the baseline; the network's training "
+                          "time is on the Train page.")})
     for b in results:
         if b.skipped:
             st.caption(f"{b.name} was skipped: {b.skipped}.")

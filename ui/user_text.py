@@ -19,6 +19,9 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 _LINK_LIKE = re.compile(r"(?i)\S*(?:[a-z][a-z0-9+.-]*:/|www\.|@|mailto:|xmpp:)\S*")
 
 
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+
+
 def escape_markdown(text: str) -> str:
     """Makes text display literally: a link or image in it stays text.
 
@@ -26,8 +29,19 @@ def escape_markdown(text: str) -> str:
     that would be autolinked even so (`www.x.org`, `https://x.org`,
     `a@x.org`) is shown as inline code instead: literal, not a link, and
     what a reader copies is exactly what is shown (a download address
-    pasted into `curl`, say).
+    pasted into `curl`, say). Inline code already in the text (a message
+    naming a field as `epochs`) stays inline code: it is literal too.
     """
+    parts, start = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        parts.append(_escape_prose(text[start:span.start()]))
+        parts.append(span.group())
+        start = span.end()
+    parts.append(_escape_prose(text[start:]))
+    return "".join(parts)
+
+
+def _escape_prose(text: str) -> str:
     parts, start = [], 0
     for match in _LINK_LIKE.finditer(text):
         word = match.group().rstrip(".,;:!?")  # a sentence's end stays prose

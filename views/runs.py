@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from playground.export.csv_table import safe_csv
+from playground.registry import metric_label
 from playground.runs import RunNotFound, StoreUnavailable, compare
 from playground.runs.recorder import stored_handle
 from ui import runs, state
@@ -24,7 +25,7 @@ def table(summaries) -> pd.DataFrame:
         "Epochs": s.epochs_run, "Status": s.status,
         "Best validation": (f"{s.best_metric} {s.best_value:.4g}"
                             if s.best_metric else ""),
-        **{f"Test {k}": v for k, v in s.test_metrics.items()},
+        **{f"Test {metric_label(k)}": v for k, v in s.test_metrics.items()},
         "Created": dt.datetime.fromtimestamp(s.created_at),
     } for s in summaries]
     return pd.DataFrame(rows, index=[s.id for s in summaries])

@@ -9,7 +9,7 @@ from playground.datasets.source import experiment_data
 from playground.inspection.doctor import diagnose
 from playground.model.checks import resolve_loss
 from playground.model.shapes import StackError
-from playground.registry import LOSSES, OPTIMIZERS
+from playground.registry import LOSSES, OPTIMIZERS, metric_label
 from playground.training.result import COMPLETED, DIVERGED, FAILED, STOPPED
 from ui import live_boundary, network_view, runs, services, state, training_controls
 from ui.widgets import field_input, learning_rate_input
@@ -217,7 +217,7 @@ def page() -> None:
             if result.test_metrics:
                 metric_cols = st.columns(len(result.test_metrics))
                 for col, (name, value) in zip(metric_cols, result.test_metrics.items()):
-                    col.metric(f"Test {name}", f"{value:.4f}")
+                    col.metric(f"Test {metric_label(name)}", f"{value:.4f}")
             training_controls.downloads(job)
             if job.experiment != state.experiment():
                 st.caption("The settings have changed since this run; press Train to "

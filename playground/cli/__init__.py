@@ -265,17 +265,25 @@ def with_csv(exp: Experiment, path: str, target: str | None) -> Experiment:
                        upload=token)
 
 
-def _runs(action: str | None, run_id: str | None) -> None:
-    """`playground runs [show|delete ID]`."""
+def _runs(action: str | None, run_id: str | None, every: bool = False) -> None:
+    """`playground runs [--all] [show|delete ID]`."""
     from playground.runs import open_store
     from playground.runs.details import run_details, runs_table
+    from playground.runs.store import EVERY_OWNER, MAX_LIST
 
     store = open_store()
     if action is None:
-        summaries = store.list()
+        summaries = store.list(owner=EVERY_OWNER if every else None)
         if summaries:
             print(runs_table(summaries))
-        else:
+        if not every:  # say what is left out, and how to see it
+            others = len(store.list(owner=EVERY_OWNER, limit=MAX_LIST)) - len(summaries)
+            if others > 0:
+                print(f"(The command line's runs. {others:,} more were trained in a "
+                      "browser: playground runs --all lists them too.)")
+            elif not summaries:
+                _say(f"no saved runs in {store.where}.")
+        elif not summaries:
             _say(f"no saved runs in {store.where}.")
     elif action == "show":
         print(json.dumps(_finite(run_details(store.load(run_id))), indent=2))
@@ -318,6 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-save", action="store_true",
                    help="do not save the run in the run store")
     p = sub.add_parser("runs", help="list, show or delete saved runs")
+    p.add_argument("--all", action="store_true",
+                   help="list every saved run, the browsers' too (by default the "
+                        "command line's)")
     actions = p.add_subparsers(dest="action")
     for name, text in (("show", "print a saved run as JSON"),
                        ("delete", "delete a saved run")):
@@ -380,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
             return _train(_with_data(args), args.json, save=not args.no_save,
                           save_model=args.save_model)
         elif args.command == "runs":
-            _runs(args.action, getattr(args, "run_id", None))
+            _runs(args.action, getattr(args, "run_id", None), args.all)
         elif args.command == "export":
             from playground.export.script import experiment_script
 

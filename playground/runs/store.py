@@ -49,6 +49,10 @@ _SUMMARY_COLUMNS = ("id", "name", "note", "owner", "dataset", "model", "optimize
                     "best_value", "test_metrics", "created_at")
 
 
+EVERY_OWNER = "*every owner*"
+"""`RunStore.list(owner=EVERY_OWNER)` lists every run, whoever made it."""
+
+
 class RunUnreadable(RunNotFound):
     """The run exists but its stored data cannot be read back safely."""
 
@@ -319,15 +323,17 @@ class RunStore:
 
     def list(self, owner: str | None = None, limit: int = 500) -> list[RunSummary]:
         """The newest `limit` runs of `owner` (None: the runs saved without an
-        owner), newest first, without arrays or history."""
+        owner, the command line's; `EVERY_OWNER`: all), newest first,
+        without arrays or history."""
         if isinstance(limit, bool) or not isinstance(limit, int) \
                 or not 1 <= limit <= MAX_LIST:
             raise ValueError(f"limit must be an integer from 1 to {MAX_LIST}; "
                              f"received {limit!r}.")
         column = tables.runs.c.owner
-        query = (sa.select(*(tables.runs.c[name] for name in _SUMMARY_COLUMNS))
-                 .where(column.is_(None) if owner is None else column == owner)
-                 .order_by(tables.runs.c.created_at.desc(), tables.runs.c.id)
+        query = sa.select(*(tables.runs.c[name] for name in _SUMMARY_COLUMNS))
+        if owner is not EVERY_OWNER:
+            query = query.where(column.is_(None) if owner is None else column == owner)
+        query = (query.order_by(tables.runs.c.created_at.desc(), tables.runs.c.id)
                  .limit(limit))
         with self._transaction(write=False) as conn:
             rows = conn.execute(query).mappings().all()

@@ -64,11 +64,13 @@ def test_binary_run_threshold_moves_the_matrix_and_baselines_sit_beside():
     roc = charts_by_title(at)["ROC curve"]["data"]
     assert (roc[-1]["x"][0], roc[-1]["y"][0]) != point
 
-    table = next(d.value for d in at.dataframe if "model" in d.value)
-    assert list(table["model"]) == ["your network", "logistic regression",
+    table = next(d.value for d in at.dataframe if "Model" in d.value)
+    assert list(table["Model"]) == ["your network", "logistic regression",
                                     "random forest"]
-    assert table["accuracy"][0] == pytest.approx(result.test_metrics["accuracy"],
+    assert table["Accuracy"][0] == pytest.approx(result.test_metrics["accuracy"],
                                                  abs=1e-3)
+    assert "Macro F1" in table and "macro_f1" not in table
+    assert table["Fit time (s)"][1:].notna().all()  # the network's is on Train
 
     # Own input on the plane: two numbers give a prediction.
     widget(at, "number_input", "x1").set_value(2.0).run()
@@ -100,6 +102,7 @@ def test_regression_run_in_the_target_units():
     assert float(metric(at, "MAE (target's units)")) > 10
     charts = charts_by_title(at)
     assert {"Predicted vs true", "Residuals", "Residuals vs predictions"} <= set(charts)
-    table = next(d.value for d in at.dataframe if "model" in d.value)
-    assert list(table["model"])[:2] == ["your network", "ridge regression"]
+    table = next(d.value for d in at.dataframe if "Model" in d.value)
+    assert list(table["Model"])[:2] == ["your network", "ridge regression"]
+    assert float(metric(at, "R²")) <= 1  # no "target's units" on a ratio
     assert float(metric(at, "Prediction")) != 0

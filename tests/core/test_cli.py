@@ -355,3 +355,20 @@ def test_tensorflows_own_log_lines_stay_off_standard_error_unless_verbose(tmp_pa
     verbose = subprocess.run([*command[:3], "--verbose", *command[3:]], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
     assert verbose.returncode == 0 and "Finished 2 epoch(s)." in verbose.stdout
+
+
+def test_runs_says_browser_runs_are_left_out_and_all_lists_them(capsys):
+    from playground.runs import RunRecord
+
+    store = open_store()
+    browser_run = RunRecord(experiment=PRESETS["xor"].experiment, name="from a browser",
+                            status="completed", owner="a-browser-cookie")
+    store.save(browser_run)
+    code, out, err = run(capsys, "runs")
+    assert code == 0 and err == "" and browser_run.id not in out
+    assert "1 more were trained in a browser: playground runs --all" in out
+    run(capsys, "train", "dataset=circle&epochs=1")
+    code, out, _ = run(capsys, "runs", "--all")
+    ids = [line.split()[0] for line in out.splitlines()[1:]]
+    assert code == 0 and len(ids) == 2 and browser_run.id in ids
+    assert "more were trained" not in out
