@@ -6,6 +6,7 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets.source import experiment_data
+from playground.datasets.wording import counted
 from playground.inspection.activations import architecture_dot, layer_outputs
 from playground.inspection.plane import plane_grid
 from playground.inspection.weights import weights_by_layer
@@ -101,8 +102,8 @@ def inspect_page() -> None:
         if layer["kind"] == "dense":
             st.plotly_chart(charts.kernel_heatmap(
                 arrays["kernel"], arrays["bias"],
-                f"{layer['name']}: kernel {arrays['kernel'].shape[0]} inputs × "
-                f"{arrays['kernel'].shape[1]} units, with bias"),
+                f"{layer['name']}: kernel {counted(arrays['kernel'].shape[0], 'input')} × "
+                f"{counted(arrays['kernel'].shape[1], 'unit')}, with bias"),
                 key=f"kernel_{layer['name']}")
         elif layer["kind"] == "conv2d":
             st.plotly_chart(charts.filter_grid(

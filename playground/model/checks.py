@@ -13,6 +13,7 @@ import numpy as np
 
 from playground.config import AUTO, Experiment
 from playground.datasets.source import dataset_info
+from playground.datasets.wording import counted
 from playground.model.layers import LayerSpec
 from playground.model.shapes import (
     DataSpec,
@@ -68,9 +69,9 @@ def _check_loss(loss: str, output: LayerSpec, data: DataSpec, index: int) -> Non
         if units != classes or act != "softmax":
             raise StackError(
                 index,
-                f"{info.label} needs a softmax output over {classes} units; the "
+                f"{info.label} needs a softmax output over {counted(classes, 'unit')}; the "
                 f"output layer is {output.describe()}. Set the output to "
-                f"{classes} units with softmax"
+                f"{counted(classes, 'unit')} with softmax"
                 + (", or use binary crossentropy with 1 sigmoid unit."
                    if data.task == BINARY else "."),
             )

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from playground.datasets.catalog import DataSpec
+from playground.datasets.wording import counted
 from playground.model.layers import LayerSpec
 from playground.registry import BINARY, MULTICLASS, REGRESSION
 
@@ -185,24 +186,24 @@ def _check_output(spec: LayerSpec, shape: tuple[int, ...], data: DataSpec,
     if act == "softmax" and data.task != REGRESSION and units != data.num_classes:
         raise StackError(
             index,
-            f"The output layer has softmax over {units} units, but the data has "
+            f"The output layer has softmax over {counted(units, 'unit')}, but the data has "
             f"{data.num_classes} classes. Set units to {data.num_classes}.",
         )
     if data.task == BINARY and units not in (1, 2):
         raise StackError(
             index,
-            f"The output layer has {units} units but the data has 2 classes. "
+            f"The output layer has {counted(units, 'unit')} but the data has 2 classes. "
             "Use 1 unit with sigmoid (or 2 with softmax).",
         )
     if data.task == MULTICLASS and units != data.num_classes:
         raise StackError(
             index,
-            f"The output layer has {units} units but the data has "
+            f"The output layer has {counted(units, 'unit')} but the data has "
             f"{data.num_classes} classes. Set units to {data.num_classes}.",
         )
     if data.task == REGRESSION and units != 1:
         raise StackError(
             index,
-            f"The output layer has {units} units but a regression target is one "
+            f"The output layer has {counted(units, 'unit')} but a regression target is one "
             "number. Set units to 1 and activation to linear.",
         )

@@ -108,6 +108,8 @@ def test_summary_text_matches_our_total():
      "Binary crossentropy needs one sigmoid output unit"),
     (dict(dataset="reg-plane", output=L("dense", units=2, activation="linear")),
      "a regression target is one number. Set units to 1"),
+    (dict(dataset="iris", output=L("dense", units=1, activation="sigmoid")),
+     "The output layer has 1 unit but the data has 3 classes."),
 ])
 def test_incompatible_stacks_are_refused_with_the_fix(kwargs, message):
     with pytest.raises(StackError) as info:
