@@ -96,7 +96,8 @@ def task_metrics(task: str) -> list[str]:
 
 METRIC_LABELS = {"loss": "loss", "accuracy": "accuracy", "mae": "MAE", "mse": "MSE",
                  "rmse": "RMSE", "r2": "R²", "auc": "AUC", "roc_auc": "ROC AUC",
-                 "macro_f1": "macro F1", "weighted_f1": "weighted F1"}
+                 "macro_f1": "macro F1", "weighted_f1": "weighted F1",
+                 "data_loss": "data loss"}
 
 
 def metric_label(name: str) -> str:

@@ -39,7 +39,10 @@ def controls() -> None:
         field_input("early_stop_patience", "Early stopping: patience",
                     container=cols[0], style="number")
         off = exp.early_stop_patience == 0
-        field_input("early_stop_monitor", "Watch", container=cols[1], disabled=off)
+        fitting = ("val_loss", "val_mae") if regression else ("val_loss", "val_accuracy")
+        field_input("early_stop_monitor", "Watch", container=cols[1], disabled=off,
+                    choices=fitting, format_func=lambda m: m if m in fitting else
+                    f"{m} (not for {'regression' if regression else 'classes'})")
         field_input("early_stop_min_delta", "Minimum improvement", container=cols[2],
                     step=0.001, disabled=off)
         field_input("restore_best", "Keep the best epoch's weights",

@@ -6,7 +6,7 @@ sliders accept exactly what the URL and JSON accept.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import streamlit as st
 
@@ -24,7 +24,8 @@ def _on_change(name: str, rev: int) -> None:
 
 def field_input(name: str, label: str, *, container: Any = st,
                 format_func: Callable[[Any], str] = str, step: Any = None,
-                style: str = "slider", disabled: bool = False) -> Any:
+                style: str = "slider", disabled: bool = False,
+                choices: Sequence[Any] | None = None) -> Any:
     """Draws the widget for one experiment field and writes changes back.
 
     Args:
@@ -34,14 +35,17 @@ def field_input(name: str, label: str, *, container: Any = st,
         format_func: How choices are shown.
         step: Slider step for numbers.
         style: `"slider"` or `"number"` for numeric fields.
+        choices: The choices that fit the experiment, when only some of a
+            choice field's do (the current value stays offered, so that a
+            value that no longer fits can be changed).
     """
     field = FIELDS_BY_NAME[name]
     value = getattr(state.experiment(), name)
     common = dict(key=state.key(name), help=field.help, on_change=_on_change,
                   args=(name, state.revision()), disabled=disabled)
     if isinstance(field, ChoiceField):
-        return container.selectbox(label, field.choices,
-                                   index=field.choices.index(value),
+        offered = [c for c in field.choices if choices is None or c in choices or c == value]
+        return container.selectbox(label, offered, index=offered.index(value),
                                    format_func=format_func, **common)
     if isinstance(field, IntField) and style == "number":
         return container.number_input(label, min_value=field.minimum,

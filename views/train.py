@@ -27,6 +27,9 @@ NEURON_REFRESH_SECONDS = 2.0
 MAX_UNITS_SHOWN = 16
 OUTCOME_STYLE = {COMPLETED: "success", STOPPED: "info", DIVERGED: "warning",
                  FAILED: "error"}
+PENALTY_HELP = ("With L1 or L2 on, Keras adds the weights' penalty to the loss it "
+                "reports; the data loss leaves it out, to compare with a run "
+                "without regularisation.")
 
 
 def start_training() -> None:
@@ -216,8 +219,13 @@ def page() -> None:
             getattr(st, OUTCOME_STYLE[result.status])(result.message)
             if result.test_metrics:
                 metric_cols = st.columns(len(result.test_metrics))
+                penalised = "data_loss" in result.test_metrics
                 for col, (name, value) in zip(metric_cols, result.test_metrics.items()):
-                    col.metric(f"Test {metric_label(name)}", f"{value:.4f}")
+                    label = f"Test {metric_label(name)}"
+                    if penalised and name == "loss":
+                        label += " (with the L1/L2 penalty)"
+                    col.metric(label, f"{value:.4f}", help=PENALTY_HELP if penalised
+                               and name in ("loss", "data_loss") else None)
             training_controls.downloads(job)
             if job.experiment != state.experiment():
                 st.caption("The settings have changed since this run; press Train to "

@@ -208,6 +208,11 @@ def _finish(exp: Experiment, model: Any, data: Dataset,
         test = _make_dataset(data.x_test, encode_targets(data.y_test, exp),
                              EVAL_BATCH_SIZE, exp.seed, shuffle=False)
         test_metrics = _floats(model.evaluate(test, verbose=0, return_dict=True))
+        if model.losses and "loss" in test_metrics:
+            # The loss Keras reports adds the L1/L2 penalty of the weights; the
+            # data's own loss is the one to compare with an unregularised run.
+            penalty = float(sum(float(np.asarray(p)) for p in model.losses))
+            test_metrics["data_loss"] = test_metrics["loss"] - penalty
     result = TrainingResult(status, message, history, epochs_run, state["elapsed"],
                             [np.array(w) for w in model.get_weights()], test_metrics,
                             best_epoch, early_stop)

@@ -133,3 +133,14 @@ def test_the_doctors_apply_button_sets_gradient_clipping(tmp_path, monkeypatch):
     assert not at.exception
     assert at.session_state["experiment"] == exp.replace(clipnorm=1.0)
     assert at.query_params["clip"] == "1"  # and the link says so
+
+
+def test_early_stopping_watches_only_what_fits_the_task():
+    for dataset, fitting in (("diabetes", ["val_loss", "val_mae"]),
+                             ("circle", ["val_loss", "val_accuracy"])):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update({"dataset": dataset, "es": "3"})
+        at.run().switch_page("views/train.py").run()
+        watch = next(w for w in at.selectbox if w.label == "Watch")
+        assert list(watch.options) == fitting, dataset
+        assert not at.exception

@@ -118,3 +118,26 @@ def test_validation_numbers_match_keras_evaluate(kwargs):
                                 return_dict=True)
     assert ours["val_loss"] == pytest.approx(keras_logs["loss"], rel=1e-4)
     assert ours[f"val_{metric}"] == pytest.approx(keras_logs[metric], rel=1e-4)
+
+
+def test_with_l2_the_test_data_loss_leaves_the_penalty_out():
+    import keras
+
+    from playground.datasets.source import experiment_data
+    from playground.model.builder import build_model
+
+    exp = Experiment(dataset="reg-plane", samples=200, epochs=3, seed=2,
+                     layers=(LayerSpec.make("dense", units=8, l2=0.1),))
+    result = run_training(exp)
+    metrics = result.test_metrics
+    assert metrics["data_loss"] < metrics["loss"]  # the penalty is positive
+    model = build_model(exp)
+    model.set_weights(result.weights)
+    data = experiment_data(exp)
+    predicted = model.predict(data.x_test, verbose=0)
+    mse = float(keras.losses.MeanSquaredError()(data.y_test.reshape(-1, 1), predicted))
+    assert metrics["data_loss"] == pytest.approx(mse, rel=1e-3)
+    assert metrics["mae"] == pytest.approx(float(np.mean(np.abs(
+        data.y_test.reshape(-1, 1) - predicted))), rel=1e-3)
+    unregularised = run_training(exp.replace(layers=(LayerSpec.make("dense", units=8),)))
+    assert "data_loss" not in unregularised.test_metrics
