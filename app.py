@@ -69,9 +69,12 @@ def sidebar() -> None:
     with st.sidebar:
         # No preset is picked until the user picks one: a preselected name would
         # read as the experiment's, which a link or the editors may have changed.
+        # Names only: a long description in the box would be cut off; the
+        # chosen one's shows in full below it.
         choice = st.selectbox("Load a preset", list(PRESETS), key="preset_choice",
-                              index=None, placeholder="Choose a preset",
-                              format_func=lambda n: f"{n} — {PRESETS[n].description}")
+                              index=None, placeholder="Choose a preset")
+        if choice is not None:
+            st.caption(PRESETS[choice].description)
         st.button("Load preset", on_click=load_preset, use_container_width=True,
                   disabled=choice is None)
         st.divider()

@@ -87,7 +87,7 @@ def go_to_train(page) -> None:
 def load_preset(page, name: str) -> None:
     """Picks a preset in the sidebar and loads it, as a user would."""
     page.locator("[data-testid=stSidebar]").get_by_role("combobox").first.click()
-    page.get_by_role("option", name=re.compile(f"^{name} — ")).click()
+    page.get_by_role("option", name=name, exact=True).click()
     page.get_by_role("button", name="Load preset").click()
     page.wait_for_selector("[data-test-script-state=notRunning]")
 
