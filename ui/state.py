@@ -44,16 +44,45 @@ def replace_experiment(exp: Experiment) -> None:
     st.session_state[REVISION] = revision() + 1
 
 
+DATA_FIELDS = ("dataset", "target", "task", "upload")
+"""Fields whose change can change the task, and so which losses fit."""
+
+
 def update(**changes: Any) -> bool:
     """Applies widget changes; on a bad value keeps the old experiment,
-    resets the widgets to it, and queues the message."""
+    resets the widgets to it, and queues the message. A chosen loss that
+    no longer fits the task after a data change goes back to auto."""
     try:
-        st.session_state[EXPERIMENT] = experiment().replace(**changes)
-        return True
+        exp = experiment().replace(**changes)
     except (ConfigError, ConfigErrors) as error:
         notify(str(error), "error")
         st.session_state[REVISION] = revision() + 1
         return False
+    if set(changes) & set(DATA_FIELDS):
+        exp = _loss_that_fits(exp)
+    st.session_state[EXPERIMENT] = exp
+    return True
+
+
+def _loss_that_fits(exp: Experiment) -> Experiment:
+    """`exp` with its loss on auto when the loss does not fit its task."""
+    from playground.config import AUTO
+    from playground.datasets.errors import CsvError, DataUnavailable
+    from playground.datasets.source import dataset_info
+    from playground.registry import LOSSES
+
+    if exp.loss == AUTO:
+        return exp
+    try:
+        task = dataset_info(exp).task
+    except (DataUnavailable, CsvError):  # not known yet: checked at Train
+        return exp
+    if task in LOSSES[exp.loss].tasks:
+        return exp
+    notify(f"{LOSSES[exp.loss].label} does not fit a {task} task, so the loss is "
+           "back on auto (the loss that fits the task).", "info")
+    st.session_state[REVISION] = revision() + 1  # the loss box redraws
+    return exp.replace(loss=AUTO)
 
 
 def notify(message: str, kind: str = "warning", details: tuple[str, ...] = ()) -> None:

@@ -10,6 +10,7 @@ from playground.inspection.doctor import diagnose
 from playground.model.checks import resolve_loss
 from playground.model.shapes import StackError
 from playground.registry import LOSSES, OPTIMIZERS, metric_label
+from playground.runs.compare import differing_fields
 from playground.training.result import COMPLETED, DIVERGED, FAILED, STOPPED
 from ui import live_boundary, network_view, runs, services, state, training_controls
 from ui.widgets import field_input, learning_rate_input
@@ -170,6 +171,18 @@ def page() -> None:
         if job is None:
             st.info("Press **Train** to start. The charts fill in epoch by epoch.")
             return
+        changed = (differing_fields([job.experiment, state.experiment()])
+                   if job.done else [])
+        if changed:  # results of other settings must not read as current ones
+            st.warning("These results are from an earlier run: the settings have "
+                       f"changed since ({', '.join(changed)}). Press **Train** to "
+                       "run the current experiment.", icon=":material/history:")
+        with st.container(key="earlier_results" if changed else "run_results"):
+            run_view(job)
+
+
+    def run_view(job) -> None:
+        """The job's progress, charts, outcome and downloads."""
         p = job.progress()
         fraction = min(p["epoch"] / p["epochs"], 1.0)
         note = " · stopping…" if job.stop_requested and not p["done"] else ""
@@ -227,9 +240,6 @@ def page() -> None:
                     col.metric(label, f"{value:.4f}", help=PENALTY_HELP if penalised
                                and name in ("loss", "data_loss") else None)
             training_controls.downloads(job)
-            if job.experiment != state.experiment():
-                st.caption("The settings have changed since this run; press Train to "
-                           "run the current experiment.")
             if running:  # the run ended while polling: redraw once, timer off
                 st.rerun()
 
@@ -239,8 +249,11 @@ def page() -> None:
     # that only makes the charts flicker whenever one poll is slow (the
     # server or the machine is busy); the progress line says how fresh the
     # view is.
+    # An earlier run's results, kept for reference while the settings have
+    # changed, are dimmed under the warning that says so.
     st.html("<style>.st-key-live_view [data-stale=true] "
-            "{opacity: 1 !important; transition: none !important;}</style>")
+            "{opacity: 1 !important; transition: none !important;}"
+            ".st-key-earlier_results {opacity: 0.45;}</style>")
     with st.container(key="live_view"):
         live_view()
 
