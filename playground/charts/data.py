@@ -84,6 +84,8 @@ def class_balance(splits: dict[str, np.ndarray], class_names: tuple[str, ...],
             counts = np.bincount(y.astype(int), minlength=len(class_names))
             fig.add_trace(go.Bar(x=plotly_texts(class_names), y=counts, name=split))
     fig.update_layout(barmode="overlay" if regression else "group")
+    if not regression:  # every class named, not every other one
+        fig.update_xaxes(type="category", tickmode="linear", dtick=1)
     title = "Target distribution" if regression else "Class balance"
     return styled(fig, title, 300, "balance")
 

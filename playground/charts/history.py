@@ -4,6 +4,8 @@ epochs that early stopping marked.
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from playground.charts.style import (
@@ -11,6 +13,7 @@ from playground.charts.style import (
     METRIC_LABELS,
     base_layout,
     dict_figure,
+    log_ticks,
     side_by_side,
     styled,
 )
@@ -60,11 +63,19 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
             if not values:
                 continue
             data.append({
-                "type": "scatter", "x": list(range(1, len(values) + 1)), "y": list(values),
+                "type": "scatter", "x": list(range(1, len(values) + 1)),
+                "y": finite_or_none(values),
                 "mode": "lines+markers" if len(values) < 30 else "lines", "name": name,
                 "legendgroup": name, "showlegend": suffix == "",
                 "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
                 "line": {"dash": dash, "color": CLASS_COLORS[1 if dash == "solid" else 0]}})
+    for suffix, base in zip(suffixes, bases):
+        if base in SHARES:  # a flat accuracy at chance must not fill the plot
+            span = _share_range([v for key in (base, f"val_{base}")
+                                 for v in finite_or_none(history.get(key, ()))
+                                 if v is not None])
+            if span:
+                layout[f"yaxis{suffix}"]["range"] = span
     if not data:  # before the first epoch
         for suffix in suffixes:
             layout[f"xaxis{suffix}"]["range"] = [1, max(2, epochs or 1)]
@@ -76,13 +87,42 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
     return dict_figure(data, layout)
 
 
+SHARES = ("accuracy", "auc")
+"""Metrics that are shares from 0 to 1."""
+MIN_SHARE_SPAN = 0.1
+"""The least span of a share's axis: 0.085–0.1 would make noise look like
+learning."""
+
+
+def finite_or_none(values) -> list[float | None]:
+    """The values with NaN and infinities as gaps: after a divergence the
+    finite epochs are still drawn (Plotly drops a trace's line otherwise)."""
+    return [float(v) if v is not None and math.isfinite(v) else None for v in values]
+
+
+def _share_range(values: list[float]) -> list[float] | None:
+    """An axis range of at least `MIN_SHARE_SPAN` around the values, kept
+    within 0..1 (with a little room); None leaves Plotly's own."""
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    if high - low >= MIN_SHARE_SPAN:
+        return None
+    middle = (low + high) / 2
+    low = min(max(0.0, middle - MIN_SHARE_SPAN / 2), 1.0 - MIN_SHARE_SPAN)
+    return [low - 0.01, low + MIN_SHARE_SPAN + 0.01]
+
+
 def learning_rate_figure(rates: list[float]) -> go.Figure:
     """The learning rate at the start of each epoch, on a log scale."""
     fig = go.Figure(go.Scatter(x=list(range(1, len(rates) + 1)), y=rates,
                                mode="lines", name="learning rate",
                                line=dict(shape="hv", color=CLASS_COLORS[1])))
     fig.update_xaxes(title_text="epoch")
-    fig.update_yaxes(title_text="learning rate", type="log")
+    finite = [r for r in rates if r and math.isfinite(r) and r > 0]
+    ticks = log_ticks(min(finite), max(finite)) if finite else []
+    fig.update_yaxes(title_text="learning rate", type="log", tickvals=ticks,
+                     ticktext=[f"{t:.3g}" for t in ticks])
     return styled(fig, "", 220, "learning_rate")
 
 

@@ -8,6 +8,7 @@ updates; `styled` and `base_layout` are where that happens.
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import plotly.graph_objects as go
@@ -26,9 +27,23 @@ def styled(fig: go.Figure, title: str, height: int, revision: str) -> go.Figure:
 
 
 def base_layout(title: str, height: int, revision: str) -> dict:
+    """Title, height and margins; the legend in its own strip at the very
+    bottom, under the x axis' title (placed in the plot's coordinates, a
+    legend lands on that title at some heights)."""
     return {"title": {"text": title}, "height": height, "uirevision": revision,
-            "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
-            "legend": {"orientation": "h", "y": -0.2}}
+            "margin": {"l": 40, "r": 20, "t": 50, "b": 80},
+            "legend": {"orientation": "h", "yref": "container", "y": 0,
+                       "yanchor": "bottom", "x": 0, "xanchor": "left"}}
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """Ticks at 1, 2 and 5 times the powers of ten between `low` and `high`,
+    with both ends, so that a value can be read off a log axis (Plotly's own
+    ticks label the minor ones "2, 5" without their power of ten)."""
+    ticks = [m * 10.0 ** k for k in range(math.floor(math.log10(low)) - 1,
+                                           math.ceil(math.log10(high)) + 1)
+             for m in (1, 2, 5) if low * 1.15 < m * 10.0 ** k < high / 1.15]
+    return [low, *ticks, high] if high > low else [low]
 
 
 def dict_figure(data: list[dict], layout: dict) -> go.Figure:

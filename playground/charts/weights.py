@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from playground.charts.style import styled, tile
+from playground.charts.style import plotly_text, styled, tile
 
 
 def kernel_heatmap(kernel: np.ndarray, bias: np.ndarray, title: str) -> go.Figure:
@@ -42,15 +42,17 @@ def filter_grid(kernel: np.ndarray, title: str, columns: int = 8) -> go.Figure:
 
 
 def weight_histograms(layers: list[dict]) -> go.Figure:
-    """One histogram per layer of all its weight values (kernels and biases)."""
+    """One histogram per layer of all its weight values (kernels and biases),
+    each as shares of its own layer: counts would hide a 10-weight layer
+    beside a 10,000-weight one."""
     fig = go.Figure()
     for layer in layers:
         values = np.concatenate([a.ravel() for a in layer["arrays"].values()])
-        fig.add_trace(go.Histogram(x=values, name=layer["name"], opacity=0.6,
-                                   nbinsx=40))
+        fig.add_trace(go.Histogram(x=values, name=plotly_text(layer["name"]),
+                                   opacity=0.6, nbinsx=40, histnorm="percent"))
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title_text="weight value")
-    fig.update_yaxes(title_text="count")
+    fig.update_yaxes(title_text="% of the layer's weights")
     return styled(fig, "Weight distribution per layer", 320, "histograms")
 
 
@@ -79,6 +81,10 @@ def histogram_ridges(epochs: list[int], histograms: list[tuple[np.ndarray, np.nd
     """
     picked = np.unique(np.linspace(0, len(epochs) - 1, min(rows, len(epochs)))
                        .round().astype(int)) if epochs else []
+    first_of_epoch = {}  # one outline (and one label) per epoch
+    for i in picked:
+        first_of_epoch.setdefault(epochs[i], i)
+    picked = list(first_of_epoch.values())
     peak = max((float(histograms[i][0].max()) for i in picked), default=1.0) or 1.0
     fig = go.Figure()
     for step, i in enumerate(picked):
@@ -91,8 +97,11 @@ def histogram_ridges(epochs: list[int], histograms: list[tuple[np.ndarray, np.nd
             line=dict(color=f"rgba(8, 119, 189, {shade:.2f})", width=1),
             name=f"epoch {epochs[i]}",
             hovertemplate=f"epoch {epochs[i]}<br>value %{{x:.3f}}<extra></extra>"))
+    # Each label sits on its outline's base line; the range keeps the lowest
+    # one and the top outline's peak in view.
     fig.update_yaxes(tickvals=[step * 0.6 for step in range(len(picked))],
-                     ticktext=[f"epoch {epochs[i]}" for i in picked])
+                     ticktext=[f"epoch {epochs[i]}" for i in picked],
+                     range=[-0.25, max(0, len(picked) - 1) * 0.6 + 1.1])
     fig.update_xaxes(title_text="weight value")
     fig.update_layout(showlegend=False)
     return styled(fig, title, 200 + 22 * len(picked), f"ridges-{title}")

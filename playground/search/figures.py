@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from playground.charts.style import log_ticks
 from playground.search.engine import Trial, maximised
 from playground.search.space import SearchSpace
 
@@ -26,22 +27,13 @@ def scored(trials: list[Trial]) -> list[Trial]:
     return [t for t in trials if t.objective is not None and math.isfinite(t.objective)]
 
 
-def _log_ticks(low: float, high: float) -> list[float]:
-    """Ticks at 1, 2 and 5 times the powers of ten between `low` and `high`,
-    with both ends, so every line's value can be read off a log axis."""
-    ticks = [m * 10.0 ** k for k in range(math.floor(math.log10(low)) - 1,
-                                           math.ceil(math.log10(high)) + 1)
-             for m in (1, 2, 5) if low * 1.15 < m * 10.0 ** k < high / 1.15]
-    return [low, *ticks, high] if high > low else [low]
-
-
 def _axis(space_dimension: Any, values: list[Any]) -> dict[str, Any]:
     label = space_dimension.name
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         numbers = [float(v) for v in values]
         if space_dimension.log and min(numbers) > 0:
             low, high = min(numbers), max(numbers)
-            ticks = _log_ticks(low, high)
+            ticks = log_ticks(low, high)
             return {"label": f"{label} (log)", "values": [math.log10(v) for v in numbers],
                     "range": [math.log10(low), math.log10(high) + 1e-9],
                     "tickvals": [math.log10(t) for t in ticks],
@@ -76,6 +68,13 @@ def parallel_coordinates(trials: list[Trial], space: SearchSpace,
     return figure
 
 
+def _label(value: Any) -> str:
+    """A value as an axis label: 0.0018566433578077874 reads 0.00186."""
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
 def objective_map(trials: list[Trial], x: str, y: str, objective: str) -> go.Figure:
     """The mean objective over two parameters: their values, or up to
     `HEATMAP_BINS` bins of a continuous range."""
@@ -92,8 +91,8 @@ def objective_map(trials: list[Trial], x: str, y: str, objective: str) -> go.Fig
                 lambda b: f"{b.left:.3g}–{b.right:.3g}").astype(str)
     table = frame.pivot_table(index="y", columns="x", values="objective", aggfunc="mean")
     figure = go.Figure(go.Heatmap(
-        z=table.to_numpy(), x=[str(c) for c in table.columns],
-        y=[str(i) for i in table.index], colorscale="Viridis",
+        z=table.to_numpy(), x=[_label(c) for c in table.columns],
+        y=[_label(i) for i in table.index], colorscale="Viridis",
         reversescale=not maximised(objective), colorbar={"title": {"text": objective}},
         hovertemplate=f"{x}=%{{x}}<br>{y}=%{{y}}<br>mean {objective}=%{{z:.4f}}"
                       "<extra></extra>"))

@@ -200,3 +200,67 @@ def test_network_data_holds_each_neurons_map_and_the_trained_kernels():
     conv = Experiment(dataset="xor", layers=(LayerSpec.make("dense", units=3),
                                              LayerSpec.make("batchnorm")))
     assert LiveFigures(conv, experiment_data(conv)).network_data(3, shot) is None
+
+
+def test_a_log_axis_of_learning_rates_labels_every_tick_with_its_value():
+    from playground.charts.history import learning_rate_figure
+
+    rates = [0.1 * 0.9 ** e for e in range(40)]  # 0.1 down to about 0.0016
+    axis = learning_rate_figure(rates).layout.yaxis
+    assert axis.type == "log"
+    assert list(axis.ticktext)[:3] == ["0.00164", "0.002", "0.005"]
+    assert "0.1" in axis.ticktext and "5" not in axis.ticktext
+
+
+def test_ridges_label_each_epoch_once_and_keep_the_lowest_in_view():
+    from playground.charts.weights import histogram_ridges
+
+    edges = np.linspace(-1, 1, 11)
+    histograms = [(np.arange(10.0), edges)] * 5
+    axis = histogram_ridges([1, 1, 2, 3, 4], histograms, "kernel").layout.yaxis
+    assert list(axis.ticktext) == ["epoch 1", "epoch 2", "epoch 3", "epoch 4"]
+    assert axis.range[0] < axis.tickvals[0] and axis.range[1] > axis.tickvals[-1] + 1
+
+
+def test_weight_histograms_show_each_layer_as_shares_of_its_own_weights():
+    from playground.charts.weights import weight_histograms
+
+    layers = [{"name": "big", "arrays": {"kernel": np.zeros((100, 100))}},
+              {"name": "small", "arrays": {"kernel": np.zeros((2, 5))}}]
+    assert {t.histnorm for t in weight_histograms(layers).data} == {"percent"}
+
+
+def test_every_class_is_labelled_on_the_balance_bars():
+    axis = charts.class_balance({"train": np.arange(10)}, tuple(str(i) for i in range(10)),
+                         False).layout.xaxis
+    assert axis.type == "category" and axis.dtick == 1
+
+
+def test_a_diverged_run_still_draws_its_finite_epochs():
+    figure = charts.history_figure({"loss": [1.0, 0.5, float("nan"), float("inf")],
+                             "val_loss": [1.1, 0.6, float("nan"), float("nan")]})
+    training = next(t for t in figure.data if t.name == "training")
+    assert list(training.y) == [1.0, 0.5, None, None]
+
+
+def test_an_accuracy_at_chance_is_drawn_on_a_readable_span():
+    flat = charts.history_figure({"loss": [2.3, 2.3], "accuracy": [0.085, 0.1],
+                           "val_accuracy": [0.09, 0.095]})
+    low, high = flat.layout.yaxis2.range
+    assert high - low >= 0.1 and low <= 0.085 and high >= 0.1
+    moving = charts.history_figure({"loss": [1, 0.5], "accuracy": [0.5, 0.9]})
+    assert moving.layout.yaxis2.range is None  # Plotly's own when it moves
+
+
+def test_legends_sit_below_the_x_axis_title():
+    from playground.evaluation.figures import curves_figure
+
+    legend = curves_figure([{"name": "a", "x": [0, 1], "y": [0, 1], "score": 0.5}],
+                           "roc").layout.legend
+    assert legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"
+
+
+def test_the_search_map_rounds_its_labels():
+    from playground.search.figures import _label
+
+    assert _label(0.0018566433578077874) == "0.00186" and _label("adam") == "adam"
