@@ -77,6 +77,11 @@ def one_run(store, record) -> None:
             st.rerun()
 
 
+def _shown(value) -> str:
+    """A setting as text: 0.0018566433578077874 reads 0.00185664."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
 def several_runs(store, records) -> None:
     """The selected runs' curves, settings and test metrics side by side."""
     names = [r.name for r in records]
@@ -93,7 +98,7 @@ def several_runs(store, records) -> None:
     settings = pd.DataFrame(compare.settings_table(experiments), index=names).T
     settings = settings.loc[differing + [f for f in settings.index if f not in differing]]
     st.markdown("**Settings**: the ones that differ come first, highlighted")
-    st.dataframe(settings.astype(str).style.apply(
+    st.dataframe(settings.map(_shown).style.apply(
         lambda row: ["background-color: #fff3b0" if row.name in differing else ""
                      for _ in row], axis=1))
     if any(r.test_metrics for r in records):

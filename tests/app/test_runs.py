@@ -218,7 +218,7 @@ def test_the_runs_page_compares_selected_runs(store_url):
     at = app(dataset="xor", epochs="3")
     first = train(at)
     at.session_state["experiment"] = at.session_state["experiment"].replace(
-        optimizer="sgd", learning_rate=0.1)
+        optimizer="sgd", learning_rate=0.0018566433578077874)
     second = train(at)
     at.switch_page("views/runs.py").run()
     assert not at.exception
@@ -236,6 +236,7 @@ def test_the_runs_page_compares_selected_runs(store_url):
         assert f"{store.load(job.id).name} · training" in names, names
     settings = at.dataframe[1].value
     assert "optimizer" in settings.index and "learning_rate" in settings.index
+    assert list(settings.loc["learning_rate"]) == ["0.00185664", "0.03"]
 
 
 @pytest.mark.workers
