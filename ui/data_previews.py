@@ -37,6 +37,14 @@ def text_preview(data: Dataset, base: str) -> None:
                    "token ids (1 starts a text, 2 is a word outside the vocabulary).")
 
 
+def varying_columns(sample, target: str, count: int = 3) -> list[str]:
+    """The first numeric columns whose values vary in the sample, for the
+    scatter matrix to open on (a pixel or sensor table starts with columns
+    that are all zero)."""
+    numeric = [c for c in sample.columns if sample[c].dtype.kind in "if" and c != target]
+    return [c for c in numeric if sample[c].nunique() > 1][:count]
+
+
 def table_preview(table, prepared, data: Dataset) -> None:
     """A sample of the raw CSV, its column summary, the preprocessing steps
     and a scatter matrix of a few chosen columns. Names and values from the
@@ -61,11 +69,11 @@ def table_preview(table, prepared, data: Dataset) -> None:
     if learned:
         steps.insert(-1, learned)
     st.text("\n".join(f"{i}. {step}" for i, step in enumerate(steps, 1)))
-    numeric = [c for c in table.columns if table[c].dtype.kind in "if"
-               and c != prepared.target]
+    if prepared.image_shape:  # pixels: the image grid below shows them
+        return
     chosen = st.multiselect("Scatter matrix of", list(table.columns),
-                            default=numeric[:3], max_selections=5,
-                            key="scatter_columns")
+                            default=varying_columns(sample, prepared.target),
+                            max_selections=5, key="scatter_columns")
     if chosen:
         color = prepared.target if prepared.task != "regression" else None
         frame = sample[list(dict.fromkeys([*chosen, prepared.target]))].dropna()

@@ -31,6 +31,7 @@ def upload_csv() -> None:
     except CsvError as error:
         state.notify(f"{file.name} was not loaded: {error}", "error")
         return
+    from playground.datasets.pixel_tables import looks_like_images
     from playground.datasets.table_target import choose_target
 
     table = uploads.get(token)
@@ -39,10 +40,16 @@ def upload_csv() -> None:
     # column; otherwise a column named like a label, else the last one.
     target = choose_target(table.columns, current.target)
     task = current.task if target == current.target else "auto"
+    images = "on" if looks_like_images(table.drop(columns=target)) else "off"
+    if images == "on":
+        state.notify("Every feature column holds whole numbers from 0 to 255 and "
+                     "their count is a square, so the rows are read as images "
+                     "(Treat as images, below; turn it off to use plain features).",
+                     "info")
     # A new file: new widgets too, so the target box shows the new column.
     state.replace_experiment(current.replace(
         dataset="csv", upload=token, csv_name=file.name[:100], target=target,
-        task=task))
+        task=task, images=images))
 
 
 def upload_limits():

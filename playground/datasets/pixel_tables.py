@@ -85,3 +85,16 @@ def pixel_layout(features: pd.DataFrame) -> tuple[tuple[int, int, int], float]:
             f"images. {_FIX}")
     pixel_max = next(m for m in PIXEL_RANGES if high <= m)
     return shape, pixel_max
+
+
+def looks_like_images(features: pd.DataFrame) -> bool:
+    """Whether a new table's features are plainly pixels: a square count (or
+    3 × a square) of whole numbers from 0 to 255, as in Kaggle's digit file.
+    Such a table starts with "Treat as images" on; 0..1 values could as well
+    be scaled measurements, so they wait to be asked."""
+    try:
+        _, pixel_max = pixel_layout(features)
+    except CsvError:
+        return False
+    values = features.to_numpy(np.float64)
+    return pixel_max == 255 and bool(np.all(np.isnan(values) | (values == np.round(values))))

@@ -109,7 +109,15 @@ def dataset_info(exp: Experiment) -> DatasetInfo:
         return kept.info
     table = prepared_table(exp)
     label = f"CSV: {exp.csv_name}" if exp.dataset == "csv" and exp.csv_name else info.label
-    return dataclasses.replace(info, label=label, task=table.task,
+    description = info.description
+    if exp.dataset == "csv":  # the file is loaded: say what was read, not what to do
+        rows, columns = table.features.shape
+        shape = (f"{table.image_shape[0]}x{table.image_shape[1]} images"
+                 if table.image_shape else f"{columns:,} feature columns")
+        description = (f"Your file: {rows:,} rows of {shape}, and the column to "
+                       f"predict ({table.task}).")
+    return dataclasses.replace(info, label=label, description=description,
+                               task=table.task,
                                input_shape=table.input_shape,
                                input_kind="image" if table.image_shape else "features",
                                class_names=table.class_names)

@@ -215,6 +215,27 @@ def test_the_links_target_or_a_label_column_is_picked_after_an_upload(server, ne
     assert_no_exception(fresh)
 
 
+def test_a_pixel_table_opens_as_images_ready_to_train(server, new_page, tmp_path):
+    from playwright.sync_api import expect
+
+    rng = random.Random(7)
+    pixels = tmp_path / "digits.csv"  # Kaggle's layout: the label, then pixels
+    pixels.write_text("label," + ",".join(f"pixel{i}" for i in range(36)) + "\n" + "".join(
+        f"{i % 3}," + ",".join(str(rng.randrange(256)) for _ in range(36)) + "\n"
+        for i in range(60)), encoding="utf-8")
+    page = new_page()
+    open_app(page, f"{server}/?dataset=csv")
+    main = page.locator("[data-testid=stMain]")
+    upload(page, pixels)
+    expect(selectbox(page, "Target column")).to_have_value("label")
+    expect(selectbox(page, "Treat as images")).to_have_value("yes (6×6×1)")
+    expect(main).to_contain_text("the rows are read as images")
+    expect(main).to_contain_text("Your file: 60 rows of 6x6 images")
+    expect(main).not_to_contain_text("Upload a CSV file and pick the column to predict")
+    expect(main.get_by_text("Scatter matrix of")).to_have_count(0)
+    assert_no_exception(page)
+
+
 PLANTED = "http://127.0.0.1:9/planted"  # nothing listens: a request would only be seen
 
 

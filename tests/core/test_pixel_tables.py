@@ -115,3 +115,14 @@ def test_refused_for_a_text_column():
     assert refusal(frame).startswith(
         '"Treat as images" needs numbers in every feature column, but '
         "'pixel0' does not hold numbers.")
+
+
+def test_only_whole_numbers_from_0_to_255_in_a_square_look_like_images():
+    from playground.datasets.pixel_tables import looks_like_images
+
+    rng = np.random.default_rng(1)
+    pixels = pd.DataFrame(rng.integers(0, 256, (20, 36)))
+    assert looks_like_images(pixels)
+    assert not looks_like_images(pixels.iloc[:, :35])  # not a square count
+    assert not looks_like_images(pixels / 255)  # 0..1: could be measurements
+    assert not looks_like_images(pixels + 0.5)  # not whole numbers
