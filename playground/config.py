@@ -29,6 +29,7 @@ from playground.datasets.keras_sets import MAXLEN, NUM_WORDS
 from playground.fields import (
     MAX_TEXT_LENGTH,
     ChoiceField,
+    ColumnsField,
     ConfigError,
     ConfigErrors,
     Field,
@@ -179,6 +180,9 @@ FIELDS: tuple[Field, ...] = (
              maximum=MAXLEN.maximum),
     TextField("csv_name", "", "Name of the uploaded CSV file.", key="file"),
     TextField("target", "", "The CSV column to predict.", key="target"),
+    ColumnsField("exclude", (), "CSV columns left out of the features (an id, a "
+                 "column with many missing values, a copy of the target).",
+                 key="drop"),
     ChoiceField("task", AUTO, "What the target is; 'auto' detects it.",
                 choices=(AUTO, "binary", "multiclass", "regression")),
     ChoiceField("missing", "drop", "Rows with missing values: drop them, or fill "
@@ -214,7 +218,7 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 # Data options that only some datasets use stay out of links at their default.
 OMITTED_WHEN_DEFAULT = frozenset({"subset", "num_words", "maxlen", "csv_name", "target",
-                                  "task", "missing", "scale", "images"}) | {
+                                  "exclude", "task", "missing", "scale", "images"}) | {
     f.name for f in TRAINING_CONTROL_FIELDS}
 FIELDS_BY_KEY = {f.url_key: f for f in FIELDS}
 VERSION_KEY = "v"
@@ -237,6 +241,7 @@ class Experiment:
     maxlen: int = MAXLEN.default
     csv_name: str = ""
     target: str = ""
+    exclude: tuple[str, ...] = ()
     task: str = AUTO
     missing: str = "drop"
     scale: str = "standard"

@@ -270,3 +270,45 @@ class TextField(Field):
 
     def from_text(self, text: str) -> str:
         return self.validate(text)
+
+
+@dataclass(frozen=True)
+class ColumnsField(Field):
+    """A set of column names, such as the CSV columns left out of the
+    features: a tuple of distinct short texts, in the order given. In a URL
+    it is a JSON list (a column name may hold a comma)."""
+
+    max_items: int = 5000
+    max_length: int = 100
+
+    @property
+    def expected(self) -> str:
+        return (f"a list of at most {self.max_items:,} distinct column names, each a "
+                f"printable text of at most {self.max_length} characters")
+
+    def validate(self, value: Any) -> tuple[str, ...]:
+        if (not isinstance(value, (list, tuple)) or len(value) > self.max_items
+                or len(set(value)) != len(value) or not all(
+                    isinstance(v, str) and 0 < len(v) <= self.max_length
+                    and v.isprintable() for v in value)):
+            raise ConfigError(self.name, value, self.expected)
+        return tuple(value)
+
+    def to_text(self, value: tuple[str, ...]) -> str:
+        import json
+
+        return json.dumps(list(value), ensure_ascii=False, separators=(",", ":"))
+
+    def from_text(self, text: str) -> tuple[str, ...]:
+        import json
+
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise ConfigError(self.name, text, self.expected,
+                              'Write the names as a JSON list, such as ["Id","Name"].'
+                              ) from None
+        return self.validate(data)
+
+    def to_json(self, value: tuple[str, ...]) -> list[str]:
+        return list(value)

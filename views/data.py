@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground.datasets import DATASETS, KERAS_BASE
 from playground.datasets.errors import DataUnavailable
+from playground.datasets.table_features import MISSING_OPTION
 from playground.datasets.source import (
     dataset_info,
     experiment_data,
@@ -111,10 +112,17 @@ def table_options(columns: list[str]) -> None:
                  placeholder="Pick the column to predict",
                  on_change=lambda: state.update(
                      target=st.session_state[state.key("target")] or ""))
+    others = [c for c in columns if c != exp.target]
+    st.multiselect("Leave out of the features", others,
+                   default=[c for c in exp.exclude if c in others],
+                   key=state.key("exclude"), placeholder="No column left out",
+                   help="Columns the model does not see: an id, a column with many "
+                        "missing values, a copy of the target. Kept in the link.",
+                   on_change=lambda: state.update(
+                       exclude=tuple(st.session_state[state.key("exclude")])))
     field_input("task", "Task", format_func=lambda t: {"auto": "auto (detect)"}.get(t, t))
     field_input("missing", "Missing values",
-                format_func=lambda m: {"drop": "drop the rows",
-                                       "impute": "fill in (median / most frequent)"}[m])
+                format_func=MISSING_OPTION.get)
     if exp.images == "off":  # images are scaled to 0..1 instead
         field_input("scale", "Scaling", format_func=lambda s: {
             "standard": "standardise features", "none": "keep as they are"}[s])

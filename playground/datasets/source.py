@@ -77,23 +77,33 @@ def _table(dataset: str, upload: str, csv_name: str):
 
 @functools.lru_cache(maxsize=8)
 def _prepared(dataset: str, upload: str, csv_name: str, target: str, task: str,
-              missing: str, scale: str, images: str):
+              missing: str, scale: str, images: str, exclude: tuple[str, ...] = ()):
     from playground.datasets import table_preparation
 
     table = _table(dataset, upload, csv_name)
     if not target:
         raise DataUnavailable("Pick the column to predict (the target) on the Data "
                               "page.")
-    return table_preparation.prepare_table(table, target, None if task == AUTO else task,
-                                 missing, standardize=scale == "standard",
-                                 images=images == "on")
+    features = None
+    if exclude:  # a name the file does not have leaves nothing out
+        features = [c for c in table.columns if c != target and c not in exclude]
+    prepared = table_preparation.prepare_table(
+        table, target, None if task == AUTO else task, missing, features=features,
+        standardize=scale == "standard", images=images == "on")
+    left_out = [c for c in table.columns if c in exclude and c != target]
+    if left_out:
+        from playground.datasets.wording import quote_list
+
+        step = f"Left out of the features, as chosen: {quote_list(left_out)}."
+        prepared = dataclasses.replace(prepared, steps=(step, *prepared.steps))
+    return prepared
 
 
 def prepared_table(exp: Experiment):
     """The experiment's CSV table after preprocessing (`PreparedTable`)."""
     return _prepared(exp.dataset, exp.upload, exp.csv_name,
                      exp.target or DEFAULT_TARGETS.get(exp.dataset, ""), exp.task,
-                     exp.missing, exp.scale, exp.images)
+                     exp.missing, exp.scale, exp.images, exp.exclude)
 
 
 def dataset_info(exp: Experiment) -> DatasetInfo:

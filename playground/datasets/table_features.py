@@ -108,7 +108,7 @@ def _id_like_number_note(column: str, series: pd.Series) -> list[str]:
         return []
     return [f"Kept {quote(column)}, but it has a different whole number in "
             "every row, like a row id: leave it out of the features if it is "
-            "one."]
+            f"one {HOW_TO_LEAVE_OUT}."]
 
 
 def _mostly_numbers_note(column: str, series: pd.Series) -> list[str]:
@@ -136,35 +136,55 @@ def check_finite_features(table: pd.DataFrame, kept: list[str],
                 "numbers too large for 32-bit floats, beyond 3.4e38). "
                 "Expected finite numbers. Replace those values, empty the "
                 "cells to treat them as missing, or leave "
-                f"{quote(column)} out of the features.")
+                f"{quote(column)} out of the features {HOW_TO_LEAVE_OUT}.")
+
+
+HOW_TO_LEAVE_OUT = ('("Leave out of the features" on the Data page; `drop` in a link '
+                    "or experiment file)")
+"""Where a column is left out, for advice that asks for it."""
+
+MISSING_OPTION = {"drop": "drop the rows", "impute": "fill in (median / most frequent)"}
+"""The missing-values options in the words the Data page shows them."""
 
 
 def handle_missing(frame: pd.DataFrame, kept: list[str], kinds: dict[str, str],
-                    missing: str) -> tuple[pd.DataFrame, str, int]:
+                   missing: str) -> tuple[pd.DataFrame, str, int, str]:
+    """Drops the rows with a missing feature value, or plans to fill them in.
+
+    Dropping that would remove most of the rows fills them in instead (a
+    table that loses most of itself silently is worse than filled values),
+    and the step says so.
+
+    Returns:
+        The frame, the step as a sentence, the rows dropped, and the way
+        missing values are handled in the end (`"drop"` or `"impute"`).
+    """
     counts = frame[kept].isna().sum()
     counts = counts[counts > 0]
     if counts.empty:
-        return frame, "No missing values in the feature columns.", 0
-    if missing == "impute":
-        details = "; ".join(
-            f"{c}: {n:,} with the "
-            f"{'median' if kinds[c] == NUMBER else 'most frequent value'}"
-            for c, n in counts.items())
-        step = (f"Will fill {counted(int(counts.sum()), 'missing value')} "
-                f"({details}) of the training rows, learned after the split.")
-        return frame, step, 0
+        return frame, "No missing values in the feature columns.", 0, missing
     rows = frame[kept].isna().any(axis=1)
     dropped = int(rows.sum())
     details = ", ".join(f"{c}: {n:,}" for c, n in counts.items())
-    if len(frame) - dropped < 2:
-        raise CsvError(
-            f"Only {counted(len(frame) - dropped, 'row')} left after dropping "
-            f"{counted(dropped, 'row')} with a missing value ({details}); at "
-            "least 2 are needed. Choose \"impute\" to fill missing values "
-            "instead, or leave the columns with many missing values out of "
-            "the features.")
+    if missing == "drop" and dropped * 2 > len(frame):
+        return frame, (
+            f"Dropping the rows with a missing value would remove "
+            f"{dropped:,} of {len(frame):,} ({details}), so they are filled in "
+            f"instead: {_fill_plan(counts, kinds)}. Leave the columns with many "
+            f"missing values out of the features {HOW_TO_LEAVE_OUT} to keep every "
+            "row without filling in."), 0, "impute"
+    if missing == "impute":
+        return frame, f"Will {_fill_plan(counts, kinds)}.", 0, missing
     step = f"Dropped {counted(dropped, 'row')} with a missing value ({details})."
-    return frame[~rows], step, dropped
+    return frame[~rows], step, dropped, missing
+
+
+def _fill_plan(counts: pd.Series, kinds: dict[str, str]) -> str:
+    details = "; ".join(
+        f"{c}: {n:,} with the {'median' if kinds[c] == NUMBER else 'most frequent value'}"
+        for c, n in counts.items())
+    return (f"fill {counted(int(counts.sum()), 'missing value')} ({details}) of the "
+            "training rows, learned after the split")
 
 
 def format_fill(value) -> str:
@@ -187,7 +207,7 @@ def encoded_columns(kept: list[str],
             f"limit is {MAX_FEATURES:,}. Each categorical column adds one "
             "column per value (largest: "
             + ", ".join(f"{c}: {len(v)} values" for c, v in largest)
-            + "). Leave some categorical columns out of the features.")
+            + f"). Leave some categorical columns out of the features {HOW_TO_LEAVE_OUT}.")
     if not categories:
         return names, ""
     details = ", ".join(f"{c}: {counted(len(v), 'value')}"

@@ -280,8 +280,8 @@ def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
     kept, kinds, notes = usable_features(table, columns, target)
     steps += notes
     check_finite_features(table, kept, kinds)
-    frame, step, rows_dropped = handle_missing(table[[*kept, target]], kept,
-                                                kinds, missing)
+    frame, step, rows_dropped, missing = handle_missing(table[[*kept, target]], kept,
+                                                         kinds, missing)
     steps.append(step)
     if task != REGRESSION:
         check_rows_per_class(frame[target], target, rows_dropped)

@@ -138,3 +138,30 @@ def test_a_run_named_with_markdown_is_text_on_the_runs_page(tmp_path, monkeypatc
     headings = [h.value for h in at.main.subheader]
     assert headings and not [h for h in map(live_markdown, headings)
                              if "![x](" in h or "[evil link](" in h or "](http" in h]
+
+
+def test_columns_left_out_of_the_features_are_kept_in_the_link():
+    rows = "\n".join(f"{i},{i % 7},{(i * 3) % 5},{i % 2}" for i in range(40))
+    at = open_upload(f"Id,a,b,label\n{rows}\n".encode(), "ids.csv", "label")
+    steps = "\n".join(t.value for t in at.text)
+    assert "Kept 'Id', but it has a different whole number in every row" in steps
+    picker = next(m for m in at.multiselect if m.label == "Leave out of the features")
+    assert picker.options == ["Id", "a", "b"]
+    picker.select("Id").run()
+    assert not at.exception
+    assert at.session_state["experiment"].exclude == ("Id",)
+    assert at.query_params["drop"] == '["Id"]'
+    steps = "\n".join(t.value for t in at.text)
+    assert "Left out of the features, as chosen: 'Id'." in steps
+    assert "Kept 'Id'" not in steps
+    assert any("input shape: (2,)" in c.value for c in at.caption)
+
+
+def test_a_link_that_leaves_out_columns_opens_with_them_left_out():
+    rows = "\n".join(f"{i},{i % 7},{(i * 3) % 5},{i % 2}" for i in range(40))
+    at = open_upload(f"Id,a,b,label\n{rows}\n".encode(), "ids.csv", "label",
+                     drop='["Id","not in this file"]')
+    assert not at.exception
+    picker = next(m for m in at.multiselect if m.label == "Leave out of the features")
+    assert picker.value == ["Id"]
+    assert any("input shape: (2,)" in c.value for c in at.caption)

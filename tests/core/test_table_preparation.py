@@ -12,6 +12,7 @@ import pytest
 
 from playground.datasets.csv_columns import column_summary
 from playground.datasets.csv_reading import read_csv
+from playground.datasets.table_features import HOW_TO_LEAVE_OUT
 from playground.datasets.table_preparation import prepare_table
 from playground.datasets.table_target import MAX_CLASSES, detect_task
 
@@ -121,7 +122,8 @@ def test_no_missing_values_and_hints():
     steps = prepare_table(df, "y").steps
     assert steps[1:4] == (
         "Kept 'row', but it has a different whole number in every row, like a "
-        "row id: leave it out of the features if it is one.",
+        "row id: leave it out of the features if it is one "
+        + HOW_TO_LEAVE_OUT + ".",
         "Read 'rooms' as text, not numbers: 1 value such as '?' is not a "
         "number. Fix or empty those cells to use 'rooms' as a number.",
         "No missing values in the feature columns.")
@@ -241,13 +243,17 @@ def test_no_feature_columns_left():
         "No feature columns are left to learn from. Expected")
 
 
-def test_too_few_rows_after_dropping_missing_values():
-    df = table("a,b,y\n1,,0\n,2,1\n3,4,0\n")
-    assert message(prepare_table, df, "y", task="regression") == (
-        "Only 1 row left after dropping 2 rows with a missing value (a: 1, "
-        'b: 1); at least 2 are needed. Choose "impute" to fill missing values '
-        "instead, or leave the columns with many missing values out of the "
-        "features.")
+def test_dropping_most_rows_fills_them_in_instead_and_says_so():
+    df = table("a,b,y\n1,,0\n,2,1\n3,4,0\n5,6,1\n,8,0\n")
+    prepared = prepare_table(df, "y", task="regression")
+    assert prepared.impute and len(prepared.features) == 5
+    assert any(step.startswith(
+        "Dropping the rows with a missing value would remove 3 of 5 (a: 2, b: 1), "
+        "so they are filled in instead: fill 3 missing values") for step in prepared.steps)
+    # Dropping a few rows still drops them.
+    few = prepare_table(table("a,b,y\n1,,0\n2,2,1\n3,4,0\n5,6,1\n7,8,0\n"), "y",
+                        task="regression")
+    assert not few.impute and len(few.features) == 4
 
 
 def test_too_many_features_after_one_hot_encoding():
@@ -257,7 +263,7 @@ def test_too_many_features_after_one_hot_encoding():
         "One-hot encoding would make 1,020 feature columns; the limit is "
         "1,000. Each categorical column adds one column per value (largest: "
         "c0: 30 values, c1: 30 values, c2: 30 values). Leave some categorical "
-        "columns out of the features.")
+        "columns out of the features " + HOW_TO_LEAVE_OUT + ".")
 
 
 def test_infinite_feature_names_the_column():
@@ -266,7 +272,7 @@ def test_infinite_feature_names_the_column():
         "Column 'fare' has 1 infinite value (inf or -inf, or numbers too large "
         "for 32-bit floats, beyond 3.4e38). Expected finite numbers. Replace "
         "those values, empty the cells to treat them as missing, or leave "
-        "'fare' out of the features.")
+        "'fare' out of the features " + HOW_TO_LEAVE_OUT + ".")
     df = pd.DataFrame({"big": [1.0, 1e39, 2.0, 3.0], "y": [0, 1, 0, 1]})
     assert message(prepare_table, df, "y").startswith("Column 'big' has 1 infinite")
 
