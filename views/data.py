@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from playground.config import MISSING_OPTION
 from playground.datasets import DATASETS, KERAS_BASE
 from playground.datasets.errors import DataUnavailable
-from playground.datasets.table_features import MISSING_OPTION
 from playground.datasets.source import (
     dataset_info,
     experiment_data,

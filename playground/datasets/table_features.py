@@ -143,10 +143,6 @@ HOW_TO_LEAVE_OUT = ('("Leave out of the features" on the Data page; `drop` in a 
                     "or experiment file)")
 """Where a column is left out, for advice that asks for it."""
 
-MISSING_OPTION = {"drop": "drop the rows", "impute": "fill in (median / most frequent)"}
-"""The missing-values options in the words the Data page shows them."""
-
-
 def handle_missing(frame: pd.DataFrame, kept: list[str], kinds: dict[str, str],
                    missing: str) -> tuple[pd.DataFrame, str, int, str]:
     """Drops the rows with a missing feature value, or plans to fill them in.
