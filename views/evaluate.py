@@ -27,9 +27,11 @@ def evaluate_page(job, exp, data) -> None:
     result = job.result
     st.caption(f"Run {job.id}: {result.message} Scores on the {len(data.y_test):,} "
                "test samples, which the network never trained on.")
-    outputs = cached("eval_outputs", job.id, lambda: as_probabilities(
-        keras_work(model_outputs, exp, result.weights, data.x_test, experiment=exp),
-        data.info.task))
+    with st.spinner(f"Computing the model's outputs on the {len(data.y_test):,} test "
+                    "samples (once per run)…"):
+        outputs = cached("eval_outputs", job.id, lambda: as_probabilities(
+            keras_work(model_outputs, exp, result.weights, data.x_test, experiment=exp),
+            data.info.task))
     if not np.all(np.isfinite(outputs)):
         st.warning("The model's outputs on the test set are not all finite numbers "
                    "(the weights overflow): there is nothing to evaluate. Train again "

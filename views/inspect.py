@@ -71,14 +71,16 @@ def inspect_page() -> None:
     }), hide_index=True)
 
     with st.expander("Diagram (Keras' model_to_dot)"):
-        st.graphviz_chart(keras_work(architecture_dot, exp, experiment=exp))
+        with st.spinner("Drawing the architecture with Keras…"):
+            st.graphviz_chart(keras_work(architecture_dot, exp, experiment=exp))
 
     st.subheader("Activations")
     st.caption("Pick one sample and see what every layer makes of it.")
     sample, label, where = pick_sample()
     show_sample(sample, label)
-    outputs = keras_work(layer_outputs, exp, result.weights, sample, job.id,
-                         experiment=exp)
+    with st.spinner(f"Running {where} through every layer…"):
+        outputs = keras_work(layer_outputs, exp, result.weights, sample, job.id,
+                             experiment=exp)
     *hidden, (_, prediction) = outputs
     if data.info.task == "regression":
         st.metric(f"Prediction for {where}", f"{float(prediction[0]):.3f}")
