@@ -85,6 +85,8 @@ def table_preview(table, prepared, data: Dataset) -> None:
 
 def arrays_preview(data: Dataset) -> None:
     """The plane, an image gallery or the first rows, with the class balance."""
+    from playground.evaluation.metrics import original_units
+
     info = data.info
     regression = info.task == "regression"
     if info.input_shape == (2,):
@@ -97,11 +99,23 @@ def arrays_preview(data: Dataset) -> None:
     elif info.input_kind == "features":
         import pandas as pd  # only tabular previews need it (~0.25 s to import)
 
-        frame = pd.DataFrame(data.x_train[:200], columns=list(data.feature_names))
-        frame.insert(0, "target", data.y_train[:200] if regression else
-                     [info.class_names[i] for i in data.y_train[:200]])
+        x = data.x_train[:200]
+        # Bundled sets are standardised by a plain scaler, which can be undone
+        # for reading; a CSV's encoder cannot (its file is shown above as read).
+        own_units = hasattr(data.preprocessor, "inverse_transform")
+        if own_units:
+            x = data.preprocessor.inverse_transform(x)
+        frame = pd.DataFrame(x, columns=list(data.feature_names))
+        frame.insert(0, "target", original_units(data.y_train[:200], data.target_scaler)
+                     if regression else [info.class_names[i] for i in data.y_train[:200]])
+        st.caption("The first training rows in their own units; the network sees the "
+                   "features standardised." if own_units or data.preprocessor is None else
+                   "The first training rows as the network sees them: features "
+                   "standardised, categories one-hot encoded.")
         st.dataframe(frame, height=260)
-    st.plotly_chart(charts.class_balance(
-        {"train": data.y_train, "validation": data.y_val, "test": data.y_test},
-        info.class_names, regression), key="data_balance")
+    splits = {"train": data.y_train, "validation": data.y_val, "test": data.y_test}
+    if regression:  # the target in its own units, not standard ones
+        splits = {k: original_units(v, data.target_scaler) for k, v in splits.items()}
+    st.plotly_chart(charts.class_balance(splits, info.class_names, regression),
+                    key="data_balance")
 

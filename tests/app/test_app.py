@@ -5,6 +5,7 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -318,3 +319,27 @@ def test_a_model_over_the_hosts_weight_limit_is_refused_before_training(monkeypa
     weights = 4 * 1024 + 1024 + 1024 * 512 + 512 + 512 * 3 + 3
     assert any(f"This model has {weights:,} weights \\(2 MB\\), more than this "
                "server's limit of 1 MB per run" in text for text in shown), shown
+
+
+def test_the_data_page_shows_features_and_targets_in_their_own_units():
+    at = new_app({"dataset": "iris"})
+    frame = next(d.value for d in at.dataframe if "sepal length (cm)" in d.value)
+    assert frame["sepal length (cm)"].between(4, 8).all()  # centimetres, not z-scores
+    assert any("in their own units" in c.value for c in at.caption)
+
+    at = new_app({"dataset": "diabetes"})
+    frame = next(d.value for d in at.dataframe if "target" in d.value)
+    assert frame["target"].min() >= 20  # disease progression, not standard units
+    balance = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                   if "Target distribution" in c.proto.spec)
+    lowest = min(float(np.min(values(t["x"]))) for t in balance["data"])
+    assert lowest >= 20
+
+
+def values(array) -> np.ndarray:
+    """A Plotly array as sent: a list, or a typed array {"dtype", "bdata"}."""
+    if isinstance(array, dict):
+        import base64
+
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array, dtype=float)
