@@ -9,7 +9,7 @@ from playground.datasets.source import experiment_data
 from playground.inspection.doctor import diagnose
 from playground.model.checks import resolve_loss
 from playground.model.shapes import StackError
-from playground.registry import LOSSES, OPTIMIZERS, metric_label
+from playground.registry import LOSSES, OPTIMIZERS
 from playground.runs.compare import differing_fields
 from playground.training.result import COMPLETED, DIVERGED, FAILED, STOPPED
 from ui import live_boundary, network_view, runs, services, state, training_controls
@@ -28,9 +28,6 @@ NEURON_REFRESH_SECONDS = 2.0
 MAX_UNITS_SHOWN = 16
 OUTCOME_STYLE = {COMPLETED: "success", STOPPED: "info", DIVERGED: "warning",
                  FAILED: "error"}
-PENALTY_HELP = ("With L1 or L2 on, Keras adds the weights' penalty to the loss it "
-                "reports; the data loss leaves it out, to compare with a run "
-                "without regularisation.")
 
 
 def start_training() -> None:
@@ -230,15 +227,8 @@ def page() -> None:
         if p["done"]:
             result = job.result
             getattr(st, OUTCOME_STYLE[result.status])(result.message)
-            if result.test_metrics:
-                metric_cols = st.columns(len(result.test_metrics))
-                penalised = "data_loss" in result.test_metrics
-                for col, (name, value) in zip(metric_cols, result.test_metrics.items()):
-                    label = f"Test {metric_label(name)}"
-                    if penalised and name == "loss":
-                        label += " (with the L1/L2 penalty)"
-                    col.metric(label, f"{value:.4f}", help=PENALTY_HELP if penalised
-                               and name in ("loss", "data_loss") else None)
+            training_controls.test_metrics(
+                result.test_metrics, experiment_data(job.experiment).target_scaler)
             training_controls.downloads(job)
             if running:  # the run ended while polling: redraw once, timer off
                 st.rerun()

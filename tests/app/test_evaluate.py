@@ -106,3 +106,6 @@ def test_regression_run_in_the_target_units():
     assert list(table["Model"])[:2] == ["your network", "ridge regression"]
     assert float(metric(at, "R²")) <= 1  # no "target's units" on a ratio
     assert float(metric(at, "Prediction")) != 0
+    at.switch_page("views/train.py").run()  # the run's own test metrics, in units
+    assert float(metric(at, "Test MAE (target's units)")) > 10
+    assert "Test loss (standardised)" in [m.label for m in at.metric]
