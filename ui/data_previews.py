@@ -83,10 +83,17 @@ def table_preview(table, prepared, data: Dataset) -> None:
                         key="scatter_matrix")
 
 
+def original_units(values, target_scaler):
+    """Standardised targets back in their own units (as they are when the
+    target was not scaled). Kept here: the metrics module would load
+    scikit-learn and pandas on the first page."""
+    if target_scaler is None:
+        return values
+    return target_scaler.inverse_transform(values.reshape(-1, 1)).ravel()
+
+
 def arrays_preview(data: Dataset) -> None:
     """The plane, an image gallery or the first rows, with the class balance."""
-    from playground.evaluation.metrics import original_units
-
     info = data.info
     regression = info.task == "regression"
     if info.input_shape == (2,):
