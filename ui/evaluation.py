@@ -46,8 +46,11 @@ def show_samples(data, indices: np.ndarray, captions: list[str], title: str,
         st.plotly_chart(figures.highlighted_points(data.x_test, data.y_test, indices,
                                                    data.info.class_names, title), key=key)
     else:
-        names, rows = readable_rows(data, x)
-        frame = pd.DataFrame(rows, columns=list(names))
+        if data.test_rows is not None:  # a table's rows as read, in its own units
+            frame = data.test_rows.iloc[indices].reset_index(drop=True)
+        else:
+            names, rows = readable_rows(data, x)
+            frame = pd.DataFrame(rows, columns=list(names))
         frame.insert(0, "", captions)
         frame.insert(0, "test row", indices)
         st.dataframe(frame, hide_index=True)

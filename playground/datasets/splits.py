@@ -45,6 +45,9 @@ class Dataset:
             `target_scaler.inverse_transform(y.reshape(-1, 1))` (or
             `y * scale_ + mean_`) gives the original units back. None when
             targets are not scaled.
+        test_rows: For a table, its test rows as read (a `DataFrame` in the
+            file's own units and categories, in the order of `x_test`), for
+            showing test samples as a person reads them; None otherwise.
     """
 
     info: DatasetInfo
@@ -57,6 +60,7 @@ class Dataset:
     feature_names: tuple[str, ...]
     preprocessor: Any = None
     target_scaler: Any = None
+    test_rows: Any = None
 
     @property
     def data_spec(self) -> DataSpec:
@@ -173,8 +177,10 @@ def split_dataset(info: DatasetInfo, x, y: np.ndarray,
                    np.ascontiguousarray(y_part, dtype=y_dtype)]
     for a in arrays:
         a.setflags(write=False)
+    test_rows = _rows(x, indices[2]) if hasattr(x, "iloc") else None
     return Dataset(info, *arrays, feature_names=features,
-                   preprocessor=preprocessor, target_scaler=target_scaler)
+                   preprocessor=preprocessor, target_scaler=target_scaler,
+                   test_rows=test_rows)
 
 
 def _fit_on_training_rows(transformer, parts: list) -> list:
