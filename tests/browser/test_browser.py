@@ -79,7 +79,7 @@ def wait_for_url_containing(page, text: str) -> str:
 def load_preset(page, name: str) -> None:
     """Picks a preset in the sidebar and presses Load preset."""
     page.locator(".st-key-preset_choice input").click()
-    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)} ")).click()
+    page.get_by_role("option", name=name, exact=True).click()
     page.get_by_role("button", name="Load preset").click()
     dataset = PRESETS[name].experiment.dataset
     wait_for_url_containing(page, f"dataset={dataset}&")

@@ -18,6 +18,7 @@ from test_browser import (
     TRAIN_MS,
     assert_no_exception,
     current_url,
+    load_preset,
     open_app,
     query_of,
 )
@@ -81,14 +82,6 @@ def test_a_run_link_survives_a_reload_and_opens_on_another_server(server, store,
 def go_to_train(page) -> None:
     page.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Train").click()
     page.get_by_role("heading", name="Train").wait_for()
-    page.wait_for_selector("[data-test-script-state=notRunning]")
-
-
-def load_preset(page, name: str) -> None:
-    """Picks a preset in the sidebar and loads it, as a user would."""
-    page.locator("[data-testid=stSidebar]").get_by_role("combobox").first.click()
-    page.get_by_role("option", name=name, exact=True).click()
-    page.get_by_role("button", name="Load preset").click()
     page.wait_for_selector("[data-test-script-state=notRunning]")
 
 
