@@ -16,7 +16,7 @@ from playground.config import TRAINING_CONTROL_FIELDS
 from playground.datasets import DATASETS
 from playground.datasets.errors import DataUnavailable
 from playground.datasets.source import dataset_info
-from playground.export.model_files import keras_bytes
+from playground.export.model_files import deployable_bytes, keras_bytes
 from playground.export.script import ExportError, experiment_script
 from playground.fields import format_number
 from playground.inspection.doctor import Finding
@@ -134,21 +134,45 @@ def downloads(job) -> None:
     result = job.result
     if result is None or not result.weights or result.status == FAILED:
         return
-    cols = st.columns(3)
+    cols = st.columns(4)
     # Beside the settings above (the next run), this one is the finished run's.
-    script_download(job.experiment, f"run_script_download_{job.id}", cols[2],
+    script_download(job.experiment, f"run_script_download_{job.id}", cols[3],
                     "Download this run as Python")
     cols[0].download_button(
         "Download model (.keras)", lambda: _model_file(job), "model.keras",
         mime="application/octet-stream", key=f"keras_download_{job.id}",
         on_click="ignore", help="Keras' native format: load it with "
-        "keras.models.load_model(path).")
+        "keras.models.load_model(path). It expects inputs prepared as in "
+        "training (standardised, one-hot encoded).")
+    deployable_download(job, cols[1])
     if result.tensorboard_zip:
-        cols[1].download_button(
+        cols[2].download_button(
             "Download TensorBoard logs", lambda: result.tensorboard_zip,
             "tensorboard-logs.zip", mime="application/zip", on_click="ignore",
             key=f"tensorboard_download_{job.id}",
             help="Unzip, then run: tensorboard --logdir <folder>")
+
+
+def deployable_download(job, container) -> None:
+    """The model for raw rows: preparation in front, the target's units behind."""
+    from playground.datasets.source import prepared_table
+
+    exp = job.experiment
+    if DATASETS[exp.dataset].source == "table":
+        try:
+            prepared_table(exp)  # its columns and categories go into the model
+        except DataUnavailable:
+            container.caption("The model for raw rows needs the CSV file: upload it "
+                              "on the Data page.")
+            return
+    container.download_button(
+        "Download model for raw rows (.keras)",
+        lambda: keras_work(deployable_bytes, exp, job.result.weights, experiment=exp),
+        "model-raw-rows.keras", mime="application/octet-stream", on_click="ignore",
+        key=f"deployable_download_{job.id}",
+        help="Takes rows as in the data (a dict of columns for a CSV file, pixels "
+             "0..255 for images) and answers in the target's own units: the "
+             "preparation is Keras layers inside the model. See the README.")
 
 
 def _model_file(job) -> bytes:

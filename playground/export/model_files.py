@@ -8,6 +8,9 @@ It is a module-level function of plain arguments, so the web server (which
 never imports TensorFlow) can run it in a worker with
 `playground.keras_work`.
 
+`deployable_bytes` saves the same network with its data preparation in
+front and the target's units behind, for use on raw rows.
+
 Reading a `.keras` file is not offered: such a file can carry code (see the
 README), and the app's own experiment JSON describes a model safely.
 """
@@ -50,5 +53,22 @@ def keras_bytes(exp: Experiment, weights: list[np.ndarray]) -> bytes:
     with tempfile.TemporaryDirectory(prefix="playground-model-") as folder:
         path = os.path.join(folder, "model.keras")
         save_model(exp, weights, path)
+        with open(path, "rb") as handle:
+            return handle.read()
+
+
+def deployable_bytes(exp: Experiment, weights: list[np.ndarray]) -> bytes:
+    """The trained model with its data preparation in front and the target's
+    units behind (`playground.export.deployable`), as a `.keras` file."""
+    from playground.datasets import DATASETS
+    from playground.datasets.source import experiment_data, prepared_table
+    from playground.export.deployable import deployable_model
+
+    table = DATASETS[exp.dataset].source == "table"
+    model = deployable_model(exp, weights, experiment_data(exp),
+                             prepared_table(exp) if table else None)
+    with tempfile.TemporaryDirectory(prefix="playground-model-") as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
         with open(path, "rb") as handle:
             return handle.read()

@@ -44,7 +44,8 @@ def test_controls_write_the_experiment_and_early_stopping_is_marked():
     # Each file is made when its button is clicked (no file that a rerun can
     # expire before the click): the sidebar's, the settings' and the run's.
     assert {"Download experiment JSON", "Download as Python",
-            "Download this run as Python"} <= set(labels)
+            "Download this run as Python",
+            "Download model for raw rows (.keras)"} <= set(labels)
     not_deferred = [b.proto.label for b in at.get("download_button")
                     if not b.proto.deferred_file_id or b.proto.url]
     assert not_deferred == []

@@ -104,9 +104,12 @@ def chart_points(page) -> int:
 
 
 def wait_for_chart_points_above(page, count: int, timeout: int) -> int:
-    page.wait_for_function(f"() => ({CHART_POINTS_JS})() > {count}",
-                           polling=200, timeout=timeout)
-    return chart_points(page)
+    """The chart's point count once it is above `count`, read in the same
+    check (a second read could meet the chart mid-redraw, with no plot)."""
+    found = page.wait_for_function(
+        f"() => {{ const n = ({CHART_POINTS_JS})(); return n > {count} ? n : false; }}",
+        polling=200, timeout=timeout)
+    return int(found.json_value())
 
 
 def boundary_epoch(page) -> int:

@@ -107,3 +107,31 @@ def test_keras_download_of_a_finished_run_loads_and_predicts(server, new_page, t
     predictions = model.predict(points, verbose=0)
     assert predictions.shape == (2, 1)
     assert np.all((predictions >= 0) & (predictions <= 1))
+
+
+def test_the_model_for_raw_rows_answers_in_thousands(server, new_page, tmp_path):
+    """The house-price preset's model for raw rows, downloaded from the page,
+    takes one row as it is in the CSV file and predicts a price in thousands."""
+    from playwright.sync_api import expect
+
+    exp = PRESETS["house-prices"].experiment.replace(epochs=5)
+    page = new_page()
+    open_train_page(page, server, exp)
+    page.locator(".st-key-train_button button:visible").click()
+    expect(page.get_by_text(re.compile(r"Finished 5 epoch\(s\)")).first
+           ).to_be_visible(timeout=TRAIN_MS)
+    path = tmp_path / "model-raw-rows.keras"
+    button = page.locator("[class*=st-key-deployable_download_] button:visible")
+    expect(button).to_have_count(1, timeout=LOAD_MS)
+    assert download(page, button, path) == "model-raw-rows.keras"
+    assert_no_exception(page)
+
+    import keras
+    import tensorflow as tf
+
+    model = keras.saving.load_model(path)
+    row = {"area_m2": np.array([[120.0]]), "rooms": np.array([[4.0]]),
+           "age_years": np.array([[10.0]]), "distance_to_centre_km": np.array([[3.5]]),
+           "district": tf.constant([["Hillside"]]), "has_garden": np.array([[1.0]])}
+    price = float(model.predict(row, verbose=0)[0, 0])
+    assert 50 < price < 1000
