@@ -55,6 +55,12 @@ DEFAULT_LAYERS = (
 # TensorBoard. Every default switches its control off, and defaults stay out
 # of links: a link made before these controls existed keeps its meaning.
 MONITORS = ("val_loss", "val_accuracy", "val_mae")
+
+
+def fitting_monitors(regression: bool) -> tuple[str, str]:
+    """What early stopping can watch on a task: its loss and its metric."""
+    return ("val_loss", "val_mae") if regression else ("val_loss", "val_accuracy")
+
 SCHEDULES = ("constant", "step", "exponential", "cosine", "plateau")
 OFF_ON = ("off", "on")
 

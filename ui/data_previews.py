@@ -6,6 +6,7 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets import Dataset
+from playground.datasets.splits import original_units
 from ui.user_text import escape_markdown
 
 REVIEWS_SHOWN = 3
@@ -81,15 +82,6 @@ def table_preview(table, prepared, data: Dataset) -> None:
             frame = frame.assign(**{color: frame[color].astype(str)})
         st.plotly_chart(charts.scatter_matrix(frame, chosen, color),
                         key="scatter_matrix")
-
-
-def original_units(values, target_scaler):
-    """Standardised targets back in their own units (as they are when the
-    target was not scaled). Kept here: the metrics module would load
-    scikit-learn and pandas on the first page."""
-    if target_scaler is None:
-        return values
-    return target_scaler.inverse_transform(values.reshape(-1, 1)).ravel()
 
 
 def arrays_preview(data: Dataset) -> None:

@@ -11,6 +11,7 @@ from playground.datasets.keras_loading import decode_tokens, word_index
 from playground.evaluation import figures, metrics
 from playground.evaluation.own_input import readable_rows
 from playground.keras_work import keras_work
+from playground.registry import metric_label
 from ui.user_text import escape_markdown
 
 
@@ -150,13 +151,13 @@ def regression(data, values: np.ndarray) -> None:
                                for i in worst], "Largest errors", "eval_worst")
 
 
-SCORE_NAMES = {"accuracy": "Accuracy", "macro_f1": "Macro F1", "weighted_f1": "Weighted F1",
-               "roc_auc": "ROC AUC", "mae": "MAE", "rmse": "RMSE", "r2": "R²"}
-
-
 def _score_columns(scores: dict) -> dict:
     """Scores under the names the page uses elsewhere (`macro_f1` → Macro F1)."""
-    return {SCORE_NAMES.get(name, name): value for name, value in scores.items()}
+    return {_capitalised(metric_label(name)): value for name, value in scores.items()}
+
+
+def _capitalised(label: str) -> str:
+    return label[:1].upper() + label[1:]
 
 
 def baseline_table(data, network: dict, results: list) -> None:

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from playground import charts
-from playground.config import TRAINING_CONTROL_FIELDS
+from playground.config import TRAINING_CONTROL_FIELDS, fitting_monitors
 from playground.datasets import DATASETS
 from playground.datasets.errors import DataUnavailable
 from playground.datasets.source import dataset_info
@@ -40,7 +40,7 @@ def controls() -> None:
         field_input("early_stop_patience", "Early stopping: patience",
                     container=cols[0], style="number")
         off = exp.early_stop_patience == 0
-        fitting = ("val_loss", "val_mae") if regression else ("val_loss", "val_accuracy")
+        fitting = fitting_monitors(regression)
         field_input("early_stop_monitor", "Watch", container=cols[1], disabled=off,
                     choices=fitting, format_func=lambda m: m if m in fitting else
                     f"{m} (not for {'regression' if regression else 'classes'})")

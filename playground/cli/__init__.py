@@ -276,13 +276,12 @@ def _runs(action: str | None, run_id: str | None, every: bool = False) -> None:
         summaries = store.list(owner=EVERY_OWNER if every else None)
         if summaries:
             print(runs_table(summaries))
-        if not every:  # say what is left out, and how to see it
-            others = len(store.list(owner=EVERY_OWNER, limit=MAX_LIST)) - len(summaries)
-            if others > 0:
-                print(f"(The command line's runs. {others:,} more were trained in a "
-                      "browser: playground runs --all lists them too.)")
-            elif not summaries:
-                _say(f"no saved runs in {store.where}.")
+        # Without --all, say what is left out and how to see it.
+        others = 0 if every else (
+            len(store.list(owner=EVERY_OWNER, limit=MAX_LIST)) - len(summaries))
+        if others > 0:
+            print(f"(The command line's runs. {others:,} more were trained in a "
+                  "browser: playground runs --all lists them too.)")
         elif not summaries:
             _say(f"no saved runs in {store.where}.")
     elif action == "show":

@@ -44,12 +44,10 @@ def quiet_tensorflow_logs() -> None:
     global _filtering
     import logging
 
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if _filtering or sys.stderr is not sys.__stderr__:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         return
     _filtering = True
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     for name in ("tensorflow", "absl"):
         logging.getLogger(name).setLevel(logging.ERROR)
     try:
@@ -71,4 +69,3 @@ def _forward(read: int, real: int) -> None:
         for line in iter(source.readline, b""):
             if not NATIVE_LOG_LINE.match(line):
                 os.write(real, line)
-

@@ -27,6 +27,15 @@ from playground.datasets.keras_loading import load_keras_arrays
 from playground.registry import REGRESSION
 
 
+def original_units(values: np.ndarray, target_scaler) -> np.ndarray:
+    """Standardised targets or predictions back in the target's own units
+    (unchanged when the targets were not scaled)."""
+    values = np.asarray(values, dtype=np.float64)
+    if target_scaler is None:
+        return values
+    return target_scaler.inverse_transform(values.reshape(-1, 1)).ravel()
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """A loaded, split dataset. All arrays are read-only.

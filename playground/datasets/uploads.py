@@ -42,17 +42,20 @@ def _keep(token: str, table: pd.DataFrame) -> None:
     limit = held_bytes_limit()
     while len(_tables) > 1 and (len(_tables) > MAX_UPLOADS
                                 or _held() > limit):
-        oldest, _ = _tables.popitem(last=False)
-        _sizes.pop(oldest, None)
-        _owners.pop(oldest, None)
+        _drop(next(iter(_tables)))  # the oldest
+
+
+def _drop(token: str) -> None:
+    """Forgets a table, its size and its owner. Call with the lock held."""
+    _tables.pop(token, None)
+    _sizes.pop(token, None)
+    _owners.pop(token, None)
 
 
 def forget(token: str) -> None:
     """Drops a table; unknown tokens are ignored."""
     with _lock:
-        _tables.pop(token, None)
-        _sizes.pop(token, None)
-        _owners.pop(token, None)
+        _drop(token)
 
 
 def forget_owner(owner: str) -> list[str]:
@@ -61,9 +64,7 @@ def forget_owner(owner: str) -> list[str]:
     with _lock:
         tokens = [token for token, held_by in _owners.items() if held_by == owner]
         for token in tokens:
-            _tables.pop(token, None)
-            _sizes.pop(token, None)
-            _owners.pop(token, None)
+            _drop(token)
     return tokens
 
 

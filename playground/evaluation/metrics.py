@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn import metrics as skm
 
+from playground.datasets.splits import original_units
 from playground.registry import REGRESSION
 
 BINARY_THRESHOLD = 0.5
@@ -146,15 +147,6 @@ def regression_summary(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     return {"mae": float(skm.mean_absolute_error(y_true, y_pred)),
             "rmse": float(skm.root_mean_squared_error(y_true, y_pred)),
             "r2": float(skm.r2_score(y_true, y_pred))}
-
-
-def original_units(values: np.ndarray, target_scaler) -> np.ndarray:
-    """Standardised targets or predictions back in the target's own units
-    (unchanged when the targets were not scaled)."""
-    values = np.asarray(values, dtype=np.float64)
-    if target_scaler is None:
-        return values
-    return target_scaler.inverse_transform(values.reshape(-1, 1)).ravel()
 
 
 def confidently_wrong(y_true: np.ndarray, proba: np.ndarray, count: int = 12,

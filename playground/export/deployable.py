@@ -82,7 +82,7 @@ def _array_inputs(data: Dataset):
         return raw, raw
     scaler = data.preprocessor
     raw = keras.Input(shape=info.input_shape, name="features")
-    return raw, _normalization(scaler, "standardise")(raw)
+    return raw, _normalization(scaler)(raw)
 
 
 def _table_inputs(prepared, data: Dataset):
@@ -114,18 +114,18 @@ def _table_inputs(prepared, data: Dataset):
         x = keras.layers.Rescaling(1 / prepared.pixel_max)(x)
         x = keras.layers.Reshape(prepared.image_shape)(x)
     elif scale != "passthrough":
-        x = _normalization(scale, "standardise")(x)
+        x = _normalization(scale)(x)
     return inputs, x
 
 
-def _normalization(scaler, name: str):
+def _normalization(scaler):
     """A `Normalization` layer doing what a fitted `StandardScaler` does (a
     constant column has scale 1 there: centred, not divided by zero)."""
     import keras
 
     return keras.layers.Normalization(mean=np.asarray(scaler.mean_, np.float32),
                                       variance=np.asarray(scaler.scale_, np.float32) ** 2,
-                                      name=name)
+                                      name="standardise")
 
 
 def _input_name(column: str, index: int) -> str:

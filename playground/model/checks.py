@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.config import AUTO, Experiment
+from playground.config import AUTO, Experiment, fitting_monitors
 from playground.datasets.source import dataset_info
 from playground.datasets.wording import counted
 from playground.model.layers import LayerSpec
@@ -133,12 +133,11 @@ def check_training_controls(exp: Experiment, data: DataSpec) -> None:
         raise StackError(None, "The plateau schedule watches the validation loss, "
                                "and the validation share is 0. Hold out some data "
                                "for validation, or pick another schedule.")
-    wrong = "val_accuracy" if regression else "val_mae"
-    if early and exp.early_stop_monitor == wrong:
-        right = "val_mae" if regression else "val_accuracy"
-        raise StackError(None, f"Early stopping cannot watch {wrong}: this is "
-                               f"{'a regression' if regression else 'a classification'}"
-                               f" task. Watch val_loss or {right}.")
+    fitting = fitting_monitors(regression)
+    if early and exp.early_stop_monitor not in fitting:
+        raise StackError(None, f"Early stopping cannot watch {exp.early_stop_monitor}: "
+                               f"this is {'a regression' if regression else 'a classification'}"
+                               f" task. Watch {' or '.join(fitting)}.")
     # Restoring the best weights belongs to early stopping: with early
     # stopping off its control is greyed out and ignored, never a refusal
     # that the greyed-out control could not fix.

@@ -84,21 +84,29 @@ def test_python_download_is_a_script_that_runs_on_its_own(server, new_page, tmp_
     assert 0 <= last["test"]["accuracy"] <= 1, last
 
 
+def train_and_download(page, server: str, exp, button_key: str, path) -> str:
+    """Trains `exp` on the Train page, then saves the finished run's download
+    whose button key starts with `button_key` to `path`; returns the file name
+    the app offered."""
+    from playwright.sync_api import expect
+
+    open_train_page(page, server, exp)
+    page.locator(".st-key-train_button button:visible").click()
+    expect(page.get_by_text(re.compile(rf"Finished {exp.epochs} epoch\(s\)")).first
+           ).to_be_visible(timeout=TRAIN_MS)
+    button = page.locator(f"[class*=st-key-{button_key}] button:visible")
+    expect(button).to_have_count(1, timeout=LOAD_MS)
+    name = download(page, button, path)
+    assert_no_exception(page)
+    return name
+
+
 def test_keras_download_of_a_finished_run_loads_and_predicts(server, new_page, tmp_path):
     """After a run, the .keras file loads with Keras' safe defaults and
     gives one probability per 2-D point."""
-    from playwright.sync_api import expect
-
-    page = new_page()
-    open_train_page(page, server, XOR)
-    page.locator(".st-key-train_button button:visible").click()
-    expect(page.get_by_text(re.compile(rf"Finished {XOR.epochs} epoch\(s\)")).first
-           ).to_be_visible(timeout=TRAIN_MS)
     path = tmp_path / "model.keras"
-    button = page.locator("[class*=st-key-keras_download_] button:visible")
-    expect(button).to_have_count(1, timeout=LOAD_MS)
-    assert download(page, button, path) == "model.keras"
-    assert_no_exception(page)
+    assert train_and_download(new_page(), server, XOR, "keras_download_",
+                              path) == "model.keras"
 
     import keras  # here: only this test needs TensorFlow in the test process
 
@@ -112,19 +120,10 @@ def test_keras_download_of_a_finished_run_loads_and_predicts(server, new_page, t
 def test_the_model_for_raw_rows_answers_in_thousands(server, new_page, tmp_path):
     """The house-price preset's model for raw rows, downloaded from the page,
     takes one row as it is in the CSV file and predicts a price in thousands."""
-    from playwright.sync_api import expect
-
     exp = PRESETS["house-prices"].experiment.replace(epochs=5)
-    page = new_page()
-    open_train_page(page, server, exp)
-    page.locator(".st-key-train_button button:visible").click()
-    expect(page.get_by_text(re.compile(r"Finished 5 epoch\(s\)")).first
-           ).to_be_visible(timeout=TRAIN_MS)
     path = tmp_path / "model-raw-rows.keras"
-    button = page.locator("[class*=st-key-deployable_download_] button:visible")
-    expect(button).to_have_count(1, timeout=LOAD_MS)
-    assert download(page, button, path) == "model-raw-rows.keras"
-    assert_no_exception(page)
+    assert train_and_download(new_page(), server, exp, "deployable_download_",
+                              path) == "model-raw-rows.keras"
 
     import keras
     import tensorflow as tf
