@@ -134,7 +134,7 @@ def downloads(job) -> None:
     result = job.result
     if result is None or not result.weights or result.status == FAILED:
         return
-    cols = st.columns(4)
+    cols = st.columns([1, 1.7, 1.1, 1.3])  # room for each label in full
     # Beside the settings above (the next run), this one is the finished run's.
     script_download(job.experiment, f"run_script_download_{job.id}", cols[3],
                     "Download this run as Python")
