@@ -8,7 +8,7 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets.keras_loading import decode_tokens, word_index
-from playground.evaluation import figures, metrics
+from playground.evaluation import baselines, figures, metrics
 from playground.evaluation.own_input import readable_rows
 from playground.keras_work import keras_work
 from playground.registry import metric_label
@@ -158,6 +158,43 @@ def _score_columns(scores: dict) -> dict:
 
 def _capitalised(label: str) -> str:
     return label[:1].upper() + label[1:]
+
+
+AUTO_FIT_SECONDS = 2.0
+"""Baselines estimated to fit faster than this are fitted when the tab
+opens; slower ones wait for the learner's click, with the estimate shown."""
+
+
+def _held(name: str, run_id: str):
+    held = st.session_state.get(name)
+    return held[1] if held is not None and held[0] == run_id else None
+
+
+def fitted_baselines(data, seed: int, run_id: str) -> list | None:
+    """The run's fitted baselines, once per run; None until the learner asks
+    for baselines that take a while, after saying how long they take."""
+    fitted = _held("baselines_fitted", run_id)
+    if fitted is not None:
+        return fitted
+    guess = _held("baselines_estimate", run_id)
+    if guess is None:
+        with st.spinner("Timing the baselines on a small sample…"):
+            guess = baselines.estimate(data, seed)
+        st.session_state["baselines_estimate"] = (run_id, guess)
+    about = f"about {guess.seconds:.0f} s" if guess.seconds >= 1 else "under a second"
+    if guess.seconds > AUTO_FIT_SECONDS:
+        offer = st.empty()
+        with offer.container():
+            st.caption(f"Fitting {' and '.join(baselines.model_names(data.info.task))} "
+                       f"on {guess.rows:,} training rows takes {about} here (timed on "
+                       f"{guess.measured_on:,} rows).")
+            if not st.button(f"Fit the baselines ({about})", key="fit_baselines"):
+                return None
+        offer.empty()
+    with st.spinner(f"Fitting the baselines ({about})…"):
+        fitted = baselines.fit_baselines(data, seed)
+    st.session_state["baselines_fitted"] = (run_id, fitted)
+    return fitted
 
 
 def baseline_table(data, network: dict, results: list) -> None:

@@ -27,11 +27,15 @@ def evaluate_page(job, exp, data) -> None:
     result = job.result
     st.caption(f"Run {job.id}: {result.message} Scores on the {len(data.y_test):,} "
                "test samples, which the network never trained on.")
-    with st.spinner(f"Computing the model's outputs on the {len(data.y_test):,} test "
-                    "samples (once per run)…"):
-        outputs = cached("eval_outputs", job.id, lambda: as_probabilities(
-            keras_work(model_outputs, exp, result.weights, data.x_test, experiment=exp),
-            data.info.task))
+    kept = result.test_outputs
+    if kept is not None and len(kept) == len(data.y_test):
+        outputs = as_probabilities(kept, data.info.task)
+    else:
+        with st.spinner(f"Computing the model's outputs on the {len(data.y_test):,} "
+                        "test samples (once per run)…"):
+            outputs = cached("eval_outputs", job.id, lambda: as_probabilities(
+                keras_work(model_outputs, exp, result.weights, data.x_test,
+                           experiment=exp), data.info.task))
     if not np.all(np.isfinite(outputs)):
         st.warning("The model's outputs on the test set are not all finite numbers "
                    "(the weights overflow): there is nothing to evaluate. Train again "
@@ -46,11 +50,10 @@ def evaluate_page(job, exp, data) -> None:
     with tabs[1]:
         st.caption("Classic scikit-learn models fitted on the same training rows and "
                    "scored on the same test rows.")
-        with st.spinner("Fitting the baselines…"):
-            fitted = cached("eval_baselines", job.id,
-                            lambda: baselines.fit_baselines(data, exp.seed))
-        evaluation.baseline_table(data, baselines.scores(
-            data.info.task, data.y_test, outputs, data.target_scaler), fitted)
+        network = baselines.scores(data.info.task, data.y_test, outputs,
+                                   data.target_scaler)
+        fitted = evaluation.fitted_baselines(data, exp.seed, job.id)
+        evaluation.baseline_table(data, network, fitted or [])
     with tabs[2]:
         own_input(exp, result.weights, data, job.id)
 

@@ -232,7 +232,8 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
         if result.weights:
             from playground.evaluation.test_report import test_report
 
-            summary["report"] = test_report(exp, result.weights, data)
+            summary["report"] = test_report(exp, result.weights, data,
+                                            result.test_outputs)
         print(json.dumps(_finite(summary)))
     return {COMPLETED: EXIT_OK, DIVERGED: EXIT_DIVERGED,
             STOPPED: EXIT_STOPPED}.get(result.status, EXIT_FAILED)

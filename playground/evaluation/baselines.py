@@ -25,6 +25,7 @@ MAX_ROWS = 5000
 MAX_FEATURES = 5000
 PROBE_ROWS = 1000
 TIME_CAP = 5.0
+ESTIMATE_ROWS = 200
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,6 +77,11 @@ def _models(task: str, seed: int):
                 n_estimators=50, n_jobs=1, random_state=seed))]
 
 
+def model_names(task: str) -> list[str]:
+    """The baselines fitted for a task, in the order of `fit_baselines`."""
+    return [name for name, _ in _models(task, 0)]
+
+
 def scores(task: str, y_true: np.ndarray, predicted: np.ndarray,
            target_scaler=None) -> dict:
     """The compared metrics: accuracy and macro F1 from class probabilities,
@@ -97,6 +103,63 @@ def _predict(model, x, task: str, classes: int) -> np.ndarray:
     return proba
 
 
+def _prepared(data, seed: int, max_rows: int, max_features: int):
+    """Features of both splits, the training rows to fit and what was capped."""
+    x_train = features(data.x_train, data.info.input_kind, data.info.vocab_size)
+    x_test = features(data.x_test, data.info.input_kind, data.info.vocab_size)
+    notes = []
+    if x_train.shape[1] > max_features:
+        notes.append(f"the first {max_features:,} of {x_train.shape[1]:,} features")
+        x_train, x_test = x_train[:, :max_features], x_test[:, :max_features]
+    rows = np.arange(x_train.shape[0])
+    if len(rows) > max_rows:
+        notes.append(f"{max_rows:,} of {len(rows):,} training rows")
+        rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
+    return x_train, x_test, rows, "fitted on " + " and ".join(notes) if notes else ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Estimate:
+    """How long `fit_baselines` would take, measured before running it.
+
+    Attributes:
+        seconds: Estimated seconds for all baselines (each capped as
+            `fit_baselines` caps it).
+        rows: Training rows the baselines would be fitted on.
+        measured_on: Rows of the timed sample fits behind the estimate.
+    """
+
+    seconds: float
+    rows: int
+    measured_on: int
+
+
+def estimate(data, seed: int = 0, time_cap: float = TIME_CAP,
+             max_rows: int = MAX_ROWS, max_features: int = MAX_FEATURES,
+             probe_rows: int = PROBE_ROWS, sample_rows: int = ESTIMATE_ROWS) -> Estimate:
+    """Times each baseline on `sample_rows` rows and scales the time to the
+    rows `fit_baselines` would use, so a page can say how long fitting takes
+    before a learner waits for it. Fitting time grows about linearly with the
+    rows for these models; the estimate is a guide, not a promise. A full fit
+    that would pass `time_cap` counts nothing: `fit_baselines` skips it."""
+    x_train, _, rows, _ = _prepared(data, seed, max_rows, max_features)
+    sample = rows[:sample_rows]
+    y_train = np.asarray(data.y_train)
+    total = 0.0
+    for _, make in _models(data.info.task, seed):
+        start = time.perf_counter()
+        try:
+            make().fit(x_train[sample], y_train[sample])
+        except ValueError:
+            continue  # fit_baselines skips it too, at once
+        pace = (time.perf_counter() - start) / max(len(sample), 1)
+        probe = min(probe_rows, len(rows))
+        total += pace * probe
+        if probe < len(rows) and pace * len(rows) <= time_cap:
+            total += pace * len(rows)  # a slower full fit is skipped, not run
+    return Estimate(total, len(rows), len(sample))
+
+
 def fit_baselines(data, seed: int = 0, time_cap: float = TIME_CAP,
                   max_rows: int = MAX_ROWS, max_features: int = MAX_FEATURES,
                   probe_rows: int = PROBE_ROWS) -> list[Baseline]:
@@ -112,18 +175,8 @@ def fit_baselines(data, seed: int = 0, time_cap: float = TIME_CAP,
     """
     task = data.info.task
     classes = len(data.info.class_names)
-    x_train = features(data.x_train, data.info.input_kind, data.info.vocab_size)
-    x_test = features(data.x_test, data.info.input_kind, data.info.vocab_size)
-    notes = []
-    if x_train.shape[1] > max_features:
-        notes.append(f"the first {max_features:,} of {x_train.shape[1]:,} features")
-        x_train, x_test = x_train[:, :max_features], x_test[:, :max_features]
-    rows = np.arange(x_train.shape[0])
-    if len(rows) > max_rows:
-        notes.append(f"{max_rows:,} of {len(rows):,} training rows")
-        rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
+    x_train, x_test, rows, note = _prepared(data, seed, max_rows, max_features)
     x_fit, y_fit = x_train[rows], np.asarray(data.y_train)[rows]
-    note = "fitted on " + " and ".join(notes) if notes else ""
     results = []
     for name, make in _models(task, seed):
         probe = rows[:probe_rows]
@@ -135,11 +188,11 @@ def fit_baselines(data, seed: int = 0, time_cap: float = TIME_CAP,
             continue
         seconds = time.perf_counter() - start
         if len(probe) < len(rows):
-            estimate = seconds * len(rows) / len(probe)
-            if estimate > time_cap:
+            expected = seconds * len(rows) / len(probe)
+            if expected > time_cap:
                 results.append(Baseline(name, skipped=(
                     f"fitting it on {len(rows):,} rows would take about "
-                    f"{estimate:.0f} s (measured on {len(probe):,}), more than the "
+                    f"{expected:.0f} s (measured on {len(probe):,}), more than the "
                     f"{time_cap:g} s allowed here")))
                 continue
             start = time.perf_counter()

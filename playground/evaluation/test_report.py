@@ -10,8 +10,14 @@ from playground.evaluation import metrics
 from playground.evaluation.predictions import as_probabilities, model_outputs
 
 
-def test_report(exp, weights, data) -> dict:
-    """`metrics.report` of the model with these weights on `data`'s test set."""
-    outputs = as_probabilities(model_outputs(exp, weights, data.x_test), data.info.task)
+def test_report(exp, weights, data, outputs=None) -> dict:
+    """`metrics.report` of the model with these weights on `data`'s test set.
+
+    `outputs`, the model's outputs on the test set when the run kept them
+    (`TrainingResult.test_outputs`), spares predicting again.
+    """
+    if outputs is None or len(outputs) != len(data.y_test):
+        outputs = model_outputs(exp, weights, data.x_test)
+    outputs = as_probabilities(outputs, data.info.task)
     return metrics.report(data.info.task, data.y_test, outputs,
                           data.info.class_names, data.target_scaler)

@@ -170,6 +170,9 @@ class RunRecord:
         epochs_run, elapsed: Epochs with history, seconds in `fit`.
         weights: The final weights, as `model.get_weights()` gives them.
         best_weights: Weights of the best epoch, when kept.
+        test_outputs: The final model's outputs on the test set, when the
+            run computed them (the Evaluate page reads them instead of
+            predicting again).
         snapshots: `(epoch, snapshot)` pairs as `SnapshotStore.items()`
             gives them.
         arrays: A CSV run's prepared `x_train` ... `y_test`, at most
@@ -188,6 +191,7 @@ class RunRecord:
     elapsed: float = 0.0
     weights: list[np.ndarray] = field(default_factory=list)
     best_weights: list[np.ndarray] | None = None
+    test_outputs: np.ndarray | None = None
     snapshots: list[tuple[int, dict]] = field(default_factory=list)
     arrays: dict[str, np.ndarray] | None = None
     name: str = ""
@@ -235,6 +239,7 @@ class RunRecord:
                    history={k: list(v) for k, v in result.history.items()},
                    test_metrics=dict(result.test_metrics), epochs_run=result.epochs_run,
                    elapsed=result.elapsed, weights=list(result.weights),
+                   test_outputs=getattr(result, "test_outputs", None),
                    snapshots=list(snapshots or []), **fields)
 
     def summary(self) -> RunSummary:

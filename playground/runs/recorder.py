@@ -121,6 +121,7 @@ def record_of(handle: JobHandle, owner: str | None = None,
         epochs_run=len(history.get("loss", [])),
         elapsed=result.elapsed if result else 0.0,
         weights=list(result.weights) if result else [],
+        test_outputs=result.test_outputs if result else None,
         snapshots=handle.snapshots.items() if result else [],
         arrays=arrays if result else None, created_at=handle.submitted_at,
         started_at=handle.started_at, finished_at=handle.finished_at)
@@ -157,5 +158,6 @@ def stored_handle(record: RunRecord) -> JobHandle:
                    "The epochs it had saved are kept.")
     handle.finish(TrainingResult(status, message, record.history,
                                  record.epochs_run, record.elapsed,
-                                 list(record.weights), record.test_metrics))
+                                 list(record.weights), record.test_metrics,
+                                 test_outputs=record.test_outputs))
     return handle

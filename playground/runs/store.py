@@ -176,6 +176,7 @@ class RunStore:
         """
         structure, blob = pack({"weights": record.weights,
                                 "best_weights": record.best_weights,
+                                "test_outputs": record.test_outputs,
                                 "snapshots": [list(pair) for pair in record.snapshots]})
         data_structure = data_blob = None
         if record.arrays is not None:
@@ -313,6 +314,7 @@ class RunStore:
                 test_metrics=json.loads(row["test_metrics"]),
                 epochs_run=row["epochs_run"], elapsed=row["elapsed"],
                 weights=parts.get("weights", []), best_weights=parts.get("best_weights"),
+                test_outputs=parts.get("test_outputs"),
                 snapshots=[tuple(pair) for pair in parts.get("snapshots", [])],
                 arrays=arrays, name=row["name"], note=row["note"], owner=row["owner"],
                 created_at=row["created_at"], started_at=row["started_at"],

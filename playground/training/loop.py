@@ -40,6 +40,9 @@ MAX_STEPS_PER_EXECUTION = 32
 
 
 EVAL_BATCH_SIZE = 1024
+MAX_TEST_OUTPUTS_BYTES = 32 * 2**20
+"""The largest test-set output kept with a run (10,000 MNIST digits × 10
+classes take 0.4 MB); beyond it the Evaluate page predicts again."""
 
 
 class StopSignal:
@@ -183,6 +186,15 @@ def _failed(error: Exception, history: dict[str, list[float]], state: dict[str, 
     return result
 
 
+def _test_outputs(model: Any, test: Any, rows: int) -> np.ndarray | None:
+    """The model's outputs on the test set, computed once here so that the
+    Evaluate page opens at once; None when they would be too large to keep."""
+    units = math.prod(model.output_shape[1:])
+    if rows * units * 4 > MAX_TEST_OUTPUTS_BYTES:
+        return None
+    return np.asarray(model.predict(test, verbose=0), dtype=np.float32)
+
+
 def _finish(exp: Experiment, model: Any, data: Dataset,
             history: dict[str, list[float]], state: dict[str, Any], stop: StopSignal,
             emit: Callable[[dict], None], extra: list[Any]) -> TrainingResult:
@@ -203,7 +215,7 @@ def _finish(exp: Experiment, model: Any, data: Dataset,
         status, message = COMPLETED, early_stop
     else:
         status, message = COMPLETED, f"Finished {epochs_run} epoch(s)."
-    test_metrics = {}
+    test_metrics, test_outputs = {}, None
     if len(data.x_test) and state["weights"]:
         test = _make_dataset(data.x_test, encode_targets(data.y_test, exp),
                              EVAL_BATCH_SIZE, exp.seed, shuffle=False)
@@ -213,9 +225,10 @@ def _finish(exp: Experiment, model: Any, data: Dataset,
             # data's own loss is the one to compare with an unregularised run.
             penalty = float(sum(float(np.asarray(p)) for p in model.losses))
             test_metrics["data_loss"] = test_metrics["loss"] - penalty
+        test_outputs = _test_outputs(model, test, len(data.x_test))
     result = TrainingResult(status, message, history, epochs_run, state["elapsed"],
                             [np.array(w) for w in model.get_weights()], test_metrics,
-                            best_epoch, early_stop)
+                            best_epoch, early_stop, test_outputs=test_outputs)
     emit({"type": "end", "status": status, "message": message,
           "test": test_metrics})
     return result

@@ -45,6 +45,10 @@ class TrainingResult:
             why; else empty.
         tensorboard_zip: With `tensorboard` on, a zip of the run's
             TensorBoard event files; else None.
+        test_outputs: The final model's outputs on the test set
+            (`model.predict`, float32), computed in the worker when training
+            ends so that evaluating needs no second pass; None when not
+            computed (no test rows, a failed run, or too large to keep).
     """
 
     status: str
@@ -57,6 +61,7 @@ class TrainingResult:
     best_epoch: int | None = None
     early_stop: str = ""
     tensorboard_zip: bytes | None = None
+    test_outputs: np.ndarray | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (weights left out)."""

@@ -44,7 +44,8 @@ def test_binary_run_threshold_moves_the_matrix_and_baselines_sit_beside():
     at, result = trained({"dataset": "gauss", "epochs": "3", "lr": "0.03",
                           "opt": "adam"})
     matrix = matrix_of(at)
-    test_size = len(at.session_state["eval_outputs"][1])
+    test_size = len(result.test_outputs)  # kept by the worker: no second predict
+    assert "eval_outputs" not in at.session_state
     assert matrix.sum() == test_size
     # At the default threshold 0.5 the page's accuracy is Keras' test accuracy.
     assert float(metric(at, "Accuracy")) == pytest.approx(
@@ -76,6 +77,26 @@ def test_binary_run_threshold_moves_the_matrix_and_baselines_sit_beside():
     widget(at, "number_input", "x1").set_value(2.0).run()
     assert not at.exception
     assert metric(at, "Prediction") in ("orange", "blue")
+
+
+@pytest.mark.workers
+def test_slow_baselines_say_how_long_they_take_and_wait_for_a_click(monkeypatch):
+    import ui.evaluation
+
+    monkeypatch.setattr(ui.evaluation, "AUTO_FIT_SECONDS", 0.0)  # every fit is "slow"
+    at, _ = trained({"dataset": "iris", "epochs": "2"})
+    assert any(c.value.startswith("Fitting logistic regression and random forest on ")
+               and "(timed on " in c.value for c in at.caption)
+    table = next(d.value for d in at.dataframe if "Model" in d.value)
+    assert list(table["Model"]) == ["your network"]
+    button = next(b for b in at.button if b.key == "fit_baselines")
+    assert button.label.startswith("Fit the baselines (")
+    button.click().run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Model" in d.value)
+    assert list(table["Model"]) == ["your network", "logistic regression",
+                                    "random forest"]
+    assert not any(b.key == "fit_baselines" for b in at.button)
 
 
 @pytest.mark.workers

@@ -192,6 +192,17 @@ def test_baselines_score_on_the_same_split_and_respect_the_cap():
                and not b.scores for b in skipped)
 
 
+def test_the_baselines_estimate_is_measured_before_fitting():
+    """The page says how long the baselines take before running them: the
+    estimate times a small sample and covers the rows fit_baselines uses."""
+    big = experiment_data(Experiment(dataset="digits"))
+    guess = baselines.estimate(big, sample_rows=100, max_rows=500)
+    assert guess.rows == 500 and guess.measured_on == 100 and guess.seconds > 0
+    assert baselines.estimate(experiment_data(Experiment(dataset="iris"))).rows == len(
+        experiment_data(Experiment(dataset="iris")).x_train)
+    assert baselines.model_names("regression") == ["ridge regression", "random forest"]
+
+
 def test_bag_of_words_counts_tokens_without_padding():
     bag = baselines.features(np.array([[0, 0, 5, 5, 3]]), "tokens", vocab_size=8)
     np.testing.assert_array_equal(bag.toarray(), [[0, 0, 0, 1, 0, 2, 0, 0]])

@@ -21,6 +21,7 @@ from playground.runs import (
     schema,
 )
 from playground.runs.arrays import pack, unpack
+from playground.runs.recorder import stored_handle
 from playground.runs.record import (
     MAX_ARRAYS_BYTES,
     data_arrays,
@@ -275,6 +276,10 @@ def test_a_real_training_run_is_saved_and_loaded_back(store, xor_run):
     assert len(back.weights) == len(result.weights)
     assert_same_nested(back.snapshots, snapshots.items())
     assert back.snapshots[-1][1]["boundary"].shape == snapshots.latest()[1]["boundary"].shape
+    # The test outputs computed when training ended come back, so a reopened
+    # run evaluates without predicting again.
+    np.testing.assert_array_equal(back.test_outputs, result.test_outputs)
+    assert stored_handle(back).result.test_outputs is not None
 
 
 def test_a_name_given_while_a_run_trains_outlives_its_last_save(store_url):

@@ -141,3 +141,26 @@ def test_with_l2_the_test_data_loss_leaves_the_penalty_out():
         data.y_test.reshape(-1, 1) - predicted))), rel=1e-3)
     unregularised = run_training(exp.replace(layers=(LayerSpec.make("dense", units=8),)))
     assert "data_loss" not in unregularised.test_metrics
+
+
+@pytest.mark.parametrize("dataset", ["iris", "reg-plane"])
+def test_the_test_outputs_are_kept_with_the_result(dataset):
+    """The worker predicts the test set once when training ends, so the
+    Evaluate page needs no second pass: the kept outputs are the model's."""
+    from playground.datasets.source import experiment_data
+    from playground.evaluation.predictions import model_outputs
+
+    exp = Experiment(dataset=dataset, samples=200, epochs=2,
+                     layers=(LayerSpec.make("dense", units=4),))
+    result = run_training(exp)
+    data = experiment_data(exp)
+    assert result.test_outputs.dtype == np.float32
+    assert result.test_outputs.shape == (len(data.x_test), 3 if dataset == "iris" else 1)
+    np.testing.assert_allclose(result.test_outputs,
+                               model_outputs(exp, result.weights, data.x_test),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_a_failed_run_keeps_no_test_outputs():
+    result = run_training(Experiment(dataset="iris", layers=(L("conv2d"),)))
+    assert result.status == "failed" and result.test_outputs is None
