@@ -28,6 +28,7 @@ from playground.datasets.catalog import KERAS_BASE
 from playground.datasets.csv_columns import tidy_column
 from playground.datasets.keras_sets import INDEX_FROM, KERAS_SETS, OOV_CHAR, START_CHAR
 from playground.datasets.splits import keep_subset, split_indices
+from playground.training.tensorboard_logs import histogram_every
 from playground.datasets.table_preparation import column_runs, pixels_to_images
 from playground.fields import format_number
 from playground.model.builder import layer_names, layer_seed
@@ -304,6 +305,9 @@ def _callbacks_code(exp: Experiment) -> list[str]:
         made.append(f"keras.callbacks.ReduceLROnPlateau(monitor=\"val_loss\", "
                     f"factor={_number(exp.plateau_factor)}, "
                     f"patience={exp.plateau_patience}, min_lr={_number(exp.min_lr)})")
+    if exp.tensorboard == "on":
+        made.append("keras.callbacks.TensorBoard(log_dir=LOG_DIR, histogram_freq="
+                    f"{histogram_every(exp.epochs)})")
     return made
 
 
@@ -345,7 +349,8 @@ def experiment_script(exp: Experiment) -> str:
            f"{info.label}{' (the CSV file given as the first argument)' if table else ''}"
            " and prints the test metrics as one JSON line.")}
 
-Run: python this_script.py{" path/to/file.csv" if table else ""}
+Run: python this_script.py{" path/to/file.csv" if table else ""}{chr(10) + "Then: "
+    "tensorboard --logdir logs  (curves, weight histograms)" if exp.tensorboard == "on" else ""}
 """
 
 import json
@@ -356,7 +361,8 @@ import numpy as np
         "from sklearn.preprocessing import StandardScaler" + chr(10)
         if (scale_inputs or scale_targets) and not table else ""}{"from sklearn.utils.class_weight import compute_class_weight" + chr(10)
         if exp.class_weight == "balanced" else ""}
-SEED = {exp.seed}
+SEED = {exp.seed}{chr(10) + 'LOG_DIR = "logs"  # TensorBoard writes here'
+                  if exp.tensorboard == "on" else ""}
 keras.utils.set_random_seed(SEED)  # the same seed, the same run
 {helpers}
 # -- Data -------------------------------------------------------------------

@@ -270,6 +270,18 @@ def test_exported_pixel_table_script_reproduces_the_apps_images(tmp_path, run_sc
     assert abs(_test_accuracy(run_script(script, path)) - app) <= 0.03
 
 
+@pytest.mark.workers
+def test_exported_script_writes_tensorboard_logs_when_the_experiment_does(
+        tmp_path, run_script):
+    exp = PRESETS["gauss"].experiment.replace(epochs=3, tensorboard="on")
+    code = experiment_script(exp)
+    assert "tensorboard --logdir logs" in code
+    assert "TensorBoard" not in experiment_script(exp.replace(tensorboard="off"))
+    _test_accuracy(run_script(code))
+    events = list((tmp_path / "blocked" / "logs").rglob("events.out.tfevents.*"))
+    assert {path.parent.name for path in events} == {"train", "validation"}
+
+
 def test_csv_script_keeps_the_tables_column_order(tmp_path):
     """Categories between numbers: the encoded columns come in the app's order."""
     rng = np.random.default_rng(1)
