@@ -50,10 +50,21 @@ def show_prediction(exp, weights, data, sample: np.ndarray, run_id: str) -> None
                             key=f"own_act_{name}")
 
 
+def drawn_size(data) -> int | None:
+    """The side of the images a drawing becomes for this data, or None when
+    drawing does not fit it: the digit sets, and a table of 28×28 grey pixels
+    (Kaggle's digit file), read as MNIST's digits are."""
+    if data.info.name in DRAWN:
+        return DRAWN[data.info.name]
+    return 28 if tuple(data.info.input_shape) == (28, 28, 1) else None
+
+
 def _drawing(data, size: int):
     centred = "by mass" if size == 28 else "in its box"
+    like = ("the training digits were" if data.info.name in DRAWN else
+            "MNIST's digits are: this table's 28×28 images are taken to be like them")
     st.caption(f"Draw a digit. It is cropped to the ink, scaled and centred {centred} "
-               f"into a {size}×{size} image, as the training digits were.")
+               f"into a {size}×{size} image, as {like}.")
     left, right = st.columns([3, 2])
     with left:
         ink = canvas.drawing("own_canvas")
@@ -150,12 +161,12 @@ def _form(exp, data):
 
 def own_input(exp, weights, data, run_id: str) -> None:
     """A drawing, a review, a point or a table row, and the model's answer."""
-    name, kind = data.info.name, data.info.input_kind
-    if kind == "image" and name in DRAWN:
-        sample = _drawing(data, DRAWN[name])
+    kind, size = data.info.input_kind, drawn_size(data)
+    if kind == "image" and size:
+        sample = _drawing(data, size)
     elif kind == "image":
-        st.info("Your own input is drawn for digit sets (scikit-learn's digits, MNIST); "
-                "this model reads other images.")
+        st.info("Your own input is drawn for digit sets (scikit-learn's digits, MNIST, "
+                "a table of 28×28 grey pixels); this model reads other images.")
         return
     elif kind == "tokens":
         sample = _review(exp, data)

@@ -44,8 +44,9 @@ def replace_experiment(exp: Experiment) -> None:
     st.session_state[REVISION] = revision() + 1
 
 
-DATA_FIELDS = ("dataset", "target", "task", "upload")
-"""Fields whose change can change the task, and so which losses fit."""
+DATA_FIELDS = ("dataset", "target", "task", "upload", "images")
+"""Fields whose change can change the task or the input's shape, and so
+which losses and which first layers fit."""
 
 
 def update(**changes: Any) -> bool:
@@ -59,30 +60,40 @@ def update(**changes: Any) -> bool:
         st.session_state[REVISION] = revision() + 1
         return False
     if set(changes) & set(DATA_FIELDS):
-        exp = _loss_that_fits(exp)
+        exp = fitted_to_data(exp)
     st.session_state[EXPERIMENT] = exp
     return True
 
 
-def _loss_that_fits(exp: Experiment) -> Experiment:
-    """`exp` with its loss on auto when the loss does not fit its task."""
+def fitted_to_data(exp: Experiment) -> Experiment:
+    """`exp` after a change of data: a loss that no longer fits the task goes
+    back to auto, and a Dense stack meeting images gets a Flatten layer
+    first; each change is announced at the top of the page."""
     from playground.config import AUTO
     from playground.datasets.errors import CsvError, DataUnavailable
     from playground.datasets.source import dataset_info
+    from playground.model.image_inputs import with_flatten_for_images
     from playground.registry import LOSSES
 
-    if exp.loss == AUTO:
-        return exp
     try:
-        task = dataset_info(exp).task
+        info = dataset_info(exp)
     except (DataUnavailable, CsvError):  # not known yet: checked at Train
         return exp
-    if task in LOSSES[exp.loss].tasks:
-        return exp
-    notify(f"{LOSSES[exp.loss].label} does not fit a {task} task, so the loss is "
-           "back on auto (the loss that fits the task).", "info")
-    st.session_state[REVISION] = revision() + 1  # the loss box redraws
-    return exp.replace(loss=AUTO)
+    if exp.loss != AUTO and info.task not in LOSSES[exp.loss].tasks:
+        notify(f"{LOSSES[exp.loss].label} does not fit a {info.task} task, so the "
+               "loss is back on auto (the loss that fits the task).", "info")
+        exp = exp.replace(loss=AUTO)
+        st.session_state[REVISION] = revision() + 1  # the loss box redraws
+    flattened = with_flatten_for_images(exp, tuple(info.input_shape))
+    if flattened is not None:
+        shape = "×".join(map(str, info.input_shape))
+        notify(f"The data is now {shape} images and Dense layers read flat vectors, "
+               "so a Flatten layer was put first (as Keras' MNIST MLP does). For a "
+               "network that sees the pixels' layout, build Conv2D layers on the "
+               "Model page.", "info")
+        exp = flattened
+        st.session_state[REVISION] = revision() + 1  # the layer editor redraws
+    return exp
 
 
 def notify(message: str, kind: str = "warning", details: tuple[str, ...] = ()) -> None:

@@ -48,9 +48,9 @@ def upload_csv() -> None:
                      "(Treat as images, below; turn it off to use plain features).",
                      "info")
     # A new file: new widgets too, so the target box shows the new column.
-    state.replace_experiment(current.replace(
+    state.replace_experiment(state.fitted_to_data(current.replace(
         dataset="csv", upload=token, csv_name=file.name[:100], target=target,
-        task=task, images=images))
+        task=task, images=images)))
 
 
 def upload_limits():

@@ -28,13 +28,13 @@ from playground.datasets.catalog import KERAS_BASE
 from playground.datasets.csv_columns import tidy_column
 from playground.datasets.keras_sets import INDEX_FROM, KERAS_SETS, OOV_CHAR, START_CHAR
 from playground.datasets.splits import keep_subset, split_indices
-from playground.training.tensorboard_logs import histogram_every
 from playground.datasets.table_preparation import column_runs, pixels_to_images
 from playground.fields import format_number
 from playground.model.builder import layer_names, layer_seed
 from playground.model.checks import data_spec_of, resolve_loss, resolve_output
 from playground.model.layers import LayerSpec
 from playground.registry import LOSSES, OPTIMIZERS, REGRESSION, task_metrics
+from playground.training.tensorboard_logs import histogram_every
 
 SKLEARN_LOADERS = {"iris": "load_iris", "digits": "load_digits", "wine": "load_wine",
                    "breast-cancer": "load_breast_cancer", "diabetes": "load_diabetes"}

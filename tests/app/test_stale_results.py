@@ -31,6 +31,43 @@ def test_a_data_change_puts_a_loss_that_no_longer_fits_back_on_auto():
     assert experiment(fits).loss == "mse" and not fits.info
 
 
+def test_a_dense_stack_switched_to_images_gets_a_flatten_layer_first():
+    at = new_app({"dataset": "circle"})
+    dense = experiment(at).layers
+    widget(at, "selectbox", "Dataset").select("digits").run()
+    assert [spec.kind for spec in experiment(at).layers] == ["flatten"] + [
+        spec.kind for spec in dense]
+    assert any("The data is now 8×8×1 images" in shown(i) for i in at.info)
+    at.switch_page("views/model.py").run()
+    assert not at.exception and not at.error  # the stack fits: no refusal
+
+    from urllib.parse import parse_qsl
+
+    from playground.presets import PRESETS
+
+    cnn = new_app(dict(parse_qsl(  # a stack that reads images: untouched
+        PRESETS["cifar10-cnn"].experiment.to_query_string())))
+    layers = experiment(cnn).layers
+    widget(cnn, "selectbox", "Dataset").select("digits").run()
+    assert experiment(cnn).layers == layers
+    assert not any("Flatten layer was put first" in shown(i) for i in cnn.info)
+
+
+def test_a_flatten_layer_is_added_only_where_dense_meets_an_image():
+    from playground.config import Experiment
+    from playground.model.image_inputs import with_flatten_for_images
+    from playground.model.layers import LayerSpec
+
+    L = LayerSpec.make
+    assert with_flatten_for_images(Experiment(), (2,)) is None  # flat: nothing to do
+    dropout_first = Experiment(layers=(L("dropout"), L("dense", units=4)))
+    assert [s.kind for s in with_flatten_for_images(dropout_first, (8, 8, 1)).layers
+            ] == ["flatten", "dropout", "dense"]
+    assert [s.kind for s in with_flatten_for_images(Experiment(layers=()), (8, 8, 1))
+            .layers] == ["flatten"]  # the output layer is Dense too
+    assert with_flatten_for_images(Experiment(layers=(L("conv2d"),)), (8, 8, 1)) is None
+
+
 @pytest.mark.workers
 def test_results_of_earlier_settings_are_dimmed_under_a_warning():
     at = new_app({"dataset": "circle", "epochs": "2"})

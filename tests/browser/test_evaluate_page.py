@@ -108,6 +108,53 @@ def test_draw_a_digit_and_see_a_prediction(server, new_page):
     assert_no_exception(page)
 
 
+def write_pixel_digits(path, rows: int = 80) -> None:
+    """A Kaggle-style digit file of 28×28 grey pixels: the label, then
+    `pixel0` ... `pixel783`; ones are vertical bars, zeros are rings."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[:28, :28]
+    lines = ["label," + ",".join(f"pixel{i}" for i in range(784))]
+    for i in range(rows):
+        label, shift = i % 2, rng.integers(-3, 4)
+        if label:
+            image = (abs(xx - 14 - shift) < 2) & (yy > 4) & (yy < 24)
+        else:
+            image = abs(np.hypot(xx - 14 - shift, yy - 14) - 8) < 2
+        lines.append(f"{label}," + ",".join(map(str, (image * 255).ravel())))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_draw_on_a_model_of_a_28_by_28_pixel_table(server, new_page, tmp_path):
+    from playwright.sync_api import expect
+
+    from test_upload import upload
+
+    table = tmp_path / "digits.csv"
+    write_pixel_digits(table)
+    page = new_page()
+    open_app(page, f"{server}/?dataset=csv&epochs=5")
+    upload(page, table)
+    expect(page.locator("[data-testid=stMain]")).to_contain_text(
+        "the rows are read as images")
+    go_to_page(page, "Train", "/train")
+    page.locator(".st-key-train_button button:visible").click()
+    expect(page.get_by_text(re.compile(r"Finished 5 epoch\(s\)")).first
+           ).to_be_visible(timeout=TRAIN_MS)
+    go_to_page(page, "Evaluate", "/evaluate")
+    page.get_by_role("tab", name="Your own input").click()
+    canvas = page.locator("canvas[data-testid=digit-canvas]")
+    expect(canvas).to_be_visible(timeout=LOAD_MS)
+    expect(page.get_by_text("taken to be like them").first).to_be_visible()
+    draw_stroke(page, canvas, [(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)])  # a bar: "1"
+    prediction = page.locator("[data-testid=stMetric]").filter(has_text="Prediction")
+    expect(prediction).to_be_visible(timeout=LOAD_MS)
+    assert re.fullmatch(r"Prediction\s*[01]\s*", prediction.inner_text())
+    expect(page.get_by_text("Your drawing, 28×28").first).to_be_attached()
+    assert_no_exception(page)
+
+
 def test_click_the_plane_and_see_a_prediction(server, new_page):
     from playwright.sync_api import expect
 
