@@ -16,12 +16,12 @@ from playground.config import TRAINING_CONTROL_FIELDS, fitting_monitors
 from playground.datasets import DATASETS
 from playground.datasets.errors import DataUnavailable
 from playground.datasets.source import dataset_info
+from playground.evaluation.test_metric_lines import test_metric_entries
 from playground.export.model_files import deployable_bytes, keras_bytes
 from playground.export.script import ExportError, experiment_script
 from playground.fields import format_number
 from playground.inspection.doctor import Finding
 from playground.keras_work import keras_work
-from playground.registry import metric_label
 from playground.training.result import FAILED
 from ui import state
 from ui.widgets import field_input
@@ -180,31 +180,13 @@ def _model_file(job) -> bytes:
                       experiment=job.experiment)
 
 
-PENALTY_HELP = ("With L1 or L2 on, Keras adds the weights' penalty to the loss it "
-                "reports; the data loss leaves it out, to compare with a run "
-                "without regularisation.")
-
-
 def test_metrics(metrics: dict[str, float], target_scaler=None) -> None:
-    """A finished run's test metrics, one per column.
-
-    A regression target the network learned standardised has its MAE shown
-    in the target's own units first (the standardised figure below it), and
-    its losses are said to be standardised.
-    """
-    if not metrics:
+    """A finished run's test metrics, one per column, labelled as
+    `test_metric_entries` says (units, standardised figures, the penalty)."""
+    entries = test_metric_entries(metrics, target_scaler)
+    if not entries:
         return
-    scale = float(target_scaler.scale_[0]) if target_scaler is not None else None
-    penalised = "data_loss" in metrics
-    for col, (name, value) in zip(st.columns(len(metrics)), metrics.items()):
-        label = f"Test {metric_label(name)}"
-        if penalised and name == "loss":
-            label += " (with the L1/L2 penalty)"
-        help_text = PENALTY_HELP if penalised and name in ("loss", "data_loss") else None
-        if scale is not None and name == "mae":
-            col.metric(f"{label} (target's units)", f"{value * scale:.4g}")
-            col.caption(f"standardised: {value:.4f}")
-        else:
-            if scale is not None and name in ("loss", "data_loss", "mse"):
-                label += " (standardised)"
-            col.metric(label, f"{value:.4f}", help=help_text)
+    for col, entry in zip(st.columns(len(entries)), entries):
+        col.metric(entry.label, entry.value, help=entry.help)
+        if entry.note:
+            col.caption(entry.note)

@@ -51,6 +51,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playground.config import Experiment
 from playground.datasets.errors import CsvError, DataUnavailable
+from playground.evaluation.test_metric_lines import test_metrics_line
 from playground.export.script import ExportError
 from playground.fields import ConfigError, ConfigErrors
 from playground.model.checks import check_experiment
@@ -219,7 +220,7 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
     if save and data is not None:  # a run that trained, however it ended
         run_id = _save_run(exp, result, data, started_at)
     if result.test_metrics and not as_json:
-        print("test  " + _format_logs(result.test_metrics))
+        print("test  " + test_metrics_line(result.test_metrics, data.target_scaler))
     if save_model and result.weights and result.status != FAILED:
         from playground.export.model_files import save_model as write_model
 

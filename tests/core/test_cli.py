@@ -255,7 +255,28 @@ def test_a_diverged_run_exits_3_and_says_so_on_stderr(capsys):
     diverged, saved = err.splitlines()
     assert diverged.startswith("playground: Training diverged at epoch ")
     assert open_store().load(saved.split()[-1]).status == "diverged"
-    assert out.startswith("epoch 1/30") and "test  loss=" in out
+    assert out.startswith("epoch 1/30") and "test  loss: " in out
+
+
+def test_a_standardised_target_is_reported_in_its_units(capsys):
+    from urllib.parse import parse_qsl
+
+    from playground.config import Experiment
+    from playground.datasets.source import experiment_data
+    from playground.training.loop import run_training
+
+    query = "dataset=diabetes&epochs=2"
+    code, out, _ = run(capsys, "train", query, "--no-save")
+    assert code == 0
+    line = out.splitlines()[-1]
+    assert line.startswith("test  loss (standardised): ")
+    exp = Experiment.from_query(dict(parse_qsl(query)))
+    mae = run_training(exp).test_metrics["mae"]  # the same seed, the same run
+    scale = experiment_data(exp).target_scaler.scale_[0]
+    shown = re.search(r"MAE \(target's units\): ([\d.]+) \(standardised: ([\d.]+)\)",
+                      line)
+    assert float(shown[1]) == pytest.approx(mae * scale, rel=1e-3)
+    assert float(shown[2]) == pytest.approx(mae, rel=1e-3)
 
 
 @pytest.mark.workers
