@@ -19,11 +19,20 @@ from playground.config import Experiment
 from playground.datasets import DATASETS
 from playground.datasets.source import dataset_info
 from playground.fields import ConfigError, ConfigErrors, problems
+from playground.i18n import tr
 from playground.keras_work import WorkerCrashed
 from playground.model.checks import resolve_loss, resolve_output
 from playground.presets import PRESETS, default_experiment
 from playground.registry import LOSSES, OPTIMIZERS
-from ui import experiment_file, link_length, runs, search_links, services, state
+from ui import (
+    experiment_file,
+    language,
+    link_length,
+    runs,
+    search_links,
+    services,
+    state,
+)
 from ui.user_text import escape_markdown
 
 ICON = str(Path(__file__).resolve().parent / "ui" / "static" / "icon.png")
@@ -36,6 +45,7 @@ def restore_from_url() -> None:
     st.session_state["url_checked"] = True
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     link_length.check_once(query_was_empty=not params)  # or dropped as too long
+    language.choose(params.pop(language.PARAMETER, None))
     found = params.pop(search_links.SEARCH_PARAMETER, None)
     found = found is not None and search_links.restore_search(found)
     run = params.pop(runs.RUN_PARAMETER, None)
@@ -47,65 +57,72 @@ def restore_from_url() -> None:
         state.replace_experiment(Experiment.from_query(params))
     except (ConfigError, ConfigErrors) as error:
         state.replace_experiment(default_experiment())
-        state.notify("This link could not be restored, so the default experiment "
-                     "is shown instead.", "error", problems(error))
+        state.notify(tr("This link could not be restored, so the default experiment "
+                        "is shown instead."), "error", problems(error))
 
 
 def load_preset() -> None:
     name = st.session_state["preset_choice"]
     state.replace_experiment(PRESETS[name].experiment)
-    state.notify(f"Loaded the preset '{name}': {PRESETS[name].description}", "info")
+    state.notify(tr("Loaded the preset '{name}': {description}", name=name,
+                    description=PRESETS[name].description), "info")
 
 
-def share_link(page_url: str, exp: Experiment) -> str:
-    """The current page's address with the experiment as its query."""
+def share_link(page_url: str, exp: Experiment, extra: dict[str, str]) -> str:
+    """The current page's address with the experiment (and `extra`, the
+    language) as its query."""
     parts = urlsplit(page_url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/",
-                       exp.to_query_string(), ""))
+    query = "&".join([exp.to_query_string(), *(f"{k}={v}" for k, v in extra.items())])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query.strip("&"),
+                       ""))
 
 
 def sidebar() -> None:
     exp = state.experiment()
     with st.sidebar:
+        language.picker()
         # No preset is picked until the user picks one: a preselected name would
         # read as the experiment's, which a link or the editors may have changed.
         # Names only: a long description in the box would be cut off; the
         # chosen one's shows in full below it.
-        choice = st.selectbox("Load a preset", list(PRESETS), key="preset_choice",
-                              index=None, placeholder="Choose a preset")
+        choice = st.selectbox(tr("Load a preset"), list(PRESETS), key="preset_choice",
+                              index=None, placeholder=tr("Choose a preset"))
         if choice is not None:
             st.caption(PRESETS[choice].description)
-        st.button("Load preset", on_click=load_preset, use_container_width=True,
+        st.button(tr("Load preset"), on_click=load_preset, use_container_width=True,
                   disabled=choice is None)
         st.divider()
-        st.caption("Current experiment")
+        st.caption(tr("Current experiment"))
         info = DATASETS[exp.dataset]
         if state.data_problem(exp, load=False) is None:
             info = dataset_info(exp)
             output = resolve_output(exp).describe()
             loss = LOSSES[resolve_loss(exp)].label
         else:
-            output, loss = "output", "not known until the data is loaded"
-        lines = [f"**Data** {escape_markdown(info.label)} · {info.task or '?'} "
-                 f"· seed {exp.seed}"]
+            output, loss = "output", tr("not known until the data is loaded")
+        lines = [tr("**Data** {label} · {task} · seed {seed}",
+                    label=escape_markdown(info.label), task=info.task or "?",
+                    seed=exp.seed)]
         stack = " → ".join([*(layer.describe() for layer in exp.layers), output])
-        lines.append(f"**Model** {stack}")
-        lines.append(f"**Loss** {loss} · **{OPTIMIZERS[exp.optimizer].label}** "
-                     f"lr {exp.learning_rate:g}")
-        lines.append(f"**Batch** {exp.batch_size} · **Epochs** {exp.epochs}")
+        lines.append(tr("**Model** {stack}", stack=stack))
+        rate = format(exp.learning_rate, "g")
+        lines.append(tr("**Loss** {loss} · **{optimizer}** lr {rate}", loss=loss,
+                        optimizer=OPTIMIZERS[exp.optimizer].label, rate=rate))
+        lines.append(tr("**Batch** {batch} · **Epochs** {epochs}",
+                        batch=exp.batch_size, epochs=exp.epochs))
         st.markdown("  \n".join(lines))
         busy = services.busy_line()
         if busy:
             st.caption(busy)
-        with st.expander("Share this experiment"):
-            st.caption("The address bar always holds the whole experiment. "
-                       "Copy this link to share it:")
+        with st.expander(tr("Share this experiment")):
+            st.caption(tr("The address bar always holds the whole experiment. "
+                          "Copy this link to share it:"))
             if exp.dataset == "csv":
-                st.warning("The link carries the settings, not your CSV file: "
-                           "whoever opens it must upload the file again.")
-            st.code(share_link(st.context.url or "", exp), language=None,
-                    wrap_lines=True)
-            st.download_button("Download experiment JSON", exp.to_json,
+                st.warning(tr("The link carries the settings, not your CSV file: "
+                              "whoever opens it must upload the file again."))
+            st.code(share_link(st.context.url or "", exp, language.link_parameters()),
+                    language=None, wrap_lines=True)
+            st.download_button(tr("Download experiment JSON"), exp.to_json,
                                file_name="experiment.json", mime="application/json",
                                use_container_width=True)
             experiment_file.upload_input()
@@ -114,7 +131,7 @@ def sidebar() -> None:
 def sync_url() -> None:
     """Writes the current experiment into the browser's address bar."""
     wanted = {**state.experiment().to_query(), **runs.link_parameters(),
-              **search_links.link_parameters()}
+              **search_links.link_parameters(), **language.link_parameters()}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -137,22 +154,22 @@ def main() -> None:
     services.start()
     restore_from_url()
     pages = [
-        st.Page("views/data.py", title="Data", icon=":material/scatter_plot:",
+        st.Page("views/data.py", title=tr("Data"), icon=":material/scatter_plot:",
                 url_path="", default=True),
-        st.Page("views/model.py", title="Model", icon=":material/stacks:",
+        st.Page("views/model.py", title=tr("Model"), icon=":material/stacks:",
                 url_path="model"),
-        st.Page("views/train.py", title="Train", icon=":material/monitoring:",
+        st.Page("views/train.py", title=tr("Train"), icon=":material/monitoring:",
                 url_path="train"),
-        st.Page("views/inspect.py", title="Inspect", icon=":material/biotech:",
+        st.Page("views/inspect.py", title=tr("Inspect"), icon=":material/biotech:",
                 url_path="inspect"),
-        st.Page("views/evaluate.py", title="Evaluate", icon=":material/fact_check:",
+        st.Page("views/evaluate.py", title=tr("Evaluate"), icon=":material/fact_check:",
                 url_path="evaluate"),
-        st.Page("views/search.py", title="Search", icon=":material/tune:",
+        st.Page("views/search.py", title=tr("Search"), icon=":material/tune:",
                 url_path="search"),
-        st.Page("views/runs.py", title="Runs", icon=":material/history:",
+        st.Page("views/runs.py", title=tr("Runs"), icon=":material/history:",
                 url_path="runs"),
     ]
-    aliases = [st.Page(data_page_alias, title="Data", url_path="data", visibility="hidden")]
+    aliases = [st.Page(data_page_alias, title=tr("Data"), url_path="data", visibility="hidden")]
     page = st.navigation(pages + aliases)
     notices = st.container()  # filled after the page: its widget callbacks run in page.run()
     try:

@@ -11,6 +11,7 @@ from playground.datasets.source import (
     prepared_table,
     source_table,
 )
+from playground.i18n import tr
 from ui import claims, data_previews, state
 from ui.widgets import field_input
 
@@ -172,7 +173,7 @@ def show_data(left) -> None:
         data_previews.arrays_preview(data)
 
 
-st.title("Data")
+st.title(tr("Data"))
 left, right = st.columns([1, 2], gap="large")
 with left:
     field_input("dataset", "Dataset", format_func=lambda n: DATASETS[n].label)

@@ -7,11 +7,12 @@ import streamlit as st
 from playground.datasets.source import experiment_data
 from playground.evaluation import baselines
 from playground.evaluation.predictions import as_probabilities, model_outputs
+from playground.i18n import tr
 from playground.keras_work import keras_work
 from ui import evaluation, state
 from ui.own_input import own_input
 
-st.title("Evaluate")
+st.title(tr("Evaluate"))
 
 
 def cached(name: str, run_id: str, compute):

@@ -7,6 +7,7 @@ import streamlit as st
 from playground import charts
 from playground.datasets.source import experiment_data
 from playground.datasets.wording import counted
+from playground.i18n import tr
 from playground.inspection.activations import architecture_dot, layer_outputs
 from playground.inspection.plane import plane_grid
 from playground.inspection.weights import weights_by_layer
@@ -48,7 +49,7 @@ def show_sample(sample: np.ndarray, label) -> None:
                      hide_index=True)
 
 
-st.title("Inspect")
+st.title(tr("Inspect"))
 
 
 def inspect_page() -> None:

@@ -4,13 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from playground.datasets.source import dataset_info
+from playground.i18n import tr
 from playground.model.checks import check_experiment, data_spec_of
 from playground.model.shapes import StackError, suggest_output
 from ui import layer_editor, state
 from ui.user_text import escape_markdown
 
 exp = state.experiment()
-st.title("Model")
+st.title(tr("Model"))
 
 
 def page() -> None:

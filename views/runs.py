@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from playground.export.csv_table import safe_csv
+from playground.i18n import tr
 from playground.registry import metric_label
 from playground.runs import RunNotFound, StoreUnavailable, compare
 from playground.runs.recorder import stored_handle
 from ui import runs, state
 from ui.user_text import escape_markdown
 
-st.title("Runs")
+st.title(tr("Runs"))
 st.caption("Every run is saved: finished, stopped, diverged or failed. Select one to "
            f"open, rename or delete it, or 2 to {compare.MAX_COMPARED} to compare them.")
 

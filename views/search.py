@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from playground import charts
+from playground.i18n import tr
 from playground.jobs import default_executor
 from playground.model.checks import check_experiment, data_spec_of
 from playground.model.shapes import StackError
@@ -29,7 +30,7 @@ SEARCH = search_links.SEARCH
 STRATEGY_LABELS = {"random": "Random search", "grid": "Grid search",
                    "bayesian": "Bayesian optimisation", "hyperband": "Hyperband"}
 
-st.title("Search")
+st.title(tr("Search"))
 st.caption("Vary some settings of the current experiment and let Keras Tuner pick the "
            "trials. Each trial is an ordinary run: it is saved, and can be opened, "
            "inspected and compared.")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from playground.charts.live_figures import COARSE_STEP, LiveFigures
 from playground.datasets.source import experiment_data
+from playground.i18n import tr
 from playground.inspection.doctor import diagnose
 from playground.model.checks import resolve_loss
 from playground.model.shapes import StackError
@@ -48,7 +49,7 @@ def stop_training() -> None:
 
 
 exp = state.experiment()
-st.title("Train")
+st.title(tr("Train"))
 
 
 def page() -> None:

@@ -1,0 +1,131 @@
+"""Translations: every string a user reads goes through one gettext catalog.
+
+English is written in the code; `locale/zh_CN/LC_MESSAGES/messages.po` holds
+its Simplified Chinese (the glossary beside it, `glossary.md`, fixes the
+terms, as the Keras tutorials use them). The catalog is read with Babel and
+compiled in memory on first use, so no build step can leave a stale `.mo`.
+
+Code marks text with `tr` (and `tr_n` where English needs a plural):
+
+>>> with use_language("zh"):
+...     tr("Train")
+'训练'
+
+Placeholders are `str.format` names, filled after translation, so a
+translation may move them. `mark` only marks text for the catalog, to be
+translated later with `tr` (names in tables built at import time).
+
+The language is chosen per caller, never per process: a `use_language`
+block (the command line, a worker running one job), else the resolver the
+web app installs (the browser session's choice), else the environment's
+`LANGUAGE`/`LC_ALL`/`LC_MESSAGES`/`LANG`, else English. Two students on one
+server therefore read their own language at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import gettext
+import io
+import os
+from pathlib import Path
+from typing import Callable, Iterator
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+"""The languages offered: code to its own name."""
+
+DEFAULT_LANGUAGE = "en"
+DOMAIN = "messages"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+_CATALOG_LOCALES = {"zh": "zh_CN"}
+
+_active: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "playground_language", default=None)
+_resolver: Callable[[], str | None] | None = None
+
+
+def normalise(code: str | None) -> str | None:
+    """One of `LANGUAGES` for a language tag, or None for another language.
+
+    `zh`, `zh-CN`, `zh_CN.UTF-8`, `zh-Hans-CN` give `"zh"`; `en-GB` gives
+    `"en"`; `fr` or an empty value give None.
+    """
+    if not code:
+        return None
+    base = code.strip().replace("_", "-").split(".")[0].split("-")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def set_resolver(resolver: Callable[[], str | None] | None) -> None:
+    """Installs the function that names the caller's language when no
+    `use_language` block is active (the web app: the browser session's)."""
+    global _resolver
+    _resolver = resolver
+
+
+def _environment_language() -> str | None:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return normalise(value.split(":")[0])
+    return None
+
+
+def language() -> str:
+    """The caller's language code, one of `LANGUAGES`."""
+    chosen = _active.get()
+    if chosen is None and _resolver is not None:
+        chosen = _resolver()
+    return chosen or _environment_language() or DEFAULT_LANGUAGE
+
+
+@contextlib.contextmanager
+def use_language(code: str | None) -> Iterator[str]:
+    """Makes `code` (normalised; English when unknown) the language inside
+    the block, for this thread or task only."""
+    token = _active.set(normalise(code) or DEFAULT_LANGUAGE)
+    try:
+        yield _active.get()
+    finally:
+        _active.reset(token)
+
+
+def catalog_path(code: str) -> Path:
+    """The `.po` file of a language other than English."""
+    return LOCALE_DIR / _CATALOG_LOCALES[code] / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.lru_cache(maxsize=None)
+def translations(code: str) -> gettext.NullTranslations:
+    """The compiled catalog of a language (English: the text as written)."""
+    if code not in _CATALOG_LOCALES:
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(catalog_path(code), "rb") as source:
+        catalog = read_po(source, locale=_CATALOG_LOCALES[code])
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def tr(message: str, **values: object) -> str:
+    """`message` in the caller's language, its `{placeholders}` filled."""
+    text = translations(language()).gettext(message)
+    return text.format(**values) if values else text
+
+
+def tr_n(singular: str, plural: str, count: int, **values: object) -> str:
+    """The singular or plural form for `count` in the caller's language;
+    `{count}` and the other placeholders are filled."""
+    text = translations(language()).ngettext(singular, plural, count)
+    return text.format(count=count, **values)
+
+
+def mark(message: str) -> str:
+    """Marks `message` for the catalog without translating it now."""
+    return message
