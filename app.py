@@ -169,7 +169,8 @@ def main() -> None:
         st.Page("views/runs.py", title=tr("Runs"), icon=":material/history:",
                 url_path="runs"),
     ]
-    aliases = [st.Page(data_page_alias, title=tr("Data"), url_path="data", visibility="hidden")]
+    aliases = [st.Page(data_page_alias, title=tr("Data"), url_path="data",
+                       visibility="hidden")]
     page = st.navigation(pages + aliases)
     notices = st.container()  # filled after the page: its widget callbacks run in page.run()
     try:

@@ -7,6 +7,7 @@ import streamlit as st
 from playground import charts
 from playground.datasets import Dataset
 from playground.datasets.splits import original_units
+from playground.i18n import tr
 from ui.user_text import escape_markdown
 
 REVIEWS_SHOWN = 3
@@ -27,15 +28,15 @@ def text_preview(data: Dataset, base: str) -> None:
     from playground.datasets.keras_loading import decode_tokens
 
     index = _word_index(base)
-    st.markdown("**A few training texts**, decoded from their token ids")
+    st.markdown(tr("**A few training texts**, decoded from their token ids"))
     for tokens, label in zip(data.x_train[:REVIEWS_SHOWN], data.y_train[:REVIEWS_SHOWN]):
         words = (decode_tokens(tokens, index) if index is not None
                  else " ".join(str(t) for t in tokens if t))
         st.caption(escape_markdown(str(data.info.class_names[int(label)])))
         st.text(words)
     if index is None:
-        st.caption("The word list could not be downloaded, so the texts are shown as "
-                   "token ids (1 starts a text, 2 is a word outside the vocabulary).")
+        st.caption(tr("The word list could not be downloaded, so the texts are shown as "
+                      "token ids (1 starts a text, 2 is a word outside the vocabulary)."))
 
 
 def varying_columns(sample, target: str, count: int = 3) -> list[str]:
@@ -54,7 +55,7 @@ def table_preview(table, prepared, data: Dataset) -> None:
     from playground.datasets.csv_columns import column_summary
     from playground.datasets.table_preparation import fill_step
 
-    st.markdown("**The file**")
+    st.markdown(tr("**The file**"))
     if len(table) > PREVIEW_ROWS:
         st.caption(f"{PREVIEW_ROWS} of {len(table):,} rows, drawn at random "
                    f"(the file has {table.shape[1]:,} columns).")
@@ -62,9 +63,9 @@ def table_preview(table, prepared, data: Dataset) -> None:
     else:
         sample = table
     st.dataframe(sample, height=220)
-    st.markdown("**Columns**")
+    st.markdown(tr("**Columns**"))
     st.dataframe(column_summary(table), hide_index=True, height=220)
-    st.markdown("**Preprocessing**")
+    st.markdown(tr("**Preprocessing**"))
     steps = [*prepared.steps]
     learned = fill_step(prepared, data.preprocessor)
     if learned:
@@ -72,7 +73,7 @@ def table_preview(table, prepared, data: Dataset) -> None:
     st.text("\n".join(f"{i}. {step}" for i, step in enumerate(steps, 1)))
     if prepared.image_shape:  # pixels: the image grid below shows them
         return
-    chosen = st.multiselect("Scatter matrix of", list(table.columns),
+    chosen = st.multiselect(tr("Scatter matrix of"), list(table.columns),
                             default=varying_columns(sample, prepared.target),
                             max_selections=5, key="scatter_columns")
     if chosen:

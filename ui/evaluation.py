@@ -10,6 +10,7 @@ from playground import charts
 from playground.datasets.keras_loading import decode_tokens, word_index
 from playground.evaluation import baselines, figures, metrics
 from playground.evaluation.own_input import readable_rows
+from playground.i18n import tr
 from playground.keras_work import keras_work
 from playground.registry import metric_label
 from ui.user_text import escape_markdown
@@ -37,8 +38,8 @@ def show_samples(data, indices: np.ndarray, captions: list[str], title: str,
     elif kind == "tokens":
         index = words_by_id(data.info.name)
         if index is None:
-            st.caption("The word index could not be loaded (offline?): reviews are "
-                       "shown as token ids.")
+            st.caption(tr("The word index could not be loaded (offline?): reviews are "
+                          "shown as token ids."))
         texts = [decode_tokens(row, index) if index else " ".join(map(str, row[row > 0]))
                  for row in x]
         st.dataframe(pd.DataFrame({"test row": indices, "": captions, "text": texts}),
@@ -80,9 +81,9 @@ def classification(data, proba: np.ndarray) -> None:
     summary = metrics.classification_summary(y_true, proba, names, threshold)
     y_pred = metrics.predicted_classes(proba, threshold)
     cols = st.columns(4)
-    cols[0].metric("Accuracy", f"{summary['accuracy']:.3f}")
-    cols[1].metric("Macro F1", f"{summary['macro']['f1']:.3f}")
-    cols[2].metric("Weighted F1", f"{summary['weighted']['f1']:.3f}")
+    cols[0].metric(tr("Accuracy"), f"{summary['accuracy']:.3f}")
+    cols[1].metric(tr("Macro F1"), f"{summary['macro']['f1']:.3f}")
+    cols[2].metric(tr("Weighted F1"), f"{summary['weighted']['f1']:.3f}")
     auc = summary["roc_auc"]
     cols[3].metric("ROC AUC" + ("" if binary else " (one-vs-rest)"),
                    "n/a" if auc is None else f"{auc:.3f}")
@@ -91,14 +92,14 @@ def classification(data, proba: np.ndarray) -> None:
     st.dataframe(pd.DataFrame.from_dict(rows, orient="index").rename_axis("class"),
                  key="eval_report")
 
-    normalized = st.toggle("Show rates (each row sums to 1)", key="eval_normalize")
+    normalized = st.toggle(tr("Show rates (each row sums to 1)"), key="eval_normalize")
     matrix = metrics.confusion(y_true, y_pred, len(names), normalized)
     event = st.plotly_chart(figures.confusion_figure(matrix, names, normalized),
                             key="eval_confusion", on_select="rerun",
                             selection_mode="points")
     cell = _selected_cell(event)
     if cell is None:
-        st.caption("Click a cell to see the test samples behind it.")
+        st.caption(tr("Click a cell to see the test samples behind it."))
     else:
         true_class, predicted = cell
         picked = metrics.cell_samples(y_true, y_pred, true_class, predicted)[:24]
@@ -117,7 +118,7 @@ def classification(data, proba: np.ndarray) -> None:
     if len(pr) > 1:
         right.caption(f"Macro average precision: {pr[-1]['score']:.3f}")
 
-    st.subheader("Most confidently wrong")
+    st.subheader(tr("Most confidently wrong"))
     wrong = metrics.confidently_wrong(y_true, proba, 12, threshold)
     show_samples(data, wrong, [f"{names[y_true[i]]}→{names[y_pred[i]]} "
                                f"({proba[i, y_pred[i]]:.2f})" for i in wrong],
@@ -145,7 +146,7 @@ def regression(data, values: np.ndarray) -> None:
     histogram, scatter = figures.residual_figures(y_true, y_pred)
     left.plotly_chart(histogram, key="eval_residual_hist")
     right.plotly_chart(scatter, key="eval_residual_scatter")
-    st.subheader("Largest errors")
+    st.subheader(tr("Largest errors"))
     worst = metrics.largest_errors(y_true, y_pred, 12)
     show_samples(data, worst, [f"true {y_true[i]:.3g}, predicted {y_pred[i]:.3g}"
                                for i in worst], "Largest errors", "eval_worst")
@@ -178,7 +179,7 @@ def fitted_baselines(data, seed: int, run_id: str) -> list | None:
         return fitted
     guess = _held("baselines_estimate", run_id)
     if guess is None:
-        with st.spinner("Timing the baselines on a small sample…"):
+        with st.spinner(tr("Timing the baselines on a small sample…")):
             guess = baselines.estimate(data, seed)
         st.session_state["baselines_estimate"] = (run_id, guess)
     about = f"about {guess.seconds:.0f} s" if guess.seconds >= 1 else "under a second"
@@ -206,8 +207,8 @@ def baseline_table(data, network: dict, results: list) -> None:
              for b in results if not b.skipped]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="eval_baselines",
                  column_config={"Fit time (s)": st.column_config.NumberColumn(
-                     help="Seconds to fit the baseline; the network's training "
-                          "time is on the Train page.")})
+                     help=tr("Seconds to fit the baseline; the network's training "
+                             "time is on the Train page."))})
     for b in results:
         if b.skipped:
             st.caption(f"{b.name} was skipped: {b.skipped}.")

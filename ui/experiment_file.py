@@ -11,6 +11,7 @@ import streamlit as st
 
 from playground.config import Experiment
 from playground.fields import ConfigError, ConfigErrors, problems
+from playground.i18n import tr
 from ui import state
 
 MAX_BYTES = 1_000_000  # an experiment JSON is a few kilobytes
@@ -19,9 +20,9 @@ KEY = "experiment_upload"
 
 def upload_input() -> None:
     """The uploader; a valid file replaces the experiment as soon as it arrives."""
-    st.file_uploader("Load experiment JSON", type=["json"], key=KEY,
+    st.file_uploader(tr("Load experiment JSON"), type=["json"], key=KEY,
                      on_change=load_upload,
-                     help="A file saved with \"Download experiment JSON\".")
+                     help=tr("A file saved with \"Download experiment JSON\"."))
 
 
 def load_upload() -> None:

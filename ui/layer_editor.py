@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from playground.fields import ChoiceField, FloatField, IntField
+from playground.i18n import tr
 from playground.model.layers import LAYER_TYPES, LayerSpec
 from ui import state
 
@@ -58,7 +59,7 @@ def _add() -> None:
 def _setting_widget(container: Any, spec: LayerSpec, index: int, field) -> None:
     key = state.key(f"layer{index}_{field.name}")
     value = spec[field.name]
-    common = dict(key=key, help=field.help, on_change=_edit,
+    common = dict(key=key, help=tr(field.help), on_change=_edit,
                   args=(index, field.name, state.revision()))
     if isinstance(field, ChoiceField):
         container.selectbox(field.name, field.choices,
@@ -81,30 +82,30 @@ def layer_row(spec: LayerSpec, index: int, count: int, error_index: int | None) 
         cols = st.columns([1.3, *([2] * len(fields)), 1.3], vertical_alignment="bottom")
         flag = " ⚠" if error_index == index else ""
         cols[0].markdown(f"**{index + 1}. {spec.type.label}**{flag}",
-                         help=spec.type.description)
+                         help=tr(spec.type.description))
         for col, field in zip(cols[1:], fields):
             _setting_widget(col, spec, index, field)
         with cols[-1].container(horizontal=True, gap="small"):
             st.button("", icon=":material/arrow_upward:", key=state.key(f"up{index}"),
                       on_click=_move, args=(index, -1, state.revision()),
                       disabled=index == 0,
-                      help="Move up", type="tertiary")
+                      help=tr("Move up"), type="tertiary")
             st.button("", icon=":material/arrow_downward:",
                       key=state.key(f"down{index}"), on_click=_move,
                       args=(index, 1, state.revision()),
-                      disabled=index == count - 1, help="Move down", type="tertiary")
+                      disabled=index == count - 1, help=tr("Move down"), type="tertiary")
             st.button("", icon=":material/delete:", key=state.key(f"remove{index}"),
                       on_click=_remove, args=(index, state.revision()),
-                      help="Remove this layer",
+                      help=tr("Remove this layer"),
                       type="tertiary")
 
 
 def add_layer_controls() -> None:
     cols = st.columns([3, 1], vertical_alignment="bottom")
-    cols[0].selectbox("Layer type", list(LAYER_TYPES), key="new_layer_kind",
+    cols[0].selectbox(tr("Layer type"), list(LAYER_TYPES), key="new_layer_kind",
                       format_func=lambda k: f"{LAYER_TYPES[k].label} — "
-                                            f"{LAYER_TYPES[k].description}")
-    cols[1].button("Add layer", on_click=_add, use_container_width=True,
+                                            f"{tr(LAYER_TYPES[k].description)}")
+    cols[1].button(tr("Add layer"), on_click=_add, use_container_width=True,
                    type="primary")
 
 
@@ -132,10 +133,10 @@ def output_controls(suggested: LayerSpec) -> None:
     """The output layer: suggested from the task unless the user overrides it."""
     exp = state.experiment()
     with st.container(border=True, key="output_row"):
-        st.checkbox("Choose the output layer myself", value=exp.output is not None,
+        st.checkbox(tr("Choose the output layer myself"), value=exp.output is not None,
                     key=state.key("custom_output"), on_change=_toggle_output,
-                    help="Otherwise it follows the task: units = classes, with "
-                         "softmax, sigmoid or linear.")
+                    help=tr("Otherwise it follows the task: units = classes, with "
+                            "softmax, sigmoid or linear."))
         if exp.output is None:
             st.markdown(f"**Output: {suggested.describe()}** (suggested from the task)")
             return
@@ -144,11 +145,11 @@ def output_controls(suggested: LayerSpec) -> None:
         for col, name in zip(cols, ("units", "activation")):
             field = dense.field(name)
             common = dict(key=state.key(f"output_{name}"), on_change=_edit_output,
-                          args=(name, state.revision()), help=field.help)
+                          args=(name, state.revision()), help=tr(field.help))
             if name == "units":
-                col.number_input("Output units", field.minimum, field.maximum,
+                col.number_input(tr("Output units"), field.minimum, field.maximum,
                                  exp.output["units"], **common)
             else:
-                col.selectbox("Output activation", field.choices,
+                col.selectbox(tr("Output activation"), field.choices,
                               index=field.choices.index(exp.output["activation"]),
                               **common)

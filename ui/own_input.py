@@ -17,6 +17,7 @@ from playground.evaluation.own_input import (
     review_tokens,
     table_columns,
 )
+from playground.i18n import tr
 from playground.inspection.activations import layer_outputs
 from playground.keras_work import keras_work
 from ui import canvas
@@ -32,19 +33,19 @@ def show_prediction(exp, weights, data, sample: np.ndarray, run_id: str) -> None
                                       experiment=exp)
     if data.info.task == "regression":
         value = float(original_units(output[:1], data.target_scaler)[0])
-        st.metric("Prediction", f"{value:.4g}")
+        st.metric(tr("Prediction"), f"{value:.4g}")
     else:
         names = tuple(map(str, data.info.class_names))
         probabilities = output if len(output) > 1 else np.array([1 - output[0],
                                                                 output[0]])
         best = int(np.argmax(probabilities))
-        st.metric("Prediction", names[best])
+        st.metric(tr("Prediction"), names[best])
         st.caption(f"Probability {probabilities[best]:.2f}")
         figure = charts.prediction_figure(output, names, best)
-        figure.update_layout(title="Predicted probabilities (the predicted class "
-                                   "in blue)")
+        figure.update_layout(title=tr("Predicted probabilities (the predicted class "
+                                      "in blue)"))
         st.plotly_chart(figure, key="own_prediction")
-    with st.expander("Every layer's activations for this input"):
+    with st.expander(tr("Every layer's activations for this input")):
         for name, values in hidden:
             st.plotly_chart(charts.activation_figure(name, values),
                             key=f"own_act_{name}")
@@ -69,7 +70,7 @@ def _drawing(data, size: int):
     with left:
         ink = canvas.drawing("own_canvas")
     if ink is None:
-        st.info("Draw a digit on the black square to see what the model predicts.")
+        st.info(tr("Draw a digit on the black square to see what the model predicts."))
         return None
     try:
         image = prepare_drawing(ink, size)
@@ -92,8 +93,9 @@ def _review(exp, data):
         return None
     review = data.info.name == "imdb"
     text = st.text_area("Your review" if review else "Your text", key="own_review",
-                        max_chars=5000, placeholder="A wonderful film with a moving "
-                        "story…" if review else "Oil prices rose sharply today…")
+                        max_chars=5000,
+                        placeholder=tr("A wonderful film with a moving story…")
+                        if review else tr("Oil prices rose sharply today…"))
     if not text.strip():
         st.info("Type a review to see the predicted sentiment." if review else
                 "Type a news text to see the predicted topic.")
@@ -165,8 +167,8 @@ def own_input(exp, weights, data, run_id: str) -> None:
     if kind == "image" and size:
         sample = _drawing(data, size)
     elif kind == "image":
-        st.info("Your own input is drawn for digit sets (scikit-learn's digits, MNIST, "
-                "a table of 28×28 grey pixels); this model reads other images.")
+        st.info(tr("Your own input is drawn for digit sets (scikit-learn's digits, MNIST, "
+                   "a table of 28×28 grey pixels); this model reads other images."))
         return
     elif kind == "tokens":
         sample = _review(exp, data)

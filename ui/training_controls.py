@@ -20,6 +20,7 @@ from playground.evaluation.test_metric_lines import test_metric_entries
 from playground.export.model_files import deployable_bytes, keras_bytes
 from playground.export.script import ExportError, experiment_script
 from playground.fields import format_number
+from playground.i18n import tr
 from playground.inspection.doctor import Finding
 from playground.keras_work import keras_work
 from playground.training.result import FAILED
@@ -35,45 +36,45 @@ def controls() -> None:
     """Early stopping, learning-rate schedule, clipping, class weights, logs."""
     exp = state.experiment()
     regression = dataset_info(exp).task == "regression"
-    with st.expander("Callbacks and schedules", expanded=_any_on(exp)):
+    with st.expander(tr("Callbacks and schedules"), expanded=_any_on(exp)):
         cols = st.columns(4)
-        field_input("early_stop_patience", "Early stopping: patience",
+        field_input("early_stop_patience", tr("Early stopping: patience"),
                     container=cols[0], style="number")
         off = exp.early_stop_patience == 0
         fitting = fitting_monitors(regression)
-        field_input("early_stop_monitor", "Watch", container=cols[1], disabled=off,
+        field_input("early_stop_monitor", tr("Watch"), container=cols[1], disabled=off,
                     choices=fitting, format_func=lambda m: m if m in fitting else
                     f"{m} (not for {'regression' if regression else 'classes'})")
-        field_input("early_stop_min_delta", "Minimum improvement", container=cols[2],
+        field_input("early_stop_min_delta", tr("Minimum improvement"),
+                    container=cols[2],
                     step=0.001, disabled=off)
-        field_input("restore_best", "Keep the best epoch's weights",
+        field_input("restore_best", tr("Keep the best epoch's weights"),
                     container=cols[3], disabled=off)
         cols = st.columns(4)
-        field_input("lr_schedule", "Learning-rate schedule", container=cols[0],
+        field_input("lr_schedule", tr("Learning-rate schedule"), container=cols[0],
                     format_func=SCHEDULE_LABELS.get)
         if exp.lr_schedule in ("step", "exponential"):
-            field_input("lr_decay_rate", "Decay rate", container=cols[1])
-            field_input("lr_decay_epochs", "Every N epochs", container=cols[2],
+            field_input("lr_decay_rate", tr("Decay rate"), container=cols[1])
+            field_input("lr_decay_epochs", tr("Every N epochs"), container=cols[2],
                         style="number")
         elif exp.lr_schedule == "cosine":
-            field_input("lr_warmup_epochs", "Warm-up epochs", container=cols[1],
+            field_input("lr_warmup_epochs", tr("Warm-up epochs"), container=cols[1],
                         style="number")
         elif exp.lr_schedule == "plateau":
-            field_input("plateau_factor", "Factor", container=cols[1])
-            field_input("plateau_patience", "Patience", container=cols[2],
+            field_input("plateau_factor", tr("Factor"), container=cols[1])
+            field_input("plateau_patience", tr("Patience"), container=cols[2],
                         style="number")
-            field_input("min_lr", "Minimum rate", container=cols[3], step=0.0001)
+            field_input("min_lr", tr("Minimum rate"), container=cols[3], step=0.0001)
         cols = st.columns(3)
-        field_input("clipnorm", "Gradient clipping (norm)", container=cols[0],
+        field_input("clipnorm", tr("Gradient clipping (norm)"), container=cols[0],
                     step=0.1)
-        field_input("class_weight", "Class weights", container=cols[1],
+        field_input("class_weight", tr("Class weights"), container=cols[1],
                     disabled=regression)
-        field_input("tensorboard", "TensorBoard logs", container=cols[2])
+        field_input("tensorboard", tr("TensorBoard logs"), container=cols[2])
     script_download(exp, "script_download")
 
 
-def script_download(exp, key: str, container=st, label: str = "Download as Python"
-                    ) -> None:
+def script_download(exp, key: str, container=st, label: str | None = None) -> None:
     """"Download as Python": the experiment as a runnable Keras script."""
     try:
         code = experiment_script(exp)
@@ -81,14 +82,18 @@ def script_download(exp, key: str, container=st, label: str = "Download as Pytho
         container.caption(str(error))
         return
     except DataUnavailable as error:  # a stored CSV run opened without its file
-        container.caption(f"Download as Python needs the CSV file's columns: {error}")
+        container.caption(tr("Download as Python needs the CSV file's columns: {error}",
+                             error=error))
         return
     container.download_button(
-        label, lambda: code, "experiment.py", mime="text/x-python", key=key,
-        on_click="ignore", help="One Keras script that repeats this experiment: "
-        "the same data, split, model and training"
-        + (" (run it with the CSV file as its argument)."
-           if DATASETS[exp.dataset].source == "table" else "."))
+        label or tr("Download as Python"), lambda: code, "experiment.py",
+        mime="text/x-python", key=key,
+        on_click="ignore",
+        help=tr("One Keras script that repeats this experiment: the same data, split, "
+                "model and training (run it with the CSV file as its argument).")
+        if DATASETS[exp.dataset].source == "table" else
+        tr("One Keras script that repeats this experiment: the same data, split, model "
+           "and training."))
 
 
 def _any_on(exp) -> bool:
@@ -137,20 +142,21 @@ def downloads(job) -> None:
     cols = st.columns([1, 1.7, 1.1, 1.3])  # room for each label in full
     # Beside the settings above (the next run), this one is the finished run's.
     script_download(job.experiment, f"run_script_download_{job.id}", cols[3],
-                    "Download this run as Python")
+                    tr("Download this run as Python"))
     cols[0].download_button(
-        "Download model (.keras)", lambda: _model_file(job), "model.keras",
+        tr("Download model (.keras)"), lambda: _model_file(job), "model.keras",
         mime="application/octet-stream", key=f"keras_download_{job.id}",
-        on_click="ignore", help="Keras' native format: load it with "
-        "keras.models.load_model(path). It expects inputs prepared as in "
-        "training (standardised, one-hot encoded).")
+        on_click="ignore", help=tr("Keras' native format: load it with "
+                                   "keras.models.load_model(path). It expects inputs "
+                                   "prepared as in training (standardised, one-hot "
+                                   "encoded)."))
     deployable_download(job, cols[1])
     if result.tensorboard_zip:
         cols[2].download_button(
-            "Download TensorBoard logs", lambda: result.tensorboard_zip,
+            tr("Download TensorBoard logs"), lambda: result.tensorboard_zip,
             "tensorboard-logs.zip", mime="application/zip", on_click="ignore",
             key=f"tensorboard_download_{job.id}",
-            help="Unzip, then run: tensorboard --logdir <folder>")
+            help=tr("Unzip, then run: tensorboard --logdir <folder>"))
 
 
 def deployable_download(job, container) -> None:
@@ -162,17 +168,17 @@ def deployable_download(job, container) -> None:
         try:
             prepared_table(exp)  # its columns and categories go into the model
         except DataUnavailable:
-            container.caption("The model for raw rows needs the CSV file: upload it "
-                              "on the Data page.")
+            container.caption(tr("The model for raw rows needs the CSV file: upload it "
+                                 "on the Data page."))
             return
     container.download_button(
-        "Download model for raw rows (.keras)",
+        tr("Download model for raw rows (.keras)"),
         lambda: keras_work(deployable_bytes, exp, job.result.weights, experiment=exp),
         "model-raw-rows.keras", mime="application/octet-stream", on_click="ignore",
         key=f"deployable_download_{job.id}",
-        help="Takes rows as in the data (a dict of columns for a CSV file, pixels "
-             "0..255 for images) and answers in the target's own units: the "
-             "preparation is Keras layers inside the model. See the README.")
+        help=tr("Takes rows as in the data (a dict of columns for a CSV file, pixels "
+                "0..255 for images) and answers in the target's own units: the "
+                "preparation is Keras layers inside the model. See the README."))
 
 
 def _model_file(job) -> bytes:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from playground.config import FIELDS_BY_NAME
 from playground.fields import ChoiceField, FloatField, IntField
+from playground.i18n import tr
 from ui import state
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -41,7 +42,7 @@ def field_input(name: str, label: str, *, container: Any = st,
     """
     field = FIELDS_BY_NAME[name]
     value = getattr(state.experiment(), name)
-    common = dict(key=state.key(name), help=field.help, on_change=_on_change,
+    common = dict(key=state.key(name), help=tr(field.help), on_change=_on_change,
                   args=(name, state.revision()), disabled=disabled)
     if isinstance(field, ChoiceField):
         offered = [c for c in field.choices if choices is None or c in choices or c == value]
@@ -65,6 +66,6 @@ def learning_rate_input(container: Any = st) -> float:
     value = state.experiment().learning_rate
     options = sorted(set(LEARNING_RATES) | {value})
     return container.select_slider(
-        "Learning rate", options, value=value, key=state.key("learning_rate"),
-        help=FIELDS_BY_NAME["learning_rate"].help, on_change=_on_change,
+        tr("Learning rate"), options, value=value, key=state.key("learning_rate"),
+        help=tr(FIELDS_BY_NAME["learning_rate"].help), on_change=_on_change,
         args=("learning_rate", state.revision()), format_func=lambda v: f"{v:g}")

@@ -72,7 +72,7 @@ def csv_uploader() -> None:
     server_mb = st.get_option("server.maxUploadSize")
     megabytes = min(server_mb, limits.max_megabytes) if limits else server_mb
     rows = f"{limits.max_rows:,} rows and {limits.max_columns:,} columns" if limits else ""
-    st.file_uploader("Upload a CSV file", type=["csv", "txt", "tsv"],
+    st.file_uploader(tr("Upload a CSV file"), type=["csv", "txt", "tsv"],
                      key="csv_upload", on_change=upload_csv,
                      max_upload_size=max(1, int(megabytes)),
                      help=f"At most {megabytes:g} MB{', ' + rows if rows else ''}. "
@@ -102,30 +102,31 @@ def image_option(table) -> None:
         except CsvError:
             return
     label = describe_shape(shape) if shape else "the column count is not square"
-    field_input("images", "Treat as images", format_func=lambda v: {
+    field_input("images", tr("Treat as images"), format_func=lambda v: {
         "off": "no, plain features", "on": f"yes ({label})"}[v])
 
 
 def table_options(columns: list[str]) -> None:
     current = exp.target if exp.target in columns else None
-    st.selectbox("Target column", columns, index=columns.index(current)
+    st.selectbox(tr("Target column"), columns, index=columns.index(current)
                  if current else None, key=state.key("target"),
-                 placeholder="Pick the column to predict",
+                 placeholder=tr("Pick the column to predict"),
                  on_change=lambda: state.update(
                      target=st.session_state[state.key("target")] or ""))
     others = [c for c in columns if c != exp.target]
-    st.multiselect("Leave out of the features", others,
+    st.multiselect(tr("Leave out of the features"), others,
                    default=[c for c in exp.exclude if c in others],
-                   key=state.key("exclude"), placeholder="No column left out",
-                   help="Columns the model does not see: an id, a column with many "
-                        "missing values, a copy of the target. Kept in the link.",
+                   key=state.key("exclude"), placeholder=tr("No column left out"),
+                   help=tr("Columns the model does not see: an id, a column with many "
+                           "missing values, a copy of the target. Kept in the link."),
                    on_change=lambda: state.update(
                        exclude=tuple(st.session_state[state.key("exclude")])))
-    field_input("task", "Task", format_func=lambda t: {"auto": "auto (detect)"}.get(t, t))
-    field_input("missing", "Missing values",
+    field_input("task", tr("Task"),
+                format_func=lambda t: tr("auto (detect)") if t == "auto" else t)
+    field_input("missing", tr("Missing values"),
                 format_func=MISSING_OPTION.get)
     if exp.images == "off":  # images are scaled to 0..1 instead
-        field_input("scale", "Scaling", format_func=lambda s: {
+        field_input("scale", tr("Scaling"), format_func=lambda s: {
             "standard": "standardise features", "none": "keep as they are"}[s])
 
 
@@ -164,8 +165,8 @@ def show_data(left) -> None:
         if info.task != "regression":
             st.text(f"Classes: {', '.join(info.class_names)}")
         if exp.dataset == "csv":
-            st.caption("Links to this experiment carry the settings, not the file: "
-                       "whoever opens one uploads the file again.")
+            st.caption(tr("Links to this experiment carry the settings, not the file: "
+                          "whoever opens one uploads the file again."))
         if info.input_kind == "tokens":
             data_previews.text_preview(data, KERAS_BASE.get(exp.dataset, exp.dataset))
         if info.source == "table":
@@ -176,20 +177,20 @@ def show_data(left) -> None:
 st.title(tr("Data"))
 left, right = st.columns([1, 2], gap="large")
 with left:
-    field_input("dataset", "Dataset", format_func=lambda n: DATASETS[n].label)
+    field_input("dataset", tr("Dataset"), format_func=lambda n: DATASETS[n].label)
     if base.synthetic:
-        field_input("samples", "Samples", step=50)
-        field_input("noise", "Noise", step=0.05)
+        field_input("samples", tr("Samples"), step=50)
+        field_input("noise", tr("Noise"), step=0.05)
     if base.source == "keras":
-        field_input("subset", "Subset size", step=100)
+        field_input("subset", tr("Subset size"), step=100)
         if base.input_kind == "tokens":
-            field_input("num_words", "Vocabulary (num_words)", step=500)
-            field_input("maxlen", "Tokens per text (maxlen)", step=10)
+            field_input("num_words", tr("Vocabulary (num_words)"), step=500)
+            field_input("maxlen", tr("Tokens per text (maxlen)"), step=10)
     if exp.dataset == "csv":
         csv_uploader()
-    field_input("val_fraction", "Validation share", step=0.05)
-    field_input("test_fraction", "Test share", step=0.05)
-    field_input("seed", "Seed", style="number")
+    field_input("val_fraction", tr("Validation share"), step=0.05)
+    field_input("test_fraction", tr("Test share"), step=0.05)
+    field_input("seed", tr("Seed"), style="number")
 
 with right:
     show_data(left)

@@ -38,9 +38,9 @@ def evaluate_page(job, exp, data) -> None:
                 keras_work(model_outputs, exp, result.weights, data.x_test,
                            experiment=exp), data.info.task))
     if not np.all(np.isfinite(outputs)):
-        st.warning("The model's outputs on the test set are not all finite numbers "
-                   "(the weights overflow): there is nothing to evaluate. Train again "
-                   "with a smaller learning rate.")
+        st.warning(tr("The model's outputs on the test set are not all finite numbers "
+                      "(the weights overflow): there is nothing to evaluate. Train again "
+                      "with a smaller learning rate."))
         return
     tabs = st.tabs(["Test set", "Baselines", "Your own input"])
     with tabs[0]:
@@ -49,8 +49,8 @@ def evaluate_page(job, exp, data) -> None:
         else:
             evaluation.classification(data, outputs)
     with tabs[1]:
-        st.caption("Classic scikit-learn models fitted on the same training rows and "
-                   "scored on the same test rows.")
+        st.caption(tr("Classic scikit-learn models fitted on the same training rows and "
+                      "scored on the same test rows."))
         network = baselines.scores(data.info.task, data.y_test, outputs,
                                    data.target_scaler)
         fitted = evaluation.fitted_baselines(data, exp.seed, job.id)
@@ -61,7 +61,7 @@ def evaluate_page(job, exp, data) -> None:
 
 job = state.job()
 if job is None or job.result is None or not job.result.weights:
-    st.info("Train a model first (or let the current run finish or stop): this page "
-            "evaluates the weights it learned.")
+    st.info(tr("Train a model first (or let the current run finish or stop): this page "
+               "evaluates the weights it learned."))
 elif state.data_ready(job.experiment):
     evaluate_page(job, job.experiment, experiment_data(job.experiment))

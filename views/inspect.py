@@ -23,7 +23,7 @@ def pick_sample():
     if data.info.input_shape == (2,):
         sources.append("a point on the plane")
     cols = st.columns([2, 3])
-    source = cols[0].radio("Sample from", sources, horizontal=True, key="sample_source")
+    source = cols[0].radio(tr("Sample from"), sources, horizontal=True, key="sample_source")
     if source == "a point on the plane":
         xs, ys, _ = plane_grid(data.x_train)
         point = np.array([
@@ -42,7 +42,7 @@ def show_sample(sample: np.ndarray, label) -> None:
     if data.info.input_kind == "image":
         st.plotly_chart(charts.image_mosaic(sample[None], np.array([label]),
                                             data.info.class_names, columns=1,
-                                            title="The picked image and its label"),
+                                            title=tr("The picked image and its label")),
                         key="sample_image", use_container_width=False)
     else:
         st.dataframe(pd.DataFrame([sample], columns=list(data.feature_names)),
@@ -59,10 +59,10 @@ def inspect_page() -> None:
     layers = weights_by_layer(kinds, names, result.weights)
     st.caption(f"Run {job.id}: {result.message}")
     if exp != state.experiment():
-        st.caption("The settings have changed since this run; this page shows the "
-                   "model as it was trained.")
+        st.caption(tr("The settings have changed since this run; this page shows the "
+                      "model as it was trained."))
 
-    st.subheader("Architecture")
+    st.subheader(tr("Architecture"))
     rows = check_experiment(exp)
     st.dataframe(pd.DataFrame({
         "Layer": names,
@@ -71,12 +71,12 @@ def inspect_page() -> None:
         "Param #": [r.params for r in rows],
     }), hide_index=True)
 
-    with st.expander("Diagram (Keras' model_to_dot)"):
-        with st.spinner("Drawing the architecture with Keras…"):
+    with st.expander(tr("Diagram (Keras' model_to_dot)")):
+        with st.spinner(tr("Drawing the architecture with Keras…")):
             st.graphviz_chart(keras_work(architecture_dot, exp, experiment=exp))
 
-    st.subheader("Activations")
-    st.caption("Pick one sample and see what every layer makes of it.")
+    st.subheader(tr("Activations"))
+    st.caption(tr("Pick one sample and see what every layer makes of it."))
     sample, label, where = pick_sample()
     show_sample(sample, label)
     with st.spinner(f"Running {where} through every layer…"):
@@ -93,12 +93,12 @@ def inspect_page() -> None:
         st.plotly_chart(charts.prediction_figure(prediction, data.info.class_names,
                                                  true_class), key="prediction")
         if label is None:
-            st.caption("A point on the plane has no true class: the predicted one is "
-                       "highlighted.")
+            st.caption(tr("A point on the plane has no true class: the predicted one is "
+                          "highlighted."))
     for name, values in hidden:
         st.plotly_chart(charts.activation_figure(name, values), key=f"act_{name}")
 
-    st.subheader("Weights")
+    st.subheader(tr("Weights"))
     st.plotly_chart(charts.weight_histograms(layers), key="weight_histograms")
     for layer in layers:
         arrays = layer["arrays"]
@@ -115,13 +115,13 @@ def inspect_page() -> None:
 
     kept = job.snapshots.items()
     if kept:
-        st.subheader("Weights over training")
+        st.subheader(tr("Weights over training"))
         epochs = [epoch for epoch, _ in kept]
         st.plotly_chart(charts.norm_history(epochs, [shot["norms"] for _, shot in kept]),
                         key="norm_history")
         arrays = [(layer, array) for layer, per_array in kept[-1][1]["weights"].items()
                   for array in per_array]
-        layer, array = st.selectbox("Histogram of", arrays, key="ridge_array",
+        layer, array = st.selectbox(tr("Histogram of"), arrays, key="ridge_array",
                                     format_func=lambda pair: f"{pair[0]} {pair[1]}")
         st.plotly_chart(charts.histogram_ridges(
             epochs, [shot["weights"][layer][array] for _, shot in kept],
@@ -131,8 +131,8 @@ def inspect_page() -> None:
 
 job = state.job()
 if job is None or job.result is None or not job.result.weights:
-    st.info("Train a model first (or let the current run finish or stop): this page "
-            "shows the weights it learned.")
+    st.info(tr("Train a model first (or let the current run finish or stop): this page "
+               "shows the weights it learned."))
 elif state.data_ready(job.experiment):
     exp, result = job.experiment, job.result
     data = experiment_data(exp)

@@ -29,12 +29,12 @@ def page() -> None:
         layer_editor.layer_row(spec, index, len(exp.layers),
                                problem.index if problem else None)
     if not exp.layers:
-        st.info("No hidden layers: the model is a single output layer (a linear or "
-                "logistic model). Add layers below.")
+        st.info(tr("No hidden layers: the model is a single output layer (a linear or "
+                   "logistic model). Add layers below."))
     layer_editor.add_layer_controls()
     layer_editor.output_controls(suggest_output(data_spec_of(exp)))
 
-    st.subheader("Summary")
+    st.subheader(tr("Summary"))
     if problem is not None:
         st.error(f"This model cannot be trained on {escape_markdown(info.label)} yet. "
                  f"{problem}")

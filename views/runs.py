@@ -34,11 +34,11 @@ def table(summaries) -> pd.DataFrame:
 
 def filtered(frame: pd.DataFrame) -> pd.DataFrame:
     cols = st.columns([3, 2, 2])
-    text = cols[0].text_input("Filter by name", key="runs_filter",
-                              placeholder="e.g. spiral, Adam")
-    statuses = cols[1].multiselect("Status", sorted(frame["Status"].unique()),
+    text = cols[0].text_input(tr("Filter by name"), key="runs_filter",
+                              placeholder=tr("e.g. spiral, Adam"))
+    statuses = cols[1].multiselect(tr("Status"), sorted(frame["Status"].unique()),
                                    key="runs_status")
-    datasets = cols[2].multiselect("Dataset", sorted(frame["Dataset"].unique()),
+    datasets = cols[2].multiselect(tr("Dataset"), sorted(frame["Dataset"].unique()),
                                    key="runs_dataset")
     if text:
         frame = frame[frame["Name"].str.contains(text, case=False, regex=False)]
@@ -60,20 +60,20 @@ def one_run(store, record) -> None:
     if record.note:
         st.text(record.note)
     cols = st.columns([1, 1, 4])
-    if cols[0].button("Open in Train", type="primary", key="runs_open"):
+    if cols[0].button(tr("Open in Train"), type="primary", key="runs_open"):
         open_in_session(record)
         st.switch_page("views/train.py")
     if not runs.may_change(record.owner):
         cols[2].caption(runs.not_yours_line(record.owner))
         return
-    if cols[1].button("Delete", key="runs_delete"):
+    if cols[1].button(tr("Delete"), key="runs_delete"):
         store.delete(record.id)
         st.rerun()
     with st.form("runs_rename"):
-        name = st.text_input("Name", record.name, max_chars=120)
-        note = st.text_area("Note", record.note, max_chars=2000,
-                            placeholder="What did you change, what did you see?")
-        if st.form_submit_button("Save name and note"):
+        name = st.text_input(tr("Name"), record.name, max_chars=120)
+        note = st.text_area(tr("Note"), record.note, max_chars=2000,
+                            placeholder=tr("What did you change, what did you see?"))
+        if st.form_submit_button(tr("Save name and note")):
             store.rename(record.id, name=name.strip() or record.name, note=note)
             st.rerun()
 
@@ -98,7 +98,7 @@ def several_runs(store, records) -> None:
     differing = compare.differing_fields(experiments)
     settings = pd.DataFrame(compare.settings_table(experiments), index=names).T
     settings = settings.loc[differing + [f for f in settings.index if f not in differing]]
-    st.markdown("**Settings**: the ones that differ come first, highlighted")
+    st.markdown(tr("**Settings**: the ones that differ come first, highlighted"))
     st.dataframe(settings.map(_shown).style.apply(
         lambda row: ["background-color: #fff3b0" if row.name in differing else ""
                      for _ in row], axis=1))
@@ -107,8 +107,8 @@ def several_runs(store, records) -> None:
                                                             for r in records]),
                         key="compare_test")
     if not all(runs.may_change(r.owner) for r in records):
-        st.caption("Some of these runs are not yours: they can be compared here, "
-                   "but only their owners can delete them.")
+        st.caption(tr("Some of these runs are not yours: they can be compared here, "
+                      "but only their owners can delete them."))
     elif st.button(f"Delete these {len(records)} runs", key="runs_delete_many"):
         for record in records:
             store.delete(record.id)
@@ -118,8 +118,8 @@ def several_runs(store, records) -> None:
 def page() -> None:
     store = runs.store()
     if store is None:
-        st.info("Runs cannot be listed: the run store is not available (see the "
-                "message above).")
+        st.info(tr("Runs cannot be listed: the run store is not available (see the "
+                   "message above)."))
         return
     try:
         summaries = runs.visible_runs(store)
@@ -127,12 +127,13 @@ def page() -> None:
         st.warning(f"Runs cannot be listed: {error}")
         return
     if not summaries:
-        st.info("No runs yet. Train a model: every run is saved here.")
+        st.info(tr("No runs yet. Train a model: every run is saved here."))
         return
     frame = filtered(table(summaries))
-    st.download_button("Download as CSV", lambda: safe_csv(frame), "runs.csv", "text/csv",
-                       key="runs_csv", help="The table as shown; a cell that a "
-                       "spreadsheet would run as a formula is written as text.")
+    st.download_button(tr("Download as CSV"), lambda: safe_csv(frame), "runs.csv",
+                       "text/csv", key="runs_csv",
+                       help=tr("The table as shown; a cell that a spreadsheet would "
+                               "run as a formula is written as text."))
     picked = st.dataframe(frame, on_select="rerun", selection_mode="multi-row",
                           key="runs_table", hide_index=True,
                           column_config={"Learning rate": st.column_config.NumberColumn(

@@ -31,9 +31,9 @@ STRATEGY_LABELS = {"random": "Random search", "grid": "Grid search",
                    "bayesian": "Bayesian optimisation", "hyperband": "Hyperband"}
 
 st.title(tr("Search"))
-st.caption("Vary some settings of the current experiment and let Keras Tuner pick the "
-           "trials. Each trial is an ordinary run: it is saved, and can be opened, "
-           "inspected and compared.")
+st.caption(tr("Vary some settings of the current experiment and let Keras Tuner pick the "
+              "trials. Each trial is an ordinary run: it is saved, and can be opened, "
+              "inspected and compared."))
 
 exp = state.experiment()
 
@@ -58,19 +58,19 @@ def settings() -> None:
     task = data_spec_of(exp).task
     with st.container(border=True):
         cols = st.columns(5)
-        strategy = cols[0].selectbox("Strategy", STRATEGIES, key="search_strategy",
+        strategy = cols[0].selectbox(tr("Strategy"), STRATEGIES, key="search_strategy",
                                      format_func=STRATEGY_LABELS.get)
-        trials = cols[1].number_input("Most trials", 1, 200, 8, key="search_trials")
-        epochs = cols[2].number_input("Epochs per trial", 1, 2000, min(exp.epochs, 50),
+        trials = cols[1].number_input(tr("Most trials"), 1, 200, 8, key="search_trials")
+        epochs = cols[2].number_input(tr("Epochs per trial"), 1, 2000, min(exp.epochs, 50),
                                       key="search_epochs",
-                                      help="Hyperband's largest budget; it also runs "
-                                           "shorter trials.")
-        objective = cols[3].selectbox("Objective", objectives_for(task),
+                                      help=tr("Hyperband's largest budget; it also runs "
+                                              "shorter trials."))
+        objective = cols[3].selectbox(tr("Objective"), objectives_for(task),
                                       key="search_objective",
-                                      help="Measured on the validation split; the "
-                                           "best epoch of a trial counts.")
-        seed = cols[4].number_input("Seed", 0, 10**6, 1, key="search_seed",
-                                    help="The same seed picks the same trials.")
+                                      help=tr("Measured on the validation split; the "
+                                              "best epoch of a trial counts."))
+        seed = cols[4].number_input(tr("Seed"), 0, 10**6, 1, key="search_seed",
+                                    help=tr("The same seed picks the same trials."))
         raw = search_space.space_editor(exp, grid=strategy == "grid")
     try:
         space = SearchSpace.parse(raw, exp)
@@ -85,13 +85,13 @@ def settings() -> None:
                    + (f" The grid runs {min(size, trials)} of them." if strategy == "grid"
                       else ""))
     if strategy == "hyperband":
-        st.caption("Hyperband trains many short trials first and the best of them "
-                   "longer: with few trials it may stop before any trial reaches the "
-                   "full epochs per trial.")
-    with st.expander("This space as SPACE.json for `playground search`"):
+        st.caption(tr("Hyperband trains many short trials first and the best of them "
+                      "longer: with few trials it may stop before any trial reaches the "
+                      "full epochs per trial."))
+    with st.expander(tr("This space as SPACE.json for `playground search`")):
         st.code(json.dumps(raw, indent=2), language="json")
     running = SEARCH in st.session_state and not st.session_state[SEARCH].done
-    st.button("Start the search", type="primary", disabled=running, key="search_start",
+    st.button(tr("Start the search"), type="primary", disabled=running, key="search_start",
               on_click=start, args=(space, dict(strategy=strategy, max_trials=int(trials),
                                                 epochs=int(epochs), objective=objective,
                                                 seed=int(seed))))
@@ -139,18 +139,19 @@ def results(search: Search) -> None:
         st.info(search.message)
     if not search.done:
         mine = runs.may_change(search.creator)
-        st.button("Stop the search", key="search_stop", disabled=not mine,
+        st.button(tr("Stop the search"), key="search_stop", disabled=not mine,
                   on_click=stop_search, args=(search,))
         if not mine:
-            st.caption("This search was started by another browser: you can watch "
-                       "it and open its trials, but only its owner can stop it.")
+            st.caption(tr("This search was started by another browser: you can watch "
+                          "it and open its trials, but only its owner can stop it."))
     floats = [d.name for d in search.space.dimensions
               if not d.integer and (not d.choices or any(isinstance(c, float)
                                                          for c in d.choices))]
     st.dataframe(trial_table(search), hide_index=True, key="search_table",
                  column_config={
                      "Run": st.column_config.LinkColumn(
-                         "Run", display_text="open", help="Opens the trial's run on Train."),
+                         "Run", display_text="open",
+                         help=tr("Opens the trial's run on Train.")),
                      search.objective: st.column_config.NumberColumn(format="%.4f"),
                      **{name: st.column_config.NumberColumn(format="%.4g")
                         for name in floats}})
@@ -160,8 +161,8 @@ def results(search: Search) -> None:
                if not d.choices or all(isinstance(c, (int, float)) for c in d.choices)]
     if len(numeric) >= 2:
         cols = st.columns(2)
-        x = cols[0].selectbox("Map: across", numeric, 0, key="search_map_x")
-        y = cols[1].selectbox("Map: up", [n for n in numeric if n != x], 0,
+        x = cols[0].selectbox(tr("Map: across"), numeric, 0, key="search_map_x")
+        y = cols[1].selectbox(tr("Map: up"), [n for n in numeric if n != x], 0,
                               key="search_map_y")
         st.plotly_chart(objective_map(trials, x, y, search.objective), key="search_map")
     if best is not None:
@@ -172,8 +173,8 @@ def results(search: Search) -> None:
         st.plotly_chart(charts.history_figure(
             {k: v for k, v in history.items() if k != "learning_rate"}, best.epochs,
             metrics), key="search_best_history")
-        if st.button("Use the best", key="search_use_best",
-                     help="Loads the best trial's experiment into the editors."):
+        if st.button(tr("Use the best"), key="search_use_best",
+                     help=tr("Loads the best trial's experiment into the editors.")):
             use_best(search)
             st.rerun(scope="app")  # the button is in a fragment: redraw the editors too
 

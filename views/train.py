@@ -6,7 +6,7 @@ import streamlit as st
 
 from playground.charts.live_figures import COARSE_STEP, LiveFigures
 from playground.datasets.source import experiment_data
-from playground.i18n import tr
+from playground.i18n import tr, translated
 from playground.inspection.doctor import diagnose
 from playground.model.checks import resolve_loss
 from playground.model.shapes import StackError
@@ -39,7 +39,7 @@ def start_training() -> None:
     try:
         state.set_job(services.submit(exp))  # checks the model against the data
     except StackError as error:
-        state.notify(f"Cannot train this model: {error}", "error")
+        state.notify(tr("Cannot train this model: {error}", error=error), "error")
 
 
 def stop_training() -> None:
@@ -57,16 +57,16 @@ def page() -> None:
     with st.container(border=True):
         cols = st.columns(3)
         auto_loss = LOSSES[resolve_loss(exp.replace(loss="auto"))].label
-        field_input("loss", "Loss", container=cols[0],
-                    format_func=lambda n: f"auto ({auto_loss})" if n == "auto"
-                    else LOSSES[n].label)
-        field_input("optimizer", "Optimizer", container=cols[1],
+        field_input("loss", tr("Loss"), container=cols[0],
+                    format_func=lambda n: tr("auto ({loss})", loss=auto_loss)
+                    if n == "auto" else LOSSES[n].label)
+        field_input("optimizer", tr("Optimizer"), container=cols[1],
                     format_func=lambda n: OPTIMIZERS[n].label)
         learning_rate_input(cols[2])
         cols = st.columns(3)
-        field_input("batch_size", "Batch size", container=cols[0], style="number")
-        field_input("epochs", "Epochs", container=cols[1], style="number")
-        field_input("momentum", "Momentum", container=cols[2], step=0.05,
+        field_input("batch_size", tr("Batch size"), container=cols[0], style="number")
+        field_input("epochs", tr("Epochs"), container=cols[1], style="number")
+        field_input("momentum", tr("Momentum"), container=cols[2], step=0.05,
                     disabled=not OPTIMIZERS[exp.optimizer].uses_momentum)
     training_controls.controls()
 
@@ -74,13 +74,13 @@ def page() -> None:
     running = job is not None and not job.done
     cols = st.columns([1, 1, 4])
     again = job is not None and job.done and job.experiment == exp
-    cols[0].button("Train again" if again else "Train", type="primary",
+    cols[0].button(tr("Train again") if again else tr("Train"), type="primary",
                    on_click=start_training, disabled=running, key="train_button",
                    use_container_width=True,
-                   help="Start a new run of these settings; this run stays saved."
+                   help=tr("Start a new run of these settings; this run stays saved.")
                    if again else None)
     mine = job is None or runs.may_change(job.creator)
-    cols[1].button("Stop", on_click=stop_training, disabled=not running or not mine,
+    cols[1].button(tr("Stop"), on_click=stop_training, disabled=not running or not mine,
                    key="stop_button", use_container_width=True)
     if not mine:
         cols[2].caption(runs.not_yours_line(job.creator))
@@ -95,10 +95,10 @@ def page() -> None:
         if not epochs:
             return None
         if done and len(epochs) > 1:
-            return slot.select_slider("Replay: epoch", epochs, value=epochs[-1],
+            return slot.select_slider(tr("Replay: epoch"), epochs, value=epochs[-1],
                                       key=f"replay_epoch_{job.id}",
-                                      help="Training kept up to 200 snapshots, evenly "
-                                           "spread over the run.")
+                                      help=tr("Training kept up to 200 snapshots, "
+                                              "evenly spread over the run."))
         return epochs[-1]
 
 
@@ -124,10 +124,11 @@ def page() -> None:
         pick_cols = st.columns(len(wide)) if wide else []
         for col, name in zip(pick_cols, wide):
             picks[name] = col.multiselect(
-                f"Units of {name}", list(range(len(neurons[name]))),
+                tr("Units of {layer}", layer=name), list(range(len(neurons[name]))),
                 default=list(range(UNITS_SHOWN)), key=f"units_{name}_{job.id}",
                 max_selections=MAX_UNITS_SHOWN,
-                help=f"The first {len(neurons[name])} units were recorded.")
+                help=tr("The first {count} units were recorded.",
+                        count=len(neurons[name])))
         for name, maps in neurons.items():
             picks.setdefault(name, list(range(len(maps))))
         return picks
@@ -139,14 +140,15 @@ def page() -> None:
             return
         findings = diagnose(history, snapshots)
         with st.container(border=True, key="doctor"):
-            st.markdown("**Training doctor**")
+            st.markdown(tr("**Training doctor**"))
             for finding in findings:
-                st.warning(f"**{finding.title}** {finding.detail}\n\n*Try:* {finding.fix}")
+                st.warning(tr("**{title}** {detail}\n\n*Try:* {fix}", title=finding.title,
+                              detail=finding.detail, fix=finding.fix))
                 training_controls.apply_fix(finding)
             if not findings:
-                st.caption("Nothing looks wrong so far: the loss is moving, no "
-                           "gradients vanish or explode, and validation follows "
-                           "training.")
+                st.caption(tr("Nothing looks wrong so far: the loss is moving, no "
+                              "gradients vanish or explode, and validation follows "
+                              "training."))
 
 
     def live_figures(job) -> LiveFigures:
@@ -167,14 +169,15 @@ def page() -> None:
         remounted, and Streamlit fades what a rerun has not yet replaced."""
         job = state.job()
         if job is None:
-            st.info("Press **Train** to start. The charts fill in epoch by epoch.")
+            st.info(tr("Press **Train** to start. The charts fill in epoch by epoch."))
             return
         changed = (differing_fields([job.experiment, state.experiment()])
                    if job.done else [])
         if changed:  # results of other settings must not read as current ones
-            st.warning("These results are from an earlier run: the settings have "
-                       f"changed since ({', '.join(changed)}). Press **Train** to "
-                       "run the current experiment.", icon=":material/history:")
+            st.warning(tr("These results are from an earlier run: the settings have "
+                          "changed since ({changed}). Press **Train** to run the "
+                          "current experiment.", changed=", ".join(changed)),
+                       icon=":material/history:")
         with st.container(key="earlier_results" if changed else "run_results"):
             run_view(job)
 
@@ -183,9 +186,12 @@ def page() -> None:
         """The job's progress, charts, outcome and downloads."""
         p = job.progress()
         fraction = min(p["epoch"] / p["epochs"], 1.0)
-        note = " · stopping…" if job.stop_requested and not p["done"] else ""
-        st.progress(fraction, text=f"Epoch {p['epoch']} / {p['epochs']} · "
-                                   f"{p['elapsed']:.1f} s · {p['message']}{note}")
+        note = tr(" · stopping…") if job.stop_requested and not p["done"] else ""
+        st.progress(fraction, text=tr(
+            "Epoch {epoch} / {epochs} · {seconds} s · {message}{note}", epoch=p["epoch"],
+            epochs=p["epochs"], seconds=format(p["elapsed"], ".1f"),
+            message=translated(p["message"]),
+            note=note))
         figures = live_figures(job)
         kept = job.snapshots.items()
         epoch = snapshot = None
@@ -206,8 +212,8 @@ def page() -> None:
         with chart_area:
             previous = state.previous_job()
             compare = previous is not None and chart_area.checkbox(
-                "Compare with the previous run", key="compare_previous",
-                help="Draws the previous run's curves in grey under this one.")
+                tr("Compare with the previous run"), key="compare_previous",
+                help=tr("Draws the previous run's curves in grey under this one."))
             training_controls.history_chart(figures.history(
                 {k: v for k, v in p["history"].items() if k != "learning_rate"},
                 previous.result.history if compare else None), p["history"], job.result)
@@ -221,13 +227,13 @@ def page() -> None:
         network = figures.network_data(epoch, snapshot)
         if network is not None:
             with st.container(key="network_area"):
-                st.markdown("**Network** · each neuron's output over the plane; links "
-                            "blue for positive weights, orange for negative, thicker "
-                            "for larger")
+                st.markdown(tr("**Network** · each neuron's output over the plane; "
+                               "links blue for positive weights, orange for negative, "
+                               "thicker for larger"))
                 network_view.network_view(network)
         if p["done"]:
             result = job.result
-            getattr(st, OUTCOME_STYLE[result.status])(result.message)
+            getattr(st, OUTCOME_STYLE[result.status])(translated(result.message))
             training_controls.test_metrics(
                 result.test_metrics, experiment_data(job.experiment).target_scaler)
             training_controls.downloads(job)

@@ -14,6 +14,9 @@ Code marks text with `tr` (and `tr_n` where English needs a plural):
 Placeholders are `str.format` names, filled after translation, so a
 translation may move them. `mark` only marks text for the catalog, to be
 translated later with `tr` (names in tables built at import time).
+`template` marks a message that is made in English where no reader is
+known (a worker process, a stored run) and translated where it is shown:
+`translated(text)` recognises the filled-in template and translates it.
 
 The language is chosen per caller, never per process: a `use_language`
 block (the command line, a worker running one job), else the resolver the
@@ -30,6 +33,7 @@ import functools
 import gettext
 import io
 import os
+import re
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -113,13 +117,13 @@ def translations(code: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(compiled)
 
 
-def tr(message: str, **values: object) -> str:
+def tr(message: str, /, **values: object) -> str:
     """`message` in the caller's language, its `{placeholders}` filled."""
     text = translations(language()).gettext(message)
     return text.format(**values) if values else text
 
 
-def tr_n(singular: str, plural: str, count: int, **values: object) -> str:
+def tr_n(singular: str, plural: str, count: int, /, **values: object) -> str:
     """The singular or plural form for `count` in the caller's language;
     `{count}` and the other placeholders are filled."""
     text = translations(language()).ngettext(singular, plural, count)
@@ -129,3 +133,34 @@ def tr_n(singular: str, plural: str, count: int, **values: object) -> str:
 def mark(message: str) -> str:
     """Marks `message` for the catalog without translating it now."""
     return message
+
+
+_TEMPLATES: dict[str, re.Pattern] = {}
+_FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def template(message: str) -> str:
+    """Marks `message` for the catalog and registers it, so that an English
+    text made from it (`message.format(...)`, in a worker or a stored run)
+    is translated by `translated` where it is read."""
+    parts = _FIELD.split(message)
+    pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)"
+                      for i, part in enumerate(parts))
+    _TEMPLATES[message] = re.compile(pattern, re.DOTALL)
+    return message
+
+
+def translated(text: str) -> str:
+    """`text`, made in English from a `template` or a marked string, in the
+    caller's language; text the catalog does not know is returned as it is."""
+    if not text or language() == DEFAULT_LANGUAGE:
+        return text
+    catalog = translations(language())
+    direct = catalog.gettext(text)
+    if direct != text:
+        return direct
+    for message, pattern in _TEMPLATES.items():
+        found = pattern.fullmatch(text)
+        if found:
+            return catalog.gettext(message).format(**found.groupdict())
+    return text

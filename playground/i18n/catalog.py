@@ -1,9 +1,9 @@
 """The message catalog kept in step with the code: extract, merge, check.
 
-`extract()` finds every string the code passes to `tr`, `tr_n` and `mark`
-(Babel's extractor, so the rules are gettext's); `merge()` adds the new ones
-to a language's `.po` file (untranslated) and drops the ones the code no
-longer uses; `problems()` lists what stops a catalog from being complete:
+`extract()` finds every string the code passes to `tr`, `tr_n`, `mark` and
+`template` (Babel's extractor, so the rules are gettext's); `merge()` adds
+the new ones to a language's `.po` file (untranslated) and drops the ones
+the code no longer uses; `problems()` lists what stops a catalog from being complete:
 a missing or empty translation, a fuzzy entry, or placeholders that differ
 from the English. `python -m playground.i18n.catalog` merges every language
 and prints the problems; `--check` only checks (exit 1 on a problem).
@@ -19,7 +19,7 @@ from playground import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("playground", "ui", "views", "app.py")
-KEYWORDS = {"tr": None, "tr_n": (1, 2), "mark": None}
+KEYWORDS = {"tr": None, "tr_n": (1, 2), "mark": None, "template": None}
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_][a-z0-9_]*)(?:[:!][^}]*)?\}(?!\})")
 
 
@@ -44,7 +44,23 @@ def extract(root: Path = ROOT):
         for name, line, message, comments in found:
             catalog.add(message, locations=[(prefix + name, line)],
                         auto_comments=comments)
+    for text, where in table_strings():
+        catalog.add(text, auto_comments=[where])
     return catalog
+
+
+def table_strings() -> list[tuple[str, str]]:
+    """Text kept in the core's tables rather than in calls: every field's
+    help line and every layer type's description, with where each is from.
+    Pages show them through `tr(field.help)`."""
+    from playground.config import FIELDS
+    from playground.model.layers import LAYER_TYPES
+
+    found = [(field.help, f"field {field.name}") for field in FIELDS]
+    for kind in LAYER_TYPES.values():
+        found.append((kind.description, f"layer {kind.name}"))
+        found += [(field.help, f"layer {kind.name} {field.name}") for field in kind.fields]
+    return [(text, where) for text, where in found if text]
 
 
 def read(code: str):

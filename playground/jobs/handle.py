@@ -19,6 +19,7 @@ import time
 from typing import Any, Callable
 
 from playground.config import Experiment
+from playground.i18n import tr, tr_n
 from playground.training.result import (
     FAILED,
     QUEUED,
@@ -243,8 +244,9 @@ class JobHandle:
                 message = event.get("message", message)
         waiting = self.jobs_ahead()
         if waiting is not None:
-            message = (f"waiting: {waiting} job{'s' if waiting != 1 else ''} ahead "
-                       "of yours" if waiting else "waiting for a free worker")
+            message = (tr_n("waiting: {count} job ahead of yours",
+                            "waiting: {count} jobs ahead of yours", waiting)
+                       if waiting else tr("waiting for a free worker"))
         if result is not None:
             history, elapsed, message = result.history, result.elapsed, result.message
         return {"history": history, "epoch": epoch, "epochs": self.experiment.epochs,

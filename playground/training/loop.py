@@ -24,13 +24,17 @@ import numpy as np
 from playground.config import Experiment
 from playground.datasets import Dataset
 from playground.datasets.source import experiment_data
+from playground.i18n import mark
 from playground.model.checks import encode_targets
 from playground.registry import task_metrics
 from playground.training.result import (
     COMPLETED,
     DIVERGED,
+    DIVERGED_AT,
     FAILED,
+    FINISHED,
     STOPPED,
+    STOPPED_BY_YOU,
     TrainingResult,
     failure_message,
 )
@@ -130,9 +134,9 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
     state = {"weights": [], "elapsed": 0.0, "diverged_at": None}
     model = None
     try:
-        emit({"type": "status", "message": "Loading data"})
+        emit({"type": "status", "message": mark("Loading data")})
         data = dataset or experiment_data(exp)
-        emit({"type": "status", "message": "Building the model"})
+        emit({"type": "status", "message": mark("Building the model")})
         from playground.model.builder import build_model
         from playground.training import controls
         from playground.training.callbacks import StreamCallback, Validator
@@ -164,7 +168,7 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
                                   learning_rate=exp.lr_schedule != "constant")
         # After StreamCallback: these see its val_* values in the same logs.
         extra = controls.callbacks(exp)
-        emit({"type": "status", "message": "Training"})
+        emit({"type": "status", "message": mark("Training")})
         with tensorboard_logs(exp) as board:
             model.fit(train, epochs=exp.epochs, verbose=0, shuffle=False,
                       steps_per_epoch=steps if whole_epoch else None,
@@ -205,16 +209,14 @@ def _finish(exp: Experiment, model: Any, data: Dataset,
     best_epoch, early_stop = early_stop_summary(extra, exp)
     if state["diverged_at"] is not None:
         status = DIVERGED
-        message = (f"Training diverged at epoch {state['diverged_at']}: the loss "
-                   "became NaN or infinite. The last finite weights are kept. Try a "
-                   "lower learning rate, Adam, or normalised inputs.")
+        message = DIVERGED_AT.format(epoch=state["diverged_at"])
         model.set_weights(state["weights"])
     elif stop.requested and epochs_run < exp.epochs:
-        status, message = STOPPED, f"Stopped by you after {epochs_run} epoch(s)."
+        status, message = STOPPED, STOPPED_BY_YOU.format(epochs=epochs_run)
     elif early_stop:
         status, message = COMPLETED, early_stop
     else:
-        status, message = COMPLETED, f"Finished {epochs_run} epoch(s)."
+        status, message = COMPLETED, FINISHED.format(epochs=epochs_run)
     test_metrics, test_outputs = {}, None
     if len(data.x_test) and state["weights"]:
         test = _make_dataset(data.x_test, encode_targets(data.y_test, exp),

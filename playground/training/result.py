@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from playground.i18n import template
+
 QUEUED = "queued"
 STARTING = "starting"
 RUNNING = "running"
@@ -22,6 +24,16 @@ DIVERGED = "diverged"
 FAILED = "failed"
 ENDED = (COMPLETED, STOPPED, DIVERGED, FAILED)
 """The statuses of a run that is over, however it ended."""
+
+# How a run ended, in English wherever it runs (a worker knows no reader);
+# pages show them translated (`playground.i18n.translated`), and stored runs
+# keep the English. Defined here, with no TensorFlow, so the web server has
+# them registered.
+FINISHED = template("Finished {epochs} epoch(s).")
+STOPPED_BY_YOU = template("Stopped by you after {epochs} epoch(s).")
+DIVERGED_AT = template("Training diverged at epoch {epoch}: the loss became NaN or "
+                       "infinite. The last finite weights are kept. Try a lower "
+                       "learning rate, Adam, or normalised inputs.")
 
 
 @dataclass

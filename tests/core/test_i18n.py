@@ -32,6 +32,7 @@ def test_the_check_finds_missing_fuzzy_and_mismatched_entries(tmp_path, monkeypa
     with open(po, "wb") as target:
         write_po(target, broken)
     monkeypatch.setattr(catalog, "SOURCES", ("app.py",))
+    monkeypatch.setattr(catalog, "table_strings", lambda: [])
     monkeypatch.setattr(i18n, "catalog_path", lambda code: po)
     assert sorted(catalog.problems("zh", root=tmp_path)) == [
         "fuzzy: 'Stop'", "not in the catalog: 'Seed'",
@@ -54,6 +55,8 @@ def test_translation_fills_placeholders_after_translating():
         assert tr("Train") == "Train"
         assert tr_n("{count} unit", "{count} units", 1) == "1 unit"
         assert tr_n("{count} unit", "{count} units", 2) == "2 units"
+        # Any name may be a placeholder, even the ones tr's own arguments have.
+        assert tr("{message} in {plural}", message="a", plural="b") == "a in b"
 
 
 def test_two_threads_read_their_own_language_at_once():
@@ -81,3 +84,18 @@ def test_the_environment_decides_for_the_command_line(monkeypatch):
     assert i18n.language() == "zh" and tr("Train") == "训练"
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     assert i18n.language() == "en"
+
+
+def test_english_made_from_a_template_is_translated_where_it_is_read():
+    """A worker writes how a run ended in English (it knows no reader); the
+    page that shows it translates the filled-in template."""
+    from playground.training.result import DIVERGED_AT, FINISHED
+
+    with use_language("zh"):
+        assert i18n.translated(FINISHED.format(epochs=30)) == "已完成 30 轮训练。"
+        assert i18n.translated(DIVERGED_AT.format(epoch=7)).startswith(
+            "训练在第 7 轮发散")
+        assert i18n.translated("Loading data") == "正在载入数据"  # a marked string
+        assert i18n.translated("Something else") == "Something else"
+    with use_language("en"):
+        assert i18n.translated(FINISHED.format(epochs=30)) == "Finished 30 epoch(s)."
