@@ -23,7 +23,7 @@ from playground.i18n import tr
 from playground.keras_work import WorkerCrashed
 from playground.model.checks import resolve_loss, resolve_output
 from playground.presets import PRESETS, default_experiment
-from playground.registry import LOSSES, OPTIMIZERS
+from playground.registry import LOSSES, OPTIMIZERS, task_label
 from ui import (
     experiment_file,
     language,
@@ -101,7 +101,7 @@ def sidebar() -> None:
         else:
             output, loss = "output", tr("not known until the data is loaded")
         lines = [tr("**Data** {label} · {task} · seed {seed}",
-                    label=escape_markdown(info.label), task=info.task or "?",
+                    label=escape_markdown(info.label), task=task_label(info.task),
                     seed=exp.seed)]
         stack = " → ".join([*(layer.describe() for layer in exp.layers), output])
         lines.append(tr("**Model** {stack}", stack=stack))

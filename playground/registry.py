@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from playground.i18n import mark, tr
+
 BINARY = "binary"
 MULTICLASS = "multiclass"
 REGRESSION = "regression"
 TASKS = (BINARY, MULTICLASS, REGRESSION)
+TASK_LABELS = {BINARY: mark("binary"), MULTICLASS: mark("multiclass"),
+               REGRESSION: mark("regression")}
+
+
+def task_label(task: str | None) -> str:
+    """A task's name in the reader's language (`"?"` when not known yet)."""
+    return tr(TASK_LABELS[task]) if task in TASK_LABELS else (task or "?")
 
 ACTIVATIONS = (
     "relu",
@@ -94,14 +103,16 @@ def task_metrics(task: str) -> list[str]:
     return ["accuracy"]
 
 
-METRIC_LABELS = {"loss": "loss", "accuracy": "accuracy", "mae": "MAE", "mse": "MSE",
-                 "rmse": "RMSE", "r2": "R²", "auc": "AUC", "roc_auc": "ROC AUC",
-                 "macro_f1": "macro F1", "weighted_f1": "weighted F1",
-                 "data_loss": "data loss"}
+METRIC_LABELS = {"loss": mark("loss"), "accuracy": mark("accuracy"), "mae": "MAE",
+                 "mse": "MSE", "rmse": "RMSE", "r2": "R²", "auc": "AUC",
+                 "roc_auc": "ROC AUC", "macro_f1": mark("macro F1"),
+                 "weighted_f1": mark("weighted F1"), "data_loss": mark("data loss")}
 
 
 def metric_label(name: str) -> str:
-    """A metric as a reader writes it: `mae` → MAE, `val_mae` → validation MAE."""
+    """A metric as a reader writes it, in the reader's language: `mae` → MAE,
+    `val_mae` → validation MAE."""
     if name.startswith("val_"):
-        return "validation " + metric_label(name[4:])
-    return METRIC_LABELS.get(name, name.replace("_", " "))
+        return tr("validation {metric}", metric=metric_label(name[4:]))
+    label = METRIC_LABELS.get(name)
+    return tr(label) if label else name.replace("_", " ")

@@ -12,6 +12,7 @@ from playground.datasets.source import (
     source_table,
 )
 from playground.i18n import tr
+from playground.registry import task_label
 from ui import claims, data_previews, state
 from ui.widgets import field_input
 
@@ -31,7 +32,8 @@ def upload_csv() -> None:
         # Freed when this browser session ends (`ui.claims`).
         token = uploads.register(file.getvalue(), file.name, owner=claims.owner())
     except CsvError as error:
-        state.notify(f"{file.name} was not loaded: {error}", "error")
+        state.notify(tr("{file} was not loaded: {error}", file=file.name, error=error),
+                     "error")
         return
     from playground.datasets.pixel_tables import looks_like_images
     from playground.datasets.table_target import choose_target
@@ -71,12 +73,16 @@ def csv_uploader() -> None:
     limits = upload_limits()
     server_mb = st.get_option("server.maxUploadSize")
     megabytes = min(server_mb, limits.max_megabytes) if limits else server_mb
-    rows = f"{limits.max_rows:,} rows and {limits.max_columns:,} columns" if limits else ""
+    help_text = (tr("At most {megabytes} MB, {rows} rows and {columns} columns. The file "
+                    "stays in this browser session only.", megabytes=format(megabytes, "g"),
+                    rows=format(limits.max_rows, ","), columns=format(limits.max_columns, ","))
+                 if limits else
+                 tr("At most {megabytes} MB. The file stays in this browser session only.",
+                    megabytes=format(megabytes, "g")))
     st.file_uploader(tr("Upload a CSV file"), type=["csv", "txt", "tsv"],
                      key="csv_upload", on_change=upload_csv,
                      max_upload_size=max(1, int(megabytes)),
-                     help=f"At most {megabytes:g} MB{', ' + rows if rows else ''}. "
-                          "The file stays in this browser session only.")
+                     help=help_text)
 
 
 def image_option(table) -> None:
@@ -101,9 +107,9 @@ def image_option(table) -> None:
             pixel_layout(features)
         except CsvError:
             return
-    label = describe_shape(shape) if shape else "the column count is not square"
+    label = describe_shape(shape) if shape else tr("the column count is not square")
     field_input("images", tr("Treat as images"), format_func=lambda v: {
-        "off": "no, plain features", "on": f"yes ({label})"}[v])
+        "off": tr("no, plain features"), "on": tr("yes ({shape})", shape=label)}[v])
 
 
 def table_options(columns: list[str]) -> None:
@@ -146,7 +152,7 @@ def show_data(left) -> None:
             with left:
                 table_options([str(c) for c in table.columns])
                 image_option(table)
-    with st.spinner(f"Loading {base.label}…"):
+    with st.spinner(tr("Loading {dataset}…", dataset=base.label)):
         problem = state.data_problem(exp)
     if problem is not None:
         st.warning(problem)
@@ -158,12 +164,12 @@ def show_data(left) -> None:
             st.markdown(info.description)
         else:
             st.markdown(f"**{info.label}** — {info.description}")
-        st.caption(
-            f"Task: {info.task} · input shape: {info.input_shape} · "
-            f"{len(data.x_train)} train / {len(data.x_val)} validation / "
-            f"{len(data.x_test)} test")
+        st.caption(tr("Task: {task} · input shape: {shape} · {train} train / {val} "
+                      "validation / {test} test", task=task_label(info.task),
+                      shape=info.input_shape, train=len(data.x_train),
+                      val=len(data.x_val), test=len(data.x_test)))
         if info.task != "regression":
-            st.text(f"Classes: {', '.join(info.class_names)}")
+            st.text(tr("Classes: {classes}", classes=", ".join(info.class_names)))
         if exp.dataset == "csv":
             st.caption(tr("Links to this experiment carry the settings, not the file: "
                           "whoever opens one uploads the file again."))

@@ -4,7 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from playground.datasets.source import dataset_info
-from playground.i18n import tr
+from playground.i18n import mark, tr
+from playground.registry import task_label
+
+INPUT_KINDS = (mark("features"), mark("image"), mark("tokens"), mark("sequence"))
+"""The input kinds, named for the catalog (the caption translates them)."""
 from playground.model.checks import check_experiment, data_spec_of
 from playground.model.shapes import StackError, suggest_output
 from ui import layer_editor, state
@@ -17,8 +21,9 @@ st.title(tr("Model"))
 def page() -> None:
     """The layer editor and summary, once the data is known."""
     info = dataset_info(exp)
-    st.caption(f"Input: {escape_markdown(info.label)}, shape {info.input_shape} ({info.input_kind}) · "
-               f"task: {info.task}")
+    st.caption(tr("Input: {dataset}, shape {shape} ({kind}) · task: {task}",
+                  dataset=escape_markdown(info.label), shape=info.input_shape,
+                  kind=tr(info.input_kind), task=task_label(info.task)))
 
     try:
         rows, problem = check_experiment(exp), None
@@ -36,26 +41,27 @@ def page() -> None:
 
     st.subheader(tr("Summary"))
     if problem is not None:
-        st.error(f"This model cannot be trained on {escape_markdown(info.label)} yet. "
-                 f"{problem}")
+        st.error(tr("This model cannot be trained on {dataset} yet. {problem}",
+                    dataset=escape_markdown(info.label), problem=problem))
     else:
         table = pd.DataFrame({
-            "Layer": [f"{r.name}" for r in rows],
-            "Output shape": [str((None, *r.output_shape)) for r in rows],
-            "Param #": [r.params for r in rows],
+            tr("Layer"): [f"{r.name}" for r in rows],
+            tr("Output shape"): [str((None, *r.output_shape)) for r in rows],
+            tr("Param #"): [r.params for r in rows],
         })
         st.dataframe(table, hide_index=True)
-        st.markdown(f"**Total parameters: {sum(r.params for r in rows):,}**")
+        st.markdown(tr("**Total parameters: {count}**",
+                       count=format(sum(r.params for r in rows), ",")))
 
 
 problem = state.data_problem(exp, load=False)
 if problem is not None:  # no file uploaded, a CSV option that does not fit
-    st.warning(f"{problem}\n\nFix the data on the **Data** page first.")
+    st.warning(tr("{problem}\n\nFix the data on the **Data** page first.", problem=problem))
 else:
     # A Keras dataset not downloaded yet: its shapes are in the catalog, so
     # the model can be built and studied before the download.
     missing = state.data_problem(exp)
     if missing is not None:
-        st.info(f"{missing}\n\nThe model below can be built and studied meanwhile; "
-                "training needs the data.")
+        st.info(tr("{problem}\n\nThe model below can be built and studied meanwhile; "
+                   "training needs the data.", problem=missing))
     page()

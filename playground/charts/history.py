@@ -17,8 +17,9 @@ from playground.charts.style import (
     side_by_side,
     styled,
 )
+from playground.i18n import mark, tr
 
-WAITING = "Waiting for the first epoch"
+WAITING = mark("Waiting for the first epoch")
 
 
 PREVIOUS_COLOR = "#b8b8b8"
@@ -44,18 +45,20 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
     """
     bases = {k for k in history if not k.startswith("val_")} | set(metrics)
     bases = sorted(bases, key=lambda k: (k != "loss", k)) or ["loss"]
-    suffixes, layout = side_by_side([METRIC_LABELS.get(b, b) for b in bases])
+    suffixes, layout = side_by_side([tr(METRIC_LABELS[b]) if b in METRIC_LABELS else b
+                                     for b in bases])
     layout.update(base_layout("", 340, "history"))
     data = []
     for suffix, base in zip(suffixes, bases):
-        layout[f"xaxis{suffix}"]["title"] = {"text": "epoch"}
-        for key, name, dash in ((base, "training", "solid"),
-                                (f"val_{base}", "validation", "dot")):
+        layout[f"xaxis{suffix}"]["title"] = {"text": tr("epoch")}
+        for key, name, dash in ((base, tr("training"), "solid"),
+                                (f"val_{base}", tr("validation"), "dot")):
             before = (previous or {}).get(key)
             if before:
                 data.append({
                     "type": "scatter", "x": list(range(1, len(before) + 1)),
-                    "y": list(before), "mode": "lines", "name": f"previous run, {name}",
+                    "y": list(before), "mode": "lines",
+                    "name": tr("previous run, {curve}", curve=name),
                     "legendgroup": f"previous {name}", "showlegend": suffix == "",
                     "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
                     "line": {"dash": dash, "color": PREVIOUS_COLOR}})
@@ -81,7 +84,7 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
             layout[f"xaxis{suffix}"]["range"] = [1, max(2, epochs or 1)]
             layout[f"yaxis{suffix}"].update(range=[0, 1], showticklabels=False)
             layout["annotations"].append({
-                "text": WAITING, "x": 0.5, "y": 0.5, "xref": f"x{suffix} domain",
+                "text": tr(WAITING), "x": 0.5, "y": 0.5, "xref": f"x{suffix} domain",
                 "yref": f"y{suffix} domain", "showarrow": False,
                 "font": {"color": "#808080"}})
     return dict_figure(data, layout)
@@ -116,12 +119,12 @@ def _share_range(values: list[float]) -> list[float] | None:
 def learning_rate_figure(rates: list[float]) -> go.Figure:
     """The learning rate at the start of each epoch, on a log scale."""
     fig = go.Figure(go.Scatter(x=list(range(1, len(rates) + 1)), y=rates,
-                               mode="lines", name="learning rate",
+                               mode="lines", name=tr("learning rate"),
                                line=dict(shape="hv", color=CLASS_COLORS[1])))
-    fig.update_xaxes(title_text="epoch")
+    fig.update_xaxes(title_text=tr("epoch"))
     finite = [r for r in rates if r and math.isfinite(r) and r > 0]
     ticks = log_ticks(min(finite), max(finite)) if finite else []
-    fig.update_yaxes(title_text="learning rate", type="log", tickvals=ticks,
+    fig.update_yaxes(title_text=tr("learning rate"), type="log", tickvals=ticks,
                      ticktext=[f"{t:.3g}" for t in ticks])
     return styled(fig, "", 220, "learning_rate")
 
@@ -138,10 +141,11 @@ def mark_epochs(fig: go.Figure, best_epoch: int | None = None,
     """
     if best_epoch:
         fig.add_vline(x=best_epoch, line=dict(color="green", dash="dash"),
-                      annotation_text=f"best: {best_epoch}", row="all", col="all")
+                      annotation_text=tr("best: {epoch}", epoch=best_epoch), row="all",
+                      col="all")
     if stopped_epoch:
         fig.add_vline(x=stopped_epoch, line=dict(color="gray"),
-                      annotation_text="early stop", annotation_position="bottom right",
+                      annotation_text=tr("early stop"), annotation_position="bottom right",
                       row="all", col="all")
     if reason:
         fig.add_annotation(text=reason, xref="paper", yref="paper", x=0, y=1.18,

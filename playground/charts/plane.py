@@ -14,6 +14,7 @@ from playground.charts.style import (
     plotly_text,
     tile,
 )
+from playground.i18n import mark, tr
 
 # TF Playground's diverging scale: orange (class 0 / -1), white, blue (class 1 / +1).
 BOUNDARY_SCALE = [[0.0, "#f59322"], [0.5, "#e8eaeb"], [1.0, "#0877bd"]]
@@ -33,18 +34,18 @@ def boundary_points(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray
     """
     low, high = (-1.0, 1.0) if regression else (0.0, 1.0)
     traces = []
-    for x, y, split, rim in ((x_train, y_train, "train", ("white", 1)),
-                             (x_test, y_test, "test", ("black", 2))):
+    for x, y, split, rim in ((x_train, y_train, mark("train"), ("white", 1)),
+                             (x_test, y_test, mark("test"), ("black", 2))):
         line = {"color": rim[0], "width": rim[1]}
         if regression:
-            traces.append(_points(x, f"{split} (colour: target)", {
+            traces.append(_points(x, tr("{split} (colour: target)", split=tr(split)), {
                 "color": np.asarray(y, dtype=np.float32), "colorscale": BOUNDARY_SCALE,
                 "cmin": low, "cmax": high, "size": 6, "line": line}))
             continue
         for label in np.unique(y).astype(int):
             name = (plotly_text(class_names[label]) if label < len(class_names)
                     else f"class {label}")
-            traces.append(_points(x[y == label], f"{name} ({split})", {
+            traces.append(_points(x[y == label], f"{name} ({tr(split)})", {
                 "color": CLASS_COLORS[label % len(CLASS_COLORS)], "size": 6,
                 "line": line}))
     return traces
@@ -77,12 +78,12 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, image: np.ndarray | None,
             "y": np.asarray(ys, dtype=np.float32),
             "z": np.asarray(image, dtype=np.float32), "zmin": low, "zmax": high,
             "colorscale": BOUNDARY_SCALE, "opacity": 0.8, "showscale": True,
-            "colorbar": {"title": {"text": "value" if regression else "P(blue)"},
+            "colorbar": {"title": {"text": tr("value") if regression else tr("P(blue)")},
                          "thickness": 12},
             "hovertemplate": "x1=%{x:.2f}<br>x2=%{y:.2f}<br>output=%{z:.3f}"
                              "<extra></extra>"})
-    title = ("Decision boundary: waiting for the first snapshot" if image is None
-             else f"Decision boundary after epoch {epoch}")
+    title = (tr("Decision boundary: waiting for the first snapshot") if image is None
+             else tr("Decision boundary after epoch {epoch}", epoch=epoch))
     layout = base_layout(title, 420, "boundary")
     layout["xaxis"] = {"range": [float(xs[0]), float(xs[-1])], "title": {"text": "x1"}}
     layout["yaxis"] = {"range": [float(ys[0]), float(ys[-1])], "title": {"text": "x2"},
@@ -133,8 +134,9 @@ def neuron_grid(neurons: dict[str, np.ndarray], picks: dict[str, list[int]],
         annotations += [{"text": f"{name} · unit {unit}", "x": c * (w + 1) + (w - 1) / 2,
                          "y": y0 + h - 0.5, "yanchor": "bottom", "showarrow": False,
                          "font": {"size": 10}} for c, unit in enumerate(picks[name])]
-    title = (f"What each hidden unit computes, after epoch {epoch}" if names
-             else "What each hidden unit computes: waiting for the first snapshot")
+    title = (tr("What each hidden unit computes, after epoch {epoch}", epoch=epoch)
+             if names else
+             tr("What each hidden unit computes: waiting for the first snapshot"))
     layout = base_layout(title, neuron_grid_height(layers or len(names)), "neurons")
     layout.update(xaxis={"visible": False, "constrain": "domain"},
                   yaxis={"visible": False, "scaleanchor": "x", "constrain": "domain"},

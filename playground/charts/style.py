@@ -13,12 +13,16 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.i18n import mark
+
 # TF Playground's colours: orange for class 0 (its -1), blue for class 1.
 CLASS_COLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
 
-METRIC_LABELS = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute error"}
+METRIC_LABELS = {"loss": mark("Loss"), "accuracy": mark("Accuracy"),
+                 "mae": mark("Mean absolute error")}
+"""Chart titles of the metrics; translate them with `tr` where shown."""
 
 
 def styled(fig: go.Figure, title: str, height: int, revision: str) -> go.Figure:
