@@ -65,7 +65,7 @@ def load_preset() -> None:
     name = st.session_state["preset_choice"]
     state.replace_experiment(PRESETS[name].experiment)
     state.notify(tr("Loaded the preset '{name}': {description}", name=name,
-                    description=PRESETS[name].description), "info")
+                    description=tr(PRESETS[name].description)), "info")
 
 
 def share_link(page_url: str, exp: Experiment, extra: dict[str, str]) -> str:
@@ -88,7 +88,7 @@ def sidebar() -> None:
         choice = st.selectbox(tr("Load a preset"), list(PRESETS), key="preset_choice",
                               index=None, placeholder=tr("Choose a preset"))
         if choice is not None:
-            st.caption(PRESETS[choice].description)
+            st.caption(tr(PRESETS[choice].description))
         st.button(tr("Load preset"), on_click=load_preset, use_container_width=True,
                   disabled=choice is None)
         st.divider()

@@ -57,8 +57,9 @@ def table_preview(table, prepared, data: Dataset) -> None:
 
     st.markdown(tr("**The file**"))
     if len(table) > PREVIEW_ROWS:
-        st.caption(f"{PREVIEW_ROWS} of {len(table):,} rows, drawn at random "
-                   f"(the file has {table.shape[1]:,} columns).")
+        st.caption(tr("{shown} of {rows} rows, drawn at random (the file has {columns} "
+                      "columns).", shown=PREVIEW_ROWS, rows=format(len(table), ","),
+                      columns=format(table.shape[1], ",")))
         sample = table.sample(PREVIEW_ROWS, random_state=0).sort_index()
     else:
         sample = table

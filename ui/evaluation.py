@@ -10,7 +10,7 @@ from playground import charts
 from playground.datasets.keras_loading import decode_tokens, word_index
 from playground.evaluation import baselines, figures, metrics
 from playground.evaluation.own_input import readable_rows
-from playground.i18n import tr
+from playground.i18n import mark, tr
 from playground.keras_work import keras_work
 from playground.registry import metric_label
 from ui.user_text import escape_markdown
@@ -24,11 +24,11 @@ def words_by_id(name: str) -> dict[int, str] | None:
 
 
 def show_samples(data, indices: np.ndarray, captions: list[str], title: str,
-                 key: str, none: str = "No test sample here.") -> None:
+                 key: str, none: str = mark("No test sample here.")) -> None:
     """Test samples as their kind is read: images, reviews, points or rows;
     `none` says why there are none."""
     if len(indices) == 0:
-        st.caption(none)
+        st.caption(tr(none))
         return
     kind = data.info.input_kind
     x = data.x_test[indices]
@@ -42,7 +42,8 @@ def show_samples(data, indices: np.ndarray, captions: list[str], title: str,
                           "shown as token ids."))
         texts = [decode_tokens(row, index) if index else " ".join(map(str, row[row > 0]))
                  for row in x]
-        st.dataframe(pd.DataFrame({"test row": indices, "": captions, "text": texts}),
+        st.dataframe(pd.DataFrame({tr("test row"): indices, "": captions,
+                                   tr("text"): texts}),
                      hide_index=True)
     elif data.info.input_shape == (2,):
         st.plotly_chart(figures.highlighted_points(data.x_test, data.y_test, indices,
@@ -54,7 +55,7 @@ def show_samples(data, indices: np.ndarray, captions: list[str], title: str,
             names, rows = readable_rows(data, x)
             frame = pd.DataFrame(rows, columns=list(names))
         frame.insert(0, "", captions)
-        frame.insert(0, "test row", indices)
+        frame.insert(0, tr("test row"), indices)
         st.dataframe(frame, hide_index=True)
 
 
@@ -75,8 +76,8 @@ def classification(data, proba: np.ndarray) -> None:
     threshold = None
     if binary:
         threshold = st.slider(
-            "Decision threshold: predict "
-            f"{escape_markdown(repr(names[1]))} when its probability is at least",
+            tr("Decision threshold: predict {positive} when its probability is at "
+               "least", positive=escape_markdown(repr(names[1]))),
             0.01, 0.99, metrics.BINARY_THRESHOLD, 0.01, key="eval_threshold")
     summary = metrics.classification_summary(y_true, proba, names, threshold)
     y_pred = metrics.predicted_classes(proba, threshold)
@@ -85,10 +86,10 @@ def classification(data, proba: np.ndarray) -> None:
     cols[1].metric(tr("Macro F1"), f"{summary['macro']['f1']:.3f}")
     cols[2].metric(tr("Weighted F1"), f"{summary['weighted']['f1']:.3f}")
     auc = summary["roc_auc"]
-    cols[3].metric("ROC AUC" + ("" if binary else " (one-vs-rest)"),
-                   "n/a" if auc is None else f"{auc:.3f}")
-    rows = {**summary["per_class"], "macro average": summary["macro"],
-            "weighted average": summary["weighted"]}
+    cols[3].metric("ROC AUC" if binary else tr("ROC AUC (one-vs-rest)"),
+                   tr("n/a") if auc is None else f"{auc:.3f}")
+    rows = {**summary["per_class"], tr("macro average"): summary["macro"],
+            tr("weighted average"): summary["weighted"]}
     st.dataframe(pd.DataFrame.from_dict(rows, orient="index").rename_axis("class"),
                  key="eval_report")
 
@@ -104,7 +105,8 @@ def classification(data, proba: np.ndarray) -> None:
         true_class, predicted = cell
         picked = metrics.cell_samples(y_true, y_pred, true_class, predicted)[:24]
         show_samples(data, picked, [f"p={proba[i, predicted]:.2f}" for i in picked],
-                     f"True {names[true_class]}, predicted {names[predicted]}",
+                     tr("True {true}, predicted {predicted}", true=names[true_class],
+                        predicted=names[predicted]),
                      "eval_cell_samples")
 
     point = metrics.operating_point(y_true, proba, threshold) if binary else None
@@ -116,14 +118,15 @@ def classification(data, proba: np.ndarray) -> None:
         pr := metrics.pr_curves(y_true, proba, names), "pr",
         (point["recall"], point["precision"]) if point else None), key="eval_pr")
     if len(pr) > 1:
-        right.caption(f"Macro average precision: {pr[-1]['score']:.3f}")
+        right.caption(tr("Macro average precision: {score}",
+                         score=format(pr[-1]["score"], ".3f")))
 
     st.subheader(tr("Most confidently wrong"))
     wrong = metrics.confidently_wrong(y_true, proba, 12, threshold)
     show_samples(data, wrong, [f"{names[y_true[i]]}→{names[y_pred[i]]} "
                                f"({proba[i, y_pred[i]]:.2f})" for i in wrong],
-                 "True → predicted (confidence)", "eval_wrong",
-                 none="No test sample is wrong at this threshold.")
+                 tr("True → predicted (confidence)"), "eval_wrong",
+                 none=tr("No test sample is wrong at this threshold."))
 
 
 def regression(data, values: np.ndarray) -> None:
@@ -136,11 +139,12 @@ def regression(data, values: np.ndarray) -> None:
     cols = st.columns(3)
     for col, (name, label) in zip(cols, (("mae", "MAE"), ("rmse", "RMSE"), ("r2", "R²"))):
         in_units = scaler is not None and name != "r2"  # R² has no unit
-        col.metric(label + (" (target's units)" if in_units else ""), f"{own[name]:.4g}")
+        col.metric(tr("{metric} (target's units)", metric=label) if in_units else label,
+                   f"{own[name]:.4g}")
     if scaler is not None:
-        st.caption("The network learned standardised targets; there its MAE is "
-                   f"{scaled['mae']:.4g} and RMSE {scaled['rmse']:.4g} "
-                   "(R² is the same in both units).")
+        st.caption(tr("The network learned standardised targets; there its MAE is {mae} "
+                      "and RMSE {rmse} (R² is the same in both units).",
+                      mae=format(scaled["mae"], ".4g"), rmse=format(scaled["rmse"], ".4g")))
     st.plotly_chart(figures.predicted_vs_true(y_true, y_pred, ""), key="eval_pred_true")
     left, right = st.columns(2)
     histogram, scatter = figures.residual_figures(y_true, y_pred)
@@ -148,8 +152,10 @@ def regression(data, values: np.ndarray) -> None:
     right.plotly_chart(scatter, key="eval_residual_scatter")
     st.subheader(tr("Largest errors"))
     worst = metrics.largest_errors(y_true, y_pred, 12)
-    show_samples(data, worst, [f"true {y_true[i]:.3g}, predicted {y_pred[i]:.3g}"
-                               for i in worst], "Largest errors", "eval_worst")
+    show_samples(data, worst, [tr("true {true}, predicted {predicted}",
+                                  true=format(y_true[i], ".3g"),
+                                  predicted=format(y_pred[i], ".3g")) for i in worst],
+                 tr("Largest errors"), "eval_worst")
 
 
 def _score_columns(scores: dict) -> dict:
@@ -182,17 +188,21 @@ def fitted_baselines(data, seed: int, run_id: str) -> list | None:
         with st.spinner(tr("Timing the baselines on a small sample…")):
             guess = baselines.estimate(data, seed)
         st.session_state["baselines_estimate"] = (run_id, guess)
-    about = f"about {guess.seconds:.0f} s" if guess.seconds >= 1 else "under a second"
+    about = (tr("about {seconds} s", seconds=format(guess.seconds, ".0f"))
+             if guess.seconds >= 1 else tr("under a second"))
     if guess.seconds > AUTO_FIT_SECONDS:
         offer = st.empty()
         with offer.container():
-            st.caption(f"Fitting {' and '.join(baselines.model_names(data.info.task))} "
-                       f"on {guess.rows:,} training rows takes {about} here (timed on "
-                       f"{guess.measured_on:,} rows).")
-            if not st.button(f"Fit the baselines ({about})", key="fit_baselines"):
+            st.caption(tr("Fitting {models} on {rows} training rows takes {about} here "
+                          "(timed on {sample} rows).",
+                          models=tr(" and ").join(baselines.model_names(data.info.task)),
+                          rows=format(guess.rows, ","), about=about,
+                          sample=format(guess.measured_on, ",")))
+            if not st.button(tr("Fit the baselines ({about})", about=about),
+                             key="fit_baselines"):
                 return None
         offer.empty()
-    with st.spinner(f"Fitting the baselines ({about})…"):
+    with st.spinner(tr("Fitting the baselines ({about})…", about=about)):
         fitted = baselines.fit_baselines(data, seed)
     st.session_state["baselines_fitted"] = (run_id, fitted)
     return fitted
@@ -200,17 +210,18 @@ def fitted_baselines(data, seed: int, run_id: str) -> list | None:
 
 def baseline_table(data, network: dict, results: list) -> None:
     """The network beside the scikit-learn baselines, and what was skipped."""
-    rows = [{"Model": "your network", **_score_columns(network),
-             "Fit time (s)": None}]
-    rows += [{"Model": b.name, **_score_columns(b.scores),
-              "Fit time (s)": round(b.seconds, 2) if b.seconds is not None else None}
+    model, seconds = tr("Model"), tr("Fit time (s)")
+    rows = [{model: tr("your network"), **_score_columns(network), seconds: None}]
+    rows += [{model: b.name, **_score_columns(b.scores),
+              seconds: round(b.seconds, 2) if b.seconds is not None else None}
              for b in results if not b.skipped]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="eval_baselines",
-                 column_config={"Fit time (s)": st.column_config.NumberColumn(
+                 column_config={seconds: st.column_config.NumberColumn(
                      help=tr("Seconds to fit the baseline; the network's training "
                              "time is on the Train page."))})
     for b in results:
         if b.skipped:
-            st.caption(f"{b.name} was skipped: {b.skipped}.")
+            st.caption(tr("{model} was skipped: {reason}.", model=b.name,
+                          reason=b.skipped))
         elif b.note:
             st.caption(f"{b.name}: {b.note}.")

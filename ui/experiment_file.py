@@ -33,11 +33,12 @@ def load_upload() -> None:
     try:
         exp = read_experiment(file.getvalue())
     except (ConfigError, ConfigErrors) as error:
-        state.notify(f"{name} was not loaded; the experiment is unchanged.", "error",
+        state.notify(tr("{file} was not loaded; the experiment is unchanged.", file=name),
+                     "error",
                      problems(error))
         return
     state.replace_experiment(exp)
-    state.notify(f"Loaded the experiment from {name}.", "info")
+    state.notify(tr("Loaded the experiment from {file}.", file=name), "info")
 
 
 def read_experiment(data: bytes) -> Experiment:

@@ -138,7 +138,8 @@ def output_controls(suggested: LayerSpec) -> None:
                     help=tr("Otherwise it follows the task: units = classes, with "
                             "softmax, sigmoid or linear."))
         if exp.output is None:
-            st.markdown(f"**Output: {suggested.describe()}** (suggested from the task)")
+            st.markdown(tr("**Output: {layer}** (suggested from the task)",
+                           layer=suggested.describe()))
             return
         cols = st.columns(2)
         dense = LAYER_TYPES["dense"]

@@ -19,6 +19,7 @@ from streamlit.runtime.state.query_params import (
     CLIENT_STATE_QUERY_STRING_MAX_LENGTH as MAX_CHARACTERS,
 )
 
+from playground.i18n import tr
 from ui import state
 
 KEY = "link_length_check"
@@ -43,11 +44,14 @@ _component = st.components.v2.component(
 
 def too_long_message(fields: int, characters: int) -> str:
     """What a user reads when the server dropped their link."""
-    return (f"This link was too long for the server to read: it has {fields:,} "
-            f"parameters and {characters:,} characters, and at most "
-            f"{MAX_FIELDS:,} parameters and {MAX_CHARACTERS:,} characters are "
-            "read. The default experiment is shown instead. Share the experiment "
-            "as a JSON file (sidebar: Share this experiment) or as a run link.")
+    return tr("This link was too long for the server to read: it has {fields} "
+              "parameters and {characters} characters, and at most {max_fields} "
+              "parameters and {max_characters} characters are read. The default "
+              "experiment is shown instead. Share the experiment as a JSON file "
+              "(sidebar: Share this experiment) or as a run link.",
+              fields=format(fields, ","), characters=format(characters, ","),
+              max_fields=format(MAX_FIELDS, ","),
+              max_characters=format(MAX_CHARACTERS, ","))
 
 
 def _report() -> None:

@@ -17,7 +17,7 @@ from playground.evaluation.own_input import (
     review_tokens,
     table_columns,
 )
-from playground.i18n import tr
+from playground.i18n import tr, tr_n
 from playground.inspection.activations import layer_outputs
 from playground.keras_work import keras_work
 from ui import canvas
@@ -40,7 +40,7 @@ def show_prediction(exp, weights, data, sample: np.ndarray, run_id: str) -> None
                                                                 output[0]])
         best = int(np.argmax(probabilities))
         st.metric(tr("Prediction"), names[best])
-        st.caption(f"Probability {probabilities[best]:.2f}")
+        st.caption(tr("Probability {value}", value=format(probabilities[best], ".2f")))
         figure = charts.prediction_figure(output, names, best)
         figure.update_layout(title=tr("Predicted probabilities (the predicted class "
                                       "in blue)"))
@@ -61,11 +61,17 @@ def drawn_size(data) -> int | None:
 
 
 def _drawing(data, size: int):
-    centred = "by mass" if size == 28 else "in its box"
-    like = ("the training digits were" if data.info.name in DRAWN else
-            "MNIST's digits are: this table's 28×28 images are taken to be like them")
-    st.caption(f"Draw a digit. It is cropped to the ink, scaled and centred {centred} "
-               f"into a {size}×{size} image, as {like}.")
+    if data.info.name not in DRAWN:
+        st.caption(tr("Draw a digit. It is cropped to the ink, scaled and centred by mass "
+                      "into a 28×28 image, as MNIST's digits are: this table's 28×28 "
+                      "images are taken to be like them."))
+    elif size == 28:
+        st.caption(tr("Draw a digit. It is cropped to the ink, scaled and centred by mass "
+                      "into a 28×28 image, as the training digits were."))
+    else:
+        st.caption(tr("Draw a digit. It is cropped to the ink, scaled and centred in its "
+                      "box into a {size}×{size} image, as the training digits were.",
+                      size=size))
     left, right = st.columns([3, 2])
     with left:
         ink = canvas.drawing("own_canvas")
@@ -79,7 +85,8 @@ def _drawing(data, size: int):
         return None
     right.plotly_chart(charts.image_mosaic(image[None], np.array([0]),
                                            ("what the model sees",), columns=1,
-                                           title=f"Your drawing, {size}×{size}"),
+                                           title=tr("Your drawing, {size}×{size}",
+                                                    size=size)),
                        key="own_prepared")
     return image
 
@@ -87,18 +94,18 @@ def _drawing(data, size: int):
 def _review(exp, data):
     index = words_by_id(data.info.name)
     if index is None:
-        st.warning(f"The word index of {data.info.label} could not be loaded (it is "
-                   "downloaded once, and this machine seems offline), so typed text "
-                   "cannot be turned into the model's word ids.")
+        st.warning(tr("The word index of {dataset} could not be loaded (it is downloaded "
+                      "once, and this machine seems offline), so typed text cannot be "
+                      "turned into the model's word ids.", dataset=data.info.label))
         return None
     review = data.info.name == "imdb"
-    text = st.text_area("Your review" if review else "Your text", key="own_review",
+    text = st.text_area(tr("Your review") if review else tr("Your text"), key="own_review",
                         max_chars=5000,
                         placeholder=tr("A wonderful film with a moving story…")
                         if review else tr("Oil prices rose sharply today…"))
     if not text.strip():
-        st.info("Type a review to see the predicted sentiment." if review else
-                "Type a news text to see the predicted topic.")
+        st.info(tr("Type a review to see the predicted sentiment.") if review else
+                tr("Type a news text to see the predicted topic."))
         return None
     word_ids = {word: i - 3 for i, word in index.items() if i > 2}
     try:
@@ -106,10 +113,10 @@ def _review(exp, data):
     except InputError as error:
         st.warning(str(error))
         return None
-    st.caption(f"{len(review.known)} known words; "
-               + (f"out of the vocabulary (read as one unknown word): "
-                  f"{', '.join(review.unknown[:30])}" if review.unknown
-                  else "every word is in the vocabulary."))
+    known = tr_n("{count} known word", "{count} known words", len(review.known))
+    st.caption(tr("{known}; out of the vocabulary (read as one unknown word): {words}",
+                  known=known, words=", ".join(review.unknown[:30])) if review.unknown
+               else tr("{known}; every word is in the vocabulary.", known=known))
     return review.tokens
 
 
@@ -136,11 +143,11 @@ def _form(exp, data):
     raw = None
     if DATASETS[exp.dataset].source == "table":
         if kept_dataset(exp.upload) is not None:  # a stored run opened by its link
-            st.info(f"A row of your own is read like the file's rows: by the CSV "
-                    f"file's columns and the preparation fitted on them. A stored run "
-                    f"keeps its prepared data, not the file: upload "
-                    f"{escape_markdown(exp.csv_name or 'the CSV file')} on the Data page "
-                    f"and train on it to fill in a row.")
+            st.info(tr("A row of your own is read like the file's rows: by the CSV file's "
+                       "columns and the preparation fitted on them. A stored run keeps its "
+                       "prepared data, not the file: upload {file} on the Data page and "
+                       "train on it to fill in a row.",
+                       file=escape_markdown(exp.csv_name or tr("the CSV file"))))
             return None
         raw = prepared_table(exp).features
     columns = table_columns(data, raw)

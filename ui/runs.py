@@ -19,6 +19,7 @@ import secrets
 import streamlit as st
 
 from playground import jobs
+from playground.i18n import mark, tr
 from playground.runs.errors import RunNotFound, StoreUnavailable
 from playground.runs.record import check_run_id
 from ui import state
@@ -58,8 +59,9 @@ def say_store_problem(problem: str) -> None:
     if st.session_state.get(STORE_PROBLEM_SHOWN):
         return
     st.session_state[STORE_PROBLEM_SHOWN] = True
-    state.notify(f"Runs are not being saved: {problem} The app keeps working; the "
-                 "run on screen stays until you reload the page.", "warning")
+    state.notify(tr("Runs are not being saved: {problem} The app keeps working; the "
+                    "run on screen stays until you reload the page.", problem=problem),
+                 "warning")
 
 
 def browser_id() -> str:
@@ -131,16 +133,16 @@ def may_change(creator: str | None) -> bool:
     return creator == browser_id()
 
 
-NOT_YOURS = ("This run was started by another browser: you can watch it, inspect "
-             "and compare it, and train your own copy, but only its owner can stop, "
-             "rename or delete it.")
-CLI_RUN = ("This run was made by the command line; this server keeps such runs "
-           "read-only.")
+NOT_YOURS = mark("This run was started by another browser: you can watch it, inspect "
+                 "and compare it, and train your own copy, but only its owner can "
+                 "stop, rename or delete it.")
+CLI_RUN = mark("This run was made by the command line; this server keeps such runs "
+               "read-only.")
 
 
 def not_yours_line(creator: str | None) -> str:
     """Why this browser may not change a run, for the page to say."""
-    return CLI_RUN if creator is None else NOT_YOURS
+    return tr(CLI_RUN if creator is None else NOT_YOURS)
 
 
 RUN_PARAMETER = "run"
@@ -153,26 +155,27 @@ def restore_run(values: list[str]) -> bool:
     session's); otherwise says why and returns False, and the caller falls
     back to the experiment in the same link.
     """
-    fallback = "The experiment in the link is shown instead; press Train to run it."
+    fallback = tr("The experiment in the link is shown instead; press Train to run it.")
     if len(values) != 1:
-        state.notify(f"The link has {len(values)} run parameters; expected one. "
-                     + fallback, "error")
+        state.notify(tr("The link has {count} run parameters; expected one. {fallback}",
+                        count=len(values), fallback=fallback), "error")
         return False
     try:
         check_run_id(values[0])
     except RunNotFound as error:
-        state.notify(f"The link's run parameter is not a run id: {error} " + fallback,
-                     "error")
+        state.notify(tr("The link's run parameter is not a run id: {error} {fallback}",
+                        error=error, fallback=fallback), "error")
         return False
     try:
         handle = open_run(values[0])
     except RunNotFound:
-        state.notify(f"Run {values[0]} is not in this server's store: it was deleted, "
-                     "or it was saved by another server. " + fallback, "warning")
+        state.notify(tr("Run {run} is not in this server's store: it was deleted, or it "
+                        "was saved by another server. {fallback}", run=values[0],
+                        fallback=fallback), "warning")
         return False
     except StoreUnavailable as error:
-        state.notify(f"Run {values[0]} could not be opened: {error} " + fallback,
-                     "warning")
+        state.notify(tr("Run {run} could not be opened: {error} {fallback}",
+                        run=values[0], error=error, fallback=fallback), "warning")
         return False
     state.replace_experiment(handle.experiment)
     state.set_job(handle)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.i18n import tr
 from playground.runs import RunNotFound, StoreUnavailable
 from playground.runs.record import check_run_id
 from ui import runs, state
@@ -41,8 +42,8 @@ def restore_search(values: list[str]) -> bool:
     from playground.search.record import StoredSearch
 
     if len(values) != 1:
-        state.notify(f"The link has {len(values)} search parameters; expected one.",
-                     "error")
+        state.notify(tr("The link has {count} search parameters; expected one.",
+                        count=len(values)), "error")
         return False
     search_id = values[0]
     search = LIVE.get(search_id)
@@ -54,16 +55,16 @@ def restore_search(values: list[str]) -> bool:
                 raise StoreUnavailable("the run store cannot be used.")
             search = StoredSearch(store.load_search(search_id))
         except RunNotFound as error:
-            state.notify(f"Search {search_id[:40]!r} cannot be opened: {error}",
-                         "warning")
+            state.notify(tr("Search {search} cannot be opened: {error}",
+                            search=repr(search_id[:40]), error=error), "warning")
             return False
         except (ValueError, KeyError, TypeError) as error:  # a record of another version
-            state.notify(f"Search {search_id[:40]!r} is stored but cannot be read "
-                         f"({error}).", "warning")
+            state.notify(tr("Search {search} is stored but cannot be read ({error}).",
+                            search=repr(search_id[:40]), error=error), "warning")
             return False
         except StoreUnavailable as error:
-            state.notify(f"Search {search_id[:40]!r} could not be opened: {error}",
-                         "warning")
+            state.notify(tr("Search {search} could not be opened: {error}",
+                            search=repr(search_id[:40]), error=error), "warning")
             return False
     st.session_state[SEARCH] = search
     state.replace_experiment(search.experiment)

@@ -15,6 +15,7 @@ import streamlit as st
 from playground.config import Experiment
 from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors
+from playground.i18n import tr
 from playground.presets import default_experiment
 from ui import claims
 from ui.user_text import escape_markdown
@@ -73,24 +74,25 @@ def fitted_to_data(exp: Experiment) -> Experiment:
     from playground.datasets.errors import CsvError, DataUnavailable
     from playground.datasets.source import dataset_info
     from playground.model.image_inputs import with_flatten_for_images
-    from playground.registry import LOSSES
+    from playground.registry import LOSSES, task_label
 
     try:
         info = dataset_info(exp)
     except (DataUnavailable, CsvError):  # not known yet: checked at Train
         return exp
     if exp.loss != AUTO and info.task not in LOSSES[exp.loss].tasks:
-        notify(f"{LOSSES[exp.loss].label} does not fit a {info.task} task, so the "
-               "loss is back on auto (the loss that fits the task).", "info")
+        notify(tr("{loss} does not fit a {task} task, so the loss is back on auto (the "
+                  "loss that fits the task).", loss=LOSSES[exp.loss].label,
+                  task=task_label(info.task)), "info")
         exp = exp.replace(loss=AUTO)
         st.session_state[REVISION] = revision() + 1  # the loss box redraws
     flattened = with_flatten_for_images(exp, tuple(info.input_shape))
     if flattened is not None:
         shape = "×".join(map(str, info.input_shape))
-        notify(f"The data is now {shape} images and Dense layers read flat vectors, "
-               "so a Flatten layer was put first (as Keras' MNIST MLP does). For a "
-               "network that sees the pixels' layout, build Conv2D layers on the "
-               "Model page.", "info")
+        notify(tr("The data is now {shape} images and Dense layers read flat vectors, "
+                  "so a Flatten layer was put first (as Keras' MNIST MLP does). For a "
+                  "network that sees the pixels' layout, build Conv2D layers on the "
+                  "Model page.", shape=shape), "info")
         exp = flattened
         st.session_state[REVISION] = revision() + 1  # the layer editor redraws
     return exp

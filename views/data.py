@@ -46,9 +46,9 @@ def upload_csv() -> None:
     task = current.task if target == current.target else "auto"
     images = "on" if looks_like_images(table.drop(columns=target)) else "off"
     if images == "on":
-        state.notify("Every feature column holds whole numbers from 0 to 255 and "
-                     "their count is a square, so the rows are read as images "
-                     "(Treat as images, below; turn it off to use plain features).",
+        state.notify(tr("Every feature column holds whole numbers from 0 to 255 and "
+                        "their count is a square, so the rows are read as images "
+                        "(Treat as images, below; turn it off to use plain features)."),
                      "info")
     # A new file: new widgets too, so the target box shows the new column.
     state.replace_experiment(state.fitted_to_data(current.replace(
@@ -74,8 +74,9 @@ def csv_uploader() -> None:
     server_mb = st.get_option("server.maxUploadSize")
     megabytes = min(server_mb, limits.max_megabytes) if limits else server_mb
     help_text = (tr("At most {megabytes} MB, {rows} rows and {columns} columns. The file "
-                    "stays in this browser session only.", megabytes=format(megabytes, "g"),
-                    rows=format(limits.max_rows, ","), columns=format(limits.max_columns, ","))
+                    "stays in this browser session only.",
+                    megabytes=format(megabytes, "g"), rows=format(limits.max_rows, ","),
+                    columns=format(limits.max_columns, ","))
                  if limits else
                  tr("At most {megabytes} MB. The file stays in this browser session only.",
                     megabytes=format(megabytes, "g")))
@@ -163,7 +164,7 @@ def show_data(left) -> None:
             st.text(info.label)
             st.markdown(info.description)
         else:
-            st.markdown(f"**{info.label}** — {info.description}")
+            st.markdown(f"**{info.label}** — {tr(info.description)}")
         st.caption(tr("Task: {task} · input shape: {shape} · {train} train / {val} "
                       "validation / {test} test", task=task_label(info.task),
                       shape=info.input_shape, train=len(data.x_train),

@@ -7,7 +7,7 @@ import streamlit as st
 from playground.datasets.source import experiment_data
 from playground.evaluation import baselines
 from playground.evaluation.predictions import as_probabilities, model_outputs
-from playground.i18n import tr
+from playground.i18n import tr, translated
 from playground.keras_work import keras_work
 from ui import evaluation, state
 from ui.own_input import own_input
@@ -26,14 +26,16 @@ def cached(name: str, run_id: str, compute):
 
 def evaluate_page(job, exp, data) -> None:
     result = job.result
-    st.caption(f"Run {job.id}: {result.message} Scores on the {len(data.y_test):,} "
-               "test samples, which the network never trained on.")
+    st.caption(tr("Run {run}: {message} Scores on the {count} test samples, which the "
+                  "network never trained on.", run=job.id,
+                  message=translated(result.message),
+                  count=format(len(data.y_test), ",")))
     kept = result.test_outputs
     if kept is not None and len(kept) == len(data.y_test):
         outputs = as_probabilities(kept, data.info.task)
     else:
-        with st.spinner(f"Computing the model's outputs on the {len(data.y_test):,} "
-                        "test samples (once per run)…"):
+        with st.spinner(tr("Computing the model's outputs on the {count} test samples "
+                           "(once per run)…", count=format(len(data.y_test), ","))):
             outputs = cached("eval_outputs", job.id, lambda: as_probabilities(
                 keras_work(model_outputs, exp, result.weights, data.x_test,
                            experiment=exp), data.info.task))
@@ -42,7 +44,7 @@ def evaluate_page(job, exp, data) -> None:
                       "(the weights overflow): there is nothing to evaluate. Train again "
                       "with a smaller learning rate."))
         return
-    tabs = st.tabs(["Test set", "Baselines", "Your own input"])
+    tabs = st.tabs([tr("Test set"), tr("Baselines"), tr("Your own input")])
     with tabs[0]:
         if data.info.task == "regression":
             evaluation.regression(data, outputs)

@@ -6,8 +6,7 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets.source import experiment_data
-from playground.datasets.wording import counted
-from playground.i18n import tr
+from playground.i18n import mark, tr, tr_n, translated
 from playground.inspection.activations import architecture_dot, layer_outputs
 from playground.inspection.plane import plane_grid
 from playground.inspection.weights import weights_by_layer
@@ -19,23 +18,26 @@ from ui import state
 
 def pick_sample():
     """The sample the user picked: `(inputs, true label or None, caption)`."""
-    sources = ["test set", "training set"]
+    sources = [mark("test set"), mark("training set")]
     if data.info.input_shape == (2,):
-        sources.append("a point on the plane")
+        sources.append(mark("a point on the plane"))
     cols = st.columns([2, 3])
-    source = cols[0].radio(tr("Sample from"), sources, horizontal=True, key="sample_source")
+    source = cols[0].radio(tr("Sample from"), sources, horizontal=True, key="sample_source",
+                           format_func=tr)
     if source == "a point on the plane":
         xs, ys, _ = plane_grid(data.x_train)
         point = np.array([
             cols[1].slider("x1", float(xs[0]), float(xs[-1]), 0.0, key="point_x1"),
             cols[1].slider("x2", float(ys[0]), float(ys[-1]), 0.0, key="point_x2")],
             dtype=np.float32)
-        return point, None, f"the point ({point[0]:.2f}, {point[1]:.2f})"
+        return point, None, tr("the point ({x1}, {x2})", x1=format(point[0], ".2f"),
+                               x2=format(point[1], ".2f"))
     x, y = (data.x_test, data.y_test) if source == "test set" else (
         data.x_train, data.y_train)
-    index = cols[1].number_input(f"Row (0 to {len(x) - 1})", 0, len(x) - 1, 0,
-                                 key=f"sample_row_{source}")
-    return x[index], y[index], f"row {index} of the {source}"
+    index = cols[1].number_input(tr("Row (0 to {last})", last=len(x) - 1), 0, len(x) - 1,
+                                 0, key=f"sample_row_{source}")
+    return x[index], y[index], tr("row {index} of the {source}", index=index,
+                                  source=tr(source))
 
 
 def show_sample(sample: np.ndarray, label) -> None:
@@ -57,7 +59,7 @@ def inspect_page() -> None:
     kinds = [spec.kind for spec in exp.layers] + ["dense"]
     names = layer_names(exp)
     layers = weights_by_layer(kinds, names, result.weights)
-    st.caption(f"Run {job.id}: {result.message}")
+    st.caption(tr("Run {run}: {message}", run=job.id, message=translated(result.message)))
     if exp != state.experiment():
         st.caption(tr("The settings have changed since this run; this page shows the "
                       "model as it was trained."))
@@ -79,14 +81,15 @@ def inspect_page() -> None:
     st.caption(tr("Pick one sample and see what every layer makes of it."))
     sample, label, where = pick_sample()
     show_sample(sample, label)
-    with st.spinner(f"Running {where} through every layer…"):
+    with st.spinner(tr("Running {sample} through every layer…", sample=where)):
         outputs = keras_work(layer_outputs, exp, result.weights, sample, job.id,
                              experiment=exp)
     *hidden, (_, prediction) = outputs
     if data.info.task == "regression":
-        st.metric(f"Prediction for {where}", f"{float(prediction[0]):.3f}")
+        st.metric(tr("Prediction for {sample}", sample=where),
+                  f"{float(prediction[0]):.3f}")
         if label is not None:
-            st.caption(f"True value: {float(label):.3f}")
+            st.caption(tr("True value: {value}", value=format(float(label), ".3f")))
     else:
         true_class = int(label) if label is not None else int(np.argmax(
             prediction if len(prediction) > 1 else [1 - prediction[0], prediction[0]]))
@@ -105,13 +108,18 @@ def inspect_page() -> None:
         if layer["kind"] == "dense":
             st.plotly_chart(charts.kernel_heatmap(
                 arrays["kernel"], arrays["bias"],
-                f"{layer['name']}: kernel {counted(arrays['kernel'].shape[0], 'input')} × "
-                f"{counted(arrays['kernel'].shape[1], 'unit')}, with bias"),
+                tr("{layer}: kernel {inputs} × {units}, with bias", layer=layer["name"],
+                   inputs=tr_n("{count} input", "{count} inputs",
+                               arrays["kernel"].shape[0]),
+                   units=tr_n("{count} unit", "{count} units",
+                              arrays["kernel"].shape[1]))),
                 key=f"kernel_{layer['name']}")
         elif layer["kind"] == "conv2d":
             st.plotly_chart(charts.filter_grid(
-                arrays["kernel"], f"{layer['name']}: {arrays['kernel'].shape[-1]} filters "
-                "(averaged over input channels)"), key=f"filters_{layer['name']}")
+                arrays["kernel"], tr("{layer}: {count} filters (averaged over input "
+                                     "channels)", layer=layer["name"],
+                                     count=arrays["kernel"].shape[-1])),
+                key=f"filters_{layer['name']}")
 
     kept = job.snapshots.items()
     if kept:
@@ -125,7 +133,8 @@ def inspect_page() -> None:
                                     format_func=lambda pair: f"{pair[0]} {pair[1]}")
         st.plotly_chart(charts.histogram_ridges(
             epochs, [shot["weights"][layer][array] for _, shot in kept],
-            f"{layer} {array}: distribution over the epochs (first at the bottom)"),
+            tr("{layer} {array}: distribution over the epochs (first at the bottom)",
+               layer=layer, array=array)),
             key="weight_ridges")
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from playground.export.csv_table import safe_csv
-from playground.i18n import tr
+from playground.i18n import mark, tr
 from playground.registry import metric_label
 from playground.runs import RunNotFound, StoreUnavailable, compare
 from playground.runs.recorder import stored_handle
@@ -14,8 +14,14 @@ from ui import runs, state
 from ui.user_text import escape_markdown
 
 st.title(tr("Runs"))
-st.caption("Every run is saved: finished, stopped, diverged or failed. Select one to "
-           f"open, rename or delete it, or 2 to {compare.MAX_COMPARED} to compare them.")
+st.caption(tr("Every run is saved: finished, stopped, diverged or failed. Select one "
+              "to open, rename or delete it, or 2 to {most} to compare them.",
+              most=compare.MAX_COMPARED))
+
+COLUMNS = (mark("Name"), mark("Dataset"), mark("Model"), mark("Optimizer"),
+           mark("Learning rate"), mark("Epochs"), mark("Status"), mark("Best validation"),
+           mark("Created"))
+"""The table's columns, named in English in the frame and translated on screen."""
 
 
 def table(summaries) -> pd.DataFrame:
@@ -26,7 +32,8 @@ def table(summaries) -> pd.DataFrame:
         "Epochs": s.epochs_run, "Status": s.status,
         "Best validation": (f"{s.best_metric} {s.best_value:.4g}"
                             if s.best_metric else ""),
-        **{f"Test {metric_label(k)}": v for k, v in s.test_metrics.items()},
+        **{tr("Test {metric}", metric=metric_label(k)): v
+           for k, v in s.test_metrics.items()},
         "Created": dt.datetime.fromtimestamp(s.created_at),
     } for s in summaries]
     return pd.DataFrame(rows, index=[s.id for s in summaries])
@@ -89,7 +96,7 @@ def several_runs(store, records) -> None:
     if len(set(names)) < len(names):  # "Train again" gives runs one name
         names = [f"{r.name} ({r.id[:6]})" for r in records]
     histories = [r.history for r in records]
-    st.subheader(f"Comparing {len(records)} runs")
+    st.subheader(tr("Comparing {count} runs", count=len(records)))
     metrics = compare.shared_metrics(histories)
     for tab, metric in zip(st.tabs(metrics), metrics):
         tab.plotly_chart(compare.curves_figure(names, histories, metric),
@@ -109,7 +116,8 @@ def several_runs(store, records) -> None:
     if not all(runs.may_change(r.owner) for r in records):
         st.caption(tr("Some of these runs are not yours: they can be compared here, "
                       "but only their owners can delete them."))
-    elif st.button(f"Delete these {len(records)} runs", key="runs_delete_many"):
+    elif st.button(tr("Delete these {count} runs", count=len(records)),
+                   key="runs_delete_many"):
         for record in records:
             store.delete(record.id)
         st.rerun()
@@ -124,7 +132,7 @@ def page() -> None:
     try:
         summaries = runs.visible_runs(store)
     except StoreUnavailable as error:
-        st.warning(f"Runs cannot be listed: {error}")
+        st.warning(tr("Runs cannot be listed: {error}", error=error))
         return
     if not summaries:
         st.info(tr("No runs yet. Train a model: every run is saved here."))
@@ -134,21 +142,21 @@ def page() -> None:
                        "text/csv", key="runs_csv",
                        help=tr("The table as shown; a cell that a spreadsheet would "
                                "run as a formula is written as text."))
-    picked = st.dataframe(frame, on_select="rerun", selection_mode="multi-row",
-                          key="runs_table", hide_index=True,
-                          column_config={"Learning rate": st.column_config.NumberColumn(
-                              format="%g")})
+    picked = st.dataframe(frame.rename(columns=tr), on_select="rerun",
+                          selection_mode="multi-row", key="runs_table", hide_index=True,
+                          column_config={tr("Learning rate"):
+                                         st.column_config.NumberColumn(format="%g")})
     ids = [frame.index[i] for i in picked.selection.rows if i < len(frame)]
     if not ids:
         return
     if len(ids) > compare.MAX_COMPARED:
-        st.warning(f"Select at most {compare.MAX_COMPARED} runs to compare; "
-                   f"{len(ids)} are selected.")
+        st.warning(tr("Select at most {most} runs to compare; {count} are selected.",
+                      most=compare.MAX_COMPARED, count=len(ids)))
         return
     try:
         records = [store.load(run_id) for run_id in ids]
     except (RunNotFound, StoreUnavailable) as error:
-        st.warning(f"A selected run could not be opened: {error}")
+        st.warning(tr("A selected run could not be opened: {error}", error=error))
         return
     if len(records) == 1:
         one_run(store, records[0])

@@ -26,6 +26,8 @@ from playground.datasets import (
     split_dataset,
 )
 from playground.datasets.errors import DataUnavailable
+from playground.i18n import tr
+from playground.registry import task_label
 
 DEFAULT_TARGETS = {"house-prices": "price_k"}
 MAX_KEPT = 16
@@ -122,10 +124,12 @@ def dataset_info(exp: Experiment) -> DatasetInfo:
     description = info.description
     if exp.dataset == "csv":  # the file is loaded: say what was read, not what to do
         rows, columns = table.features.shape
-        shape = (f"{table.image_shape[0]}x{table.image_shape[1]} images"
-                 if table.image_shape else f"{columns:,} feature columns")
-        description = (f"Your file: {rows:,} rows of {shape}, and the column to "
-                       f"predict ({table.task}).")
+        shape = (tr("{height}x{width} images", height=table.image_shape[0],
+                    width=table.image_shape[1]) if table.image_shape else
+                 tr("{count} feature columns", count=format(columns, ",")))
+        description = tr("Your file: {rows} rows of {shape}, and the column to predict "
+                         "({task}).", rows=format(rows, ","), shape=shape,
+                         task=task_label(table.task))
     return dataclasses.replace(info, label=label, description=description,
                                task=table.task,
                                input_shape=table.input_shape,

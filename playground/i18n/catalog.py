@@ -51,12 +51,17 @@ def extract(root: Path = ROOT):
 
 def table_strings() -> list[tuple[str, str]]:
     """Text kept in the core's tables rather than in calls: every field's
-    help line and every layer type's description, with where each is from.
-    Pages show them through `tr(field.help)`."""
+    help line, every layer type's description, and the datasets' and
+    presets' descriptions, with where each is from. Pages show them through
+    `tr(field.help)` and the like."""
     from playground.config import FIELDS
+    from playground.datasets import DATASETS
     from playground.model.layers import LAYER_TYPES
+    from playground.presets import PRESETS
 
     found = [(field.help, f"field {field.name}") for field in FIELDS]
+    found += [(info.description, f"dataset {name}") for name, info in DATASETS.items()]
+    found += [(preset.description, f"preset {name}") for name, preset in PRESETS.items()]
     for kind in LAYER_TYPES.values():
         found.append((kind.description, f"layer {kind.name}"))
         found += [(field.help, f"layer {kind.name} {field.name}") for field in kind.fields]
