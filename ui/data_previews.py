@@ -109,10 +109,11 @@ def arrays_preview(data: Dataset) -> None:
         frame = pd.DataFrame(x, columns=list(data.feature_names))
         frame.insert(0, "target", original_units(data.y_train[:200], data.target_scaler)
                      if regression else [info.class_names[i] for i in data.y_train[:200]])
-        st.caption("The first training rows in their own units; the network sees the "
-                   "features standardised." if own_units or data.preprocessor is None else
-                   "The first training rows as the network sees them: features "
-                   "standardised, categories one-hot encoded.")
+        st.caption(tr("The first training rows in their own units; the network sees "
+                      "the features standardised.")
+                   if own_units or data.preprocessor is None else
+                   tr("The first training rows as the network sees them: features "
+                      "standardised, categories one-hot encoded."))
         st.dataframe(frame, height=260)
     splits = {"train": data.y_train, "validation": data.y_val, "test": data.y_test}
     if regression:  # the target in its own units, not standard ones

@@ -161,7 +161,8 @@ def _form(exp, data):
         else:
             values[column.name] = where.number_input(
                 column.name, value=float(column.default), key=f"own_col_{i}",
-                help=f"In training: {column.low:g} to {column.high:g}")
+                help=tr("In training: {low} to {high}", low=format(column.low, "g"),
+                        high=format(column.high, "g")))
     x, notes = prepare_row(values, data, columns, as_frame=raw is not None)
     for note in notes:
         st.caption(note)

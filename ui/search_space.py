@@ -33,26 +33,26 @@ def space_editor(exp, grid: bool) -> dict[str, Any]:
     """
     space: dict[str, Any] = {}
     cols = st.columns(3)
-    if _vary("Learning rate", "lr", True, cols[0]):
+    if _vary(tr("Learning rate"), "lr", True, cols[0]):
         low, high = cols[0].select_slider(
             tr("Learning rate range (log)"), LEARNING_RATES, value=(0.001, 0.1),
             key="search_lr", help=tr("Sampled on a log scale; a grid takes ×10 steps."))
         space["learning_rate"] = {"min": low, "max": high, "log": True,
                                   **({"step": 10} if grid else {})}
-    if _vary("Optimizer", "optimizer", container=cols[1]):
+    if _vary(tr("Optimizer"), "optimizer", container=cols[1]):
         chosen = cols[1].multiselect(tr("Optimizers"), list(OPTIMIZERS), ["sgd", "adam"],
                                      format_func=lambda n: OPTIMIZERS[n].label,
                                      key="search_optimizers")
         if chosen:
             space["optimizer"] = chosen
-    if _vary("Batch size", "batch", container=cols[2]):
+    if _vary(tr("Batch size"), "batch", container=cols[2]):
         chosen = cols[2].multiselect(tr("Batch sizes"), BATCH_SIZES, [16, 64],
                                      key="search_batches")
         if chosen:
             space["batch_size"] = sorted(chosen)
     dense = [i for i, spec in enumerate(exp.layers) if spec.kind == "dense"]
     if dense and len(dense) == len(exp.layers):
-        if _vary("Number of hidden Dense layers", "depth"):
+        if _vary(tr("Number of hidden Dense layers"), "depth"):
             low, high = st.slider(tr("Hidden Dense layers"), 0, 6, (1, 3),
                                   key="search_depth",
                                   help=tr("Added layers copy the last one's settings."))
@@ -60,9 +60,9 @@ def space_editor(exp, grid: bool) -> dict[str, Any]:
     for index, spec in enumerate(exp.layers):
         if spec.kind not in ("dense", "dropout"):
             continue
-        title = (f"Layer {index}: Dense({spec['units']}, {spec['activation']})"
-                 if spec.kind == "dense" else f"Layer {index}: Dropout({spec['rate']})")
-        with st.expander(title):
+        layer = (f"Dense({spec['units']}, {spec['activation']})" if spec.kind == "dense"
+                 else f"Dropout({spec['rate']})")
+        with st.expander(tr("Layer {index}: {layer}", index=index, layer=layer)):
             space.update(_layer_editor(index, spec))
     return space
 
@@ -72,13 +72,13 @@ def _layer_editor(index: int, spec) -> dict[str, Any]:
     name = f"layers.{index}"
     space: dict[str, Any] = {}
     if spec.kind == "dropout":
-        if _vary("Dropout rate", f"{index}_rate"):
+        if _vary(tr("Dropout rate"), f"{index}_rate"):
             low, high = st.select_slider(tr("Rate range"), RATES, (0.0, 0.5),
                                          key=f"search_{index}_rate")
             space[f"{name}.rate"] = {"min": low, "max": high, "step": 0.1}
         return space
     cols = st.columns(3)
-    if _vary("Units", f"{index}_units", container=cols[0]):
+    if _vary(tr("Units"), f"{index}_units", container=cols[0]):
         low, high = cols[0].slider(tr("Units range"), 1, 256, (max(1, spec["units"] // 2),
                                                            min(256, spec["units"] * 2)),
                                    key=f"search_{index}_units")
@@ -86,14 +86,14 @@ def _layer_editor(index: int, spec) -> dict[str, Any]:
                                      1 if high - low < 16 else 8,
                                      key=f"search_{index}_units_step")
         space[f"{name}.units"] = {"min": low, "max": high, "step": step}
-    if _vary("Activation", f"{index}_activation", container=cols[1]):
+    if _vary(tr("Activation"), f"{index}_activation", container=cols[1]):
         chosen = cols[1].multiselect(tr("Activations"),
                                      [a for a in ACTIVATIONS if a != "softmax"],
                                      list(dict.fromkeys([spec["activation"], "relu"])),
                                      key=f"search_{index}_activations")
         if chosen:
             space[f"{name}.activation"] = chosen
-    if _vary("L2", f"{index}_l2", container=cols[2]):
+    if _vary(tr("L2"), f"{index}_l2", container=cols[2]):
         chosen = cols[2].multiselect(tr("L2 values"), L2_VALUES, [0.0, 0.001],
                                      key=f"search_{index}_l2")
         if chosen:

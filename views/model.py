@@ -7,8 +7,9 @@ from playground.datasets.source import dataset_info
 from playground.i18n import mark, tr
 from playground.registry import task_label
 
+# The input kinds, named for the catalog (the caption translates them). A
+# comment, not a docstring: Streamlit writes a page's bare strings on screen.
 INPUT_KINDS = (mark("features"), mark("image"), mark("tokens"), mark("sequence"))
-"""The input kinds, named for the catalog (the caption translates them)."""
 from playground.model.checks import check_experiment, data_spec_of
 from playground.model.shapes import StackError, suggest_output
 from ui import layer_editor, state

@@ -18,10 +18,11 @@ st.caption(tr("Every run is saved: finished, stopped, diverged or failed. Select
               "to open, rename or delete it, or 2 to {most} to compare them.",
               most=compare.MAX_COMPARED))
 
+# The table's columns, named in English in the frame and translated on screen.
+# A comment, not a docstring: Streamlit writes a page's bare strings on screen.
 COLUMNS = (mark("Name"), mark("Dataset"), mark("Model"), mark("Optimizer"),
            mark("Learning rate"), mark("Epochs"), mark("Status"), mark("Best validation"),
            mark("Created"))
-"""The table's columns, named in English in the frame and translated on screen."""
 
 
 def table(summaries) -> pd.DataFrame:

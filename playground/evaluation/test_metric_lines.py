@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from playground.i18n import mark, tr
 from playground.registry import metric_label
 
-PENALTY_HELP = ("With L1 or L2 on, Keras adds the weights' penalty to the loss it "
-                "reports; the data loss leaves it out, to compare with a run "
-                "without regularisation.")
+PENALTY_HELP = mark("With L1 or L2 on, Keras adds the weights' penalty to the loss it "
+                    "reports; the data loss leaves it out, to compare with a run "
+                    "without regularisation.")
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,18 @@ def test_metric_entries(metrics: dict[str, float], target_scaler=None) -> list[T
     penalised = "data_loss" in metrics
     entries = []
     for name, value in metrics.items():
-        label = f"Test {metric_label(name)}"
+        label = tr("Test {metric}", metric=metric_label(name))
         if penalised and name == "loss":
-            label += " (with the L1/L2 penalty)"
-        help_text = PENALTY_HELP if penalised and name in ("loss", "data_loss") else None
+            label = tr("{metric} (with the L1/L2 penalty)", metric=label)
+        help_text = (tr(PENALTY_HELP) if penalised and name in ("loss", "data_loss")
+                     else None)
         if scale is not None and name == "mae":
-            entries.append(TestMetric(f"{label} (target's units)", f"{value * scale:.4g}",
-                                      f"standardised: {value:.4f}"))
+            entries.append(TestMetric(
+                tr("{metric} (target's units)", metric=label), f"{value * scale:.4g}",
+                tr("standardised: {value}", value=format(value, ".4f"))))
             continue
         if scale is not None and name in ("loss", "data_loss", "mse"):
-            label += " (standardised)"
+            label = tr("{metric} (standardised)", metric=label)
         entries.append(TestMetric(label, f"{value:.4f}", help=help_text))
     return entries
 
@@ -58,6 +61,7 @@ def test_metric_entries(metrics: dict[str, float], target_scaler=None) -> list[T
 def test_metrics_line(metrics: dict[str, float], target_scaler=None) -> str:
     """The entries on one line, for the command line:
     `loss (standardised): 0.5998  MAE (target's units): 47.3 (standardised: 0.6456)`."""
-    return "  ".join(f"{entry.label.removeprefix('Test ')}: {entry.value}"
+    return "  ".join(f"{entry.label.removeprefix(tr('Test {metric}', metric=''))}: "
+                     f"{entry.value}"
                      + (f" ({entry.note})" if entry.note else "")
                      for entry in test_metric_entries(metrics, target_scaler))

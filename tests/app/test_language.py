@@ -1,5 +1,9 @@
 """The language per browser session: from the link, the picker, the browser."""
 
+import re
+
+import pytest
+
 from test_app import new_app, shown
 
 
@@ -33,3 +37,98 @@ def test_an_unknown_language_says_so_and_uses_english():
     at = new_app({"lang": "xx"})
     assert titles(at) == ["Data"]
     assert any("asks for the language 'xx'" in shown(w) for w in at.warning)
+
+
+PAGES = ("views/data.py", "views/model.py", "views/train.py", "views/inspect.py",
+         "views/evaluate.py", "views/search.py", "views/runs.py")
+PROSE = ("Title", "Header", "Subheader", "Caption", "Markdown", "Info", "Warning",
+         "Error", "Success", "Text", "Exception")
+
+
+def shown_texts(at) -> list[tuple[str, str]]:
+    """`(element type, text)` of everything a page shows as words: prose
+    elements' text, and every widget's label, help and placeholder."""
+    found = []
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+        kind = type(node).__name__
+        attributes = ("value",) if kind in PROSE else ("label", "help", "placeholder")
+        for name in attributes:
+            text = getattr(node, name, None)
+            if isinstance(text, str) and text.strip():
+                found.append((kind, text))
+
+    walk(at._tree)
+    return found
+
+
+def untranslated_words(text: str, keras_words: set[str]) -> list[str]:
+    """The words of `text` outside the ⟦ ⟧ marks that are not Keras' own
+    names (a layer's `Dense`, its `units`, ...)."""
+    outside = text
+    while re.search(r"⟦[^⟦⟧]*⟧", outside):  # innermost first: marks nest
+        outside = re.sub(r"⟦[^⟦⟧]*⟧", " ", outside)
+    return [word for word in re.findall(r"[A-Za-z][A-Za-z']+", outside)
+            if word not in keras_words]
+
+
+def exempt_words(*datasets: str) -> set[str]:
+    """Words that read the same in either language: Keras' own names
+    (`Dense`, a layer's `units`, `activation`, `l1`, `l2`), the datasets'
+    names (Circle, MNIST), ROC AUC, and the named datasets' column names."""
+    from playground.config import Experiment
+    from playground.datasets import DATASETS
+    from playground.datasets.source import experiment_data
+    from playground.model.layers import LAYER_TYPES
+
+    words = {kind.label for kind in LAYER_TYPES.values()} | {
+        field.name for kind in LAYER_TYPES.values() for field in kind.fields} | {
+        word for info in DATASETS.values()
+        for word in re.findall(r"[A-Za-z][A-Za-z']+", info.label)} | {
+        "ROC", "AUC"}
+    for name in datasets:
+        words |= set(experiment_data(Experiment(dataset=name)).feature_names)
+    return words
+
+
+def bypassing(at, page: str, words: set[str]) -> list[tuple[str, str]]:
+    """The texts a page shows with words outside the catalog."""
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, (page, at.exception)
+    return [(kind, text) for kind, text in shown_texts(at)
+            if text != "Language · 语言" and untranslated_words(text, words)]
+
+
+@pytest.fixture
+def pseudo(monkeypatch):
+    """Every caller reads the pseudo-language (the test's own thread too, where
+    AppTest formats select boxes' options)."""
+    from playground import i18n
+
+    monkeypatch.setattr(i18n, "language", lambda: i18n.PSEUDO)
+
+
+def test_no_page_shows_text_that_bypassed_the_catalog(pseudo):
+    """Every page drawn in a pseudo-language that wraps each catalog string in
+    ⟦ ⟧: any words without the marks were never translated."""
+    words = exempt_words()
+    for page in PAGES:
+        assert not bypassing(new_app(), page, words), page
+
+
+@pytest.mark.workers
+@pytest.mark.parametrize("dataset", ["circle", "diabetes"])
+def test_a_trained_runs_pages_show_no_text_that_bypassed_the_catalog(pseudo, dataset):
+    """The same after a short training: outcome, test metrics, the run's
+    Inspect and Evaluate pages (own-input form included) and its Runs row."""
+    at = new_app({"dataset": dataset, "epochs": "2"})
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()
+    assert at.session_state["training_job"].wait(120).status == "completed"
+    at.run()
+    words = exempt_words(dataset)
+    for page in PAGES:
+        assert not bypassing(at, page, words), page
