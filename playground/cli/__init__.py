@@ -37,7 +37,6 @@ line on standard error, starting with `playground:`.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import math
@@ -54,6 +53,7 @@ from playground.datasets.errors import CsvError, DataUnavailable
 from playground.evaluation.test_metric_lines import test_metrics_line
 from playground.export.script import ExportError
 from playground.fields import ConfigError, ConfigErrors
+from playground.i18n import LANGUAGES, normalise, tr, translated, use_language
 from playground.model.checks import check_experiment
 from playground.model.shapes import StackError
 from playground.presets import PRESETS
@@ -159,7 +159,7 @@ class _CtrlC:
         if self.stop.requested:
             raise KeyboardInterrupt
         self.stop.request()
-        _say("stopping after the current batch (press Ctrl-C again to quit now)")
+        _say(tr("stopping after the current batch (press Ctrl-C again to quit now)"))
 
 
 def _print_epoch(event: dict) -> None:
@@ -180,9 +180,9 @@ def _save_run(exp: Experiment, result, data, started_at: float) -> str | None:
                                        started_at=started_at)
         open_store().save(record)
     except (StoreUnavailable, ValueError) as error:
-        _say(f"the run was not saved: {error}")
+        _say(tr("the run was not saved: {error}", error=error))
         return None
-    _say(f"saved run {record.id}")
+    _say(tr("saved run {run}", run=record.id))
     return record.id
 
 
@@ -214,9 +214,9 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
             result = run_training(exp, _print_epoch, stop=stop, dataset=data)
         message = without_class_name(result.message)
     if result.status != COMPLETED:
-        _say(message)
+        _say(translated(message))
     elif not as_json:
-        print(message)
+        print(translated(message))
     if save and data is not None:  # a run that trained, however it ended
         run_id = _save_run(exp, result, data, started_at)
     if result.test_metrics and not as_json:
@@ -226,7 +226,7 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
 
         write_model(exp, result.weights, save_model)
         if not as_json:
-            print(f"model saved to {save_model}")
+            print(tr("model saved to {file}", file=save_model))
     if as_json:
         summary = {"experiment": exp.to_dict(), **result.to_dict(), "message": message,
                    "run_id": run_id}
@@ -282,15 +282,16 @@ def _runs(action: str | None, run_id: str | None, every: bool = False) -> None:
         others = 0 if every else (
             len(store.list(owner=EVERY_OWNER, limit=MAX_LIST)) - len(summaries))
         if others > 0:
-            print(f"(The command line's runs. {others:,} more were trained in a "
-                  "browser: playground runs --all lists them too.)")
+            print(tr("(The command line's runs. {count} more were trained in a "
+                     "browser: playground runs --all lists them too.)",
+                     count=format(others, ",")))
         elif not summaries:
-            _say(f"no saved runs in {store.where}.")
+            _say(tr("no saved runs in {store}.", store=store.where))
     elif action == "show":
         print(json.dumps(_finite(run_details(store.load(run_id))), indent=2))
     else:
         store.delete(run_id)
-        _say(f"deleted run {run_id}")
+        _say(tr("deleted run {run}", run=run_id))
 
 
 def _with_data(args) -> Experiment:
@@ -303,74 +304,22 @@ def _with_data(args) -> Experiment:
     return exp
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="playground", description="Keras Playground from the command line.")
-    parser.add_argument("--verbose", action="store_true",
-                        help="let TensorFlow's own log lines through to standard error")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("presets", help="list the presets")
-    p = sub.add_parser("preset", help="print a preset's experiment JSON")
-    p.add_argument("name")
-    p = sub.add_parser("train", help="train an experiment")
-    p.add_argument("config", help="JSON file, share URL, query string or preset")
-    p.add_argument("--json", action="store_true",
-                   help="end with one JSON line holding history, test metrics and a "
-                        "test report (confusion matrix, per-class F1, ROC AUC; "
-                        "MAE, RMSE, R² for regression)")
-    p.add_argument("--csv", metavar="FILE", help="train on this CSV file")
-    p.add_argument("--save-model", metavar="FILE.keras",
-                   help="save the trained model in Keras' format")
-    p.add_argument("--target", metavar="COLUMN",
-                   help="the CSV column to predict (default: one named like a "
-                        "label, such as label, target or class, else the last one)")
-    p.add_argument("--no-save", action="store_true",
-                   help="do not save the run in the run store")
-    p = sub.add_parser("runs", help="list, show or delete saved runs")
-    p.add_argument("--all", action="store_true",
-                   help="list every saved run, the browsers' too (by default the "
-                        "command line's)")
-    actions = p.add_subparsers(dest="action")
-    for name, text in (("show", "print a saved run as JSON"),
-                       ("delete", "delete a saved run")):
-        actions.add_parser(name, help=text).add_argument("run_id", metavar="ID")
-    p = sub.add_parser("export", help="write an experiment as a Keras script")
-    p.add_argument("config", help="JSON file, share URL, query string or preset")
-    p.add_argument("--script", metavar="FILE", required=True,
-                   help="the Python file to write")
-    p.add_argument("--csv", metavar="FILE", help="the CSV file the script reads")
-    p.add_argument("--target", metavar="COLUMN",
-                   help="the column to predict (default: one named like a label, "
-                        "else the last one)")
-    p = sub.add_parser("search", help="search hyperparameters with Keras Tuner")
-    p.add_argument("config", help="JSON file, share URL, query string or preset")
-    p.add_argument("--space", metavar="SPACE.json", required=True,
-                   help="what varies: names mapped to choices or ranges (README)")
-    p.add_argument("--strategy", default="random",
-                   choices=("random", "grid", "bayesian", "hyperband"))
-    p.add_argument("--trials", type=int, default=10, help="the most trials to run")
-    p.add_argument("--epochs", type=int, help="epochs per trial (default: the "
-                   "experiment's)")
-    p.add_argument("--objective", help="val_loss (default), val_accuracy or val_mae")
-    p.add_argument("--seed", type=int, default=1, help="makes the choices repeatable")
-    p.add_argument("--workers", type=int, default=1, help="trials trained at once")
-    p.add_argument("--json", action="store_true",
-                   help="end with one JSON line: the trials and the best")
-    p.add_argument("--csv", metavar="FILE", help="search on this CSV file")
-    p.add_argument("--target", metavar="COLUMN",
-                   help="the CSV's target column (default: one named like a "
-                        "label, else the last one)")
-    p.add_argument("--no-save", action="store_true", help="do not keep the trials' runs")
-    p = sub.add_parser("share", help="print an experiment's query string")
-    p.add_argument("config")
-    p = sub.add_parser("show", help="print the experiment JSON of a share URL")
-    p.add_argument("url")
-    return parser
-
-
 def main(argv: list[str] | None = None) -> int:
+    from playground.cli.parser import build_parser
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.lang is None:
+        return _command(args)
+    if normalise(args.lang) is None:
+        _say(f"error: --lang {args.lang}: expected one of {', '.join(LANGUAGES)}.")
+        return EXIT_BAD_INPUT
+    with use_language(args.lang):
+        return _command(args)
+
+
+def _command(args) -> int:
+    """Runs the parsed command; errors become one `playground:` line."""
     if not args.verbose:
         from playground.cli.quiet_logs import quiet_tensorflow_logs
 
@@ -379,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "presets":
             width = max(map(len, PRESETS))
             for preset in PRESETS.values():
-                print(f"{preset.name:<{width}}  {preset.description}")
+                print(f"{preset.name:<{width}}  {tr(preset.description)}")
         elif args.command == "preset":
             if args.name not in PRESETS:
                 raise UsageError(f"no preset {args.name!r}; expected one of "
@@ -400,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             check_experiment(exp)
             with open(args.script, "w", encoding="utf-8") as handle:
                 handle.write(experiment_script(exp))
-            print(f"wrote {args.script}")
+            print(tr("wrote {file}", file=args.script))
         elif args.command == "search":
             from playground.cli.search import run_search
 
@@ -421,16 +370,16 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ConfigError, ConfigErrors, StackError, OSError,
             UnicodeDecodeError, CsvError, DataUnavailable, ExportError,
             SpaceError) as error:
-        _say(f"error: {error}")
+        _say(tr("error: {error}", error=error))
         return EXIT_BAD_INPUT
     except RunNotFound as error:
-        _say(f"error: {error}")
+        _say(tr("error: {error}", error=error))
         return EXIT_BAD_INPUT
     except StoreUnavailable as error:
-        _say(f"error: {error}")
+        _say(tr("error: {error}", error=error))
         return EXIT_FAILED
     except KeyboardInterrupt:
-        _say("interrupted.")
+        _say(tr("interrupted."))
         return EXIT_STOPPED
     return EXIT_OK
 

@@ -393,3 +393,21 @@ def test_runs_says_browser_runs_are_left_out_and_all_lists_them(capsys):
     ids = [line.split()[0] for line in out.splitlines()[1:]]
     assert code == 0 and len(ids) == 2 and browser_run.id in ids
     assert "more were trained" not in out
+
+
+def test_the_messages_follow_lang_and_the_json_keeps_english(capsys, monkeypatch):
+    code, out, err = run(capsys, "--lang", "zh", "train", "dataset=gauss&epochs=2",
+                         "--no-save")
+    assert code == 0 and "已完成 2 轮训练。" in out and "test  准确率: " in out
+    code, out, _ = run(capsys, "--lang", "zh", "train", "dataset=gauss&epochs=2",
+                       "--no-save", "--json")
+    summary = json.loads(out.splitlines()[-1])
+    assert {"history", "test", "report"} <= set(summary)
+    assert summary["message"] == "Finished 2 epoch(s)."  # JSON stays English
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    code, _, err = run(capsys, "preset", "nope")
+    assert code == 2 and err.startswith("playground: 错误：")
+    code, _, err = run(capsys, "--lang", "fr", "presets")
+    assert code == 2 and err == "playground: error: --lang fr: expected one of en, zh.\n"
