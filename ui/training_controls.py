@@ -106,7 +106,7 @@ def apply_fix(finding: Finding) -> None:
         return
     label = ", ".join(f"{name} = {format_number(value)}"
                       for name, value in finding.changes)
-    st.button(f"Apply: {label}", key=f"apply_{finding.rule}",
+    st.button(tr("Apply: {changes}", changes=label), key=f"apply_{finding.rule}",
               on_click=_apply, args=(finding.changes,))
 
 

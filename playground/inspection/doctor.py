@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from playground.i18n import tr
+
 MIN_EPOCHS = 5
 FLAT_CHANGE = 0.01
 GRADIENT_RATIO = 1e3
@@ -66,11 +68,11 @@ def _diverged(history: dict[str, list[float]]) -> Finding | None:
         return None
     epoch = min(bad) + 1
     return Finding(
-        "diverged", f"The loss became NaN or infinite at epoch {epoch}.",
-        "The weight updates grew until the numbers overflowed; training was "
-        "stopped there and the last finite weights were kept.",
-        "Lower the learning rate (try ten times smaller), switch to Adam, or "
-        "normalise the inputs.")
+        "diverged", tr("The loss became NaN or infinite at epoch {epoch}.", epoch=epoch),
+        tr("The weight updates grew until the numbers overflowed; training was "
+           "stopped there and the last finite weights were kept."),
+        tr("Lower the learning rate (try ten times smaller), switch to Adam, or "
+           "normalise the inputs."))
 
 
 def _flat(loss: list[float]) -> Finding | None:
@@ -81,12 +83,13 @@ def _flat(loss: list[float]) -> Finding | None:
     if last < 1e-3 or first - last > FLAT_CHANGE * abs(first):
         return None
     return Finding(
-        "flat", f"The loss has barely moved in {len(loss)} epochs.",
-        f"It went from {first:.4g} to {last:.4g}, a change of less than "
-        f"{FLAT_CHANGE:.0%}.",
-        "Raise the learning rate, and check that the output activation and the "
-        "loss belong together (sigmoid with binary crossentropy, softmax with "
-        "categorical crossentropy, linear with mean squared error).")
+        "flat", tr("The loss has barely moved in {epochs} epochs.", epochs=len(loss)),
+        tr("It went from {first} to {last}, a change of less than {share}.",
+           first=format(first, ".4g"), last=format(last, ".4g"),
+           share=format(FLAT_CHANGE, ".0%")),
+        tr("Raise the learning rate, and check that the output activation and the "
+           "loss belong together (sigmoid with binary crossentropy, softmax with "
+           "categorical crossentropy, linear with mean squared error)."))
 
 
 def _overfitting(history: dict[str, list[float]]) -> Finding | None:
@@ -102,15 +105,18 @@ def _overfitting(history: dict[str, list[float]]) -> Finding | None:
                if acc and val_acc else 0.0)
     if not (rising and gap) and acc_gap < 0.15:
         return None
-    detail = (f"Validation loss was lowest at epoch {best + 1} ({val[best]:.4g}) and "
-              f"is now {val_now:.4g}, while the training loss is {train_now:.4g}.")
+    detail = tr("Validation loss was lowest at epoch {epoch} ({best}) and is now "
+                "{now}, while the training loss is {train}.", epoch=best + 1,
+                best=format(val[best], ".4g"), now=format(val_now, ".4g"),
+                train=format(train_now, ".4g"))
     if acc_gap >= 0.15:
-        detail += f" Training accuracy is {acc_gap:.0%} above validation accuracy."
+        detail += " " + tr("Training accuracy is {gap} above validation accuracy.",
+                           gap=format(acc_gap, ".0%"))
     return Finding(
-        "overfitting", "The model is overfitting: it memorises the training data.",
+        "overfitting", tr("The model is overfitting: it memorises the training data."),
         detail,
-        "Add Dropout or L2 regularisation, use a smaller network or more data, or "
-        "stop earlier (early stopping at the best validation epoch).")
+        tr("Add Dropout or L2 regularisation, use a smaller network or more data, or "
+           "stop earlier (early stopping at the best validation epoch)."))
 
 
 def _gradient_ratio(recent: list[dict[str, float]]) -> tuple[str, str, float] | None:
@@ -138,30 +144,34 @@ def _gradients(snapshots: list[dict[str, Any]]) -> Finding | None:
         name = max(largest, key=lambda n: largest[n] if math.isfinite(largest[n])
                    else math.inf)
         return Finding(
-            "exploding", "Exploding gradients: the updates are huge.",
-            f"The gradient norm at {name} reached {largest[name]:,.0f}; healthy "
-            f"runs stay well below {EXPLODING_NORM:,.0f}.",
-            f"Clip the gradients (norm {CLIPNORM_ADVICE:g}), lower the learning "
-            "rate, normalise the inputs, add BatchNormalization, or use fewer "
-            "layers.", CLIP)
+            "exploding", tr("Exploding gradients: the updates are huge."),
+            tr("The gradient norm at {layer} reached {norm}; healthy runs stay well "
+               "below {limit}.", layer=name, norm=format(largest[name], ",.0f"),
+               limit=format(EXPLODING_NORM, ",.0f")),
+            tr("Clip the gradients (norm {norm}), lower the learning rate, normalise "
+               "the inputs, add BatchNormalization, or use fewer layers.",
+               norm=format(CLIPNORM_ADVICE, "g")), CLIP)
     found = _gradient_ratio(recent)
     if found is None:
         return None
     first, last, ratio = found
     if ratio < 1 / GRADIENT_RATIO:
         return Finding(
-            "vanishing", "Vanishing gradients: the first layers barely learn.",
-            f"The gradient reaching {first} is {1 / ratio:,.0f} times smaller than "
-            f"at {last}.",
-            "Use relu or elu instead of sigmoid or tanh in deep stacks, add "
-            "BatchNormalization, or use fewer layers.")
+            "vanishing", tr("Vanishing gradients: the first layers barely learn."),
+            tr("The gradient reaching {first} is {times} times smaller than at {last}.",
+               first=first, times=format(1 / ratio, ",.0f"), last=last),
+            tr("Use relu or elu instead of sigmoid or tanh in deep stacks, add "
+               "BatchNormalization, or use fewer layers."))
     if ratio > GRADIENT_RATIO:
-        times = "infinitely" if math.isinf(ratio) else f"{ratio:,.0f} times"
+        times = (tr("infinitely") if math.isinf(ratio)
+                 else tr("{count} times", count=format(ratio, ",.0f")))
         return Finding(
-            "exploding", "Exploding gradients: the first layers get huge updates.",
-            f"The gradient reaching {first} is {times} larger than at {last}.",
-            f"Clip the gradients (norm {CLIPNORM_ADVICE:g}), lower the learning "
-            "rate, add BatchNormalization, or use fewer layers.", CLIP)
+            "exploding", tr("Exploding gradients: the first layers get huge updates."),
+            tr("The gradient reaching {first} is {times} larger than at {last}.",
+               first=first, times=times, last=last),
+            tr("Clip the gradients (norm {norm}), lower the learning rate, add "
+               "BatchNormalization, or use fewer layers.",
+               norm=format(CLIPNORM_ADVICE, "g")), CLIP)
     return None
 
 
@@ -174,11 +184,11 @@ def _dead_relus(snapshots: list[dict[str, Any]]) -> Finding | None:
         return None
     listed = ", ".join(f"{name} {f:.0%}" for name, f in worst.items())
     return Finding(
-        "dead_relu", "Dead ReLUs: many units output zero for every sample.",
-        f"Share of units that are silent on a whole training batch: {listed}. "
-        "A dead unit has zero gradient, so it never recovers.",
-        "Lower the learning rate, try elu or gelu instead of relu, or add "
-        "BatchNormalization before the activation.")
+        "dead_relu", tr("Dead ReLUs: many units output zero for every sample."),
+        tr("Share of units that are silent on a whole training batch: {layers}. A "
+           "dead unit has zero gradient, so it never recovers.", layers=listed),
+        tr("Lower the learning rate, try elu or gelu instead of relu, or add "
+           "BatchNormalization before the activation."))
 
 
 def diagnose(history: dict[str, list[float]],
