@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from playground.i18n import tr
+
 MAX_TEXT_LENGTH = 2000
 MAX_ERRORS_SHOWN = 20
 """Problems of one link or file listed at most; the rest are counted."""
@@ -36,10 +38,8 @@ class ConfigError(ValueError):
         self.received = received
         self.expected = expected
         self.fix = fix
-        message = (
-            f"Invalid `{field}`: expected {expected}. "
-            f"Received: {field}={short_repr(received)}."
-        )
+        message = tr("Invalid `{field}`: expected {expected}. Received: {field}={value}.",
+                     field=field, expected=expected, value=short_repr(received))
         if fix:
             message += f" {fix}"
         super().__init__(message)
@@ -63,7 +63,8 @@ class ConfigErrors(ValueError):
         """One line per problem kept, and one counting the rest."""
         lines = [str(e) for e in self.errors]
         if self.more:
-            lines.append(f"... and {self.more:,} more problem(s); fix these first.")
+            lines.append(tr("... and {count} more problem(s); fix these first.",
+                            count=format(self.more, ",")))
         return lines
 
 
@@ -161,7 +162,7 @@ class IntField(Field):
 
     @property
     def expected(self) -> str:
-        return f"an integer from {self.minimum} to {self.maximum}"
+        return tr("an integer from {low} to {high}", low=self.minimum, high=self.maximum)
 
     def validate(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
@@ -197,10 +198,8 @@ class FloatField(Field):
 
     @property
     def expected(self) -> str:
-        return (
-            f"a number from {format_number(self.minimum)} "
-            f"to {format_number(self.maximum)}"
-        )
+        return tr("a number from {low} to {high}", low=format_number(self.minimum),
+                  high=format_number(self.maximum))
 
     def validate(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(
@@ -241,7 +240,7 @@ class ChoiceField(Field):
 
     @property
     def expected(self) -> str:
-        return "one of " + ", ".join(repr(c) for c in self.choices)
+        return tr("one of {choices}", choices=", ".join(repr(c) for c in self.choices))
 
     def validate(self, value: Any) -> str:
         if not isinstance(value, str) or value not in self.choices:
@@ -260,7 +259,7 @@ class TextField(Field):
 
     @property
     def expected(self) -> str:
-        return f"a printable text of at most {self.max_length} characters"
+        return tr("a printable text of at most {count} characters", count=self.max_length)
 
     def validate(self, value: Any) -> str:
         if (not isinstance(value, str) or len(value) > self.max_length
@@ -283,8 +282,9 @@ class ColumnsField(Field):
 
     @property
     def expected(self) -> str:
-        return (f"a list of at most {self.max_items:,} distinct column names, each a "
-                f"printable text of at most {self.max_length} characters")
+        return tr("a list of at most {items} distinct column names, each a printable "
+                  "text of at most {count} characters", items=format(self.max_items, ","),
+                  count=self.max_length)
 
     def validate(self, value: Any) -> tuple[str, ...]:
         if (not isinstance(value, (list, tuple)) or len(value) > self.max_items
