@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.charts.style import CLASS_COLORS, plotly_texts, styled, tile
+from playground.i18n import tr
 
 
 def activation_figure(name: str, values: np.ndarray, columns: int = 8) -> go.Figure:
@@ -24,8 +25,8 @@ def activation_figure(name: str, values: np.ndarray, columns: int = 8) -> go.Fig
         fig = go.Figure(go.Bar(x=list(range(len(values))), y=values,
                                marker_color=np.where(values >= 0, CLASS_COLORS[1],
                                                      CLASS_COLORS[0]),
-                               hovertemplate="unit %{x}: %{y:.3f}<extra></extra>"))
-        fig.update_xaxes(title_text="unit")
+                               hovertemplate=tr("unit") + " %{x}: %{y:.3f}<extra></extra>"))
+        fig.update_xaxes(title_text=tr("unit"))
         return styled(fig, f"{name} ({shape})", 240, f"act-{name}")
     if values.ndim == 3:
         maps = values.transpose(2, 0, 1)
@@ -35,13 +36,14 @@ def activation_figure(name: str, values: np.ndarray, columns: int = 8) -> go.Fig
                                    colorbar=dict(thickness=10)))
         fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
         fig.update_xaxes(visible=False)
-        return styled(fig, f"{name}: {len(maps)} feature maps ({shape})",
+        return styled(fig, tr("{layer}: {count} feature maps ({shape})", layer=name,
+                                 count=len(maps), shape=shape),
                        120 + 70 * rows, f"act-{name}")
     fig = go.Figure(go.Heatmap(z=values.reshape(values.shape[0], -1).T,
                                colorscale="RdBu", zmid=0,
                                colorbar=dict(thickness=10)))
-    fig.update_xaxes(title_text="position")
-    fig.update_yaxes(title_text="feature")
+    fig.update_xaxes(title_text=tr("position"))
+    fig.update_yaxes(title_text=tr("feature"))
     return styled(fig, f"{name} ({shape})", 300, f"act-{name}")
 
 
@@ -57,6 +59,6 @@ def prediction_figure(output: np.ndarray, class_names: tuple[str, ...],
     fig = go.Figure(go.Bar(x=list(class_names), y=output, marker_color=colors,
                            text=[f"{p:.2f}" for p in output], textposition="outside",
                            hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
-    fig.update_yaxes(range=[0, 1.1], title_text="probability")
-    return styled(fig, f"Predicted probabilities (true class: "
-                        f"{class_names[int(true_label)]}, in blue)", 280, "prediction")
+    fig.update_yaxes(range=[0, 1.1], title_text=tr("probability"))
+    return styled(fig, tr("Predicted probabilities (true class: {name}, in blue)",
+                          name=class_names[int(true_label)]), 280, "prediction")

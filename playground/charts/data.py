@@ -14,6 +14,7 @@ from playground.charts.style import (
     styled,
     tile,
 )
+from playground.i18n import tr
 
 
 def dataset_scatter(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
@@ -31,26 +32,28 @@ def dataset_scatter(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray
                                 (x_test, y_test, "test", "circle-open")):
         if regression:
             fig.add_trace(go.Scatter(
-                x=x[:, 0], y=x[:, 1], mode="markers", name=split,
+                x=x[:, 0], y=x[:, 1], mode="markers", name=tr(split),
                 marker=dict(color=y, colorscale="RdBu", cmin=-1, cmax=1, size=6,
                             symbol=symbol, showscale=split == "train")))
             continue
         for label, name in enumerate(class_names):
             mask = y == label
             fig.add_trace(go.Scatter(
-                x=x[mask, 0], y=x[mask, 1], mode="markers", name=f"{name} ({split})",
+                x=x[mask, 0], y=x[mask, 1], mode="markers",
+                name=f"{name} ({tr(split)})",
                 marker=dict(color=CLASS_COLORS[label % len(CLASS_COLORS)], size=6,
                             symbol=symbol)))
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    return styled(fig, "Training points (filled) and test points (open)", 420,
+    return styled(fig, tr("Training points (filled) and test points (open)"), 420,
                    "scatter")
 
 
 def image_mosaic(images: np.ndarray, labels: np.ndarray,
                  class_names: tuple[str, ...], columns: int = 8,
-                 title: str = "Training images with their labels") -> go.Figure:
+                 title: str | None = None) -> go.Figure:
     """A labelled grid of images drawn as one picture (cheap to send): grey
     images as a heatmap, colour images (3 channels) as an RGB image."""
+    title = title or tr("Training images with their labels")
     colour = images.ndim == 4 and images.shape[-1] == 3
     images = images[..., 0] if images.ndim == 4 and not colour else images
     rows = max(1, -(-len(images) // columns))
@@ -79,14 +82,14 @@ def class_balance(splits: dict[str, np.ndarray], class_names: tuple[str, ...],
     fig = go.Figure()
     for split, y in splits.items():
         if regression:
-            fig.add_trace(go.Histogram(x=y, name=split, opacity=0.7, nbinsx=30))
+            fig.add_trace(go.Histogram(x=y, name=tr(split), opacity=0.7, nbinsx=30))
         else:
             counts = np.bincount(y.astype(int), minlength=len(class_names))
-            fig.add_trace(go.Bar(x=plotly_texts(class_names), y=counts, name=split))
+            fig.add_trace(go.Bar(x=plotly_texts(class_names), y=counts, name=tr(split)))
     fig.update_layout(barmode="overlay" if regression else "group")
     if not regression:  # every class named, not every other one
         fig.update_xaxes(type="category", tickmode="linear", dtick=1)
-    title = "Target distribution" if regression else "Class balance"
+    title = tr("Target distribution") if regression else tr("Class balance")
     return styled(fig, title, 300, "balance")
 
 
@@ -98,4 +101,4 @@ def scatter_matrix(frame, columns: list[str], color: str | None) -> go.Figure:
     fig = px.scatter_matrix(frame, dimensions=columns, color=color, opacity=0.6,
                             labels={c: plotly_text(c) for c in named})
     fig.update_traces(diagonal_visible=False, marker=dict(size=4))
-    return styled(fig, "Scatter matrix", 140 + 140 * len(columns), "scatter-matrix")
+    return styled(fig, tr("Scatter matrix"), 140 + 140 * len(columns), "scatter-matrix")

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from playground.i18n import tr
 from playground.charts.style import plotly_text, styled, tile
 
 
@@ -18,14 +19,15 @@ def kernel_heatmap(kernel: np.ndarray, bias: np.ndarray, title: str) -> go.Figur
     limit = float(max(np.abs(kernel).max(), np.abs(bias).max(), 1e-6))
     common = dict(colorscale="RdBu", zmid=0, zmin=-limit, zmax=limit)
     fig.add_trace(go.Heatmap(z=kernel, colorbar=dict(thickness=10), name="kernel",
-                             hovertemplate="input %{y} → unit %{x}: %{z:.3f}"
-                                           "<extra></extra>", **common), row=1, col=1)
+                             hovertemplate=tr("input %{y} → unit %{x}: %{z:.3f}")
+                             + "<extra></extra>", **common), row=1, col=1)
     fig.add_trace(go.Heatmap(z=bias[None, :], showscale=False, name="bias",
-                             hovertemplate="bias of unit %{x}: %{z:.3f}<extra></extra>",
+                             hovertemplate=tr("bias of unit %{x}: %{z:.3f}")
+                             + "<extra></extra>",
                              **common), row=2, col=1)
-    fig.update_yaxes(title_text="input", autorange="reversed", row=1, col=1)
-    fig.update_yaxes(showticklabels=False, title_text="bias", row=2, col=1)
-    fig.update_xaxes(title_text="unit", row=2, col=1)
+    fig.update_yaxes(title_text=tr("input"), autorange="reversed", row=1, col=1)
+    fig.update_yaxes(showticklabels=False, title_text=tr("bias"), row=2, col=1)
+    fig.update_xaxes(title_text=tr("unit"), row=2, col=1)
     return styled(fig, title, 260 + min(kernel.shape[0], 64) * 4, f"kernel-{title}")
 
 
@@ -51,9 +53,9 @@ def weight_histograms(layers: list[dict]) -> go.Figure:
         fig.add_trace(go.Histogram(x=values, name=plotly_text(layer["name"]),
                                    opacity=0.6, nbinsx=40, histnorm="percent"))
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title_text="weight value")
-    fig.update_yaxes(title_text="% of the layer's weights")
-    return styled(fig, "Weight distribution per layer", 320, "histograms")
+    fig.update_xaxes(title_text=tr("weight value"))
+    fig.update_yaxes(title_text=tr("% of the layer's weights"))
+    return styled(fig, tr("Weight distribution per layer"), 320, "histograms")
 
 
 def norm_history(epochs: list[int], norms: list[dict[str, float]]) -> go.Figure:
@@ -62,9 +64,9 @@ def norm_history(epochs: list[int], norms: list[dict[str, float]]) -> go.Figure:
     for name in (norms[-1] if norms else {}):
         fig.add_trace(go.Scatter(x=epochs, y=[n.get(name) for n in norms],
                                  mode="lines", name=name))
-    fig.update_xaxes(title_text="epoch")
-    fig.update_yaxes(title_text="weight norm (L2)")
-    return styled(fig, "Weight norm per layer over training", 320, "norms")
+    fig.update_xaxes(title_text=tr("epoch"))
+    fig.update_yaxes(title_text=tr("weight norm (L2)"))
+    return styled(fig, tr("Weight norm per layer over training"), 320, "norms")
 
 
 def histogram_ridges(epochs: list[int], histograms: list[tuple[np.ndarray, np.ndarray]],
@@ -95,13 +97,14 @@ def histogram_ridges(epochs: list[int], histograms: list[tuple[np.ndarray, np.nd
         fig.add_trace(go.Scatter(
             x=centres, y=base + counts / peak, mode="lines", fill="toself",
             line=dict(color=f"rgba(8, 119, 189, {shade:.2f})", width=1),
-            name=f"epoch {epochs[i]}",
-            hovertemplate=f"epoch {epochs[i]}<br>value %{{x:.3f}}<extra></extra>"))
+            name=tr("epoch {epoch}", epoch=epochs[i]),
+            hovertemplate=tr("epoch {epoch}", epoch=epochs[i])
+            + "<br>" + tr("value") + " %{x:.3f}<extra></extra>"))
     # Each label sits on its outline's base line; the range keeps the lowest
     # one and the top outline's peak in view.
     fig.update_yaxes(tickvals=[step * 0.6 for step in range(len(picked))],
-                     ticktext=[f"epoch {epochs[i]}" for i in picked],
+                     ticktext=[tr("epoch {epoch}", epoch=epochs[i]) for i in picked],
                      range=[-0.25, max(0, len(picked) - 1) * 0.6 + 1.1])
-    fig.update_xaxes(title_text="weight value")
+    fig.update_xaxes(title_text=tr("weight value"))
     fig.update_layout(showlegend=False)
     return styled(fig, title, 200 + 22 * len(picked), f"ridges-{title}")

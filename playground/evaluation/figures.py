@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.charts.style import CLASS_COLORS, plotly_text, plotly_texts, styled
+from playground.i18n import tr
 
 
 def confusion_figure(matrix: np.ndarray, class_names: tuple[str, ...],
@@ -31,12 +32,13 @@ def confusion_figure(matrix: np.ndarray, class_names: tuple[str, ...],
         # selection event would hand back its bytes' description.
         customdata=np.stack([true_ids.ravel(), predicted_ids.ravel()], axis=1).tolist(),
         mode="markers", marker=dict(size=40, opacity=0.0, symbol="square"),
-        hovertemplate="true %{y}, predicted %{x}<extra>click for the samples</extra>",
+        hovertemplate=tr("true %{y}, predicted %{x}<extra>click for the samples</extra>"),
         showlegend=False))
-    fig.update_xaxes(title_text="predicted class", type="category")
-    fig.update_yaxes(title_text="true class", type="category", autorange="reversed")
+    fig.update_xaxes(title_text=tr("predicted class"), type="category")
+    fig.update_yaxes(title_text=tr("true class"), type="category", autorange="reversed")
     fig.update_layout(clickmode="event+select", dragmode=False)
-    title = "Confusion matrix" + (" (each row sums to 1)" if normalized else "")
+    title = tr("Confusion matrix (each row sums to 1)") if normalized else tr(
+        "Confusion matrix")
     return styled(fig, title, 160 + 40 * count, "confusion")
 
 
@@ -47,7 +49,7 @@ def curves_figure(curves: list[dict], kind: str,
     score = "AUC" if kind == "roc" else "AP"
     fig = go.Figure()
     if kind == "roc":
-        fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance",
+        fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=tr("chance"),
                                  line=dict(dash="dot", color="#b0b0b0")))
     for i, curve in enumerate(curves):
         if curve["x"] is None:
@@ -55,20 +57,26 @@ def curves_figure(curves: list[dict], kind: str,
         average = curve["name"] == "macro average"
         fig.add_trace(go.Scatter(
             x=curve["x"], y=curve["y"], mode="lines",
-            name=f"{plotly_text(curve['name'])} ({score} "
-                 + ("n/a)" if curve["score"] is None else f"{curve['score']:.3f})"),
+            name=f"{plotly_text(tr(curve['name']) if average else curve['name'])} ({score} "
+                 + (tr("n/a") + ")" if curve["score"] is None
+                    else f"{curve['score']:.3f})"),
             line=dict(width=3 if average else 2, dash="dash" if average else "solid",
                       color="#333333" if average else CLASS_COLORS[
                           (1 if len(curves) == 1 else i) % len(CLASS_COLORS)])))
     if point is not None:
         fig.add_trace(go.Scatter(x=[point[0]], y=[point[1]], mode="markers",
-                                 name="threshold", marker=dict(size=12, color="#d62728")))
-    labels = (("false-positive rate", "true-positive rate (recall)") if kind == "roc"
-              else ("recall", "precision"))
+                                 name=tr("threshold"),
+                                 marker=dict(size=12, color="#d62728")))
+    labels = ((tr("false-positive rate"), tr("true-positive rate (recall)"))
+              if kind == "roc" else (tr("recall"), tr("precision")))
     fig.update_xaxes(title_text=labels[0], range=[-0.02, 1.02])
     fig.update_yaxes(title_text=labels[1], range=[-0.02, 1.05])
-    title = "ROC curve" if kind == "roc" else "Precision-recall curve"
-    return styled(fig, title + ("s" if len(curves) > 1 else ""), 380, f"curves-{kind}")
+    several = len(curves) > 1
+    if kind == "roc":
+        title = tr("ROC curves") if several else tr("ROC curve")
+    else:
+        title = tr("Precision-recall curves") if several else tr("Precision-recall curve")
+    return styled(fig, title, 380, f"curves-{kind}")
 
 
 def predicted_vs_true(y_true: np.ndarray, y_pred: np.ndarray, unit: str) -> go.Figure:
@@ -76,13 +84,13 @@ def predicted_vs_true(y_true: np.ndarray, y_pred: np.ndarray, unit: str) -> go.F
     low = float(min(np.min(y_true), np.min(y_pred)))
     high = float(max(np.max(y_true), np.max(y_pred)))
     fig = go.Figure([
-        go.Scatter(x=[low, high], y=[low, high], mode="lines", name="perfect",
+        go.Scatter(x=[low, high], y=[low, high], mode="lines", name=tr("perfect"),
                    line=dict(dash="dot", color="#b0b0b0")),
-        go.Scatter(x=y_true, y=y_pred, mode="markers", name="test samples",
+        go.Scatter(x=y_true, y=y_pred, mode="markers", name=tr("test samples"),
                    marker=dict(color=CLASS_COLORS[1], opacity=0.6, size=6))])
-    fig.update_xaxes(title_text=f"true {unit}".strip())
-    fig.update_yaxes(title_text=f"predicted {unit}".strip())
-    return styled(fig, "Predicted vs true", 380, "pred-true")
+    fig.update_xaxes(title_text=tr("true {unit}", unit=unit).strip())
+    fig.update_yaxes(title_text=tr("predicted {unit}", unit=unit).strip())
+    return styled(fig, tr("Predicted vs true"), 380, "pred-true")
 
 
 def residual_figures(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[go.Figure, go.Figure]:
@@ -90,17 +98,17 @@ def residual_figures(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[go.Figure,
     residuals = np.asarray(y_true) - np.asarray(y_pred)
     histogram = go.Figure(go.Histogram(x=residuals, nbinsx=30,
                                        marker_color=CLASS_COLORS[1]))
-    histogram.update_xaxes(title_text="residual (true − predicted)")
-    histogram.update_yaxes(title_text="samples")
+    histogram.update_xaxes(title_text=tr("residual (true − predicted)"))
+    histogram.update_yaxes(title_text=tr("samples"))
     scatter = go.Figure([
         go.Scatter(x=y_pred, y=residuals, mode="markers",
                    marker=dict(color=CLASS_COLORS[0], opacity=0.6, size=6),
                    showlegend=False)])
     scatter.add_hline(y=0, line_dash="dot", line_color="#808080")
-    scatter.update_xaxes(title_text="predicted")
-    scatter.update_yaxes(title_text="residual")
-    return (styled(histogram, "Residuals", 320, "residual-hist"),
-            styled(scatter, "Residuals vs predictions", 320, "residual-scatter"))
+    scatter.update_xaxes(title_text=tr("predicted"))
+    scatter.update_yaxes(title_text=tr("residual"))
+    return (styled(histogram, tr("Residuals"), 320, "residual-hist"),
+            styled(scatter, tr("Residuals vs predictions"), 320, "residual-scatter"))
 
 
 def highlighted_points(x: np.ndarray, labels: np.ndarray, picked: np.ndarray,
@@ -115,10 +123,10 @@ def highlighted_points(x: np.ndarray, labels: np.ndarray, picked: np.ndarray,
                                          color=CLASS_COLORS[c % len(CLASS_COLORS)],
                                          size=6, opacity=0.5)))
     else:
-        fig.add_trace(go.Scatter(x=x[:, 0], y=x[:, 1], mode="markers", name="test",
+        fig.add_trace(go.Scatter(x=x[:, 0], y=x[:, 1], mode="markers", name=tr("test"),
                                  marker=dict(color=labels, colorscale="RdBu", size=6)))
     fig.add_trace(go.Scatter(x=x[picked, 0], y=x[picked, 1], mode="markers",
-                             name="picked", marker=dict(size=14, color="rgba(0,0,0,0)",
+                             name=tr("picked"), marker=dict(size=14, color="rgba(0,0,0,0)",
                                                         line=dict(width=2,
                                                                   color="#d62728"))))
     fig.update_yaxes(scaleanchor="x")
@@ -130,7 +138,7 @@ def click_plane(x: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],
     """The training points over a grid of invisible markers: a click on the
     plane selects the nearest grid marker, whose position Streamlit reports."""
     fig = highlighted_points(x, labels, np.array([], dtype=int), class_names,
-                             "Click the plane to place a point")
+                             tr("Click the plane to place a point"))
     low, high = x.min(axis=0), x.max(axis=0)
     low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
     gx, gy = np.meshgrid(np.linspace(low[0], high[0], grid),

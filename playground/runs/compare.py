@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from playground.charts.style import plotly_texts
 from playground.config import Experiment
+from playground.i18n import tr
 
 MAX_COMPARED = 6
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
@@ -54,9 +55,10 @@ def curves_figure(names: Sequence[str], histories: Sequence[dict[str, list[float
             if values:
                 figure.add_trace(go.Scatter(
                     x=list(range(1, len(values) + 1)), y=values, mode="lines",
-                    name=f"{name} · {'validation' if key.startswith('val_') else 'training'}",
+                    name=f"{name} · " + (tr("validation") if key.startswith("val_")
+                                         else tr("training")),
                     line={"color": colour, "dash": dash}, legendgroup=name))
-    figure.update_layout(title=metric, xaxis_title="epoch", height=320,
+    figure.update_layout(title=metric, xaxis_title=tr("epoch"), height=320,
                          margin={"t": 40, "b": 40, "l": 50, "r": 10},
                          legend={"orientation": "h", "y": -0.25})
     return figure
