@@ -8,8 +8,10 @@ scripts/setup.sh test
 
 # Debian packages some tests need, installed when we can (root or
 # passwordless sudo): Chromium for the browser tests (Playwright's own
-# download is not used) and the PostgreSQL server for the run store tests
-# (they start their own throwaway server). Without them those tests skip.
+# download is not used), the PostgreSQL server for the run store tests
+# (they start their own throwaway server) and a CJK font for the Chinese
+# pages' screenshots. Without them those tests skip (the font: the checks
+# still run, the screenshots show boxes).
 install_debian_package() {  # package, a path (glob) it provides, what it is for
   compgen -G "$2" >/dev/null && return 0
   command -v apt-get >/dev/null || return 0
@@ -24,6 +26,8 @@ install_debian_package() {  # package, a path (glob) it provides, what it is for
 install_debian_package chromium /usr/bin/chromium "the browser tests"
 install_debian_package postgresql "/usr/lib/postgresql/*/bin/initdb" \
   "the PostgreSQL run store tests"
+install_debian_package fonts-wqy-microhei "/usr/share/fonts/truetype/wqy/*" \
+  "readable Chinese in the browser tests' screenshots"
 
 export TF_CPP_MIN_LOG_LEVEL=3
 # Two test processes (pytest-xdist): the suite's own processes leave cores

@@ -107,7 +107,7 @@ def arrays_preview(data: Dataset) -> None:
         if own_units:
             x = data.preprocessor.inverse_transform(x)
         frame = pd.DataFrame(x, columns=list(data.feature_names))
-        frame.insert(0, "target", original_units(data.y_train[:200], data.target_scaler)
+        frame.insert(0, tr("target"), original_units(data.y_train[:200], data.target_scaler)
                      if regression else [info.class_names[i] for i in data.y_train[:200]])
         st.caption(tr("The first training rows in their own units; the network sees "
                       "the features standardised.")

@@ -68,6 +68,10 @@ def _selected_cell(event) -> tuple[int, int] | None:
     return None
 
 
+REPORT_COLUMNS = (mark("precision"), mark("recall"), mark("f1"), mark("support"))
+"""scikit-learn's report columns, translated on screen."""
+
+
 def classification(data, proba: np.ndarray) -> None:
     """Report, confusion matrix (click a cell for its samples), ROC and PR
     curves with a threshold for two classes, and the most confident errors."""
@@ -90,8 +94,8 @@ def classification(data, proba: np.ndarray) -> None:
                    tr("n/a") if auc is None else f"{auc:.3f}")
     rows = {**summary["per_class"], tr("macro average"): summary["macro"],
             tr("weighted average"): summary["weighted"]}
-    st.dataframe(pd.DataFrame.from_dict(rows, orient="index").rename_axis("class"),
-                 key="eval_report")
+    report = pd.DataFrame.from_dict(rows, orient="index")
+    st.dataframe(report.rename(columns=tr).rename_axis(tr("class")), key="eval_report")
 
     normalized = st.toggle(tr("Show rates (each row sums to 1)"), key="eval_normalize")
     matrix = metrics.confusion(y_true, y_pred, len(names), normalized)

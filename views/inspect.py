@@ -67,10 +67,10 @@ def inspect_page() -> None:
     st.subheader(tr("Architecture"))
     rows = check_experiment(exp)
     st.dataframe(pd.DataFrame({
-        "Layer": names,
-        "Type": [r.name for r in rows],
-        "Output shape": [str((None, *r.output_shape)) for r in rows],
-        "Param #": [r.params for r in rows],
+        tr("Layer"): names,
+        tr("Type"): [r.name for r in rows],
+        tr("Output shape"): [str((None, *r.output_shape)) for r in rows],
+        tr("Param #"): [r.params for r in rows],
     }), hide_index=True)
 
     with st.expander(tr("Diagram (Keras' model_to_dot)")):

@@ -47,13 +47,17 @@ PROSE = ("Title", "Header", "Subheader", "Caption", "Markdown", "Info", "Warning
 
 def shown_texts(at) -> list[tuple[str, str]]:
     """`(element type, text)` of everything a page shows as words: prose
-    elements' text, and every widget's label, help and placeholder."""
+    elements' text, tables' column headers, and every widget's label, help
+    and placeholder."""
     found = []
 
     def walk(node):
         for child in getattr(node, "children", {}).values():
             walk(child)
         kind = type(node).__name__
+        if kind == "Dataframe":  # its column headers
+            found.extend((kind, name) for name in node.value.columns
+                         if isinstance(name, str))
         attributes = ("value",) if kind in PROSE else ("label", "help", "placeholder")
         for name in attributes:
             text = getattr(node, name, None)
