@@ -8,8 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from playground.i18n import tr
 from playground.charts.style import plotly_text, styled, tile
+from playground.i18n import tr
 
 
 def kernel_heatmap(kernel: np.ndarray, bias: np.ndarray, title: str) -> go.Figure:
