@@ -18,18 +18,15 @@ closely but not to the last digit.
 
 from __future__ import annotations
 
-import inspect
-import json
 import textwrap
 
 from playground.config import Experiment
 from playground.datasets import DATASETS, synthetic
 from playground.datasets.catalog import KERAS_BASE
-from playground.datasets.csv_columns import tidy_column
 from playground.datasets.keras_sets import INDEX_FROM, KERAS_SETS, OOV_CHAR, START_CHAR
 from playground.datasets.splits import keep_subset, split_indices
-from playground.datasets.table_preparation import column_runs, pixels_to_images
-from playground.fields import format_number
+from playground.export.code_text import function_source, number_literal
+from playground.export.table_script import table_imports, table_section
 from playground.model.builder import layer_names, layer_seed
 from playground.model.checks import data_spec_of, resolve_loss, resolve_output
 from playground.model.layers import LayerSpec
@@ -40,50 +37,13 @@ SKLEARN_LOADERS = {"iris": "load_iris", "digits": "load_digits", "wine": "load_w
                    "breast-cancer": "load_breast_cancer", "diabetes": "load_diabetes"}
 
 
-def _table_imports(exp: Experiment) -> str:
-    """The imports of a CSV script: only what its pipeline uses."""
-    from playground.datasets.source import prepared_table
-
-    table = prepared_table(exp)
-    steps = []
-    if table.image_shape:
-        steps.append("FunctionTransformer")
-    if any(kind != "number" for kind in table.kinds.values()):
-        steps.append("OneHotEncoder")
-    if table.standardize and not table.image_shape or table.task == REGRESSION:
-        steps.append("StandardScaler")
-    lines = ["from pandas.api.types import is_bool_dtype, is_numeric_dtype",
-             "from sklearn.compose import ColumnTransformer"]
-    if table.impute:
-        lines.append("from sklearn.impute import SimpleImputer")
-    lines.append("from sklearn.pipeline import make_pipeline")
-    if steps:
-        lines.append(f"from sklearn.preprocessing import {', '.join(steps)}")
-    return "\n".join(lines) + "\n"
-
-
 class ExportError(ValueError):
     """The experiment cannot be written as a script (yet)."""
-
-
-def _source(function) -> str:
-    """A function's code, its docstring cut to the first line."""
-    code = textwrap.dedent(inspect.getsource(function)).strip()
-    doc = inspect.getdoc(function)
-    if doc and "\n" in doc:
-        start = code.index('"""')
-        end = code.index('"""', start + 3) + 3
-        code = f'{code[:start]}"""{doc.splitlines()[0]}"""{code[end:]}'
-    return code
 
 
 def _wrapped(text: str) -> str:
     """A paragraph of the script's docstring, wrapped at 79 characters."""
     return textwrap.fill(text, 79)
-
-
-def _number(value: float) -> str:
-    return format_number(value) if value else "0.0"
 
 
 def _data_section(exp: Experiment) -> tuple[str, str]:
@@ -94,8 +54,8 @@ def _data_section(exp: Experiment) -> tuple[str, str]:
         extra = ("GAUSSIANS = " + repr(synthetic.GAUSSIANS.tolist()).join(
             ["np.array(", ")"]) + "\n\n\n") if function is synthetic.multi_gauss else ""
         return (f"# TensorFlow Playground's {exp.dataset!r} data: {exp.samples} points "
-                f"in the plane,\n# drawn from the seed.\n{extra}{_source(function)}\n\n\n"
-                f"x, y = {function.__name__}({exp.samples}, {_number(exp.noise)}, "
+                f"in the plane,\n# drawn from the seed.\n{extra}{function_source(function)}\n\n\n"
+                f"x, y = {function.__name__}({exp.samples}, {number_literal(exp.noise)}, "
                 f"np.random.default_rng(SEED))"), ""
     if exp.dataset in SKLEARN_LOADERS:
         loader = SKLEARN_LOADERS[exp.dataset]
@@ -108,7 +68,7 @@ def _data_section(exp: Experiment) -> tuple[str, str]:
         return (f"# scikit-learn's bundled {exp.dataset!r} data.\n{body}",
                 f"from sklearn.datasets import {loader}\n")
     if info.source == "table":
-        return _table_section(exp), ""
+        return table_section(exp), ""
     if info.source == "keras":
         return _keras_section(exp), ""
     raise ExportError(
@@ -156,89 +116,6 @@ def _keras_section(exp: Experiment) -> str:
     return "\n".join(lines)
 
 
-def _table_section(exp: Experiment) -> str:
-    """Code that reads the CSV and builds the app's preparation pipeline:
-    cells tidied as the app reads them, then per run of neighbouring columns
-    of one kind (in the table's order) filled in and one-hot encoded, then
-    standardised, or scaled and reshaped into images."""
-    from playground.datasets.source import prepared_table
-
-    table = prepared_table(exp)
-    columns = list(table.kinds)
-    categories = {c: list(table.categories[c]) for c, k in table.kinds.items()
-                  if k != "number"}
-    lines = [
-        "# The CSV file named on the command line, its cells read as the app reads",
-        "# them: text stripped, blank cells missing, numbers as numbers.",
-        _source(tidy_column),
-        "",
-        "",
-        "table = pd.read_csv(sys.argv[1]).apply(tidy_column)",
-        f"TARGET = {table.target!r}",
-        f"FEATURES = {columns!r}",
-    ]
-    if categories:
-        lines += [f"CATEGORIES = {json.dumps(categories)}"]
-    if not table.impute:
-        lines += ["# Rows with a missing feature value are dropped.",
-                  "table = table.dropna(subset=FEATURES)"]
-    lines += ["x = table[FEATURES]"]
-    if table.task == REGRESSION:
-        lines += ["y = table[TARGET].to_numpy(np.float32)"]
-    else:
-        lines += ["# Class ids: the classes in sorted order.",
-                  "classes, y = np.unique(table[TARGET], return_inverse=True)"]
-    if table.image_shape:
-        lines += ["", _source(pixels_to_images), ""]
-        scale = (f"FunctionTransformer(pixels_to_images, kw_args={{\"shape\": "
-                 f"{tuple(table.image_shape)!r}, \"pixel_max\": {_number(table.pixel_max)}}})")
-        what = "scaled to 0..1 and shaped into images"
-    else:
-        scale = "StandardScaler()" if table.standardize else "\"passthrough\""
-        what = "scaled" if table.standardize else "passed on"
-    steps = []
-    position = 0
-    runs = column_runs(table.kinds)
-    for i, (kind, names) in enumerate(runs):
-        picked = f"FEATURES[{position}:{position + len(names)}]"
-        position += len(names)
-        made = (f"{kind}_steps({picked})" if kind != "number" else
-                "number_steps()" if table.impute else '"passthrough"')
-        steps.append(f'        ("{kind} {i + 1}", {made}, {picked}),')
-    kinds = {kind for kind, _ in runs}
-    lines += [""]
-    if table.impute and "number" in kinds:
-        lines += ["",
-                  "def number_steps():",
-                  '    """Missing numbers become the training rows\' median."""',
-                  '    return SimpleImputer(strategy="median", keep_empty_features=True)',
-                  ""]
-    if "category" in kinds:
-        fill = ('SimpleImputer(strategy="most_frequent", keep_empty_features=True),\n'
-                "        " if table.impute else "")
-        lines += ["",
-                  "def category_steps(columns):",
-                  '    """One-hot encoded categories' + (
-                      " (missing: the most frequent)" if table.impute else "")
-                  + '; unseen ones are zeros."""',
-                  f"    return make_pipeline(\n        {fill}OneHotEncoder(categories="
-                  "[CATEGORIES[c] for c in columns],",
-                  '                      handle_unknown="ignore", sparse_output=False))',
-                  ""]
-    lines += [
-        "",
-        f"# Each run of columns of one kind prepared in turn, then {what}, by a",
-        "# pipeline that learns from the training rows only (fitted after the split).",
-        "preprocessor = make_pipeline(",
-        "    ColumnTransformer([",
-        *steps,
-        "    ]),",
-        f"    {scale},",
-        ")",
-    ]
-    return "\n".join(lines)
-
-
 def _layer_code(spec: LayerSpec, name: str, seed: int, vocab_size: int) -> str:
     """One Keras layer as code, seeded like the app's builder."""
     init = f"keras.initializers.GlorotUniform(seed={seed})"
@@ -247,11 +124,11 @@ def _layer_code(spec: LayerSpec, name: str, seed: int, vocab_size: int) -> str:
         reg = ""
         if spec["l1"] or spec["l2"]:
             reg = (f", kernel_regularizer=keras.regularizers.L1L2("
-                   f"l1={_number(spec['l1'])}, l2={_number(spec['l2'])})")
+                   f"l1={number_literal(spec['l1'])}, l2={number_literal(spec['l2'])})")
         return (f"keras.layers.Dense({spec['units']}, activation={spec['activation']!r}, "
                 f"kernel_initializer={init}{reg}, name={name!r})")
     if kind == "dropout":
-        return f"keras.layers.Dropout({_number(spec['rate'])}, seed={seed}, name={name!r})"
+        return f"keras.layers.Dropout({number_literal(spec['rate'])}, seed={seed}, name={name!r})"
     if kind == "batchnorm":
         return f"keras.layers.BatchNormalization(name={name!r})"
     if kind == "activation":
@@ -277,11 +154,11 @@ def _layer_code(spec: LayerSpec, name: str, seed: int, vocab_size: int) -> str:
 
 
 def _learning_rate_code(exp: Experiment) -> str:
-    lr = _number(exp.learning_rate)
+    lr = number_literal(exp.learning_rate)
     steps = "STEPS_PER_EPOCH"
     if exp.lr_schedule in ("step", "exponential"):
         return (f"keras.optimizers.schedules.ExponentialDecay(\n    {lr}, decay_steps="
-                f"{exp.lr_decay_epochs} * {steps}, decay_rate={_number(exp.lr_decay_rate)}"
+                f"{exp.lr_decay_epochs} * {steps}, decay_rate={number_literal(exp.lr_decay_rate)}"
                 f", staircase={exp.lr_schedule == 'step'})")
     if exp.lr_schedule == "cosine":
         if exp.lr_warmup_epochs:
@@ -299,12 +176,12 @@ def _callbacks_code(exp: Experiment) -> list[str]:
         mode = "max" if exp.early_stop_monitor == "val_accuracy" else "min"
         made.append(f"keras.callbacks.EarlyStopping(monitor={exp.early_stop_monitor!r}, "
                     f"mode={mode!r}, patience={exp.early_stop_patience}, "
-                    f"min_delta={_number(exp.early_stop_min_delta)}, "
+                    f"min_delta={number_literal(exp.early_stop_min_delta)}, "
                     f"restore_best_weights={exp.restore_best == 'on'})")
     if exp.lr_schedule == "plateau":
         made.append(f"keras.callbacks.ReduceLROnPlateau(monitor=\"val_loss\", "
-                    f"factor={_number(exp.plateau_factor)}, "
-                    f"patience={exp.plateau_patience}, min_lr={_number(exp.min_lr)})")
+                    f"factor={number_literal(exp.plateau_factor)}, "
+                    f"patience={exp.plateau_patience}, min_lr={number_literal(exp.min_lr)})")
     if exp.tensorboard == "on":
         made.append("keras.callbacks.TensorBoard(log_dir=LOG_DIR, histogram_freq="
                     f"{histogram_every(exp.epochs)})")
@@ -327,16 +204,16 @@ def experiment_script(exp: Experiment) -> str:
     table = info.source == "table"
     keras_data = info.source == "keras"
     # The subset of a Keras set is drawn with the split's function: define both first.
-    helpers = (f"\n\n{_source(split_indices)}\n\n\n{_source(keep_subset)}\n\n"
+    helpers = (f"\n\n{function_source(split_indices)}\n\n\n{function_source(keep_subset)}\n\n"
                if keras_data else "")
     scale_inputs = not table and not info.synthetic and info.input_kind == "features"
     scale_targets = task == REGRESSION and not info.synthetic
     optimizer = OPTIMIZERS[exp.optimizer]
     options = [f"learning_rate={_learning_rate_code(exp)}"]
     if optimizer.uses_momentum:
-        options.append(f"momentum={_number(exp.momentum)}")
+        options.append(f"momentum={number_literal(exp.momentum)}")
     if exp.clipnorm:
-        options.append(f"clipnorm={_number(exp.clipnorm)}")
+        options.append(f"clipnorm={number_literal(exp.clipnorm)}")
     names = layer_names(exp)
     layers = [_layer_code(spec, name, layer_seed(exp.seed, i), data.vocab_size)
               for i, (spec, name) in enumerate(zip((*exp.layers, output), names))]
@@ -357,7 +234,7 @@ import json
 {"import sys" + chr(10) if table else ""}
 import keras
 import numpy as np
-{"import pandas as pd" + chr(10) if table else ""}{data_imports}{_table_imports(exp) if table else ""}{
+{"import pandas as pd" + chr(10) if table else ""}{data_imports}{table_imports(exp) if table else ""}{
         "from sklearn.preprocessing import StandardScaler" + chr(10)
         if (scale_inputs or scale_targets) and not table else ""}{"from sklearn.utils.class_weight import compute_class_weight" + chr(10)
         if exp.class_weight == "balanced" else ""}
@@ -370,9 +247,9 @@ keras.utils.set_random_seed(SEED)  # the same seed, the same run
 {data_code}
 
 # -- Split: training, validation and test rows, drawn from the seed ----------
-{"" if keras_data else chr(10) + _source(split_indices) + chr(10) * 2}
-train, val, test = split_indices(y, {_number(exp.val_fraction)}, {
-        _number(exp.test_fraction)}, SEED, stratify={classify})
+{"" if keras_data else chr(10) + function_source(split_indices) + chr(10) * 2}
+train, val, test = split_indices(y, {number_literal(exp.val_fraction)}, {
+        number_literal(exp.test_fraction)}, SEED, stratify={classify})
 ''']
     rows = ("x.iloc[{0}]" if table else "x[{0}]")
     if table:

@@ -270,6 +270,27 @@ def test_exported_pixel_table_script_reproduces_the_apps_images(tmp_path, run_sc
     assert abs(_test_accuracy(run_script(script, path)) - app) <= 0.03
 
 
+def test_float_settings_are_written_as_float_literals():
+    """Keras refuses `Adadelta(learning_rate=1)`: the house-price preset's
+    learning rate of 1.0 must reach the script as 1.0."""
+    code = experiment_script(PRESETS["house-prices"].experiment)
+    assert "keras.optimizers.Adadelta(learning_rate=1.0" in code
+    assert "momentum=0.0" in experiment_script(PRESETS["circle"].experiment)
+
+
+@pytest.mark.workers
+def test_exported_house_price_script_runs_on_the_shipped_csv(run_script):
+    from importlib import resources
+
+    from playground.datasets.uploads import HOUSE_PRICES
+
+    exp = PRESETS["house-prices"].experiment.replace(epochs=2)
+    csv = resources.files("playground.datasets").joinpath("files", HOUSE_PRICES)
+    result = run_script(experiment_script(exp), str(csv))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "mae" in json.loads(result.stdout.strip().splitlines()[-1])["test"]
+
+
 @pytest.mark.workers
 def test_exported_script_writes_tensorboard_logs_when_the_experiment_does(
         tmp_path, run_script):
