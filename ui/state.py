@@ -67,9 +67,10 @@ def update(**changes: Any) -> bool:
 
 
 def fitted_to_data(exp: Experiment) -> Experiment:
-    """`exp` after a change of data: a loss that no longer fits the task goes
-    back to auto, and a Dense stack meeting images gets a Flatten layer
-    first; each change is announced at the top of the page."""
+    """`exp` after a change of data: a loss or a chosen output layer that no
+    longer fits the task goes back to auto, and a Dense stack meeting images
+    gets a Flatten layer first; each change is announced at the top of the
+    page."""
     from playground.config import AUTO
     from playground.datasets.errors import CsvError, DataUnavailable
     from playground.datasets.source import dataset_info
@@ -86,6 +87,12 @@ def fitted_to_data(exp: Experiment) -> Experiment:
                   task=task_label(info.task)), "info")
         exp = exp.replace(loss=AUTO)
         st.session_state[REVISION] = revision() + 1  # the loss box redraws
+    if exp.output is not None and not _output_fits(exp):
+        notify(tr("The output layer you chose ({layer}) does not fit the new data, so it "
+                  "is back on auto (it follows the task).", layer=exp.output.describe()),
+               "info")
+        exp = exp.replace(output=None)
+        st.session_state[REVISION] = revision() + 1  # the output controls redraw
     flattened = with_flatten_for_images(exp, tuple(info.input_shape))
     if flattened is not None:
         shape = "×".join(map(str, info.input_shape))
@@ -96,6 +103,18 @@ def fitted_to_data(exp: Experiment) -> Experiment:
         exp = flattened
         st.session_state[REVISION] = revision() + 1  # the layer editor redraws
     return exp
+
+
+def _output_fits(exp: Experiment) -> bool:
+    """Whether a chosen output layer still fits the data (units, activation)."""
+    from playground.model.checks import check_experiment
+    from playground.model.shapes import StackError
+
+    try:
+        check_experiment(exp)
+    except StackError as error:
+        return error.index != len(exp.layers)  # the output layer is last
+    return True
 
 
 def notify(message: str, kind: str = "warning", details: tuple[str, ...] = ()) -> None:

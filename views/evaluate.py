@@ -9,7 +9,7 @@ from playground.evaluation import baselines
 from playground.evaluation.predictions import as_probabilities, model_outputs
 from playground.i18n import tr, translated
 from playground.keras_work import keras_work
-from ui import evaluation, state
+from ui import earlier_run, evaluation, state
 from ui.own_input import own_input
 
 st.title(tr("Evaluate"))
@@ -26,6 +26,7 @@ def cached(name: str, run_id: str, compute):
 
 def evaluate_page(job, exp, data) -> None:
     result = job.result
+    earlier_run.notice(earlier_run.changed_since(job))
     st.caption(tr("Run {run}: {message} Scores on the {count} test samples, which the "
                   "network never trained on.", run=job.id,
                   message=translated(result.message),

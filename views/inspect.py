@@ -13,7 +13,7 @@ from playground.inspection.weights import weights_by_layer
 from playground.keras_work import keras_work
 from playground.model.builder import layer_names
 from playground.model.checks import check_experiment
-from ui import state
+from ui import earlier_run, state
 
 
 def pick_sample():
@@ -59,10 +59,8 @@ def inspect_page() -> None:
     kinds = [spec.kind for spec in exp.layers] + ["dense"]
     names = layer_names(exp)
     layers = weights_by_layer(kinds, names, result.weights)
+    earlier_run.notice(earlier_run.changed_since(job))
     st.caption(tr("Run {run}: {message}", run=job.id, message=translated(result.message)))
-    if exp != state.experiment():
-        st.caption(tr("The settings have changed since this run; this page shows the "
-                      "model as it was trained."))
 
     st.subheader(tr("Architecture"))
     rows = check_experiment(exp)

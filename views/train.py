@@ -11,9 +11,16 @@ from playground.inspection.doctor import diagnose
 from playground.model.checks import resolve_loss
 from playground.model.shapes import StackError
 from playground.registry import LOSSES, OPTIMIZERS
-from playground.runs.compare import differing_fields
 from playground.training.result import COMPLETED, DIVERGED, FAILED, STOPPED
-from ui import live_boundary, network_view, runs, services, state, training_controls
+from ui import (
+    earlier_run,
+    live_boundary,
+    network_view,
+    runs,
+    services,
+    state,
+    training_controls,
+)
 from ui.widgets import field_input, learning_rate_input
 
 # Measured with bench/browser_training.py (spiral, 400 epochs) once training
@@ -171,13 +178,8 @@ def page() -> None:
         if job is None:
             st.info(tr("Press **Train** to start. The charts fill in epoch by epoch."))
             return
-        changed = (differing_fields([job.experiment, state.experiment()])
-                   if job.done else [])
-        if changed:  # results of other settings must not read as current ones
-            st.warning(tr("These results are from an earlier run: the settings have "
-                          "changed since ({changed}). Press **Train** to run the "
-                          "current experiment.", changed=", ".join(changed)),
-                       icon=":material/history:")
+        changed = earlier_run.changed_since(job)
+        earlier_run.notice(changed)  # other settings' results must not read as current
         with st.container(key="earlier_results" if changed else "run_results"):
             run_view(job)
 

@@ -31,6 +31,20 @@ def test_a_data_change_puts_a_loss_that_no_longer_fits_back_on_auto():
     assert experiment(fits).loss == "mse" and not fits.info
 
 
+def test_a_chosen_output_layer_that_no_longer_fits_goes_back_to_auto():
+    from urllib.parse import parse_qsl
+
+    from playground.presets import PRESETS
+
+    at = new_app(dict(parse_qsl(PRESETS["house-prices"].experiment.to_query_string())))
+    assert experiment(at).output is not None  # Dense(1, linear), chosen
+    widget(at, "selectbox", "Dataset").select("iris").run()
+    assert experiment(at).output is None
+    assert any("does not fit the new data" in shown(i) for i in at.info)
+    at.switch_page("views/model.py").run()
+    assert not at.error and not at.exception  # three softmax units: it trains
+
+
 def test_a_dense_stack_switched_to_images_gets_a_flatten_layer_first():
     at = new_app({"dataset": "circle"})
     dense = experiment(at).layers
@@ -85,3 +99,13 @@ def test_results_of_earlier_settings_are_dimmed_under_a_warning():
     keys = container_keys(at.main)
     assert "earlier_results" in keys and "run_results" not in keys
     assert not at.exception
+    # Inspect and Evaluate show the same run, under the same warning.
+    for page in ("views/inspect.py", "views/evaluate.py"):
+        at.switch_page(page).run()
+        assert [w for w in at.warning if "earlier run" in w.value and "(epochs)"
+                in w.value], page
+        assert not at.exception
+    at.switch_page("views/train.py").run()
+    widget(at, "number_input", "Epochs").set_value(2).run()  # the run's settings again
+    at.switch_page("views/evaluate.py").run()
+    assert not [w for w in at.warning if "earlier run" in w.value]
