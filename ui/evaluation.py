@@ -212,17 +212,19 @@ def fitted_baselines(data, seed: int, run_id: str) -> list | None:
     return fitted
 
 
-def baseline_table(data, network: dict, results: list) -> None:
-    """The network beside the scikit-learn baselines, and what was skipped."""
+def baseline_table(data, network: dict, results: list, network_seconds: float) -> None:
+    """The network beside the scikit-learn baselines, and what was skipped;
+    `network_seconds` is its training time, every epoch included."""
     model, seconds = tr("Model"), tr("Fit time (s)")
-    rows = [{model: tr("your network"), **_score_columns(network), seconds: None}]
+    rows = [{model: tr("your network"), **_score_columns(network),
+             seconds: round(network_seconds, 2)}]
     rows += [{model: b.name, **_score_columns(b.scores),
               seconds: round(b.seconds, 2) if b.seconds is not None else None}
              for b in results if not b.skipped]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="eval_baselines",
                  column_config={seconds: st.column_config.NumberColumn(
-                     help=tr("Seconds to fit the baseline; the network's training "
-                             "time is on the Train page."))})
+                     help=tr("Seconds to fit each model; the network's are its "
+                             "training time, every epoch included."))})
     for b in results:
         if b.skipped:
             st.caption(tr("{model} was skipped: {reason}.", model=b.name,

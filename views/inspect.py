@@ -6,6 +6,8 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets.source import experiment_data
+from playground.datasets.splits import original_units
+from playground.evaluation.own_input import readable_rows
 from playground.i18n import mark, tr, tr_n, translated
 from playground.inspection.activations import architecture_dot, layer_outputs
 from playground.inspection.plane import plane_grid
@@ -18,6 +20,7 @@ from ui import earlier_run, state
 
 def pick_sample():
     """The sample the user picked: `(inputs, true label or None, caption)`."""
+    st.session_state["sample_test_row"] = None  # set below for a test-set row
     sources = [mark("test set"), mark("training set")]
     if data.info.input_shape == (2,):
         sources.append(mark("a point on the plane"))
@@ -36,6 +39,7 @@ def pick_sample():
         data.x_train, data.y_train)
     index = cols[1].number_input(tr("Row (0 to {last})", last=len(x) - 1), 0, len(x) - 1,
                                  0, key=f"sample_row_{source}")
+    st.session_state["sample_test_row"] = index if source == "test set" else None
     return x[index], y[index], tr("row {index} of the {source}", index=index,
                                   source=tr(source))
 
@@ -46,9 +50,14 @@ def show_sample(sample: np.ndarray, label) -> None:
                                             data.info.class_names, columns=1,
                                             title=tr("The picked image and its label")),
                         key="sample_image", use_container_width=False)
-    else:
-        st.dataframe(pd.DataFrame([sample], columns=list(data.feature_names)),
-                     hide_index=True)
+    else:  # in the data's own units, as the Data page shows them
+        row = st.session_state.get("sample_test_row")
+        if data.test_rows is not None and row is not None:
+            frame = data.test_rows.iloc[[row]]
+        else:
+            names, values = readable_rows(data, sample[None])
+            frame = pd.DataFrame(values, columns=list(names))
+        st.dataframe(frame, hide_index=True)
 
 
 st.title(tr("Inspect"))
@@ -83,16 +92,21 @@ def inspect_page() -> None:
         outputs = keras_work(layer_outputs, exp, result.weights, sample, job.id,
                              experiment=exp)
     *hidden, (_, prediction) = outputs
-    if data.info.task == "regression":
-        st.metric(tr("Prediction for {sample}", sample=where),
-                  f"{float(prediction[0]):.3f}")
+    if data.info.task == "regression":  # in the target's own units
+        own = original_units(np.array([prediction[0], label if label is not None
+                                       else np.nan], dtype=np.float64),
+                             data.target_scaler)
+        st.metric(tr("Prediction for {sample}", sample=where), f"{own[0]:.4g}")
         if label is not None:
-            st.caption(tr("True value: {value}", value=format(float(label), ".3f")))
+            st.caption(tr("True value: {value}", value=format(own[1], ".4g")))
     else:
         true_class = int(label) if label is not None else int(np.argmax(
             prediction if len(prediction) > 1 else [1 - prediction[0], prediction[0]]))
-        st.plotly_chart(charts.prediction_figure(prediction, data.info.class_names,
-                                                 true_class), key="prediction")
+        figure = charts.prediction_figure(prediction, data.info.class_names, true_class)
+        if label is None:  # nothing is true of a point on the plane
+            figure.update_layout(title=tr("Predicted probabilities (the predicted class "
+                                          "in blue)"))
+        st.plotly_chart(figure, key="prediction")
         if label is None:
             st.caption(tr("A point on the plane has no true class: the predicted one is "
                           "highlighted."))

@@ -27,7 +27,8 @@ PREVIOUS_COLOR = "#b8b8b8"
 
 def history_figure(history: dict[str, list[float]], epochs: int | None = None,
                    metrics: tuple[str, ...] = (),
-                   previous: dict[str, list[float]] | None = None) -> go.Figure:
+                   previous: dict[str, list[float]] | None = None,
+                   standardised: bool = False) -> go.Figure:
     """Loss and the task metric per epoch, training and validation side by side.
 
     Before the first epoch the plots are already there, empty, with the
@@ -42,11 +43,15 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
             (e.g. `("loss", "accuracy")`).
         previous: Another run's history, drawn in grey under this one
             ("did the change help?").
+        standardised: The network learned a standardised regression target:
+            the titles say that the numbers are in standard units.
     """
     bases = {k for k in history if not k.startswith("val_")} | set(metrics)
     bases = sorted(bases, key=lambda k: (k != "loss", k)) or ["loss"]
-    suffixes, layout = side_by_side([tr(METRIC_LABELS[b]) if b in METRIC_LABELS else b
-                                     for b in bases])
+    titles = [tr(METRIC_LABELS[b]) if b in METRIC_LABELS else b for b in bases]
+    if standardised:
+        titles = [tr("{metric} (standardised)", metric=title) for title in titles]
+    suffixes, layout = side_by_side(titles)
     layout.update(base_layout("", 340, "history"))
     data = []
     for suffix, base in zip(suffixes, bases):

@@ -48,6 +48,7 @@ class LiveFigures:
         self.metrics = ("loss", task_metrics(info.task)[0])
         self.plane = info.input_shape == (2,)
         self.regression = info.task == "regression"
+        self.standardised = data.target_scaler is not None
         self.hidden_layers = sum(layer.kind == "dense" for layer in exp.layers)
         # TF Playground's network view: a plane, and Dense layers (Dropout
         # between them changes no connection).
@@ -133,7 +134,7 @@ class LiveFigures:
         key = (tuple((name, len(values)) for name, values in history.items()),
                id(previous) if previous is not None else None)
         return self._cached("history", key, lambda: history_figure(
-            history, self.epochs, self.metrics, previous))
+            history, self.epochs, self.metrics, previous, self.standardised))
 
     def boundary(self, epoch: int | None, snapshot: dict | None,
                  coarse: bool) -> go.Figure:

@@ -71,7 +71,8 @@ def test_binary_run_threshold_moves_the_matrix_and_baselines_sit_beside():
     assert table["Accuracy"][0] == pytest.approx(result.test_metrics["accuracy"],
                                                  abs=1e-3)
     assert "Macro F1" in table and "macro_f1" not in table
-    assert table["Fit time (s)"][1:].notna().all()  # the network's is on Train
+    assert table["Fit time (s)"].notna().all()  # the network's: its training time
+    assert table["Fit time (s)"][0] == pytest.approx(result.elapsed, abs=0.01)
 
     # Own input on the plane: two numbers give a prediction.
     widget(at, "number_input", "x1").set_value(2.0).run()
@@ -139,3 +140,22 @@ def test_largest_errors_of_a_table_show_its_rows_as_read():
     assert "district" in worst and worst["district"].map(type).eq(str).all()
     assert not any("=" in str(c) for c in worst.columns)  # no one-hot inputs
     assert worst["area_m2"].min() > 10  # square metres, not z-scores
+
+
+@pytest.mark.workers
+def test_inspect_shows_a_sample_and_a_regression_prediction_in_their_units():
+    """Iris in cm and house prices in thousands, as the Data page shows them,
+    never the standardised numbers the network reads."""
+    at, _ = trained({"dataset": "iris", "epochs": "2"})
+    at.switch_page("views/inspect.py").run()
+    sample = next(d.value for d in at.dataframe if "sepal length (cm)" in d.value)
+    assert sample["sepal length (cm)"].iloc[0] > 4  # centimetres, not z-scores
+
+    at, _ = trained({"dataset": "house-prices", "epochs": "2"})
+    at.switch_page("views/inspect.py").run()
+    row = next(d.value for d in at.dataframe if "district" in d.value)
+    assert isinstance(row["district"].iloc[0], str) and row["area_m2"].iloc[0] > 10
+    prediction = next(m for m in at.metric if m.label.startswith("Prediction for"))
+    true_value = next(c.value for c in at.caption if c.value.startswith("True value"))
+    assert float(true_value.split(": ")[1]) > 50  # thousands, like price_k
+    assert abs(float(prediction.value)) > 1

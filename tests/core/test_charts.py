@@ -17,6 +17,15 @@ def test_history_figure_has_training_and_validation_per_metric():
     assert fig.layout.uirevision == "history"
 
 
+def test_history_of_a_standardised_target_says_so_in_its_titles():
+    history = {"loss": [0.9, 0.5], "mae": [0.7, 0.5]}
+    titles = [a.text for a in charts.history_figure(history).layout.annotations]
+    assert titles == ["Loss", "Mean absolute error"]
+    titles = [a.text for a in charts.history_figure(
+        history, standardised=True).layout.annotations]
+    assert titles == ["Loss (standardised)", "Mean absolute error (standardised)"]
+
+
 def test_scatter_has_one_trace_per_class_and_split():
     data = load_dataset("xor", 100, 0.0, 0.2, 0.2, 0)
     fig = charts.dataset_scatter(data.x_train, data.y_train, data.x_test, data.y_test,
