@@ -121,10 +121,10 @@ def _review(exp, data):
 
 
 def _plane(data):
-    event = st.plotly_chart(figures.click_plane(data.x_train, data.y_train,
-                                                data.info.class_names),
-                            key="own_plane", on_select="rerun", selection_mode="points")
-    points = getattr(getattr(event, "selection", None), "points", None) or []
+    # The click arrives in the chart's state before the chart is drawn again,
+    # so the point it placed is drawn on the plane in the same rerun.
+    event = st.session_state.get("own_plane") or {}
+    points = (event.get("selection") or {}).get("points") or []
     clicked = (float(points[-1]["x"]), float(points[-1]["y"])) if points else None
     # A selection stays in every later rerun: apply a click once, so that the
     # number fields can still be edited after it.
@@ -133,6 +133,10 @@ def _plane(data):
         st.session_state["own_x1"], st.session_state["own_x2"] = clicked
     st.session_state.setdefault("own_x1", 0.0)
     st.session_state.setdefault("own_x2", 0.0)
+    point = (st.session_state["own_x1"], st.session_state["own_x2"])
+    st.plotly_chart(figures.click_plane(data.x_train, data.y_train,
+                                        data.info.class_names, point=point),
+                    key="own_plane", on_select="rerun", selection_mode="points")
     cols = st.columns(2)
     x1 = cols[0].number_input("x1", key="own_x1", format="%.3f")
     x2 = cols[1].number_input("x2", key="own_x2", format="%.3f")

@@ -134,9 +134,10 @@ def highlighted_points(x: np.ndarray, labels: np.ndarray, picked: np.ndarray,
 
 
 def click_plane(x: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],
-                grid: int = 41) -> go.Figure:
+                grid: int = 41, point: tuple[float, float] | None = None) -> go.Figure:
     """The training points over a grid of invisible markers: a click on the
-    plane selects the nearest grid marker, whose position Streamlit reports."""
+    plane selects the nearest grid marker, whose position Streamlit reports;
+    `point`, the one being predicted, is drawn as a star."""
     fig = highlighted_points(x, labels, np.array([], dtype=int), class_names,
                              tr("Click the plane to place a point"))
     low, high = x.min(axis=0), x.max(axis=0)
@@ -147,6 +148,11 @@ def click_plane(x: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],
                              marker=dict(size=10, opacity=0.0), name="plane",
                              showlegend=False,
                              hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>"))
+    if point is not None:
+        fig.add_trace(go.Scatter(x=[point[0]], y=[point[1]], mode="markers",
+                                 name=tr("your point"), marker=dict(
+                                     symbol="star", size=18, color="#d62728",
+                                     line=dict(width=1, color="#ffffff"))))
     # The grid fills the plot area: a click anywhere lands near a marker.
     fig.update_xaxes(range=[low[0], high[0]])
     fig.update_yaxes(range=[low[1], high[1]], scaleanchor=None)

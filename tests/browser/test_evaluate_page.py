@@ -174,4 +174,10 @@ def test_click_the_plane_and_see_a_prediction(server, new_page):
     prediction = page.locator("[data-testid=stMetric]").filter(has_text="Prediction")
     expect(prediction).to_contain_text(re.compile("orange|blue"))
     assert float(x1.input_value()) < 0  # left of the centre
+    # The clicked point is drawn where it was placed: a star at (x1, x2).
+    star = page.evaluate("""() => {
+        const plot = document.querySelector('.st-key-own_plane .js-plotly-plot');
+        const trace = plot.data.find(t => t.marker && t.marker.symbol === 'star');
+        return trace ? [trace.x[0], trace.y[0]] : null; }""")
+    assert star is not None and abs(star[0] - float(x1.input_value())) < 1e-3
     assert_no_exception(page)
