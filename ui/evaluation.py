@@ -42,7 +42,7 @@ def show_samples(data, indices: np.ndarray, captions: list[str], title: str,
                           "shown as token ids."))
         texts = [decode_tokens(row, index) if index else " ".join(map(str, row[row > 0]))
                  for row in x]
-        st.dataframe(pd.DataFrame({tr("test row"): indices, "": captions,
+        st.dataframe(pd.DataFrame({tr("test row"): indices, title: captions,
                                    tr("text"): texts}),
                      hide_index=True)
     elif data.info.input_shape == (2,):
@@ -54,7 +54,8 @@ def show_samples(data, indices: np.ndarray, captions: list[str], title: str,
         else:
             names, rows = readable_rows(data, x)
             frame = pd.DataFrame(rows, columns=list(names))
-        frame.insert(0, "", captions)
+        header = title if title not in frame.columns else f"({title})"
+        frame.insert(0, header, captions)  # headed by what the captions say
         frame.insert(0, tr("test row"), indices)
         st.dataframe(frame, hide_index=True)
 

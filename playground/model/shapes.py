@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from playground.datasets.catalog import DataSpec
-from playground.datasets.wording import counted
+from playground.i18n import mark, tr, tr_n
 from playground.model.layers import LayerSpec
 from playground.registry import BINARY, MULTICLASS, REGRESSION
 
@@ -48,6 +48,10 @@ def suggest_output(data: DataSpec) -> LayerSpec:
     return LayerSpec.make("dense", units=1, activation="linear")
 
 
+def _units(count: int) -> str:
+    return tr_n("{count} unit", "{count} units", count)
+
+
 def _fmt(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
@@ -63,17 +67,18 @@ def _layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
     """Returns (output shape, params, input kind after it) or raises ValueError."""
     t = spec.kind
     if kind == "tokens" and t != "embedding":
-        raise ValueError(
-            f"{where} receives token ids (integers), which only an Embedding layer "
-            "can read. Put an Embedding layer first."
-        )
+        raise ValueError(tr(
+            "{where} receives token ids (integers), which only an Embedding layer "
+            "can read. Put an Embedding layer first.", where=where))
     if t == "dense":
         if len(shape) != 1:
-            raise ValueError(
-                f"{where} receives a {len(shape)}-D input {_fmt(shape)} but Dense "
-                "expects a flat vector. Add a Flatten layer before it"
-                + (" (or an LSTM for a sequence)." if kind == "sequence" else ".")
-            )
+            message = (
+                mark("{where} receives a {rank}-D input {shape} but Dense expects a "
+                     "flat vector. Add a Flatten layer before it (or an LSTM for a "
+                     "sequence).") if kind == "sequence" else
+                mark("{where} receives a {rank}-D input {shape} but Dense expects a "
+                     "flat vector. Add a Flatten layer before it."))
+            raise ValueError(tr(message, where=where, rank=len(shape), shape=_fmt(shape)))
         units = spec["units"]
         return (units,), shape[0] * units + units, "features"
     if t in ("dropout", "activation"):
@@ -84,54 +89,51 @@ def _layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
         return (math.prod(shape),), 0, "features"
     if t == "conv2d":
         if len(shape) != 3:
-            raise ValueError(
-                f"{where} needs an image input (height, width, channels) but "
-                f"receives {_fmt(shape)}. Conv2D only fits image data such as "
-                "digits; for tabular data use Dense layers."
-            )
+            raise ValueError(tr(
+                "{where} needs an image input (height, width, channels) but receives "
+                "{shape}. Conv2D only fits image data such as digits; for tabular "
+                "data use Dense layers.", where=where, shape=_fmt(shape)))
         k, s, p = spec["kernel"], spec["stride"], spec["padding"]
         h, w = (_conv_size(d, k, s, p) for d in shape[:2])
         if h < 1 or w < 1:
-            raise ValueError(
-                f"{where} cannot fit a {k}x{k} kernel in its "
-                f"{shape[0]}x{shape[1]} input with padding 'valid'. Use padding "
-                "'same', a smaller kernel, or fewer pooling layers before it."
-            )
+            raise ValueError(tr(
+                "{where} cannot fit a {k}x{k} kernel in its {h}x{w} input with padding "
+                "'valid'. Use padding 'same', a smaller kernel, or fewer pooling "
+                "layers before it.", where=where, k=k, h=shape[0], w=shape[1]))
         filters = spec["filters"]
         return (h, w, filters), k * k * shape[2] * filters + filters, "image"
     if t == "maxpool2d":
         if len(shape) != 3:
-            raise ValueError(
-                f"{where} needs an image input (height, width, channels) but "
-                f"receives {_fmt(shape)}. Remove it, or use it after Conv2D on "
-                "image data."
-            )
+            raise ValueError(tr(
+                "{where} needs an image input (height, width, channels) but receives "
+                "{shape}. Remove it, or use it after Conv2D on image data.",
+                where=where, shape=_fmt(shape)))
         pool = spec["pool"]
         h, w = shape[0] // pool, shape[1] // pool
         if h < 1 or w < 1:
-            raise ValueError(
-                f"{where} cannot fit a {pool}x{pool} window in its "
-                f"{shape[0]}x{shape[1]} input. Remove this pooling layer or use "
-                "padding 'same' in the convolutions before it."
-            )
+            raise ValueError(tr(
+                "{where} cannot fit a {pool}x{pool} window in its {h}x{w} input. Remove "
+                "this pooling layer or use padding 'same' in the convolutions before "
+                "it.", where=where, pool=pool, h=shape[0], w=shape[1]))
         return (h, w, shape[2]), 0, "image"
     if t == "embedding":
         if kind != "tokens":
-            raise ValueError(
-                f"{where} reads integer token ids, but this dataset gives "
-                f"{kind} of shape {_fmt(shape)}. Remove the Embedding layer; "
-                "it is for text datasets."
-            )
+            raise ValueError(tr(
+                "{where} reads integer token ids, but this dataset gives {kind} of "
+                "shape {shape}. Remove the Embedding layer; it is for text datasets.",
+                where=where, kind=tr(kind), shape=_fmt(shape)))
         dim = spec["output_dim"]
         return (*shape, dim), data.vocab_size * dim, "sequence"
     if t == "lstm":
         if len(shape) != 2:
-            raise ValueError(
-                f"{where} needs a sequence (timesteps, features) but receives "
-                f"{_fmt(shape)}. Put an Embedding layer before it on text data; "
-                "LSTM does not fit "
-                + ("flat feature vectors." if len(shape) == 1 else "images.")
-            )
+            message = (
+                mark("{where} needs a sequence (timesteps, features) but receives "
+                     "{shape}. Put an Embedding layer before it on text data; LSTM "
+                     "does not fit flat feature vectors.") if len(shape) == 1 else
+                mark("{where} needs a sequence (timesteps, features) but receives "
+                     "{shape}. Put an Embedding layer before it on text data; LSTM "
+                     "does not fit images."))
+            raise ValueError(tr(message, where=where, shape=_fmt(shape)))
         units = spec["units"]
         return (units,), 4 * (units * (shape[1] + units) + units), "features"
     raise ValueError(f"{where}: unknown layer type {t!r}.")
@@ -159,8 +161,9 @@ def check_stack(layers: tuple[LayerSpec, ...], output: LayerSpec | None,
     rows = []
     for index, spec in enumerate(stack):
         is_output = index == len(layers)
-        where = (f"The output layer {spec.describe()}" if is_output
-                 else f"Layer {index + 1}, {spec.describe()},")
+        where = (tr("The output layer {layer}", layer=spec.describe()) if is_output
+                 else tr("Layer {number}, {layer},", number=index + 1,
+                         layer=spec.describe()))
         try:
             shape, params, kind = _layer_output(spec, shape, kind, data, where)
         except ValueError as error:
@@ -173,37 +176,27 @@ def check_stack(layers: tuple[LayerSpec, ...], output: LayerSpec | None,
 def _check_output(spec: LayerSpec, shape: tuple[int, ...], data: DataSpec,
                   index: int) -> None:
     if spec.kind != "dense":
-        raise StackError(
-            index, f"The output layer must be Dense; received {spec.type.label}."
-        )
+        raise StackError(index, tr("The output layer must be Dense; received {layer}.",
+                                   layer=spec.type.label))
     units, act = spec["units"], spec["activation"]
     if act == "softmax" and units == 1:
-        raise StackError(
-            index,
-            "The output layer is a softmax over 1 unit, which always outputs 1. "
-            "Use sigmoid for one unit, or more units.",
-        )
+        raise StackError(index, tr(
+            "The output layer is a softmax over 1 unit, which always outputs 1. Use "
+            "sigmoid for one unit, or more units."))
     if act == "softmax" and data.task != REGRESSION and units != data.num_classes:
-        raise StackError(
-            index,
-            f"The output layer has softmax over {counted(units, 'unit')}, but the data has "
-            f"{data.num_classes} classes. Set units to {data.num_classes}.",
-        )
+        raise StackError(index, tr(
+            "The output layer has softmax over {units}, but the data has {classes} "
+            "classes. Set units to {classes}.", units=_units(units),
+            classes=data.num_classes))
     if data.task == BINARY and units not in (1, 2):
-        raise StackError(
-            index,
-            f"The output layer has {counted(units, 'unit')} but the data has 2 classes. "
-            "Use 1 unit with sigmoid (or 2 with softmax).",
-        )
+        raise StackError(index, tr(
+            "The output layer has {units} but the data has 2 classes. Use 1 unit with "
+            "sigmoid (or 2 with softmax).", units=_units(units)))
     if data.task == MULTICLASS and units != data.num_classes:
-        raise StackError(
-            index,
-            f"The output layer has {counted(units, 'unit')} but the data has "
-            f"{data.num_classes} classes. Set units to {data.num_classes}.",
-        )
+        raise StackError(index, tr(
+            "The output layer has {units} but the data has {classes} classes. Set "
+            "units to {classes}.", units=_units(units), classes=data.num_classes))
     if data.task == REGRESSION and units != 1:
-        raise StackError(
-            index,
-            f"The output layer has {counted(units, 'unit')} but a regression target is one "
-            "number. Set units to 1 and activation to linear.",
-        )
+        raise StackError(index, tr(
+            "The output layer has {units} but a regression target is one number. Set "
+            "units to 1 and activation to linear.", units=_units(units)))

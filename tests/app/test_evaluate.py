@@ -137,6 +137,7 @@ def test_regression_run_in_the_target_units():
 def test_largest_errors_of_a_table_show_its_rows_as_read():
     at, _ = trained({"dataset": "house-prices", "epochs": "2"})
     worst = next(d.value for d in at.dataframe if "test row" in d.value)
+    assert "" not in worst.columns and "Largest errors" in worst.columns  # headed
     assert "district" in worst and worst["district"].map(type).eq(str).all()
     assert not any("=" in str(c) for c in worst.columns)  # no one-hot inputs
     assert worst["area_m2"].min() > 10  # square metres, not z-scores
