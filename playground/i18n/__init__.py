@@ -159,9 +159,16 @@ def template(message: str) -> str:
     """Marks `message` for the catalog and registers it, so that an English
     text made from it (`message.format(...)`, in a worker or a stored run)
     is translated by `translated` where it is read."""
-    parts = _FIELD.split(message)
-    pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)"
-                      for i, part in enumerate(parts))
+    parts, seen, pattern = _FIELD.split(message), set(), ""
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            pattern += re.escape(part)
+        else:  # a placeholder used twice must match the same text twice
+            # A value never spans a sentence break, so one template cannot
+            # swallow the sentence another template adds after it.
+            pattern += (f"(?P={part})" if part in seen
+                        else f"(?P<{part}>(?:(?!\\. ).)*?)")
+            seen.add(part)
     _TEMPLATES[message] = re.compile(pattern, re.DOTALL)
     return message
 
@@ -175,7 +182,8 @@ def translated(text: str) -> str:
     direct = catalog.gettext(text)
     if direct != text:
         return direct
-    for message, pattern in _TEMPLATES.items():
+    # The longest first: a template that extends another is the better match.
+    for message, pattern in sorted(_TEMPLATES.items(), key=lambda t: -len(t[0])):
         found = pattern.fullmatch(text)
         if found:
             return catalog.gettext(message).format(**found.groupdict())

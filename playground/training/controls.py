@@ -89,11 +89,14 @@ def early_stop_summary(made: list[Any], exp: Experiment) -> tuple[int | None, st
     best = stopper.best_epoch + 1
     if not stopper.stopped_epoch:
         return best, ""
-    delta = f" by more than {exp.early_stop_min_delta:g}" if exp.early_stop_min_delta else ""
-    line = (f"Early stopping after epoch {stopper.stopped_epoch + 1}: "
-            f"{exp.early_stop_monitor} had not improved{delta} for "
-            f"{exp.early_stop_patience} epoch(s); the best was "
-            f"{float(stopper.best):.4g} at epoch {best}.")
-    if exp.restore_best == "on":
-        line += f" The weights of epoch {best} are kept."
-    return best, line
+    from playground.training import result
+
+    kept = exp.restore_best == "on"
+    if exp.early_stop_min_delta:
+        line = result.EARLY_STOP_DELTA_KEPT if kept else result.EARLY_STOP_DELTA
+    else:
+        line = result.EARLY_STOP_KEPT if kept else result.EARLY_STOP
+    return best, line.format(  # English; pages show it translated
+        stopped=stopper.stopped_epoch + 1, monitor=exp.early_stop_monitor,
+        delta=format(exp.early_stop_min_delta, "g"), patience=exp.early_stop_patience,
+        best=format(float(stopper.best), ".4g"), epoch=best)

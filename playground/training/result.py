@@ -31,6 +31,18 @@ ENDED = (COMPLETED, STOPPED, DIVERGED, FAILED)
 # them registered.
 FINISHED = template("Finished {epochs} epoch(s).")
 STOPPED_BY_YOU = template("Stopped by you after {epochs} epoch(s).")
+EARLY_STOP = template("Early stopping after epoch {stopped}: {monitor} had not improved "
+                      "for {patience} epoch(s); the best was {best} at epoch {epoch}.")
+EARLY_STOP_KEPT = template("Early stopping after epoch {stopped}: {monitor} had not "
+                           "improved for {patience} epoch(s); the best was {best} at "
+                           "epoch {epoch}. The weights of epoch {epoch} are kept.")
+EARLY_STOP_DELTA = template("Early stopping after epoch {stopped}: {monitor} had not "
+                            "improved by more than {delta} for {patience} epoch(s); the "
+                            "best was {best} at epoch {epoch}.")
+EARLY_STOP_DELTA_KEPT = template(
+    "Early stopping after epoch {stopped}: {monitor} had not improved by more than "
+    "{delta} for {patience} epoch(s); the best was {best} at epoch {epoch}. The "
+    "weights of epoch {epoch} are kept.")
 DIVERGED_AT = template("Training diverged at epoch {epoch}: the loss became NaN or "
                        "infinite. The last finite weights are kept. Try a lower "
                        "learning rate, Adam, or normalised inputs.")

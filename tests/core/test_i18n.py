@@ -99,3 +99,16 @@ def test_english_made_from_a_template_is_translated_where_it_is_read():
         assert i18n.translated("Something else") == "Something else"
     with use_language("en"):
         assert i18n.translated(FINISHED.format(epochs=30)) == "Finished 30 epoch(s)."
+
+
+def test_a_template_may_repeat_a_placeholder():
+    from playground.training.result import EARLY_STOP_KEPT
+
+    text = EARLY_STOP_KEPT.format(stopped=9, monitor="val_loss", patience=3,
+                                  best="0.25", epoch=6)
+    with use_language("zh"):
+        shown = i18n.translated(text)
+    assert shown != text and shown.count("6") >= 2 and "val_loss" in shown
+    odd = text.replace("weights of epoch 6", "weights of epoch 7")  # not the template
+    with use_language("zh"):
+        assert i18n.translated(odd) == odd

@@ -102,6 +102,11 @@ def test_early_stopping_stops_where_plain_keras_does():
     assert result.best_epoch == stopper.best_epoch + 1
     assert result.message.startswith(f"Early stopping after epoch {result.epochs_run}")
     assert "val_loss had not improved by more than 0.001 for 3 epoch(s)" in result.message
+    from playground.i18n import translated, use_language
+
+    with use_language("zh"):  # made in English, read in the reader's language
+        assert translated(result.message).startswith(
+            f"早停：第 {result.epochs_run} 轮后结束")
 
 
 def test_restore_best_keeps_the_best_epochs_weights_like_plain_keras():
