@@ -120,7 +120,11 @@ def test_house_prices_preset_reads_the_shipped_csv():
     assert abs(data.x_train.mean()) < 0.05 and abs(data.x_train.std() - 1) < 0.05
     result = run_training(exp.replace(epochs=15))
     assert result.status == "completed"
-    assert result.history["val_loss"][-1] < 0.5 * result.history["val_loss"][0]
+    # The house-price loss jumps between epochs (Adadelta at learning rate 1), so
+    # compare its best epoch with the mean squared error of always guessing the
+    # training mean: the network must explain most of the variance.
+    guess_the_mean = float(np.mean(np.square(data.y_val - data.y_train.mean())))
+    assert min(result.history["val_loss"]) < 0.25 * guess_the_mean
 
 
 def test_uploaded_csv_is_reached_only_through_its_token():
