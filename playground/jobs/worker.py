@@ -17,6 +17,7 @@ at a time, and only here.
 from __future__ import annotations
 
 import faulthandler
+import logging
 import os
 import signal
 import threading
@@ -41,6 +42,24 @@ def start(events: Any, stop: Any) -> None:
     # Ctrl-C in a terminal reaches the whole process group: the process that
     # owns the pool decides what stops (through the stop event), not the signal.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    quiet_retracing()
+
+
+def quiet_retracing() -> None:
+    """Drops TensorFlow's "excessive retracing" warning from this process.
+
+    Every job builds a new model, so its training, evaluation and predict
+    functions are traced afresh by design; after five jobs in one process
+    TensorFlow would print that warning for every job, to nobody's use.
+    Its other warnings still show.
+    """
+    tensorflow_log = logging.getLogger("tensorflow")
+    if _not_retracing not in tensorflow_log.filters:
+        tensorflow_log.addFilter(_not_retracing)
+
+
+def _not_retracing(record: logging.LogRecord) -> bool:
+    return "triggered tf.function retracing" not in record.getMessage()
 
 
 def warm_up() -> int:

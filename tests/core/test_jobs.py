@@ -209,3 +209,21 @@ def test_a_worker_is_replaced_so_memory_goes_back(settings):
         assert executor.submit(SHORT).wait(180).status == "completed"
     finally:
         executor.shutdown()
+
+
+def test_a_worker_does_not_warn_about_retracing_every_new_model(caplog):
+    """Each job builds a new model; past five in one process TensorFlow would
+    warn of "excessive retracing" on each. A worker drops that warning only."""
+    import logging
+
+    from playground.jobs.worker import quiet_retracing
+    from playground.training.loop import run_training
+
+    quiet_retracing()
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        for _ in range(7):
+            run_training(PRESETS["circle"].experiment.replace(epochs=1))
+        logging.getLogger("tensorflow").warning("another warning")
+    messages = [record.getMessage() for record in caplog.records]
+    assert not [m for m in messages if "retracing" in m]
+    assert "another warning" in messages
