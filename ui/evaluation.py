@@ -178,8 +178,22 @@ opens; slower ones wait for the learner's click, with the estimate shown."""
 
 
 def _held(name: str, run_id: str):
+    """The value kept under ``name`` for this run, or None: a value kept for
+    another run is stale once a new run is evaluated."""
     held = st.session_state.get(name)
     return held[1] if held is not None and held[0] == run_id else None
+
+
+def _keep(name: str, run_id: str, value):
+    st.session_state[name] = (run_id, value)
+    return value
+
+
+def per_run(name: str, run_id: str, compute):
+    """One value per run, computed once and kept in the session until another
+    run is evaluated."""
+    held = _held(name, run_id)
+    return held if held is not None else _keep(name, run_id, compute())
 
 
 def fitted_baselines(data, seed: int, run_id: str) -> list | None:
@@ -192,7 +206,7 @@ def fitted_baselines(data, seed: int, run_id: str) -> list | None:
     if guess is None:
         with st.spinner(tr("Timing the baselines on a small sample…")):
             guess = baselines.estimate(data, seed)
-        st.session_state["baselines_estimate"] = (run_id, guess)
+        _keep("baselines_estimate", run_id, guess)
     about = (tr("about {seconds} s", seconds=format(guess.seconds, ".0f"))
              if guess.seconds >= 1 else tr("under a second"))
     if guess.seconds > AUTO_FIT_SECONDS:
@@ -209,8 +223,7 @@ def fitted_baselines(data, seed: int, run_id: str) -> list | None:
         offer.empty()
     with st.spinner(tr("Fitting the baselines ({about})…", about=about)):
         fitted = baselines.fit_baselines(data, seed)
-    st.session_state["baselines_fitted"] = (run_id, fitted)
-    return fitted
+    return _keep("baselines_fitted", run_id, fitted)
 
 
 def baseline_table(data, network: dict, results: list, network_seconds: float) -> None:

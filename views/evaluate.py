@@ -15,15 +15,6 @@ from ui.own_input import own_input
 st.title(tr("Evaluate"))
 
 
-def cached(name: str, run_id: str, compute):
-    """One value per run, kept in the session until another run is evaluated."""
-    held = st.session_state.get(name)
-    if held is None or held[0] != run_id:
-        held = (run_id, compute())
-        st.session_state[name] = held
-    return held[1]
-
-
 def evaluate_page(job, exp, data) -> None:
     result = job.result
     earlier_run.notice(earlier_run.changed_since(job))
@@ -37,7 +28,7 @@ def evaluate_page(job, exp, data) -> None:
     else:
         with st.spinner(tr("Computing the model's outputs on the {count} test samples "
                            "(once per run)…", count=format(len(data.y_test), ","))):
-            outputs = cached("eval_outputs", job.id, lambda: as_probabilities(
+            outputs = evaluation.per_run("eval_outputs", job.id, lambda: as_probabilities(
                 keras_work(model_outputs, exp, result.weights, data.x_test,
                            experiment=exp), data.info.task))
     if not np.all(np.isfinite(outputs)):

@@ -19,8 +19,8 @@ from ui import earlier_run, state
 
 
 def pick_sample():
-    """The sample the user picked: `(inputs, true label or None, caption)`."""
-    st.session_state["sample_test_row"] = None  # set below for a test-set row
+    """The sample the user picked: `(inputs, true label or None, caption, test
+    row or None)`; the test row lets the sample be shown as the file has it."""
     sources = [mark("test set"), mark("training set")]
     if data.info.input_shape == (2,):
         sources.append(mark("a point on the plane"))
@@ -34,26 +34,25 @@ def pick_sample():
             cols[1].slider("x2", float(ys[0]), float(ys[-1]), 0.0, key="point_x2")],
             dtype=np.float32)
         return point, None, tr("the point ({x1}, {x2})", x1=format(point[0], ".2f"),
-                               x2=format(point[1], ".2f"))
+                               x2=format(point[1], ".2f")), None
     x, y = (data.x_test, data.y_test) if source == "test set" else (
         data.x_train, data.y_train)
     index = cols[1].number_input(tr("Row (0 to {last})", last=len(x) - 1), 0, len(x) - 1,
                                  0, key=f"sample_row_{source}")
-    st.session_state["sample_test_row"] = index if source == "test set" else None
     return x[index], y[index], tr("row {index} of the {source}", index=index,
-                                  source=tr(source))
+                                  source=tr(source)), (
+        index if source == "test set" else None)
 
 
-def show_sample(sample: np.ndarray, label) -> None:
+def show_sample(sample: np.ndarray, label, test_row: int | None) -> None:
     if data.info.input_kind == "image":
         st.plotly_chart(charts.image_mosaic(sample[None], np.array([label]),
                                             data.info.class_names, columns=1,
                                             title=tr("The picked image and its label")),
                         key="sample_image", use_container_width=False)
     else:  # in the data's own units, as the Data page shows them
-        row = st.session_state.get("sample_test_row")
-        if data.test_rows is not None and row is not None:
-            frame = data.test_rows.iloc[[row]]
+        if data.test_rows is not None and test_row is not None:
+            frame = data.test_rows.iloc[[test_row]]
         else:
             names, values = readable_rows(data, sample[None])
             frame = pd.DataFrame(values, columns=list(names))
@@ -86,8 +85,8 @@ def inspect_page() -> None:
 
     st.subheader(tr("Activations"))
     st.caption(tr("Pick one sample and see what every layer makes of it."))
-    sample, label, where = pick_sample()
-    show_sample(sample, label)
+    sample, label, where, test_row = pick_sample()
+    show_sample(sample, label, test_row)
     with st.spinner(tr("Running {sample} through every layer…", sample=where)):
         outputs = keras_work(layer_outputs, exp, result.weights, sample, job.id,
                              experiment=exp)

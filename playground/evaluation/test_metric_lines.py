@@ -30,19 +30,23 @@ class TestMetric:
     help: str | None = None
 
 
-def test_metric_entries(metrics: dict[str, float], target_scaler=None) -> list[TestMetric]:
+def test_metric_entries(metrics: dict[str, float], target_scaler=None,
+                        say_test: bool = True) -> list[TestMetric]:
     """The entries to show for `TrainingResult.test_metrics`.
 
     Args:
         metrics: Metric name to test value, as Keras computed it.
         target_scaler: The fitted scaler of a standardised regression target
             (`Dataset.target_scaler`), or None.
+        say_test: Whether each label starts with "Test" (a page's tiles do;
+            the command line's `test` line says it once, in front).
     """
     scale = float(target_scaler.scale_[0]) if target_scaler is not None else None
     penalised = "data_loss" in metrics
     entries = []
     for name, value in metrics.items():
-        label = tr("Test {metric}", metric=metric_label(name))
+        label = (tr("Test {metric}", metric=metric_label(name)) if say_test
+                 else metric_label(name))
         if penalised and name == "loss":
             label = tr("{metric} (with the L1/L2 penalty)", metric=label)
         help_text = (tr(PENALTY_HELP) if penalised and name in ("loss", "data_loss")
@@ -61,7 +65,7 @@ def test_metric_entries(metrics: dict[str, float], target_scaler=None) -> list[T
 def test_metrics_line(metrics: dict[str, float], target_scaler=None) -> str:
     """The entries on one line, for the command line:
     `loss (standardised): 0.5998  MAE (target's units): 47.3 (standardised: 0.6456)`."""
-    return "  ".join(f"{entry.label.removeprefix(tr('Test {metric}', metric=''))}: "
-                     f"{entry.value}"
+    return "  ".join(f"{entry.label}: {entry.value}"
                      + (f" ({entry.note})" if entry.note else "")
-                     for entry in test_metric_entries(metrics, target_scaler))
+                     for entry in test_metric_entries(metrics, target_scaler,
+                                                      say_test=False))

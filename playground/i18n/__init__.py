@@ -19,7 +19,7 @@ known (a worker process, a stored run) and translated where it is shown:
 `translated(text)` recognises the filled-in template and translates it.
 
 The language is chosen per caller, never per process: a `use_language`
-block (the command line, a worker running one job), else the resolver the
+block (the command line, a test), else the resolver the
 web app installs (the browser session's choice), else the environment's
 `LANGUAGE`/`LC_ALL`/`LC_MESSAGES`/`LANG`, else English. Two students on one
 server therefore read their own language at once.
@@ -151,7 +151,9 @@ def mark(message: str) -> str:
     return message
 
 
-_TEMPLATES: dict[str, re.Pattern] = {}
+_TEMPLATES: list[tuple[str, re.Pattern]] = []
+"""Registered templates, the longest first: a template that extends another
+is the better match, and `translated` runs on every poll of a live run."""
 _FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
@@ -169,7 +171,9 @@ def template(message: str) -> str:
             pattern += (f"(?P={part})" if part in seen
                         else f"(?P<{part}>(?:(?!\\. ).)*?)")
             seen.add(part)
-    _TEMPLATES[message] = re.compile(pattern, re.DOTALL)
+    if all(known != message for known, _ in _TEMPLATES):
+        _TEMPLATES.append((message, re.compile(pattern, re.DOTALL)))
+        _TEMPLATES.sort(key=lambda entry: -len(entry[0]))
     return message
 
 
@@ -182,8 +186,7 @@ def translated(text: str) -> str:
     direct = catalog.gettext(text)
     if direct != text:
         return direct
-    # The longest first: a template that extends another is the better match.
-    for message, pattern in sorted(_TEMPLATES.items(), key=lambda t: -len(t[0])):
+    for message, pattern in _TEMPLATES:
         found = pattern.fullmatch(text)
         if found:
             return catalog.gettext(message).format(**found.groupdict())
