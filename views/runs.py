@@ -99,6 +99,10 @@ def several_runs(store, records) -> None:
     histories = [r.history for r in records]
     st.subheader(tr("Comparing {count} runs", count=len(records)))
     metrics = compare.shared_metrics(histories)
+    for first, second in compare.same_curves(names, histories):
+        st.caption(tr("{first} and {second} have the same curves (the same settings "
+                      "and seed train alike): the thin line of {second} lies on the "
+                      "wide line of {first}.", first=first, second=second))
     for tab, metric in zip(st.tabs(metrics), metrics):
         tab.plotly_chart(compare.curves_figure(names, histories, metric),
                          key=f"compare_{metric}")

@@ -20,10 +20,53 @@ MAX_COMPARED = 6
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 
 
+_SCHEDULE_FIELDS = {"step": ("lr_decay_rate", "lr_decay_epochs"),
+                    "exponential": ("lr_decay_rate", "lr_decay_epochs"),
+                    "cosine": ("lr_warmup_epochs",),
+                    "plateau": ("plateau_factor", "plateau_patience", "min_lr")}
+_UNUSED_UNLESS = {
+    "samples": "synthetic", "noise": "synthetic", "subset": "keras",
+    "num_words": "tokens", "maxlen": "tokens", "csv_name": "upload",
+    "target": "table", "exclude": "table", "task": "table", "missing": "table",
+    "images": "table", "scale": "table",
+    "early_stop_monitor": "early stopping", "early_stop_min_delta": "early stopping",
+    "restore_best": "early stopping", "momentum": "momentum",
+    **{name: "schedule" for names in _SCHEDULE_FIELDS.values() for name in names},
+}
+"""Settings that only some experiments use, and what makes them used."""
+
+
+def settings_in_use(exp: Experiment) -> set[str]:
+    """The settings that shape this experiment's run: an IMDB vocabulary
+    does not change an Iris run, nor a decay rate a constant learning rate,
+    so comparing runs need not show them."""
+    from playground.datasets import DATASETS
+    from playground.registry import OPTIMIZERS
+
+    data = DATASETS.get(exp.dataset)
+    holds = {
+        "synthetic": bool(data and data.synthetic),
+        "keras": bool(data and data.source == "keras"),
+        "tokens": bool(data and data.source == "keras" and data.input_kind == "tokens"),
+        "upload": exp.dataset == "csv",
+        "table": bool(data and data.source == "table"),
+        "early stopping": exp.early_stop_patience > 0,
+        "momentum": exp.optimizer in OPTIMIZERS and OPTIMIZERS[exp.optimizer].uses_momentum,
+    }
+    used = {name for name in exp.to_dict()
+            if name not in _UNUSED_UNLESS or holds.get(_UNUSED_UNLESS[name])}
+    used.update(_SCHEDULE_FIELDS.get(exp.lr_schedule, ()))
+    if "scale" in used and exp.images == "on":  # pixels are scaled to 0..1 instead
+        used.discard("scale")
+    return used
+
+
 def settings_table(experiments: Sequence[Experiment]) -> dict[str, list[Any]]:
-    """Field name to each run's value, in the experiment's field order."""
+    """Field name to each run's value, in the experiment's field order, for
+    the settings at least one of the runs uses (`settings_in_use`)."""
     dicts = [exp.to_dict() for exp in experiments]
-    fields = list(dicts[0]) if dicts else []
+    used = set().union(*map(settings_in_use, experiments)) if experiments else set()
+    fields = [name for name in dicts[0] if name in used] if dicts else []
     return {name: [_plain(d.get(name)) for d in dicts] for name in fields}
 
 
@@ -45,11 +88,13 @@ def _plain(value: Any) -> Any:
 def curves_figure(names: Sequence[str], histories: Sequence[dict[str, list[float]]],
                   metric: str) -> go.Figure:
     """One metric of several runs over the epochs: solid training, dotted
-    validation, one colour per run."""
+    validation, one colour per run. Earlier runs are drawn wider beneath
+    later ones, so two runs with the same curve both stay in sight."""
     names = plotly_texts(names)  # run names are user text
     figure = go.Figure()
     for index, (name, history) in enumerate(zip(names, histories)):
         colour = PALETTE[index % len(PALETTE)]
+        width = 1.5 + 3 * (len(names) - 1 - index) / max(1, len(names) - 1)
         for key, dash in ((metric, "solid"), (f"val_{metric}", "dot")):
             values = history.get(key)
             if values:
@@ -57,11 +102,20 @@ def curves_figure(names: Sequence[str], histories: Sequence[dict[str, list[float
                     x=list(range(1, len(values) + 1)), y=values, mode="lines",
                     name=f"{name} · " + (tr("validation") if key.startswith("val_")
                                          else tr("training")),
-                    line={"color": colour, "dash": dash}, legendgroup=name))
+                    line={"color": colour, "dash": dash, "width": width},
+                    legendgroup=name))
     figure.update_layout(title=metric, xaxis_title=tr("epoch"), height=320,
                          margin={"t": 40, "b": 40, "l": 50, "r": 10},
                          legend={"orientation": "h", "y": -0.25})
     return figure
+
+
+def same_curves(names: Sequence[str], histories: Sequence[dict[str, list[float]]]
+                ) -> list[tuple[str, str]]:
+    """Pairs of runs whose every curve is the same: one hides the other on a
+    chart, so the page says so (the same settings and seed train alike)."""
+    return [(names[i], names[j]) for i in range(len(histories))
+            for j in range(i + 1, len(histories)) if histories[i] == histories[j]]
 
 
 def test_metrics_figure(names: Sequence[str],
@@ -75,7 +129,7 @@ def test_metrics_figure(names: Sequence[str],
                text=[f"{m[key]:.4g}" if key in m else "" for key in keys],
                textposition="outside")
         for index, (name, m) in enumerate(zip(names, metrics))])
-    figure.update_layout(barmode="group", title="Test metrics", height=320,
+    figure.update_layout(barmode="group", title=tr("Test metrics"), height=320,
                          margin={"t": 40, "b": 40, "l": 50, "r": 10})
     return figure
 

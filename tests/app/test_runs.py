@@ -237,15 +237,28 @@ def test_the_runs_page_compares_selected_runs(store_url):
     settings = at.dataframe[1].value
     assert "optimizer" in settings.index and "learning_rate" in settings.index
     assert list(settings.loc["learning_rate"]) == ["0.00185664", "0.03"]
+    # An XOR run uses neither a Keras set's vocabulary nor a CSV's target.
+    assert not {"num_words", "maxlen", "subset", "target", "csv_name"} & set(settings.index)
+    assert "noise" in settings.index and "momentum" in settings.index
 
 
 @pytest.mark.workers
 def test_runs_with_the_same_name_compare(store_url):
     at = app(dataset="xor", epochs="2")
-    train(at)
-    train(at)  # Train again: the same settings, the same default name
+    first = train(at)
+    second = train(at)  # Train again: the same settings, the same default name
     at.switch_page("views/runs.py").run()
     at.session_state["runs_table"] = {"selection": {"rows": [0, 1], "columns": []}}
     at.run()
     assert not at.exception
     assert any("Comparing 2 runs" in h.value for h in at.subheader)
+    # The same seed trains alike: the page says the curves coincide, and the
+    # earlier run's line is drawn wider so both stay in sight.
+    said = next(c.value for c in at.caption if "have the same curves" in c.value)
+    thin, wide = (first, second) if said.index(first.id[:6]) > said.index(
+        second.id[:6]) else (second, first)
+    loss = next(spec for spec in charts(at).values()
+                if spec.get("layout", {}).get("title", {}).get("text") == "loss")
+    widths = {trace["name"]: trace["line"]["width"] for trace in loss["data"]}
+    assert (next(w for name, w in widths.items() if wide.id[:6] in name)
+            > next(w for name, w in widths.items() if thin.id[:6] in name))
