@@ -114,16 +114,19 @@ def inspect_page() -> None:
 
     st.subheader(tr("Weights"))
     st.plotly_chart(charts.weight_histograms(layers), key="weight_histograms")
-    for layer in layers:
+    features = list(data.feature_names or ()) if data.info.input_kind == "features" else []
+    for index, layer in enumerate(layers):
         arrays = layer["arrays"]
         if layer["kind"] == "dense":
+            first = index == 0 and len(features) == len(arrays["kernel"])
             st.plotly_chart(charts.kernel_heatmap(
                 arrays["kernel"], arrays["bias"],
                 tr("{layer}: kernel {inputs} × {units}, with bias", layer=layer["name"],
                    inputs=tr_n("{count} input", "{count} inputs",
                                arrays["kernel"].shape[0]),
                    units=tr_n("{count} unit", "{count} units",
-                              arrays["kernel"].shape[1]))),
+                              arrays["kernel"].shape[1])),
+                inputs=features if first else None),
                 key=f"kernel_{layer['name']}")
         elif layer["kind"] == "conv2d":
             st.plotly_chart(charts.filter_grid(

@@ -7,7 +7,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.charts.style import CLASS_COLORS, plotly_texts, styled, tile
+from playground.charts.style import (
+    CLASS_COLORS,
+    plotly_texts,
+    styled,
+    tile,
+    whole_numbers,
+)
 from playground.i18n import tr
 
 
@@ -26,7 +32,7 @@ def activation_figure(name: str, values: np.ndarray, columns: int = 8) -> go.Fig
                                marker_color=np.where(values >= 0, CLASS_COLORS[1],
                                                      CLASS_COLORS[0]),
                                hovertemplate=tr("unit") + " %{x}: %{y:.3f}<extra></extra>"))
-        fig.update_xaxes(title_text=tr("unit"))
+        fig.update_xaxes(title_text=tr("unit"), **whole_numbers(len(values), most=16))
         return styled(fig, f"{name} ({shape})", 240, f"act-{name}")
     if values.ndim == 3:
         maps = values.transpose(2, 0, 1)

@@ -106,3 +106,9 @@ def plotly_texts(texts) -> list[str]:
     """`plotly_text` of each name."""
     return [plotly_text(t) for t in texts]
 
+
+def whole_numbers(count: int, most: int = 12) -> dict:
+    """Axis settings that number `count` rows or columns 0, 1, 2, … (a unit
+    or an input has no fractions), at most about `most` labels."""
+    return dict(tickmode="linear", tick0=0, dtick=max(1, math.ceil(count / most)),
+                showgrid=False)

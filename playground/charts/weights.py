@@ -8,25 +8,43 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from playground.charts.style import plotly_text, styled, tile
+from playground.charts.style import (
+    CLASS_COLORS,
+    plotly_text,
+    plotly_texts,
+    styled,
+    tile,
+    whole_numbers,
+)
 from playground.i18n import tr
 
 
-def kernel_heatmap(kernel: np.ndarray, bias: np.ndarray, title: str) -> go.Figure:
-    """A Dense kernel (inputs x units) as a heatmap, its bias as a row beneath."""
+def kernel_heatmap(kernel: np.ndarray, bias: np.ndarray, title: str,
+                   inputs: list[str] | None = None) -> go.Figure:
+    """A Dense kernel (inputs x units) as a heatmap, its bias as a row beneath.
+
+    `inputs` names the rows (a first layer's features) where they are known;
+    otherwise rows and columns are numbered from 0, as Keras indexes them.
+    """
     fig = make_subplots(rows=2, cols=1, row_heights=[0.85, 0.15], shared_xaxes=True,
                         vertical_spacing=0.04)
     limit = float(max(np.abs(kernel).max(), np.abs(bias).max(), 1e-6))
     common = dict(colorscale="RdBu", zmid=0, zmin=-limit, zmax=limit)
-    fig.add_trace(go.Heatmap(z=kernel, colorbar=dict(thickness=10), name="kernel",
+    named = inputs is not None and len(inputs) == kernel.shape[0]
+    fig.add_trace(go.Heatmap(z=kernel, y=plotly_texts(inputs) if named else None,
+                             colorbar=dict(thickness=10), name="kernel",
                              hovertemplate=tr("input %{y} → unit %{x}: %{z:.3f}")
                              + "<extra></extra>", **common), row=1, col=1)
-    fig.add_trace(go.Heatmap(z=bias[None, :], showscale=False, name="bias",
+    fig.add_trace(go.Heatmap(z=bias[None, :], y=[tr("bias")], showscale=False,
+                             name="bias",
                              hovertemplate=tr("bias of unit %{x}: %{z:.3f}")
                              + "<extra></extra>",
                              **common), row=2, col=1)
-    fig.update_yaxes(title_text=tr("input"), autorange="reversed", row=1, col=1)
-    fig.update_yaxes(showticklabels=False, title_text=tr("bias"), row=2, col=1)
+    fig.update_yaxes(title_text=None if named else tr("input"), autorange="reversed",
+                     row=1, col=1,
+                     **({} if named else whole_numbers(kernel.shape[0])))
+    fig.update_yaxes(showgrid=False, row=2, col=1)
+    fig.update_xaxes(whole_numbers(kernel.shape[1]))
     fig.update_xaxes(title_text=tr("unit"), row=2, col=1)
     return styled(fig, title, 260 + min(kernel.shape[0], 64) * 4, f"kernel-{title}")
 
@@ -45,17 +63,25 @@ def filter_grid(kernel: np.ndarray, title: str, columns: int = 8) -> go.Figure:
 
 def weight_histograms(layers: list[dict]) -> go.Figure:
     """One histogram per layer of all its weight values (kernels and biases),
-    each as shares of its own layer: counts would hide a 10-weight layer
-    beside a 10,000-weight one."""
-    fig = go.Figure()
-    for layer in layers:
+    one row each on a shared value axis: laid over each other, a wide
+    layer's bars would hide a small layer's few weights. Each row counts
+    shares of its own layer, so a 10-weight layer reads beside a
+    10,000-weight one."""
+    fig = make_subplots(rows=max(1, len(layers)), cols=1, shared_xaxes=True,
+                        vertical_spacing=0.03)
+    for row, layer in enumerate(layers, start=1):
         values = np.concatenate([a.ravel() for a in layer["arrays"].values()])
-        fig.add_trace(go.Histogram(x=values, name=plotly_text(layer["name"]),
-                                   opacity=0.6, nbinsx=40, histnorm="percent"))
-    fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title_text=tr("weight value"))
-    fig.update_yaxes(title_text=tr("% of the layer's weights"))
-    return styled(fig, tr("Weight distribution per layer"), 320, "histograms")
+        fig.add_trace(go.Histogram(
+            x=values, name=plotly_text(layer["name"]), nbinsx=40, histnorm="percent",
+            marker_color=CLASS_COLORS[row % len(CLASS_COLORS)],
+            hovertemplate=plotly_text(layer["name"]) + ": %{x} · %{y:.1f} %"
+            "<extra></extra>"), row=row, col=1)
+        fig.update_yaxes(title_text=plotly_text(layer["name"]), ticksuffix=" %",
+                         nticks=3, row=row, col=1)
+    fig.update_xaxes(title_text=tr("weight value"), row=max(1, len(layers)), col=1)
+    fig.update_layout(showlegend=False)
+    return styled(fig, tr("Weight distribution per layer (% of each layer's weights)"),
+                  110 + 110 * len(layers), "histograms")
 
 
 def norm_history(epochs: list[int], norms: list[dict[str, float]]) -> go.Figure:
@@ -69,11 +95,15 @@ def norm_history(epochs: list[int], norms: list[dict[str, float]]) -> go.Figure:
     return styled(fig, tr("Weight norm per layer over training"), 320, "norms")
 
 
+RIDGE_HEIGHT = 0.9
+"""The tallest bin's height, in rows: below 1, no outline reaches the next."""
+
+
 def histogram_ridges(epochs: list[int], histograms: list[tuple[np.ndarray, np.ndarray]],
                      title: str, rows: int = 12) -> go.Figure:
     """A TensorBoard-style stack of one array's histograms over the epochs.
 
-    Each kept epoch is one outline, offset upwards as training goes on, so
+    Each kept epoch is one outline, one row higher as training goes on, so
     the drift and spread of the weights read from bottom (first epoch) to
     top (last). At most `rows` epochs are drawn, evenly chosen.
 
@@ -91,20 +121,20 @@ def histogram_ridges(epochs: list[int], histograms: list[tuple[np.ndarray, np.nd
     fig = go.Figure()
     for step, i in enumerate(picked):
         counts, edges = histograms[i]
-        centres = (edges[:-1] + edges[1:]) / 2
-        base = step * 0.6
         shade = 0.25 + 0.75 * step / max(1, len(picked) - 1)
         fig.add_trace(go.Scatter(
-            x=centres, y=base + counts / peak, mode="lines", fill="toself",
-            line=dict(color=f"rgba(8, 119, 189, {shade:.2f})", width=1),
+            x=np.repeat(edges, 2), y=step + RIDGE_HEIGHT * np.concatenate(
+                [[0], np.repeat(counts / peak, 2), [0]]),
+            mode="lines", fill="toself", line=dict(color=f"rgba(8, 119, 189, {shade:.2f})",
+                                                   width=1),
             name=tr("epoch {epoch}", epoch=epochs[i]),
             hovertemplate=tr("epoch {epoch}", epoch=epochs[i])
             + "<br>" + tr("value") + " %{x:.3f}<extra></extra>"))
-    # Each label sits on its outline's base line; the range keeps the lowest
-    # one and the top outline's peak in view.
-    fig.update_yaxes(tickvals=[step * 0.6 for step in range(len(picked))],
+    # Each outline stands on its own base line and stays below the next one;
+    # its bars are steps over the histogram's bins, never slopes between them.
+    fig.update_yaxes(tickvals=list(range(len(picked))),
                      ticktext=[tr("epoch {epoch}", epoch=epochs[i]) for i in picked],
-                     range=[-0.25, max(0, len(picked) - 1) * 0.6 + 1.1])
+                     range=[-0.2, max(0, len(picked) - 1) + 1], showgrid=False)
     fig.update_xaxes(title_text=tr("weight value"))
     fig.update_layout(showlegend=False)
-    return styled(fig, title, 200 + 22 * len(picked), f"ridges-{title}")
+    return styled(fig, title, 200 + 26 * len(picked), f"ridges-{title}")

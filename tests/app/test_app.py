@@ -197,10 +197,13 @@ def test_inspect_page_shows_the_trained_weights():
     diagram = at.get("graphviz_chart")[0].proto.spec
     assert all(f"<b>{name}</b>" in diagram for name in names)
     charts = {spec["layout"]["title"]["text"]: spec for spec in plotly_specs(at)}
-    histogram = charts["Weight distribution per layer"]["data"]
+    histogram = charts["Weight distribution per layer (% of each layer's weights)"]["data"]
     assert [t["name"] for t in histogram] == names
     kernels = [spec["data"][0]["z"] for title, spec in charts.items()
                if title.endswith("with bias")]
+    first = next(spec for title, spec in charts.items()
+                 if title.startswith("dense_1") and title.endswith("with bias"))
+    assert first["data"][0]["y"] == ["x1", "x2"]  # the first layer's inputs by name
     # Plotly sends NumPy arrays as typed arrays: {"dtype", "bdata", "shape"}.
     shapes = [tuple(int(n) for n in z["shape"].split(",")) for z in kernels]
     assert shapes == [(2, 4), (4, 2), (2, 1)]  # inputs x units per Dense layer

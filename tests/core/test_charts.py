@@ -1,6 +1,7 @@
 """Figure builders return the traces the pages expect."""
 
 import numpy as np
+import pytest
 
 from playground import charts
 from playground.datasets import load_dataset
@@ -228,15 +229,53 @@ def test_ridges_label_each_epoch_once_and_keep_the_lowest_in_view():
     histograms = [(np.arange(10.0), edges)] * 5
     axis = histogram_ridges([1, 1, 2, 3, 4], histograms, "kernel").layout.yaxis
     assert list(axis.ticktext) == ["epoch 1", "epoch 2", "epoch 3", "epoch 4"]
-    assert axis.range[0] < axis.tickvals[0] and axis.range[1] > axis.tickvals[-1] + 1
+    assert axis.range[0] < axis.tickvals[0] and axis.range[1] >= axis.tickvals[-1] + 1
 
 
-def test_weight_histograms_show_each_layer_as_shares_of_its_own_weights():
+def test_ridges_are_steps_over_the_bins_that_never_reach_the_next_row():
+    from playground.charts.weights import histogram_ridges
+
+    edges = np.linspace(-1, 1, 5)
+    histograms = [(np.array([0.0, 3, 1, 0]), edges), (np.array([1.0, 0, 0, 2]), edges)]
+    figure = histogram_ridges([1, 2], histograms, "kernel")
+    for row, trace in enumerate(figure.data):
+        x, y = np.asarray(trace.x), np.asarray(trace.y)
+        # Every change of height happens at a bin edge: no slopes between bins.
+        rises = np.flatnonzero(np.diff(y))
+        assert np.all(x[rises] == x[rises + 1])
+        assert set(np.round(x, 6)) <= set(np.round(edges, 6))
+        assert y.min() == row and y.max() < row + 1
+    assert np.asarray(figure.data[0].y).max() == pytest.approx(0.9)  # the tallest bin
+
+
+def test_weight_histograms_give_each_layer_its_own_row_of_shares():
     from playground.charts.weights import weight_histograms
 
     layers = [{"name": "big", "arrays": {"kernel": np.zeros((100, 100))}},
               {"name": "small", "arrays": {"kernel": np.zeros((2, 5))}}]
-    assert {t.histnorm for t in weight_histograms(layers).data} == {"percent"}
+    figure = weight_histograms(layers)
+    assert {t.histnorm for t in figure.data} == {"percent"}
+    # One row each: a small layer is never drawn under a big one's bars.
+    assert [t.yaxis for t in figure.data] == ["y", "y2"]
+    assert figure.layout.yaxis2.title.text == "small"
+
+
+def test_units_and_inputs_are_numbered_in_whole_numbers():
+    kernel = np.ones((3, 4))
+    figure = charts.kernel_heatmap(kernel, np.zeros(4), "k")
+    assert figure.layout.xaxis2.dtick == 1 and figure.layout.xaxis2.tick0 == 0
+    assert figure.layout.yaxis.dtick == 1
+    assert list(figure.data[1].y) == ["bias"]  # the bias row says what it is
+    wide = charts.kernel_heatmap(np.ones((3, 64)), np.zeros(64), "k").layout.xaxis2
+    assert wide.dtick == 6  # about a dozen labels, still whole numbers
+    bars = charts.activation_figure("dense", np.arange(5.0)).layout.xaxis
+    assert bars.dtick == 1 and bars.tickmode == "linear"
+
+
+def test_a_first_layers_kernel_names_its_inputs():
+    figure = charts.kernel_heatmap(np.ones((2, 3)), np.zeros(3), "k",
+                                   inputs=["petal length", "<b>petal</b> width"])
+    assert list(figure.data[0].y) == ["petal length", "&lt;b&gt;petal&lt;/b&gt; width"]
 
 
 def test_every_class_is_labelled_on_the_balance_bars():
