@@ -109,11 +109,19 @@ def arrays_preview(data: Dataset) -> None:
         frame = pd.DataFrame(x, columns=list(data.feature_names))
         frame.insert(0, tr("target"), original_units(data.y_train[:200], data.target_scaler)
                      if regression else [info.class_names[i] for i in data.y_train[:200]])
-        st.caption(tr("The first training rows in their own units; the network sees "
-                      "the features standardised.")
-                   if own_units or data.preprocessor is None else
-                   tr("The first training rows as the network sees them: features "
-                      "standardised, categories one-hot encoded."))
+        scaled_target = regression and data.target_scaler is not None
+        if own_units or data.preprocessor is None:
+            said = (tr("The first training rows in their own units; the network sees "
+                       "the features and the target standardised.") if scaled_target
+                    else tr("The first training rows in their own units; the network "
+                            "sees the features standardised."))
+        else:
+            said = tr("The first training rows as the network sees them: features "
+                      "standardised, categories one-hot encoded.")
+            if scaled_target:
+                said += " " + tr("The target is shown in its own units; the network "
+                                 "sees it standardised.")
+        st.caption(said)
         st.dataframe(frame, height=260)
     splits = {"train": data.y_train, "validation": data.y_val, "test": data.y_test}
     if regression:  # the target in its own units, not standard ones

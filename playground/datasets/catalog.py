@@ -126,7 +126,7 @@ DATASETS: dict[str, DatasetInfo] = {
                     "(features standardised)."),
         DatasetInfo("diabetes", "Diabetes (regression)", REGRESSION, (10,), "features",
                     (), "442 patients, 10 baseline variables; predict disease "
-                    "progression a year later (target standardised)."),
+                    "progression a year later (features and target standardised)."),
         *_keras_infos(),
         DatasetInfo("house-prices", "House prices (CSV)", REGRESSION, (), "features", (),
                     "500 made-up houses: area, rooms, age, distance to the centre, "

@@ -63,6 +63,8 @@ def _data_section(exp: Experiment) -> tuple[str, str]:
             body = ("bunch = load_digits()\n"
                     "x = (bunch.images / 16.0)[..., None]  # 8x8 images in 0..1\n"
                     "y = bunch.target")
+        elif exp.dataset == "diabetes":  # in its own units, as the app reads it
+            body = f"x, y = {loader}(return_X_y=True, scaled=False)"
         else:
             body = f"x, y = {loader}(return_X_y=True)"
         return (f"# scikit-learn's bundled {exp.dataset!r} data.\n{body}",

@@ -333,10 +333,16 @@ def test_the_data_page_shows_features_and_targets_in_their_own_units():
     at = new_app({"dataset": "diabetes"})
     frame = next(d.value for d in at.dataframe if "target" in d.value)
     assert frame["target"].min() >= 20  # disease progression, not standard units
+    assert frame["age"].between(18, 90).all()  # years, not scikit-learn's scaled age
+    assert any("the features and the target standardised" in c.value for c in at.caption)
     balance = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
                    if "Target distribution" in c.proto.spec)
     lowest = min(float(np.min(values(t["x"]))) for t in balance["data"])
     assert lowest >= 20
+
+    # A CSV's rows are shown encoded, as the network sees them, but not its target.
+    at = new_app({"dataset": "house-prices"})
+    assert any("The target is shown in its own units" in c.value for c in at.caption)
 
 
 def values(array) -> np.ndarray:

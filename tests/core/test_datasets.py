@@ -67,3 +67,18 @@ def test_split_indices_are_disjoint_cover_everything_and_keep_balance():
     assert np.bincount(y[val]).tolist() == [10, 6, 4]
     again = split_indices(y, 0.2, 0.3, seed=5, stratify=True)
     assert all(np.array_equal(a, b) for a, b in zip((train, val, test), again))
+
+
+def test_diabetes_features_are_read_in_their_own_units():
+    """scikit-learn scales diabetes by default (an age of 0.038); the app
+    reads it unscaled, standardises it itself, and shows rows in years and
+    kg/m²."""
+    from playground.evaluation.own_input import readable_rows
+
+    data = load_dataset("diabetes")
+    names, rows = readable_rows(data, data.x_test[:20])
+    table = dict(zip(names, np.asarray(rows, dtype=float).T))
+    assert np.all((table["age"] >= 18) & (table["age"] <= 90))
+    assert set(np.round(table["sex"])) <= {1.0, 2.0}
+    assert np.all((table["bmi"] > 15) & (table["bmi"] < 50))
+    assert abs(data.x_train.mean()) < 0.05  # the network still sees standardised inputs
