@@ -63,6 +63,11 @@ def table_preview(table, prepared, data: Dataset) -> None:
         sample = table.sample(PREVIEW_ROWS, random_state=0).sort_index()
     else:
         sample = table
+    if prepared.target in sample.columns:  # what is predicted, first and in sight
+        sample = sample[[prepared.target, *(c for c in sample.columns
+                                            if c != prepared.target)]]
+        st.caption(tr("The column to predict, {target}, comes first.",
+                      target=escape_markdown(prepared.target)))
     st.dataframe(sample, height=220)
     st.markdown(tr("**Columns**"))
     st.dataframe(column_summary(table), hide_index=True, height=220)

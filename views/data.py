@@ -10,6 +10,7 @@ from playground.datasets.source import (
     experiment_data,
     prepared_table,
     source_table,
+    target_of,
 )
 from playground.i18n import tr
 from playground.registry import task_label
@@ -114,7 +115,7 @@ def image_option(table) -> None:
 
 
 def table_options(columns: list[str]) -> None:
-    current = exp.target if exp.target in columns else None
+    current = target_of(exp) if target_of(exp) in columns else None
     st.selectbox(tr("Target column"), columns, index=columns.index(current)
                  if current else None, key=state.key("target"),
                  placeholder=tr("Pick the column to predict"),

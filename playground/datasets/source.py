@@ -101,10 +101,16 @@ def _prepared(dataset: str, upload: str, csv_name: str, target: str, task: str,
     return prepared
 
 
+def target_of(exp: Experiment) -> str:
+    """The column the experiment predicts: its own choice, else the shipped
+    table's (house prices predict `price_k`), else "" (none chosen yet)."""
+    return exp.target or DEFAULT_TARGETS.get(exp.dataset, "")
+
+
 def prepared_table(exp: Experiment):
     """The experiment's CSV table after preprocessing (`PreparedTable`)."""
     return _prepared(exp.dataset, exp.upload, exp.csv_name,
-                     exp.target or DEFAULT_TARGETS.get(exp.dataset, ""), exp.task,
+                     target_of(exp), exp.task,
                      exp.missing, exp.scale, exp.images, exp.exclude)
 
 

@@ -343,6 +343,9 @@ def test_the_data_page_shows_features_and_targets_in_their_own_units():
     # A CSV's rows are shown encoded, as the network sees them, but not its target.
     at = new_app({"dataset": "house-prices"})
     assert any("The target is shown in its own units" in c.value for c in at.caption)
+    # The shipped table's target is shown as chosen, and first in the file's rows.
+    assert widget(at, "selectbox", "Target column").value == "price_k"
+    assert next(d.value for d in at.dataframe if "rooms" in d.value).columns[0] == "price_k"
 
 
 def values(array) -> np.ndarray:
