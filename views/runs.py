@@ -20,22 +20,24 @@ st.caption(tr("Every run is saved: finished, stopped, diverged or failed. Select
 
 # The table's columns, named in English in the frame and translated on screen.
 # A comment, not a docstring: Streamlit writes a page's bare strings on screen.
-COLUMNS = (mark("Name"), mark("Dataset"), mark("Model"), mark("Optimizer"),
-           mark("Learning rate"), mark("Epochs"), mark("Status"), mark("Best validation"),
-           mark("Created"))
+COLUMNS = (mark("Name"), mark("Status"), mark("Best validation"), mark("Created"),
+           mark("Epochs"), mark("Dataset"), mark("Model"), mark("Optimizer"),
+           mark("Learning rate"))
 
 
 def table(summaries) -> pd.DataFrame:
-    """One row per run, newest first; the id stays as the index."""
+    """One row per run, newest first; the id stays as the index. What a run
+    achieved comes before its settings, which its default name repeats, so
+    a narrow window cuts the settings, not the results."""
     rows = [{
-        "Name": s.name, "Dataset": s.dataset, "Model": s.model,
-        "Optimizer": s.optimizer, "Learning rate": s.learning_rate,
-        "Epochs": s.epochs_run, "Status": s.status,
+        "Name": s.name, "Status": s.status,
         "Best validation": (f"{s.best_metric} {s.best_value:.4g}"
                             if s.best_metric else ""),
         **{tr("Test {metric}", metric=metric_label(k)): v
            for k, v in s.test_metrics.items()},
         "Created": dt.datetime.fromtimestamp(s.created_at),
+        "Epochs": s.epochs_run, "Dataset": s.dataset, "Model": s.model,
+        "Optimizer": s.optimizer, "Learning rate": s.learning_rate,
     } for s in summaries]
     return pd.DataFrame(rows, index=[s.id for s in summaries])
 
@@ -149,8 +151,11 @@ def page() -> None:
                                "run as a formula is written as text."))
     picked = st.dataframe(frame.rename(columns=tr), on_select="rerun",
                           selection_mode="multi-row", key="runs_table", hide_index=True,
-                          column_config={tr("Learning rate"):
-                                         st.column_config.NumberColumn(format="%g")})
+                          column_config={
+                              tr("Learning rate"): st.column_config.NumberColumn(
+                                  format="%g"),
+                              tr("Created"): st.column_config.DatetimeColumn(
+                                  format="YYYY-MM-DD HH:mm")})
     ids = [frame.index[i] for i in picked.selection.rows if i < len(frame)]
     if not ids:
         return

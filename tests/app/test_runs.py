@@ -225,6 +225,10 @@ def test_the_runs_page_compares_selected_runs(store_url):
     table = at.dataframe[0].value
     assert list(table.index) == [second.id, first.id]  # newest first
     assert list(table["Status"]) == ["completed", "completed"]
+    # What the runs achieved first: a narrow window cuts the settings instead.
+    columns = list(table.columns)
+    assert columns[:3] == ["Name", "Status", "Best validation"]
+    assert columns.index("Test accuracy") < columns.index("Dataset")
     at.session_state["runs_table"] = {"selection": {"rows": [0, 1], "columns": []}}
     at.run()
     assert not at.exception
