@@ -26,7 +26,7 @@ def _on_change(name: str, rev: int) -> None:
 def field_input(name: str, label: str, *, container: Any = st,
                 format_func: Callable[[Any], str] = str, step: Any = None,
                 style: str = "slider", disabled: bool = False,
-                choices: Sequence[Any] | None = None) -> Any:
+                choices: Sequence[Any] | None = None, maximum: Any = None) -> Any:
     """Draws the widget for one experiment field and writes changes back.
 
     Args:
@@ -39,6 +39,8 @@ def field_input(name: str, label: str, *, container: Any = st,
         choices: The choices that fit the experiment, when only some of a
             choice field's do (the current value stays offered, so that a
             value that no longer fits can be changed).
+        maximum: A lower upper bound than the field's own, where the data
+            sets one (a Keras set's size); a larger value is shown at it.
     """
     field = FIELDS_BY_NAME[name]
     value = getattr(state.experiment(), name)
@@ -48,12 +50,13 @@ def field_input(name: str, label: str, *, container: Any = st,
         offered = [c for c in field.choices if choices is None or c in choices or c == value]
         return container.selectbox(label, offered, index=offered.index(value),
                                    format_func=format_func, **common)
+    top = field.maximum if maximum is None else min(field.maximum, maximum)
     if isinstance(field, IntField) and style == "number":
         return container.number_input(label, min_value=field.minimum,
-                                      max_value=field.maximum, value=value,
+                                      max_value=top, value=min(value, top),
                                       step=step or 1, **common)
     if isinstance(field, IntField):
-        return container.slider(label, field.minimum, field.maximum, value,
+        return container.slider(label, field.minimum, top, min(value, top),
                                 step=step or 1, **common)
     if isinstance(field, FloatField):
         return container.slider(label, float(field.minimum), float(field.maximum),

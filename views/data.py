@@ -5,6 +5,7 @@ import streamlit as st
 from playground.config import MISSING_OPTION
 from playground.datasets import DATASETS, KERAS_BASE
 from playground.datasets.errors import DataUnavailable
+from playground.datasets.keras_sets import KERAS_SETS
 from playground.datasets.source import (
     dataset_info,
     experiment_data,
@@ -158,6 +159,10 @@ def show_data(left) -> None:
         problem = state.data_problem(exp)
     if problem is not None:
         st.warning(problem)
+        if base.source == "keras":  # a failed download is not kept: loading again retries
+            st.button(tr("Try again"), key="data_retry",
+                      help=tr("Loads the dataset again: once the files are in place "
+                              "or the network is back."))
     else:
         data = experiment_data(exp)
         info = dataset_info(exp)
@@ -190,7 +195,10 @@ with left:
         field_input("samples", tr("Samples"), step=50)
         field_input("noise", tr("Noise"), step=0.05)
     if base.source == "keras":
-        field_input("subset", tr("Subset size"), step=100)
+        total = KERAS_SETS[KERAS_BASE.get(exp.dataset, exp.dataset)].samples
+        field_input("subset", tr("Subset size"), step=100, maximum=total)
+        if exp.subset >= total:
+            st.caption(tr("All {count} samples.", count=format(total, ",")))
         if base.input_kind == "tokens":
             field_input("num_words", tr("Vocabulary (num_words)"), step=500)
             field_input("maxlen", tr("Tokens per text (maxlen)"), step=10)

@@ -78,6 +78,8 @@ class KerasSet:
         word_index_file: The file `get_word_index` caches (text sets only).
         sha256: The SHA-256 Keras checks each of `files` against (as in
             `keras.datasets`), one per file, empty where Keras checks none.
+        samples: How many samples Keras' train and test parts hold together:
+            the largest subset that can be drawn.
     """
 
     name: str
@@ -93,6 +95,7 @@ class KerasSet:
     downloads: tuple[str, ...] = ()
     word_index_file: str = ""
     sha256: tuple[str, ...] = ()
+    samples: int = 0
 
     @property
     def short_label(self) -> str:
@@ -139,6 +142,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "0..1). The classic first image set; Dense layers need a Flatten "
             "first.",
             sha256=("731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",),
+            samples=70000,
         ),
         KerasSet(
             "fashion-mnist", "Fashion-MNIST (28x28 clothing)", "fashion_mnist",
@@ -152,6 +156,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "to 0..1). Shaped like MNIST but harder: shirts, coats and "
             "pullovers look alike.",
             subfolder="fashion-mnist",
+            samples=70000,
         ),
         KerasSet(
             "cifar10", "CIFAR-10 (32x32 colour images)", "cifar10", MULTICLASS,
@@ -167,6 +172,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "layers here.",
             downloads=("cifar-10-python.tar.gz",),
             sha256=("6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",),
+            samples=60000,
         ),
         KerasSet(
             "imdb", "IMDB (movie review sentiment)", "imdb", BINARY, "tokens",
@@ -176,6 +182,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "negative or positive. Start with an Embedding layer.",
             word_index_file="imdb_word_index.json",
             sha256=("69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f",),
+            samples=50000,
         ),
         KerasSet(
             "reuters", "Reuters (46 newswire topics)", "reuters", MULTICLASS,
@@ -185,6 +192,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "labelled with one of 46 topics. A few topics hold most stories.",
             word_index_file="reuters_word_index.json",
             sha256=("d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916",),
+            samples=11228,
         ),
         KerasSet(
             "boston-housing", "Boston housing (regression)", "boston_housing",
@@ -194,6 +202,7 @@ KERAS_SETS: dict[str, KerasSet] = {
             "the median house price (in $1000s). Its 'B' feature encodes race, "
             "a lesson in how data can carry bias.",
             sha256=("f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5",),
+            samples=506,
         ),
     )
 }

@@ -43,3 +43,40 @@ def test_the_model_page_shows_a_presets_layers_before_its_data_is_downloaded(
     assert summary["Output shape"].tolist()[-1] == "(None, 10)"
     assert any("Total parameters" in m.value for m in at.markdown)
     load_keras_dataset.cache_clear()
+
+
+def test_the_data_page_offers_to_try_a_failed_download_again(tmp_path, monkeypatch):
+    from keras.src.backend import config
+    from keras.src.utils import file_utils
+
+    from playground import jobs
+    from playground.datasets.splits import load_keras_dataset
+
+    monkeypatch.setattr(jobs, "keep_tensorflow_out", lambda enabled=True: None)
+    tries = []
+
+    def no_download(url, *args, **kwargs):
+        tries.append(url)
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    home = tmp_path / "keras-home"
+    home.mkdir()
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    monkeypatch.setattr(config, "_KERAS_DIR", str(home))
+    monkeypatch.setattr(file_utils, "urlretrieve", no_download)
+    load_keras_dataset.cache_clear()
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"dataset": "imdb", "subset": "70000"})
+    at.run()
+    assert not at.exception
+    assert any("IMDB is not available" in w.value for w in at.warning)
+    first = len(tries)
+    assert first >= 1
+    at.button(key="data_retry").click().run()
+    assert len(tries) > first  # the download was tried again, not remembered as failed
+    # IMDB holds 50,000 reviews: the subset slider stops there.
+    subset = next(s for s in at.slider if s.label == "Subset size")
+    assert subset.max == 50000 and subset.value == 50000
+    assert any("All 50,000 samples" in c.value for c in at.caption)
+    load_keras_dataset.cache_clear()
