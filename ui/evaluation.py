@@ -49,15 +49,23 @@ def show_samples(data, indices: np.ndarray, captions: list[str], title: str,
         st.plotly_chart(figures.highlighted_points(data.x_test, data.y_test, indices,
                                                    data.info.class_names, title), key=key)
     else:
+        config = {}
         if data.test_rows is not None:  # a table's rows as read, in its own units
-            frame = data.test_rows.iloc[indices].reset_index(drop=True)
+            rows = data.test_rows.iloc[indices]
+            frame = rows.reset_index(drop=True)
+            # The file's own row, as the Data page numbers it: a test row
+            # can be found in the file even when its id column was left out.
+            frame.insert(0, tr("row in the file"), rows.index.to_numpy())
+            config[tr("row in the file")] = st.column_config.NumberColumn(help=tr(
+                "The row's number in the file, as the Data page's table shows it: "
+                "data rows counted from 0, the header line not counted."))
         else:
-            names, rows = readable_rows(data, x)
-            frame = pd.DataFrame(rows, columns=list(names))
+            names, values = readable_rows(data, x)
+            frame = pd.DataFrame(values, columns=list(names))
         header = title if title not in frame.columns else f"({title})"
         frame.insert(0, header, captions)  # headed by what the captions say
         frame.insert(0, tr("test row"), indices)
-        st.dataframe(frame, hide_index=True)
+        st.dataframe(frame, hide_index=True, column_config=config)
 
 
 def _selected_cell(event) -> tuple[int, int] | None:

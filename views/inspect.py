@@ -52,7 +52,9 @@ def show_sample(sample: np.ndarray, label, test_row: int | None) -> None:
                         key="sample_image", use_container_width=False)
     else:  # in the data's own units, as the Data page shows them
         if data.test_rows is not None and test_row is not None:
-            frame = data.test_rows.iloc[[test_row]]
+            picked = data.test_rows.iloc[[test_row]]
+            frame = picked.reset_index(drop=True)
+            frame.insert(0, tr("row in the file"), picked.index.to_numpy())
         else:
             names, values = readable_rows(data, sample[None])
             frame = pd.DataFrame(values, columns=list(names))

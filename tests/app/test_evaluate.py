@@ -141,6 +141,12 @@ def test_largest_errors_of_a_table_show_its_rows_as_read():
     assert "district" in worst and worst["district"].map(type).eq(str).all()
     assert not any("=" in str(c) for c in worst.columns)  # no one-hot inputs
     assert worst["area_m2"].min() > 10  # square metres, not z-scores
+    # Each row can be found in the file, whatever columns were left out.
+    from playground.datasets.source import source_table
+
+    file = source_table(at.session_state["training_job"].experiment)
+    for _, row in worst.iterrows():
+        assert file.loc[row["row in the file"], "area_m2"] == row["area_m2"]
 
 
 @pytest.mark.workers
@@ -156,6 +162,7 @@ def test_inspect_shows_a_sample_and_a_regression_prediction_in_their_units():
     at.switch_page("views/inspect.py").run()
     row = next(d.value for d in at.dataframe if "district" in d.value)
     assert isinstance(row["district"].iloc[0], str) and row["area_m2"].iloc[0] > 10
+    assert "row in the file" in row  # the test row found in the file
     prediction = next(m for m in at.metric if m.label.startswith("Prediction for"))
     true_value = next(c.value for c in at.caption if c.value.startswith("True value"))
     assert float(true_value.split(": ")[1]) > 50  # thousands, like price_k
