@@ -45,6 +45,20 @@ def check_size(experiment) -> None:
     check_weight_budget(experiment, default_max_weights_mb() * 2**20)
 
 
+class AlreadyTraining(RuntimeError):
+    """This browser already has a run training or waiting: on a shared
+    server each browser trains one run at a time, so that one student
+    cannot fill the queue ahead of the class.
+
+    Attributes:
+        job: The browser's run that is training or waiting.
+    """
+
+    def __init__(self, job):
+        self.job = job
+        super().__init__(job.id)
+
+
 def submit(experiment, name: str = ""):
     """Queues an experiment for training on behalf of this session, and
     keeps its run in the run store (under `name`, else a name made from
@@ -53,8 +67,13 @@ def submit(experiment, name: str = ""):
     Raises:
         StackError: the model does not fit its data, or is over the host's
             weight limit; nothing was queued.
+        AlreadyTraining: this browser (in this tab or another) has a run
+            training or waiting; nothing was queued.
     """
     check_size(experiment)
+    busy = jobs.default_executor().active_jobs(runs.browser_id())
+    if busy:
+        raise AlreadyTraining(busy[0])
     handle, recorder = submit_and_record(
         jobs.default_executor(), experiment, claims.owner(), store=runs.store(),
         browser=runs.browser_id(), name=name)

@@ -47,6 +47,11 @@ def start_training() -> None:
         state.set_job(services.submit(exp))  # checks the model against the data
     except StackError as error:
         state.notify(tr("Cannot train this model: {error}", error=error), "error")
+    except services.AlreadyTraining as busy:
+        state.notify(tr("This browser already has a run training or waiting: {run}. "
+                        "Each browser trains one run at a time on this server; stop "
+                        "that run first (on the Train page of the tab that started "
+                        "it), or wait until it ends.", run=busy.job.id), "warning")
 
 
 def stop_training() -> None:

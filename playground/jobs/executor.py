@@ -84,6 +84,10 @@ class Executor(abc.ABC):
         running, or finished and held by some session), else None."""
 
     @abc.abstractmethod
+    def active_jobs(self, creator: str) -> list[JobHandle]:
+        """The jobs of one creator (a browser) that are queued or running."""
+
+    @abc.abstractmethod
     def call(self, function: Callable[..., Any], *args: Any,
              experiment: Experiment | None = None, **kwargs: Any) -> Any:
         """Runs a short, picklable module-level `function` away from the

@@ -269,6 +269,13 @@ class ProcessExecutor(Executor):
         with self._cond:
             return self._handles.get(job_id)
 
+    def active_jobs(self, creator: str) -> list[JobHandle]:
+        with self._cond:
+            queued = [h for h in self._queue if h.creator == creator]
+            running = [s.current for s in self._slots
+                       if s.current is not None and s.current.creator == creator]
+        return [h for h in running + queued if not h.done]
+
     def next_job(self, slot: _Slot) -> JobHandle | None:
         """The oldest queued job, for a free slot; None once shut down."""
         with self._cond:

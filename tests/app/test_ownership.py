@@ -16,6 +16,7 @@ from playground.presets import PRESETS
 from playground.runs import RunRecord, open_store
 
 from tests.app.sessions import app
+from tests.app.test_app import shown
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120
@@ -97,3 +98,34 @@ def test_a_browser_cannot_delete_a_run_it_only_opened_by_link(store_url):
     assert at.session_state["training_job"].creator == record.owner
     assert any("started by another browser" in c.value for c in at.main.caption)
     assert [s.id for s in store.list(owner=record.owner)] == [record.id]
+
+
+@pytest.mark.workers
+def test_a_browser_trains_one_run_at_a_time_across_its_tabs(store_url):
+    """A second Train from the same browser, in another tab, is refused with
+    the run that is training instead of queueing another one."""
+    first_tab = browser(dataset="circle", epochs="2000", batch="2")
+    first_tab.switch_page("views/train.py").run()
+    first_tab.button(key="train_button").click().run()
+    job = first_tab.session_state["training_job"]
+    first_epoch(job)
+
+    second_tab = browser(dataset="xor", epochs="3")  # the same cookie: the same browser
+    second_tab.session_state["browser_id"] = first_tab.session_state["browser_id"]
+    second_tab.switch_page("views/train.py").run()
+    second_tab.button(key="train_button").click().run()
+    assert not second_tab.exception
+    assert "training_job" not in second_tab.session_state  # nothing was queued
+    said = " ".join(shown(w) for w in second_tab.warning)
+    assert "already has a run training" in said and job.id in said
+
+    other_browser = browser(dataset="xor", epochs="3")  # others are not held up
+    other_browser.switch_page("views/train.py").run()
+    other_browser.button(key="train_button").click().run()
+    assert other_browser.session_state["training_job"] is not None
+
+    first_tab.button(key="stop_button").click().run()
+    assert job.wait(60).status == "stopped"
+    other_browser.session_state["training_job"].wait(120)
+    second_tab.button(key="train_button").click().run()  # free again
+    assert second_tab.session_state["training_job"].wait(120).status == "completed"
