@@ -208,6 +208,25 @@ def test_an_offline_keras_dataset_reads_from_the_catalog(monkeypatch, keras_home
             monkeypatch, lambda: load_keras_arrays(name, loader=offline), values) == set()
 
 
+def test_search_space_errors_read_from_the_catalog(monkeypatch):
+    from playground.config import Experiment
+    from playground.search.engine import check_settings
+    from playground.search.space import SearchSpace
+
+    exp = Experiment()
+    for space, values in [({"layers.0.colour": [1]}, ["layers.0.colour", "Dense", "units",
+                                                     "activation", "l1", "l2"]),
+                          ({"learning_rate": {"min": 1, "max": 0.1}}, ["learning_rate"]),
+                          ({}, []), ({"optimizer": {"min": 1, "max": 2}},
+                                     ["optimizer", "sgd", "adam", "rmsprop", "adagrad",
+                                      "adadelta", "adamax", "nadam"])]:
+        assert english_outside_the_catalog(
+            monkeypatch, lambda: SearchSpace.parse(space, exp), values) == set()
+    assert english_outside_the_catalog(
+        monkeypatch, lambda: check_settings(exp, "random", "val_mae", 5, None),
+        ["val_mae", "val_loss", "val_accuracy"]) == set()
+
+
 def test_a_csv_error_reads_in_chinese():
     with use_language("zh"):
         with pytest.raises(CsvError) as caught:
