@@ -227,6 +227,20 @@ def test_search_space_errors_read_from_the_catalog(monkeypatch):
         ["val_mae", "val_loss", "val_accuracy"]) == set()
 
 
+def test_settings_fixes_read_from_the_catalog(monkeypatch):
+    from playground.config import FIELDS, VERSION_KEY, Experiment
+    from playground.model.layers import LAYER_TYPES, LayerSpec
+
+    assert english_outside_the_catalog(
+        monkeypatch, lambda: LayerSpec.make("dense", units=0), ["units"]) == set()
+    names = [*LAYER_TYPES, "layers", "dense-4_conv9", "conv9"]
+    assert english_outside_the_catalog(monkeypatch, lambda: Experiment.from_query(
+        {"layers": "dense-4_conv9"}), names) == set()
+    keys = [VERSION_KEY, *(f.url_key for f in FIELDS)]
+    assert english_outside_the_catalog(monkeypatch, lambda: Experiment.from_query(
+        {"seed": ["1", "2"], "colour": "red"}), ["seed", "colour", *keys]) == set()
+
+
 def test_a_csv_error_reads_in_chinese():
     with use_language("zh"):
         with pytest.raises(CsvError) as caught:
