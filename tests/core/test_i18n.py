@@ -241,6 +241,24 @@ def test_settings_fixes_read_from_the_catalog(monkeypatch):
         {"seed": ["1", "2"], "colour": "red"}), ["seed", "colour", *keys]) == set()
 
 
+def test_the_baselines_skip_reasons_read_from_the_catalog(monkeypatch):
+    from playground.config import Experiment
+    from playground.datasets.source import experiment_data
+    from playground.evaluation import baselines
+
+    data = experiment_data(Experiment(dataset="iris"))
+    for translations in (i18n.translations, lambda code: _Skeleton()):
+        with monkeypatch.context() as patch:
+            patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
+            patch.setattr(i18n, "translations", translations)
+            skipped = baselines.fit_baselines(data, time_cap=0.0, probe_rows=20)
+            capped = baselines.fit_baselines(data, max_rows=50, max_features=2)
+        texts = [b.skipped for b in skipped] + [capped[0].note]
+        assert all(text.startswith("⟦") and text.endswith("⟧") for text in texts)
+        if translations is not i18n.translations:  # no words but the catalog's
+            assert not _words(" ".join(texts))
+
+
 def test_a_csv_error_reads_in_chinese():
     with use_language("zh"):
         with pytest.raises(CsvError) as caught:
