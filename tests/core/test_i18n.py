@@ -241,6 +241,27 @@ def test_settings_fixes_read_from_the_catalog(monkeypatch):
         {"seed": ["1", "2"], "colour": "red"}), ["seed", "colour", *keys]) == set()
 
 
+def test_the_model_checks_read_from_the_catalog(monkeypatch):
+    from playground.config import Experiment
+    from playground.model.checks import check_experiment, check_weight_budget
+    from playground.model.layers import LayerSpec
+
+    for exp, values in [
+            (Experiment(dataset="iris", loss="bce"), ["Binary crossentropy"]),
+            (Experiment(dataset="iris", output=LayerSpec.make("dense", units=3)),
+             ["Sparse categorical crossentropy", "Dense", "relu"]),
+            (Experiment(dataset="reg-gauss", loss="scce"),
+             ["Sparse categorical crossentropy"]),
+            (Experiment(dataset="circle", early_stop_patience=3, val_fraction=0), []),
+            (Experiment(dataset="circle", early_stop_patience=3,
+                        early_stop_monitor="val_mae"), ["val_mae", "val_loss",
+                                                        "val_accuracy"])]:
+        assert english_outside_the_catalog(
+            monkeypatch, lambda: check_experiment(exp), values) == set()
+    assert english_outside_the_catalog(monkeypatch, lambda: check_weight_budget(
+        Experiment(), 16)) == set()
+
+
 def test_the_baselines_skip_reasons_read_from_the_catalog(monkeypatch):
     from playground.config import Experiment
     from playground.datasets.source import experiment_data
