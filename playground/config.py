@@ -38,6 +38,7 @@ from playground.fields import (
     TextField,
     unknown_keys_error,
 )
+from playground.i18n import tr
 from playground.model.layers import LayerSpec, layers_from_text, layers_to_text
 from playground.registry import LOSSES, OPTIMIZERS
 
@@ -107,7 +108,7 @@ class LayersField(Field):
 
     @property
     def expected(self) -> str:
-        return f"a list of at most {MAX_LAYERS} layers"
+        return tr("a list of at most {count} layers", count=MAX_LAYERS)
 
     def validate(self, value: Any) -> tuple[LayerSpec, ...]:
         if not isinstance(value, (list, tuple)) or not all(
@@ -115,8 +116,8 @@ class LayersField(Field):
         ):
             raise ConfigError(self.name, value, self.expected)
         if len(value) > MAX_LAYERS:
-            raise ConfigError(self.name, f"{len(value)} layers", self.expected,
-                              "Remove some layers.")
+            raise ConfigError(self.name, tr("{count} layers", count=len(value)),
+                              self.expected, tr("Remove some layers."))
         return tuple(value)
 
     def to_text(self, value: tuple[LayerSpec, ...]) -> str:
@@ -140,7 +141,7 @@ class OutputField(Field):
 
     @property
     def expected(self) -> str:
-        return "'auto' or a Dense layer such as dense-3-softmax"
+        return tr("'auto' or a Dense layer such as dense-3-softmax")
 
     def validate(self, value: Any) -> LayerSpec | None:
         if value is None:
@@ -159,7 +160,7 @@ class OutputField(Field):
         layers = layers_from_text(text, self.name, self.expected)
         if len(layers) != 1 or layers[0].kind != "dense":
             raise ConfigError(self.name, text, self.expected,
-                              "Give one Dense layer, or 'auto'.")
+                              tr("Give one Dense layer, or 'auto'."))
         return layers[0]
 
     def to_json(self, value: LayerSpec | None) -> Any:
@@ -294,8 +295,8 @@ class Experiment:
             errors.append(ConfigError(
                 "val_fraction + test_fraction",
                 round(self.val_fraction + self.test_fraction, 4),
-                "at most 0.6, so that at least 40% of the data is for training",
-                "Lower the validation or test share.",
+                tr("at most 0.6, so that at least 40% of the data is for training"),
+                tr("Lower the validation or test share."),
             ))
         if errors:
             raise errors[0] if len(errors) == 1 else ConfigErrors(errors)
@@ -319,7 +320,7 @@ class Experiment:
     def from_dict(cls, data: Any) -> Experiment:
         """Reads `to_dict()` output. Missing fields take their defaults."""
         if not isinstance(data, dict):
-            raise ConfigError("experiment", data, "a JSON object")
+            raise ConfigError(tr("experiment"), data, tr("a JSON object"))
         values, errors = {}, []
         version = data.get("version", VERSION)
         if version != VERSION:
@@ -327,7 +328,7 @@ class Experiment:
         unknown = [key for key in data if key != "version" and (
             not isinstance(key, str) or key not in FIELDS_BY_NAME)]
         if unknown:
-            errors.append(unknown_keys_error("experiment key", unknown,
+            errors.append(unknown_keys_error(tr("experiment key"), unknown,
                                              list(FIELDS_BY_NAME)))
         for f in FIELDS:
             if f.name in data:
@@ -336,9 +337,9 @@ class Experiment:
                 except ConfigError as error:
                     errors.append(error)
                 except RecursionError:
-                    errors.append(ConfigError(f.name, "deeply nested data",
+                    errors.append(ConfigError(f.name, tr("deeply nested data"),
                                               f.expected if hasattr(f, "expected")
-                                              else "a plain value"))
+                                              else tr("a plain value")))
         return cls._checked(values, errors)
 
     @classmethod
@@ -346,8 +347,8 @@ class Experiment:
         try:
             data = json.loads(text)
         except (ValueError, RecursionError) as error:
-            raise ConfigError("experiment JSON", text[:40], "valid JSON",
-                              f"The parser stopped at: {error}.") from None
+            raise ConfigError(tr("experiment JSON"), text[:40], tr("valid JSON"),
+                              tr("The parser stopped at: {error}.", error=error)) from None
         return cls.from_dict(data)
 
     # -- URL ----------------------------------------------------------------
@@ -379,15 +380,15 @@ class Experiment:
         for key, raw in query.items():
             if isinstance(raw, (list, tuple)):
                 if len(raw) != 1:
-                    errors.append(ConfigError(
-                        key, list(raw), "one value", f"Give `{key}` only once."))
+                    errors.append(ConfigError(key, list(raw), tr("one value"),
+                                              tr("Give `{key}` only once.", key=key)))
                     continue
                 raw = raw[0]
             if key == VERSION_KEY:
                 if raw != str(VERSION):
                     errors.append(ConfigError(
                         "v", raw, f"{VERSION}",
-                        "This link was made by another version of the app."))
+                        tr("This link was made by another version of the app.")))
                 continue
             f = FIELDS_BY_KEY.get(key)
             if f is None:
@@ -396,15 +397,16 @@ class Experiment:
             if not isinstance(raw, str) or len(raw) > MAX_TEXT_LENGTH:
                 errors.append(ConfigError(
                     f.name, raw if isinstance(raw, str) and len(raw) < 60
-                    else f"{type(raw).__name__} of length {len(str(raw))}",
-                    f"a text of at most {MAX_TEXT_LENGTH} characters"))
+                    else tr("{kind} of length {length}", kind=type(raw).__name__,
+                            length=len(str(raw))),
+                    tr("a text of at most {count} characters", count=MAX_TEXT_LENGTH)))
                 continue
             try:
                 values[f.name] = f.from_text(raw)
             except ConfigError as error:
                 errors.append(error)
         if unknown:
-            errors.insert(0, unknown_keys_error("URL parameter", unknown,
+            errors.insert(0, unknown_keys_error(tr("URL parameter"), unknown,
                                                 [VERSION_KEY, *FIELDS_BY_KEY]))
         return cls._checked(values, errors)
 

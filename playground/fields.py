@@ -81,9 +81,11 @@ def unknown_keys_error(field: str, unknown: list[Any], accepted: list[str]) -> C
     received: Any = unknown[0]
     if len(unknown) > 1:
         shown = ", ".join(short_repr(k) for k in unknown[:5])
-        received = f"{len(unknown):,} unknown keys ({shown}{', ...' if len(unknown) > 5 else ''})"
-    return ConfigError(field, received, "one of " + ", ".join(map(repr, accepted)),
-                       "Remove or correct the keys that are not settings.")
+        received = tr("{count} unknown keys ({keys})", count=format(len(unknown), ","),
+                      keys=shown + (", ..." if len(unknown) > 5 else ""))
+    return ConfigError(field, received,
+                       tr("one of {choices}", choices=", ".join(map(repr, accepted))),
+                       tr("Remove or correct the keys that are not settings."))
 
 
 def short_repr(value: Any) -> str:
@@ -150,7 +152,7 @@ def _refuse_non_ascii(field: Field, text: str) -> None:
     """
     if not text.isascii():
         raise ConfigError(field.name, text, field.expected,
-                          "Write the number with the ASCII digits 0-9.")
+                          tr("Write the number with the ASCII digits 0-9."))
 
 
 @dataclass(frozen=True)
@@ -172,12 +174,9 @@ class IntField(Field):
                 raise ConfigError(self.name, value, self.expected)
         value = int(value)
         if not self.minimum <= value <= self.maximum:
-            raise ConfigError(
-                self.name,
-                value,
-                self.expected,
-                f"Pick a value between {self.minimum} and {self.maximum}.",
-            )
+            raise ConfigError(self.name, value, self.expected,
+                              tr("Pick a value between {low} and {high}.",
+                                 low=self.minimum, high=self.maximum))
         return value
 
     def from_text(self, text: str) -> int:
@@ -211,13 +210,10 @@ class FloatField(Field):
         except OverflowError:
             raise ConfigError(self.name, value, self.expected) from None
         if not math.isfinite(value) or not self.minimum <= value <= self.maximum:
-            raise ConfigError(
-                self.name,
-                value,
-                self.expected,
-                f"Pick a value between {format_number(self.minimum)} and "
-                f"{format_number(self.maximum)}.",
-            )
+            raise ConfigError(self.name, value, self.expected,
+                              tr("Pick a value between {low} and {high}.",
+                                 low=format_number(self.minimum),
+                                 high=format_number(self.maximum)))
         return value
 
     def to_text(self, value: float) -> str:
@@ -306,7 +302,7 @@ class ColumnsField(Field):
             data = json.loads(text)
         except ValueError:
             raise ConfigError(self.name, text, self.expected,
-                              'Write the names as a JSON list, such as ["Id","Name"].'
+                              tr('Write the names as a JSON list, such as ["Id","Name"].')
                               ) from None
         return self.validate(data)
 

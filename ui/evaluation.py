@@ -252,4 +252,4 @@ def baseline_table(data, network: dict, results: list, network_seconds: float) -
             st.caption(tr("{model} was skipped: {reason}.", model=b.name,
                           reason=b.skipped))
         elif b.note:
-            st.caption(f"{b.name}: {b.note}.")
+            st.caption(tr("{model}: {note}.", model=b.name, note=b.note))

@@ -199,22 +199,24 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
     )
 
     check_experiment(exp)
-    run_id = data = None
+    run_id = data = shown = None
     started_at = time.time()
     try:
         # Keras reports its downloads on standard output; they are not results.
         with contextlib.redirect_stdout(sys.stderr):
             data = experiment_data(exp)
     except (DataUnavailable, CsvError) as error:
-        result = TrainingResult(FAILED, f"Training failed: {error}")
+        with use_language("en"):  # the JSON line keeps English messages
+            result = TrainingResult(FAILED, f"Training failed: {error}")
         message = result.message
+        shown = tr("Training failed: {error}", error=error)
     else:
         stop = StopSignal()
         with _CtrlC(stop):
             result = run_training(exp, _print_epoch, stop=stop, dataset=data)
         message = without_class_name(result.message)
     if result.status != COMPLETED:
-        _say(translated(message))
+        _say(shown or translated(message))
     elif not as_json:
         print(translated(message))
     if save and data is not None:  # a run that trained, however it ended

@@ -12,6 +12,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from playground.datasets.errors import CsvError
 from playground.datasets.wording import format_value, quote, shorten
+from playground.i18n import Lazy, tr_lazy
 
 MAX_CATEGORIES = 30
 """Most distinct values of a text column that is one-hot encoded.
@@ -50,16 +51,17 @@ categories are one-hot encoded, identifier-like text and empty columns are
 left out."""
 
 
-def check_unique(columns: Sequence[str], subject: str) -> None:
+def check_unique(columns: Sequence[str], subject: str | Lazy) -> None:
     """Raises `CsvError` naming the first repeated column name and where."""
     counts = Counter(columns)
     duplicate = next((c for c in columns if counts[c] > 1), None)
     if duplicate is not None:
         places = [str(i) for i, c in enumerate(columns, 1) if c == duplicate]
-        raise CsvError(
-            f"{subject} has the column name {quote(duplicate)} "
-            f"{len(places)} times (columns {', '.join(places)}). Expected "
-            "unique column names. Rename the repeated columns.")
+        raise CsvError(tr_lazy(
+            "{subject} has the column name {name} {count} times (columns {columns}). "
+            "Expected unique column names. Rename the repeated columns.",
+            subject=subject, name=quote(duplicate), count=len(places),
+            columns=", ".join(places)))
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
@@ -70,7 +72,7 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
     like one read from a file.
     """
     columns = [str(c) for c in table.columns]
-    check_unique(columns, "The table")
+    check_unique(columns, tr_lazy("The table"))
     tidy = pd.concat([tidy_column(table.iloc[:, i]) for i in range(table.shape[1])],
                      axis=1, ignore_index=True)
     tidy.columns = columns

@@ -21,6 +21,8 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
+from playground.i18n import tr_lazy
+
 MB = 2**20
 
 DEFAULT_MAX_UPLOAD_MB = 200
@@ -82,11 +84,13 @@ def _setting(environ: Mapping[str, str], name: str, default, kind):
     except ValueError:
         value = None
     if value is None or not value > 0 or value == float("inf"):
-        expected = "a positive whole number" if kind is int else "a positive number"
-        raise ValueError(
-            f"The host setting {name}={environ[name]!r} is not {expected}. "
-            f"Expected {expected}, e.g. {name}={default}. Whoever runs the app "
-            "should fix or unset it and restart.")
+        expected = (tr_lazy("a positive whole number") if kind is int else
+                    tr_lazy("a positive number"))
+        raise ValueError(tr_lazy(
+            "The host setting {setting} is not {expected}. Expected {expected}, e.g. "
+            "{example}. Whoever runs the app should fix or unset it and restart.",
+            setting=name + "=" + repr(environ[name]), expected=expected,
+            example=name + "=" + str(default)))
     return value
 
 

@@ -43,7 +43,7 @@ from playground.datasets.csv_columns import check_unique, tidy
 from playground.datasets.csv_limits import MB, ReadLimits, host_limits
 from playground.datasets.errors import CsvError
 from playground.datasets.line_shapes import LineShapes, quote_free_shapes
-from playground.datasets.wording import counted
+from playground.i18n import Lazy, mark, tr_lazy, tr_n_lazy
 
 DELIMITERS = (",", ";", "\t")
 """Field delimiters `read_csv` recognises, in order of preference."""
@@ -58,11 +58,12 @@ _SAMPLE_CHARS = 2**20
 _ZIP_OR_OFFICE = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
-_SAVE_AS_UTF8 = ('(in Excel: Save As, "CSV UTF-8 (Comma delimited)"; in '
-                 'LibreOffice: Save As, Text CSV, character set "Unicode (UTF-8)")')
+SAVE_AS_UTF8 = mark('(in Excel: Save As, "CSV UTF-8 (Comma delimited)"; in '
+                    'LibreOffice: Save As, Text CSV, character set "Unicode (UTF-8)")')
+"""How to save a file as UTF-8 CSV, for the messages that ask for it."""
 
 
-def read_csv(data: bytes, name: str = "the file",
+def read_csv(data: bytes, name: str | None = None,
              limits: ReadLimits | None = None) -> pd.DataFrame:
     """Checks an uploaded CSV file and parses it into a table.
 
@@ -72,7 +73,8 @@ def read_csv(data: bytes, name: str = "the file",
 
     Args:
         data: The file's bytes, as uploaded.
-        name: How to call the file in messages, e.g. its file name.
+        name: The file's name, for messages; without one they say "The
+            file".
         limits: The most the file may hold; by default the host's upload
             limits (`playground.datasets.csv_limits.host_limits`).
 
@@ -90,7 +92,7 @@ def read_csv(data: bytes, name: str = "the file",
         try:
             limits = host_limits()
         except ValueError as error:
-            raise CsvError(str(error)) from None
+            raise CsvError(*error.args) from None
     data = bytes(data)
     subject = _subject(name)
     _check_size(data, subject, limits)
@@ -103,51 +105,55 @@ def read_csv(data: bytes, name: str = "the file",
     return table
 
 
-def _subject(name: str) -> str:
-    name = str(name).strip() or "the file"
-    if len(name) > 60:
-        name = name[:57] + "..."
-    return name[:1].upper() + name[1:] if name.startswith("the ") else name
+def _subject(name: str | None):
+    """The file's name (shortened) for the start of a message, else "The file"."""
+    name = str(name or "").strip()
+    if not name:
+        return tr_lazy("The file")
+    return name[:57] + "..." if len(name) > 60 else name
 
 
-def _check_size(data: bytes, subject: str, limits: ReadLimits) -> None:
+def _check_size(data: bytes, subject: str | Lazy, limits: ReadLimits) -> None:
     if limits.max_bytes is not None and len(data) > limits.max_bytes:
         size = math.ceil(len(data) / MB * 10) / 10
-        raise CsvError(
-            f"{subject} is {size:.1f} MB; the limit is {limits.max_bytes / MB:g} MB. "
-            "Upload a smaller file: keep only the columns you need, or a "
-            "sample of the rows.")
+        raise CsvError(tr_lazy(
+            "{subject} is {size} MB; the limit is {limit} MB. Upload a smaller file: "
+            "keep only the columns you need, or a sample of the rows.",
+            subject=subject, size=format(size, ".1f"),
+            limit=format(limits.max_bytes / MB, "g")))
 
 
-def _decode(data: bytes, subject: str) -> str:
+def _decode(data: bytes, subject: str | Lazy) -> str:
     """Decodes strictly as UTF-8, with or without a byte order mark."""
-    empty = CsvError(
-        f"{subject} is empty: it contains no text. Expected a CSV file with "
-        "a header line of column names, then one line per row. Check that "
-        "you picked the right file.")
+    empty = CsvError(tr_lazy(
+        "{subject} is empty: it contains no text. Expected a CSV file with a header "
+        "line of column names, then one line per row. Check that you picked the "
+        "right file.", subject=subject))
+    how = tr_lazy(SAVE_AS_UTF8)
     if not data.strip():
         raise empty
     if data.startswith(_ZIP_OR_OFFICE):
-        raise CsvError(
-            f"{subject} looks like an Excel workbook (or another binary "
-            "file), not CSV text. Open it in your spreadsheet and save it as "
-            f"CSV UTF-8 {_SAVE_AS_UTF8}, then upload the .csv file.")
+        raise CsvError(tr_lazy(
+            "{subject} looks like an Excel workbook (or another binary file), not "
+            "CSV text. Open it in your spreadsheet and save it as CSV UTF-8 {how}, "
+            "then upload the .csv file.", subject=subject, how=how))
     offset = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
         text = data[offset:].decode("utf-8")
     except UnicodeDecodeError as error:
         position = error.start + offset
         line = data.count(b"\n", 0, position) + 1
-        raise CsvError(
-            f"{subject} is not UTF-8 text: byte 0x{data[position]:02X} at "
-            f"position {position} (line {line}) is not valid UTF-8. Expected "
-            f"a CSV file saved as UTF-8. Save it again as CSV UTF-8 "
-            f"{_SAVE_AS_UTF8} and upload it again.") from None
+        raise CsvError(tr_lazy(
+            "{subject} is not UTF-8 text: byte {byte} at position {position} (line "
+            "{line}) is not valid UTF-8. Expected a CSV file saved as UTF-8. Save it "
+            "again as CSV UTF-8 {how} and upload it again.", subject=subject,
+            byte="0x" + format(data[position], "02X"), position=position, line=line,
+            how=how)) from None
     if "\x00" in text:
-        raise CsvError(
-            f"{subject} contains NUL bytes, so it is a binary file rather "
-            "than CSV text. Expected a plain-text CSV file: save your data "
-            f"as CSV UTF-8 {_SAVE_AS_UTF8} and upload that.")
+        raise CsvError(tr_lazy(
+            "{subject} contains NUL bytes, so it is a binary file rather than CSV "
+            "text. Expected a plain-text CSV file: save your data as CSV UTF-8 {how} "
+            "and upload that.", subject=subject, how=how))
     if not text.strip():
         raise empty
     return text
@@ -195,11 +201,11 @@ def _choose_delimiter(text: str) -> str:
     return max(DELIMITERS, key=lambda d: (widths.get(d, 0), -DELIMITERS.index(d)))
 
 
-def _describe_delimiter(delimiter: str) -> str:
-    return "tab" if delimiter == "\t" else repr(delimiter)
+def _describe_delimiter(delimiter: str):
+    return tr_lazy("tab") if delimiter == "\t" else repr(delimiter)
 
 
-def _check_table(text: str, body: bytes, delimiter: str, subject: str,
+def _check_table(text: str, body: bytes, delimiter: str, subject: str | Lazy,
                  limits: ReadLimits) -> list[str]:
     """Checks the table's shape line by line; returns the column names.
 
@@ -212,23 +218,23 @@ def _check_table(text: str, body: bytes, delimiter: str, subject: str,
              if shapes is not None else None)
     header, rows = found or _parsed_table(text, delimiter, subject, limits)
     if limits.max_rows is not None and rows > limits.max_rows:
-        raise CsvError(
-            f"{subject} has {rows:,} data rows; the limit is {limits.max_rows:,}. "
-            "Upload a sample of the rows (for example the first "
-            f"{limits.max_rows:,}).")
+        raise CsvError(tr_lazy(
+            "{subject} has {rows} data rows; the limit is {limit}. Upload a sample of "
+            "the rows (for example the first {limit}).", subject=subject,
+            rows=format(rows, ","), limit=format(limits.max_rows, ",")))
     if rows == 0:
-        raise CsvError(
-            f"{subject} has a header line but no data rows. Expected the "
-            "column names on the first line, then at least 2 rows of data. "
-            "Add the rows, or check that you picked the right file.")
+        raise CsvError(tr_lazy(
+            "{subject} has a header line but no data rows. Expected the column names "
+            "on the first line, then at least 2 rows of data. Add the rows, or check "
+            "that you picked the right file.", subject=subject))
     if rows == 1:
-        raise CsvError(
-            f"{subject} has only 1 data row. Expected at least 2 rows (and "
-            "many more to train a useful model). Add more rows to the file.")
+        raise CsvError(tr_lazy(
+            "{subject} has only 1 data row. Expected at least 2 rows (and many more "
+            "to train a useful model). Add more rows to the file.", subject=subject))
     return header
 
 
-def _parsed_table(text: str, delimiter: str, subject: str,
+def _parsed_table(text: str, delimiter: str, subject: str | Lazy,
                   limits: ReadLimits) -> tuple[list[str], int]:
     """The header and the number of data rows, read with the `csv` module."""
     reader = _records(text, delimiter, strict=True)
@@ -252,7 +258,8 @@ def _parsed_table(text: str, delimiter: str, subject: str,
 
 
 def _quote_free_table(body: bytes, shapes: LineShapes, delimiter: str,
-                      subject: str, limits: ReadLimits) -> tuple[list[str], int] | None:
+                      subject: str | Lazy,
+                      limits: ReadLimits) -> tuple[list[str], int] | None:
     """`_parsed_table` for a file without quotes, from its line shapes; None
     for a one-column file (left to the `csv` module)."""
     widths = shapes.widths
@@ -273,60 +280,63 @@ def _quote_free_table(body: bytes, shapes: LineShapes, delimiter: str,
     return header, len(widths) - first - 1 - blank
 
 
-def _ragged_error(subject: str, line: int, fields: int, header_line: int,
+def _ragged_error(subject: str | Lazy, line: int, fields: int, header_line: int,
                   header_width: int, delimiter: str) -> CsvError:
-    return CsvError(
-        f"{subject} line {line} has {counted(fields, 'field')}, "
-        f"but the header (line {header_line}) has {header_width}. Expected "
-        "one value per column on every line. Check that line for "
-        "a missing or extra delimiter "
-        f"({_describe_delimiter(delimiter)}), or for a text value "
-        "that contains the delimiter but is not in double quotes.")
+    return CsvError(tr_lazy(
+        "{subject} line {line} has {fields}, but the header (line {header_line}) has "
+        "{columns}. Expected one value per column on every line. Check that line for "
+        "a missing or extra delimiter ({delimiter}), or for a text value that "
+        "contains the delimiter but is not in double quotes.", subject=subject,
+        line=line, fields=tr_n_lazy("{count} field", "{count} fields", fields,
+                                    count=format(fields, ",")),
+        header_line=header_line, columns=header_width,
+        delimiter=_describe_delimiter(delimiter)))
 
 
-def _quoting_error(error: csv.Error, line: int, subject: str) -> CsvError:
+def _quoting_error(error: csv.Error, line: int, subject: str | Lazy) -> CsvError:
     if "field larger than field limit" in str(error):
-        return CsvError(
-            f"{subject} has a value longer than {csv.field_size_limit():,} "
-            f"characters on line {line}, often a double quote (\") that is "
-            "never closed. Expected short values. Check the quotes on that "
-            "line, or shorten the value.")
-    return CsvError(
-        f"{subject} has a quoting problem in the row starting on line "
-        f"{line}: a double quote (\") is never closed, or text follows a "
-        "closing quote. Expected each quoted value to end with a quote "
-        "followed by the delimiter or the end of the line. Put values that "
-        "contain the delimiter, a quote or a line break in double quotes, "
-        'and write a quote inside them twice ("").')
+        return CsvError(tr_lazy(
+            "{subject} has a value longer than {limit} characters on line {line}, "
+            "often a double quote (\") that is never closed. Expected short values. "
+            "Check the quotes on that line, or shorten the value.", subject=subject,
+            limit=format(csv.field_size_limit(), ","), line=line))
+    return CsvError(tr_lazy(
+        "{subject} has a quoting problem in the row starting on line {line}: a double "
+        "quote (\") is never closed, or text follows a closing quote. Expected each "
+        "quoted value to end with a quote followed by the delimiter or the end of "
+        "the line. Put values that contain the delimiter, a quote or a line break in "
+        'double quotes, and write a quote inside them twice ("").', subject=subject,
+        line=line))
 
 
-def _check_header(header: list[str], subject: str, limits: ReadLimits) -> None:
+def _check_header(header: list[str], subject: str | Lazy, limits: ReadLimits) -> None:
     if limits.max_columns is not None and len(header) > limits.max_columns:
-        raise CsvError(
-            f"{subject} has {len(header)} columns; the limit is "
-            f"{limits.max_columns}. Keep only the columns you need (delete the "
-            "others in a spreadsheet) and upload it again.")
+        raise CsvError(tr_lazy(
+            "{subject} has {columns} columns; the limit is {limit}. Keep only the "
+            "columns you need (delete the others in a spreadsheet) and upload it "
+            "again.", subject=subject, columns=len(header), limit=limits.max_columns))
     unnamed = [i for i, column in enumerate(header, 1) if not column]
     if unnamed:
-        raise CsvError(
-            f"{subject} has a column without a name (column {unnamed[0]} of "
-            f"{len(header)}). Expected a name for every column on the header "
-            "line. Name the column, or delete it if it is empty (a delimiter "
-            "at the end of each line makes such a column).")
+        raise CsvError(tr_lazy(
+            "{subject} has a column without a name (column {column} of {columns}). "
+            "Expected a name for every column on the header line. Name the column, "
+            "or delete it if it is empty (a delimiter at the end of each line makes "
+            "such a column).", subject=subject, column=unnamed[0],
+            columns=len(header)))
     check_unique(header, subject)
 
 
 def _parse(body: bytes, delimiter: str, header: list[str],
-           subject: str) -> pd.DataFrame:
+           subject: str | Lazy) -> pd.DataFrame:
     """Parses the checked bytes (UTF-8, no byte order mark) with pandas."""
     try:
         table = pd.read_csv(io.BytesIO(body), sep=delimiter, encoding="utf-8",
                             header=0, index_col=False, low_memory=False)
     except (ValueError, pd.errors.ParserError) as error:  # a last safety net
-        raise CsvError(
-            f"{subject} could not be read as CSV ({error}). Expected a "
-            "table with one value per column on every line. Check the file "
-            "in a spreadsheet and save it as CSV UTF-8.") from None
+        raise CsvError(tr_lazy(
+            "{subject} could not be read as CSV ({error}). Expected a table with one "
+            "value per column on every line. Check the file in a spreadsheet and save "
+            "it as CSV UTF-8.", subject=subject, error=str(error))) from None
     table.columns = header
     if delimiter == ";":
         table = _read_decimal_commas(table)

@@ -38,6 +38,8 @@ from playground.datasets.keras_sets import (
     KerasSet,
     Loader,
 )
+from playground.datasets.wording import Joined
+from playground.i18n import tr_lazy, tr_n_lazy
 from playground.registry import REGRESSION
 
 
@@ -59,11 +61,14 @@ class DatasetUnavailable(DataUnavailable):
     """A Keras dataset could not be loaded, and how to fix that offline.
 
     The message is one paragraph: which dataset, the reason in one line, and
-    which files to download from which URLs into which folder.
+    which files to download from which URLs into which folder. It is
+    translated when it is read (`playground.i18n.tr_lazy`): the error is made
+    in a worker process and rebuilt in a thread that serves no page.
 
     Args:
         name: A key of `KERAS_SETS`.
-        reason: What went wrong, e.g. `"the download failed (...)"`.
+        reason: What went wrong, e.g. `tr_lazy("the download failed
+            ({error})", error=...)`.
         fix: Whether to add which files to download from where (not when
             the reason already says what to do).
 
@@ -83,23 +88,32 @@ class DatasetUnavailable(DataUnavailable):
         self.folder = info.folder
         self.reason = reason
         self.fix = fix
-        instructions = f" {_fix_instructions(info, self.folder)}" if fix else ""
-        super().__init__(f"{info.short_label} is not available: {reason}.{instructions}")
+        if fix:
+            message = tr_lazy("{dataset} is not available: {reason}. {instructions}",
+                              dataset=info.short_label, reason=reason,
+                              instructions=_fix_instructions(info, self.folder))
+        else:
+            message = tr_lazy("{dataset} is not available: {reason}.",
+                              dataset=info.short_label, reason=reason)
+        super().__init__(message)
 
     def __reduce__(self):
         # Rebuilt from its arguments when it crosses from a worker process.
         return type(self), (self.dataset, self.reason, self.fix)
 
 
-def _fix_instructions(info: KerasSet, folder: str) -> str:
+def _fix_instructions(info: KerasSet, folder: str):
     """One sentence telling the user which files to put where."""
     if info.downloads:
-        steps = [f"{url} and save it as {local}"
+        steps = [tr_lazy("{url} and save it as {file}", url=url, file=local)
                  for url, local in zip(info.urls, info.files)]
-        return f"Download {_join(steps)} in {folder}, then try again."
-    steps = [f"{local} from {url}" for url, local in zip(info.urls, info.files)]
-    them = "it" if len(steps) == 1 else "them"
-    return f"Download {_join(steps)} and place {them} in {folder}, then try again."
+        return tr_lazy("Download {files} in {folder}, then try again.",
+                       files=_join(steps), folder=folder)
+    steps = [tr_lazy("{file} from {url}", file=local, url=url)
+             for url, local in zip(info.urls, info.files)]
+    return tr_n_lazy("Download {files} and place it in {folder}, then try again.",
+                     "Download {files} and place them in {folder}, then try again.",
+                     len(steps), files=_join(steps), folder=folder)
 
 
 _checked: dict[tuple[str, int, int], str] = {}
@@ -135,16 +149,18 @@ def check_cached_files(name: str) -> None:
             continue
         received = _sha256(path)
         if received != expected:
-            raise DatasetUnavailable(name, (
-                f"the file {path} is not the one Keras expects (its SHA-256 is "
-                f"{received}, expected {expected}); it was left where it is. "
-                f"Replace it with the file from {url}"), fix=False)
+            raise DatasetUnavailable(name, tr_lazy(
+                "the file {path} is not the one Keras expects (its SHA-256 is "
+                "{received}, expected {expected}); it was left where it is. Replace "
+                "it with the file from {url}", path=path, received=received,
+                expected=expected, url=url), fix=False)
 
 
-def _join(items: Sequence[str]) -> str:
+def _join(items: Sequence):
+    """`a`, `a and b`, `a, b and c`, in the reader's language."""
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return tr_lazy("{items} and {last}", items=Joined(items[:-1]), last=items[-1])
 
 
 def _one_line(error: BaseException, limit: int = 300) -> str:
@@ -153,14 +169,15 @@ def _one_line(error: BaseException, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _reason(error: BaseException) -> str:
+def _reason(error: BaseException):
     """Says in words what a loading error means, with the error's own text."""
     text = _one_line(error)
     if text.startswith("URL fetch failure") or isinstance(error, urllib.error.URLError):
-        return f"the download failed ({text})"
+        return tr_lazy("the download failed ({error})", error=text)
     if isinstance(error, (OSError, EOFError, ValueError)):
-        return f"a cached file is missing, incomplete or damaged ({text})"
-    return f"loading failed ({text})"
+        return tr_lazy("a cached file is missing, incomplete or damaged ({error})",
+                       error=text)
+    return tr_lazy("loading failed ({error})", error=text)
 
 
 def _info(name: str) -> KerasSet:

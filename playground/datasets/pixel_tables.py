@@ -16,7 +16,8 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from playground.datasets.errors import CsvError
-from playground.datasets.wording import counted, format_value, quote
+from playground.datasets.wording import format_value, quote
+from playground.i18n import mark, tr_lazy, tr_n_lazy
 
 MIN_SIDE = 2
 """Smallest image side accepted, in pixels."""
@@ -24,7 +25,7 @@ MIN_SIDE = 2
 PIXEL_RANGES = (1.0, 255.0)
 """Accepted largest pixel values, smallest first: values in 0..1 or 0..255."""
 
-_FIX = "Turn \"treat as images\" off to use the columns as plain features."
+_FIX = mark('Turn "treat as images" off to use the columns as plain features.')
 
 
 def image_shape(count: int) -> tuple[int, int, int] | None:
@@ -61,28 +62,31 @@ def pixel_layout(features: pd.DataFrame) -> tuple[tuple[int, int, int], float]:
     for column in features.columns:
         series = features[column]
         if is_bool_dtype(series) or not is_numeric_dtype(series):
-            raise CsvError(
-                f"\"Treat as images\" needs numbers in every feature column, "
-                f"but {quote(column)} does not hold numbers. Expected one "
-                f"column of pixel values per pixel. Leave {quote(column)} out "
-                f"of the features, or pick it as the target. {_FIX}")
+            raise CsvError(tr_lazy(
+                '"Treat as images" needs numbers in every feature column, but '
+                "{column} does not hold numbers. Expected one column of pixel values "
+                "per pixel. Leave {column} out of the features, or pick it as the "
+                "target. {fix}", column=quote(column), fix=tr_lazy(_FIX)))
     shape = image_shape(count)
     if shape is None:
         side = math.isqrt(count)
-        raise CsvError(
-            f"\"Treat as images\" needs a square number of pixel columns (such "
-            f"as 784 for 28×28) or 3 times a square (colour), but the table "
-            f"has {counted(count, 'feature column')} (between {side}×{side} = "
-            f"{side * side} and {side + 1}×{side + 1} = {(side + 1) ** 2}). "
-            f"Check that only pixel columns are features. {_FIX}")
+        raise CsvError(tr_lazy(
+            '"Treat as images" needs a square number of pixel columns (such as 784 '
+            "for 28×28) or 3 times a square (colour), but the table has {columns} "
+            "(between {side}×{side} = {low} and {next}×{next} = {high}). Check that "
+            "only pixel columns are features. {fix}",
+            columns=tr_n_lazy("{count} feature column", "{count} feature columns",
+                              count, count=format(count, ",")),
+            side=side, low=side * side, next=side + 1, high=(side + 1) ** 2,
+            fix=tr_lazy(_FIX)))
     values = features.to_numpy(np.float64)
     low, high = np.nanmin(values), np.nanmax(values)
     if low < 0 or high > PIXEL_RANGES[-1]:
-        raise CsvError(
-            f"\"Treat as images\" needs pixel values from 0 to 255 (or 0 to "
-            f"1), but the values go from {format_value(low)} to "
-            f"{format_value(high)}. Expected the raw pixel values of the "
-            f"images. {_FIX}")
+        raise CsvError(tr_lazy(
+            '"Treat as images" needs pixel values from 0 to 255 (or 0 to 1), but the '
+            "values go from {low} to {high}. Expected the raw pixel values of the "
+            "images. {fix}", low=format_value(low), high=format_value(high),
+            fix=tr_lazy(_FIX)))
     pixel_max = next(m for m in PIXEL_RANGES if high <= m)
     return shape, pixel_max
 

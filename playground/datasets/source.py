@@ -26,7 +26,7 @@ from playground.datasets import (
     split_dataset,
 )
 from playground.datasets.errors import DataUnavailable
-from playground.i18n import tr
+from playground.i18n import tr, tr_lazy
 from playground.registry import task_label
 
 DEFAULT_TARGETS = {"house-prices": "price_k"}
@@ -69,11 +69,14 @@ def _table(dataset: str, upload: str, csv_name: str):
         return uploads.house_prices()
     table = uploads.get(upload) if upload else None
     if table is None:
-        named = f" {csv_name}" if csv_name else ""
-        raise DataUnavailable(
-            f"No CSV file is loaded for this experiment. Upload the file{named} on "
-            "the Data page: an uploaded file stays in the browser session that "
-            "uploaded it, and a shared link does not carry it.")
+        raise DataUnavailable(tr_lazy(
+            "No CSV file is loaded for this experiment. Upload the file {name} on the "
+            "Data page: an uploaded file stays in the browser session that uploaded "
+            "it, and a shared link does not carry it.", name=csv_name) if csv_name
+            else tr_lazy(
+            "No CSV file is loaded for this experiment. Upload the file on the Data "
+            "page: an uploaded file stays in the browser session that uploaded it, "
+            "and a shared link does not carry it."))
     return table
 
 
@@ -84,8 +87,8 @@ def _prepared(dataset: str, upload: str, csv_name: str, target: str, task: str,
 
     table = _table(dataset, upload, csv_name)
     if not target:
-        raise DataUnavailable("Pick the column to predict (the target) on the Data "
-                              "page.")
+        raise DataUnavailable(tr_lazy("Pick the column to predict (the target) on the "
+                                      "Data page."))
     features = None
     if exclude:  # a name the file does not have leaves nothing out
         features = [c for c in table.columns if c != target and c not in exclude]

@@ -22,7 +22,8 @@ from playground.datasets.csv_columns import (
     column_kind,
 )
 from playground.datasets.errors import CsvError
-from playground.datasets.wording import counted, format_value, quote, quote_list
+from playground.datasets.wording import Joined, counted, format_value, quote, quote_list
+from playground.i18n import mark, tr_lazy, tr_n_lazy
 
 MAX_FEATURES = 1000
 """Most feature columns accepted after one-hot encoding (a table of numbers
@@ -49,15 +50,15 @@ def feature_columns(table: pd.DataFrame, target: str,
     features = list(dict.fromkeys(str(f) for f in features))
     unknown = [f for f in features if f not in table.columns]
     if unknown:
-        raise CsvError(
-            f"Unknown feature column {quote(unknown[0])}. Expected columns "
-            f"of the table: {quote_list(table.columns)}. Pick the features "
-            "from that list.")
+        raise CsvError(tr_lazy(
+            "Unknown feature column {column}. Expected columns of the table: "
+            "{columns}. Pick the features from that list.", column=quote(unknown[0]),
+            columns=quote_list(table.columns)))
     if target in features:
-        raise CsvError(
-            f"The target column {quote(target)} is also listed as a feature. "
-            "Expected the features to be other columns: a model given the "
-            "answer learns nothing. Remove it from the features.")
+        raise CsvError(tr_lazy(
+            "The target column {target} is also listed as a feature. Expected the "
+            "features to be other columns: a model given the answer learns nothing. "
+            "Remove it from the features.", target=quote(target)))
     return [c for c in table.columns if c in features]
 
 
@@ -87,13 +88,18 @@ def usable_features(table: pd.DataFrame, columns: list[str],
         else:
             notes += _mostly_numbers_note(column, series)
     if not kept:
-        left_out = (f" ({quote_list(columns, 5)} left out as empty or "
-                    "identifier-like)" if columns else "")
-        raise CsvError(
-            f"No feature columns are left to learn from{left_out}. Expected "
-            f"at least one column besides the target {quote(target)} with "
-            "numbers or categories (text with few distinct values). Add such "
-            "a column to the file or to the features.")
+        if columns:
+            raise CsvError(tr_lazy(
+                "No feature columns are left to learn from ({columns} left out as "
+                "empty or identifier-like). Expected at least one column besides the "
+                "target {target} with numbers or categories (text with few distinct "
+                "values). Add such a column to the file or to the features.",
+                columns=quote_list(columns, 5), target=quote(target)))
+        raise CsvError(tr_lazy(
+            "No feature columns are left to learn from. Expected at least one column "
+            "besides the target {target} with numbers or categories (text with few "
+            "distinct values). Add such a column to the file or to the features.",
+            target=quote(target)))
     return kept, kinds, notes
 
 
@@ -130,17 +136,22 @@ def check_finite_features(table: pd.DataFrame, kept: list[str],
     for column in kept:
         infinite = count_infinite(table[column]) if kinds[column] == NUMBER else 0
         if infinite:
-            raise CsvError(
-                f"Column {quote(column)} has "
-                f"{counted(infinite, 'infinite value')} (inf or -inf, or "
-                "numbers too large for 32-bit floats, beyond 3.4e38). "
-                "Expected finite numbers. Replace those values, empty the "
-                "cells to treat them as missing, or leave "
-                f"{quote(column)} out of the features {HOW_TO_LEAVE_OUT}.")
+            raise CsvError(tr_lazy(
+                "Column {column} has {values} (inf or -inf, or numbers too large for "
+                "32-bit floats, beyond 3.4e38). Expected finite numbers. Replace "
+                "those values, empty the cells to treat them as missing, or leave "
+                "{column} out of the features {how}.", column=quote(column),
+                values=infinite_values(infinite), how=tr_lazy(HOW_TO_LEAVE_OUT)))
 
 
-HOW_TO_LEAVE_OUT = ('("Leave out of the features" on the Data page; `drop` in a link '
-                    "or experiment file)")
+def infinite_values(count: int):
+    """`"3 infinite values"`, in the reader's language."""
+    return tr_n_lazy("{count} infinite value", "{count} infinite values", count,
+                     count=format(count, ","))
+
+
+HOW_TO_LEAVE_OUT = mark('("Leave out of the features" on the Data page; `drop` in a '
+                        "link or experiment file)")
 """Where a column is left out, for advice that asks for it."""
 
 def handle_missing(frame: pd.DataFrame, kept: list[str], kinds: dict[str, str],
@@ -197,13 +208,16 @@ def encoded_columns(kept: list[str],
     names = tuple(name for c in kept for name in (
         [f"{c}={v}" for v in categories[c]] if c in categories else [c]))
     if categories and len(names) > MAX_FEATURES:
-        largest = sorted(categories.items(), key=lambda item: -len(item[1]))[:3]
-        raise CsvError(
-            f"One-hot encoding would make {len(names):,} feature columns; the "
-            f"limit is {MAX_FEATURES:,}. Each categorical column adds one "
-            "column per value (largest: "
-            + ", ".join(f"{c}: {len(v)} values" for c, v in largest)
-            + f"). Leave some categorical columns out of the features {HOW_TO_LEAVE_OUT}.")
+        by_size = sorted(categories.items(), key=lambda item: -len(item[1]))
+        largest = [tr_lazy("{column}: {count} values", column=c, count=len(v))
+                   for c, v in by_size[:3]]
+        raise CsvError(tr_lazy(
+            "One-hot encoding would make {columns} feature columns; the limit is "
+            "{limit}. Each categorical column adds one column per value (largest: "
+            "{largest}). Leave some categorical columns out of the features {how}.",
+            columns=format(len(names), ","), limit=format(MAX_FEATURES, ","),
+            largest=Joined(largest),
+            how=tr_lazy(HOW_TO_LEAVE_OUT)))
     if not categories:
         return names, ""
     details = ", ".join(f"{c}: {counted(len(v), 'value')}"

@@ -50,6 +50,7 @@ from playground.datasets.table_target import (
     task_step,
 )
 from playground.datasets.wording import counted, format_value, quote, quote_list
+from playground.i18n import mark, tr_lazy
 from playground.registry import REGRESSION, TASKS
 
 MISSING_MODES = ("drop", "impute")
@@ -258,14 +259,17 @@ def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
     """
     from playground.datasets.pixel_tables import describe_shape, pixel_layout
 
-    _check_choice("task", task, (*TASKS, None))
-    _check_choice("missing-value handling", missing, MISSING_MODES)
+    _check_choice(task, (*TASKS, None), mark(
+        "Unknown task {value}. Expected one of {choices}. Pick one of those."))
+    _check_choice(missing, MISSING_MODES, mark(
+        "Unknown missing-value handling {value}. Expected one of {choices}. Pick one "
+        "of those."))
     table = tidy(table)
     if target not in table.columns:
-        raise CsvError(
-            f"Unknown target column {quote(target)}. Expected one of the "
-            f"table's columns: {quote_list(table.columns)}. Pick the target "
-            "from that list.")
+        raise CsvError(tr_lazy(
+            "Unknown target column {column}. Expected one of the table's columns: "
+            "{columns}. Pick the target from that list.", column=quote(target),
+            columns=quote_list(table.columns)))
     check_target_values(table[target], target)
     chosen = task
     task = task or detect_task(table[target])
@@ -314,8 +318,9 @@ def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
         pixel_max=pixel_max)
 
 
-def _check_choice(name: str, value, choices: tuple) -> None:
+def _check_choice(value, choices: tuple, message: str) -> None:
+    """Refuses a `value` not in `choices` with `message`, a marked text with
+    `{value}` and `{choices}`."""
     if value not in choices:
-        expected = ", ".join("None" if c is None else repr(c) for c in choices)
-        raise CsvError(f"Unknown {name} {quote(value)}. Expected one of "
-                       f"{expected}. Pick one of those.")
+        raise CsvError(tr_lazy(message, value=quote(value), choices=", ".join(
+            "None" if c is None else repr(c) for c in choices)))

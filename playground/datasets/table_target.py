@@ -13,9 +13,10 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from playground.datasets.csv_columns import tidy_column
 from playground.datasets.errors import CsvError
-from playground.datasets.table_features import count_infinite
+from playground.datasets.table_features import count_infinite, infinite_values
 from playground.datasets.wording import counted, quote, quote_list
 from playground.fields import format_number
+from playground.i18n import tr_lazy, tr_n_lazy
 from playground.registry import BINARY, MULTICLASS, REGRESSION
 
 MAX_CLASSES = 50
@@ -79,19 +80,26 @@ def detect_task(series: pd.Series) -> str:
 def check_target_values(series: pd.Series, target: str) -> None:
     missing = int(series.isna().sum())
     if missing:
-        raise CsvError(
-            f"The target column {quote(target)} has "
-            f"{counted(missing, 'missing value')} (out of "
-            f"{counted(len(series), 'row')}). Expected a value in every row: "
-            "rows without a target cannot be learned from. Remove those rows "
-            "from the file, or pick another target column.")
+        raise CsvError(tr_lazy(
+            "The target column {target} has {missing} (out of {rows}). Expected a "
+            "value in every row: rows without a target cannot be learned from. Remove "
+            "those rows from the file, or pick another target column.",
+            target=quote(target),
+            missing=tr_n_lazy("{count} missing value", "{count} missing values",
+                              missing, count=format(missing, ",")),
+            rows=_rows(len(series))))
     infinite = count_infinite(series)
     if infinite:
-        raise CsvError(
-            f"The target column {quote(target)} has "
-            f"{counted(infinite, 'infinite value')} (inf or -inf, or numbers "
-            "too large for 32-bit floats, beyond 3.4e38). Expected finite "
-            "numbers. Replace those values or remove their rows.")
+        raise CsvError(tr_lazy(
+            "The target column {target} has {values} (inf or -inf, or numbers too "
+            "large for 32-bit floats, beyond 3.4e38). Expected finite numbers. "
+            "Replace those values or remove their rows.", target=quote(target),
+            values=infinite_values(infinite)))
+
+
+def _rows(count: int):
+    """`"3 rows"`, in the reader's language."""
+    return tr_n_lazy("{count} row", "{count} rows", count, count=format(count, ","))
 
 
 def task_step(series: pd.Series, target: str, task: str, detected: bool) -> str:
@@ -110,11 +118,11 @@ def check_regression_target(series: pd.Series, target: str) -> None:
         return
     numbers = pd.to_numeric(series, errors="coerce")
     bad = series[numbers.isna()].iloc[0]
-    raise CsvError(
-        f"The target column {quote(target)} holds text such as {quote(bad)}, "
-        "but regression predicts a number. Expected numbers in every row. "
-        f"Fix or remove the rows with text in {quote(target)}, or choose "
-        "binary or multiclass classification.")
+    raise CsvError(tr_lazy(
+        "The target column {target} holds text such as {value}, but regression "
+        "predicts a number. Expected numbers in every row. Fix or remove the rows "
+        "with text in {target}, or choose binary or multiclass classification.",
+        target=quote(target), value=quote(bad)))
 
 
 def _class_names(values: Sequence) -> list[str]:
@@ -132,27 +140,33 @@ def check_classes(series: pd.Series, target: str, task: str) -> None:
     if len(classes) < 2:
         raise _single_class_error(target, _class_names(classes)[0], 0)
     if len(classes) > MAX_CLASSES:
-        fix = ("It holds numbers: choose regression to predict it as a "
-               "quantity." if numeric else
-               "Pick a target column with fewer distinct values.")
-        raise CsvError(
-            f"The target column {quote(target)} has {len(classes):,} classes; "
-            f"the limit is {MAX_CLASSES}. {fix}")
+        values = dict(target=quote(target), classes=format(len(classes), ","),
+                      limit=MAX_CLASSES)
+        raise CsvError(tr_lazy(
+            "The target column {target} has {classes} classes; the limit is {limit}. "
+            "It holds numbers: choose regression to predict it as a quantity.",
+            **values) if numeric else tr_lazy(
+            "The target column {target} has {classes} classes; the limit is {limit}. "
+            "Pick a target column with fewer distinct values.", **values))
     if task == BINARY and len(classes) > 2:
-        raise CsvError(
-            f"Binary classification needs exactly 2 classes, but "
-            f"{quote(target)} has {len(classes)} "
-            f"({quote_list(_class_names(classes), 5)}). Choose multiclass "
-            "classification, or pick another target column.")
+        raise CsvError(tr_lazy(
+            "Binary classification needs exactly 2 classes, but {target} has {count} "
+            "({classes}). Choose multiclass classification, or pick another target "
+            "column.", target=quote(target), count=len(classes),
+            classes=quote_list(_class_names(classes), 5)))
 
 
 def _single_class_error(target: str, name: str, rows_dropped: int) -> CsvError:
-    after = (f" after dropping {counted(rows_dropped, 'row')} with a missing "
-             "value" if rows_dropped else "")
-    return CsvError(
-        f"The target column {quote(target)} has a single class "
-        f"({quote(name)}){after}. Classification needs at least 2 classes. "
-        "Pick another target column, or add rows of other classes.")
+    if rows_dropped:
+        return CsvError(tr_lazy(
+            "The target column {target} has a single class ({name}) after dropping "
+            "{rows} with a missing value. Classification needs at least 2 classes. "
+            "Pick another target column, or add rows of other classes.",
+            target=quote(target), name=quote(name), rows=_rows(rows_dropped)))
+    return CsvError(tr_lazy(
+        "The target column {target} has a single class ({name}). Classification "
+        "needs at least 2 classes. Pick another target column, or add rows of other "
+        "classes.", target=quote(target), name=quote(name)))
 
 
 def check_rows_per_class(series: pd.Series, target: str, rows_dropped: int) -> None:
@@ -162,16 +176,22 @@ def check_rows_per_class(series: pd.Series, target: str, rows_dropped: int) -> N
     rare = _class_names(sorted(counts.index[counts < 2].tolist()))
     if not rare:
         return
-    after = (f" (after dropping {counted(rows_dropped, 'row')} with a missing "
-             "value)" if rows_dropped else "")
-    others = (f" {counted(len(rare) - 1, 'other class', 'other classes')} "
-              f"{'has' if len(rare) == 2 else 'have'} a single row too."
-              if len(rare) > 1 else "")
-    raise CsvError(
-        f"Class {quote(rare[0])} of the target column {quote(target)} has "
-        f"only 1 row{after}. Expected at least 2 rows per class: a stratified "
-        "split needs one for training and one for testing. Add rows of that "
-        f"class or remove its row.{others}")
+    values = dict(name=quote(rare[0]), target=quote(target))
+    message = tr_lazy(
+        "Class {name} of the target column {target} has only 1 row (after dropping "
+        "{rows} with a missing value). Expected at least 2 rows per class: a "
+        "stratified split needs one for training and one for testing. Add rows of "
+        "that class or remove its row.", rows=_rows(rows_dropped), **values
+    ) if rows_dropped else tr_lazy(
+        "Class {name} of the target column {target} has only 1 row. Expected at least "
+        "2 rows per class: a stratified split needs one for training and one for "
+        "testing. Add rows of that class or remove its row.", **values)
+    if len(rare) > 1:
+        message = tr_lazy("{message} {others}", message=message, others=tr_n_lazy(
+            "{count} other class has a single row too.",
+            "{count} other classes have a single row too.", len(rare) - 1,
+            count=format(len(rare) - 1, ",")))
+    raise CsvError(message)
 
 
 def encode_target(series: pd.Series, task: str) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -1,5 +1,7 @@
 """Small helpers that put a user's values into messages: numbers and cells
-formatted, long text shortened, names quoted, counts with their noun.
+formatted, long text shortened, names quoted, counts with their noun, lists
+joined. Lists and the words between their items are joined when the message
+is read, in the reader's language (`playground.i18n.tr_lazy`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Iterable
 import numpy as np
 
 from playground.fields import format_number
+from playground.i18n import tr_lazy
 
 
 def format_value(value) -> str:
@@ -38,8 +41,26 @@ def counted(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
 
 
-def quote_list(items: Iterable, limit: int = 20) -> str:
-    """Quoted items, comma-separated, the first `limit` and how many more."""
+def quote_list(items: Iterable, limit: int = 20):
+    """Quoted items, comma-separated, the first `limit` and how many more
+    (a text, or a `Lazy` one when it says how many more)."""
     items = list(items)
     shown = ", ".join(quote(i) for i in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    if len(items) <= limit:
+        return shown
+    return tr_lazy("{items} and {count} more", items=shown,
+                   count=format(len(items) - limit, ","))
+
+
+class Joined:
+    """Items joined when read, each item and the comma between them in the
+    reader's language (`a, b` in English, `a，b` in Chinese)."""
+
+    def __init__(self, items: Iterable):
+        self.items = list(items)
+
+    def __str__(self) -> str:
+        return str(tr_lazy(", ")).join(str(item) for item in self.items)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)

@@ -19,6 +19,7 @@ import time
 import numpy as np
 
 from playground.evaluation import metrics
+from playground.i18n import tr
 from playground.registry import REGRESSION
 
 MAX_ROWS = 5000
@@ -107,15 +108,25 @@ def _prepared(data, seed: int, max_rows: int, max_features: int):
     """Features of both splits, the training rows to fit and what was capped."""
     x_train = features(data.x_train, data.info.input_kind, data.info.vocab_size)
     x_test = features(data.x_test, data.info.input_kind, data.info.vocab_size)
-    notes = []
+    first, sample = {}, {}
     if x_train.shape[1] > max_features:
-        notes.append(f"the first {max_features:,} of {x_train.shape[1]:,} features")
+        first = dict(features=format(max_features, ","),
+                     total_features=format(x_train.shape[1], ","))
         x_train, x_test = x_train[:, :max_features], x_test[:, :max_features]
     rows = np.arange(x_train.shape[0])
     if len(rows) > max_rows:
-        notes.append(f"{max_rows:,} of {len(rows):,} training rows")
+        sample = dict(rows=format(max_rows, ","), total_rows=format(len(rows), ","))
         rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
-    return x_train, x_test, rows, "fitted on " + " and ".join(notes) if notes else ""
+    if first and sample:
+        note = tr("fitted on the first {features} of {total_features} features and "
+                  "{rows} of {total_rows} training rows", **first, **sample)
+    elif first:
+        note = tr("fitted on the first {features} of {total_features} features", **first)
+    elif sample:
+        note = tr("fitted on {rows} of {total_rows} training rows", **sample)
+    else:
+        note = ""
+    return x_train, x_test, rows, note
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,16 +195,18 @@ def fit_baselines(data, seed: int = 0, time_cap: float = TIME_CAP,
         try:
             model = make().fit(x_train[probe], np.asarray(data.y_train)[probe])
         except ValueError as error:  # e.g. a single class in the sample
-            results.append(Baseline(name, skipped=f"it could not be fitted: {error}"))
+            results.append(Baseline(name, skipped=tr("it could not be fitted: {error}",
+                                                     error=error)))
             continue
         seconds = time.perf_counter() - start
         if len(probe) < len(rows):
             expected = seconds * len(rows) / len(probe)
             if expected > time_cap:
-                results.append(Baseline(name, skipped=(
-                    f"fitting it on {len(rows):,} rows would take about "
-                    f"{expected:.0f} s (measured on {len(probe):,}), more than the "
-                    f"{time_cap:g} s allowed here")))
+                results.append(Baseline(name, skipped=tr(
+                    "fitting it on {rows} rows would take about {seconds} s (measured "
+                    "on {measured}), more than the {limit} s allowed here",
+                    rows=format(len(rows), ","), seconds=format(expected, ".0f"),
+                    measured=format(len(probe), ","), limit=format(time_cap, "g"))))
                 continue
             start = time.perf_counter()
             model = make().fit(x_fit, y_fit)

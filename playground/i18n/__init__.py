@@ -17,6 +17,8 @@ translated later with `tr` (names in tables built at import time).
 `template` marks a message that is made in English where no reader is
 known (a worker process, a stored run) and translated where it is shown:
 `translated(text)` recognises the filled-in template and translates it.
+`tr_lazy` makes a message translated each time it is read instead (an
+error whose reader is not known where it is raised: see `Lazy`).
 
 The language is chosen per caller, never per process: a `use_language`
 block (the command line, a test), else the resolver the
@@ -149,6 +151,50 @@ def tr_n(singular: str, plural: str, count: int, /, **values: object) -> str:
 def mark(message: str) -> str:
     """Marks `message` for the catalog without translating it now."""
     return message
+
+
+class Lazy:
+    """Text translated each time it is read, in the reader's language.
+
+    For a message made before its reader is known: an error that a page
+    shows, the command line prints and `--json` writes in English, or that
+    crosses from a worker process (rebuilt there in a thread with no page).
+    `str()` and `format()` translate it then; a value may itself be `Lazy`.
+    It pickles with its values. Make one with `tr_lazy` or `tr_n_lazy`.
+    """
+
+    __slots__ = ("message", "plural", "count", "values")
+
+    def __init__(self, message: str, plural: str | None = None, count: int = 1,
+                 values: dict | None = None):
+        self.message, self.plural, self.count = message, plural, count
+        self.values = dict(values or {})
+
+    def __str__(self) -> str:
+        if self.plural is None:
+            return tr(self.message, **self.values)
+        return translations(language()).ngettext(
+            self.message, self.plural, self.count).format(**self.values)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __reduce__(self):
+        return Lazy, (self.message, self.plural, self.count, self.values)
+
+
+def tr_lazy(message: str, /, **values: object) -> Lazy:
+    """`tr(message, **values)` when the text is read, not now (see `Lazy`)."""
+    return Lazy(message, values=values)
+
+
+def tr_n_lazy(singular: str, plural: str, count: int, /, **values: object) -> Lazy:
+    """The singular or plural form for `count`, translated when read; unlike
+    `tr_n` it fills no `{count}`: pass the number formatted as a value."""
+    return Lazy(singular, plural, count, values)
 
 
 _TEMPLATES: list[tuple[str, re.Pattern]] = []

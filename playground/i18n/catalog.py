@@ -1,12 +1,13 @@
 """The message catalog kept in step with the code: extract, merge, check.
 
-`extract()` finds every string the code passes to `tr`, `tr_n`, `mark` and
-`template` (Babel's extractor, so the rules are gettext's); `merge()` adds
-the new ones to a language's `.po` file (untranslated) and drops the ones
-the code no longer uses; `problems()` lists what stops a catalog from being complete:
-a missing or empty translation, a fuzzy entry, or placeholders that differ
-from the English. `python -m playground.i18n.catalog` merges every language
-and prints the problems; `--check` only checks (exit 1 on a problem).
+`extract()` finds every string the code passes to `tr`, `tr_n`, `mark`,
+`template`, `tr_lazy` and `tr_n_lazy` (Babel's extractor, so the rules are
+gettext's); `merge()` adds the new ones to a language's `.po` file
+(untranslated) and drops the ones the code no longer uses; `problems()`
+lists what stops a catalog from being complete: a missing or empty
+translation, a fuzzy entry, or placeholders that differ from the English.
+`python -m playground.i18n.catalog` merges every language and prints the
+problems; `--check` only checks (exit 1 on a problem).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from playground import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("playground", "ui", "views", "app.py")
-KEYWORDS = {"tr": None, "tr_n": (1, 2), "mark": None, "template": None}
+KEYWORDS = {"tr": None, "tr_n": (1, 2), "mark": None, "template": None,
+            "tr_lazy": None, "tr_n_lazy": (1, 2)}
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_][a-z0-9_]*)(?:[:!][^}]*)?\}(?!\})")
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from playground.config import AUTO, Experiment, fitting_monitors
 from playground.datasets.source import dataset_info
-from playground.datasets.wording import counted
+from playground.i18n import tr, tr_n
 from playground.model.layers import LayerSpec
 from playground.model.shapes import (
     DataSpec,
@@ -50,31 +50,29 @@ def _check_loss(loss: str, output: LayerSpec, data: DataSpec, index: int) -> Non
     info = LOSSES[loss]
     units, act = output["units"], output["activation"]
     if data.task not in info.tasks:
-        if data.task == REGRESSION:
-            fix = "Use mean squared error, mean absolute error or Huber."
-            what = "a regression target (a number, not a class)"
-        else:
-            fix = "Use sparse categorical crossentropy, or leave the loss on auto."
-            what = f"{data.num_classes} classes"
-        raise StackError(None, f"{info.label} does not fit this data: it has {what}. {fix}")
+        raise StackError(None, tr(
+            "{loss} does not fit this data: it has a regression target (a number, not a "
+            "class). Use mean squared error, mean absolute error or Huber.",
+            loss=info.label) if data.task == REGRESSION else tr(
+            "{loss} does not fit this data: it has {classes} classes. Use sparse "
+            "categorical crossentropy, or leave the loss on auto.", loss=info.label,
+            classes=data.num_classes))
     if loss == "bce" and (units != 1 or act != "sigmoid"):
-        raise StackError(
-            index,
-            f"Binary crossentropy needs one sigmoid output unit; the output layer "
-            f"is {output.describe()}. Set the output to 1 unit with sigmoid, or "
-            "use sparse categorical crossentropy with a softmax output.",
-        )
+        raise StackError(index, tr(
+            "Binary crossentropy needs one sigmoid output unit; the output layer is "
+            "{layer}. Set the output to 1 unit with sigmoid, or use sparse categorical "
+            "crossentropy with a softmax output.", layer=output.describe()))
     if loss in ("cce", "scce"):
         classes = data.num_classes
         if units != classes or act != "softmax":
-            raise StackError(
-                index,
-                f"{info.label} needs a softmax output over {counted(classes, 'unit')}; the "
-                f"output layer is {output.describe()}. Set the output to "
-                f"{counted(classes, 'unit')} with softmax"
-                + (", or use binary crossentropy with 1 sigmoid unit."
-                   if data.task == BINARY else "."),
-            )
+            values = dict(loss=info.label, layer=output.describe(), units=tr_n(
+                "{count} unit", "{count} units", classes))
+            raise StackError(index, tr(
+                "{loss} needs a softmax output over {units}; the output layer is "
+                "{layer}. Set the output to {units} with softmax, or use binary "
+                "crossentropy with 1 sigmoid unit.", **values) if data.task == BINARY
+                else tr("{loss} needs a softmax output over {units}; the output layer "
+                        "is {layer}. Set the output to {units} with softmax.", **values))
 
 
 def check_experiment(exp: Experiment) -> list[LayerRow]:
@@ -108,12 +106,12 @@ def check_weight_budget(exp: Experiment, max_bytes: int) -> int:
     params = sum(row.params for row in check_experiment(exp))
     size = params * BYTES_PER_WEIGHT
     if max_bytes and size > max_bytes:
-        raise StackError(
-            None,
-            f"This model has {params:,} weights ({size / 2**20:,.0f} MB), more than "
-            f"this server's limit of {max_bytes / 2**20:,.0f} MB per run. Use fewer "
-            "units or filters, or a pooling layer before Flatten (the Dense layer "
-            "after Flatten usually holds most of the weights).")
+        raise StackError(None, tr(
+            "This model has {weights} weights ({size} MB), more than this server's "
+            "limit of {limit} MB per run. Use fewer units or filters, or a pooling "
+            "layer before Flatten (the Dense layer after Flatten usually holds most of "
+            "the weights).", weights=format(params, ","),
+            size=format(size / 2**20, ",.0f"), limit=format(max_bytes / 2**20, ",.0f")))
     return size
 
 
@@ -126,29 +124,33 @@ def check_training_controls(exp: Experiment, data: DataSpec) -> None:
     regression = data.task == REGRESSION
     early = exp.early_stop_patience > 0
     if early and exp.val_fraction == 0:
-        raise StackError(None, "Early stopping watches the validation data, and "
-                               "the validation share is 0. Hold out some data for "
-                               "validation, or set early stopping's patience to 0.")
+        raise StackError(None, tr("Early stopping watches the validation data, and "
+                                  "the validation share is 0. Hold out some data for "
+                                  "validation, or set early stopping's patience to 0."))
     if exp.lr_schedule == "plateau" and exp.val_fraction == 0:
-        raise StackError(None, "The plateau schedule watches the validation loss, "
-                               "and the validation share is 0. Hold out some data "
-                               "for validation, or pick another schedule.")
+        raise StackError(None, tr("The plateau schedule watches the validation loss, "
+                                  "and the validation share is 0. Hold out some data "
+                                  "for validation, or pick another schedule."))
     fitting = fitting_monitors(regression)
     if early and exp.early_stop_monitor not in fitting:
-        raise StackError(None, f"Early stopping cannot watch {exp.early_stop_monitor}: "
-                               f"this is {'a regression' if regression else 'a classification'}"
-                               f" task. Watch {' or '.join(fitting)}.")
+        values = dict(monitor=exp.early_stop_monitor, loss=fitting[0],
+                      metric=fitting[1])
+        raise StackError(None, tr(
+            "Early stopping cannot watch {monitor}: this is a regression task. Watch "
+            "{loss} or {metric}.", **values) if regression else tr(
+            "Early stopping cannot watch {monitor}: this is a classification task. "
+            "Watch {loss} or {metric}.", **values))
     # Restoring the best weights belongs to early stopping: with early
     # stopping off its control is greyed out and ignored, never a refusal
     # that the greyed-out control could not fix.
     if exp.class_weight == "balanced" and regression:
-        raise StackError(None, "Class weights need classes, and this is a "
-                               "regression task. Set class weights to none.")
+        raise StackError(None, tr("Class weights need classes, and this is a "
+                                  "regression task. Set class weights to none."))
     if exp.lr_schedule == "cosine" and exp.lr_warmup_epochs >= exp.epochs:
-        raise StackError(None, f"The cosine schedule's warm-up "
-                               f"({exp.lr_warmup_epochs} epochs) must be shorter "
-                               f"than training ({exp.epochs} epochs). Lower the "
-                               "warm-up or train for more epochs.")
+        raise StackError(None, tr("The cosine schedule's warm-up ({warmup} epochs) "
+                                  "must be shorter than training ({epochs} epochs). "
+                                  "Lower the warm-up or train for more epochs.",
+                                  warmup=exp.lr_warmup_epochs, epochs=exp.epochs))
 
 
 def encode_targets(y: np.ndarray, exp: Experiment) -> np.ndarray:

@@ -21,6 +21,7 @@ from playground.fields import (
     IntField,
     short_repr,
 )
+from playground.i18n import mark, tr
 from playground.registry import ACTIVATIONS
 
 LAYER_SEPARATOR = "_"
@@ -128,18 +129,15 @@ class LayerSpec:
     @classmethod
     def make(cls, kind: str, /, **options: Any) -> LayerSpec:
         if kind not in LAYER_TYPES:
-            raise ConfigError(
-                "layer type", kind, "one of " + ", ".join(map(repr, LAYER_TYPES))
-            )
+            raise _unknown_type(kind)
         layer_type = LAYER_TYPES[kind]
         names = {f.name for f in layer_type.fields}
         unknown = sorted(set(options) - names)
         if unknown:
             raise ConfigError(
-                f"{layer_type.label} setting",
-                unknown[0],
-                "one of " + (", ".join(map(repr, sorted(names))) or "no settings"),
-            )
+                tr("{layer} setting", layer=layer_type.label), unknown[0],
+                tr("one of {choices}", choices=", ".join(map(repr, sorted(names))))
+                if names else tr("no settings"))
         values = tuple(
             (f.name, f.validate(options.get(f.name, f.default)))
             for f in layer_type.fields
@@ -162,9 +160,8 @@ class LayerSpec:
     @classmethod
     def from_dict(cls, data: Any) -> LayerSpec:
         if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-            raise ConfigError(
-                "layer", data, 'an object with a "type", like {"type": "dense"}'
-            )
+            raise ConfigError(tr("layer"), data,
+                              tr('an object with a "type", like {"type": "dense"}'))
         options = {str(k): v for k, v in data.items() if k != "type"}
         return cls.make(data["type"], **options)
 
@@ -180,17 +177,15 @@ class LayerSpec:
     def from_token(cls, token: str) -> LayerSpec:
         kind, *texts = token.split(SETTING_SEPARATOR)
         if kind not in LAYER_TYPES:
-            raise ConfigError(
-                "layer type", kind, "one of " + ", ".join(map(repr, LAYER_TYPES))
-            )
+            raise _unknown_type(kind)
         fields = LAYER_TYPES[kind].fields
         if len(texts) > len(fields):
             raise ConfigError(
-                f"the number of {LAYER_TYPES[kind].label} settings", len(texts),
-                f"at most {len(fields)}"
-                + (f" ({', '.join(f.name for f in fields)})" if fields
-                   else " (it has none)"),
-            )
+                tr("the number of {layer} settings", layer=LAYER_TYPES[kind].label),
+                len(texts),
+                tr("at most {count} ({names})", count=len(fields),
+                   names=", ".join(f.name for f in fields)) if fields else
+                tr("at most {count} (it has none)", count=len(fields)))
         options = {f.name: f.from_text(t) for f, t in zip(fields, texts)}
         return cls.make(kind, **options)
 
@@ -202,22 +197,28 @@ class LayerSpec:
         return f"{self.type.label}({settings})" if settings else self.type.label
 
 
+def _unknown_type(kind: Any) -> ConfigError:
+    return ConfigError(tr("layer type"), kind, tr("one of {choices}", choices=", ".join(
+        map(repr, LAYER_TYPES))))
+
+
 def layers_to_text(layers: tuple[LayerSpec, ...]) -> str:
     return LAYER_SEPARATOR.join(layer.to_token() for layer in layers)
 
 
-LAYERS_FORM = ("layers joined by '_', each a layer type and its settings joined "
-               "by '-', such as dense-8-relu_dropout-0.2")
+LAYERS_FORM = mark("layers joined by '_', each a layer type and its settings joined "
+                    "by '-', such as dense-8-relu_dropout-0.2")
 
 
 def layers_from_text(text: str, field: str = "layers",
-                     expected: str = LAYERS_FORM) -> tuple[LayerSpec, ...]:
+                     expected: str | None = None) -> tuple[LayerSpec, ...]:
     """Reads a layer stack from its URL form, `dense-8-relu_dropout-0.2`.
 
     Args:
         text: The URL value.
         field: The name of the setting it came from, for error messages.
-        expected: What that setting accepts, for error messages.
+        expected: What that setting accepts, for error messages (by
+            default `LAYERS_FORM`, translated).
 
     Raises:
         ConfigError: naming `field`, with the whole value, the first bad
@@ -226,18 +227,20 @@ def layers_from_text(text: str, field: str = "layers",
     text = text.strip()
     if not text:
         return ()
+    expected = tr(LAYERS_FORM) if expected is None else expected
     layers = []
     for number, token in enumerate(text.split(LAYER_SEPARATOR), 1):
         if not token:
-            raise ConfigError(field, text, expected,
-                              f"Layer {number} is empty: remove the extra "
-                              f"{LAYER_SEPARATOR!r} or name a layer type such as "
-                              "'dense'.")
+            raise ConfigError(field, text, expected, tr(
+                "Layer {number} is empty: remove the extra {separator} or name a layer "
+                "type such as 'dense'.", number=number, separator=repr(LAYER_SEPARATOR)))
         try:
             layers.append(LayerSpec.from_token(token))
         except ConfigError as error:
-            problem = (f"Layer {number}, {token!r}: {error.field} must be "
-                       f"{error.expected}, not {short_repr(error.received)}.")
+            problem = tr("Layer {number}, {token}: {field} must be {expected}, not "
+                         "{received}.", number=number, token=repr(token),
+                         field=error.field, expected=error.expected,
+                         received=short_repr(error.received))
             raise ConfigError(field, text, expected,
                               f"{problem} {error.fix}".strip()) from None
     return tuple(layers)

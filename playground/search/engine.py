@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 from playground.config import Experiment
 from playground.fields import ConfigError
+from playground.i18n import tr
 from playground.keras_work import WorkerCrashed, keras_work
 from playground.model.shapes import StackError
 from playground.registry import REGRESSION, task_metrics
@@ -109,26 +110,31 @@ def check_settings(experiment: Experiment, strategy: str, objective: str,
     from playground.model.checks import data_spec_of
 
     if strategy not in STRATEGIES:
-        raise SpaceError(f"Unknown strategy {strategy!r}: expected one of "
-                         f"{', '.join(STRATEGIES)}.")
+        raise SpaceError(tr("Unknown strategy {strategy}: expected one of {choices}.",
+                            strategy=repr(strategy), choices=", ".join(STRATEGIES)))
     task = data_spec_of(experiment).task
     if objective not in objectives_for(task):
-        raise SpaceError(f"The objective {objective!r} does not suit a "
-                         f"{'regression' if task == REGRESSION else 'classification'} "
-                         f"task: use {' or '.join(objectives_for(task))}.")
+        loss, metric = objectives_for(task)
+        raise SpaceError(tr(
+            "The objective {objective} does not suit a regression task: use {loss} or "
+            "{metric}.", objective=repr(objective), loss=loss, metric=metric)
+            if task == REGRESSION else tr(
+            "The objective {objective} does not suit a classification task: use {loss} "
+            "or {metric}.", objective=repr(objective), loss=loss, metric=metric))
     if not experiment.val_fraction:
-        raise SpaceError(f"The objective {objective!r} is measured on the validation "
-                         "split, and this experiment has none: set the validation "
-                         "share above 0.")
+        raise SpaceError(tr("The objective {objective} is measured on the validation "
+                            "split, and this experiment has none: set the validation "
+                            "share above 0.", objective=repr(objective)))
     if not 1 <= max_trials <= MAX_TRIALS:
-        raise SpaceError(f"A search runs from 1 to {MAX_TRIALS:,} trials; received "
-                         f"{max_trials:,}. Each trial is a saved run: search in "
-                         "rounds, narrowing the space between them.")
+        raise SpaceError(tr("A search runs from 1 to {limit} trials; received {trials}. "
+                            "Each trial is a saved run: search in rounds, narrowing the "
+                            "space between them.", limit=format(MAX_TRIALS, ","),
+                            trials=format(max_trials, ",")))
     if epochs is not None:
         try:
             FIELDS_BY_NAME["epochs"].validate(epochs)
         except ConfigError as error:
-            raise SpaceError(f"Epochs per trial: {error}") from None
+            raise SpaceError(tr("Epochs per trial: {error}", error=error)) from None
 
 
 class Search:

@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 from playground.config import FIELDS_BY_NAME, Experiment
 from playground.fields import ChoiceField, ConfigError, FloatField, IntField
+from playground.i18n import tr
 from playground.model.layers import LAYER_TYPES, LayerSpec
 
 DENSE_LAYERS = "dense_layers"
@@ -115,38 +116,42 @@ def _setting_field(exp: Experiment, name: str, most_layers: int):
     """
     if name == DENSE_LAYERS:
         if any(spec.kind != "dense" for spec in exp.layers):
-            raise SpaceError(
-                f"`{DENSE_LAYERS}` varies the number of hidden Dense layers, so the "
-                "stack must hold Dense layers only; this one has "
-                f"{', '.join(sorted({s.kind for s in exp.layers} - {'dense'}))}. "
-                "Vary the units of its layers (`layers.N.units`) instead.")
+            raise SpaceError(tr(
+                "`{name}` varies the number of hidden Dense layers, so the stack must "
+                "hold Dense layers only; this one has {kinds}. Vary the units of its "
+                "layers (`layers.N.units`) instead.", name=DENSE_LAYERS,
+                kinds=", ".join(sorted({s.kind for s in exp.layers} - {"dense"}))))
         return IntField(DENSE_LAYERS, 1, "Hidden Dense layers.", minimum=0, maximum=8)
     if name.startswith("layers."):
         parts = name.split(".")
         if len(parts) != 3 or not parts[1].isdigit():
-            raise SpaceError(f"`{name}` is not a layer setting: write `layers.N.setting`, "
-                             "e.g. `layers.0.units`.")
+            raise SpaceError(tr("`{name}` is not a layer setting: write "
+                                "`layers.N.setting`, e.g. `layers.0.units`.", name=name))
         index, setting = int(parts[1]), parts[2]
         if index >= most_layers:
-            raise SpaceError(f"`{name}` names layer {index}, but the stack has "
-                             f"{most_layers} hidden layer(s), numbered from 0.")
+            raise SpaceError(tr("`{name}` names layer {index}, but the stack has "
+                                "{count} hidden layer(s), numbered from 0.", name=name,
+                                index=index, count=most_layers))
         kind = exp.layers[min(index, len(exp.layers) - 1)].kind if exp.layers else "dense"
         layer = LAYER_TYPES[kind]
         fields = {f.name: f for f in layer.fields}
         if setting not in fields:
-            raise SpaceError(
-                f"`{name}`: a {layer.label} layer has no setting {setting!r}; it has "
-                f"{', '.join(repr(f) for f in fields) or 'none'}.")
+            raise SpaceError(tr(
+                "`{name}`: a {layer} layer has no setting {setting}; it has "
+                "{settings}.", name=name, layer=layer.label, setting=repr(setting),
+                settings=", ".join(repr(f) for f in fields)) if fields else tr(
+                "`{name}`: a {layer} layer has no setting {setting}; it has none.",
+                name=name, layer=layer.label, setting=repr(setting)))
         return fields[setting]
     field = FIELDS_BY_NAME.get(name)
     if field is None or name in FIXED_FIELDS or not isinstance(
             field, (IntField, FloatField, ChoiceField)):
         searchable = sorted(n for n, f in FIELDS_BY_NAME.items() if n not in FIXED_FIELDS
                             and isinstance(f, (IntField, FloatField, ChoiceField)))
-        raise SpaceError(
-            f"`{name}` cannot be searched. Use an experiment field ("
-            f"{', '.join(searchable)}), a layer setting `layers.N.setting` or "
-            f"`{DENSE_LAYERS}`.")
+        raise SpaceError(tr(
+            "`{name}` cannot be searched. Use an experiment field ({fields}), a layer "
+            "setting `layers.N.setting` or `{dense}`.", name=name,
+            fields=", ".join(searchable), dense=DENSE_LAYERS))
     return field
 
 
@@ -157,50 +162,62 @@ def _dimension(exp: Experiment, name: str, value: Any, most_layers: int) -> Dime
         try:
             return field.validate(v)
         except ConfigError as error:
-            raise SpaceError(str(error) if name == field.name else f"`{name}`: {error}") from None
+            raise SpaceError(str(error) if name == field.name else
+                             tr("`{name}`: {error}", name=name, error=error)) from None
 
     if isinstance(value, (list, tuple)):
         if not value:
-            raise SpaceError(f"`{name}` has an empty list of choices: give at least one.")
+            raise SpaceError(tr("`{name}` has an empty list of choices: give at least "
+                                "one.", name=name))
         choices = tuple(dict.fromkeys(checked(v) for v in value))
         return Dimension(name, choices=choices)
     if not isinstance(value, Mapping):
-        raise SpaceError(f"`{name}`: expected a list of choices or a range "
-                         f"{{\"min\": ..., \"max\": ...}}; received {value!r}.")
+        raise SpaceError(tr('`{name}`: expected a list of choices or a range {{"min": '
+                            '..., "max": ...}}; received {value}.', name=name,
+                            value=repr(value)))
     unknown = set(value) - {"min", "max", "step", "log"}
     if unknown or "min" not in value or "max" not in value:
-        raise SpaceError(f"`{name}`: a range has \"min\" and \"max\", and optionally "
-                         f"\"step\" and \"log\"; received {dict(value)!r}.")
+        raise SpaceError(tr('`{name}`: a range has "min" and "max", and optionally '
+                            '"step" and "log"; received {value}.', name=name,
+                            value=repr(dict(value))))
     if isinstance(field, ChoiceField):
-        raise SpaceError(f"`{name}` takes names ({field.expected}), not a range: give "
-                         "a list of choices.")
+        raise SpaceError(tr("`{name}` takes names ({expected}), not a range: give a "
+                            "list of choices.", name=name, expected=field.expected))
     low, high = checked(value["min"]), checked(value["max"])
     if low > high:
-        raise SpaceError(f"`{name}`: the range's min ({low:g}) is above its max "
-                         f"({high:g}); swap them.")
+        raise SpaceError(tr("`{name}`: the range's min ({low}) is above its max "
+                            "({high}); swap them.", name=name, low=format(low, "g"),
+                            high=format(high, "g")))
     log = bool(value.get("log", False))
     if log and low <= 0:
-        raise SpaceError(f"`{name}`: a log range needs a min above 0; received "
-                         f"{low:g}.")
+        raise SpaceError(tr("`{name}`: a log range needs a min above 0; received "
+                            "{low}.", name=name, low=format(low, "g")))
     step = value.get("step")
     if step is not None:
         if isinstance(step, bool) or not isinstance(step, (int, float)) or step <= 0 or (
                 log and step <= 1):
-            raise SpaceError(f"`{name}`: the step must be a number above "
-                             f"{'1 (a log range multiplies by it)' if log else '0'}; "
-                             f"received {step!r}.")
+            raise SpaceError(tr(
+                "`{name}`: the step must be a number above 1 (a log range multiplies "
+                "by it); received {step}.", name=name, step=repr(step)) if log else tr(
+                "`{name}`: the step must be a number above 0; received {step}.",
+                name=name, step=repr(step)))
         step = float(step)
         if isinstance(field, IntField) and not step.is_integer():
-            raise SpaceError(f"`{name}` holds whole numbers: its step must be a whole "
-                             f"number too; received {step:g}.")
+            raise SpaceError(tr("`{name}` holds whole numbers: its step must be a "
+                                "whole number too; received {step}.", name=name,
+                                step=format(step, "g")))
     dimension = Dimension(name, low=low, high=high, step=step, log=log,
                           integer=isinstance(field, IntField))
     count = dimension.value_count() if step is not None else None
     if count is not None and count > MAX_STEPPED_VALUES:
-        many = f"{count:,.0f}" if count < 1e12 else f"about {count:.1e}"
-        raise SpaceError(f"`{name}`: the step {step:g} gives {many} values from "
-                         f"{low:g} to {high:g}, more than {MAX_STEPPED_VALUES:,}. Make "
-                         "the step larger, or leave it out to search the range freely.")
+        many = (format(count, ",.0f") if count < 1e12 else
+                tr("about {count}", count=format(count, ".1e")))
+        raise SpaceError(tr(
+            "`{name}`: the step {step} gives {many} values from {low} to {high}, more "
+            "than {limit}. Make the step larger, or leave it out to search the range "
+            "freely.", name=name, step=format(step, "g"), many=many,
+            low=format(low, "g"), high=format(high, "g"),
+            limit=format(MAX_STEPPED_VALUES, ",")))
     return dimension
 
 
@@ -214,9 +231,9 @@ class SearchSpace:
     def parse(cls, space: Mapping[str, Any], exp: Experiment) -> SearchSpace:
         """Reads and checks a space (see the module doc) against `exp`."""
         if not isinstance(space, Mapping) or not space:
-            raise SpaceError("The search space is empty: name at least one thing to "
-                             "vary, e.g. {\"learning_rate\": {\"min\": 0.001, \"max\": "
-                             "0.1, \"log\": true}}.")
+            raise SpaceError(tr('The search space is empty: name at least one thing to '
+                                'vary, e.g. {"learning_rate": {"min": 0.001, "max": '
+                                '0.1, "log": true}}.'))
         most_layers = len(exp.layers)
         if DENSE_LAYERS in space:  # checked first: it sets how many layers there are
             counts = _dimension(exp, DENSE_LAYERS, space[DENSE_LAYERS], most_layers)
@@ -244,13 +261,14 @@ class SearchSpace:
         size = self.grid_size()
         if size is None:
             continuous = [d.name for d in self.dimensions if d.grid_values() is None]
-            raise SpaceError(f"A grid needs a step on every float range; "
-                             f"{', '.join(continuous)} has none. Give it a \"step\", or "
-                             "search at random.")
+            raise SpaceError(tr('A grid needs a step on every float range; {names} has '
+                                'none. Give it a "step", or search at random.',
+                                names=", ".join(continuous)))
         if size > MAX_GRID_POINTS:
-            raise SpaceError(f"The grid has {size:,} points, more than "
-                             f"{MAX_GRID_POINTS}. Use fewer choices or larger steps, or "
-                             "search at random or with Bayesian optimisation.")
+            raise SpaceError(tr("The grid has {size} points, more than {limit}. Use "
+                                "fewer choices or larger steps, or search at random or "
+                                "with Bayesian optimisation.", size=format(size, ","),
+                                limit=MAX_GRID_POINTS))
         return size
 
     def hyperparameters(self) -> Any:

@@ -411,3 +411,23 @@ def test_the_messages_follow_lang_and_the_json_keeps_english(capsys, monkeypatch
     assert code == 2 and err.startswith("playground: 错误：")
     code, _, err = run(capsys, "--lang", "fr", "presets")
     assert code == 2 and err == "playground: error: --lang fr: expected one of en, zh.\n"
+
+
+def test_data_that_cannot_be_had_is_told_in_the_language_and_json_keeps_english(
+        capsys, monkeypatch):
+    from playground.datasets import source
+    from playground.datasets.keras_loading import DatasetUnavailable
+    from playground.i18n import tr_lazy
+
+    def offline(exp):
+        raise DatasetUnavailable("mnist", tr_lazy("the download failed ({error})",
+                                                  error="offline"))
+
+    monkeypatch.setattr(source, "experiment_data", offline)
+    code, out, err = run(capsys, "--lang", "zh", "train",
+                         "dataset=mnist&layers=flatten_dense-8&epochs=1", "--json")
+    assert code == 1
+    assert err.startswith("playground: 训练失败：MNIST 不可用：下载失败（offline）。请从 ")
+    assert json.loads(out)["message"].startswith(
+        "Training failed: MNIST is not available: the download failed (offline). "
+        "Download mnist.npz from https://")

@@ -1,11 +1,19 @@
 """The catalog and the language choice: complete, matching, per caller."""
 
+import gettext
+import re
 import threading
 
 import pytest
 
 from playground import i18n
-from playground.i18n import catalog, tr, tr_n, use_language
+from playground.datasets.csv_limits import ReadLimits
+from playground.datasets.csv_reading import read_csv
+from playground.datasets.errors import CsvError
+from playground.datasets.keras_loading import DatasetUnavailable, load_keras_arrays
+from playground.datasets.keras_sets import KERAS_SETS
+from playground.datasets.table_preparation import prepare_table
+from playground.i18n import catalog, tr, tr_lazy, tr_n, use_language
 
 
 def test_every_marked_string_has_a_complete_chinese_translation():
@@ -112,3 +120,187 @@ def test_a_template_may_repeat_a_placeholder():
     odd = text.replace("weights of epoch 6", "weights of epoch 7")  # not the template
     with use_language("zh"):
         assert i18n.translated(odd) == odd
+
+
+# -- The core's messages: every word from the catalog, or a value ------------------
+
+
+class _Skeleton(gettext.NullTranslations):
+    """A catalog that keeps only each message's placeholders: any word left in a
+    text came from a value (a file or column name), or bypassed the catalog,
+    however deeply it was nested."""
+
+    def gettext(self, message):
+        return "⟦" + " ".join(f"{{{name}}}" for name in
+                              sorted(catalog.placeholders(message))) + "⟧"
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(plural)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)*", text))
+
+
+def english_outside_the_catalog(monkeypatch, make_error, values=()) -> set[str]:
+    """The English words of the error `make_error` raises that are not in
+    `values`' words, read in the pseudo-language `qps` (words outside its ⟦ ⟧
+    marks) and with the `_Skeleton` catalog (words that no message holds)."""
+    allowed = set().union(*(_words(str(v)) for v in values))
+    found = set()
+    for translations in (i18n.translations, lambda code: _Skeleton()):
+        with monkeypatch.context() as patch:
+            patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
+            patch.setattr(i18n, "translations", translations)
+            with pytest.raises(Exception) as caught:
+                make_error()
+            text = str(caught.value)
+        assert text.startswith("⟦"), text
+        if translations is i18n.translations:  # qps: the words outside the marks
+            while re.search(r"⟦[^⟦⟧]*⟧", text):
+                text = re.sub(r"⟦[^⟦⟧]*⟧", " ", text)
+        found |= _words(text)
+    return found - allowed
+
+
+def _table(**columns):
+    import pandas as pd
+
+    return pd.DataFrame(columns)
+
+
+EXCEL = b"PK\x03\x04\x14\x00\x06\x00"
+
+
+@pytest.mark.parametrize("make_error, values", [
+    (lambda: read_csv(EXCEL, "book.xlsx"), ["book.xlsx"]),
+    (lambda: read_csv(b"a,b\n1,2\n\xff,3\n"), ["a", "b", "0xFF"]),
+    (lambda: read_csv(b"a,b\n1,2\n3,4\n5,6\n", "big.csv", ReadLimits(max_rows=2)),
+     ["big.csv"]),
+    (lambda: read_csv(b"a,b\n1,2\n3,4,5\n", "r.csv"), ["r.csv"]),
+    (lambda: read_csv(b"a,a\n1,2\n3,4\n", "d.csv"), ["d.csv", "a"]),
+    (lambda: prepare_table(_table(x=[1, 2, 3], y=["a", "a", "a"]), "y"), ["y", "a"]),
+    (lambda: prepare_table(_table(x=[1, 2, None, 4], y=["a", "a", "b", "b"]), "y"),
+     ["y", "a", "b"]),
+    (lambda: prepare_table(_table(x=[1, 2, 3, 4], y=["a", "a", "b", "c"]), "y"),
+     ["y", "b"]),
+    (lambda: prepare_table(_table(x=[1, 2], y=["a", None]), "y"), ["y"]),
+    (lambda: prepare_table(_table(**{f"c{i}": [1, 2] for i in range(30)}), "target"),
+     [f"c{i}" for i in range(30)] + ["target"]),
+    (lambda: prepare_table(_table(x=[1.0, 2.0], y=[1.5, 2.5]), "y", images=True),
+     ["x"]),
+])
+def test_csv_errors_read_from_the_catalog(monkeypatch, make_error, values):
+    assert english_outside_the_catalog(monkeypatch, make_error, values) == set()
+
+
+def test_an_offline_keras_dataset_reads_from_the_catalog(monkeypatch, keras_home):
+    import urllib.error
+
+    def offline(**kwargs):
+        raise urllib.error.URLError("offline")
+
+    for name in ("fashion-mnist", "cifar10"):
+        info = KERAS_SETS[name]
+        values = [info.label, info.folder, *info.urls, *info.files,
+                  "urlopen error offline"]
+        assert english_outside_the_catalog(
+            monkeypatch, lambda: load_keras_arrays(name, loader=offline), values) == set()
+
+
+def test_search_space_errors_read_from_the_catalog(monkeypatch):
+    from playground.config import Experiment
+    from playground.search.engine import check_settings
+    from playground.search.space import SearchSpace
+
+    exp = Experiment()
+    for space, values in [({"layers.0.colour": [1]}, ["layers.0.colour", "Dense", "units",
+                                                     "activation", "l1", "l2"]),
+                          ({"learning_rate": {"min": 1, "max": 0.1}}, ["learning_rate"]),
+                          ({}, []), ({"optimizer": {"min": 1, "max": 2}},
+                                     ["optimizer", "sgd", "adam", "rmsprop", "adagrad",
+                                      "adadelta", "adamax", "nadam"])]:
+        assert english_outside_the_catalog(
+            monkeypatch, lambda: SearchSpace.parse(space, exp), values) == set()
+    assert english_outside_the_catalog(
+        monkeypatch, lambda: check_settings(exp, "random", "val_mae", 5, None),
+        ["val_mae", "val_loss", "val_accuracy"]) == set()
+
+
+def test_settings_fixes_read_from_the_catalog(monkeypatch):
+    from playground.config import FIELDS, VERSION_KEY, Experiment
+    from playground.model.layers import LAYER_TYPES, LayerSpec
+
+    assert english_outside_the_catalog(
+        monkeypatch, lambda: LayerSpec.make("dense", units=0), ["units"]) == set()
+    names = [*LAYER_TYPES, "layers", "dense-4_conv9", "conv9"]
+    assert english_outside_the_catalog(monkeypatch, lambda: Experiment.from_query(
+        {"layers": "dense-4_conv9"}), names) == set()
+    keys = [VERSION_KEY, *(f.url_key for f in FIELDS)]
+    assert english_outside_the_catalog(monkeypatch, lambda: Experiment.from_query(
+        {"seed": ["1", "2"], "colour": "red"}), ["seed", "colour", *keys]) == set()
+
+
+def test_the_model_checks_read_from_the_catalog(monkeypatch):
+    from playground.config import Experiment
+    from playground.model.checks import check_experiment, check_weight_budget
+    from playground.model.layers import LayerSpec
+
+    for exp, values in [
+            (Experiment(dataset="iris", loss="bce"), ["Binary crossentropy"]),
+            (Experiment(dataset="iris", output=LayerSpec.make("dense", units=3)),
+             ["Sparse categorical crossentropy", "Dense", "relu"]),
+            (Experiment(dataset="reg-gauss", loss="scce"),
+             ["Sparse categorical crossentropy"]),
+            (Experiment(dataset="circle", early_stop_patience=3, val_fraction=0), []),
+            (Experiment(dataset="circle", early_stop_patience=3,
+                        early_stop_monitor="val_mae"), ["val_mae", "val_loss",
+                                                        "val_accuracy"])]:
+        assert english_outside_the_catalog(
+            monkeypatch, lambda: check_experiment(exp), values) == set()
+    assert english_outside_the_catalog(monkeypatch, lambda: check_weight_budget(
+        Experiment(), 16)) == set()
+
+
+def test_the_baselines_skip_reasons_read_from_the_catalog(monkeypatch):
+    from playground.config import Experiment
+    from playground.datasets.source import experiment_data
+    from playground.evaluation import baselines
+
+    data = experiment_data(Experiment(dataset="iris"))
+    for translations in (i18n.translations, lambda code: _Skeleton()):
+        with monkeypatch.context() as patch:
+            patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
+            patch.setattr(i18n, "translations", translations)
+            skipped = baselines.fit_baselines(data, time_cap=0.0, probe_rows=20)
+            capped = baselines.fit_baselines(data, max_rows=50, max_features=2)
+        texts = [b.skipped for b in skipped] + [capped[0].note]
+        assert all(text.startswith("⟦") and text.endswith("⟧") for text in texts)
+        if translations is not i18n.translations:  # no words but the catalog's
+            assert not _words(" ".join(texts))
+
+
+def test_a_csv_error_reads_in_chinese():
+    with use_language("zh"):
+        with pytest.raises(CsvError) as caught:
+            read_csv(EXCEL, "book.xlsx")
+        text = str(caught.value)
+    assert text.startswith("book.xlsx看起来是 Excel 工作簿")
+    assert _words(text) <= {"book", "xlsx", "Excel", "CSV", "UTF", "LibreOffice",
+                            "Unicode", "csv"}
+
+
+def test_an_error_is_read_in_the_readers_language_wherever_it_was_made():
+    """A data error made in English (a worker, a thread without a page) reads
+    in the language of whoever shows it, even after crossing processes."""
+    import pickle
+
+    with use_language("en"):
+        error = pickle.loads(pickle.dumps(DatasetUnavailable(
+            "mnist", tr_lazy("the download failed ({error})", error="offline"))))
+        with pytest.raises(CsvError) as caught:
+            prepare_table(_table(x=[1, 2, 3], y=["a", "a", "a"]), "y")
+    with use_language("zh"):
+        assert str(error).startswith("MNIST 不可用：下载失败（offline）。请从 https://")
+        assert str(caught.value).startswith("目标列 'y' 只有一个类别（'a'）。")
+    assert str(error).startswith("MNIST is not available: the download failed (offline).")
