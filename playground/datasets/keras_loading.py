@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import urllib.error
 from typing import Any, Callable, Mapping, Sequence
 
@@ -169,11 +170,27 @@ def _one_line(error: BaseException, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+_KERAS_FETCH_FAILURE = re.compile(r"URL fetch failure on \S+?: (?:(\S+) -- )?(.*)")
+"""Keras' download error: the URL (the message names it again), an HTTP
+status or `None`, then the cause: `...mnist.npz: None -- [Errno -2] Name or
+service not known`."""
+
+
+def _download_problem(text: str) -> str:
+    """Keras' download error without its URL and its `None --`:
+    `[Errno -2] Name or service not known`, `404 Not Found`."""
+    found = _KERAS_FETCH_FAILURE.fullmatch(text)
+    if not found:
+        return text
+    status, cause = found.groups()
+    return f"{status} {cause}" if status and status != "None" else cause
+
+
 def _reason(error: BaseException):
     """Says in words what a loading error means, with the error's own text."""
     text = _one_line(error)
     if text.startswith("URL fetch failure") or isinstance(error, urllib.error.URLError):
-        return tr_lazy("the download failed ({error})", error=text)
+        return tr_lazy("the download failed ({error})", error=_download_problem(text))
     if isinstance(error, (OSError, EOFError, ValueError)):
         return tr_lazy("a cached file is missing, incomplete or damaged ({error})",
                        error=text)
