@@ -2,9 +2,10 @@
 
 A session gets an owner token for its jobs and uploads. Its claim is a
 session-scoped `st.cache_resource`: Streamlit releases it when the browser
-disconnects, and once the disconnected-session timeout has passed without
-the browser coming back the session's queued and running jobs are
-cancelled and its uploaded tables freed. Every page run renews the claim,
+disconnects: its queued jobs then start no sooner than it comes back, and
+once the host's tab grace (`PLAYGROUND_TAB_GRACE_SECONDS`, 30 s) has passed
+without it they are cancelled; its uploaded tables are freed after
+Streamlit's disconnected-session timeout. Every page run renews the claim,
 so a reconnect (a flaky network, a busy server) keeps both.
 """
 
@@ -16,6 +17,7 @@ import threading
 import streamlit as st
 
 from playground import jobs
+from playground.jobs.executor import default_tab_grace_seconds
 
 OWNER = "job_owner"
 
@@ -35,11 +37,13 @@ def keep_claim() -> None:
 
 
 def _release(token: str) -> None:
-    grace = float(st.get_option("server.disconnectedSessionTTL") or 0)
+    """The browser disconnected: its jobs stop after the host's short tab
+    grace (nobody trains for an empty room), its uploads are kept as long
+    as Streamlit keeps the session for a reconnect."""
     executor = jobs.default_executor(create=False)
     if executor is not None:  # no pool yet: the session started no job
-        executor.release_owner(token, grace)
-    _release_uploads(token, grace)
+        executor.release_owner(token, default_tab_grace_seconds())
+    _release_uploads(token, float(st.get_option("server.disconnectedSessionTTL") or 0))
 
 
 @st.cache_resource(scope="session", on_release=_release, show_spinner=False)

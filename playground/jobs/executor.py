@@ -53,6 +53,13 @@ def default_max_run_seconds() -> int:
     return _setting("PLAYGROUND_MAX_RUN_SECONDS", 3600, minimum=0)
 
 
+def default_tab_grace_seconds() -> int:
+    """How long a closed tab's running job goes on, in case the tab comes
+    back (a reload, a flaky network): `PLAYGROUND_TAB_GRACE_SECONDS`,
+    default 30. Its queued jobs start no sooner than it returns."""
+    return _setting("PLAYGROUND_TAB_GRACE_SECONDS", 30, minimum=0)
+
+
 def default_max_weights_mb() -> int:
     """The largest model, in MiB of weights, that the app trains:
     `PLAYGROUND_MAX_WEIGHTS_MB`, 0 for no limit. The default, 100, is 26
@@ -100,7 +107,9 @@ class Executor(abc.ABC):
     @abc.abstractmethod
     def release_owner(self, owner: str, grace: float = 0.0) -> None:
         """Cancels an owner's queued and running jobs after `grace` seconds,
-        unless `reclaim_owner` is called first (the browser came back)."""
+        unless `reclaim_owner` is called first (the browser came back).
+        Meanwhile none of its queued jobs starts: a worker trains for the
+        browsers that are still there."""
 
     def on_release(self, listener: Callable[[str], None]) -> None:
         """Calls `listener(owner)` whenever an owner's jobs are cancelled, so

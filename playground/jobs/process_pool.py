@@ -246,6 +246,7 @@ class ProcessExecutor(Executor):
         self._cond = threading.Condition()
         self._closed = False
         self._releases: dict[str, threading.Timer] = {}
+        self._away: set[str] = set()  # owners whose browser left, within their grace
         self._handles: weakref.WeakValueDictionary[str, JobHandle] = (
             weakref.WeakValueDictionary())
         self._task_lock = threading.Lock()
@@ -277,14 +278,19 @@ class ProcessExecutor(Executor):
         return [h for h in running + queued if not h.done]
 
     def next_job(self, slot: _Slot) -> JobHandle | None:
-        """The oldest queued job, for a free slot; None once shut down."""
+        """The oldest queued job whose browser is still there, for a free
+        slot; None once shut down."""
         with self._cond:
-            while not self._queue and not self._closed:
+            while not self._closed and self._startable() is None:
                 self._cond.wait()
             if self._closed:
                 return None
-            slot.current = self._queue.popleft()
+            slot.current = self._startable()
+            self._queue.remove(slot.current)
             return slot.current
+
+    def _startable(self) -> JobHandle | None:
+        return next((h for h in self._queue if h.owner not in self._away), None)
 
     def _jobs_ahead(self, handle: JobHandle) -> int | None:
         with self._cond:
@@ -313,11 +319,15 @@ class ProcessExecutor(Executor):
         timer.daemon = True
         with self._cond:
             self._releases[owner] = timer
+            self._away.add(owner)  # its queued jobs wait until it is back
         timer.start()
 
     def reclaim_owner(self, owner: str) -> None:
         with self._cond:
             timer = self._releases.pop(owner, None)
+            if owner in self._away:
+                self._away.discard(owner)
+                self._cond.notify_all()
         if timer is not None:
             timer.cancel()
 
@@ -325,6 +335,7 @@ class ProcessExecutor(Executor):
         self._released(owner)  # first: a search of the owner starts no more trials
         with self._cond:
             self._releases.pop(owner, None)
+            self._away.discard(owner)
             mine = [h for h in self._queue if h.owner == owner]
             mine += [s.current for s in self._slots
                      if s.current is not None and s.current.owner == owner]

@@ -25,12 +25,13 @@ CHROMIUM_ARGS = [
 def server(request, tmp_path_factory):
     """The app under `streamlit run`, as its base URL, saving its runs in a
     store of its own. A test module may add `streamlit run` options in its
-    `SERVER_ARGS` list."""
+    `SERVER_ARGS` list, and environment variables in its `SERVER_ENV` dict."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} not found; the browser tests need Debian's chromium")
     store = tmp_path_factory.mktemp("store") / "runs.sqlite"
+    env = {"PLAYGROUND_STORE": str(store), **getattr(request.module, "SERVER_ENV", {})}
     with streamlit_app(SERVER_START_TIMEOUT_S, getattr(request.module, "SERVER_ARGS", ()),
-                       env={"PLAYGROUND_STORE": str(store)}) as url:
+                       env=env) as url:
         yield url
 
 

@@ -19,6 +19,7 @@ from test_browser import (
 
 pytestmark = pytest.mark.browser
 SERVER_ARGS = ["--server.disconnectedSessionTTL", "2"]
+SERVER_ENV = {"PLAYGROUND_TAB_GRACE_SECONDS": "2"}
 LONG_RUN = ("/train?dataset=circle&layers=dense-8-tanh_dense-8-tanh&opt=adam&lr=0.003"
             "&batch=1&epochs=2000")  # minutes of training
 EPOCH_SHOWN = "() => /Epoch [1-9][0-9]* \\/ 2000/.test(document.body.innerText)"
@@ -46,7 +47,7 @@ def test_a_closed_tab_cancels_its_training_and_the_server_never_loads_tensorflow
     open_app(teacher, server)
     assert re.search(r"Training on this server: 1 running", sidebar_text(teacher))
 
-    student.context.close()  # the tab goes away; its session times out in 2 s
+    student.context.close()  # the tab goes away; its job's grace is 2 s
     deadline = time.monotonic() + 20  # the timeout, a stop, and a reload or two
     while "running" in sidebar_text(teacher):
         assert time.monotonic() < deadline, "the closed tab's job kept running"

@@ -151,6 +151,23 @@ def test_a_session_that_comes_back_in_time_keeps_its_jobs(pool):
     assert job.wait(60).status == "stopped"
 
 
+def test_a_gone_browsers_queued_job_waits_while_others_train(pool):
+    """Within a closed tab's grace its queued job does not take the worker:
+    a student who is still there trains first; the job starts once its tab
+    is back."""
+    running = pool.submit(LONG, owner="busy")
+    wait_for_epochs(running)
+    gone = pool.submit(SHORT, owner="gone for now")
+    here = pool.submit(SHORT, owner="still here")
+    pool.release_owner("gone for now", grace=120)
+    running.stop()
+    assert here.wait(120).status == "completed"
+    time.sleep(0.5)
+    assert not gone.done and gone.status == "queued"  # never started for nobody
+    pool.reclaim_owner("gone for now")  # the tab came back
+    assert gone.wait(120).status == "completed"
+
+
 def test_short_keras_work_runs_in_a_worker(pool):
     from playground.inspection.activations import architecture_dot
 
