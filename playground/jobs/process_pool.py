@@ -22,7 +22,9 @@ import collections
 import contextlib
 import logging
 import multiprocessing
+import os
 import queue
+import signal
 import sys
 import threading
 import time
@@ -42,16 +44,12 @@ from playground.jobs.executor import (
     time_limit_reason,
 )
 from playground.jobs.handle import JobHandle
+from playground.jobs.messages import CRASHED, OVER_MEMORY, RELEASED, TASK_CRASHED
 from playground.keras_work import WorkerCrashed
 from playground.training.result import failure_message
 
-CRASHED = ("Training failed: the training process stopped unexpectedly (it was "
-           "killed, ran out of memory or TensorFlow aborted). The epochs it had "
-           "reported are kept; a fresh worker takes the next run.")
-TASK_CRASHED = ("The worker process that computes this stopped unexpectedly (it "
-                "was killed or ran out of memory); a fresh one takes the next "
-                "request. Try again.")
-RELEASED = "Stopped by the server: the browser tab that started it closed"
+MEMORY_CHECK_SECONDS = 0.25
+"""How often a running job's worker memory is read against the ceiling."""
 FLUSH_SECONDS = 10.0
 log = logging.getLogger(__name__)
 START_ATTEMPTS = 3
@@ -185,11 +183,13 @@ class _Slot:
         current, future = submitted
         if handle.stop_requested:
             current.stop.set()
-        self._relay(handle, future)
+        over_memory = self._relay(handle, future)
         try:
             result, current.memory_mb = future.result()
-        except BrokenExecutor:  # the worker died mid-run
-            handle.finish(handle.failed(CRASHED))
+        except BrokenExecutor:  # the worker died mid-run, or was stopped for its memory
+            handle.finish(handle.failed(
+                OVER_MEMORY.format(limit=self._pool.memory_limit_mb) if over_memory
+                else CRASHED))
             return False
         except BaseException as error:  # noqa: BLE001 - raised by the job itself
             handle.finish(handle.failed(failure_message(error)))
@@ -197,25 +197,49 @@ class _Slot:
         handle.finish(result)
         return True
 
-    def _relay(self, handle: JobHandle, future: Any) -> None:
-        """Hands the worker's events to the handle until the job's last one."""
+    def _relay(self, handle: JobHandle, future: Any) -> bool:
+        """Hands the worker's events to the handle until the job's last one.
+
+        Meanwhile the worker's memory is read against the pool's ceiling: a
+        job that passes it is ended at once by killing its worker (a model
+        too large for the machine must not take the memory other students'
+        runs need). Returns whether that happened.
+        """
         events, deadline = self.worker.events, None
+        pid, checked = self.worker.pid, time.monotonic()
         while True:
+            if pid is not None and time.monotonic() - checked > MEMORY_CHECK_SECONDS:
+                checked = time.monotonic()
+                used = worker.memory_mb(pid)
+                if used is not None and used > self._pool.memory_limit_mb:
+                    log.warning("A training worker used %.0f MB, over the limit of "
+                                "%d MB; stopping its run.", used,
+                                self._pool.memory_limit_mb)
+                    _kill(pid)
+                    return True
             try:
                 event = events.get(timeout=0.05)
             except queue.Empty:
                 if future.done():
                     if future.exception() is not None:
-                        return
+                        return False
                     deadline = deadline or time.monotonic() + FLUSH_SECONDS
                     if time.monotonic() > deadline:
-                        return
+                        return False
                 continue
             except (EOFError, OSError):  # the pipe broke with the worker
-                return
+                return False
             if event["type"] == worker.FLUSHED:
-                return
+                return False
             handle.deliver(event)
+
+
+def _kill(pid: int) -> None:
+    """Ends a worker process at once (it may be mid-allocation)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # it has already gone
 
 
 class ProcessExecutor(Executor):

@@ -86,13 +86,17 @@ def warm_up() -> int:
     return os.getpid()
 
 
-def memory_mb() -> float:
-    """This process's resident memory, in MiB (Linux; else its peak)."""
+def memory_mb(pid: int | str = "self") -> float | None:
+    """A process's resident memory in MiB: this one's by default (Linux;
+    elsewhere its peak), another's by its id (Linux; None elsewhere or once
+    it has exited)."""
     try:
-        with open("/proc/self/statm") as statm:
+        with open(f"/proc/{pid}/statm") as statm:
             pages = int(statm.read().split()[1])
         return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, ValueError, IndexError):
+        if pid != "self":
+            return None
         import resource
 
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -244,3 +244,34 @@ def test_a_worker_does_not_warn_about_retracing_every_new_model(caplog):
     messages = [record.getMessage() for record in caplog.records]
     assert not [m for m in messages if "retracing" in m]
     assert "another warning" in messages
+
+
+def test_a_run_over_the_memory_ceiling_is_stopped_and_its_worker_replaced():
+    """A model far too large for its worker's memory share is stopped while it
+    allocates, not after: it fails with the limit named, keeps what it had
+    reported, and the next run trains in a fresh worker."""
+    from playground.jobs import ProcessExecutor, worker
+    from playground.model.layers import LayerSpec
+
+    probe = ProcessExecutor(limit=1)
+    probe.wait_until_warm(180)
+    warm = worker.memory_mb(probe.worker_pids()[0])
+    probe.shutdown()
+    ceiling = int(warm) + 150  # a small run adds about 10 MB, the big one 400
+    pool = ProcessExecutor(limit=1, memory_limit_mb=ceiling)
+    try:
+        pool.wait_until_warm(180)
+        first_worker = pool.worker_pids()[0]
+        huge = PRESETS["digits-mlp"].experiment.replace(
+            layers=(LayerSpec.make("flatten"), *[
+                LayerSpec.make("dense", units=1024, activation="relu")] * 12),
+            epochs=50, optimizer="adam")  # 11 million weights, three copies with Adam
+        monster = pool.submit(huge, owner="ambitious")
+        small = pool.submit(SHORT, owner="patient")
+        result = monster.wait(240)
+        assert result.status == "failed"
+        assert f"used more than {ceiling} MB" in result.message
+        assert small.wait(240).status == "completed"
+        assert pool.worker_pids()[0] != first_worker  # a fresh worker took over
+    finally:
+        pool.shutdown()

@@ -1,0 +1,24 @@
+"""How a job or a task ended when the pool, not the training, ended it.
+
+A worker that died, a tab that closed, a run over the memory ceiling: the
+pool says so in the run's own message, which the pages show (a `template`
+is translated where it is read; the run store keeps the English).
+"""
+
+from __future__ import annotations
+
+from playground.i18n import template
+
+CRASHED = ("Training failed: the training process stopped unexpectedly (it was "
+           "killed, ran out of memory or TensorFlow aborted). The epochs it had "
+           "reported are kept; a fresh worker takes the next run.")
+TASK_CRASHED = ("The worker process that computes this stopped unexpectedly (it "
+                "was killed or ran out of memory); a fresh one takes the next "
+                "request. Try again.")
+RELEASED = "Stopped by the server: the browser tab that started it closed"
+OVER_MEMORY = template(
+    "Training failed: the run used more than {limit} MB of memory, this server's "
+    "limit for one run, and was stopped. The epochs it had reported are kept. "
+    "Train a smaller model, on fewer samples or with a smaller batch.")
+
+__all__ = ["CRASHED", "OVER_MEMORY", "RELEASED", "TASK_CRASHED"]
