@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -209,8 +210,6 @@ class Lesson:
 
     def with_changes(self, **changes: Any) -> Lesson:
         """A checked copy with some attributes changed (`closed=True`)."""
-        import dataclasses
-
         return dataclasses.replace(self, **changes)
 
     # -- JSON -----------------------------------------------------------------

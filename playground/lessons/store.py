@@ -189,19 +189,17 @@ class LessonStore:
         checked, `playground.lessons.students.check_name`).
 
         The same browser joining again under its own name gets its student
-        back. Tag the student's runs with the returned `Student.name`.
+        back, even once the lesson is closed. Tag the student's runs with the
+        returned `Student.name`.
 
         Raises:
             NameRefused: for a bad name, or one taken in the lesson (its
                 `suggestion` is a free one, `Ana 2`).
-            LessonClosed: when the lesson is closed.
+            LessonClosed: when the lesson is closed (to a new student).
             LessonNotFound: for an unknown lesson.
         """
         lesson = self.load(lesson_id)
         name = check_name(name)
-        if lesson.closed:
-            raise LessonClosed(tr("The lesson {title} is closed: it takes no new "
-                                  "students. Ask your teacher.", title=lesson.title))
         students = tables.lesson_students
         row = dict(lesson_id=lesson_id, name_key=name_key(name), name=name,
                    owner=owner, joined_at=time.time())
@@ -209,15 +207,18 @@ class LessonStore:
             given = conn.execute(sa.select(students).where(
                 students.c.lesson_id == lesson_id,
                 students.c.name_key == row["name_key"])).first()
+            if given is not None and owner is not None and given.owner == owner:
+                return Student(lesson_id, given.name, given.owner, given.joined_at)
+            if lesson.closed:
+                raise LessonClosed(tr("The lesson {title} is closed: it takes no new "
+                                      "students. Ask your teacher.", title=lesson.title))
             if given is None:
                 try:
                     with conn.begin_nested():
                         conn.execute(students.insert().values(**row))
                     return Student(lesson_id, name, owner, row["joined_at"])
                 except sa.exc.IntegrityError:  # joined at this very moment
-                    given = None
-            elif owner is not None and given.owner == owner:
-                return Student(lesson_id, given.name, given.owner, given.joined_at)
+                    pass
             taken = conn.execute(sa.select(students.c.name).where(
                 students.c.lesson_id == lesson_id)).scalars().all()
         raise name_taken(name, [*taken, name])

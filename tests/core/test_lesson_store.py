@@ -105,12 +105,16 @@ def test_a_taken_name_is_refused_with_a_free_one(lessons):
     assert [s.name for s in lessons.students(lesson.id)] == ["Ana", "ANA 2"]
 
 
-def test_a_closed_or_unknown_lesson_takes_no_one(lessons):
+def test_a_closed_lesson_takes_back_only_its_own_and_an_unknown_one_no_one(lessons):
     lesson = new_lesson()
     lessons.create(lesson)
+    ana = lessons.join(lesson.id, "Ana", owner="browser-1")
     lessons.close(lesson.id)
     with pytest.raises(LessonClosed, match="The lesson Spirals is closed"):
-        lessons.join(lesson.id, "Ana")
+        lessons.join(lesson.id, "Bo", owner="browser-2")
+    with pytest.raises(LessonClosed):  # her name, from another browser
+        lessons.join(lesson.id, "Ana", owner="browser-2")
+    assert lessons.join(lesson.id, "ana", owner="browser-1") == ana  # back again
     with pytest.raises(LessonNotFound):
         lessons.join("unknown", "Ana")
 
