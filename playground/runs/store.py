@@ -150,8 +150,10 @@ class RunStore:
                     tables.metadata.create_all(conn)
             except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
                 pass  # it did: its tables and version row are there now
+            # FOR UPDATE: two servers opening an old PostgreSQL store migrate it
+            # one after the other (SQLite's BEGIN IMMEDIATE already does).
             version = conn.execute(sa.select(tables.schema.c.version).where(
-                tables.schema.c.key == tables.SCHEMA_KEY)).scalar()
+                tables.schema.c.key == tables.SCHEMA_KEY).with_for_update()).scalar()
             if version is None:
                 conn.execute(tables.schema.insert().values(
                     key=tables.SCHEMA_KEY, version=tables.SCHEMA_VERSION))
