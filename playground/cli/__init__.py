@@ -17,6 +17,8 @@
                                        write the experiment as a Keras script
     playground share CONFIG            print the experiment's query string
     playground show URL                print the experiment JSON of a URL
+    playground lesson create|list|show|board|export|close ...
+                                       classroom lessons (`playground.cli.lessons`)
 
 CONFIG is a JSON file, a share URL, a query string or a preset name.
 `train` saves its run in the run store (`PLAYGROUND_STORE`, else a file in
@@ -30,8 +32,8 @@ does not fit the data, a bad CSV file); 1 when a training run failed (its
 data could not be loaded, or Keras stopped with an error); 3 when a run
 diverged (the loss became NaN or infinite; the last finite weights were
 evaluated); 130 when it was stopped with Ctrl-C (the epochs run so far are
-kept and evaluated; a second Ctrl-C quits at once). `runs`: 2 for an
-unknown run id, 1 when the run store cannot be used. Every problem is one
+kept and evaluated; a second Ctrl-C quits at once). `runs` and `lesson`: 2
+for an unknown run or lesson id, 1 when the run store cannot be used. Every problem is one
 line on standard error, starting with `playground:`.
 """
 
@@ -54,6 +56,7 @@ from playground.evaluation.test_metric_lines import test_metrics_line
 from playground.export.script import ExportError
 from playground.fields import ConfigError, ConfigErrors
 from playground.i18n import LANGUAGES, normalise, tr, translated, use_language
+from playground.lessons.errors import LessonNotFound
 from playground.model.checks import check_experiment
 from playground.model.shapes import StackError
 from playground.presets import PRESETS
@@ -369,12 +372,16 @@ def _command(args) -> int:
             print(load_config(args.config).to_query_string())
         elif args.command == "show":
             print(load_config(args.url).to_json())
+        elif args.command == "lesson":
+            from playground.cli.lessons import run_lesson
+
+            return run_lesson(args)
     except (UsageError, ConfigError, ConfigErrors, StackError, OSError,
             UnicodeDecodeError, CsvError, DataUnavailable, ExportError,
             SpaceError) as error:
         _say(tr("error: {error}", error=error))
         return EXIT_BAD_INPUT
-    except RunNotFound as error:
+    except (RunNotFound, LessonNotFound) as error:
         _say(tr("error: {error}", error=error))
         return EXIT_BAD_INPUT
     except StoreUnavailable as error:

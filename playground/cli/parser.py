@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from playground.cli.lessons import add_lesson_parser
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -75,4 +77,5 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config")
     p = sub.add_parser("show", help="print the experiment JSON of a share URL")
     p.add_argument("url")
+    add_lesson_parser(sub)
     return parser

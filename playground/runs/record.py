@@ -30,6 +30,7 @@ _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,%d}" % MAX_ID_LENGTH)
 MAX_NAME_LENGTH = 200
 MAX_NOTE_LENGTH = 5000
 MAX_STATUS_LENGTH = 20
+MAX_STUDENT_LENGTH = 100  # the column's width; a lesson allows shorter names
 MAX_ARRAYS_BYTES = 50 * 2**20  # a CSV run's prepared data kept up to 50 MB
 DATA_SPLITS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
 
@@ -131,7 +132,9 @@ class RunSummary:
     """What a list of runs shows: no arrays, no history.
 
     `best_metric` names the validation metric `best_value` comes from
-    (None when the run had no validation data).
+    (None when the run had no validation data). `lesson_id` and `student`
+    say which lesson and which of its students trained the run (None for a
+    run trained outside a lesson).
     """
 
     id: str
@@ -149,6 +152,8 @@ class RunSummary:
     best_value: float | None
     test_metrics: dict[str, float]
     created_at: float
+    lesson_id: str | None = None
+    student: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -180,6 +185,9 @@ class RunRecord:
         name, note: Editable by the user.
         owner: Who may list the run; None for a single-user store.
         created_at, started_at, finished_at: Unix times in seconds.
+        lesson_id, student: The lesson the run was trained in and the
+            student's name as they joined it (`playground.lessons`); None
+            outside a lesson.
     """
 
     experiment: Experiment
@@ -201,9 +209,15 @@ class RunRecord:
     created_at: float = field(default_factory=time.time)
     started_at: float | None = None
     finished_at: float | None = None
+    lesson_id: str | None = None
+    student: str | None = None
 
     def __post_init__(self):
         check_run_id(self.id)
+        if self.lesson_id is not None:
+            check_run_id(self.lesson_id)
+        if self.student is not None:
+            check_text(self.student, "student", MAX_STUDENT_LENGTH)
         if not isinstance(self.experiment, Experiment):
             raise ValueError("RunRecord.experiment must be an Experiment; received "
                              f"{type(self.experiment).__name__}.")
@@ -252,4 +266,5 @@ class RunRecord:
             optimizer=optimizer_label(exp), learning_rate=exp.learning_rate,
             epochs=exp.epochs, epochs_run=self.epochs_run, status=self.status,
             best_metric=best_metric, best_value=best_value,
-            test_metrics=dict(self.test_metrics), created_at=self.created_at)
+            test_metrics=dict(self.test_metrics), created_at=self.created_at,
+            lesson_id=self.lesson_id, student=self.student)

@@ -45,17 +45,22 @@ class RunRecorder:
         arrays: The prepared arrays to keep with the run (a CSV run's data),
             or None.
         name: The run's name, e.g. a search's trial (else it has none).
+        lesson: `(lesson id, student name)` when a student trains in a
+            lesson (`playground.lessons`): the run is kept with both, for the
+            lesson's board and export. None otherwise.
     """
 
     def __init__(self, store: RunStore, handle: JobHandle, owner: str | None = None,
-                 arrays: dict[str, Any] | None = None, name: str = ""):
+                 arrays: dict[str, Any] | None = None, name: str = "",
+                 lesson: tuple[str, str] | None = None):
         self.store = store
         self.problem: str | None = None
         self._owner = owner
         self._arrays = arrays
         self._history: dict[str, list[float]] = {}
         self._name = name
-        self._save(record_of(handle, owner, name=name))
+        self._lesson = lesson
+        self._save(record_of(handle, owner, name=name, lesson=lesson))
         self._progress = ProgressSaver(store, handle.id, PROGRESS_SECONDS)
         handle.listen(self)
 
@@ -73,8 +78,8 @@ class RunRecorder:
             if error is not None and self.problem is None:
                 self.problem = str(error)
             # The name given at submission, or one the user gave it since.
-            self._save(record_of(handle, self._owner, self._arrays, self._name),
-                       keep_name=True)
+            self._save(record_of(handle, self._owner, self._arrays, self._name,
+                                 self._lesson), keep_name=True)
         elif event["type"] == "epoch" and self.problem is None:
             for key, value in event["logs"].items():
                 self._history.setdefault(key, []).append(value)
@@ -84,7 +89,8 @@ class RunRecorder:
 
 def submit_and_record(executor, experiment, owner: str | None = None, *,
                       store: RunStore | None = None, browser: str | None = None,
-                      name: str = "") -> tuple[JobHandle, RunRecorder | None]:
+                      name: str = "", lesson: tuple[str, str] | None = None,
+                      ) -> tuple[JobHandle, RunRecorder | None]:
     """Queues `experiment` and keeps its run in `store`, however it ends.
 
     Args:
@@ -96,6 +102,9 @@ def submit_and_record(executor, experiment, owner: str | None = None, *,
             everyone's list shows (the command line's).
         name: The run's name (a search's trial), else one is made from the
             experiment.
+        lesson: `(lesson id, student name)` for a student's run in a
+            lesson (`playground.lessons.LessonStore.join` gives the name),
+            else None.
 
     Returns:
         The job's handle, and its recorder (None without a store); the
@@ -106,12 +115,14 @@ def submit_and_record(executor, experiment, owner: str | None = None, *,
     if store is None:
         return handle, None
     return handle, RunRecorder(store, handle, owner=browser, name=name,
-                               arrays=kept_arrays(experiment))
+                               arrays=kept_arrays(experiment), lesson=lesson)
 
 
 def record_of(handle: JobHandle, owner: str | None = None,
-              arrays: dict[str, Any] | None = None, name: str = "") -> RunRecord:
+              arrays: dict[str, Any] | None = None, name: str = "",
+              lesson: tuple[str, str] | None = None) -> RunRecord:
     """The run of a job as it stands: queued, running or ended."""
+    lesson_id, student = lesson if lesson is not None else (None, None)
     result = handle.result
     history = result.history if result is not None else handle.history()
     return RunRecord(
@@ -124,7 +135,8 @@ def record_of(handle: JobHandle, owner: str | None = None,
         test_outputs=result.test_outputs if result else None,
         snapshots=handle.snapshots.items() if result else [],
         arrays=arrays if result else None, created_at=handle.submitted_at,
-        started_at=handle.started_at, finished_at=handle.finished_at)
+        started_at=handle.started_at, finished_at=handle.finished_at,
+        lesson_id=lesson_id, student=student)
 
 
 def stored_handle(record: RunRecord) -> JobHandle:

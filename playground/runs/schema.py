@@ -1,18 +1,25 @@
 """The tables of a run store, and the version that guards them.
 
 `runs` holds one row per run with everything a list needs (so listing never
-reads arrays) and the JSON of the experiment, history and test metrics.
+reads arrays) and the JSON of the experiment, history and test metrics; a
+run trained in a lesson names the lesson and the student (`lesson_id`,
+`student`; both null otherwise).
 `run_payloads` holds the arrays (weights, best weights, snapshots and a CSV
 run's data) apart, so that the cheap progress updates during training never
 rewrite them. `searches` holds one row per hyperparameter search: its
-settings and trials as JSON (each trial's run is in `runs`). `store_schema`
+settings and trials as JSON (each trial's run is in `runs`). `lessons` holds
+one row per classroom lesson (its JSON, and the SHA-256 of its teacher token,
+never the token), `lesson_students` the names that joined each lesson, one
+per name within a lesson whatever its case (`name_key`). `store_schema`
 holds the schema version: a store written by a newer Keras Playground is
 refused, an older one migrated.
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy import (
+                        Boolean,
                         Column,
                         Float,
                         Integer,
@@ -23,7 +30,7 @@ from sqlalchemy import (
                         Text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA_KEY = "runs"
 
 metadata = MetaData()
@@ -51,6 +58,8 @@ runs = Table(
     Column("created_at", Float, nullable=False, index=True),
     Column("started_at", Float),
     Column("finished_at", Float),
+    Column("lesson_id", String(32), index=True),
+    Column("student", String(100)),
 )
 
 payloads = Table(
@@ -71,13 +80,56 @@ searches = Table(
     Column("record", Text, nullable=False),
 )
 
+lessons = Table(
+    "lessons", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("created_at", Float, nullable=False, index=True),
+    Column("closed", Boolean, nullable=False),
+    Column("teacher_hash", String(64), nullable=False),
+    Column("record", Text, nullable=False),
+)
+
+lesson_students = Table(
+    "lesson_students", metadata,
+    Column("lesson_id", String(32), primary_key=True),
+    Column("name_key", String(100), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("owner", String(200), index=True),
+    Column("joined_at", Float, nullable=False),
+)
+
 schema = Table(
     "store_schema", metadata,
     Column("key", String(50), primary_key=True),
     Column("version", Integer, nullable=False),
 )
 
+LESSON_COLUMNS = ("lesson_id", "student")
+"""The columns version 3 added to `runs`."""
+
+
+def _add_lessons(conn) -> None:
+    """Version 2 -> 3: the lesson tables, and the lesson and student of a run.
+
+    `ALTER TABLE ... ADD COLUMN` with a nullable column and no default is
+    the form both SQLite and PostgreSQL take; the runs already stored keep
+    every value and read null in the new columns (trained outside a lesson).
+    """
+    lessons.create(conn, checkfirst=True)
+    lesson_students.create(conn, checkfirst=True)
+    present = {column["name"] for column in sa.inspect(conn).get_columns(runs.name)}
+    for name in LESSON_COLUMNS:
+        if name not in present:
+            column = runs.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE {runs.name} ADD COLUMN {name} {kind}"))
+    for index in runs.indexes:
+        if [column.name for column in index.columns] == ["lesson_id"]:
+            index.create(conn, checkfirst=True)
+
+
 # Version N -> a function(connection) that upgrades a store to N + 1.
 MIGRATIONS: dict = {
     1: lambda conn: searches.create(conn, checkfirst=True),  # searches were added
+    2: _add_lessons,  # lessons were added
 }

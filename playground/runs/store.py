@@ -46,7 +46,7 @@ DEFAULT_TIMEOUT = 10.0
 MAX_LIST = 10_000
 _SUMMARY_COLUMNS = ("id", "name", "note", "owner", "dataset", "model", "optimizer",
                     "learning_rate", "epochs", "epochs_run", "status", "best_metric",
-                    "best_value", "test_metrics", "created_at")
+                    "best_value", "test_metrics", "created_at", "lesson_id", "student")
 
 
 EVERY_OWNER = "*every owner*"
@@ -112,6 +112,13 @@ class RunStore:
     def __repr__(self) -> str:
         return f"RunStore({self.where!r})"
 
+    def transaction(self, write: bool = True) -> contextlib.AbstractContextManager:
+        """One transaction on this store's database, for a module that keeps
+        its own tables here (`playground.lessons.store`); database errors
+        become `StoreUnavailable`. `write=False` reads without taking
+        SQLite's write lock."""
+        return self._transaction(write)
+
     @contextlib.contextmanager
     def _transaction(self, write: bool = True) -> Iterator[Connection]:
         """One transaction; database errors become `StoreUnavailable`."""
@@ -143,8 +150,10 @@ class RunStore:
                     tables.metadata.create_all(conn)
             except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
                 pass  # it did: its tables and version row are there now
+            # FOR UPDATE: two servers opening an old PostgreSQL store migrate it
+            # one after the other (SQLite's BEGIN IMMEDIATE already does).
             version = conn.execute(sa.select(tables.schema.c.version).where(
-                tables.schema.c.key == tables.SCHEMA_KEY)).scalar()
+                tables.schema.c.key == tables.SCHEMA_KEY).with_for_update()).scalar()
             if version is None:
                 conn.execute(tables.schema.insert().values(
                     key=tables.SCHEMA_KEY, version=tables.SCHEMA_VERSION))
@@ -318,7 +327,8 @@ class RunStore:
                 snapshots=[tuple(pair) for pair in parts.get("snapshots", [])],
                 arrays=arrays, name=row["name"], note=row["note"], owner=row["owner"],
                 created_at=row["created_at"], started_at=row["started_at"],
-                finished_at=row["finished_at"])
+                finished_at=row["finished_at"], lesson_id=row["lesson_id"],
+                student=row["student"])
         except (UnreadablePayload, ValueError) as error:
             raise RunUnreadable(f"Run {run_id!r} is stored but cannot be read: "
                                 f"{error}") from None

@@ -28,7 +28,8 @@ def test_core_never_imports_streamlit():
 
 def test_importing_the_core_loads_neither_streamlit_nor_tensorflow():
     code = ("import sys, playground.config, playground.model.checks, playground.jobs, "
-            "playground.charts, playground.presets, playground.cli; "
+            "playground.charts, playground.presets, playground.cli, "
+            "playground.lessons.store, playground.lessons.export; "
             "print(sorted(m for m in ('streamlit', 'tensorflow', 'keras') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -45,7 +46,7 @@ ROOT = CORE.parent
 # of the package (config, fields, registry, presets) and the `keras_work`
 # port may be imported by every stage.
 STAGES = ("datasets", "model", "inspection", "training", "charts", "evaluation",
-          "export", "jobs", "runs", "search", "cli")
+          "export", "jobs", "runs", "search", "lessons", "cli")
 VOCABULARY = ("playground.config", "playground.fields", "playground.registry",
               "playground.presets", "playground.keras_work")
 MAX_LINES = 450

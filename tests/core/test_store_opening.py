@@ -6,6 +6,7 @@ every way a store can be unusable gives one plain sentence.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sqlite3
 import subprocess
@@ -22,6 +23,8 @@ from playground.runs import (
     open_store,
     schema,
 )
+
+from playground.runs.arrays import pack
 
 from tests.core.run_samples import ROOT, make_record
 
@@ -180,6 +183,62 @@ def test_a_store_from_before_searches_gains_their_table(store_url):
         migrated.load_search("nope")
     with pytest.raises(RunNotFound):
         migrated.load_search("../etc")
+
+
+def version_2_tables() -> sa.MetaData:
+    """The tables as schema version 2 made them: today's, without the lesson
+    tables and the two lesson columns of `runs`."""
+    old = sa.MetaData()
+    for table in (schema.runs, schema.payloads, schema.searches, schema.schema):
+        sa.Table(table.name, old, *(
+            sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable,
+                      index=c.index)
+            for c in table.columns
+            if not (table is schema.runs and c.name in schema.LESSON_COLUMNS)))
+    return old
+
+
+def test_a_version_2_store_keeps_its_runs_and_gains_lessons(store_url):
+    record = make_record(name="trained before lessons", note="kept")
+    summary = record.summary()
+    old = version_2_tables()
+    engine = sa.create_engine(store_url)
+    old.create_all(engine)
+    structure, blob = pack({"weights": record.weights, "best_weights": None,
+                            "test_outputs": None, "snapshots": []})
+    with engine.begin() as conn:
+        conn.execute(old.tables["store_schema"].insert().values(key="runs", version=2))
+        conn.execute(old.tables["runs"].insert().values(
+            **{c.name: getattr(summary, c.name) for c in old.tables["runs"].columns
+               if hasattr(summary, c.name) and c.name != "test_metrics"},
+            test_metrics=json.dumps(record.test_metrics), message=record.message,
+            elapsed=record.elapsed, experiment=record.experiment.to_json(),
+            history=json.dumps(record.history), started_at=record.started_at,
+            finished_at=record.finished_at))
+        conn.execute(old.tables["run_payloads"].insert().values(
+            run_id=record.id, structure=structure, blob=blob))
+    assert "lesson_id" not in {c["name"] for c in sa.inspect(engine).get_columns("runs")}
+    engine.dispose()
+
+    store = open_store(store_url)
+    back = store.load(record.id)
+    assert (back.name, back.note, back.experiment, back.test_metrics) == (
+        "trained before lessons", "kept", record.experiment, record.test_metrics)
+    assert back.weights[0].tolist() == record.weights[0].tolist()
+    assert (back.lesson_id, back.student) == (None, None)
+    inspector = sa.inspect(store.engine)
+    assert set(schema.LESSON_COLUMNS) <= {c["name"] for c in inspector.get_columns("runs")}
+    assert {"lessons", "lesson_students"} <= set(inspector.get_table_names())
+    assert "ix_runs_lesson_id" in {i["name"] for i in inspector.get_indexes("runs")}
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(schema.schema.c.version)).scalar() == 3
+
+    tagged = make_record(lesson_id="lesson1", student="Ana")
+    store.save(tagged)
+    assert (store.load(tagged.id).lesson_id, store.load(tagged.id).student) == (
+        "lesson1", "Ana")
+    listed = {s.id: (s.lesson_id, s.student) for s in open_store(store_url).list()}
+    assert listed == {record.id: (None, None), tagged.id: ("lesson1", "Ana")}
 
 
 def test_a_database_of_another_program_is_refused(tmp_path):

@@ -1,0 +1,254 @@
+"""`playground lesson`: classroom lessons from the command line.
+
+    playground lesson create CONFIG --title TEXT [--text FILE.md]
+        [--lock FIELD,...] [--hide NAME,...] [--limit NAME=MAX ...]
+        [--goal "METRIC>=VALUE"] [--json]
+                                 save a lesson; print its id and the query
+                                 strings of the students' and the teacher's
+                                 links (the teacher's token is shown once)
+    playground lesson list [--json]             the lessons, newest first
+    playground lesson show ID [--json]          one lesson's settings and students
+    playground lesson board ID [--json]         the students ranked by their best run
+    playground lesson export ID --csv FILE [--zip FILE]
+                                 the lesson's runs as a CSV file (a spreadsheet
+                                 reads every cell as text), and a zip of each
+                                 run's experiment JSON
+    playground lesson close ID [--reopen]       take no more students (or again)
+
+Lessons are kept in the run store (`PLAYGROUND_STORE`). Exit status as for
+`playground runs`: 2 for bad input or an unknown lesson, 1 when the store
+cannot be used. `--json` output keeps English keys and values.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from playground.i18n import tr, tr_n
+
+ACTIONS = ("create", "list", "show", "board", "export", "close")
+
+
+def add_lesson_parser(sub: Any) -> None:
+    """Adds `lesson` and its actions to the command's sub-parsers."""
+    p = sub.add_parser("lesson", help="classroom lessons: create, list, show, board, "
+                                      "export, close")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("create", help="save a lesson and print its links")
+    a.add_argument("config", help="the lesson's experiment: JSON file, share URL, "
+                                  "query string or preset")
+    a.add_argument("--title", required=True, help="the lesson's title")
+    a.add_argument("--text", metavar="FILE.md", help="the lesson's text (Markdown)")
+    a.add_argument("--lock", metavar="FIELD,...", action="append", default=[],
+                   help="experiment fields the students may not change")
+    a.add_argument("--hide", metavar="NAME,...", action="append", default=[],
+                   help="pages (data, model, train, inspect, evaluate, search, runs) "
+                        "and experiment fields to hide")
+    a.add_argument("--limit", metavar="NAME=MAX", action="append", default=[],
+                   help="epochs=N, layers=N, units=N, params=N or "
+                        "datasets=NAME,NAME (repeat for several)")
+    a.add_argument("--goal", metavar="METRIC>=VALUE",
+                   help="what to reach, such as val_accuracy>=0.9 or val_loss<=0.3")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
+    a = actions.add_parser("list", help="list the lessons")
+    a.add_argument("--json", action="store_true", help="print one JSON list")
+    for name, text in (("show", "print a lesson's settings and students"),
+                       ("board", "print a lesson's board")):
+        a = actions.add_parser(name, help=text)
+        a.add_argument("lesson_id", metavar="ID")
+        a.add_argument("--json", action="store_true", help="print JSON")
+    a = actions.add_parser("export", help="write a lesson's runs to files")
+    a.add_argument("lesson_id", metavar="ID")
+    a.add_argument("--csv", metavar="FILE", help="the CSV file to write")
+    a.add_argument("--zip", metavar="FILE", help="a zip of each run's experiment JSON")
+    a = actions.add_parser("close", help="take no more students")
+    a.add_argument("lesson_id", metavar="ID")
+    a.add_argument("--reopen", action="store_true", help="take students again")
+
+
+def _names(values: list[str]) -> tuple[str, ...]:
+    """`--lock a,b --lock c` as `("a", "b", "c")`."""
+    return tuple(name.strip() for value in values for name in value.split(",")
+                 if name.strip())
+
+
+def _text(path: str | None) -> str:
+    from playground.lessons.lesson import MAX_TEXT_LENGTH
+
+    if path is None:
+        return ""
+    from playground.cli import UsageError
+
+    text = Path(path).read_text(encoding="utf-8")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise UsageError(tr("{file} has {count} characters; a lesson's text is at most "
+                            "{limit}. Shorten it.", file=path,
+                            count=format(len(text), ","),
+                            limit=format(MAX_TEXT_LENGTH, ",")))
+    return text
+
+
+def _plain(text: str) -> str:
+    """User text for a terminal: no control characters but line breaks."""
+    return "".join(c for c in text if c in "\n\t" or c.isprintable())
+
+
+def _when(seconds: float | None) -> str:
+    from playground.runs.details import local_time
+
+    return "-" if seconds is None else local_time(seconds)
+
+
+def _table(header: tuple[str, ...] | None, rows: list[tuple[str, ...]]) -> str:
+    """Rows as aligned columns, under `header` when one is given."""
+    rows = [header, *rows] if header else rows
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+                     for row in rows)
+
+
+def run_lesson(args: Any) -> int:
+    """Runs `playground lesson ACTION`; returns the exit status.
+
+    Bad settings raise `ConfigError`/`ConfigErrors`, an unknown lesson
+    `LessonNotFound`, a store problem `StoreUnavailable`: the command's
+    caller turns each into one `playground:` line and its status."""
+    from playground.lessons.store import LessonStore
+    from playground.runs import open_store
+
+    if args.action == "create":
+        return _create(args)
+    lessons = LessonStore(open_store())
+    if args.action == "list":
+        _list(lessons, args.json)
+    elif args.action == "show":
+        _show(lessons, args.lesson_id, args.json)
+    elif args.action == "board":
+        _board(lessons, args.lesson_id, args.json)
+    elif args.action == "export":
+        return _export(lessons, args)
+    elif args.action == "close":
+        lesson = lessons.close(args.lesson_id, closed=not args.reopen)
+        _say(tr("lesson {lesson} is closed to new students", lesson=lesson.id)
+             if lesson.closed else tr("lesson {lesson} takes students again",
+                                      lesson=lesson.id))
+    return 0
+
+
+def _say(message: str) -> None:
+    print(f"playground: {' '.join(message.split())}", file=sys.stderr, flush=True)
+
+
+def _create(args: Any) -> int:
+    from playground.cli import load_config
+    from playground.lessons.lesson import Lesson
+    from playground.lessons.limits import Limits
+    from playground.lessons.store import LessonStore
+    from playground.model.checks import check_experiment
+    from playground.runs import open_store
+
+    exp = load_config(args.config)
+    check_experiment(exp)
+    lesson = Lesson(title=args.title, experiment=exp, text=_text(args.text),
+                    locked=_names(args.lock), hidden=_names(args.hide),
+                    limits=Limits.parse(args.limit), goal=args.goal)
+    token = LessonStore(open_store()).create(lesson)
+    student = f"lesson={lesson.id}"
+    teacher = f"{student}&teach={token}"
+    if args.json:
+        print(json.dumps({"lesson": lesson.to_dict(), "student_query": student,
+                          "teacher_query": teacher}))
+    else:
+        print(_table(None, [(tr("lesson"), lesson.id), (tr("students"), student),
+                            (tr("teacher"), teacher)]))
+    _say(tr("the teacher's link is shown only this once: keep it private (whoever "
+            "has it sees the board and runs the lesson)."))
+    return 0
+
+
+def _list(lessons: Any, as_json: bool) -> None:
+    found = lessons.list()
+    counts = lessons.counts()
+    if as_json:
+        print(json.dumps([{"lesson": lesson.to_dict(),
+                           "students": counts.get(lesson.id, (0, 0))[0],
+                           "runs": counts.get(lesson.id, (0, 0))[1]}
+                          for lesson in found]))
+        return
+    if not found:
+        _say(tr("no lessons in {store}.", store=lessons.runs.where))
+        return
+    print(_table(("ID", "TITLE", "STUDENTS", "RUNS", "GOAL", "STATE", "CREATED"), [
+        (lesson.id, _plain(lesson.title), str(counts.get(lesson.id, (0, 0))[0]),
+         str(counts.get(lesson.id, (0, 0))[1]), str(lesson.goal or "-"),
+         tr("closed") if lesson.closed else tr("open"), _when(lesson.created_at))
+        for lesson in found]))
+
+
+def _show(lessons: Any, lesson_id: str, as_json: bool) -> None:
+    lesson = lessons.load(lesson_id)
+    students = lessons.students(lesson_id)
+    if as_json:
+        print(json.dumps({"lesson": lesson.to_dict(), "student_query":
+                          f"lesson={lesson.id}",
+                          "students": [s.to_dict() for s in students]}, indent=2))
+        return
+    limits = " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
+                      for k, v in lesson.limits.to_dict().items())
+    print(_table(None, [
+        (tr("title"), _plain(lesson.title)), (tr("lesson"), lesson.id),
+        (tr("state"), tr("closed") if lesson.closed else tr("open")),
+        (tr("created"), _when(lesson.created_at)),
+        (tr("goal"), str(lesson.goal or "-")),
+        (tr("locked"), ", ".join(lesson.locked) or "-"),
+        (tr("hidden"), ", ".join(lesson.hidden) or "-"),
+        (tr("limits"), limits or "-"),
+        (tr("students"), ", ".join(_plain(s.name) for s in students) or "-"),
+        (tr("students' link"), f"lesson={lesson.id}"),
+        (tr("experiment"), lesson.experiment.to_query_string())]))
+    if lesson.text:
+        print()
+        print(_plain(lesson.text).rstrip())
+
+
+def _board(lessons: Any, lesson_id: str, as_json: bool) -> None:
+    from playground.lessons.board import ranked_metric
+
+    lesson = lessons.load(lesson_id)
+    rows = lessons.board(lesson_id)
+    metric = ranked_metric(lesson.goal)
+    if as_json:
+        print(json.dumps({"lesson": lesson.id, "goal": None if lesson.goal is None
+                          else str(lesson.goal), "metric": metric,
+                          "rows": [row.to_dict() for row in rows]}))
+        return
+    if not rows:
+        _say(tr("nobody has joined lesson {lesson} yet.", lesson=lesson.id))
+        return
+    print(_table(("RANK", "NAME", f"TEST {metric.upper()}", "GOAL", "RUN", "EPOCHS",
+                  "PARAMS", "FINISHED"), [
+        ("-" if row.rank is None else str(row.rank), _plain(row.name),
+         "-" if row.value is None else f"{row.value:.4g}",
+         "-" if row.goal_met is None else (tr("met") if row.goal_met else tr("not yet")),
+         row.run_id or "-", "-" if row.epochs_run is None else str(row.epochs_run),
+         "-" if row.params is None else format(row.params, ","),
+         _when(row.finished_at)) for row in rows]))
+
+
+def _export(lessons: Any, args: Any) -> int:
+    from playground.cli import UsageError
+    from playground.lessons.export import experiments_zip, runs_csv
+
+    if not args.csv and not args.zip:
+        raise UsageError(tr("lesson export needs --csv FILE, --zip FILE or both."))
+    lesson = lessons.load(args.lesson_id)
+    runs = lessons.runs_of(args.lesson_id)
+    for path, make in ((args.csv, runs_csv), (args.zip, experiments_zip)):
+        if path:
+            Path(path).write_bytes(make(lesson, runs))
+            print(tr_n("wrote {file} ({count} run)", "wrote {file} ({count} runs)",
+                       len(runs), file=path))
+    return 0
