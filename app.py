@@ -27,6 +27,7 @@ from playground.registry import LOSSES, OPTIMIZERS, task_label
 from ui import (
     experiment_file,
     language,
+    lesson,
     link_length,
     runs,
     search_links,
@@ -46,6 +47,11 @@ def restore_from_url() -> None:
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     link_length.check_once(query_was_empty=not params)  # or dropped as too long
     language.choose(params.pop(language.PARAMETER, None))
+    lesson_id = params.pop(lesson.PARAMETER, None)
+    token = params.pop(lesson.TEACH_PARAMETER, None)
+    if lesson_id is not None and lesson.open_from_link(lesson_id[-1], (token or [None])[-1]):
+        open_lesson(params)
+        return
     found = params.pop(search_links.SEARCH_PARAMETER, None)
     found = found is not None and search_links.restore_search(found)
     run = params.pop(runs.RUN_PARAMETER, None)
@@ -59,6 +65,27 @@ def restore_from_url() -> None:
         state.replace_experiment(default_experiment())
         state.notify(tr("This link could not be restored, so the default experiment "
                         "is shown instead."), "error", problems(error))
+
+
+def open_lesson(params: dict) -> None:
+    """The lesson's experiment, or the link's with the lesson's fixed fields
+    put back (each field the link tried to change is named once)."""
+    from playground.lessons import apply_lesson
+
+    opened = lesson.current()
+    requested = opened.experiment
+    params.pop(runs.RUN_PARAMETER, None)
+    params.pop(search_links.SEARCH_PARAMETER, None)
+    if params:
+        try:
+            requested = Experiment.from_query(params)
+        except (ConfigError, ConfigErrors) as error:
+            state.notify(tr("The link's settings could not be read, so the lesson's "
+                            "are shown."), "warning", problems(error))
+    exp, notices = apply_lesson(opened, requested)
+    state.replace_experiment(exp)
+    for notice in notices:
+        state.notify(notice, "info")
 
 
 def load_preset() -> None:
@@ -120,7 +147,8 @@ def sidebar() -> None:
             if exp.dataset == "csv":
                 st.warning(tr("The link carries the settings, not your CSV file: "
                               "whoever opens it must upload the file again."))
-            st.code(share_link(st.context.url or "", exp, language.link_parameters()),
+            st.code(share_link(st.context.url or "", exp,
+                               {**lesson.link_parameters(), **language.link_parameters()}),
                     language=None, wrap_lines=True)
             st.download_button(tr("Download experiment JSON"), exp.to_json,
                                file_name="experiment.json", mime="application/json",
@@ -131,7 +159,8 @@ def sidebar() -> None:
 def sync_url() -> None:
     """Writes the current experiment into the browser's address bar."""
     wanted = {**state.experiment().to_query(), **runs.link_parameters(),
-              **search_links.link_parameters(), **language.link_parameters()}
+              **search_links.link_parameters(), **lesson.link_parameters(),
+              **language.link_parameters()}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -169,10 +198,16 @@ def main() -> None:
         st.Page("views/runs.py", title=tr("Runs"), icon=":material/history:",
                 url_path="runs"),
     ]
+    if lesson.current() is not None:
+        pages.append(st.Page("views/lesson_class.py", title=tr("Class"),
+                             icon=":material/groups:", url_path="class"))
+    # A lesson may hide pages; the Data page (the default) may be hidden too.
+    pages = [p for p in pages if not lesson.hidden(p.url_path or "data")] or pages[:1]
     aliases = [st.Page(data_page_alias, title=tr("Data"), url_path="data",
                        visibility="hidden")]
     page = st.navigation(pages + aliases)
     notices = st.container()  # filled after the page: its widget callbacks run in page.run()
+    lesson.panel()
     try:
         page.run()
     except WorkerCrashed as error:  # the experiment, the run and the other pages stay

@@ -18,7 +18,7 @@ from playground import jobs
 from playground.jobs.executor import default_max_weights_mb
 from playground.model.checks import check_weight_budget
 from playground.runs.recorder import submit_and_record
-from ui import claims, runs
+from ui import claims, lesson, runs
 
 WARM_AFTER_SECONDS = 1.0
 RECORDERS = "run_recorders"
@@ -76,7 +76,7 @@ def submit(experiment, name: str = ""):
         raise AlreadyTraining(busy[0])
     handle, recorder = submit_and_record(
         jobs.default_executor(), experiment, claims.owner(), store=runs.store(),
-        browser=runs.browser_id(), name=name)
+        browser=runs.browser_id(), name=name, lesson=lesson.run_tag())
     if recorder is not None:
         if recorder.problem is not None:
             runs.say_store_problem(recorder.problem)

@@ -41,8 +41,19 @@ def revision() -> int:
 
 def replace_experiment(exp: Experiment) -> None:
     """Replaces the whole experiment (preset, URL, reset) and resets widgets."""
-    st.session_state[EXPERIMENT] = exp
+    st.session_state[EXPERIMENT] = _within_lesson(exp)
     st.session_state[REVISION] = revision() + 1
+
+
+def _within_lesson(exp: Experiment) -> Experiment:
+    """`exp` with the fields a lesson fixes put back (`ui.lesson`): no widget,
+    preset or link changes what the teacher locked."""
+    lesson = st.session_state.get("lesson")
+    if lesson is None:
+        return exp
+    from playground.lessons import apply_lesson
+
+    return apply_lesson(lesson, exp)[0]
 
 
 DATA_FIELDS = ("dataset", "target", "task", "upload", "images")
@@ -62,7 +73,7 @@ def update(**changes: Any) -> bool:
         return False
     if set(changes) & set(DATA_FIELDS):
         exp = fitted_to_data(exp)
-    st.session_state[EXPERIMENT] = exp
+    st.session_state[EXPERIMENT] = _within_lesson(exp)
     return True
 
 

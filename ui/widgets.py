@@ -13,7 +13,7 @@ import streamlit as st
 from playground.config import FIELDS_BY_NAME
 from playground.fields import ChoiceField, FloatField, IntField
 from playground.i18n import tr
-from ui import state
+from ui import lesson, state
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -44,6 +44,11 @@ def field_input(name: str, label: str, *, container: Any = st,
     """
     field = FIELDS_BY_NAME[name]
     value = getattr(state.experiment(), name)
+    if lesson.hidden(name):  # the lesson keeps it, out of sight
+        return value
+    if lesson.locked(name):
+        disabled = True
+        label = tr("{label} (locked by the lesson)", label=label)
     common = dict(key=state.key(name), help=tr(field.help), on_change=_on_change,
                   args=(name, state.revision()), disabled=disabled)
     if isinstance(field, ChoiceField):

@@ -14,6 +14,7 @@ from playground.registry import LOSSES, OPTIMIZERS
 from playground.training.result import COMPLETED, DIVERGED, FAILED, STOPPED
 from ui import (
     earlier_run,
+    lesson,
     live_boundary,
     network_view,
     runs,
@@ -43,6 +44,10 @@ def start_training() -> None:
     if current is not None and not current.done:
         return
     exp = state.experiment()
+    refusal = lesson.training_refusal(exp)
+    if refusal is not None:
+        state.notify(refusal, "warning")
+        return
     try:
         state.set_job(services.submit(exp))  # checks the model against the data
     except StackError as error:

@@ -1,0 +1,103 @@
+"""A lesson link in the app: what it locks and hides, the student's name,
+the limits at Train, runs on the class's board, and the teacher's side."""
+
+import pytest
+
+from playground.config import Experiment
+from playground.lessons import Lesson, LessonStore, Limits
+from playground.runs import open_store
+
+from tests.app.sessions import app
+from tests.app.test_app import shown
+
+XOR = Experiment(dataset="xor", learning_rate=0.03, epochs=3)
+
+
+def make_lesson(store_url, **changes):
+    fields = dict(title="XOR in three epochs", experiment=XOR,
+                  text="Try **two** layers. <script>alert(1)</script>",
+                  locked=("learning_rate", "dataset"), hidden=("search",),
+                  limits=Limits(epochs=20, layers=3, units=16), goal="val_accuracy>=0.6")
+    lesson = Lesson(**{**fields, **changes})
+    token = LessonStore(open_store(store_url)).create(lesson)
+    return lesson, token
+
+
+def page_titles(at) -> list[str]:
+    return [t.value for t in at.title]
+
+
+def test_a_lesson_link_locks_hides_and_ignores_a_locked_field_in_the_address(store_url):
+    lesson, _ = make_lesson(store_url)
+    at = app(lesson=lesson.id, lr="0.3", epochs="7")
+    assert not at.exception
+    exp = at.session_state["experiment"]
+    assert exp.learning_rate == 0.03 and exp.dataset == "xor"  # locked: kept
+    assert exp.epochs == 7  # not locked: the link's value
+    said = " ".join(shown(i) for i in at.info)
+    assert "learning_rate" in said and "0.3" in said
+    assert at.query_params["lesson"] == lesson.id
+    # The lesson's text is shown safely: Markdown, no HTML.
+    assert any("XOR in three epochs" in m.value for m in at.markdown)
+    assert not any("<script>" in m.value for m in at.markdown)
+    # The locked dataset's control is disabled; the hidden page is gone.
+    dataset = next(s for s in at.selectbox if s.label.startswith("Dataset"))
+    assert dataset.disabled and "locked by the lesson" in dataset.label
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/search.py")  # not a page of this lesson's app
+
+
+@pytest.mark.workers
+def test_a_student_names_themself_then_trains_onto_the_board(store_url):
+    lesson, _ = make_lesson(store_url)
+    at = app(lesson=lesson.id)
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()
+    assert "training_job" not in at.session_state  # no name yet: refused
+    assert any("Give your name" in shown(w) for w in at.warning)
+
+    at.text_input(key="lesson_name").input("Ana")
+    form_button = next(b for b in at.button if b.label == "Join the lesson")
+    form_button.click().run()
+    assert any("as Ana" in c.value for c in at.caption)
+
+    other = app(lesson=lesson.id)  # another student wants the same name
+    other.text_input(key="lesson_name").input("ana")
+    next(b for b in other.button if b.label == "Join the lesson").click().run()
+    assert any("such as ana 2" in shown(w) for w in other.warning)
+
+    # Over a limit: refused with the limit named.
+    at.session_state["experiment"] = at.session_state["experiment"].replace(epochs=50)
+    at.button(key="train_button").click().run()
+    assert "training_job" not in at.session_state
+    assert any("at most 20" in shown(w) for w in at.warning)
+
+    at.session_state["experiment"] = at.session_state["experiment"].replace(epochs=3)
+    at.button(key="train_button").click().run()
+    assert at.session_state["training_job"].wait(120).status == "completed"
+    at.run()
+    record = open_store(store_url).load(at.session_state["training_job"].id)
+    assert (record.lesson_id, record.student) == (lesson.id, "Ana")
+
+    at.switch_page("views/lesson_class.py").run()
+    assert not at.exception
+    board = at.dataframe[0].value
+    assert list(board["Name"]) == ["Ana"] and board["Rank"].iloc[0] == 1
+    assert not any(b.label == "Close the lesson" for b in at.button)  # a student
+
+
+def test_only_the_teachers_token_shows_the_teachers_tools(store_url):
+    lesson, token = make_lesson(store_url)
+    student = app(lesson=lesson.id, teach="not-the-token")
+    assert any("not this lesson's" in shown(w) for w in student.warning)
+    student.switch_page("views/lesson_class.py").run()
+    assert not any(b.label == "Close the lesson" for b in student.button)
+    assert "teach" not in student.query_params
+
+    teacher = app(lesson=lesson.id, teach=token)
+    assert "teach" not in teacher.query_params  # the secret leaves the address bar
+    teacher.switch_page("views/lesson_class.py").run()
+    assert not teacher.exception
+    close = next(b for b in teacher.button if b.label == "Close the lesson")
+    close.click().run()
+    assert LessonStore(open_store(store_url)).load(lesson.id).closed
