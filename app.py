@@ -76,9 +76,9 @@ def open_lesson(params: dict) -> None:
     requested = opened.experiment
     params.pop(runs.RUN_PARAMETER, None)
     params.pop(search_links.SEARCH_PARAMETER, None)
-    if params:
+    if params:  # the link's own settings over the lesson's: only those it names
         try:
-            requested = Experiment.from_query(params)
+            requested = Experiment.from_query({**opened.experiment.to_query(), **params})
         except (ConfigError, ConfigErrors) as error:
             state.notify(tr("The link's settings could not be read, so the lesson's "
                             "are shown."), "warning", problems(error))

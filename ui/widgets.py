@@ -72,8 +72,14 @@ def field_input(name: str, label: str, *, container: Any = st,
 def learning_rate_input(container: Any = st) -> float:
     """TF Playground's learning-rate choices, plus the current value."""
     value = state.experiment().learning_rate
+    if lesson.hidden("learning_rate"):
+        return value
     options = sorted(set(LEARNING_RATES) | {value})
+    label = tr("Learning rate")
+    if lesson.locked("learning_rate"):
+        label = tr("{label} (locked by the lesson)", label=label)
     return container.select_slider(
-        tr("Learning rate"), options, value=value, key=state.key("learning_rate"),
+        label, options, value=value, key=state.key("learning_rate"),
         help=tr(FIELDS_BY_NAME["learning_rate"].help), on_change=_on_change,
-        args=("learning_rate", state.revision()), format_func=lambda v: f"{v:g}")
+        args=("learning_rate", state.revision()), format_func=lambda v: f"{v:g}",
+        disabled=lesson.locked("learning_rate"))

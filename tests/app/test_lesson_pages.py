@@ -36,6 +36,7 @@ def test_a_lesson_link_locks_hides_and_ignores_a_locked_field_in_the_address(sto
     assert exp.epochs == 7  # not locked: the link's value
     said = " ".join(shown(i) for i in at.info)
     assert "learning_rate" in said and "0.3" in said
+    assert "dataset" not in said  # the link did not ask for another dataset
     assert at.query_params["lesson"] == lesson.id
     # The lesson's text is shown safely: Markdown, no HTML.
     assert any("XOR in three epochs" in m.value for m in at.markdown)
@@ -43,6 +44,9 @@ def test_a_lesson_link_locks_hides_and_ignores_a_locked_field_in_the_address(sto
     # The locked dataset's control is disabled; the hidden page is gone.
     dataset = next(s for s in at.selectbox if s.label.startswith("Dataset"))
     assert dataset.disabled and "locked by the lesson" in dataset.label
+    at.switch_page("views/train.py").run()
+    rate = next(s for s in at.select_slider if s.label.startswith("Learning rate"))
+    assert rate.disabled and "locked by the lesson" in rate.label
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/search.py")  # not a page of this lesson's app
 
