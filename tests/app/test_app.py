@@ -324,6 +324,19 @@ def test_a_model_over_the_hosts_weight_limit_is_refused_before_training(monkeypa
                "server's limit of 1 MB per run" in text for text in shown), shown
 
 
+def test_a_model_too_big_for_a_workers_memory_is_refused_before_training(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_WORKER_MEMORY_MB", "850")  # 50 MB for a run
+    at = new_app({"dataset": "iris", "layers": "dense-1024-relu_dense-512-relu",
+                  "batch": "4096"})
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()  # no worker starts in this tier
+    assert not at.exception
+    assert "training_job" not in at.session_state
+    shown = [e.value for e in at.main.error]
+    assert any("more than the 50 MB a run has on this server" in text
+               for text in shown), shown
+
+
 def test_the_data_page_shows_features_and_targets_in_their_own_units():
     at = new_app({"dataset": "iris"})
     frame = next(d.value for d in at.dataframe if "sepal length (cm)" in d.value)

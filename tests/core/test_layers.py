@@ -156,3 +156,23 @@ def test_the_weight_budget_counts_every_weight_as_float32():
     assert check_weight_budget(exp, 4 * params) == 4 * params
     with pytest.raises(StackError, match=f"This model has {params:,} weights"):
         check_weight_budget(exp, 4 * params - 1)
+
+
+def test_a_model_whose_training_would_not_fit_a_worker_is_refused_before_training():
+    """Feature maps for a big batch cost more than the weights: 256 filters of
+    26x26 over 4,096 images is gigabytes; every preset needs a few MB."""
+    from playground.config import Experiment
+    from playground.model.memory_budget import check_memory_budget, training_mb
+    from playground.model.shapes import StackError
+    from playground.presets import PRESETS
+
+    big = Experiment(dataset="mnist", batch_size=4096, layers=(
+        LayerSpec.make("conv2d", filters=256, kernel=3), LayerSpec.make("flatten")))
+    maps = 26 * 26 * 256
+    assert training_mb(big) > maps * 4096 * 4 * 3 / 2**20  # at least the maps
+    with pytest.raises(StackError, match=r"about [\d,]+ MB of memory .* batch of 4096\), "
+                                         r"more than the 2,272 MB a run has"):
+        check_memory_budget(big, 3072)
+    assert check_memory_budget(big.replace(batch_size=8), 3072) < 2272
+    for preset in PRESETS.values():
+        assert check_memory_budget(preset.experiment, 3072) < 100
