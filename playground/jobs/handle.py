@@ -121,15 +121,18 @@ class JobHandle:
             on_stop()
 
     def queued(self, jobs_ahead: Callable[[], int | None],
-               cancel: Callable[[], None]) -> None:
+               cancel: Callable[[], None],
+               wait: Callable[[], float | None] = lambda: None) -> None:
         """Marks the job as waiting in a queue (executor side).
 
         Args:
             jobs_ahead: Counts the jobs that will start before this one.
             cancel: Takes the job out of the queue when it is stopped there.
+            wait: Estimates the seconds until it starts (None: not known yet).
         """
         self._jobs_ahead = jobs_ahead
         self._on_stop = cancel
+        self._wait = wait
 
     def finish(self, result: TrainingResult) -> None:
         """Ends the job with its result (executor side); only the first counts."""
@@ -247,8 +250,17 @@ class JobHandle:
             message = (tr_n("waiting: {count} job ahead of yours",
                             "waiting: {count} jobs ahead of yours", waiting)
                        if waiting else tr("waiting for a free worker"))
+            seconds = self._wait()
+            if seconds is not None:
+                message += " " + tr("(starts in about {time})", time=_duration(seconds))
         if result is not None:
             history, elapsed, message = result.history, result.elapsed, result.message
         return {"history": history, "epoch": epoch, "epochs": self.experiment.epochs,
                 "elapsed": elapsed, "message": message, "status": self.status,
                 "done": result is not None, "waiting": waiting}
+
+
+def _duration(seconds: float) -> str:
+    """`12 s`, `3 min`: a wait as a student reads it."""
+    return (tr("{count} s", count=max(1, round(seconds))) if seconds < 90
+            else tr("{count} min", count=round(seconds / 60)))

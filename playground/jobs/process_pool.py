@@ -22,9 +22,7 @@ import collections
 import contextlib
 import logging
 import multiprocessing
-import os
 import queue
-import signal
 import sys
 import threading
 import time
@@ -45,6 +43,7 @@ from playground.jobs.executor import (
 )
 from playground.jobs.handle import JobHandle
 from playground.jobs.messages import CRASHED, OVER_MEMORY, RELEASED, TASK_CRASHED
+from playground.jobs.queue_wait import estimated_wait, running_paces
 from playground.keras_work import WorkerCrashed
 from playground.training.result import failure_message
 
@@ -215,7 +214,7 @@ class _Slot:
                     log.warning("A training worker used %.0f MB, over the limit of "
                                 "%d MB; stopping its run.", used,
                                 self._pool.memory_limit_mb)
-                    _kill(pid)
+                    worker.kill(pid)
                     return True
             try:
                 event = events.get(timeout=0.05)
@@ -232,14 +231,6 @@ class _Slot:
             if event["type"] == worker.FLUSHED:
                 return False
             handle.deliver(event)
-
-
-def _kill(pid: int) -> None:
-    """Ends a worker process at once (it may be mid-allocation)."""
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass  # it has already gone
 
 
 class ProcessExecutor(Executor):
@@ -281,7 +272,8 @@ class ProcessExecutor(Executor):
 
     def submit(self, experiment: Experiment, owner: str | None = None) -> JobHandle:
         handle = JobHandle(experiment, owner)
-        handle.queued(lambda: self._jobs_ahead(handle), lambda: self._cancel(handle))
+        handle.queued(lambda: self._jobs_ahead(handle), lambda: self._cancel(handle),
+                      lambda: self._wait(handle))
         with self._cond:
             if self._closed:
                 raise RuntimeError("This executor was shut down; create a new one.")
@@ -322,6 +314,17 @@ class ProcessExecutor(Executor):
                 return self._queue.index(handle)
             except ValueError:
                 return None
+
+    def _wait(self, handle: JobHandle) -> float | None:
+        """Seconds until a queued job starts, from the running jobs' pace."""
+        with self._cond:
+            if handle not in self._queue:
+                return None
+            ahead = [job for job in list(self._queue)[:self._queue.index(handle)]
+                     if job.owner not in self._away]
+            running = [s.current for s in self._slots if s.current is not None]
+        return estimated_wait(running_paces(running),
+                              [job.experiment.epochs for job in ahead], self.limit)
 
     def _cancel(self, handle: JobHandle) -> None:
         """Takes a stopped job out of the queue, if it is still there."""

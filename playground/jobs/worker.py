@@ -159,3 +159,12 @@ def run_task(function: Callable[..., Any], args: tuple, kwargs: dict[str, Any],
     """Runs a short function for the server (e.g. Keras inspection)."""
     _adopt_tables(tables)
     return function(*args, **kwargs)
+
+
+def kill(pid: int) -> None:
+    """Ends a worker process at once, from the server (it may be in the
+    middle of an allocation that would take the machine's memory)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # it has already gone

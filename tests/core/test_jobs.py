@@ -8,6 +8,7 @@ its worker imports TensorFlow once.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -166,6 +167,17 @@ def test_a_gone_browsers_queued_job_waits_while_others_train(pool):
     assert not gone.done and gone.status == "queued"  # never started for nobody
     pool.reclaim_owner("gone for now")  # the tab came back
     assert gone.wait(120).status == "completed"
+
+
+def test_a_waiting_run_says_its_place_and_about_when_it_starts(pool):
+    running = pool.submit(LONG, owner="first")
+    waiting = pool.submit(SHORT, owner="second")
+    wait_for_epochs(running, 3)
+    message = waiting.progress()["message"]
+    assert message.startswith("waiting for a free worker (starts in about ")
+    assert re.search(r"about \d+ (s|min)\)$", message)
+    running.stop()
+    assert waiting.wait(120).status == "completed"
 
 
 def test_short_keras_work_runs_in_a_worker(pool):
