@@ -204,7 +204,7 @@ def per_run(name: str, run_id: str, compute):
     return held if held is not None else _keep(name, run_id, compute())
 
 
-def fitted_baselines(data, seed: int, run_id: str) -> list | None:
+def fitted_baselines(data, exp, run_id: str) -> list | None:
     """The run's fitted baselines, once per run; None until the learner asks
     for baselines that take a while, after saying how long they take."""
     fitted = _held("baselines_fitted", run_id)
@@ -213,7 +213,7 @@ def fitted_baselines(data, seed: int, run_id: str) -> list | None:
     guess = _held("baselines_estimate", run_id)
     if guess is None:
         with st.spinner(tr("Timing the baselines on a small sample…")):
-            guess = baselines.estimate(data, seed)
+            guess = keras_work(baselines.estimate_for, exp, exp.seed, experiment=exp)
         _keep("baselines_estimate", run_id, guess)
     about = (tr("about {seconds} s", seconds=format(guess.seconds, ".0f"))
              if guess.seconds >= 1 else tr("under a second"))
@@ -230,7 +230,7 @@ def fitted_baselines(data, seed: int, run_id: str) -> list | None:
                 return None
         offer.empty()
     with st.spinner(tr("Fitting the baselines ({about})…", about=about)):
-        fitted = baselines.fit_baselines(data, seed)
+        fitted = keras_work(baselines.fit_for, exp, exp.seed, experiment=exp)
     return _keep("baselines_fitted", run_id, fitted)
 
 

@@ -47,7 +47,7 @@ def evaluate_page(job, exp, data) -> None:
                       "scored on the same test rows."))
         network = baselines.scores(data.info.task, data.y_test, outputs,
                                    data.target_scaler)
-        fitted = evaluation.fitted_baselines(data, exp.seed, job.id)
+        fitted = evaluation.fitted_baselines(data, exp, job.id)
         evaluation.baseline_table(data, network, fitted or [], result.elapsed)
     with tabs[2]:
         own_input(exp, result.weights, data, job.id)

@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from playground.evaluation import metrics
-from playground.i18n import tr
+from playground.i18n import tr_lazy
 from playground.registry import REGRESSION
 
 MAX_ROWS = 5000
@@ -118,12 +118,13 @@ def _prepared(data, seed: int, max_rows: int, max_features: int):
         sample = dict(rows=format(max_rows, ","), total_rows=format(len(rows), ","))
         rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
     if first and sample:
-        note = tr("fitted on the first {features} of {total_features} features and "
-                  "{rows} of {total_rows} training rows", **first, **sample)
+        note = tr_lazy("fitted on the first {features} of {total_features} features "
+                       "and {rows} of {total_rows} training rows", **first, **sample)
     elif first:
-        note = tr("fitted on the first {features} of {total_features} features", **first)
+        note = tr_lazy("fitted on the first {features} of {total_features} features",
+                       **first)
     elif sample:
-        note = tr("fitted on {rows} of {total_rows} training rows", **sample)
+        note = tr_lazy("fitted on {rows} of {total_rows} training rows", **sample)
     else:
         note = ""
     return x_train, x_test, rows, note
@@ -195,14 +196,14 @@ def fit_baselines(data, seed: int = 0, time_cap: float = TIME_CAP,
         try:
             model = make().fit(x_train[probe], np.asarray(data.y_train)[probe])
         except ValueError as error:  # e.g. a single class in the sample
-            results.append(Baseline(name, skipped=tr("it could not be fitted: {error}",
-                                                     error=error)))
+            results.append(Baseline(name, skipped=tr_lazy(
+                "it could not be fitted: {error}", error=str(error))))
             continue
         seconds = time.perf_counter() - start
         if len(probe) < len(rows):
             expected = seconds * len(rows) / len(probe)
             if expected > time_cap:
-                results.append(Baseline(name, skipped=tr(
+                results.append(Baseline(name, skipped=tr_lazy(
                     "fitting it on {rows} rows would take about {seconds} s (measured "
                     "on {measured}), more than the {limit} s allowed here",
                     rows=format(len(rows), ","), seconds=format(expected, ".0f"),
@@ -215,3 +216,20 @@ def fit_baselines(data, seed: int = 0, time_cap: float = TIME_CAP,
         results.append(Baseline(name, scores(task, data.y_test, predicted,
                                              data.target_scaler), "", seconds, note))
     return results
+
+
+def estimate_for(experiment, seed: int = 0) -> Estimate:
+    """`estimate` of an experiment's data, loaded where this runs: a page
+    sends it to a worker process with `keras_work`, so that fitting
+    scikit-learn models never holds the web server's cores."""
+    from playground.datasets.source import experiment_data
+
+    return estimate(experiment_data(experiment), seed)
+
+
+def fit_for(experiment, seed: int = 0) -> list[Baseline]:
+    """`fit_baselines` of an experiment's data, loaded where this runs (see
+    `estimate_for`)."""
+    from playground.datasets.source import experiment_data
+
+    return fit_baselines(experiment_data(experiment), seed)

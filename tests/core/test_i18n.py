@@ -272,9 +272,10 @@ def test_the_baselines_skip_reasons_read_from_the_catalog(monkeypatch):
         with monkeypatch.context() as patch:
             patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
             patch.setattr(i18n, "translations", translations)
+            # Fitted in a worker, the reasons are read where they are shown.
             skipped = baselines.fit_baselines(data, time_cap=0.0, probe_rows=20)
             capped = baselines.fit_baselines(data, max_rows=50, max_features=2)
-        texts = [b.skipped for b in skipped] + [capped[0].note]
+            texts = [str(b.skipped) for b in skipped] + [str(capped[0].note)]
         assert all(text.startswith("⟦") and text.endswith("⟧") for text in texts)
         if translations is not i18n.translations:  # no words but the catalog's
             assert not _words(" ".join(texts))

@@ -180,6 +180,19 @@ def test_a_waiting_run_says_its_place_and_about_when_it_starts(pool):
     assert waiting.wait(120).status == "completed"
 
 
+def test_baselines_are_fitted_in_a_worker(pool):
+    """Evaluate's scikit-learn baselines are fitted away from the web server
+    (each worker loads the experiment's data itself)."""
+    from playground.evaluation import baselines
+
+    exp = PRESETS["iris-mlp"].experiment
+    guess = pool.call(baselines.estimate_for, exp, 1, experiment=exp)
+    assert guess.rows > 0 and guess.seconds >= 0
+    fitted = pool.call(baselines.fit_for, exp, 1, experiment=exp)
+    assert [b.name for b in fitted] == ["logistic regression", "random forest"]
+    assert all(b.scores["accuracy"] > 0.8 for b in fitted)
+
+
 def test_short_keras_work_runs_in_a_worker(pool):
     from playground.inspection.activations import architecture_dot
 
