@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 from playground.config import Experiment
 from playground.lessons import Lesson, LessonStore, Limits
@@ -30,6 +29,8 @@ def join_and_train(page, server, lesson_id, name, epochs):
 
 
 def test_two_students_train_in_one_lesson_and_the_board_ranks_them(server, new_page):
+    from playwright.sync_api import expect
+
     lesson = Lesson(title="Circles", experiment=Experiment(dataset="circle"),
                     locked=("dataset",), limits=Limits(epochs=200),
                     goal="val_accuracy>=0.8")
