@@ -201,6 +201,9 @@ def main() -> None:
     if lesson.current() is not None:
         pages.append(st.Page("views/lesson_class.py", title=tr("Class"),
                              icon=":material/groups:", url_path="class"))
+    else:
+        pages.append(st.Page("views/teach.py", title=tr("Teach"),
+                             icon=":material/school:", url_path="teach"))
     # A lesson may hide pages; the Data page (the default) may be hidden too.
     pages = [p for p in pages if not lesson.hidden(p.url_path or "data")] or pages[:1]
     aliases = [st.Page(data_page_alias, title=tr("Data"), url_path="data",

@@ -105,3 +105,31 @@ def test_only_the_teachers_token_shows_the_teachers_tools(store_url):
     close = next(b for b in teacher.button if b.label == "Close the lesson")
     close.click().run()
     assert LessonStore(open_store(store_url)).load(lesson.id).closed
+
+
+def test_a_teacher_makes_a_lesson_from_the_current_experiment(store_url):
+    at = app(dataset="spiral", lr="0.1", epochs="80")
+    at.switch_page("views/teach.py").run()
+    assert not at.exception
+    at.text_input(key="teach_title").input("Spirals, <b>small</b>").run()
+    at.text_area(key="teach_text").input("Use **two** layers.").run()
+    at.multiselect(key="teach_locked").select("learning_rate").run()
+    at.number_input(key="teach_epochs").set_value(100).run()
+    assert any("Spirals, <b>small</b>" in m.value or "Spirals" in m.value
+               for m in at.markdown)  # the preview
+    at.button(key="teach_create").click().run()
+    assert not at.exception
+    links = [c.value for c in at.code if "lesson=" in c.value]
+    student_link = next(link for link in links if "teach=" not in link)
+    teacher_link = next(link for link in links if "teach=" in link)
+    lesson_id = student_link.split("lesson=")[1]
+    made = LessonStore(open_store(store_url)).load(lesson_id)
+    assert made.title == "Spirals, <b>small</b>" and made.experiment.dataset == "spiral"
+    assert made.is_locked("learning_rate") and made.is_locked("dataset")
+    assert made.limits.epochs == 100 and made.is_hidden("search")
+    token = teacher_link.split("teach=")[1]
+    assert LessonStore(open_store(store_url)).is_teacher(lesson_id, token)
+
+    student = app(lesson=lesson_id, lr="0.003")
+    assert student.session_state["experiment"].learning_rate == 0.1  # locked at 0.1
+    assert not any(b.label == "Make the lesson" for b in student.button)
