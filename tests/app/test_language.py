@@ -40,7 +40,7 @@ def test_an_unknown_language_says_so_and_uses_english():
 
 
 PAGES = ("views/data.py", "views/model.py", "views/train.py", "views/inspect.py",
-         "views/evaluate.py", "views/search.py", "views/runs.py")
+         "views/evaluate.py", "views/search.py", "views/runs.py", "views/teach.py")
 PROSE = ("Title", "Header", "Subheader", "Caption", "Markdown", "Info", "Warning",
          "Error", "Success", "Text", "Exception")
 
@@ -136,3 +136,19 @@ def test_a_trained_runs_pages_show_no_text_that_bypassed_the_catalog(pseudo, dat
     words = exempt_words(dataset)
     for page in PAGES:
         assert not bypassing(at, page, words), page
+
+
+def test_a_lessons_panel_and_class_page_show_no_text_that_bypassed_the_catalog(
+        pseudo, store_url):
+    from playground.config import Experiment
+    from playground.lessons import Lesson, LessonStore
+    from playground.runs import open_store
+
+    made = Lesson(title="xor", experiment=Experiment(dataset="xor"), locked=("dataset",),
+                  goal="val_accuracy>=0.9")
+    LessonStore(open_store(store_url)).create(made)
+    words = exempt_words()
+    at = new_app({"lesson": made.id})
+    teacher_text = {("Markdown", "**xor**")}  # the lesson's title is the teacher's
+    assert not set(bypassing(at, "", words)) - teacher_text
+    assert not set(bypassing(at, "views/lesson_class.py", words)) - teacher_text
