@@ -3,6 +3,7 @@
 import urllib.error
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS
@@ -10,8 +11,10 @@ from playground.presets import PRESETS
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-def test_the_model_page_shows_a_presets_layers_before_its_data_is_downloaded(
-        tmp_path, monkeypatch):
+@pytest.fixture
+def offline(tmp_path, monkeypatch):
+    """Keras with an empty cache and no network, as on a classroom server
+    without Internet access. Yields the URLs it was asked to download."""
     from keras.src.backend import config
     from keras.src.utils import file_utils
 
@@ -20,38 +23,6 @@ def test_the_model_page_shows_a_presets_layers_before_its_data_is_downloaded(
 
     # Keras' loader runs in this process, where the download can be made to
     # fail as it does offline (the app would send it to a worker process).
-    monkeypatch.setattr(jobs, "keep_tensorflow_out", lambda enabled=True: None)
-
-    def no_download(url, *args, **kwargs):
-        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
-
-    home = tmp_path / "keras-home"
-    home.mkdir()
-    monkeypatch.setenv("KERAS_HOME", str(home))
-    monkeypatch.setattr(config, "_KERAS_DIR", str(home))
-    monkeypatch.setattr(file_utils, "urlretrieve", no_download)
-    load_keras_dataset.cache_clear()
-
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(PRESETS["cifar10-cnn"].experiment.to_query())
-    at.run().switch_page("views/model.py").run()
-    assert not at.exception
-    assert any("CIFAR\\-10 is not available" in i.value and "built and studied" in i.value
-               for i in at.info)
-    [summary] = [f.value for f in at.dataframe]
-    assert summary["Layer"].tolist()[0].startswith("Conv2D")
-    assert summary["Output shape"].tolist()[-1] == "(None, 10)"
-    assert any("Total parameters" in m.value for m in at.markdown)
-    load_keras_dataset.cache_clear()
-
-
-def test_the_data_page_offers_to_try_a_failed_download_again(tmp_path, monkeypatch):
-    from keras.src.backend import config
-    from keras.src.utils import file_utils
-
-    from playground import jobs
-    from playground.datasets.splits import load_keras_dataset
-
     monkeypatch.setattr(jobs, "keep_tensorflow_out", lambda enabled=True: None)
     tries = []
 
@@ -65,18 +36,34 @@ def test_the_data_page_offers_to_try_a_failed_download_again(tmp_path, monkeypat
     monkeypatch.setattr(config, "_KERAS_DIR", str(home))
     monkeypatch.setattr(file_utils, "urlretrieve", no_download)
     load_keras_dataset.cache_clear()
+    yield tries
+    load_keras_dataset.cache_clear()
 
+
+def test_the_model_page_shows_a_presets_layers_before_its_data_is_downloaded(offline):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(PRESETS["cifar10-cnn"].experiment.to_query())
+    at.run().switch_page("views/model.py").run()
+    assert not at.exception
+    assert any("CIFAR\\-10 is not available" in i.value and "built and studied" in i.value
+               for i in at.info)
+    [summary] = [f.value for f in at.dataframe]
+    assert summary["Layer"].tolist()[0].startswith("Conv2D")
+    assert summary["Output shape"].tolist()[-1] == "(None, 10)"
+    assert any("Total parameters" in m.value for m in at.markdown)
+
+
+def test_the_data_page_offers_to_try_a_failed_download_again(offline):
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"dataset": "imdb", "subset": "70000"})
     at.run()
     assert not at.exception
     assert any("IMDB is not available" in w.value for w in at.warning)
-    first = len(tries)
+    first = len(offline)
     assert first >= 1
     at.button(key="data_retry").click().run()
-    assert len(tries) > first  # the download was tried again, not remembered as failed
+    assert len(offline) > first  # the download was tried again, not remembered as failed
     # IMDB holds 50,000 reviews: the subset slider stops there.
     subset = next(s for s in at.slider if s.label == "Subset size")
     assert subset.max == 50000 and subset.value == 50000
     assert any("All 50,000 samples" in c.value for c in at.caption)
-    load_keras_dataset.cache_clear()
