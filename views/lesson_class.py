@@ -7,7 +7,7 @@ import streamlit as st
 
 from playground.i18n import mark, tr
 from playground.runs import StoreUnavailable
-from ui import lesson
+from ui import lesson, teacher_view
 
 st.title(tr("Class"))
 
@@ -83,6 +83,10 @@ def page() -> None:
     board(lessons, opened)
     if lesson.is_teacher():
         teacher_tools(lessons, opened)
+        try:
+            teacher_view.show(lessons, opened, lessons.board(opened.id))
+        except StoreUnavailable as error:
+            st.warning(tr("The class's runs cannot be read: {error}", error=error))
 
 
 page()

@@ -133,3 +133,36 @@ def test_a_teacher_makes_a_lesson_from_the_current_experiment(store_url):
     student = app(lesson=lesson_id, lr="0.003")
     assert student.session_state["experiment"].learning_rate == 0.1  # locked at 0.1
     assert not any(b.label == "Make the lesson" for b in student.button)
+
+
+def test_the_teachers_view_shows_who_trains_the_class_curves_and_removes_runs(store_url):
+    from tests.core.run_samples import make_record
+
+    lesson, token = make_lesson(store_url)
+    store, lessons = open_store(store_url), LessonStore(open_store(store_url))
+    for name in ("Ana", "Ben"):
+        lessons.join(lesson.id, name, owner=name)
+    runs = [make_record(experiment=XOR, lesson_id=lesson.id, student="Ana",
+                        test_metrics={"loss": 0.2, "accuracy": 0.9}),
+            make_record(experiment=XOR, lesson_id=lesson.id, student="Ben",
+                        test_metrics={"loss": 0.5, "accuracy": 0.6}),
+            make_record(experiment=XOR, lesson_id=lesson.id, student="Ben",
+                        status="running", test_metrics={}, finished_at=None)]
+    for record in runs:
+        store.save(record)
+
+    teacher = app(lesson=lesson.id, teach=token)
+    teacher.switch_page("views/lesson_class.py").run()
+    assert not teacher.exception
+    now = next(d.value for d in teacher.dataframe if "For (s)" in d.value)
+    assert list(now["Name"]) == ["Ben"] and list(now["Status"]) == ["running"]
+    curves = [el for el in teacher.get("plotly_chart") if "class_curves" in el.proto.id]
+    assert curves, "the class's curves are drawn"
+    teacher.selectbox(key="teacher_student").select("Ben").run()
+    teacher.button(key="teacher_remove_runs").click().run()
+    assert any("Removed 2 run(s)" in s.value for s in teacher.success)
+    assert [r.summary.student for r in lessons.runs_of(lesson.id)] == ["Ana"]
+
+    student = app(lesson=lesson.id)
+    student.switch_page("views/lesson_class.py").run()
+    assert not any("For (s)" in d.value for d in student.dataframe)  # not the teacher
