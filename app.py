@@ -112,12 +112,13 @@ def sidebar() -> None:
         # read as the experiment's, which a link or the editors may have changed.
         # Names only: a long description in the box would be cut off; the
         # chosen one's shows in full below it.
-        choice = st.selectbox(tr("Load a preset"), list(PRESETS), key="preset_choice",
-                              index=None, placeholder=tr("Choose a preset"))
-        if choice is not None:
-            st.caption(tr(PRESETS[choice].description))
-        st.button(tr("Load preset"), on_click=load_preset, use_container_width=True,
-                  disabled=choice is None)
+        if lesson.current() is None:  # a lesson sets where its students start
+            choice = st.selectbox(tr("Load a preset"), list(PRESETS), key="preset_choice",
+                                  index=None, placeholder=tr("Choose a preset"))
+            if choice is not None:
+                st.caption(tr(PRESETS[choice].description))
+            st.button(tr("Load preset"), on_click=load_preset, use_container_width=True,
+                      disabled=choice is None)
         st.divider()
         st.caption(tr("Current experiment"))
         info = DATASETS[exp.dataset]

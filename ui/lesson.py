@@ -96,6 +96,13 @@ def hidden(name: str) -> bool:
     return lesson is not None and lesson.is_hidden(name)
 
 
+def field_maximum(field: str) -> int | None:
+    """The lesson's limit on a setting that has one (`epochs`), for its
+    control's maximum; None outside a lesson or without a limit."""
+    lesson = current()
+    return lesson.limits.epochs if lesson is not None and field == "epochs" else None
+
+
 def link_parameters() -> dict[str, str]:
     """`lesson=<id>` for the address bar and shared links, in a lesson (the
     teacher's token never goes into the address bar)."""

@@ -49,6 +49,8 @@ def field_input(name: str, label: str, *, container: Any = st,
     if lesson.locked(name):
         disabled = True
         label = tr("{label} (locked by the lesson)", label=label)
+    if lesson.field_maximum(name) is not None:
+        maximum = min(lesson.field_maximum(name), maximum or lesson.field_maximum(name))
     common = dict(key=state.key(name), help=tr(field.help), on_change=_on_change,
                   args=(name, state.revision()), disabled=disabled)
     if isinstance(field, ChoiceField):

@@ -96,6 +96,9 @@ def page() -> None:
         if st.session_state.get("teach_title"):
             st.error(tr("This lesson cannot be made yet:"))
             st.markdown("\n".join(f"- {escape_markdown(line)}" for line in problems(error)))
+        else:
+            st.caption(tr("Give the lesson a title to see its preview."))
+        st.button(tr("Make the lesson"), type="primary", key="teach_create", disabled=True)
         return
     preview(made)
     if st.button(tr("Make the lesson"), type="primary", key="teach_create"):

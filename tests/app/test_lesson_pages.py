@@ -44,9 +44,12 @@ def test_a_lesson_link_locks_hides_and_ignores_a_locked_field_in_the_address(sto
     # The locked dataset's control is disabled; the hidden page is gone.
     dataset = next(s for s in at.selectbox if s.label.startswith("Dataset"))
     assert dataset.disabled and "locked by the lesson" in dataset.label
+    assert not [s for s in at.sidebar.selectbox if s.label == "Load a preset"]
     at.switch_page("views/train.py").run()
     rate = next(s for s in at.select_slider if s.label.startswith("Learning rate"))
     assert rate.disabled and "locked by the lesson" in rate.label
+    epochs = next(n for n in at.number_input if n.label == "Epochs")
+    assert epochs.max == 20  # the lesson's limit is the control's maximum
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/search.py")  # not a page of this lesson's app
 
