@@ -2,10 +2,10 @@
 
 The lesson fixes what the teacher locked or hid (`state.update` and
 `state.replace_experiment` put those fields back whatever a widget, a
-preset or a link asks), hides the pages it names, and shows its text and
-goal above every page. A student gives a name once (kept with the browser's
-id in the run store); their runs are tagged with the lesson and the name,
-for the class's board. `teach=<token>` beside it, when it is the lesson's
+preset or a link asks: the one place that applies them), hides the pages
+it names, and shows its text and goal above every page. A student gives a
+name once (kept with the browser's id in the run store); their runs are
+tagged with the lesson and the name, for the class's board. `teach=<token>` beside it, when it is the lesson's
 teacher token, opens the teacher's view of the board.
 """
 
@@ -73,17 +73,6 @@ def open_from_link(lesson_id: str, token: str | None) -> bool:
         state.notify(tr("The teacher's part of this link is not this lesson's: the "
                         "lesson opens as a student sees it."), "warning")
     return True
-
-
-def fixed(exp):
-    """`exp` with the lesson's locked and hidden fields put back (outside a
-    lesson, `exp` itself)."""
-    lesson = current()
-    if lesson is None:
-        return exp
-    from playground.lessons import apply_lesson
-
-    return apply_lesson(lesson, exp)[0]
 
 
 def locked(field: str) -> bool:

@@ -49,8 +49,9 @@ def field_input(name: str, label: str, *, container: Any = st,
     if lesson.locked(name):
         disabled = True
         label = tr("{label} (locked by the lesson)", label=label)
-    if lesson.field_maximum(name) is not None:
-        maximum = min(lesson.field_maximum(name), maximum or lesson.field_maximum(name))
+    cap = lesson.field_maximum(name)
+    if cap is not None:
+        maximum = cap if maximum is None else min(cap, maximum)
     common = dict(key=state.key(name), help=tr(field.help), on_change=_on_change,
                   args=(name, state.revision()), disabled=disabled)
     if isinstance(field, ChoiceField):
