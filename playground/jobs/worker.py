@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import faulthandler
 import logging
+import multiprocessing
 import os
 import signal
 import threading
@@ -43,6 +44,29 @@ def start(events: Any, stop: Any) -> None:
     # owns the pool decides what stops (through the stop event), not the signal.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     quiet_retracing()
+    exit_with_parent()
+
+
+def exit_with_parent() -> None:
+    """Ends this process as soon as the process that started it is gone.
+
+    A worker waits on its pool's queue, whose pipe it holds both ends of:
+    if the web server is killed (SIGKILL, a crash, the out-of-memory
+    killer), nothing would ever wake the worker, and a warm worker of
+    several hundred MB would stay on the machine for good, or train on for
+    nobody. `multiprocessing.parent_process()` gives a handle whose
+    sentinel becomes ready when the parent exits, however it exits; a
+    daemon thread waits on it and ends the process.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not started by multiprocessing: nothing to watch
+        return
+
+    def watch_parent() -> None:
+        parent.join()
+        os._exit(0)  # no clean-up is owed to a server that is gone
+
+    threading.Thread(target=watch_parent, daemon=True, name="parent-watcher").start()
 
 
 def quiet_retracing() -> None:

@@ -300,3 +300,43 @@ def test_a_run_over_the_memory_ceiling_is_stopped_and_its_worker_replaced():
         assert pool.worker_pids()[0] != first_worker  # a fresh worker took over
     finally:
         pool.shutdown()
+
+
+def test_workers_exit_when_the_server_is_killed():
+    """A server killed outright (SIGKILL: no clean-up) leaves no worker behind,
+    neither an idle one nor one in the middle of training."""
+    import subprocess
+    import sys
+
+    server = subprocess.Popen([sys.executable, "-c", f"""
+import os, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from playground.jobs import ProcessExecutor
+from playground.presets import PRESETS
+pool = ProcessExecutor(limit=2)
+pool.wait_until_warm(180)
+job = pool.submit(PRESETS["circle"].experiment.replace(epochs=2000))
+while not job.history:
+    time.sleep(0.1)
+print(*pool.worker_pids(), pool.call(os.getpid), flush=True)
+time.sleep(600)
+"""], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        pids = [int(pid) for pid in server.stdout.readline().split()]
+    finally:
+        server.kill()
+        server.wait()
+    assert len(pids) == 3, pids  # two training workers (one busy) and the task worker
+
+    deadline = time.monotonic() + 30
+    while alive := [pid for pid in pids if _running(pid)]:
+        assert time.monotonic() < deadline, f"workers {alive} outlived their server"
+        time.sleep(0.1)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
