@@ -5,8 +5,10 @@ The lesson fixes what the teacher locked or hid (`state.update` and
 preset or a link asks: the one place that applies them), hides the pages
 it names, and shows its text and goal above every page. A student gives a
 name once (kept with the browser's id in the run store); their runs are
-tagged with the lesson and the name, for the class's board. `teach=<token>` beside it, when it is the lesson's
-teacher token, opens the teacher's view of the board.
+tagged with the lesson and the name, for the class's board.
+`teach=<token>` beside it, when it is the lesson's teacher token, opens the
+teacher's view of the board; the token leaves the address bar at once and
+is kept in a cookie until the browser closes, so a reload keeps that view.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.i18n import tr
-from ui import runs
+from ui import cookies, runs
 from ui.user_text import escape_markdown
 
 PARAMETER = "lesson"
@@ -22,6 +24,7 @@ TEACH_PARAMETER = "teach"
 LESSON = "lesson"
 STUDENT = "lesson_student"
 TEACHER = "lesson_teacher"
+TEACHER_COOKIE = "keras_playground_teach_"
 
 
 def current():
@@ -57,7 +60,10 @@ def open_from_link(lesson_id: str, token: str | None) -> bool:
         return False
     try:
         lesson = lessons.load(lesson_id)
+        kept = cookies.read(TEACHER_COOKIE + lesson.id)
         teacher = token is not None and lessons.is_teacher(lesson_id, token)
+        if token is None and kept is not None:  # the teacher reloading the page
+            teacher = lessons.is_teacher(lesson_id, kept)
         mine = lessons.student_of(lesson_id, runs.browser_id())
     except (LessonNotFound, StoreUnavailable) as error:
         from ui import state
@@ -67,6 +73,10 @@ def open_from_link(lesson_id: str, token: str | None) -> bool:
         return False
     st.session_state[LESSON], st.session_state[TEACHER] = lesson, teacher
     st.session_state[STUDENT] = mine
+    if token is not None and teacher and token != kept:
+        # Out of the address bar, the token stays in this browser until it
+        # closes, so that a reload keeps the teacher's view.
+        cookies.write(TEACHER_COOKIE + lesson.id, token)
     if token is not None and not teacher:
         from ui import state
 

@@ -13,7 +13,6 @@ that browser's own runs, plus the command line's when the host allows it.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 
 import streamlit as st
@@ -22,12 +21,11 @@ from playground import jobs
 from playground.i18n import mark, tr
 from playground.runs.errors import RunNotFound, StoreUnavailable
 from playground.runs.record import check_run_id
-from ui import state
+from ui import cookies, state
 
 BROWSER_COOKIE = "keras_playground_browser"
 BROWSER = "browser_id"
 STORE_PROBLEM_SHOWN = "store_problem_shown"
-_COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _open_store():
@@ -67,14 +65,12 @@ def say_store_problem(problem: str) -> None:
 def browser_id() -> str:
     """This browser's id, kept in a cookie for a year; new browsers get one."""
     if BROWSER not in st.session_state:
-        cookie = st.context.cookies.get(BROWSER_COOKIE, "")
-        if isinstance(cookie, str) and _COOKIE_VALUE.fullmatch(cookie):
-            st.session_state[BROWSER] = cookie
+        kept = cookies.read(BROWSER_COOKIE)
+        if kept is not None:
+            st.session_state[BROWSER] = kept
         else:
             st.session_state[BROWSER] = secrets.token_urlsafe(18)
-            st.html(f"<script>document.cookie = '{BROWSER_COOKIE}="
-                    f"{st.session_state[BROWSER]}; path=/; max-age=31536000; "
-                    "SameSite=Lax';</script>", unsafe_allow_javascript=True)
+            cookies.write(BROWSER_COOKIE, st.session_state[BROWSER], max_age=31536000)
     return st.session_state[BROWSER]
 
 

@@ -51,3 +51,24 @@ def test_two_students_train_in_one_lesson_and_the_board_ranks_them(server, new_p
     board = LessonStore(open_store(STORE)).board(lesson.id)
     assert [row.name for row in board] == ["Ana", "Ben"]
     assert board[0].value > board[1].value
+
+
+def test_the_teachers_view_survives_a_reload_and_stays_in_that_browser(server, new_page):
+    """The token leaves the address bar at once; a reload still shows the
+    teacher's tools, and another browser at the same address does not."""
+    lesson = Lesson(title="Reloads", experiment=Experiment(dataset="xor"))
+    token = LessonStore(open_store(STORE)).create(lesson)
+    teacher = new_page()
+    open_app(teacher, f"{server}/class?lesson={lesson.id}&teach={token}")
+    close = teacher.get_by_role("button", name="Close the lesson")
+    close.wait_for()
+    teacher.wait_for_function("() => !location.search.includes('teach=')")
+    assert "teach=" not in teacher.url
+    teacher.reload()
+    close.wait_for()  # still the teacher, from this browser's cookie
+    assert "teach=" not in teacher.url
+
+    student = new_page()
+    open_app(student, teacher.url)
+    student.get_by_text("Nobody has joined yet").first.wait_for()
+    assert student.get_by_role("button", name="Close the lesson").count() == 0
