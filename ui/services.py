@@ -16,7 +16,7 @@ import streamlit as st
 
 from playground import jobs
 from playground.jobs.executor import default_max_weights_mb, default_memory_limit_mb
-from playground.model.checks import check_weight_budget
+from playground.model.checks import check_experiment, check_weight_budget
 from playground.model.memory_budget import check_memory_budget
 from playground.runs.recorder import submit_and_record
 from ui import claims, lesson, runs
@@ -44,8 +44,9 @@ def start() -> None:
 def check_size(experiment) -> None:
     """Refuses a model over the host's weight limit, or one estimated to need
     more memory than a worker has for a run (`StackError`)."""
-    check_weight_budget(experiment, default_max_weights_mb() * 2**20)
-    check_memory_budget(experiment, default_memory_limit_mb())
+    rows = check_experiment(experiment)  # the shapes, checked once for both
+    check_weight_budget(experiment, default_max_weights_mb() * 2**20, rows)
+    check_memory_budget(experiment, default_memory_limit_mb(), rows)
 
 
 class AlreadyTraining(RuntimeError):

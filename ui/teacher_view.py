@@ -87,9 +87,9 @@ def student_runs(lessons, opened, taken, picked: str) -> None:
         st.success(tr("Removed {count} run(s).", count=removed))
 
 
-def show(lessons, opened, rows) -> None:
-    """The whole teacher's view under the board."""
-    taken = lessons.runs_of(opened.id)
+def show(lessons, opened, rows, taken) -> None:
+    """The whole teacher's view under the board: `rows` the board's,
+    `taken` every run of the lesson."""
     st.subheader(tr("Right now"))
     now_training(taken)
     names = [row.name for row in rows]

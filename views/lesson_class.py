@@ -52,12 +52,11 @@ def board(lessons, opened) -> None:
                      tr("When"): st.column_config.DatetimeColumn(format="HH:mm:ss")})
 
 
-def teacher_tools(lessons, opened) -> None:
-    """Downloads of every run, and closing the lesson."""
+def teacher_tools(lessons, opened, taken) -> None:
+    """Downloads of every run (`taken`: the lesson's runs), and closing the lesson."""
     from playground.lessons import experiments_zip, runs_csv
 
     st.subheader(tr("Teacher"))
-    taken = lessons.runs_of(opened.id)
     cols = st.columns(3)
     cols[0].download_button(tr("Runs as CSV"), runs_csv(opened, taken),
                             f"lesson-{opened.id}.csv", "text/csv", key="lesson_csv")
@@ -82,11 +81,13 @@ def page() -> None:
     st.toggle(tr("Projector: hide the names"), key="projector")
     board(lessons, opened)
     if lesson.is_teacher():
-        teacher_tools(lessons, opened)
-        try:
-            teacher_view.show(lessons, opened, lessons.board(opened.id))
+        try:  # read once for the downloads and the teacher's view
+            taken, rows = lessons.runs_of(opened.id), lessons.board(opened.id)
         except StoreUnavailable as error:
             st.warning(tr("The class's runs cannot be read: {error}", error=error))
+            return
+        teacher_tools(lessons, opened, taken)
+        teacher_view.show(lessons, opened, rows, taken)
 
 
 page()

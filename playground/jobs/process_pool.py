@@ -306,7 +306,11 @@ class ProcessExecutor(Executor):
             return slot.current
 
     def _startable(self) -> JobHandle | None:
-        return next((h for h in self._queue if h.owner not in self._away), None)
+        return next(iter(self._present(self._queue)), None)
+
+    def _present(self, jobs) -> list[JobHandle]:
+        """The jobs whose browser is still there (the others wait, skipped)."""
+        return [job for job in jobs if job.owner not in self._away]
 
     def _jobs_ahead(self, handle: JobHandle) -> int | None:
         with self._cond:
@@ -320,8 +324,7 @@ class ProcessExecutor(Executor):
         with self._cond:
             if handle not in self._queue:
                 return None
-            ahead = [job for job in list(self._queue)[:self._queue.index(handle)]
-                     if job.owner not in self._away]
+            ahead = self._present(list(self._queue)[:self._queue.index(handle)])
             running = [s.current for s in self._slots if s.current is not None]
         return estimated_wait(running_paces(running),
                               [job.experiment.epochs for job in ahead], self.limit)

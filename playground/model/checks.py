@@ -95,15 +95,17 @@ def check_experiment(exp: Experiment) -> list[LayerRow]:
 BYTES_PER_WEIGHT = 4  # float32
 
 
-def check_weight_budget(exp: Experiment, max_bytes: int) -> int:
+def check_weight_budget(exp: Experiment, max_bytes: int,
+                        rows: list[LayerRow] | None = None) -> int:
     """Refuses a model whose weights are larger than `max_bytes`, before any
     training: its weights would travel back through the server and into the
-    run store. Returns the model's size in bytes.
+    run store. Returns the model's size in bytes. `rows`: its checked
+    summary, when the caller has it already (`check_experiment`).
 
     Raises:
         StackError: naming the size, the limit and the fix.
     """
-    params = sum(row.params for row in check_experiment(exp))
+    params = sum(row.params for row in (check_experiment(exp) if rows is None else rows))
     size = params * BYTES_PER_WEIGHT
     if max_bytes and size > max_bytes:
         raise StackError(None, tr(

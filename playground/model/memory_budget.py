@@ -17,7 +17,7 @@ from math import prod
 from playground.config import Experiment
 from playground.i18n import tr
 from playground.model.checks import BYTES_PER_WEIGHT, check_experiment
-from playground.model.shapes import StackError
+from playground.model.shapes import LayerRow, StackError
 
 WEIGHT_COPIES = 4
 """Weights, gradients and two optimizer slots."""
@@ -28,17 +28,19 @@ WORKER_BASE_MB = 800
 (about 730 MB measured on Linux)."""
 
 
-def training_mb(exp: Experiment) -> float:
+def training_mb(exp: Experiment, rows: list[LayerRow] | None = None) -> float:
     """The estimated memory of training `exp`, in MiB, beyond the worker's
-    own (see the module's docstring)."""
-    rows = check_experiment(exp)
+    own (see the module's docstring). `rows`: its checked summary, when the
+    caller has it already (`check_experiment`)."""
+    rows = check_experiment(exp) if rows is None else rows
     weights = sum(row.params for row in rows) * BYTES_PER_WEIGHT * WEIGHT_COPIES
     outputs = sum(prod(row.output_shape) for row in rows)
     batch = outputs * exp.batch_size * BYTES_PER_WEIGHT * ACTIVATION_COPIES
     return (weights + batch) / 2**20
 
 
-def check_memory_budget(exp: Experiment, worker_mb: int) -> float:
+def check_memory_budget(exp: Experiment, worker_mb: int,
+                        rows: list[LayerRow] | None = None) -> float:
     """Refuses, before training, an experiment estimated to need more memory
     than a worker with a `worker_mb` ceiling has for a job. Returns the
     estimate in MiB.
@@ -46,7 +48,7 @@ def check_memory_budget(exp: Experiment, worker_mb: int) -> float:
     Raises:
         StackError: with the estimate, the memory there is, and the fix.
     """
-    needed = training_mb(exp)
+    needed = training_mb(exp, rows)
     room = max(worker_mb - WORKER_BASE_MB, 0)
     if worker_mb and needed > room:
         raise StackError(None, tr(
