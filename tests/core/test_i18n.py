@@ -305,3 +305,91 @@ def test_an_error_is_read_in_the_readers_language_wherever_it_was_made():
         assert str(error).startswith("MNIST 不可用：下载失败（offline）。请从 https://")
         assert str(caught.value).startswith("目标列 'y' 只有一个类别（'a'）。")
     assert str(error).startswith("MNIST is not available: the download failed (offline).")
+
+
+# -- Text the core makes once and every reader reads: translated when read --------
+
+
+def english_read_outside_the_catalog(monkeypatch, read_texts, values=()) -> set[str]:
+    """Like `english_outside_the_catalog`, for the texts `read_texts()` returns
+    (each must come from the catalog: it starts with ⟦)."""
+    allowed = set().union(*(_words(str(v)) for v in values))
+    found = set()
+    for translations in (i18n.translations, lambda code: _Skeleton()):
+        with monkeypatch.context() as patch:
+            patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
+            patch.setattr(i18n, "translations", translations)
+            texts = [str(text) for text in read_texts()]
+        for text in texts:
+            assert text.startswith("⟦"), text
+            if translations is i18n.translations:
+                while re.search(r"⟦[^⟦⟧]*⟧", text):
+                    text = re.sub(r"⟦[^⟦⟧]*⟧", " ", text)
+            found |= _words(text)
+    return found - allowed
+
+
+def _pixels(rows: int = 6):
+    import numpy as np
+
+    values = np.arange(rows * 16).reshape(rows, 16) % 256
+    frame = _table(**{f"p{i}": values[:, i] for i in range(16)})
+    return frame.assign(label=[0, 1] * (rows // 2))
+
+
+def _filled(prepared):
+    from playground.datasets.table_preparation import fill_step
+
+    learned = fill_step(prepared, prepared.preprocessor().fit(prepared.features))
+    return [*prepared.steps, *([learned] if learned else [])]
+
+
+PREPARED = [  # (table, target, options): together they make every step
+    (_table(name=[f"n{i}" for i in range(14)], age=[1, 2, None, 4, 5, 6, 7] * 2,
+            city=["Bath", "York", None, "York", "Bath", "Bath", "York"] * 2,
+            y=["a", "b"] * 7), "y", {}),
+    (_table(name=[f"n{i}" for i in range(14)], age=[1, 2, None, 4, 5, 6, 7] * 2,
+            city=["Bath", "York", None, "York", "Bath", "Bath", "York"] * 2,
+            y=["a", "b"] * 7), "y", {"missing": "impute", "standardize": False,
+                                     "task": "multiclass"}),
+    (_table(a=[1, None, 3, 5, None], b=[None, 2, 4, 6, 8], y=[0.5, 1, 2, 3, 4]), "y",
+     {}),
+    (_table(a=[1, None, 3, 5, None], b=[None, 2, 4, 6, 8], y=[0.5, 1, 2, 3, 4]), "y",
+     {"task": "regression"}),
+    (_table(row=range(1, 13), rooms=["1", "2", "?"] + ["3"] * 9, blank=[None] * 12,
+            y=[0, 1] * 6), "y", {}),
+    (_table(town=[f"t{i % 35}" for i in range(40)], x=range(40), y=["a", "b"] * 20),
+     "y", {}),
+    (_pixels(), "label", {"images": True}),
+]
+PREPARED_VALUES = ["name", "age", "city", "Bath", "York", "y", "a", "b", "row", "rooms",
+                   "blank", "town", "x", "label", *(f"p{i}" for i in range(16))]
+
+
+@pytest.mark.parametrize("frame, target, options", PREPARED)
+def test_the_csv_preparation_steps_read_from_the_catalog(monkeypatch, frame, target,
+                                                         options):
+    prepared = prepare_table(frame, target, **options)
+    assert english_read_outside_the_catalog(
+        monkeypatch, lambda: _filled(prepared), PREPARED_VALUES) == set()
+
+
+def test_a_preparation_step_made_once_reads_in_each_readers_language(monkeypatch):
+    """Prepared tables are cached for every browser session: the same steps
+    read in English by one reader and in Chinese by the next."""
+    from playground.config import Experiment
+    from playground.datasets.source import prepared_table
+
+    exp = Experiment(dataset="house-prices", exclude=("rooms",))
+    with use_language("zh"):
+        prepared = prepared_table(exp)
+        chinese = [str(step) for step in prepared.steps]
+    with use_language("en"):
+        assert prepared_table(exp) is prepared  # the cached table, not a new one
+        english = [str(step) for step in prepared.steps]
+    assert english[0] == "Left out of the features, as chosen: 'rooms'."
+    assert chinese[0] == "按你的选择，不作为特征的列：'rooms'。"
+    assert english[1].startswith("Task detected: regression ('price_k' holds")
+    assert chinese[1].startswith("检测到的任务：回归（'price_k' 有")
+    assert english[-1].startswith("Result: ") and chinese[-1].startswith("结果：")
+    assert _words(" ".join(chinese)) <= _words("rooms price_k age_years district")
