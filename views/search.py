@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from playground import charts
-from playground.i18n import tr
+from playground.i18n import tr, translated
 from playground.jobs import default_executor
 from playground.model.checks import check_experiment, data_spec_of
 from playground.model.shapes import StackError
@@ -104,7 +104,7 @@ def trial_table(search: Search) -> pd.DataFrame:
                      search.objective: t.objective, "Status": t.status,
                      "Seconds": round(t.elapsed, 1),
                      "Run": f"/train?run={t.run_id}" if t.run_id else None,
-                     "Message": t.message if t.status == FAILED else ""})
+                     "Message": translated(t.message) if t.status == FAILED else ""})
     return pd.DataFrame(rows)
 
 

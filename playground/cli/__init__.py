@@ -55,13 +55,14 @@ from playground.datasets.errors import CsvError, DataUnavailable
 from playground.evaluation.test_metric_lines import test_metrics_line
 from playground.export.script import ExportError
 from playground.fields import ConfigError, ConfigErrors
-from playground.i18n import LANGUAGES, normalise, tr, translated, use_language
+from playground.i18n import LANGUAGES, normalise, template, tr, translated, use_language
 from playground.lessons.errors import LessonNotFound
 from playground.model.checks import check_experiment
 from playground.model.shapes import StackError
 from playground.presets import PRESETS
 from playground.runs.errors import RunNotFound, StoreUnavailable
 from playground.search.space import SpaceError
+from playground.training.result import TRAINING_FAILED
 
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -120,17 +121,20 @@ def _finite(value):
     return value
 
 
+NO_REASON = template("Training failed without a reason.")
+
+
 def without_class_name(message: str) -> str:
     """`Training failed: ValueError: x` as `Training failed: x`.
 
     A run's failure message names the Python exception class; a person at
     the command line needs the reason only.
     """
-    match = re.fullmatch(r"(Training failed): [A-Za-z_][\w.]*(?::\s*(.*))?", message,
+    match = re.fullmatch(r"Training failed: [A-Za-z_][\w.]*(?::\s*(.*))?", message,
                          re.DOTALL)
     if match is None:
         return message
-    return f"{match[1]}: {match[2]}" if match[2] else f"{match[1]} without a reason."
+    return TRAINING_FAILED.format(error=match[1]) if match[1] else NO_REASON
 
 
 def _say(message: str) -> None:
@@ -210,9 +214,9 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
             data = experiment_data(exp)
     except (DataUnavailable, CsvError) as error:
         with use_language("en"):  # the JSON line keeps English messages
-            result = TrainingResult(FAILED, f"Training failed: {error}")
+            result = TrainingResult(FAILED, TRAINING_FAILED.format(error=error))
         message = result.message
-        shown = tr("Training failed: {error}", error=error)
+        shown = tr(TRAINING_FAILED, error=error)
     else:
         stop = StopSignal()
         with _CtrlC(stop):

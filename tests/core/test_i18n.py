@@ -393,3 +393,64 @@ def test_a_preparation_step_made_once_reads_in_each_readers_language(monkeypatch
     assert chinese[1].startswith("检测到的任务：回归（'price_k' 有")
     assert english[-1].startswith("Result: ") and chinese[-1].startswith("结果：")
     assert _words(" ".join(chinese)) <= _words("rooms price_k age_years district")
+
+
+# -- How a run ended, written by a worker in English, read translated -------------
+
+
+def test_a_worker_failure_reads_in_chinese_where_it_is_shown():
+    """A worker knows no reader: it writes "Training failed: ..." in English
+    (the run store keeps it), and the page translates it, the error's own
+    sentences included."""
+    from playground.jobs.messages import CRASHED, NOT_STARTED, RELEASED, SHUT_DOWN
+    from playground.training.result import failure_message
+
+    with use_language("zh"):  # even where a reader is known, the run keeps English
+        failed = failure_message(CsvError(tr_lazy("Unknown target column {column}. "
+                                                  "Expected one of the table's columns: "
+                                                  "{columns}. Pick the target from that "
+                                                  "list.", column="'y'", columns="'x'")))
+    assert failed == ("Training failed: CsvError: Unknown target column 'y'. Expected "
+                      "one of the table's columns: 'x'. Pick the target from that list.")
+    with use_language("zh"):
+        assert i18n.translated(failed) == (
+            "训练失败：CsvError: Unknown target column 'y'. Expected one of the table's "
+            "columns: 'x'. Pick the target from that list.")
+        assert i18n.translated(CRASHED).startswith("训练失败：训练进程意外终止")
+        assert i18n.translated(RELEASED.format(epochs=4)) == (
+            "被服务器停止：启动它的浏览器标签页已关闭，此时已训练 4 轮。")
+        for text in (CRASHED, NOT_STARTED, SHUT_DOWN):
+            assert _words(i18n.translated(text)) <= {"TensorFlow"}, text
+    with use_language("en"):
+        assert i18n.translated(failed) == failed
+
+
+def test_a_trailing_placeholder_takes_the_rest_of_the_text_but_no_more():
+    """`Training failed: {error}` keeps an error of several sentences whole,
+    while a longer template that starts the same way still wins."""
+    from playground.jobs.messages import OVER_MEMORY
+
+    over = OVER_MEMORY.format(limit=512)
+    with use_language("zh"):
+        assert i18n.translated(over).startswith("训练失败：该运行使用的内存超过了 512 MB")
+        assert i18n.translated("Training failed: A. B. C.") == "训练失败：A. B. C."
+        # A value inside a message still stops at a sentence break.
+        from playground.training.result import FINISHED
+
+        odd = FINISHED.format(epochs="3. Or 4")
+        assert i18n.translated(odd) == odd
+
+
+def test_the_handle_fills_the_stop_reason_with_the_epochs_run():
+    from playground.config import Experiment
+    from playground.jobs.handle import JobHandle
+    from playground.jobs.messages import RELEASED
+    from playground.training.result import TrainingResult
+
+    handle = JobHandle(Experiment())
+    handle.started(on_stop=lambda: None)
+    handle.stop(RELEASED)
+    handle.finish(TrainingResult("stopped", "Stopped by you after 2 epoch(s).",
+                                 epochs_run=2))
+    assert handle.result.message == ("Stopped by the server: the browser tab that "
+                                     "started it closed after 2 epoch(s).")
