@@ -454,3 +454,96 @@ def test_the_handle_fills_the_stop_reason_with_the_epochs_run():
                                  epochs_run=2))
     assert handle.result.message == ("Stopped by the server: the browser tab that "
                                      "started it closed after 2 epoch(s).")
+
+
+# -- Refusals of the own-input forms, exports, the run store and the worker settings --
+
+
+def test_own_input_refusals_read_from_the_catalog(monkeypatch):
+    import numpy as np
+
+    from playground.evaluation.own_input import prepare_drawing, review_tokens
+
+    for make_error, values in [
+            (lambda: prepare_drawing(np.zeros((28, 28)), 28), []),
+            (lambda: review_tokens("", {"film": 1}, 1000, 10), []),
+            (lambda: review_tokens("zzz qqq", {"film": 1}, 1000, 10), [])]:
+        assert english_outside_the_catalog(monkeypatch, make_error, values) == set()
+
+
+def test_an_input_outside_the_training_range_reads_from_the_catalog(monkeypatch):
+    import types
+
+    from playground.evaluation.own_input import Column, prepare_row
+
+    data = types.SimpleNamespace(preprocessor=None)
+    columns = [Column("age", low=18.0, high=60.0)]
+    _, notes = prepare_row({"age": 99.0}, data, columns, as_frame=False)
+    assert len(notes) == 1
+    assert english_read_outside_the_catalog(monkeypatch, lambda: notes, ["age"]) == set()
+    with use_language("zh"):
+        assert str(notes[0]) == "age = 99 超出了训练时的范围 18 到 60：这个预测是外推的。"
+
+
+def test_export_refusals_read_from_the_catalog(monkeypatch):
+    import types
+
+    from playground.config import Experiment
+    from playground.export import script
+    from playground.export.model_files import save_model
+
+    monkeypatch.setattr(script, "SKLEARN_LOADERS", {})
+    for make_error, values in [
+            (lambda: script.experiment_script(Experiment(dataset="iris")),
+             ["iris", "playground", "train"]),
+            (lambda: script._layer_code(types.SimpleNamespace(kind="ghost"), "x", 1, 0),
+             ["ghost", "playground", "train"]),
+            (lambda: save_model(Experiment(), [], "model.h5"), ["path", "model.h5"])]:
+        assert english_outside_the_catalog(monkeypatch, make_error, values) == set()
+
+
+def test_run_store_errors_read_from_the_catalog(monkeypatch, tmp_path):
+    from playground.runs import open_store
+    from playground.runs.location import store_url
+    from playground.runs.record import check_run_id, check_text
+
+    store = open_store(str(tmp_path / "runs.sqlite"))
+    where = str(tmp_path / "runs.sqlite")
+    for make_error, values in [
+            (lambda: store_url("::bad://x"), ["bad", "x", "PLAYGROUND_STORE", "sqlite",
+                                              "runs", "postgresql", "user", "host",
+                                              "db"]),
+            (lambda: check_run_id("not an id!"), ["not", "an", "id"]),
+            (lambda: check_text(5, "name", 10), ["int"]),
+            (lambda: check_text("x" * 11, "note", 10), []),
+            (lambda: store.load("abcdef"), ["abcdef"]),
+            (lambda: store.load_search("abcdef"), ["abcdef", where]),
+            (lambda: store.rename("abcdef", name="  "), []),
+            (lambda: open_store(str(tmp_path / "runs.sqlite" / "inside")),
+             [where, "PLAYGROUND_STORE", "Not", "a", "directory", "inside"])]:
+        assert english_outside_the_catalog(monkeypatch, make_error, values) == set()
+
+
+def test_a_run_store_problem_opened_once_reads_in_each_readers_language(tmp_path):
+    from playground.runs import StoreUnavailable, open_store
+
+    (tmp_path / "file").write_text("")
+    with pytest.raises(StoreUnavailable) as caught:
+        open_store(str(tmp_path / "file" / "runs.sqlite"))
+    problem = caught.value  # a server keeps it for every session
+    with use_language("zh"):
+        assert str(problem).startswith(f"无法创建位于 {tmp_path / 'file'}")
+    with use_language("en"):
+        assert str(problem).startswith(f"The run store at {tmp_path / 'file'}")
+
+
+def test_worker_settings_errors_read_from_the_catalog(monkeypatch):
+    from playground.jobs.executor import default_workers
+
+    monkeypatch.setenv("PLAYGROUND_WORKERS", "many")
+    assert english_outside_the_catalog(monkeypatch, default_workers,
+                                       ["PLAYGROUND_WORKERS", "many"]) == set()
+    with use_language("zh"):
+        with pytest.raises(ValueError) as caught:
+            default_workers()
+    assert str(caught.value).startswith("PLAYGROUND_WORKERS must be a whole number")
