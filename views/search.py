@@ -136,7 +136,7 @@ def results(search: Search) -> None:
                if best else "no trial scored yet"))
     st.progress(min(len(trials) / search.max_trials, 1.0), text=line)
     if search.done:
-        st.info(search.message)
+        st.info(translated(search.message))
     if not search.done:
         mine = runs.may_change(search.creator)
         st.button(tr("Stop the search"), key="search_stop", disabled=not mine,

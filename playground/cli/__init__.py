@@ -84,7 +84,8 @@ def parse_query(text: str) -> Experiment:
         params = parse_qs(query, keep_blank_values=True, strict_parsing=bool(query),
                           max_num_fields=100)
     except ValueError as error:
-        raise UsageError(f"cannot read the query string {text[:60]!r}: {error}")
+        raise UsageError(tr("cannot read the query string {query}: {error}",
+                            query=repr(text[:60]), error=error))
     return Experiment.from_query(params)
 
 
@@ -94,16 +95,16 @@ def load_config(text: str) -> Experiment:
         return PRESETS[text].experiment
     if os.path.isfile(text):
         if os.path.getsize(text) > MAX_CONFIG_BYTES:
-            raise UsageError(f"{text} is larger than {MAX_CONFIG_BYTES} bytes; "
-                             "an experiment JSON is a few kilobytes.")
+            raise UsageError(tr("{file} is larger than {limit} bytes; an experiment "
+                                "JSON is a few kilobytes.", file=text,
+                                limit=MAX_CONFIG_BYTES))
         with open(text, encoding="utf-8") as handle:
             return Experiment.from_json(handle.read())
     if "=" in text or "?" in text:
         return parse_query(text)
-    raise UsageError(
-        f"{text!r} is not a preset, a file, a URL or a query string. "
-        f"Presets: {', '.join(PRESETS)}."
-    )
+    raise UsageError(tr("{config} is not a preset, a file, a URL or a query string. "
+                        "Presets: {presets}.", config=repr(text),
+                        presets=", ".join(PRESETS)))
 
 
 def _format_logs(logs: dict[str, float]) -> str:
@@ -266,11 +267,11 @@ def with_csv(exp: Experiment, path: str, target: str | None) -> Experiment:
         token = uploads.register(file.read_bytes(), file.name, NO_LIMITS)
     except MemoryError:
         size = file.stat().st_size / 2**20
-        raise UsageError(
-            f"{file.name} ({size:,.1f} MB) does not fit in this machine's memory "
-            "once read. The command line has no size limit, only memory: free "
-            "some memory, use a machine with more, or train on a sample of the "
-            "rows or the columns you need.") from None
+        raise UsageError(tr(
+            "{file} ({size} MB) does not fit in this machine's memory once read. The "
+            "command line has no size limit, only memory: free some memory, use a "
+            "machine with more, or train on a sample of the rows or the columns you "
+            "need.", file=file.name, size=format(size, ",.1f"))) from None
     column = target if target is not None else choose_target(uploads.get(token).columns)
     return exp.replace(dataset="csv", csv_name=file.name[:100], target=column,
                        upload=token)
@@ -309,7 +310,7 @@ def _with_data(args) -> Experiment:
     if args.csv:
         return with_csv(exp, args.csv, args.target)
     if args.target:
-        raise UsageError("--target needs --csv FILE.")
+        raise UsageError(tr("--target needs --csv FILE."))
     return exp
 
 
@@ -321,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang is None:
         return _command(args)
     if normalise(args.lang) is None:
-        _say(f"error: --lang {args.lang}: expected one of {', '.join(LANGUAGES)}.")
+        _say(tr("error: --lang {value}: expected one of {languages}.", value=args.lang,
+                languages=", ".join(LANGUAGES)))  # in the environment's language
         return EXIT_BAD_INPUT
     with use_language(args.lang):
         return _command(args)
@@ -340,13 +342,13 @@ def _command(args) -> int:
                 print(f"{preset.name:<{width}}  {tr(preset.description)}")
         elif args.command == "preset":
             if args.name not in PRESETS:
-                raise UsageError(f"no preset {args.name!r}; expected one of "
-                                 f"{', '.join(PRESETS)}.")
+                raise UsageError(tr("no preset {name}; expected one of {presets}.",
+                                    name=repr(args.name), presets=", ".join(PRESETS)))
             print(PRESETS[args.name].experiment.to_json())
         elif args.command == "train":
             if args.save_model and not args.save_model.endswith(".keras"):
-                raise UsageError(f"--save-model {args.save_model}: a Keras model "
-                                 "file must end in .keras.")
+                raise UsageError(tr("--save-model {file}: a Keras model file must end "
+                                    "in .keras.", file=args.save_model))
             return _train(_with_data(args), args.json, save=not args.no_save,
                           save_model=args.save_model)
         elif args.command == "runs":
@@ -364,11 +366,12 @@ def _command(args) -> int:
 
             most = max(1, os.cpu_count() or 1)
             if not 1 <= args.workers <= most:
-                raise UsageError(f"--workers takes a number from 1 to {most} (this "
-                                 f"machine's cores: each worker trains on one); "
-                                 f"received {args.workers}.")
+                raise UsageError(tr("--workers takes a number from 1 to {most} (this "
+                                    "machine's cores: each worker trains on one); "
+                                    "received {count}.", most=most, count=args.workers))
             if args.trials < 1:
-                raise UsageError("--trials takes a number from 1 up.")
+                raise UsageError(tr("--trials takes a number from 1 up; received "
+                                    "{count}.", count=args.trials))
             exp = _with_data(args)
             check_experiment(exp)
             return run_search(exp, args)

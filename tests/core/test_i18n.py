@@ -547,3 +547,59 @@ def test_worker_settings_errors_read_from_the_catalog(monkeypatch):
         with pytest.raises(ValueError) as caught:
             default_workers()
     assert str(caught.value).startswith("PLAYGROUND_WORKERS must be a whole number")
+
+
+# -- The command line: usage errors in the chosen language, JSON in English ---------
+
+
+def test_command_line_usage_errors_read_from_the_catalog(monkeypatch, tmp_path):
+    from playground.cli import load_config, parse_query, with_csv
+    from playground.cli.search import read_space
+    from playground.config import Experiment
+    from playground.presets import PRESETS
+
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 1_000_001)
+    space = tmp_path / "space.json"
+    space.write_text("{learning_rate: [0.1]}", encoding="utf-8")
+    presets = list(PRESETS)
+
+    def out_of_memory(*args):
+        raise MemoryError
+
+    for make_error, values in [
+            (lambda: load_config("nothing"), ["nothing", *presets]),
+            (lambda: load_config(str(big)), [str(big)]),
+            (lambda: parse_query("a=1&&b"), ["a", "b", "bad", "query", "field",
+                                             "strict_parsing"]),
+            (lambda: read_space(str(space), Experiment()),
+             [str(space), "Expecting", "property", "name", "enclosed", "in", "double",
+              "quotes", "learning_rate"])]:
+        assert english_outside_the_catalog(monkeypatch, make_error, values) == set()
+    from playground.datasets import uploads
+
+    csv = tmp_path / "rows.csv"
+    csv.write_text("a,b\n1,2\n", encoding="utf-8")
+    monkeypatch.setattr(uploads, "register", out_of_memory)
+    assert english_outside_the_catalog(
+        monkeypatch, lambda: with_csv(Experiment(), str(csv), None),
+        ["rows", "csv", "MB"]) == set()
+
+
+def test_a_command_line_usage_error_reads_in_chinese(capsys, tmp_path):
+    from playground.cli import main
+
+    assert main(["--lang", "zh", "preset", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("playground: 错误：没有预设 'nope'；应为 ")
+    assert main(["--lang", "zh", "train", "xor", "--save-model", "m.h5"]) == 2
+    assert capsys.readouterr().err == (
+        "playground: 错误：--save-model m.h5：Keras 模型文件必须以 .keras 结尾。\n")
+    space = tmp_path / "space.json"
+    space.write_text("[", encoding="utf-8")
+    assert main(["--lang", "zh", "search", "xor", "--space", str(space),
+                 "--no-save"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"playground: 错误：{space} 不是有效的 JSON（第 1 行：")
+    assert main(["--lang", "en", "preset", "nope"]) == 2
+    assert capsys.readouterr().err.startswith("playground: error: no preset 'nope'; ")
