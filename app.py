@@ -19,7 +19,7 @@ from playground.config import Experiment
 from playground.datasets import DATASETS
 from playground.datasets.source import dataset_info
 from playground.fields import ConfigError, ConfigErrors, problems
-from playground.i18n import tr
+from playground.i18n import tr, translated
 from playground.keras_work import WorkerCrashed
 from playground.model.checks import resolve_loss, resolve_output
 from playground.presets import PRESETS, default_experiment
@@ -215,7 +215,7 @@ def main() -> None:
     try:
         page.run()
     except WorkerCrashed as error:  # the experiment, the run and the other pages stay
-        st.error(str(error), icon=":material/error:")
+        st.error(translated(str(error)), icon=":material/error:")
     sidebar()
     with notices:
         state.show_notices()

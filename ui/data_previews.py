@@ -72,7 +72,7 @@ def table_preview(table, prepared, data: Dataset) -> None:
     st.markdown(tr("**Columns**"))
     st.dataframe(column_summary(table), hide_index=True, height=220)
     st.markdown(tr("**Preprocessing**"))
-    steps = [*prepared.steps]
+    steps = [*prepared.steps]  # shared by every session: read in this one's language
     learned = fill_step(prepared, data.preprocessor)
     if learned:
         steps.insert(-1, learned)

@@ -84,7 +84,7 @@ def _drawing(data, size: int):
         st.warning(str(error))
         return None
     right.plotly_chart(charts.image_mosaic(image[None], np.array([0]),
-                                           ("what the model sees",), columns=1,
+                                           (tr("what the model sees"),), columns=1,
                                            title=tr("Your drawing, {size}×{size}",
                                                     size=size)),
                        key="own_prepared")
@@ -169,7 +169,7 @@ def _form(exp, data):
                         high=format(column.high, "g")))
     x, notes = prepare_row(values, data, columns, as_frame=raw is not None)
     for note in notes:
-        st.caption(note)
+        st.caption(escape_markdown(str(note)))
     return x[0]
 
 

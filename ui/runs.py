@@ -40,8 +40,8 @@ def _open_store_at(location: str):
 
     try:
         return open_store(location or None), None
-    except StoreUnavailable as error:
-        return None, str(error)
+    except StoreUnavailable as error:  # kept, not str(): read in each session's language
+        return None, error
 
 
 def store():
@@ -52,8 +52,9 @@ def store():
     return opened
 
 
-def say_store_problem(problem: str) -> None:
-    """Tells this browser session, once, that runs are not being saved."""
+def say_store_problem(problem) -> None:
+    """Tells this browser session, once, that runs are not being saved;
+    `problem` is the error (or its text), read in this session's language."""
     if st.session_state.get(STORE_PROBLEM_SHOWN):
         return
     st.session_state[STORE_PROBLEM_SHOWN] = True

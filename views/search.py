@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from playground import charts
-from playground.i18n import tr
+from playground.i18n import tr, translated
 from playground.jobs import default_executor
 from playground.model.checks import check_experiment, data_spec_of
 from playground.model.shapes import StackError
@@ -104,7 +104,7 @@ def trial_table(search: Search) -> pd.DataFrame:
                      search.objective: t.objective, "Status": t.status,
                      "Seconds": round(t.elapsed, 1),
                      "Run": f"/train?run={t.run_id}" if t.run_id else None,
-                     "Message": t.message if t.status == FAILED else ""})
+                     "Message": translated(t.message) if t.status == FAILED else ""})
     return pd.DataFrame(rows)
 
 
@@ -136,7 +136,7 @@ def results(search: Search) -> None:
                if best else "no trial scored yet"))
     st.progress(min(len(trials) / search.max_trials, 1.0), text=line)
     if search.done:
-        st.info(search.message)
+        st.info(translated(search.message))
     if not search.done:
         mine = runs.may_change(search.creator)
         st.button(tr("Stop the search"), key="search_stop", disabled=not mine,

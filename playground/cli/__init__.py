@@ -55,13 +55,14 @@ from playground.datasets.errors import CsvError, DataUnavailable
 from playground.evaluation.test_metric_lines import test_metrics_line
 from playground.export.script import ExportError
 from playground.fields import ConfigError, ConfigErrors
-from playground.i18n import LANGUAGES, normalise, tr, translated, use_language
+from playground.i18n import LANGUAGES, normalise, template, tr, translated, use_language
 from playground.lessons.errors import LessonNotFound
 from playground.model.checks import check_experiment
 from playground.model.shapes import StackError
 from playground.presets import PRESETS
 from playground.runs.errors import RunNotFound, StoreUnavailable
 from playground.search.space import SpaceError
+from playground.training.result import TRAINING_FAILED
 
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -83,7 +84,8 @@ def parse_query(text: str) -> Experiment:
         params = parse_qs(query, keep_blank_values=True, strict_parsing=bool(query),
                           max_num_fields=100)
     except ValueError as error:
-        raise UsageError(f"cannot read the query string {text[:60]!r}: {error}")
+        raise UsageError(tr("cannot read the query string {query}: {error}",
+                            query=repr(text[:60]), error=error))
     return Experiment.from_query(params)
 
 
@@ -93,16 +95,16 @@ def load_config(text: str) -> Experiment:
         return PRESETS[text].experiment
     if os.path.isfile(text):
         if os.path.getsize(text) > MAX_CONFIG_BYTES:
-            raise UsageError(f"{text} is larger than {MAX_CONFIG_BYTES} bytes; "
-                             "an experiment JSON is a few kilobytes.")
+            raise UsageError(tr("{file} is larger than {limit} bytes; an experiment "
+                                "JSON is a few kilobytes.", file=text,
+                                limit=MAX_CONFIG_BYTES))
         with open(text, encoding="utf-8") as handle:
             return Experiment.from_json(handle.read())
     if "=" in text or "?" in text:
         return parse_query(text)
-    raise UsageError(
-        f"{text!r} is not a preset, a file, a URL or a query string. "
-        f"Presets: {', '.join(PRESETS)}."
-    )
+    raise UsageError(tr("{config} is not a preset, a file, a URL or a query string. "
+                        "Presets: {presets}.", config=repr(text),
+                        presets=", ".join(PRESETS)))
 
 
 def _format_logs(logs: dict[str, float]) -> str:
@@ -120,17 +122,20 @@ def _finite(value):
     return value
 
 
+NO_REASON = template("Training failed without a reason.")
+
+
 def without_class_name(message: str) -> str:
     """`Training failed: ValueError: x` as `Training failed: x`.
 
     A run's failure message names the Python exception class; a person at
     the command line needs the reason only.
     """
-    match = re.fullmatch(r"(Training failed): [A-Za-z_][\w.]*(?::\s*(.*))?", message,
+    match = re.fullmatch(r"Training failed: [A-Za-z_][\w.]*(?::\s*(.*))?", message,
                          re.DOTALL)
     if match is None:
         return message
-    return f"{match[1]}: {match[2]}" if match[2] else f"{match[1]} without a reason."
+    return TRAINING_FAILED.format(error=match[1]) if match[1] else NO_REASON
 
 
 def _say(message: str) -> None:
@@ -210,9 +215,9 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
             data = experiment_data(exp)
     except (DataUnavailable, CsvError) as error:
         with use_language("en"):  # the JSON line keeps English messages
-            result = TrainingResult(FAILED, f"Training failed: {error}")
+            result = TrainingResult(FAILED, TRAINING_FAILED.format(error=error))
         message = result.message
-        shown = tr("Training failed: {error}", error=error)
+        shown = tr(TRAINING_FAILED, error=error)
     else:
         stop = StopSignal()
         with _CtrlC(stop):
@@ -262,11 +267,11 @@ def with_csv(exp: Experiment, path: str, target: str | None) -> Experiment:
         token = uploads.register(file.read_bytes(), file.name, NO_LIMITS)
     except MemoryError:
         size = file.stat().st_size / 2**20
-        raise UsageError(
-            f"{file.name} ({size:,.1f} MB) does not fit in this machine's memory "
-            "once read. The command line has no size limit, only memory: free "
-            "some memory, use a machine with more, or train on a sample of the "
-            "rows or the columns you need.") from None
+        raise UsageError(tr(
+            "{file} ({size} MB) does not fit in this machine's memory once read. The "
+            "command line has no size limit, only memory: free some memory, use a "
+            "machine with more, or train on a sample of the rows or the columns you "
+            "need.", file=file.name, size=format(size, ",.1f"))) from None
     column = target if target is not None else choose_target(uploads.get(token).columns)
     return exp.replace(dataset="csv", csv_name=file.name[:100], target=column,
                        upload=token)
@@ -305,7 +310,7 @@ def _with_data(args) -> Experiment:
     if args.csv:
         return with_csv(exp, args.csv, args.target)
     if args.target:
-        raise UsageError("--target needs --csv FILE.")
+        raise UsageError(tr("--target needs --csv FILE."))
     return exp
 
 
@@ -317,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang is None:
         return _command(args)
     if normalise(args.lang) is None:
-        _say(f"error: --lang {args.lang}: expected one of {', '.join(LANGUAGES)}.")
+        _say(tr("error: --lang {value}: expected one of {languages}.", value=args.lang,
+                languages=", ".join(LANGUAGES)))  # in the environment's language
         return EXIT_BAD_INPUT
     with use_language(args.lang):
         return _command(args)
@@ -336,13 +342,13 @@ def _command(args) -> int:
                 print(f"{preset.name:<{width}}  {tr(preset.description)}")
         elif args.command == "preset":
             if args.name not in PRESETS:
-                raise UsageError(f"no preset {args.name!r}; expected one of "
-                                 f"{', '.join(PRESETS)}.")
+                raise UsageError(tr("no preset {name}; expected one of {presets}.",
+                                    name=repr(args.name), presets=", ".join(PRESETS)))
             print(PRESETS[args.name].experiment.to_json())
         elif args.command == "train":
             if args.save_model and not args.save_model.endswith(".keras"):
-                raise UsageError(f"--save-model {args.save_model}: a Keras model "
-                                 "file must end in .keras.")
+                raise UsageError(tr("--save-model {file}: a Keras model file must end "
+                                    "in .keras.", file=args.save_model))
             return _train(_with_data(args), args.json, save=not args.no_save,
                           save_model=args.save_model)
         elif args.command == "runs":
@@ -360,11 +366,12 @@ def _command(args) -> int:
 
             most = max(1, os.cpu_count() or 1)
             if not 1 <= args.workers <= most:
-                raise UsageError(f"--workers takes a number from 1 to {most} (this "
-                                 f"machine's cores: each worker trains on one); "
-                                 f"received {args.workers}.")
+                raise UsageError(tr("--workers takes a number from 1 to {most} (this "
+                                    "machine's cores: each worker trains on one); "
+                                    "received {count}.", most=most, count=args.workers))
             if args.trials < 1:
-                raise UsageError("--trials takes a number from 1 up.")
+                raise UsageError(tr("--trials takes a number from 1 up; received "
+                                    "{count}.", count=args.trials))
             exp = _with_data(args)
             check_experiment(exp)
             return run_search(exp, args)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from playground.i18n import tr, tr_lazy, translated
 from playground.search.engine import COMPLETED, STOPPED, Search, Trial
 from playground.search.space import SearchSpace, SpaceError, describe_values
 
@@ -22,9 +23,10 @@ def read_space(path: str, exp) -> SearchSpace:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise SpaceError(f"{path} is not valid JSON ({error.msg} at line {error.lineno}); "
-                         "write the space as one JSON object, e.g. "
-                         "{\"learning_rate\": [0.01, 0.1]}.") from None
+        raise SpaceError(tr_lazy(
+            "{file} is not valid JSON ({error} at line {line}); write the space as one "
+            "JSON object, e.g. {example}.", file=path, error=error.msg,
+            line=error.lineno, example='{"learning_rate": [0.01, 0.1]}')) from None
     return SearchSpace.parse(data, exp)
 
 
@@ -65,8 +67,9 @@ def run_search(exp, args: Any) -> int:
                     parallel=args.workers, on_trial_end=said)
     pool = ProcessExecutor(limit=args.workers)  # settings checked: start the workers
     if search.grid_size is not None:
-        print(f"search {search.id}: {args.strategy}, {search.grid_size} grid point(s), "
-              f"at most {args.trials} trial(s)", file=sys.stderr)
+        print(tr("search {search}: {strategy}, {points} grid point(s), at most {trials} "
+                 "trial(s)", search=search.id, strategy=args.strategy,
+                 points=search.grid_size, trials=args.trials), file=sys.stderr)
     interrupted = False
     try:
         search.start()
@@ -74,7 +77,7 @@ def run_search(exp, args: Any) -> int:
             pass
     except KeyboardInterrupt:
         interrupted = True
-        print("playground: stopping the search; finished trials are kept.",
+        print("playground: " + tr("stopping the search; finished trials are kept."),
               file=sys.stderr)
         search.stop()
         search.wait()
@@ -83,7 +86,7 @@ def run_search(exp, args: Any) -> int:
     best = search.best()
     aborted = search.message.startswith("The search stopped")
     if aborted:
-        print(f"playground: {search.message}", file=sys.stderr)
+        print(f"playground: {translated(search.message)}", file=sys.stderr)
     if best is not None and not args.json:
         print(f"best  trial {best.number}  {objective}={best.objective:.4f}  "
               f"{describe_values(best.values)}")

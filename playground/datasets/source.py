@@ -99,7 +99,8 @@ def _prepared(dataset: str, upload: str, csv_name: str, target: str, task: str,
     if left_out:
         from playground.datasets.wording import quote_list
 
-        step = f"Left out of the features, as chosen: {quote_list(left_out)}."
+        step = tr_lazy("Left out of the features, as chosen: {columns}.",
+                       columns=quote_list(left_out))
         prepared = dataclasses.replace(prepared, steps=(step, *prepared.steps))
     return prepared
 

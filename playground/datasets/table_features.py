@@ -22,8 +22,14 @@ from playground.datasets.csv_columns import (
     column_kind,
 )
 from playground.datasets.errors import CsvError
-from playground.datasets.wording import Joined, counted, format_value, quote, quote_list
-from playground.i18n import mark, tr_lazy, tr_n_lazy
+from playground.datasets.wording import (
+    SEMICOLON,
+    Joined,
+    format_value,
+    quote,
+    quote_list,
+)
+from playground.i18n import Lazy, mark, tr_lazy, tr_n_lazy
 
 MAX_FEATURES = 1000
 """Most feature columns accepted after one-hot encoding (a table of numbers
@@ -71,15 +77,19 @@ def usable_features(table: pd.DataFrame, columns: list[str],
         kind = column_kind(series)
         distinct = series.nunique()
         if kind == EMPTY:
-            notes.append(f"Dropped {quote(column)}: every value is missing.")
+            notes.append(tr_lazy("Dropped {column}: every value is missing.",
+                                 column=quote(column)))
             continue
         if kind == TEXT:
-            reason = ("looks like an identifier"
-                      if distinct >= IDENTIFIER_SHARE * series.notna().sum()
-                      else f"too many to one-hot encode (the limit is "
-                           f"{MAX_CATEGORIES})")
-            notes.append(f"Dropped {quote(column)}: text with "
-                         f"{distinct:,} distinct values, {reason}.")
+            values = dict(column=quote(column), count=format(distinct, ","))
+            notes.append(tr_n_lazy(
+                "Dropped {column}: text with {count} distinct value, looks like an "
+                "identifier.", "Dropped {column}: text with {count} distinct values, "
+                "looks like an identifier.", distinct, **values)
+                if distinct >= IDENTIFIER_SHARE * series.notna().sum() else tr_lazy(
+                "Dropped {column}: text with {count} distinct values, too many to "
+                "one-hot encode (the limit is {limit}).", limit=MAX_CATEGORIES,
+                **values))
         else:
             kept.append(column)
             kinds[column] = kind
@@ -112,9 +122,9 @@ def _id_like_number_note(column: str, series: pd.Series) -> list[str]:
     whole = bool(np.all(np.isfinite(numbers) & (numbers == np.round(numbers))))
     if not whole or values.nunique() < len(series):
         return []
-    return [f"Kept {quote(column)}, but it has a different whole number in "
-            "every row, like a row id: leave it out of the features if it is "
-            f"one {HOW_TO_LEAVE_OUT}."]
+    return [tr_lazy("Kept {column}, but it has a different whole number in every row, "
+                    "like a row id: leave it out of the features if it is one {how}.",
+                    column=quote(column), how=tr_lazy(HOW_TO_LEAVE_OUT))]
 
 
 def _mostly_numbers_note(column: str, series: pd.Series) -> list[str]:
@@ -125,10 +135,12 @@ def _mostly_numbers_note(column: str, series: pd.Series) -> list[str]:
     bad = values[numbers.isna()]
     if len(values) == 0 or len(bad) * 10 > len(values):
         return []
-    return [f"Read {quote(column)} as text, not numbers: "
-            f"{counted(len(bad), 'value')} such as {quote(bad.iloc[0])} "
-            f"{'is' if len(bad) == 1 else 'are'} not a number. Fix or empty "
-            f"those cells to use {quote(column)} as a number."]
+    return [tr_n_lazy(
+        "Read {column} as text, not numbers: {count} value such as {value} is not a "
+        "number. Fix or empty those cells to use {column} as a number.",
+        "Read {column} as text, not numbers: {count} values such as {value} are not "
+        "numbers. Fix or empty those cells to use {column} as a number.", len(bad),
+        column=quote(column), count=format(len(bad), ","), value=quote(bad.iloc[0]))]
 
 
 def check_finite_features(table: pd.DataFrame, kept: list[str],
@@ -155,7 +167,7 @@ HOW_TO_LEAVE_OUT = mark('("Leave out of the features" on the Data page; `drop` i
 """Where a column is left out, for advice that asks for it."""
 
 def handle_missing(frame: pd.DataFrame, kept: list[str], kinds: dict[str, str],
-                   missing: str) -> tuple[pd.DataFrame, str, int, str]:
+                   missing: str) -> tuple[pd.DataFrame, Lazy, int, str]:
     """Drops the rows with a missing feature value, or plans to fill them in.
 
     Dropping that would remove most of the rows fills them in instead (a
@@ -163,35 +175,50 @@ def handle_missing(frame: pd.DataFrame, kept: list[str], kinds: dict[str, str],
     and the step says so.
 
     Returns:
-        The frame, the step as a sentence, the rows dropped, and the way
-        missing values are handled in the end (`"drop"` or `"impute"`).
+        The frame, the step as a sentence (translated when read), the rows
+        dropped, and the way missing values are handled in the end (`"drop"`
+        or `"impute"`).
     """
     counts = frame[kept].isna().sum()
     counts = counts[counts > 0]
     if counts.empty:
-        return frame, "No missing values in the feature columns.", 0, missing
+        return frame, tr_lazy("No missing values in the feature columns."), 0, missing
     rows = frame[kept].isna().any(axis=1)
     dropped = int(rows.sum())
-    details = ", ".join(f"{c}: {n:,}" for c, n in counts.items())
+    details = Joined(tr_lazy("{column}: {count}", column=c, count=format(n, ","))
+                     for c, n in counts.items())
     if missing == "drop" and dropped * 2 > len(frame):
-        return frame, (
-            f"Dropping the rows with a missing value would remove "
-            f"{dropped:,} of {len(frame):,} ({details}), so they are filled in "
-            f"instead: {_fill_plan(counts, kinds)}. Leave the columns with many "
-            f"missing values out of the features {HOW_TO_LEAVE_OUT} to keep every "
-            "row without filling in."), 0, "impute"
+        return frame, tr_lazy(
+            "Dropping the rows with a missing value would remove {dropped} of {rows} "
+            "({details}), so they are filled in instead: {plan}. Leave the columns "
+            "with many missing values out of the features {how} to keep every row "
+            "without filling in.", dropped=format(dropped, ","),
+            rows=format(len(frame), ","), details=details,
+            plan=_fill_plan(counts, kinds), how=tr_lazy(HOW_TO_LEAVE_OUT)), 0, "impute"
     if missing == "impute":
-        return frame, f"Will {_fill_plan(counts, kinds)}.", 0, missing
-    step = f"Dropped {counted(dropped, 'row')} with a missing value ({details})."
+        return frame, tr_lazy("Will {plan}.", plan=_fill_plan(counts, kinds)), 0, missing
+    step = tr_lazy("Dropped {rows} with a missing value ({details}).",
+                   rows=row_count(dropped), details=details)
     return frame[~rows], step, dropped, missing
 
 
-def _fill_plan(counts: pd.Series, kinds: dict[str, str]) -> str:
-    details = "; ".join(
-        f"{c}: {n:,} with the {'median' if kinds[c] == NUMBER else 'most frequent value'}"
-        for c, n in counts.items())
-    return (f"fill {counted(int(counts.sum()), 'missing value')} ({details}) of the "
-            "training rows, learned after the split")
+def row_count(count: int) -> Lazy:
+    """`"3 rows"`, in the reader's language."""
+    return tr_n_lazy("{count} row", "{count} rows", count, count=format(count, ","))
+
+
+def _fill_plan(counts: pd.Series, kinds: dict[str, str]) -> Lazy:
+    details = Joined((tr_lazy("{column}: {count} with the median", column=c,
+                              count=format(n, ",")) if kinds[c] == NUMBER else
+                      tr_lazy("{column}: {count} with the most frequent value", column=c,
+                              count=format(n, ",")) for c, n in counts.items()),
+                     separator=SEMICOLON)
+    total = int(counts.sum())
+    return tr_lazy("fill {values} ({details}) of the training rows, learned after the "
+                   "split", values=tr_n_lazy("{count} missing value",
+                                             "{count} missing values", total,
+                                             count=format(total, ",")),
+                   details=details)
 
 
 def format_fill(value) -> str:
@@ -199,11 +226,12 @@ def format_fill(value) -> str:
 
 
 def encoded_columns(kept: list[str],
-                     categories: dict[str, tuple]) -> tuple[tuple[str, ...], str]:
+                     categories: dict[str, tuple]) -> tuple[tuple[str, ...], Lazy | str]:
     """The model's input columns, a one-hot column per category value.
 
     Only one-hot encoding is capped (at `MAX_FEATURES` columns in all): a
-    table of numbers alone is limited by the reader's column limit.
+    table of numbers alone is limited by the reader's column limit. The step
+    (empty without categories) is translated when read.
     """
     names = tuple(name for c in kept for name in (
         [f"{c}={v}" for v in categories[c]] if c in categories else [c]))
@@ -220,9 +248,15 @@ def encoded_columns(kept: list[str],
             how=tr_lazy(HOW_TO_LEAVE_OUT)))
     if not categories:
         return names, ""
-    details = ", ".join(f"{c}: {counted(len(v), 'value')}"
-                        for c, v in categories.items())
+    details = Joined(tr_n_lazy("{column}: {count} value", "{column}: {count} values",
+                               len(v), column=c, count=format(len(v), ","))
+                     for c, v in categories.items())
     total = sum(len(v) for v in categories.values())
-    step = (f"One-hot encoded {counted(len(categories), 'categorical column')} "
-            f"({details}) into {counted(total, 'column')}.")
+    step = tr_lazy("One-hot encoded {columns} ({details}) into {total}.",
+                   columns=tr_n_lazy("{count} categorical column",
+                                     "{count} categorical columns", len(categories),
+                                     count=format(len(categories), ",")),
+                   details=details,
+                   total=tr_n_lazy("{count} column", "{count} columns", total,
+                                   count=format(total, ",")))
     return names, step

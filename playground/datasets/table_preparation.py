@@ -38,6 +38,7 @@ from playground.datasets.table_features import (
     feature_columns,
     format_fill,
     handle_missing,
+    row_count,
     usable_features,
 )
 from playground.datasets.table_target import (
@@ -49,8 +50,14 @@ from playground.datasets.table_target import (
     encode_target,
     task_step,
 )
-from playground.datasets.wording import counted, format_value, quote, quote_list
-from playground.i18n import mark, tr_lazy
+from playground.datasets.wording import (
+    SEMICOLON,
+    Joined,
+    format_value,
+    quote,
+    quote_list,
+)
+from playground.i18n import Lazy, mark, tr_lazy, tr_n_lazy
 from playground.registry import REGRESSION, TASKS
 
 MISSING_MODES = ("drop", "impute")
@@ -78,7 +85,9 @@ class PreparedTable:
             for regression.
         task: `"binary"`, `"multiclass"` or `"regression"`.
         target: The target column's name.
-        steps: What is done, in order, as short plain-language sentences.
+        steps: What is done, in order, as short plain-language sentences,
+            each translated when read (`str(step)`): a prepared table is
+            cached for every browser session, whatever their languages.
         rows_dropped: Rows dropped because a feature value was missing.
         kinds: The kind of each feature column, `"number"` or `"category"`.
         categories: The values of each categorical column, in the order of
@@ -97,7 +106,7 @@ class PreparedTable:
     class_names: tuple[str, ...]
     task: str
     target: str
-    steps: tuple[str, ...]
+    steps: tuple[Lazy, ...]
     rows_dropped: int
     kinds: dict[str, str]
     categories: dict[str, tuple]
@@ -207,17 +216,18 @@ def fitted_fill_values(prepared: PreparedTable, preprocessor) -> dict[str, objec
     return fills
 
 
-def fill_step(prepared: PreparedTable, preprocessor) -> str:
+def fill_step(prepared: PreparedTable, preprocessor) -> Lazy | str:
     """A sentence naming the fill values a fitted `preprocessor()` learned
-    from the training rows, for the columns that have missing values; empty
-    when nothing is filled."""
+    from the training rows, for the columns that have missing values
+    (translated when read); empty when nothing is filled."""
     fills = fitted_fill_values(prepared, preprocessor)
     missing = prepared.features.isna().sum()
     shown = [f"{c}: {format_fill(fills[c])}" for c in prepared.kinds
              if missing[c] and c in fills]
     if not shown:
         return ""
-    return ("Fill values learned from the training rows: " + "; ".join(shown) + ".")
+    return tr_lazy("Fill values learned from the training rows: {fills}.",
+                   fills=Joined(shown, separator=SEMICOLON))
 
 
 def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
@@ -296,17 +306,22 @@ def prepare_table(table: pd.DataFrame, target: str, task: str | None = None,
         steps.append(encode_step)
     y, class_names = encode_target(frame[target], task)
     if image_shape:
-        steps.append(f"Pixels will be divided by {format_value(pixel_max)} (to "
-                     f"0..1) and read as {describe_shape(image_shape)} images.")
-        result = f"{counted(len(frame), 'image')} of {describe_shape(image_shape)}"
+        shape = describe_shape(image_shape)
+        steps.append(tr_lazy("Pixels will be divided by {max} (to 0..1) and read as "
+                             "{shape} images.", max=format_value(pixel_max), shape=shape))
+        steps.append(tr_n_lazy("Result: {count} image of {shape}.",
+                               "Result: {count} images of {shape}.", len(frame),
+                               count=format(len(frame), ","), shape=shape))
     else:
-        steps.append(
-            "Features will be standardised (mean 0, standard deviation 1) with "
-            "the training rows' statistics, after the split." if standardize else
-            "Features are left as they are (standardisation is off).")
-        result = (f"{counted(len(frame), 'row')} and "
-                  f"{counted(len(feature_names), 'feature column')}")
-    steps.append(f"Result: {result}.")
+        steps.append(tr_lazy(
+            "Features will be standardised (mean 0, standard deviation 1) with the "
+            "training rows' statistics, after the split.") if standardize else tr_lazy(
+            "Features are left as they are (standardisation is off)."))
+        steps.append(tr_lazy("Result: {rows} and {columns}.", rows=row_count(len(frame)),
+                             columns=tr_n_lazy("{count} feature column",
+                                               "{count} feature columns",
+                                               len(feature_names),
+                                               count=format(len(feature_names), ","))))
     numbers = {c: frame[c].astype(np.float64) for c in kept if kinds[c] == NUMBER}
     y.setflags(write=False)
     return PreparedTable(

@@ -13,11 +13,15 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from playground.datasets.csv_columns import tidy_column
 from playground.datasets.errors import CsvError
-from playground.datasets.table_features import count_infinite, infinite_values
-from playground.datasets.wording import counted, quote, quote_list
+from playground.datasets.table_features import (
+    count_infinite,
+    infinite_values,
+    row_count,
+)
+from playground.datasets.wording import quote, quote_list
 from playground.fields import format_number
 from playground.i18n import tr_lazy, tr_n_lazy
-from playground.registry import BINARY, MULTICLASS, REGRESSION
+from playground.registry import BINARY, MULTICLASS, REGRESSION, TASK_LABELS
 
 MAX_CLASSES = 50
 """Most classes accepted in a classification target."""
@@ -87,7 +91,7 @@ def check_target_values(series: pd.Series, target: str) -> None:
             target=quote(target),
             missing=tr_n_lazy("{count} missing value", "{count} missing values",
                               missing, count=format(missing, ",")),
-            rows=_rows(len(series))))
+            rows=row_count(len(series))))
     infinite = count_infinite(series)
     if infinite:
         raise CsvError(tr_lazy(
@@ -97,20 +101,26 @@ def check_target_values(series: pd.Series, target: str) -> None:
             values=infinite_values(infinite)))
 
 
-def _rows(count: int):
-    """`"3 rows"`, in the reader's language."""
-    return tr_n_lazy("{count} row", "{count} rows", count, count=format(count, ","))
-
-
-def task_step(series: pd.Series, target: str, task: str, detected: bool) -> str:
-    verb = "detected" if detected else "chosen"
+def task_step(series: pd.Series, target: str, task: str, detected: bool):
+    """The step that names the task, detected or chosen, translated when read
+    (prepared tables are cached for every browser session)."""
+    distinct = series.nunique()
+    count = format(distinct, ",")
     if task == REGRESSION:
         if detected:
-            return (f"Task detected: regression ({quote(target)} holds "
-                    f"{series.nunique():,} distinct numbers).")
-        return f"Task chosen: regression (predict {quote(target)} as a number)."
-    return (f"Task {verb}: {task} classification "
-            f"({counted(series.nunique(), 'class', 'classes')} in {quote(target)}).")
+            return tr_n_lazy("Task detected: regression ({target} holds {count} "
+                             "distinct number).", "Task detected: regression ({target} "
+                             "holds {count} distinct numbers).", distinct,
+                             target=quote(target), count=count)
+        return tr_lazy("Task chosen: regression (predict {target} as a number).",
+                       target=quote(target))
+    classes = tr_n_lazy("{count} class", "{count} classes", distinct, count=count)
+    kind = tr_lazy(TASK_LABELS[task])
+    if detected:
+        return tr_lazy("Task detected: {task} classification ({classes} in {target}).",
+                       task=kind, classes=classes, target=quote(target))
+    return tr_lazy("Task chosen: {task} classification ({classes} in {target}).",
+                   task=kind, classes=classes, target=quote(target))
 
 
 def check_regression_target(series: pd.Series, target: str) -> None:
@@ -162,7 +172,7 @@ def _single_class_error(target: str, name: str, rows_dropped: int) -> CsvError:
             "The target column {target} has a single class ({name}) after dropping "
             "{rows} with a missing value. Classification needs at least 2 classes. "
             "Pick another target column, or add rows of other classes.",
-            target=quote(target), name=quote(name), rows=_rows(rows_dropped)))
+            target=quote(target), name=quote(name), rows=row_count(rows_dropped)))
     return CsvError(tr_lazy(
         "The target column {target} has a single class ({name}). Classification "
         "needs at least 2 classes. Pick another target column, or add rows of other "
@@ -181,7 +191,7 @@ def check_rows_per_class(series: pd.Series, target: str, rows_dropped: int) -> N
         "Class {name} of the target column {target} has only 1 row (after dropping "
         "{rows} with a missing value). Expected at least 2 rows per class: a "
         "stratified split needs one for training and one for testing. Add rows of "
-        "that class or remove its row.", rows=_rows(rows_dropped), **values
+        "that class or remove its row.", rows=row_count(rows_dropped), **values
     ) if rows_dropped else tr_lazy(
         "Class {name} of the target column {target} has only 1 row. Expected at least "
         "2 rows per class: a stratified split needs one for training and one for "

@@ -1,7 +1,7 @@
 """Small helpers that put a user's values into messages: numbers and cells
-formatted, long text shortened, names quoted, counts with their noun, lists
-joined. Lists and the words between their items are joined when the message
-is read, in the reader's language (`playground.i18n.tr_lazy`).
+formatted, long text shortened, names quoted, lists joined. Lists and the
+words between their items are joined when the message is read, in the
+reader's language (`playground.i18n.tr_lazy`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Iterable
 import numpy as np
 
 from playground.fields import format_number
-from playground.i18n import tr_lazy
+from playground.i18n import mark, tr, tr_lazy
 
 
 def format_value(value) -> str:
@@ -36,11 +36,6 @@ def quote(text) -> str:
     return repr(shorten(text, 40))
 
 
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """`"1 row"`, `"1,024 rows"`."""
-    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
-
-
 def quote_list(items: Iterable, limit: int = 20):
     """Quoted items, comma-separated, the first `limit` and how many more
     (a text, or a `Lazy` one when it says how many more)."""
@@ -52,15 +47,22 @@ def quote_list(items: Iterable, limit: int = 20):
                    count=format(len(items) - limit, ","))
 
 
-class Joined:
-    """Items joined when read, each item and the comma between them in the
-    reader's language (`a, b` in English, `a，b` in Chinese)."""
+COMMA = mark(", ")
+SEMICOLON = mark("; ")
+"""The separators of `Joined`: `SEMICOLON` for items that hold commas."""
 
-    def __init__(self, items: Iterable):
+
+class Joined:
+    """Items joined when read, each item and the separator between them in
+    the reader's language (`a, b` in English, `a，b` in Chinese; `separator`
+    is a marked text such as `SEMICOLON`)."""
+
+    def __init__(self, items: Iterable, separator: str = COMMA):
         self.items = list(items)
+        self.separator = separator
 
     def __str__(self) -> str:
-        return str(tr_lazy(", ")).join(str(item) for item in self.items)
+        return tr(self.separator).join(str(item) for item in self.items)
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)

@@ -7,8 +7,8 @@
   start token, rare words as out-of-vocabulary, padded at the start.
 - A table row goes through the fitted preprocessing of the training rows.
 
-Bad input raises `InputError` with a message for the user, never a
-prediction made from nothing.
+Bad input raises `InputError` with a message for the user (translated when
+read), never a prediction made from nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import re
 import numpy as np
 
 from playground.datasets.keras_sets import INDEX_FROM, OOV_CHAR, START_CHAR
+from playground.i18n import tr_lazy
 
 
 class InputError(ValueError):
@@ -69,7 +70,7 @@ def prepare_drawing(ink: np.ndarray, size: int) -> np.ndarray:
                          f"shape {ink.shape}.")
     peak = float(ink.max()) if ink.size else 0.0
     if peak <= 0:
-        raise InputError("The canvas is blank: draw a digit first.")
+        raise InputError(tr_lazy("The canvas is blank: draw a digit first."))
     ink = ink / peak
     rows = np.flatnonzero(ink.max(axis=1) > INK_LEVEL)
     cols = np.flatnonzero(ink.max(axis=0) > INK_LEVEL)
@@ -130,10 +131,12 @@ def review_tokens(text: str, word_ids: dict[str, int], num_words: int,
             ids.append(token)
             known.append(word)
     if not known:
-        raise InputError(
-            "None of these words is in the model's vocabulary "
-            f"(its {num_words:,} most frequent words): "
-            + ("the review is empty." if not words else "type a review in English."))
+        count = format(num_words, ",")
+        raise InputError(tr_lazy(
+            "None of these words is in the model's vocabulary (its {count} most frequent "
+            "words): the review is empty.", count=count) if not words else tr_lazy(
+            "None of these words is in the model's vocabulary (its {count} most frequent "
+            "words): type a review in English.", count=count))
     ids = ids[-maxlen:]
     tokens = np.zeros(maxlen, dtype=np.int32)
     tokens[maxlen - len(ids):] = ids
@@ -193,15 +196,17 @@ def prepare_row(values: dict, data, columns: list[Column],
     Returns:
         `(x, notes)`: `x` is `(1, ...)` float32, prepared by the dataset's
         fitted preprocessor; each note names a number outside the range
-        its column held in training (accepted: the model extrapolates).
+        its column held in training (accepted: the model extrapolates),
+        translated when read.
     """
     notes = []
     for column in columns:
         value = values[column.name]
         if not column.choices and not column.low <= value <= column.high:
-            notes.append(f"{column.name} = {value:g} is outside the training range "
-                         f"{column.low:g} to {column.high:g}: the prediction "
-                         "extrapolates.")
+            notes.append(tr_lazy(
+                "{column} = {value} is outside the training range {low} to {high}: the "
+                "prediction extrapolates.", column=column.name, value=format(value, "g"),
+                low=format(column.low, "g"), high=format(column.high, "g")))
     if as_frame:
         import pandas as pd
 

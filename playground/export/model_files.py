@@ -23,6 +23,7 @@ import tempfile
 import numpy as np
 
 from playground.config import Experiment
+from playground.i18n import tr_lazy
 
 
 def trained_model(exp: Experiment, weights: list[np.ndarray]):
@@ -43,8 +44,9 @@ def trained_model(exp: Experiment, weights: list[np.ndarray]):
 def save_model(exp: Experiment, weights: list[np.ndarray], path: str) -> None:
     """Writes the trained model to `path` (which must end in `.keras`)."""
     if not str(path).endswith(".keras"):
-        raise ValueError(f"A Keras model file must end in .keras. Received: "
-                         f"path={str(path)!r}. Add the .keras extension.")
+        raise ValueError(tr_lazy("A Keras model file must end in .keras. Received: "
+                                 "path={path}. Add the .keras extension.",
+                                 path=repr(str(path))))
     trained_model(exp, weights).save(path)
 
 

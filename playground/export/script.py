@@ -27,6 +27,7 @@ from playground.datasets.keras_sets import INDEX_FROM, KERAS_SETS, OOV_CHAR, STA
 from playground.datasets.splits import keep_subset, split_indices
 from playground.export.code_text import function_source, number_literal
 from playground.export.table_script import table_imports, table_section
+from playground.i18n import tr_lazy
 from playground.model.builder import layer_names, layer_seed
 from playground.model.checks import data_spec_of, resolve_loss, resolve_output
 from playground.model.layers import LayerSpec
@@ -73,11 +74,11 @@ def _data_section(exp: Experiment) -> tuple[str, str]:
         return table_section(exp), ""
     if info.source == "keras":
         return _keras_section(exp), ""
-    raise ExportError(
-        f"Cannot write a script for the dataset {exp.dataset!r} yet: scripts "
-        "cover the 2-D sets, scikit-learn's bundled sets, Keras' datasets and "
-        "CSV tables. Download the experiment JSON and train it with "
-        "`playground train` instead.")
+    raise ExportError(tr_lazy(
+        "Cannot write a script for the dataset {dataset} yet: scripts cover the 2-D "
+        "sets, scikit-learn's bundled sets, Keras' datasets and CSV tables. Download "
+        "the experiment JSON and train it with `playground train` instead.",
+        dataset=repr(exp.dataset)))
 
 
 def _keras_section(exp: Experiment) -> str:
@@ -152,7 +153,9 @@ def _layer_code(spec: LayerSpec, name: str, seed: int, vocab_size: int) -> str:
         return (f"keras.layers.LSTM({spec['units']}, kernel_initializer={init}, "
                 f"recurrent_initializer=keras.initializers.Orthogonal(seed={seed + 1}), "
                 f"name={name!r})")
-    raise ExportError(f"Cannot write a {kind!r} layer into a script yet.")
+    raise ExportError(tr_lazy("Cannot write a {kind} layer into a script yet. Download "
+                              "the experiment JSON and train it with `playground "
+                              "train` instead.", kind=repr(kind)))
 
 
 def _learning_rate_code(exp: Experiment) -> str:

@@ -206,17 +206,23 @@ _FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 def template(message: str) -> str:
     """Marks `message` for the catalog and registers it, so that an English
     text made from it (`message.format(...)`, in a worker or a stored run)
-    is translated by `translated` where it is read."""
+    is translated by `translated` where it is read.
+
+    A value never spans a sentence break, so one template cannot swallow the
+    sentence another template adds after it; but a placeholder that ends the
+    message takes the rest of the text, sentences and all (`"Training failed:
+    {error}"`: an error's own text is one or several sentences)."""
     parts, seen, pattern = _FIELD.split(message), set(), ""
     for i, part in enumerate(parts):
         if i % 2 == 0:
             pattern += re.escape(part)
-        else:  # a placeholder used twice must match the same text twice
-            # A value never spans a sentence break, so one template cannot
-            # swallow the sentence another template adds after it.
-            pattern += (f"(?P={part})" if part in seen
-                        else f"(?P<{part}>(?:(?!\\. ).)*?)")
-            seen.add(part)
+        elif part in seen:  # a placeholder used twice must match the same text twice
+            pattern += f"(?P={part})"
+        elif i == len(parts) - 2 and not parts[-1]:  # the message's last word
+            pattern += f"(?P<{part}>.*)"
+        else:
+            pattern += f"(?P<{part}>(?:(?!\\. ).)*?)"
+        seen.add(part)
     if all(known != message for known, _ in _TEMPLATES):
         _TEMPLATES.append((message, re.compile(pattern, re.DOTALL)))
         _TEMPLATES.sort(key=lambda entry: -len(entry[0]))

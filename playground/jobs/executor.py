@@ -15,6 +15,7 @@ import os
 from typing import Any, Callable
 
 from playground.config import Experiment
+from playground.i18n import tr_lazy
 from playground.jobs.handle import JobHandle
 
 
@@ -24,8 +25,10 @@ def _setting(name: str, default: int, minimum: int = 1) -> int:
     if not text:
         return default
     if not (text.isascii() and text.isdigit() and int(text) >= minimum):
-        raise ValueError(f"{name} must be a whole number from {minimum} up; received "
-                         f"{text!r}. Unset it to use the default ({default}).")
+        raise ValueError(tr_lazy("{name} must be a whole number from {minimum} up; "
+                                 "received {value}. Unset it to use the default "
+                                 "({default}).", name=name, minimum=minimum,
+                                 value=repr(text), default=default))
     return int(text)
 
 

@@ -140,8 +140,8 @@ class JobHandle:
             if self._result is not None:
                 return
             if result.status == STOPPED and self._stop_reason and self._started:
-                result = dataclasses.replace(result, message=(
-                    f"{self._stop_reason} after {result.epochs_run} epoch(s)."))
+                result = dataclasses.replace(result, message=self._stop_reason.format(
+                    epochs=result.epochs_run))
             self._result = result
             self.finished_at = time.time()
         self._notify(None)
@@ -177,9 +177,10 @@ class JobHandle:
         group of batches, in the worker.
 
         Args:
-            reason: Who stopped it, when not the user who watches it (the
-                run then says "<reason> after N epoch(s)." rather than
-                "Stopped by you ...").
+            reason: Who stopped it, when not the user who watches it: the
+                run's message instead of "Stopped by you ...", a `template`
+                (in English, translated where it is read) whose `{epochs}`
+                is filled with the epochs run.
         """
         with self._lock:
             if not self._stop_requested:

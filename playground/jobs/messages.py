@@ -9,16 +9,23 @@ from __future__ import annotations
 
 from playground.i18n import template
 
-CRASHED = ("Training failed: the training process stopped unexpectedly (it was "
-           "killed, ran out of memory or TensorFlow aborted). The epochs it had "
-           "reported are kept; a fresh worker takes the next run.")
-TASK_CRASHED = ("The worker process that computes this stopped unexpectedly (it "
-                "was killed or ran out of memory); a fresh one takes the next "
-                "request. Try again.")
-RELEASED = "Stopped by the server: the browser tab that started it closed"
+CRASHED = template(
+    "Training failed: the training process stopped unexpectedly (it was killed, ran "
+    "out of memory or TensorFlow aborted). The epochs it had reported are kept; a "
+    "fresh worker takes the next run.")
+TASK_CRASHED = template(
+    "The worker process that computes this stopped unexpectedly (it was killed or ran "
+    "out of memory); a fresh one takes the next request. Try again.")
+RELEASED = template("Stopped by the server: the browser tab that started it closed "
+                    "after {epochs} epoch(s).")
+"""A stop reason (`JobHandle.stop`): `{epochs}` is filled when the run ends."""
+NOT_STARTED = template("Stopped before it started: the run was still waiting for a "
+                       "free worker.")
+SHUT_DOWN = template("The training service was shut down.")
 OVER_MEMORY = template(
     "Training failed: the run used more than {limit} MB of memory, this server's "
     "limit for one run, and was stopped. The epochs it had reported are kept. "
     "Train a smaller model, on fewer samples or with a smaller batch.")
 
-__all__ = ["CRASHED", "OVER_MEMORY", "RELEASED", "TASK_CRASHED"]
+__all__ = ["CRASHED", "NOT_STARTED", "OVER_MEMORY", "RELEASED", "SHUT_DOWN",
+           "TASK_CRASHED"]

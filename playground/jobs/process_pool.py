@@ -32,7 +32,7 @@ from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from typing import Any, Callable
 
 from playground.config import Experiment
-from playground.jobs import worker
+from playground.jobs import messages, worker
 from playground.jobs.executor import (
     Executor,
     default_jobs_per_worker,
@@ -335,8 +335,7 @@ class ProcessExecutor(Executor):
             if handle not in self._queue:
                 return
             self._queue.remove(handle)
-        handle.finish(handle.cancelled("Stopped before it started: the run was "
-                                       "still waiting for a free worker."))
+        handle.finish(handle.cancelled(messages.NOT_STARTED))
 
     # -- sessions ------------------------------------------------------------------
 
@@ -423,7 +422,7 @@ class ProcessExecutor(Executor):
             running = [s.current for s in self._slots if s.current is not None]
             self._cond.notify_all()
         for handle in queued:
-            handle.finish(handle.cancelled("The training service was shut down."))
+            handle.finish(handle.cancelled(messages.SHUT_DOWN))
         for handle in running:
             handle.stop()
         with self._task_lock:

@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from playground.i18n import tr_lazy
+
 # JSON tags. Every dict and tuple is tagged, so a user's key can never be
 # mistaken for a tag.
 _ARRAY, _DICT, _TUPLE, _FLOAT = "a", "d", "t", "f"
@@ -122,10 +124,11 @@ def unpack(structure: str, blob: bytes) -> Any:
             arrays = {key: archive[key] for key in archive.files}
         data = json.loads(structure)
     except ValueError as error:  # object arrays and bad JSON both land here
-        raise UnreadablePayload(f"its stored arrays cannot be read safely ({error})") \
-            from None
+        raise UnreadablePayload(tr_lazy("its stored arrays cannot be read safely "
+                                        "({error})", error=error)) from None
     except (OSError, EOFError, zipfile.BadZipFile) as error:
-        raise UnreadablePayload(f"its stored arrays are damaged ({error})") from None
+        raise UnreadablePayload(tr_lazy("its stored arrays are damaged ({error})",
+                                        error=error)) from None
 
     def walk(item: Any) -> Any:
         if isinstance(item, list):
@@ -151,7 +154,8 @@ def unpack(structure: str, blob: bytes) -> Any:
     try:
         return walk(data)
     except (KeyError, ValueError, AttributeError, TypeError) as error:
-        raise UnreadablePayload(f"its stored structure is damaged ({error!r})") from None
+        raise UnreadablePayload(tr_lazy("its stored structure is damaged ({error})",
+                                        error=repr(error))) from None
 
 
 def nbytes(arrays: dict[str, np.ndarray] | None) -> int:

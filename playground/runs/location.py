@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from playground.i18n import tr_lazy
 from playground.runs.errors import StoreUnavailable
 
 ENV_VAR = "PLAYGROUND_STORE"
@@ -43,10 +44,10 @@ def store_url(url: str | None = None) -> URL:
     try:
         parsed = make_url(text)
     except ArgumentError:
-        raise StoreUnavailable(
-            f"The run store {text[:80]!r} is neither a file path nor a database URL "
-            "such as sqlite:///runs.sqlite or postgresql://user@host/db; "
-            f"fix {ENV_VAR}.") from None
+        raise StoreUnavailable(tr_lazy(
+            "The run store {store} is neither a file path nor a database URL such as "
+            "sqlite:///runs.sqlite or postgresql://user@host/db; fix {variable}.",
+            store=repr(text[:80]), variable=ENV_VAR)) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from playground.config import Experiment
+from playground.i18n import mark, tr_lazy
 from playground.registry import OPTIMIZERS
 from playground.runs.arrays import nbytes
 from playground.runs.errors import RunNotFound
@@ -60,19 +61,27 @@ def check_run_id(run_id: Any) -> str:
         return run_id
     shown = repr(run_id[:40]) + "..." if isinstance(run_id, str) and len(run_id) > 40 \
         else repr(run_id)
-    raise RunNotFound(
-        f"{shown} is not a run id: expected 1 to {MAX_ID_LENGTH} letters, digits, "
-        "'-' or '_', as in the link or the list of runs. Copy the id again.")
+    raise RunNotFound(tr_lazy(
+        "{value} is not a run id: expected 1 to {most} letters, digits, '-' or '_', as "
+        "in the link or the list of runs. Copy the id again.", value=shown,
+        most=MAX_ID_LENGTH))
+
+
+_CHECKED = (mark("name"), mark("note"), mark("student"), mark("status"))
+"""What `check_text` checks, as its messages name it."""
 
 
 def check_text(value: Any, what: str, limit: int) -> str:
-    """A run's name or note, checked: text of at most `limit` characters."""
+    """A run's name or note, checked: text of at most `limit` characters
+    (`what`, one of `_CHECKED`, is translated in the message)."""
     if not isinstance(value, str):
-        raise ValueError(f"A run's {what} must be text; received "
-                         f"{type(value).__name__} {value!r:.60}.")
+        raise ValueError(tr_lazy("A run's {what} must be text; received {kind} "
+                                 "{value}.", what=tr_lazy(what), kind=type(value).__name__,
+                                 value=f"{value!r:.60}"))
     if len(value) > limit:
-        raise ValueError(f"A run's {what} is at most {limit} characters; received "
-                         f"{len(value)}. Shorten it.")
+        raise ValueError(tr_lazy("A run's {what} is at most {limit} characters; received "
+                                 "{count}. Shorten it.", what=tr_lazy(what), limit=limit,
+                                 count=len(value)))
     return value
 
 

@@ -54,7 +54,7 @@ class RunRecorder:
                  arrays: dict[str, Any] | None = None, name: str = "",
                  lesson: tuple[str, str] | None = None):
         self.store = store
-        self.problem: str | None = None
+        self.problem: Exception | None = None
         self._owner = owner
         self._arrays = arrays
         self._history: dict[str, list[float]] = {}
@@ -70,13 +70,13 @@ class RunRecorder:
         try:
             self.store.save(record, keep_name=keep_name)
         except StoreUnavailable as error:
-            self.problem = str(error)
+            self.problem = error  # read (str) in the language of whoever shows it
 
     def __call__(self, handle: JobHandle, event: dict[str, Any] | None) -> None:
         if event is None:  # the end: no progress write may land after it
             error = self._progress.close()
             if error is not None and self.problem is None:
-                self.problem = str(error)
+                self.problem = error
             # The name given at submission, or one the user gave it since.
             self._save(record_of(handle, self._owner, self._arrays, self._name,
                                  self._lesson), keep_name=True)

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 
 from playground.config import Experiment
+from playground.i18n import tr_lazy
 from playground.runs import schema as tables
 from playground.runs.arrays import UnreadablePayload, pack, unpack
 from playground.runs.errors import RunNotFound, StoreUnavailable
@@ -78,21 +79,25 @@ def _unavailable(where: str, error: BaseException, timeout: float) -> StoreUnava
     """One sentence for the user about a database error."""
     reason = _first_line(error).rstrip(".")
     lowered = reason.lower()
+    values = dict(store=where, variable=ENV_VAR)
     if "locked" in lowered or "busy" in lowered:
-        text = (f"The run store at {where} is busy: another program has held it "
-                f"locked for more than {timeout:g} s. Try again in a moment.")
+        text = tr_lazy("The run store at {store} is busy: another program has held it "
+                       "locked for more than {seconds} s. Try again in a moment.",
+                       store=where, seconds=format(timeout, "g"))
     elif "not a database" in lowered or "malformed" in lowered:
-        text = (f"The run store at {where} is damaged or is not a database. Move "
-                "the file away (a new store is then created) or set "
-                f"{ENV_VAR} to another file.")
+        text = tr_lazy("The run store at {store} is damaged or is not a database. Move "
+                       "the file away (a new store is then created) or set {variable} "
+                       "to another file.", **values)
     elif "readonly" in lowered or "read-only" in lowered:
-        text = (f"The run store at {where} is read-only, so runs cannot be saved. "
-                f"Make it writable or set {ENV_VAR} to a writable file.")
+        text = tr_lazy("The run store at {store} is read-only, so runs cannot be saved. "
+                       "Make it writable or set {variable} to a writable file.", **values)
     elif "unable to open" in lowered:
-        text = (f"The run store at {where} cannot be opened: its folder is missing "
-                f"or not accessible. Set {ENV_VAR} to a writable file path.")
+        text = tr_lazy("The run store at {store} cannot be opened: its folder is "
+                       "missing or not accessible. Set {variable} to a writable file "
+                       "path.", **values)
     else:
-        text = f"The run store at {where} cannot be used: {reason}"
+        text = tr_lazy("The run store at {store} cannot be used: {reason}", store=where,
+                       reason=reason)
     return StoreUnavailable(text)
 
 
@@ -141,10 +146,10 @@ class RunStore:
         with self._transaction() as conn:
             names = set(sa.inspect(conn).get_table_names())
             if tables.runs.name in names and tables.schema.name not in names:
-                raise StoreUnavailable(
-                    f"The database at {self.where} has a `runs` table that is not "
-                    f"a Keras Playground run store; set {ENV_VAR} to another "
-                    "database or file.")
+                raise StoreUnavailable(tr_lazy(
+                    "The database at {store} has a `runs` table that is not a Keras "
+                    "Playground run store; set {variable} to another database or file.",
+                    store=self.where, variable=ENV_VAR))
             try:  # another process may create the tables at the same moment
                 with conn.begin_nested():
                     tables.metadata.create_all(conn)
@@ -159,17 +164,18 @@ class RunStore:
                     key=tables.SCHEMA_KEY, version=tables.SCHEMA_VERSION))
                 return
             if version > tables.SCHEMA_VERSION:
-                raise StoreUnavailable(
-                    f"The run store at {self.where} was written by a newer Keras "
-                    f"Playground (schema {version}; this one reads up to "
-                    f"{tables.SCHEMA_VERSION}). Upgrade Keras Playground or set "
-                    f"{ENV_VAR} to another file.")
+                raise StoreUnavailable(tr_lazy(
+                    "The run store at {store} was written by a newer Keras Playground "
+                    "(schema {version}; this one reads up to {newest}). Upgrade Keras "
+                    "Playground or set {variable} to another file.", store=self.where,
+                    version=version, newest=tables.SCHEMA_VERSION, variable=ENV_VAR))
             while version < tables.SCHEMA_VERSION:
                 if version not in tables.MIGRATIONS:
-                    raise StoreUnavailable(
-                        f"The run store at {self.where} has schema {version}, which "
-                        f"this Keras Playground cannot upgrade to "
-                        f"{tables.SCHEMA_VERSION}; set {ENV_VAR} to a new file.")
+                    raise StoreUnavailable(tr_lazy(
+                        "The run store at {store} has schema {version}, which this "
+                        "Keras Playground cannot upgrade to {newest}; set {variable} to "
+                        "a new file.", store=self.where, version=version,
+                        newest=tables.SCHEMA_VERSION, variable=ENV_VAR))
                 tables.MIGRATIONS[version](conn)
                 version += 1
                 conn.execute(tables.schema.update().where(
@@ -236,8 +242,8 @@ class RunStore:
         if name is not None:
             changes["name"] = check_text(name, "name", MAX_NAME_LENGTH).strip()
             if not changes["name"]:
-                raise ValueError("A run's name needs at least one visible character; "
-                                 "received an empty name.")
+                raise ValueError(tr_lazy("A run's name needs at least one visible "
+                                         "character; received an empty name."))
         if note is not None:
             changes["note"] = check_text(note, "note", MAX_NOTE_LENGTH)
         with self._transaction() as conn:
@@ -266,8 +272,9 @@ class RunStore:
     @staticmethod
     def _found(count: int, run_id: str) -> None:
         if not count:
-            raise RunNotFound(f"No run has the id {run_id!r}: it was deleted, or the "
-                              "link is from another store. Pick a run from the list.")
+            raise RunNotFound(tr_lazy("No run has the id {run}: it was deleted, or the "
+                                      "link is from another store. Pick a run from the "
+                                      "list.", run=repr(run_id)))
 
     # -- reading ------------------------------------------------------------
 
@@ -293,8 +300,9 @@ class RunStore:
             text = conn.execute(sa.select(tables.searches.c.record).where(
                 tables.searches.c.id == search_id)).scalar()
         if text is None:
-            raise RunNotFound(f"No search has the id {search_id!r} in the run store at "
-                              f"{self.where}.")
+            raise RunNotFound(tr_lazy("No search has the id {search} in the run store "
+                                      "at {store}.", search=repr(search_id),
+                                      store=self.where))
         return json.loads(text)
 
     def load(self, run_id: str) -> RunRecord:
@@ -330,8 +338,8 @@ class RunStore:
                 finished_at=row["finished_at"], lesson_id=row["lesson_id"],
                 student=row["student"])
         except (UnreadablePayload, ValueError) as error:
-            raise RunUnreadable(f"Run {run_id!r} is stored but cannot be read: "
-                                f"{error}") from None
+            raise RunUnreadable(tr_lazy("Run {run} is stored but cannot be read: {error}",
+                                        run=repr(run_id), error=error)) from None
 
     def list(self, owner: str | None = None, limit: int = 500) -> list[RunSummary]:
         """The newest `limit` runs of `owner` (None: the runs saved without an
@@ -359,7 +367,8 @@ def _sqlite_engine(url: URL, timeout: float) -> Engine:
     if url.database and not url.query.get("uri") and url.database != ":memory:":
         folder = Path(url.database).parent
         if folder.exists() and not folder.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder")
+            raise NotADirectoryError(errno.ENOTDIR, tr_lazy(
+                "{folder} is a file, not a folder", folder=str(folder)))
         folder.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": timeout})
 
@@ -395,7 +404,7 @@ def open_store(url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> RunS
         StoreUnavailable: with one sentence saying why the store cannot be
             used.
     """
-    where = url or "the run store"
+    where = url or tr_lazy("the run store")
     try:
         parsed = store_url(url)
         where = describe(parsed)
@@ -406,14 +415,15 @@ def open_store(url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> RunS
                 if parsed.get_backend_name() == "postgresql" else {}
             engine = sa.create_engine(parsed, connect_args=args, pool_pre_ping=True)
     except OSError as error:
-        raise StoreUnavailable(
-            f"The run store at {where} cannot be created ({error.strerror or error}). "
-            f"Set {ENV_VAR} to a file in a writable folder.") from None
+        raise StoreUnavailable(tr_lazy(
+            "The run store at {store} cannot be created ({error}). Set {variable} to a "
+            "file in a writable folder.", store=where, error=error.strerror or error,
+            variable=ENV_VAR)) from None
     except (sa.exc.SQLAlchemyError, ImportError) as error:
-        raise StoreUnavailable(
-            f"The run store at {where} cannot be used: {_first_line(error).rstrip('.')}. "
-            "A store is an SQLite file or a PostgreSQL URL (with psycopg "
-            "installed).") from None
+        raise StoreUnavailable(tr_lazy(
+            "The run store at {store} cannot be used: {reason}. A store is an SQLite "
+            "file or a PostgreSQL URL (with psycopg installed).", store=where,
+            reason=_first_line(error).rstrip("."))) from None
     store = RunStore(engine, timeout)
     store.prepare()
     return store

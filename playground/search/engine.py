@@ -29,7 +29,7 @@ from typing import Any, Callable
 
 from playground.config import Experiment
 from playground.fields import ConfigError
-from playground.i18n import tr
+from playground.i18n import template, tr, use_language
 from playground.keras_work import WorkerCrashed, keras_work
 from playground.model.shapes import StackError
 from playground.registry import REGRESSION, task_metrics
@@ -37,6 +37,13 @@ from playground.runs.record import new_run_id
 from playground.search import oracle_host
 from playground.search.space import SearchSpace, SpaceError
 from playground.training.result import COMPLETED, FAILED, RUNNING, STOPPED
+
+# How a search or a trial ended, in English (the search is stored, and its
+# scheduler thread knows no reader); pages and the command line translate them.
+SEARCH_STOPPED = template("The search stopped: {error}")
+SEARCH_HALTED = template("Stopped: the finished trials are kept.")
+SEARCH_FINISHED = template("Finished {count} trial(s).")
+TRIAL_SKIPPED = template("Skipped: {error}")
 
 STRATEGIES = ("random", "grid", "bayesian", "hyperband")
 MAX_TRIALS = 1000
@@ -254,7 +261,8 @@ class Search:
             self._changed()
             self._loop()
         except Exception as error:  # noqa: BLE001 - said on the page, trials kept
-            self.message = f"The search stopped: {error}"
+            with use_language("en"):  # kept and stored in English, shown translated
+                self.message = SEARCH_STOPPED.format(error=error)
             self.stop()
             self._drain()
         finally:
@@ -263,8 +271,8 @@ class Search:
             except WorkerCrashed:
                 pass  # the oracle went with its process
         if not self.message:
-            self.message = ("Stopped: the finished trials are kept." if self._stop.is_set()
-                            else f"Finished {len(self.trials)} trial(s).")
+            self.message = (SEARCH_HALTED if self._stop.is_set()
+                            else SEARCH_FINISHED.format(count=len(self.trials)))
         self.finished_at = time.time()
         self._ended.set()
         self._changed()
@@ -315,7 +323,8 @@ class Search:
             check_experiment(exp)
             trial.handle = self._submit(exp, f"Search {self.id} · trial {trial.number}")
         except (ConfigError, StackError) as error:  # a submitter may refuse too
-            trial.status, trial.message = FAILED, f"Skipped: {error}"
+            with use_language("en"):
+                trial.status, trial.message = FAILED, TRIAL_SKIPPED.format(error=error)
             return trial
         trial.run_id = trial.handle.id
         trial.status = RUNNING

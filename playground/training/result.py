@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.i18n import template
+from playground.i18n import template, use_language
 
 QUEUED = "queued"
 STARTING = "starting"
@@ -100,6 +100,13 @@ class TrainingResult:
         }
 
 
+TRAINING_FAILED = template("Training failed: {error}")
+
+
 def failure_message(error: BaseException) -> str:
-    """One line for the user about an error that ended a run."""
-    return f"Training failed: {type(error).__name__}: {error}".strip().splitlines()[0]
+    """One line for the user about an error that ended a run, in English
+    like every run's message (made in a worker, which knows no reader):
+    pages translate it with `playground.i18n.translated`."""
+    with use_language("en"):
+        reason = f"{type(error).__name__}: {error}"
+    return TRAINING_FAILED.format(error=reason).strip().splitlines()[0]

@@ -55,6 +55,11 @@ def table(text: str) -> pd.DataFrame:
     return read_csv(text.encode("utf-8"), "test.csv")
 
 
+def steps(prepared) -> tuple[str, ...]:
+    """A prepared table's steps as read now (each is translated when read)."""
+    return tuple(map(str, prepared.steps))
+
+
 def encoded(prepared) -> np.ndarray:
     """Every row through the preprocessing, fitted on all of them."""
     return prepared.preprocessor().fit_transform(prepared.features)

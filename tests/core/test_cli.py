@@ -409,8 +409,8 @@ def test_the_messages_follow_lang_and_the_json_keeps_english(capsys, monkeypatch
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     code, _, err = run(capsys, "preset", "nope")
     assert code == 2 and err.startswith("playground: 错误：")
-    code, _, err = run(capsys, "--lang", "fr", "presets")
-    assert code == 2 and err == "playground: error: --lang fr: expected one of en, zh.\n"
+    code, _, err = run(capsys, "--lang", "fr", "presets")  # said in LANG's language
+    assert code == 2 and err == "playground: 错误：--lang fr：应为 en, zh 之一。\n"
 
 
 def test_data_that_cannot_be_had_is_told_in_the_language_and_json_keeps_english(

@@ -176,7 +176,7 @@ def test_table_row_prepared_like_the_training_rows():
     np.testing.assert_allclose(x, data.x_test[:1], atol=1e-5)
     assert not notes
     _, notes = prepare_row({c.name: 100.0 for c in columns}, data, columns, False)
-    assert len(notes) == 4 and "outside the training range" in notes[0]
+    assert len(notes) == 4 and "outside the training range" in str(notes[0])
 
 
 def test_baselines_score_on_the_same_split_and_respect_the_cap():
@@ -226,7 +226,7 @@ def test_csv_row_form_goes_through_the_fitted_pipeline():
     number = next(c for c in columns if not c.choices)
     _, notes = prepare_row({**first, number.name: number.high * 10 + 1}, data, columns,
                            as_frame=True)
-    assert [number.name in n for n in notes] == [True]
+    assert [number.name in str(n) for n in notes] == [True]
 
 
 def test_curves_figure_names_an_undefined_score():

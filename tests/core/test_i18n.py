@@ -305,3 +305,301 @@ def test_an_error_is_read_in_the_readers_language_wherever_it_was_made():
         assert str(error).startswith("MNIST 不可用：下载失败（offline）。请从 https://")
         assert str(caught.value).startswith("目标列 'y' 只有一个类别（'a'）。")
     assert str(error).startswith("MNIST is not available: the download failed (offline).")
+
+
+# -- Text the core makes once and every reader reads: translated when read --------
+
+
+def english_read_outside_the_catalog(monkeypatch, read_texts, values=()) -> set[str]:
+    """Like `english_outside_the_catalog`, for the texts `read_texts()` returns
+    (each must come from the catalog: it starts with ⟦)."""
+    allowed = set().union(*(_words(str(v)) for v in values))
+    found = set()
+    for translations in (i18n.translations, lambda code: _Skeleton()):
+        with monkeypatch.context() as patch:
+            patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
+            patch.setattr(i18n, "translations", translations)
+            texts = [str(text) for text in read_texts()]
+        for text in texts:
+            assert text.startswith("⟦"), text
+            if translations is i18n.translations:
+                while re.search(r"⟦[^⟦⟧]*⟧", text):
+                    text = re.sub(r"⟦[^⟦⟧]*⟧", " ", text)
+            found |= _words(text)
+    return found - allowed
+
+
+def _pixels(rows: int = 6):
+    import numpy as np
+
+    values = np.arange(rows * 16).reshape(rows, 16) % 256
+    frame = _table(**{f"p{i}": values[:, i] for i in range(16)})
+    return frame.assign(label=[0, 1] * (rows // 2))
+
+
+def _filled(prepared):
+    from playground.datasets.table_preparation import fill_step
+
+    learned = fill_step(prepared, prepared.preprocessor().fit(prepared.features))
+    return [*prepared.steps, *([learned] if learned else [])]
+
+
+PREPARED = [  # (table, target, options): together they make every step
+    (_table(name=[f"n{i}" for i in range(14)], age=[1, 2, None, 4, 5, 6, 7] * 2,
+            city=["Bath", "York", None, "York", "Bath", "Bath", "York"] * 2,
+            y=["a", "b"] * 7), "y", {}),
+    (_table(name=[f"n{i}" for i in range(14)], age=[1, 2, None, 4, 5, 6, 7] * 2,
+            city=["Bath", "York", None, "York", "Bath", "Bath", "York"] * 2,
+            y=["a", "b"] * 7), "y", {"missing": "impute", "standardize": False,
+                                     "task": "multiclass"}),
+    (_table(a=[1, None, 3, 5, None], b=[None, 2, 4, 6, 8], y=[0.5, 1, 2, 3, 4]), "y",
+     {}),
+    (_table(a=[1, None, 3, 5, None], b=[None, 2, 4, 6, 8], y=[0.5, 1, 2, 3, 4]), "y",
+     {"task": "regression"}),
+    (_table(row=range(1, 13), rooms=["1", "2", "?"] + ["3"] * 9, blank=[None] * 12,
+            y=[0, 1] * 6), "y", {}),
+    (_table(town=[f"t{i % 35}" for i in range(40)], x=range(40), y=["a", "b"] * 20),
+     "y", {}),
+    (_pixels(), "label", {"images": True}),
+]
+PREPARED_VALUES = ["name", "age", "city", "Bath", "York", "y", "a", "b", "row", "rooms",
+                   "blank", "town", "x", "label", *(f"p{i}" for i in range(16))]
+
+
+@pytest.mark.parametrize("frame, target, options", PREPARED)
+def test_the_csv_preparation_steps_read_from_the_catalog(monkeypatch, frame, target,
+                                                         options):
+    prepared = prepare_table(frame, target, **options)
+    assert english_read_outside_the_catalog(
+        monkeypatch, lambda: _filled(prepared), PREPARED_VALUES) == set()
+
+
+def test_a_preparation_step_made_once_reads_in_each_readers_language(monkeypatch):
+    """Prepared tables are cached for every browser session: the same steps
+    read in English by one reader and in Chinese by the next."""
+    from playground.config import Experiment
+    from playground.datasets.source import prepared_table
+
+    exp = Experiment(dataset="house-prices", exclude=("rooms",))
+    with use_language("zh"):
+        prepared = prepared_table(exp)
+        chinese = [str(step) for step in prepared.steps]
+    with use_language("en"):
+        assert prepared_table(exp) is prepared  # the cached table, not a new one
+        english = [str(step) for step in prepared.steps]
+    assert english[0] == "Left out of the features, as chosen: 'rooms'."
+    assert chinese[0] == "按你的选择，不作为特征的列：'rooms'。"
+    assert english[1].startswith("Task detected: regression ('price_k' holds")
+    assert chinese[1].startswith("检测到的任务：回归（'price_k' 有")
+    assert english[-1].startswith("Result: ") and chinese[-1].startswith("结果：")
+    assert _words(" ".join(chinese)) <= _words("rooms price_k age_years district")
+
+
+# -- How a run ended, written by a worker in English, read translated -------------
+
+
+def test_a_worker_failure_reads_in_chinese_where_it_is_shown():
+    """A worker knows no reader: it writes "Training failed: ..." in English
+    (the run store keeps it), and the page translates it, the error's own
+    sentences included."""
+    from playground.jobs.messages import CRASHED, NOT_STARTED, RELEASED, SHUT_DOWN
+    from playground.training.result import failure_message
+
+    with use_language("zh"):  # even where a reader is known, the run keeps English
+        failed = failure_message(CsvError(tr_lazy("Unknown target column {column}. "
+                                                  "Expected one of the table's columns: "
+                                                  "{columns}. Pick the target from that "
+                                                  "list.", column="'y'", columns="'x'")))
+    assert failed == ("Training failed: CsvError: Unknown target column 'y'. Expected "
+                      "one of the table's columns: 'x'. Pick the target from that list.")
+    with use_language("zh"):
+        assert i18n.translated(failed) == (
+            "训练失败：CsvError: Unknown target column 'y'. Expected one of the table's "
+            "columns: 'x'. Pick the target from that list.")
+        assert i18n.translated(CRASHED).startswith("训练失败：训练进程意外终止")
+        assert i18n.translated(RELEASED.format(epochs=4)) == (
+            "被服务器停止：启动它的浏览器标签页已关闭，此时已训练 4 轮。")
+        for text in (CRASHED, NOT_STARTED, SHUT_DOWN):
+            assert _words(i18n.translated(text)) <= {"TensorFlow"}, text
+    with use_language("en"):
+        assert i18n.translated(failed) == failed
+
+
+def test_a_trailing_placeholder_takes_the_rest_of_the_text_but_no_more():
+    """`Training failed: {error}` keeps an error of several sentences whole,
+    while a longer template that starts the same way still wins."""
+    from playground.jobs.messages import OVER_MEMORY
+
+    over = OVER_MEMORY.format(limit=512)
+    with use_language("zh"):
+        assert i18n.translated(over).startswith("训练失败：该运行使用的内存超过了 512 MB")
+        assert i18n.translated("Training failed: A. B. C.") == "训练失败：A. B. C."
+        # A value inside a message still stops at a sentence break.
+        from playground.training.result import FINISHED
+
+        odd = FINISHED.format(epochs="3. Or 4")
+        assert i18n.translated(odd) == odd
+
+
+def test_the_handle_fills_the_stop_reason_with_the_epochs_run():
+    from playground.config import Experiment
+    from playground.jobs.handle import JobHandle
+    from playground.jobs.messages import RELEASED
+    from playground.training.result import TrainingResult
+
+    handle = JobHandle(Experiment())
+    handle.started(on_stop=lambda: None)
+    handle.stop(RELEASED)
+    handle.finish(TrainingResult("stopped", "Stopped by you after 2 epoch(s).",
+                                 epochs_run=2))
+    assert handle.result.message == ("Stopped by the server: the browser tab that "
+                                     "started it closed after 2 epoch(s).")
+
+
+# -- Refusals of the own-input forms, exports, the run store and the worker settings --
+
+
+def test_own_input_refusals_read_from_the_catalog(monkeypatch):
+    import numpy as np
+
+    from playground.evaluation.own_input import prepare_drawing, review_tokens
+
+    for make_error, values in [
+            (lambda: prepare_drawing(np.zeros((28, 28)), 28), []),
+            (lambda: review_tokens("", {"film": 1}, 1000, 10), []),
+            (lambda: review_tokens("zzz qqq", {"film": 1}, 1000, 10), [])]:
+        assert english_outside_the_catalog(monkeypatch, make_error, values) == set()
+
+
+def test_an_input_outside_the_training_range_reads_from_the_catalog(monkeypatch):
+    import types
+
+    from playground.evaluation.own_input import Column, prepare_row
+
+    data = types.SimpleNamespace(preprocessor=None)
+    columns = [Column("age", low=18.0, high=60.0)]
+    _, notes = prepare_row({"age": 99.0}, data, columns, as_frame=False)
+    assert len(notes) == 1
+    assert english_read_outside_the_catalog(monkeypatch, lambda: notes, ["age"]) == set()
+    with use_language("zh"):
+        assert str(notes[0]) == "age = 99 超出了训练时的范围 18 到 60：这个预测是外推的。"
+
+
+def test_export_refusals_read_from_the_catalog(monkeypatch):
+    import types
+
+    from playground.config import Experiment
+    from playground.export import script
+    from playground.export.model_files import save_model
+
+    monkeypatch.setattr(script, "SKLEARN_LOADERS", {})
+    for make_error, values in [
+            (lambda: script.experiment_script(Experiment(dataset="iris")),
+             ["iris", "playground", "train"]),
+            (lambda: script._layer_code(types.SimpleNamespace(kind="ghost"), "x", 1, 0),
+             ["ghost", "playground", "train"]),
+            (lambda: save_model(Experiment(), [], "model.h5"), ["path", "model.h5"])]:
+        assert english_outside_the_catalog(monkeypatch, make_error, values) == set()
+
+
+def test_run_store_errors_read_from_the_catalog(monkeypatch, tmp_path):
+    from playground.runs import open_store
+    from playground.runs.location import store_url
+    from playground.runs.record import check_run_id, check_text
+
+    store = open_store(str(tmp_path / "runs.sqlite"))
+    where = str(tmp_path / "runs.sqlite")
+    for make_error, values in [
+            (lambda: store_url("::bad://x"), ["bad", "x", "PLAYGROUND_STORE", "sqlite",
+                                              "runs", "postgresql", "user", "host",
+                                              "db"]),
+            (lambda: check_run_id("not an id!"), ["not", "an", "id"]),
+            (lambda: check_text(5, "name", 10), ["int"]),
+            (lambda: check_text("x" * 11, "note", 10), []),
+            (lambda: store.load("abcdef"), ["abcdef"]),
+            (lambda: store.load_search("abcdef"), ["abcdef", where]),
+            (lambda: store.rename("abcdef", name="  "), []),
+            (lambda: open_store(str(tmp_path / "runs.sqlite" / "inside")),
+             [where, "PLAYGROUND_STORE", "Not", "a", "directory", "inside"])]:
+        assert english_outside_the_catalog(monkeypatch, make_error, values) == set()
+
+
+def test_a_run_store_problem_opened_once_reads_in_each_readers_language(tmp_path):
+    from playground.runs import StoreUnavailable, open_store
+
+    (tmp_path / "file").write_text("")
+    with pytest.raises(StoreUnavailable) as caught:
+        open_store(str(tmp_path / "file" / "runs.sqlite"))
+    problem = caught.value  # a server keeps it for every session
+    with use_language("zh"):
+        assert str(problem).startswith(f"无法创建位于 {tmp_path / 'file'}")
+    with use_language("en"):
+        assert str(problem).startswith(f"The run store at {tmp_path / 'file'}")
+
+
+def test_worker_settings_errors_read_from_the_catalog(monkeypatch):
+    from playground.jobs.executor import default_workers
+
+    monkeypatch.setenv("PLAYGROUND_WORKERS", "many")
+    assert english_outside_the_catalog(monkeypatch, default_workers,
+                                       ["PLAYGROUND_WORKERS", "many"]) == set()
+    with use_language("zh"):
+        with pytest.raises(ValueError) as caught:
+            default_workers()
+    assert str(caught.value).startswith("PLAYGROUND_WORKERS must be a whole number")
+
+
+# -- The command line: usage errors in the chosen language, JSON in English ---------
+
+
+def test_command_line_usage_errors_read_from_the_catalog(monkeypatch, tmp_path):
+    from playground.cli import load_config, parse_query, with_csv
+    from playground.cli.search import read_space
+    from playground.config import Experiment
+    from playground.presets import PRESETS
+
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 1_000_001)
+    space = tmp_path / "space.json"
+    space.write_text("{learning_rate: [0.1]}", encoding="utf-8")
+    presets = list(PRESETS)
+
+    def out_of_memory(*args):
+        raise MemoryError
+
+    for make_error, values in [
+            (lambda: load_config("nothing"), ["nothing", *presets]),
+            (lambda: load_config(str(big)), [str(big)]),
+            (lambda: parse_query("a=1&&b"), ["a", "b", "bad", "query", "field",
+                                             "strict_parsing"]),
+            (lambda: read_space(str(space), Experiment()),
+             [str(space), "Expecting", "property", "name", "enclosed", "in", "double",
+              "quotes", "learning_rate"])]:
+        assert english_outside_the_catalog(monkeypatch, make_error, values) == set()
+    from playground.datasets import uploads
+
+    csv = tmp_path / "rows.csv"
+    csv.write_text("a,b\n1,2\n", encoding="utf-8")
+    monkeypatch.setattr(uploads, "register", out_of_memory)
+    assert english_outside_the_catalog(
+        monkeypatch, lambda: with_csv(Experiment(), str(csv), None),
+        ["rows", "csv", "MB"]) == set()
+
+
+def test_a_command_line_usage_error_reads_in_chinese(capsys, tmp_path):
+    from playground.cli import main
+
+    assert main(["--lang", "zh", "preset", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("playground: 错误：没有预设 'nope'；应为 ")
+    assert main(["--lang", "zh", "train", "xor", "--save-model", "m.h5"]) == 2
+    assert capsys.readouterr().err == (
+        "playground: 错误：--save-model m.h5：Keras 模型文件必须以 .keras 结尾。\n")
+    space = tmp_path / "space.json"
+    space.write_text("[", encoding="utf-8")
+    assert main(["--lang", "zh", "search", "xor", "--space", str(space),
+                 "--no-save"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"playground: 错误：{space} 不是有效的 JSON（第 1 行：")
+    assert main(["--lang", "en", "preset", "nope"]) == 2
+    assert capsys.readouterr().err.startswith("playground: error: no preset 'nope'; ")

@@ -75,7 +75,7 @@ def test_missing_values_are_filled_with_the_training_rows_values_only():
     prepared = prepare_table(frame, "label", missing="impute", standardize=False)
     expected_city = sorted(train_city.value_counts().loc[
         lambda c: c == c.max()].index)[0]
-    assert fill_step(prepared, data.preprocessor) == (
+    assert str(fill_step(prepared, data.preprocessor)) == (
         f"Fill values learned from the training rows: age: "
         f"{np.median(train_age):g}; city: {expected_city!r}.")
 
