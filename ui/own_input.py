@@ -43,7 +43,7 @@ def show_prediction(exp, weights, data, sample: np.ndarray, run_id: str) -> None
         st.caption(tr("Probability {value}", value=format(probabilities[best], ".2f")))
         figure = charts.prediction_figure(output, names, best)
         figure.update_layout(title=tr("Predicted probabilities (the predicted class "
-                                      "in blue)"))
+                                      "outlined)"))
         st.plotly_chart(figure, key="own_prediction")
     with st.expander(tr("Every layer's activations for this input")):
         for name, values in hidden:

@@ -106,11 +106,11 @@ def inspect_page() -> None:
         figure = charts.prediction_figure(prediction, data.info.class_names, true_class)
         if label is None:  # nothing is true of a point on the plane
             figure.update_layout(title=tr("Predicted probabilities (the predicted class "
-                                          "in blue)"))
+                                          "outlined)"))
         st.plotly_chart(figure, key="prediction")
         if label is None:
             st.caption(tr("A point on the plane has no true class: the predicted one is "
-                          "highlighted."))
+                          "outlined."))
     for name, values in hidden:
         st.plotly_chart(charts.activation_figure(name, values), key=f"act_{name}")
 

@@ -50,6 +50,17 @@ def test_class_balance_counts_each_class():
     assert list(fig.data[0].y) == [1, 2, 1]
 
 
+def test_prediction_bars_mark_the_true_class_by_an_outline_not_a_colour():
+    """The 2-D sets name their classes "orange" and "blue": each bar has its
+    class's own colour, and the true class is outlined, not recoloured."""
+    fig = charts.prediction_figure(np.array([0.8]), ("orange", "blue"), 0)
+    bar = fig.data[0]
+    assert list(bar.marker.color) == [charts.CLASS_COLORS[0], charts.CLASS_COLORS[1]]
+    assert list(bar.marker.line.width) == [3, 0]
+    assert "blue" not in fig.layout.title.text
+    assert "orange" in fig.layout.title.text and "outlined" in fig.layout.title.text
+
+
 def test_history_figure_before_the_first_epoch_spans_the_planned_run():
     fig = charts.history_figure({}, epochs=400, metrics=("loss", "accuracy"))
     assert fig.data == ()
