@@ -50,6 +50,19 @@ def test_class_balance_counts_each_class():
     assert list(fig.data[0].y) == [1, 2, 1]
 
 
+def test_target_histograms_of_the_splits_share_their_bins_side_by_side():
+    """Train, validation and test bars have one width and none hides another."""
+    rng = np.random.default_rng(0)
+    splits = {"train": rng.normal(150, 70, 300), "validation": rng.normal(150, 70, 90),
+              "test": rng.normal(150, 70, 130)}
+    fig = charts.class_balance(splits, (), regression=True)
+    bins = [trace.xbins for trace in fig.data]
+    assert bins[0].size is not None and all(b == bins[0] for b in bins)
+    assert bins[0].start <= min(y.min() for y in splits.values())
+    assert bins[0].end >= max(y.max() for y in splits.values())
+    assert fig.layout.barmode == "group"
+
+
 def test_prediction_bars_mark_the_true_class_by_an_outline_not_a_colour():
     """The 2-D sets name their classes "orange" and "blue": each bar has its
     class's own colour, and the true class is outlined, not recoloured."""
