@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from playground import charts
-from playground.datasets.source import experiment_data
+from playground.datasets.source import experiment_data, target_of
 from playground.datasets.splits import original_units
 from playground.evaluation.own_input import readable_rows
 from playground.i18n import mark, tr, tr_n, translated
@@ -97,7 +97,10 @@ def inspect_page() -> None:
         own = original_units(np.array([prediction[0], label if label is not None
                                        else np.nan], dtype=np.float64),
                              data.target_scaler)
-        st.metric(tr("Prediction for {sample}", sample=where), f"{own[0]:.4g}")
+        target = target_of(exp)  # a table's target column names the unit (price_k)
+        st.metric(tr("Predicted {target} for {sample}", target=target, sample=where)
+                  if target else tr("Prediction for {sample}", sample=where),
+                  f"{own[0]:.4g}")
         if label is not None:
             st.caption(tr("True value: {value}", value=format(own[1], ".4g")))
     else:
