@@ -10,7 +10,7 @@ from playground.datasets.splits import original_units
 from playground.evaluation.own_input import readable_rows
 from playground.i18n import mark, tr, tr_n, translated
 from playground.inspection.activations import architecture_dot, layer_outputs
-from playground.inspection.plane import plane_grid
+from playground.inspection.plane import covered_points, plane_grid
 from playground.inspection.weights import weights_by_layer
 from playground.keras_work import keras_work
 from playground.model.builder import layer_names
@@ -28,7 +28,7 @@ def pick_sample():
     source = cols[0].radio(tr("Sample from"), sources, horizontal=True, key="sample_source",
                            format_func=tr)
     if source == "a point on the plane":
-        xs, ys, _ = plane_grid(data.x_train)
+        xs, ys, _ = plane_grid(covered_points(data))
         point = np.array([
             cols[1].slider("x1", float(xs[0]), float(xs[-1]), 0.0, key="point_x1"),
             cols[1].slider("x2", float(ys[0]), float(ys[-1]), 0.0, key="point_x2")],

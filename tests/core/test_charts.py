@@ -144,6 +144,35 @@ def test_neuron_grid_draws_one_heatmap_per_layer_with_each_unit_in_place():
     assert empty.data == () and empty.layout.height == fig.layout.height
 
 
+def test_the_shaded_plane_covers_every_point_drawn_on_it():
+    """A small spiral's test points can lie beyond the training points'
+    margin: the plane covers the test and validation points too, and the
+    snapshots' boundary is computed over the same grid."""
+    from playground.charts.live_figures import LiveFigures
+    from playground.config import Experiment
+    from playground.datasets.source import experiment_data
+    from playground.training.loop import run_training
+
+    exp = Experiment(dataset="spiral", samples=50, seed=3, epochs=1)
+    data = experiment_data(exp)
+    live = LiveFigures(exp, data)
+    x0, x1, y0, y1 = live.extent
+    for x in (data.x_train, data.x_val, data.x_test):
+        assert (x[:, 0] > x0).all() and (x[:, 0] < x1).all()
+        assert (x[:, 1] > y0).all() and (x[:, 1] < y1).all()
+    from playground.model.builder import build_model
+
+    events = []
+    result = run_training(exp, emit=events.append, snapshots=True)
+    shot = [e for e in events if e["type"] == "snapshot"][-1]
+    model = build_model(exp)
+    model.set_weights(result.weights)
+    corners = np.array([[x0, y0], [x1, y1]], np.float32)
+    expected = model.predict(corners, verbose=0)[:, 0]
+    np.testing.assert_allclose([shot["boundary"][0, 0], shot["boundary"][-1, -1]],
+                               expected, atol=2e-3)
+
+
 def test_live_figures_rebuild_only_what_changed_and_coarsen_while_training():
     from playground.charts.live_figures import COARSE_STEP, LiveFigures
     from playground.datasets.source import experiment_data
