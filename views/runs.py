@@ -31,21 +31,24 @@ def table(summaries, experiments: dict) -> pd.DataFrame:
     a narrow window cuts the settings, not the results. Figures are in the
     units the Train and Evaluate pages give them (a standardised target's
     MAE in the target's own units), statuses in the reader's language; a
-    metric a run does not have stays empty (a regression run's accuracy)."""
+    metric a run does not have reads "—" (a regression run's accuracy)."""
     rows = [{
         "Name": s.name, "Status": tr(s.status),
         "Best validation": units.best_text(s.best_metric, s.best_value,
                                            experiments.get(s.id)),
         **{tr("Test {metric}", metric=metric_label(k)):
-           units.metric_value(k, v, experiments.get(s.id))
+           f"{units.metric_value(k, v, experiments.get(s.id)):.4g}"
            for k, v in s.test_metrics.items()},
         "Created": dt.datetime.fromtimestamp(s.created_at),
         "Epochs": s.epochs_run, "Dataset": s.dataset, "Model": s.model,
         "Optimizer": s.optimizer, "Learning rate": s.learning_rate,
     } for s in summaries]
     frame = pd.DataFrame(rows, index=[s.id for s in summaries])
-    tests = [c for c in frame.columns if c not in COLUMNS]  # beside the best, however
-    return frame[[*COLUMNS[:3], *tests, *COLUMNS[3:]]]     # the runs' tasks mix
+    # Beside the best, however the runs' tasks mix; as text, so that a metric
+    # a run lacks reads "—" (the table shows a missing number as "None").
+    tests = [c for c in frame.columns if c not in COLUMNS]
+    frame[tests] = frame[tests].fillna("—")
+    return frame[[*COLUMNS[:3], *tests, *COLUMNS[3:]]]
 
 
 def regression_experiments(store, summaries) -> dict:
@@ -159,9 +162,7 @@ def page() -> None:
                        "text/csv", key="runs_csv",
                        help=tr("The table as shown; a cell that a spreadsheet would "
                                "run as a formula is written as text."))
-    tests = [c for c in frame.columns if c not in COLUMNS]
-    shown = frame.rename(columns=tr).style.format("{:.4g}", na_rep="", subset=tests)
-    picked = st.dataframe(shown, on_select="rerun",
+    picked = st.dataframe(frame.rename(columns=tr), on_select="rerun",
                           selection_mode="multi-row", key="runs_table", hide_index=True,
                           column_config={
                               tr("Learning rate"): st.column_config.NumberColumn(

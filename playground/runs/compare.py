@@ -118,7 +118,7 @@ def shown_settings(experiments: Sequence[Experiment]
 def _text(value: Any) -> str:
     """A setting's value as short text: 0.0018566433578077874 reads
     0.00185664, an output layer `Dense(1, linear)`, a list of columns
-    joined by commas."""
+    joined by commas, an empty one `—`."""
     if value is None:
         return "auto"
     if hasattr(value, "describe"):
@@ -127,7 +127,7 @@ def _text(value: Any) -> str:
         return f"{value:.6g}"
     if isinstance(value, (tuple, list)):
         return ", ".join(map(str, value)) or "—"
-    return str(value)
+    return str(value) or "—"  # no target column chosen, no file
 
 
 def _plain(value: Any) -> Any:

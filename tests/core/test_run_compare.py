@@ -36,6 +36,12 @@ def test_compared_settings_are_labelled_with_one_row_per_layer_differing_first()
     assert not {"version", "layers", "tensorboard", "early_stop_patience"} & set(rows)
 
 
+def test_a_setting_one_run_leaves_empty_reads_a_dash():
+    rows, differing = compare.shown_settings([SPIRAL, HOUSES])
+    assert "Target column" in differing
+    assert rows["Target column"] == ["—", HOUSES.target or "price_k"]
+
+
 def test_a_standardised_targets_figures_are_given_in_its_own_units():
     scale = units.target_scale(HOUSES)
     assert scale is not None and scale > 10  # prices in thousands spread widely
