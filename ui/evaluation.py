@@ -165,10 +165,9 @@ def regression(data, values: np.ndarray) -> None:
     right.plotly_chart(scatter, key="eval_residual_scatter")
     st.subheader(tr("Largest errors"))
     worst = metrics.largest_errors(y_true, y_pred, 12)
-    show_samples(data, worst, [tr("true {true}, predicted {predicted}",
-                                  true=format(y_true[i], ".3g"),
-                                  predicted=format(y_pred[i], ".3g")) for i in worst],
-                 tr("Largest errors"), "eval_worst")
+    # The captions' column says what it holds; the subheader names the section.
+    show_samples(data, worst, [f"{y_true[i]:.3g} → {y_pred[i]:.3g}" for i in worst],
+                 tr("True → predicted"), "eval_worst")
 
 
 def _score_columns(scores: dict) -> dict:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets import DATASETS
-from playground.datasets.source import kept_dataset, prepared_table
+from playground.datasets.source import kept_dataset, prepared_table, target_of
 from playground.evaluation import figures
 from playground.evaluation.metrics import original_units
 from playground.evaluation.own_input import (
@@ -31,9 +31,11 @@ def show_prediction(exp, weights, data, sample: np.ndarray, run_id: str) -> None
     """The model's output for one prepared sample, and every layer's activations."""
     *hidden, (_, output) = keras_work(layer_outputs, exp, weights, sample, run_id,
                                       experiment=exp)
-    if data.info.task == "regression":
+    if data.info.task == "regression":  # named by the target column, whose unit it is
         value = float(original_units(output[:1], data.target_scaler)[0])
-        st.metric(tr("Prediction"), f"{value:.4g}")
+        target = target_of(exp)
+        st.metric(tr("Predicted {target}", target=target) if target else tr("Prediction"),
+                  f"{value:.4g}")
     else:
         names = tuple(map(str, data.info.class_names))
         probabilities = output if len(output) > 1 else np.array([1 - output[0],
@@ -43,7 +45,7 @@ def show_prediction(exp, weights, data, sample: np.ndarray, run_id: str) -> None
         st.caption(tr("Probability {value}", value=format(probabilities[best], ".2f")))
         figure = charts.prediction_figure(output, names, best)
         figure.update_layout(title=tr("Predicted probabilities (the predicted class "
-                                      "in blue)"))
+                                      "outlined)"))
         st.plotly_chart(figure, key="own_prediction")
     with st.expander(tr("Every layer's activations for this input")):
         for name, values in hidden:
@@ -162,9 +164,11 @@ def _form(exp, data):
             values[column.name] = where.selectbox(column.name, column.choices,
                                                   key=f"own_col_{i}",
                                                   index=column.choices.index(column.default))
-        else:
+        else:  # whole numbers as such (rooms 3, not 3.00), under a key of their own
             values[column.name] = where.number_input(
-                column.name, value=float(column.default), key=f"own_col_{i}",
+                column.name, value=int(column.default) if column.whole
+                else float(column.default), step=1 if column.whole else None,
+                key=f"own_col_{i}_whole" if column.whole else f"own_col_{i}",
                 help=tr("In training: {low} to {high}", low=format(column.low, "g"),
                         high=format(column.high, "g")))
     x, notes = prepare_row(values, data, columns, as_frame=raw is not None)

@@ -5,12 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from playground import charts
-from playground.datasets.source import experiment_data
+from playground.datasets.source import experiment_data, target_of
 from playground.datasets.splits import original_units
 from playground.evaluation.own_input import readable_rows
 from playground.i18n import mark, tr, tr_n, translated
 from playground.inspection.activations import architecture_dot, layer_outputs
-from playground.inspection.plane import plane_grid
+from playground.inspection.plane import covered_points, plane_grid
 from playground.inspection.weights import weights_by_layer
 from playground.keras_work import keras_work
 from playground.model.builder import layer_names
@@ -28,7 +28,7 @@ def pick_sample():
     source = cols[0].radio(tr("Sample from"), sources, horizontal=True, key="sample_source",
                            format_func=tr)
     if source == "a point on the plane":
-        xs, ys, _ = plane_grid(data.x_train)
+        xs, ys, _ = plane_grid(covered_points(data))
         point = np.array([
             cols[1].slider("x1", float(xs[0]), float(xs[-1]), 0.0, key="point_x1"),
             cols[1].slider("x2", float(ys[0]), float(ys[-1]), 0.0, key="point_x2")],
@@ -97,7 +97,10 @@ def inspect_page() -> None:
         own = original_units(np.array([prediction[0], label if label is not None
                                        else np.nan], dtype=np.float64),
                              data.target_scaler)
-        st.metric(tr("Prediction for {sample}", sample=where), f"{own[0]:.4g}")
+        target = target_of(exp)  # a table's target column names the unit (price_k)
+        st.metric(tr("Predicted {target} for {sample}", target=target, sample=where)
+                  if target else tr("Prediction for {sample}", sample=where),
+                  f"{own[0]:.4g}")
         if label is not None:
             st.caption(tr("True value: {value}", value=format(own[1], ".4g")))
     else:
@@ -106,11 +109,11 @@ def inspect_page() -> None:
         figure = charts.prediction_figure(prediction, data.info.class_names, true_class)
         if label is None:  # nothing is true of a point on the plane
             figure.update_layout(title=tr("Predicted probabilities (the predicted class "
-                                          "in blue)"))
+                                          "outlined)"))
         st.plotly_chart(figure, key="prediction")
         if label is None:
             st.caption(tr("A point on the plane has no true class: the predicted one is "
-                          "highlighted."))
+                          "outlined."))
     for name, values in hidden:
         st.plotly_chart(charts.activation_figure(name, values), key=f"act_{name}")
 

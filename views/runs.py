@@ -8,7 +8,7 @@ import streamlit as st
 from playground.export.csv_table import safe_csv
 from playground.i18n import mark, tr
 from playground.registry import metric_label
-from playground.runs import RunNotFound, StoreUnavailable, compare
+from playground.runs import RunNotFound, StoreUnavailable, compare, units
 from playground.runs.recorder import stored_handle
 from ui import runs, state
 from ui.user_text import escape_markdown
@@ -25,21 +25,41 @@ COLUMNS = (mark("Name"), mark("Status"), mark("Best validation"), mark("Created"
            mark("Learning rate"))
 
 
-def table(summaries) -> pd.DataFrame:
+def table(summaries, experiments: dict) -> pd.DataFrame:
     """One row per run, newest first; the id stays as the index. What a run
     achieved comes before its settings, which its default name repeats, so
-    a narrow window cuts the settings, not the results."""
+    a narrow window cuts the settings, not the results. Figures are in the
+    units the Train and Evaluate pages give them (a standardised target's
+    MAE in the target's own units), statuses in the reader's language; a
+    metric a run does not have reads "—" (a regression run's accuracy)."""
     rows = [{
-        "Name": s.name, "Status": s.status,
-        "Best validation": (f"{s.best_metric} {s.best_value:.4g}"
-                            if s.best_metric else ""),
-        **{tr("Test {metric}", metric=metric_label(k)): v
+        "Name": s.name, "Status": tr(s.status),
+        "Best validation": units.best_text(s.best_metric, s.best_value,
+                                           experiments.get(s.id)),
+        **{tr("Test {metric}", metric=metric_label(k)):
+           f"{units.metric_value(k, v, experiments.get(s.id)):.4g}"
            for k, v in s.test_metrics.items()},
         "Created": dt.datetime.fromtimestamp(s.created_at),
         "Epochs": s.epochs_run, "Dataset": s.dataset, "Model": s.model,
         "Optimizer": s.optimizer, "Learning rate": s.learning_rate,
     } for s in summaries]
-    return pd.DataFrame(rows, index=[s.id for s in summaries])
+    frame = pd.DataFrame(rows, index=[s.id for s in summaries])
+    # Beside the best, however the runs' tasks mix; as text, so that a metric
+    # a run lacks reads "—" (the table shows a missing number as "None").
+    tests = [c for c in frame.columns if c not in COLUMNS]
+    frame[tests] = frame[tests].fillna("—")
+    return frame[[*COLUMNS[:3], *tests, *COLUMNS[3:]]]
+
+
+def regression_experiments(store, summaries) -> dict:
+    """The experiments of the runs whose figures may need the target's units
+    (no accuracy: regression), read in one query."""
+    ids = [s.id for s in summaries if s.best_metric != "val_accuracy"
+           and "accuracy" not in s.test_metrics]
+    try:
+        return store.experiments(ids) if ids else {}
+    except StoreUnavailable:
+        return {}
 
 
 def filtered(frame: pd.DataFrame) -> pd.DataFrame:
@@ -88,11 +108,6 @@ def one_run(store, record) -> None:
             st.rerun()
 
 
-def _shown(value) -> str:
-    """A setting as text: 0.0018566433578077874 reads 0.00185664."""
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
-
-
 def several_runs(store, records) -> None:
     """The selected runs' curves, settings and test metrics side by side."""
     names = [r.name for r in records]
@@ -108,12 +123,10 @@ def several_runs(store, records) -> None:
     for tab, metric in zip(st.tabs(metrics), metrics):
         tab.plotly_chart(compare.curves_figure(names, histories, metric),
                          key=f"compare_{metric}")
-    experiments = [r.experiment for r in records]
-    differing = compare.differing_fields(experiments)
-    settings = pd.DataFrame(compare.settings_table(experiments), index=names).T
-    settings = settings.loc[differing + [f for f in settings.index if f not in differing]]
+    rows, differing = compare.shown_settings([r.experiment for r in records])
+    settings = pd.DataFrame(rows, index=names).T
     st.markdown(tr("**Settings**: the ones that differ come first, highlighted"))
-    st.dataframe(settings.map(_shown).style.apply(
+    st.dataframe(settings.style.apply(
         lambda row: ["background-color: #fff3b0" if row.name in differing else ""
                      for _ in row], axis=1))
     if any(r.test_metrics for r in records):
@@ -144,7 +157,7 @@ def page() -> None:
     if not summaries:
         st.info(tr("No runs yet. Train a model: every run is saved here."))
         return
-    frame = filtered(table(summaries))
+    frame = filtered(table(summaries, regression_experiments(store, summaries)))
     st.download_button(tr("Download as CSV"), lambda: safe_csv(frame), "runs.csv",
                        "text/csv", key="runs_csv",
                        help=tr("The table as shown; a cell that a spreadsheet would "

@@ -16,6 +16,8 @@ from playground.charts.style import (
 )
 from playground.i18n import tr
 
+OUTLINE = "#262730"  # the outline of the marked class's bar: the app's text colour
+
 
 def activation_figure(name: str, values: np.ndarray, columns: int = 8) -> go.Figure:
     """One layer's output for one sample, drawn by its shape.
@@ -55,16 +57,26 @@ def activation_figure(name: str, values: np.ndarray, columns: int = 8) -> go.Fig
 
 def prediction_figure(output: np.ndarray, class_names: tuple[str, ...],
                       true_label: int | float) -> go.Figure:
-    """The predicted class probabilities, the true class highlighted."""
+    """The predicted class probabilities, the true class outlined.
+
+    Each bar has its class's colour, as the points on the plane do; the
+    true class is marked by a dark outline, the others faded. A colour
+    would not do as the mark: the 2-D sets name their classes "orange"
+    and "blue", and a highlight in blue on the "orange" class contradicts
+    the name.
+    """
     output = np.asarray(output, dtype=np.float32).ravel()
     if len(output) == 1 and len(class_names) == 2:  # one sigmoid unit
         output = np.array([1 - output[0], output[0]])
     class_names = plotly_texts(class_names)
-    colors = [CLASS_COLORS[1] if i == int(true_label) else "#b0b0b0"
-              for i in range(len(output))]
-    fig = go.Figure(go.Bar(x=list(class_names), y=output, marker_color=colors,
-                           text=[f"{p:.2f}" for p in output], textposition="outside",
-                           hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
+    marked = [i == int(true_label) for i in range(len(output))]
+    fig = go.Figure(go.Bar(
+        x=list(class_names), y=output,
+        marker={"color": [CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(len(output))],
+                "opacity": [1.0 if m else 0.45 for m in marked],
+                "line": {"color": OUTLINE, "width": [3 if m else 0 for m in marked]}},
+        text=[f"{p:.2f}" for p in output], textposition="outside",
+        hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
     fig.update_yaxes(range=[0, 1.1], title_text=tr("probability"))
-    return styled(fig, tr("Predicted probabilities (true class: {name}, in blue)",
+    return styled(fig, tr("Predicted probabilities (true class: {name}, outlined)",
                           name=class_names[int(true_label)]), 280, "prediction")

@@ -16,6 +16,9 @@ from playground.charts.style import (
 )
 from playground.i18n import tr
 
+TARGET_BINS = 20
+"""Bins of a regression target's histogram, shared by its splits."""
+
 
 def dataset_scatter(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
                     y_test: np.ndarray, class_names: tuple[str, ...],
@@ -78,15 +81,30 @@ def image_mosaic(images: np.ndarray, labels: np.ndarray,
 
 def class_balance(splits: dict[str, np.ndarray], class_names: tuple[str, ...],
                   regression: bool) -> go.Figure:
-    """Samples per class in each split, or the target's histogram for regression."""
+    """Samples per class in each split, or the target's histogram for regression.
+
+    A regression target's splits share one set of bins and stand side by
+    side in each: with bins of their own and overlaid, the splits' bars had
+    different widths and the last split drawn hid the others.
+    """
     fig = go.Figure()
+    bins = None
+    if regression:
+        values = np.concatenate([np.ravel(y) for y in splits.values()]).astype(float)
+        values = values[np.isfinite(values)]
+        if len(values):
+            edges = np.histogram_bin_edges(values, bins=TARGET_BINS)
+            size = float(edges[1] - edges[0]) or 1.0
+            bins = {"start": float(edges[0]), "end": float(edges[-1]) + size / 2,
+                    "size": size}
     for split, y in splits.items():
         if regression:
-            fig.add_trace(go.Histogram(x=y, name=tr(split), opacity=0.7, nbinsx=30))
+            fig.add_trace(go.Histogram(x=y, name=tr(split), xbins=bins,
+                                       autobinx=bins is None))
         else:
             counts = np.bincount(y.astype(int), minlength=len(class_names))
             fig.add_trace(go.Bar(x=plotly_texts(class_names), y=counts, name=tr(split)))
-    fig.update_layout(barmode="overlay" if regression else "group")
+    fig.update_layout(barmode="group")
     if not regression:  # every class named, not every other one
         fig.update_xaxes(type="category", tickmode="linear", dtick=1)
     title = tr("Target distribution") if regression else tr("Class balance")

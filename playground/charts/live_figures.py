@@ -27,7 +27,7 @@ from playground.charts.plane import (
     boundary_points,
     neuron_grid,
 )
-from playground.inspection.plane import NEURON_STRIDE, plane_grid
+from playground.inspection.plane import NEURON_STRIDE, covered_points, plane_grid
 from playground.registry import task_metrics
 
 COARSE_STEP = 2
@@ -56,7 +56,7 @@ class LiveFigures:
                                           for layer in exp.layers)
         self._built: dict[str, tuple[Any, go.Figure]] = {}
         if self.plane:
-            self.xs, self.ys, _ = plane_grid(data.x_train)
+            self.xs, self.ys, _ = plane_grid(covered_points(data))
             self._points = boundary_points(
                 data.x_train, data.y_train, data.x_test, data.y_test, self.regression,
                 info.class_names)

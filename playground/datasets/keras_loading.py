@@ -105,11 +105,17 @@ class DatasetUnavailable(DataUnavailable):
 
 def _fix_instructions(info: KerasSet, folder: str):
     """One sentence telling the user which files to put where."""
-    if info.downloads:
-        steps = [tr_lazy("{url} and save it as {file}", url=url, file=local)
-                 for url, local in zip(info.urls, info.files)]
-        return tr_lazy("Download {files} in {folder}, then try again.",
-                       files=_join(steps), folder=folder)
+    if info.downloads:  # Keras keeps the download under a name of its own
+        renames = [tr_lazy("{download} to {file}", download=remote, file=local)
+                   for remote, local in zip(info.downloads, info.files)]
+        return tr_n_lazy(
+            "Download {urls} into {folder}, rename it from {renames} (the name Keras "
+            "looks for, without an extension; Keras unpacks it itself), then try again.",
+            "Download {urls} into {folder}, rename them from {renames} (the names "
+            "Keras looks for, without an extension; Keras unpacks them itself), then "
+            "try again.",
+            len(renames), urls=_join(list(info.urls)), folder=folder,
+            renames=_join(renames))
     steps = [tr_lazy("{file} from {url}", file=local, url=url)
              for url, local in zip(info.urls, info.files)]
     return tr_n_lazy("Download {files} and place it in {folder}, then try again.",

@@ -148,13 +148,30 @@ class Column:
     """One original column of a table, as a form field.
 
     `choices` lists a categorical column's values; `low`/`high` a number's
-    range in the training rows, `default` its median."""
+    range in the training rows, `default` its median. `whole` says that
+    every training value is a whole number (rooms, a 0/1 flag): the form
+    asks for whole numbers there, `3` rather than `3.00`."""
 
     name: str
     choices: tuple = ()
     low: float = 0.0
     high: float = 0.0
     default: object = 0.0
+    whole: bool = False
+
+
+def _number_column(name: str, values: np.ndarray) -> Column:
+    """A numeric column's form field; a column of whole numbers (within the
+    float32 rounding of standardising and back) gets a whole default."""
+    values = np.asarray(values, dtype=np.float64)
+    whole = bool(len(values)) and bool(np.allclose(values, np.round(values), rtol=0,
+                                                   atol=1e-4))
+    median = float(np.median(values)) if len(values) else 0.0
+    if whole:
+        return Column(name, low=float(np.round(values.min())),
+                      high=float(np.round(values.max())),
+                      default=float(np.round(median)), whole=True)
+    return Column(name, low=float(values.min()), high=float(values.max()), default=median)
 
 
 def table_columns(data, raw_features=None) -> list[Column]:
@@ -177,16 +194,12 @@ def table_columns(data, raw_features=None) -> list[Column]:
                 columns.append(Column(str(name), choices=values,
                                       default=series.astype(str).mode().iloc[0]))
             else:
-                columns.append(Column(str(name), low=float(series.min()),
-                                      high=float(series.max()),
-                                      default=float(series.median())))
+                columns.append(_number_column(str(name), series.to_numpy()))
         return columns
     rows = np.asarray(data.x_train, dtype=np.float64)
     if data.preprocessor is not None:
         rows = data.preprocessor.inverse_transform(rows)
-    return [Column(name, low=float(rows[:, i].min()), high=float(rows[:, i].max()),
-                   default=float(np.median(rows[:, i])))
-            for i, name in enumerate(data.feature_names)]
+    return [_number_column(name, rows[:, i]) for i, name in enumerate(data.feature_names)]
 
 
 def prepare_row(values: dict, data, columns: list[Column],

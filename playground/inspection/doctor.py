@@ -41,6 +41,16 @@ CLIPNORM_ADVICE = 1.0
 CLIP = (("clipnorm", CLIPNORM_ADVICE),)
 
 
+def same_decimals(*values: float, digits: int = 3) -> list[str]:
+    """The values written with one number of decimals, enough for `digits`
+    significant digits of the smallest: `0.1094` and `0.05123` read
+    `0.1094` and `0.0512` (four decimals each, not four beside five), so
+    the numbers of one message line up and compare at a glance."""
+    sizes = [abs(v) for v in values if math.isfinite(v) and v != 0]
+    decimals = max(0, digits - 1 - math.floor(math.log10(min(sizes)))) if sizes else 0
+    return [format(v, f".{decimals}f") for v in values]
+
+
 @dataclass(frozen=True)
 class Finding:
     """One diagnosis.
@@ -82,11 +92,11 @@ def _flat(loss: list[float]) -> Finding | None:
     first, last = float(np.mean(loss[:k])), float(np.mean(loss[-k:]))
     if last < 1e-3 or first - last > FLAT_CHANGE * abs(first):
         return None
+    first_text, last_text = same_decimals(first, last, digits=4)
     return Finding(
         "flat", tr("The loss has barely moved in {epochs} epochs.", epochs=len(loss)),
         tr("It went from {first} to {last}, a change of less than {share}.",
-           first=format(first, ".4g"), last=format(last, ".4g"),
-           share=format(FLAT_CHANGE, ".0%")),
+           first=first_text, last=last_text, share=format(FLAT_CHANGE, ".0%")),
         tr("Raise the learning rate, and check that the output activation and the "
            "loss belong together (sigmoid with binary crossentropy, softmax with "
            "categorical crossentropy, linear with mean squared error)."))
@@ -105,10 +115,12 @@ def _overfitting(history: dict[str, list[float]]) -> Finding | None:
                if acc and val_acc else 0.0)
     if not (rising and gap) and acc_gap < 0.15:
         return None
-    detail = tr("Validation loss was lowest at epoch {epoch} ({best}) and is now "
-                "{now}, while the training loss is {train}.", epoch=best + 1,
-                best=format(val[best], ".4g"), now=format(val_now, ".4g"),
-                train=format(train_now, ".4g"))
+    # The rule reads the mean of the last epochs (one noisy epoch does not
+    # fire it); the message quotes the last epoch, the chart's last point.
+    best_text, now_text, train_text = same_decimals(val[best], val[-1], loss[-1])
+    detail = tr("Validation loss was lowest at epoch {epoch} ({best}) and is {now} "
+                "after the last epoch, while the training loss is {train}.",
+                epoch=best + 1, best=best_text, now=now_text, train=train_text)
     if acc_gap >= 0.15:
         detail += " " + tr("Training accuracy is {gap} above validation accuracy.",
                            gap=format(acc_gap, ".0%"))

@@ -34,6 +34,14 @@ def plane_grid(x: np.ndarray, resolution: int = GRID_RESOLUTION,
     return xs, ys, np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
 
 
+def covered_points(data) -> np.ndarray:
+    """The points the plane's grid covers: every split's, not only the
+    training points. The decision boundary is drawn under the test points
+    too, and in a small set a test point can lie beyond the training
+    points' margin, off the shaded plane."""
+    return np.concatenate([data.x_train, data.x_val, data.x_test])
+
+
 def boundary_image(outputs: np.ndarray, resolution: int = GRID_RESOLUTION) -> np.ndarray:
     """The model's output over the grid as an image: the probability of
     class 1 (sigmoid unit, or the second softmax unit) or the regression value."""

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import plotly.graph_objects as go
 
 from playground.charts.style import plotly_texts
-from playground.config import Experiment
+from playground.config import Experiment, setting_label
 from playground.i18n import tr
 
 MAX_COMPARED = 6
@@ -61,12 +61,17 @@ def settings_in_use(exp: Experiment) -> set[str]:
     return used
 
 
+INTERNAL = frozenset({"version"})
+"""Keys of an experiment's JSON that are no setting (its format's version)."""
+
+
 def settings_table(experiments: Sequence[Experiment]) -> dict[str, list[Any]]:
     """Field name to each run's value, in the experiment's field order, for
     the settings at least one of the runs uses (`settings_in_use`)."""
     dicts = [exp.to_dict() for exp in experiments]
     used = set().union(*map(settings_in_use, experiments)) if experiments else set()
-    fields = [name for name in dicts[0] if name in used] if dicts else []
+    fields = [name for name in dicts[0] if name in used and name not in INTERNAL
+              ] if dicts else []
     return {name: [_plain(d.get(name)) for d in dicts] for name in fields}
 
 
@@ -74,6 +79,55 @@ def differing_fields(experiments: Sequence[Experiment]) -> list[str]:
     """The settings whose values are not the same in every run."""
     return [name for name, values in settings_table(experiments).items()
             if any(v != values[0] for v in values[1:])]
+
+
+def shown_settings(experiments: Sequence[Experiment]
+                   ) -> tuple[dict[str, list[str]], list[str]]:
+    """The settings as the Runs page compares them: `(rows, differing)`.
+
+    `rows` maps a setting's label (the sidebar's words) to each run's value
+    as short text, the differing rows first; `differing` lists their labels.
+    The hidden layers get one row each ("Hidden layer 2": `Dense(64,
+    relu)`, `—` where a run has fewer), so a changed layer stands out
+    instead of hiding in one long line of JSON.
+    """
+    table = settings_table(experiments)
+    changed = set(differing_fields(experiments))
+    rows: dict[str, list[str]] = {}
+    differing: list[str] = []
+    for name, values in table.items():
+        if name == "layers":
+            depth = max(len(exp.layers) for exp in experiments)
+            part = {tr("Hidden layer {number}", number=i + 1): [
+                exp.layers[i].describe() if i < len(exp.layers) else "—"
+                for exp in experiments] for i in range(depth)}
+            if not depth:
+                part = {setting_label(name): ["—"] * len(experiments)}
+        else:
+            part = {setting_label(name): [_text(getattr(exp, name, value))
+                                          for exp, value in zip(experiments, values)]}
+        for label, texts in part.items():
+            rows[label] = texts
+            if name in changed and any(t != texts[0] for t in texts[1:]):
+                differing.append(label)
+    ordered = {label: rows[label] for label in differing}
+    ordered.update((label, texts) for label, texts in rows.items() if label not in ordered)
+    return ordered, differing
+
+
+def _text(value: Any) -> str:
+    """A setting's value as short text: 0.0018566433578077874 reads
+    0.00185664, an output layer `Dense(1, linear)`, a list of columns
+    joined by commas, an empty one `—`."""
+    if value is None:
+        return "auto"
+    if hasattr(value, "describe"):
+        return value.describe()
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (tuple, list)):
+        return ", ".join(map(str, value)) or "—"
+    return str(value) or "—"  # no target column chosen, no file
 
 
 def _plain(value: Any) -> Any:

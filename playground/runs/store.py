@@ -341,6 +341,25 @@ class RunStore:
             raise RunUnreadable(tr_lazy("Run {run} is stored but cannot be read: {error}",
                                         run=repr(run_id), error=error)) from None
 
+    def experiments(self, run_ids) -> dict[str, Experiment]:
+        """The experiments of these runs, without their arrays or history (a
+        list of runs shows some figures the way the experiment's data asks:
+        a standardised target's error in the target's units). A run that is
+        not stored, or whose experiment no longer reads, is left out."""
+        ids = [check_run_id(run_id) for run_id in run_ids]
+        found: dict[str, Experiment] = {}
+        for start in range(0, len(ids), 500):  # bound the query's parameters
+            with self._transaction(write=False) as conn:
+                rows = conn.execute(sa.select(tables.runs.c.id, tables.runs.c.experiment)
+                                    .where(tables.runs.c.id.in_(ids[start:start + 500]))
+                                    ).all()
+            for run_id, text in rows:
+                try:
+                    found[run_id] = Experiment.from_dict(json.loads(text))
+                except ValueError:
+                    continue
+        return found
+
     def list(self, owner: str | None = None, limit: int = 500) -> list[RunSummary]:
         """The newest `limit` runs of `owner` (None: the runs saved without an
         owner, the command line's; `EVERY_OWNER`: all), newest first,

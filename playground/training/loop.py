@@ -137,6 +137,7 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         emit({"type": "status", "message": mark("Loading data")})
         data = dataset or experiment_data(exp)
         emit({"type": "status", "message": mark("Building the model")})
+        from playground.inspection.plane import covered_points
         from playground.model.builder import build_model
         from playground.training import controls
         from playground.training.callbacks import StreamCallback, Validator
@@ -161,8 +162,9 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
                                   task_metrics(data.info.task)[0], EVAL_BATCH_SIZE)
         snapshotter = None
         if snapshots:
-            snapshotter = Snapshotter(model, data.x_train, y_train,
-                                      plane=data.info.input_shape == (2,))
+            plane = data.info.input_shape == (2,)
+            snapshotter = Snapshotter(model, data.x_train, y_train, plane=plane,
+                                      plane_points=covered_points(data) if plane else None)
         callback = StreamCallback(exp.epochs, emit, stop, history, state, validator,
                                   snapshotter,
                                   learning_rate=exp.lr_schedule != "constant")

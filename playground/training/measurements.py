@@ -81,7 +81,8 @@ class Snapshotter:
     """
 
     def __init__(self, model: Any, x_train: np.ndarray, y_train: np.ndarray,
-                 plane: bool, interval: float = 0.1, budget: float = BUDGET):
+                 plane: bool, interval: float = 0.1, budget: float = BUDGET,
+                 plane_points: np.ndarray | None = None):
         self.interval = interval
         self.budget = budget
         self._last = -float("inf")
@@ -94,7 +95,9 @@ class Snapshotter:
         self._dense_names = [layer.name for layer in layers
                              if isinstance(layer, keras.layers.Dense)]
         if plane:
-            self._plane = self._plane_probe(model, x_train)
+            # The grid covers these points (`covered_points`), else the training ones.
+            self._plane = self._plane_probe(
+                model, x_train if plane_points is None else plane_points)
         self._relu_names = [layer.name for layer in layers if _is_relu(layer)]
         self._measure = self._batch_probe(model, x_train[:PROBE_BATCH],
                                           y_train[:PROBE_BATCH])

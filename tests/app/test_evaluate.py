@@ -137,7 +137,10 @@ def test_regression_run_in_the_target_units():
 def test_largest_errors_of_a_table_show_its_rows_as_read():
     at, _ = trained({"dataset": "house-prices", "epochs": "2"})
     worst = next(d.value for d in at.dataframe if "test row" in d.value)
-    assert "" not in worst.columns and "Largest errors" in worst.columns  # headed
+    # Headed by what it holds, not by the section's title again.
+    assert "" not in worst.columns and "True → predicted" in worst.columns
+    assert "Largest errors" not in worst.columns
+    assert " → " in worst["True → predicted"].iloc[0]
     assert "district" in worst and worst["district"].map(type).eq(str).all()
     assert not any("=" in str(c) for c in worst.columns)  # no one-hot inputs
     assert worst["area_m2"].min() > 10  # square metres, not z-scores
@@ -147,6 +150,12 @@ def test_largest_errors_of_a_table_show_its_rows_as_read():
     file = source_table(at.session_state["training_job"].experiment)
     for _, row in worst.iterrows():
         assert file.loc[row["row in the file"], "area_m2"] == row["area_m2"]
+    # Your own row: whole-number columns as whole numbers, the prediction
+    # named by the target column, whose unit it is (thousands).
+    inputs = {n.label: n.value for n in at.number_input}
+    assert isinstance(inputs["rooms"], int) and isinstance(inputs["has_garden"], int)
+    assert isinstance(inputs["area_m2"], float)
+    assert abs(float(metric(at, "Predicted price_k"))) > 1
 
 
 @pytest.mark.workers
@@ -163,7 +172,7 @@ def test_inspect_shows_a_sample_and_a_regression_prediction_in_their_units():
     row = next(d.value for d in at.dataframe if "district" in d.value)
     assert isinstance(row["district"].iloc[0], str) and row["area_m2"].iloc[0] > 10
     assert "row in the file" in row  # the test row found in the file
-    prediction = next(m for m in at.metric if m.label.startswith("Prediction for"))
+    prediction = next(m for m in at.metric if m.label.startswith("Predicted price_k for"))
     true_value = next(c.value for c in at.caption if c.value.startswith("True value"))
     assert float(true_value.split(": ")[1]) > 50  # thousands, like price_k
     assert abs(float(prediction.value)) > 1

@@ -238,12 +238,14 @@ def test_the_runs_page_compares_selected_runs(store_url):
              for trace in spec.get("data", [])}
     for job in (first, second):
         assert f"{store.load(job.id).name} · training" in names, names
-    settings = at.dataframe[1].value
-    assert "optimizer" in settings.index and "learning_rate" in settings.index
-    assert list(settings.loc["learning_rate"]) == ["0.00185664", "0.03"]
+    settings = at.dataframe[1].value  # by the sidebar's labels, what differs first
+    assert "Learning rate" in list(settings.index[:2]) and "Optimizer" in settings.index
+    assert list(settings.loc["Learning rate"]) == ["0.00185664", "0.03"]
+    assert list(settings.loc["Hidden layer 1"]) == ["Dense(4, tanh)", "Dense(4, tanh)"]
     # An XOR run uses neither a Keras set's vocabulary nor a CSV's target.
-    assert not {"num_words", "maxlen", "subset", "target", "csv_name"} & set(settings.index)
-    assert "noise" in settings.index and "momentum" in settings.index
+    assert not {"Vocabulary (num_words)", "Tokens per text (maxlen)", "Subset size",
+                "Target column", "CSV file", "version"} & set(settings.index)
+    assert "Noise" in settings.index and "Momentum" in settings.index
 
 
 @pytest.mark.workers
@@ -266,3 +268,33 @@ def test_runs_with_the_same_name_compare(store_url):
     widths = {trace["name"]: trace["line"]["width"] for trace in loss["data"]}
     assert (next(w for name, w in widths.items() if wide.id[:6] in name)
             > next(w for name, w in widths.items() if thin.id[:6] in name))
+
+
+def test_the_runs_table_speaks_the_readers_language_and_the_targets_units(store_url):
+    """Statuses translated; a regression run's best MAE in the target's units,
+    as the Train and Evaluate pages give it; no accuracy cell saying None."""
+    from playground.presets import PRESETS
+    from playground.runs import RunRecord
+    from playground.runs.units import target_scale
+
+    houses = next(p.experiment for p in PRESETS.values()
+                  if p.experiment.dataset == "house-prices")
+    store = open_store(store_url)
+    store.save(RunRecord(experiment=PRESETS["xor"].experiment, status="completed",
+                         history={"loss": [0.5], "val_accuracy": [0.9]},
+                         test_metrics={"loss": 0.3, "accuracy": 0.95}))
+    store.save(RunRecord(experiment=houses, status="stopped",
+                         history={"loss": [0.5], "val_mae": [0.7, 0.618]},
+                         test_metrics={"loss": 0.4, "mae": 0.5}))
+    at = app(lang="zh")
+    at.switch_page("views/runs.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["状态"]) == ["已停止", "已完成"]
+    scale = target_scale(houses)
+    assert table["最佳验证结果"].iloc[0] == f"MAE {0.618 * scale:.4g}"
+    assert table["测试集MAE"].iloc[0] == f"{0.5 * scale:.4g}"
+    columns = list(table.columns)
+    assert columns.index("测试集准确率") < columns.index("创建时间")
+    assert table["测试集准确率"].iloc[0] == "—" and table["测试集MAE"].iloc[1] == "—"
+    assert table["测试集准确率"].iloc[1] == "0.95"

@@ -50,6 +50,30 @@ def test_class_balance_counts_each_class():
     assert list(fig.data[0].y) == [1, 2, 1]
 
 
+def test_target_histograms_of_the_splits_share_their_bins_side_by_side():
+    """Train, validation and test bars have one width and none hides another."""
+    rng = np.random.default_rng(0)
+    splits = {"train": rng.normal(150, 70, 300), "validation": rng.normal(150, 70, 90),
+              "test": rng.normal(150, 70, 130)}
+    fig = charts.class_balance(splits, (), regression=True)
+    bins = [trace.xbins for trace in fig.data]
+    assert bins[0].size is not None and all(b == bins[0] for b in bins)
+    assert bins[0].start <= min(y.min() for y in splits.values())
+    assert bins[0].end >= max(y.max() for y in splits.values())
+    assert fig.layout.barmode == "group"
+
+
+def test_prediction_bars_mark_the_true_class_by_an_outline_not_a_colour():
+    """The 2-D sets name their classes "orange" and "blue": each bar has its
+    class's own colour, and the true class is outlined, not recoloured."""
+    fig = charts.prediction_figure(np.array([0.8]), ("orange", "blue"), 0)
+    bar = fig.data[0]
+    assert list(bar.marker.color) == [charts.CLASS_COLORS[0], charts.CLASS_COLORS[1]]
+    assert list(bar.marker.line.width) == [3, 0]
+    assert "blue" not in fig.layout.title.text
+    assert "orange" in fig.layout.title.text and "outlined" in fig.layout.title.text
+
+
 def test_history_figure_before_the_first_epoch_spans_the_planned_run():
     fig = charts.history_figure({}, epochs=400, metrics=("loss", "accuracy"))
     assert fig.data == ()
@@ -118,6 +142,35 @@ def test_neuron_grid_draws_one_heatmap_per_layer_with_each_unit_in_place():
         "dense · unit 1", "dense · unit 3", "dense_1 · unit 0", "dense_1 · unit 1"]
     empty = charts.neuron_grid({}, {}, None, layers=2)
     assert empty.data == () and empty.layout.height == fig.layout.height
+
+
+def test_the_shaded_plane_covers_every_point_drawn_on_it():
+    """A small spiral's test points can lie beyond the training points'
+    margin: the plane covers the test and validation points too, and the
+    snapshots' boundary is computed over the same grid."""
+    from playground.charts.live_figures import LiveFigures
+    from playground.config import Experiment
+    from playground.datasets.source import experiment_data
+    from playground.training.loop import run_training
+
+    exp = Experiment(dataset="spiral", samples=50, seed=3, epochs=1)
+    data = experiment_data(exp)
+    live = LiveFigures(exp, data)
+    x0, x1, y0, y1 = live.extent
+    for x in (data.x_train, data.x_val, data.x_test):
+        assert (x[:, 0] > x0).all() and (x[:, 0] < x1).all()
+        assert (x[:, 1] > y0).all() and (x[:, 1] < y1).all()
+    from playground.model.builder import build_model
+
+    events = []
+    result = run_training(exp, emit=events.append, snapshots=True)
+    shot = [e for e in events if e["type"] == "snapshot"][-1]
+    model = build_model(exp)
+    model.set_weights(result.weights)
+    corners = np.array([[x0, y0], [x1, y1]], np.float32)
+    expected = model.predict(corners, verbose=0)[:, 0]
+    np.testing.assert_allclose([shot["boundary"][0, 0], shot["boundary"][-1, -1]],
+                               expected, atol=2e-3)
 
 
 def test_live_figures_rebuild_only_what_changed_and_coarsen_while_training():

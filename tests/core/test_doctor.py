@@ -135,3 +135,15 @@ def test_oversized_weights_give_the_exploding_gradient_advice():
 def test_doctor_reads_plain_data_and_stays_quiet_without_measurements():
     assert diagnose({}) == []
     assert diagnose({"loss": [1.0, 0.5]}) == []
+
+
+def test_overfitting_advice_quotes_the_last_epoch_with_one_number_of_decimals():
+    """"Now" is the chart's last point, not the mean of the last epochs,
+    and every number of the message has as many decimals as the others."""
+    val = [0.5, 0.2, 0.0823, 0.09, 0.1, 0.11, 0.12, 0.1094, 0.1, 0.12, 0.09, 0.134]
+    loss = [0.5, 0.3, 0.2, 0.15, 0.1, 0.08, 0.06, 0.05, 0.04, 0.035, 0.03, 0.02512]
+    findings = diagnose({"loss": loss, "val_loss": val})
+    detail = next(f.detail for f in findings if f.rule == "overfitting")
+    assert "(0.0823)" in detail and "0.1340 after the last epoch" in detail
+    assert "0.0251." in detail
+    assert "0.1147" not in detail  # the mean of the last three

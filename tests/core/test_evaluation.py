@@ -235,3 +235,19 @@ def test_curves_figure_names_an_undefined_score():
     curve = {"name": "macro average", "x": [0, 1], "y": [0, 1], "score": None}
     figure = curves_figure([curve], "roc")
     assert figure.data[-1].name == "macro average (AUC n/a)"
+
+
+def test_whole_number_columns_are_asked_for_as_whole_numbers():
+    """Rooms and a 0/1 garden flag read `3` and `0` in the form, not `3.00`;
+    a measured column keeps its fractions."""
+    from playground.datasets.source import prepared_table
+
+    exp = Experiment(dataset="house-prices", target="price_k", scale="standard")
+    data, table = experiment_data(exp), prepared_table(exp)
+    columns = {c.name: c for c in table_columns(data, table.features)}
+    assert columns["rooms"].whole and columns["has_garden"].whole
+    assert float(columns["rooms"].default).is_integer()
+    assert not columns["area_m2"].whole
+    standardised = {c.name: c for c in table_columns(experiment_data(
+        Experiment(dataset="diabetes")))}
+    assert standardised["sex"].whole and not standardised["bmi"].whole

@@ -87,9 +87,13 @@ def test_fashion_files_go_to_their_own_folder(keras_home):
 
 
 def test_cifar_archive_is_saved_under_the_name_keras_looks_for(keras_home):
+    """Said plainly: what to download, where to put it, and the name Keras
+    looks for as a rename of the downloaded file."""
     message = str(DatasetUnavailable("cifar10", "x"))
-    assert ("Download https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz and "
-            "save it as cifar-10-batches-py-target_archive in " + keras_home) in message
+    assert ("Download https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz into "
+            f"{keras_home}, rename it from cifar-10-python.tar.gz to "
+            "cifar-10-batches-py-target_archive (the name Keras looks for") in message
+    assert "save it as" not in message
 
 
 @pytest.mark.parametrize("error", [OSError("Not a gzipped file"), EOFError(),
