@@ -13,8 +13,9 @@ from typing import Any, Sequence
 import plotly.graph_objects as go
 
 from playground.charts.style import plotly_texts
-from playground.config import Experiment, setting_label
+from playground.config import Experiment
 from playground.i18n import tr
+from playground.runs.setting_labels import setting_label
 
 MAX_COMPARED = 6
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")

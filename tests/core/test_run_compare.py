@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from playground.config import FIELDS, SETTING_LABELS
+from playground.config import FIELDS
+from playground.runs.setting_labels import SETTING_LABELS
 from playground.model.layers import LayerSpec
 from playground.presets import PRESETS
 from playground.runs import compare, units
