@@ -130,9 +130,9 @@ def several_runs(store, records) -> None:
         lambda row: ["background-color: #fff3b0" if row.name in differing else ""
                      for _ in row], axis=1))
     if any(r.test_metrics for r in records):
-        st.plotly_chart(compare.test_metrics_figure(names, [r.test_metrics
-                                                            for r in records]),
-                        key="compare_test")
+        in_units = [{key: units.metric_value(key, value, r.experiment)  # as the table
+                     for key, value in r.test_metrics.items()} for r in records]
+        st.plotly_chart(compare.test_metrics_figure(names, in_units), key="compare_test")
     if not all(runs.may_change(r.owner) for r in records):
         st.caption(tr("Some of these runs are not yours: they can be compared here, "
                       "but only their owners can delete them."))

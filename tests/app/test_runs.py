@@ -298,3 +298,11 @@ def test_the_runs_table_speaks_the_readers_language_and_the_targets_units(store_
     assert columns.index("测试集准确率") < columns.index("创建时间")
     assert table["测试集准确率"].iloc[0] == "—" and table["测试集MAE"].iloc[1] == "—"
     assert table["测试集准确率"].iloc[1] == "0.95"
+    # Compared, the test bars give the same figure as the table.
+    at.session_state["runs_table"] = {"selection": {"rows": [0, 1], "columns": []}}
+    at.run()
+    assert not at.exception
+    bars = next(spec for key, spec in charts(at).items() if "compare_test" in key)
+    house_bar = next(trace for trace in bars["data"] if trace["name"] == table.iloc[0, 0])
+    mae = dict(zip(house_bar["x"], house_bar["y"]))["mae"]
+    assert mae == pytest.approx(0.5 * scale)
