@@ -3,7 +3,7 @@
 After the learner changes the data or the model, the Train, Inspect and
 Evaluate pages still show the last run (it is worth comparing), but its
 charts and scores must not read as the current experiment's: each page
-names the settings that changed and how to run the current ones.
+names the settings that changed (by the sidebar's labels) and how to run the current ones.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import streamlit as st
 
 from playground.i18n import tr
 from playground.runs.compare import differing_fields
+from playground.runs.setting_labels import setting_label
 from ui import state
 
 
@@ -27,5 +28,5 @@ def notice(changed: list[str]) -> None:
     if changed:
         st.warning(tr("These results are from an earlier run: the settings have "
                       "changed since ({changed}). Press **Train** to run the current "
-                      "experiment.", changed=", ".join(changed)),
+                      "experiment.", changed=", ".join(map(setting_label, changed))),
                    icon=":material/history:")

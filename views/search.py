@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from playground import charts
-from playground.i18n import tr, translated
+from playground.i18n import mark, tr, tr_n, translated
 from playground.jobs import default_executor
 from playground.model.checks import check_experiment, data_spec_of
 from playground.model.shapes import StackError
@@ -27,10 +27,11 @@ from ui import claims, runs, search_links, search_space, services, state
 
 POLL_SECONDS = 1.0
 SEARCH = search_links.SEARCH
-STRATEGY_LABELS = {"random": "Random search", "grid": "Grid search",
-                   "bayesian": "Bayesian optimisation", "hyperband": "Hyperband"}
+STRATEGY_LABELS = {"random": mark("Random search"), "grid": mark("Grid search"),
+                   "bayesian": mark("Bayesian optimisation"), "hyperband": mark("Hyperband")}
 
 st.title(tr("Search"))
+RUN_COLUMN = tr("Run")  # the trial table's link column, in the reader's language
 st.caption(tr("Vary some settings of the current experiment and let Keras Tuner pick the "
               "trials. Each trial is an ordinary run: it is saved, and can be opened, "
               "inspected and compared."))
@@ -59,7 +60,7 @@ def settings() -> None:
     with st.container(border=True):
         cols = st.columns(5)
         strategy = cols[0].selectbox(tr("Strategy"), STRATEGIES, key="search_strategy",
-                                     format_func=STRATEGY_LABELS.get)
+                                     format_func=lambda key: tr(STRATEGY_LABELS[key]))
         trials = cols[1].number_input(tr("Most trials"), 1, 200, 8, key="search_trials")
         epochs = cols[2].number_input(tr("Epochs per trial"), 1, 2000, min(exp.epochs, 50),
                                       key="search_epochs",
@@ -81,9 +82,10 @@ def settings() -> None:
         st.error(str(error))
         return
     if size is not None:
-        st.caption(f"The space has {size:,} grid point(s)."
-                   + (f" The grid runs {min(size, trials)} of them." if strategy == "grid"
-                      else ""))
+        st.caption(tr_n("The space has {points} grid point.",
+                        "The space has {points} grid points.", size, points=format(size, ","))
+                   + (" " + tr("The grid runs {count} of them.", count=min(size, trials))
+                      if strategy == "grid" else ""))
     if strategy == "hyperband":
         st.caption(tr("Hyperband trains many short trials first and the best of them "
                       "longer: with few trials it may stop before any trial reaches the "
@@ -98,13 +100,15 @@ def settings() -> None:
 
 
 def trial_table(search: Search) -> pd.DataFrame:
+    """One row per trial: its values, objective, status (in the reader's
+    language), time, run link and, for a failed one, why."""
     rows = []
     for t in search.snapshot_trials():
         rows.append({"#": t.number, **{k: t.values.get(k) for k in search.space.names},
-                     search.objective: t.objective, "Status": t.status,
-                     "Seconds": round(t.elapsed, 1),
-                     "Run": f"/train?run={t.run_id}" if t.run_id else None,
-                     "Message": translated(t.message) if t.status == FAILED else ""})
+                     search.objective: t.objective, tr("Status"): tr(t.status),
+                     tr("Seconds"): round(t.elapsed, 1),
+                     RUN_COLUMN: f"/train?run={t.run_id}" if t.run_id else None,
+                     tr("Message"): translated(t.message) if t.status == FAILED else ""})
     return pd.DataFrame(rows)
 
 
@@ -123,7 +127,8 @@ def use_best(search: Search) -> None:
     best = search.best()
     chosen = search.space.apply(search.experiment, best.values).replace(epochs=best.epochs)
     state.replace_experiment(chosen)
-    state.notify(f"Loaded trial {best.number}: {describe_values(best.values)}.", "success")
+    state.notify(tr("Loaded trial {number}: {values}.", number=best.number,
+                    values=describe_values(best.values)), "success")
 
 
 def results(search: Search) -> None:
@@ -131,9 +136,12 @@ def results(search: Search) -> None:
     trials = search.snapshot_trials()
     running = sum(t.status == RUNNING for t in trials)
     best = search.best()
-    line = (f"{len(trials)} of at most {search.max_trials} trial(s) · {running} running · "
-            + (f"best {search.objective} {best.objective:.4f} (trial {best.number})"
-               if best else "no trial scored yet"))
+    line = tr_n("{done} of at most {count} trial", "{done} of at most {count} trials",
+                search.max_trials, done=len(trials))
+    line += " · " + tr("{count} running", count=running) + " · " + (
+        tr("best {objective} {value} (trial {number})", objective=search.objective,
+           value=format(best.objective, ".4f"), number=best.number)
+        if best else tr("no trial scored yet"))
     st.progress(min(len(trials) / search.max_trials, 1.0), text=line)
     if search.done:
         st.info(translated(search.message))
@@ -149,8 +157,8 @@ def results(search: Search) -> None:
                                                          for c in d.choices))]
     st.dataframe(trial_table(search), hide_index=True, key="search_table",
                  column_config={
-                     "Run": st.column_config.LinkColumn(
-                         "Run", display_text="open",
+                     RUN_COLUMN: st.column_config.LinkColumn(
+                         RUN_COLUMN, display_text=tr("open"),
                          help=tr("Opens the trial's run on Train.")),
                      search.objective: st.column_config.NumberColumn(format="%.4f"),
                      **{name: st.column_config.NumberColumn(format="%.4g")
@@ -166,7 +174,7 @@ def results(search: Search) -> None:
                               key="search_map_y")
         st.plotly_chart(objective_map(trials, x, y, search.objective), key="search_map")
     if best is not None:
-        st.subheader(f"Best so far: trial {best.number}")
+        st.subheader(tr("Best so far: trial {number}", number=best.number))
         st.caption(describe_values(best.values))
         metrics = ("loss", task_metrics(data_spec_of(search.experiment).task)[0])
         history = trial_history(best)

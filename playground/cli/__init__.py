@@ -172,8 +172,9 @@ class _CtrlC:
 
 def _print_epoch(event: dict) -> None:
     if event["type"] == "epoch":
-        print(f"epoch {event['epoch']}/{event['epochs']}  "
-              f"{_format_logs(event['logs'])}  ({event['elapsed']:.1f}s)", flush=True)
+        print(tr("epoch {epoch}/{epochs}  {logs}  ({seconds} s)", epoch=event["epoch"],
+                 epochs=event["epochs"], logs=_format_logs(event["logs"]),
+                 seconds=format(event["elapsed"], ".1f")), flush=True)
 
 
 def _save_run(exp: Experiment, result, data, started_at: float) -> str | None:
@@ -230,7 +231,8 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
     if save and data is not None:  # a run that trained, however it ended
         run_id = _save_run(exp, result, data, started_at)
     if result.test_metrics and not as_json:
-        print("test  " + test_metrics_line(result.test_metrics, data.target_scaler))
+        print(tr("test  {metrics}",
+                 metrics=test_metrics_line(result.test_metrics, data.target_scaler)))
     if save_model and result.weights and result.status != FAILED:
         from playground.export.model_files import save_model as write_model
 

@@ -27,7 +27,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from playground.i18n import tr, tr_n
+from playground.i18n import mark, tr, tr_n
+from playground.i18n.terminal import aligned_table
 
 ACTIONS = ("create", "list", "show", "board", "export", "close")
 
@@ -102,14 +103,6 @@ def _when(seconds: float | None) -> str:
     return "-" if seconds is None else local_time(seconds)
 
 
-def _table(header: tuple[str, ...] | None, rows: list[tuple[str, ...]]) -> str:
-    """Rows as aligned columns, under `header` when one is given."""
-    rows = [header, *rows] if header else rows
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
-                     for row in rows)
-
-
 def run_lesson(args: Any) -> int:
     """Runs `playground lesson ACTION`; returns the exit status.
 
@@ -162,7 +155,7 @@ def _create(args: Any) -> int:
         print(json.dumps({"lesson": lesson.to_dict(), "student_query": student,
                           "teacher_query": teacher}))
     else:
-        print(_table(None, [(tr("lesson"), lesson.id), (tr("students"), student),
+        print(aligned_table(None, [(tr("lesson"), lesson.id), (tr("students"), student),
                             (tr("teacher"), teacher)]))
     _say(tr("the teacher's link is shown only this once: keep it private (whoever "
             "has it sees the board and runs the lesson)."))
@@ -181,7 +174,9 @@ def _list(lessons: Any, as_json: bool) -> None:
     if not found:
         _say(tr("no lessons in {store}.", store=lessons.runs.where))
         return
-    print(_table(("ID", "TITLE", "STUDENTS", "RUNS", "GOAL", "STATE", "CREATED"), [
+    print(aligned_table(tuple(map(tr, (mark("ID"), mark("TITLE"), mark("STUDENTS"),
+                                       mark("RUNS"), mark("GOAL"), mark("STATE"),
+                                       mark("CREATED")))), [
         (lesson.id, _plain(lesson.title), str(counts.get(lesson.id, (0, 0))[0]),
          str(counts.get(lesson.id, (0, 0))[1]), str(lesson.goal or "-"),
          tr("closed") if lesson.closed else tr("open"), _when(lesson.created_at))
@@ -198,7 +193,7 @@ def _show(lessons: Any, lesson_id: str, as_json: bool) -> None:
         return
     limits = " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
                       for k, v in lesson.limits.to_dict().items())
-    print(_table(None, [
+    print(aligned_table(None, [
         (tr("title"), _plain(lesson.title)), (tr("lesson"), lesson.id),
         (tr("state"), tr("closed") if lesson.closed else tr("open")),
         (tr("created"), _when(lesson.created_at)),
@@ -228,8 +223,9 @@ def _board(lessons: Any, lesson_id: str, as_json: bool) -> None:
     if not rows:
         _say(tr("nobody has joined lesson {lesson} yet.", lesson=lesson.id))
         return
-    print(_table(("RANK", "NAME", f"TEST {metric.upper()}", "GOAL", "RUN", "EPOCHS",
-                  "PARAMS", "FINISHED"), [
+    print(aligned_table((tr("RANK"), tr("NAME"), tr("TEST {metric}", metric=metric.upper()),
+                         tr("GOAL"), tr("RUN"), tr("EPOCHS"), tr("PARAMS"),
+                         tr("FINISHED")), [
         ("-" if row.rank is None else str(row.rank), _plain(row.name),
          "-" if row.value is None else f"{row.value:.4g}",
          "-" if row.goal_met is None else (tr("met") if row.goal_met else tr("not yet")),

@@ -34,12 +34,13 @@ def trial_line(trial: Trial, objective: str) -> str:
     """`trial 3  completed  val_loss=0.1234  learning_rate=0.01 ...  run ID`."""
     score = ("-" if trial.objective is None or not math.isfinite(trial.objective)
              else f"{trial.objective:.4f}")
-    line = (f"trial {trial.number:<3} {trial.status:<9} {objective}={score}  "
-            f"{describe_values(trial.values)}")
+    line = tr("trial {number}  {status}  {objective}={score}  {values}",
+              number=trial.number, status=tr(trial.status), objective=objective,
+              score=score, values=describe_values(trial.values))
     if trial.run_id:
-        line += f"  run {trial.run_id}"
+        line += "  " + tr("run {run}", run=trial.run_id)
     if trial.status not in (COMPLETED, STOPPED) and trial.message:
-        line += f"  ({trial.message})"
+        line += f"  ({translated(trial.message)})"
     return line
 
 
@@ -88,8 +89,9 @@ def run_search(exp, args: Any) -> int:
     if aborted:
         print(f"playground: {translated(search.message)}", file=sys.stderr)
     if best is not None and not args.json:
-        print(f"best  trial {best.number}  {objective}={best.objective:.4f}  "
-              f"{describe_values(best.values)}")
+        print(tr("best  trial {number}  {objective}={score}  {values}",
+                 number=best.number, objective=objective,
+                 score=format(best.objective, ".4f"), values=describe_values(best.values)))
     if args.json:
         print(json.dumps({"search": search.id, "strategy": args.strategy,
                           "objective": objective,

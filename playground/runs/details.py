@@ -12,10 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from playground.i18n import mark, tr
+from playground.i18n.terminal import aligned_table
 from playground.runs.record import RunRecord, RunSummary
 
 NAME_WIDTH = 36
-COLUMNS = ("ID", "NAME", "STATUS", "EPOCHS", "BEST VAL", "TEST", "CREATED")
+COLUMNS = (mark("ID"), mark("NAME"), mark("STATUS"), mark("EPOCHS"), mark("BEST VAL"),
+           mark("TEST"), mark("CREATED"))
 
 
 def _one_line(text: str, width: int) -> str:
@@ -33,15 +36,13 @@ def local_time(seconds: float) -> str:
 
 
 def runs_table(summaries: list[RunSummary]) -> str:
-    """The runs as an aligned text table, one line per run, with a header."""
-    rows = [COLUMNS] + [
-        (s.id, _one_line(s.name, NAME_WIDTH), s.status, f"{s.epochs_run}/{s.epochs}",
+    """The runs as an aligned text table, one line per run, with a header
+    (headers and statuses in the reader's language)."""
+    return aligned_table(tuple(map(tr, COLUMNS)), [
+        (s.id, _one_line(s.name, NAME_WIDTH), tr(s.status), f"{s.epochs_run}/{s.epochs}",
          f"{s.best_metric}={s.best_value:.4g}" if s.best_metric else "-",
          _metrics(s.test_metrics), local_time(s.created_at))
-        for s in summaries]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
-                     for row in rows)
+        for s in summaries])
 
 
 def _shapes(arrays: list[np.ndarray] | None) -> list[list[int]] | None:

@@ -30,7 +30,7 @@ def test_a_tiny_grid_search_runs_shows_its_trials_and_loads_the_best(tmp_path,
     at.checkbox(key="search_vary_batch").check().run()
     at.multiselect(key="search_batches").set_value([16, 64]).run()
     at.select_slider(key="search_lr").set_value((0.001, 0.01)).run()
-    assert any("4 grid point(s)" in c.value for c in at.caption)
+    assert any("The space has 4 grid points." in c.value for c in at.caption)
     at.button(key="search_start").click().run()
     search = at.session_state["search"]
     assert search.wait(TIMEOUT), "the search did not end"
@@ -53,6 +53,10 @@ def test_a_tiny_grid_search_runs_shows_its_trials_and_loads_the_best(tmp_path,
     # The link now carries the best trial's experiment, not the search's.
     assert "search" not in at.query_params
     assert float(at.query_params["lr"]) == best.values["learning_rate"]
+    at.selectbox(key="language_choice").set_value("zh").run()  # the same page in Chinese
+    table = at.dataframe[0].value
+    assert set(table["状态"]) == {"已完成"} and "秒数" in table.columns
+    assert any(f"目前最佳：第 {best.number} 次试验" in h.value for h in at.subheader)
 
 
 @pytest.mark.workers

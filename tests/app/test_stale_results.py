@@ -94,7 +94,7 @@ def test_results_of_earlier_settings_are_dimmed_under_a_warning():
 
     widget(at, "number_input", "Epochs").set_value(5).run()
     [warning] = [w for w in at.warning if "earlier run" in w.value]
-    assert "(epochs)" in warning.value
+    assert "(Epochs)" in warning.value  # the control's label, not the field's name
     assert at.get("metric")  # still there, for reference, but dimmed:
     keys = container_keys(at.main)
     assert "earlier_results" in keys and "run_results" not in keys
@@ -102,7 +102,7 @@ def test_results_of_earlier_settings_are_dimmed_under_a_warning():
     # Inspect and Evaluate show the same run, under the same warning.
     for page in ("views/inspect.py", "views/evaluate.py"):
         at.switch_page(page).run()
-        assert [w for w in at.warning if "earlier run" in w.value and "(epochs)"
+        assert [w for w in at.warning if "earlier run" in w.value and "(Epochs)"
                 in w.value], page
         assert not at.exception
     at.switch_page("views/train.py").run()

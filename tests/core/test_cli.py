@@ -393,12 +393,17 @@ def test_runs_says_browser_runs_are_left_out_and_all_lists_them(capsys):
     ids = [line.split()[0] for line in out.splitlines()[1:]]
     assert code == 0 and len(ids) == 2 and browser_run.id in ids
     assert "more were trained" not in out
+    code, out, _ = run(capsys, "--lang", "zh", "runs", "--all")  # aligned in Chinese too
+    header, *rows = out.splitlines()
+    assert header.split()[:3] == ["ID", "名称", "状态"] and "已完成" in rows[0]
+    assert header.index("名称") == rows[0].index(rows[0].split()[1])
 
 
 def test_the_messages_follow_lang_and_the_json_keeps_english(capsys, monkeypatch):
     code, out, err = run(capsys, "--lang", "zh", "train", "dataset=gauss&epochs=2",
                          "--no-save")
-    assert code == 0 and "已完成 2 轮训练。" in out and "test  准确率: " in out
+    assert code == 0 and "已完成 2 轮训练。" in out and "测试集  准确率: " in out
+    assert out.startswith("第 1/2 轮  ")
     code, out, _ = run(capsys, "--lang", "zh", "train", "dataset=gauss&epochs=2",
                        "--no-save", "--json")
     summary = json.loads(out.splitlines()[-1])

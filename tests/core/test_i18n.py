@@ -603,3 +603,15 @@ def test_a_command_line_usage_error_reads_in_chinese(capsys, tmp_path):
     assert err.startswith(f"playground: 错误：{space} 不是有效的 JSON（第 1 行：")
     assert main(["--lang", "en", "preset", "nope"]) == 2
     assert capsys.readouterr().err.startswith("playground: error: no preset 'nope'; ")
+
+
+def test_a_terminal_table_stays_aligned_with_chinese_text():
+    from playground.i18n.terminal import aligned_table, display_width
+
+    assert display_width("名称") == 4 and display_width("abc") == 3
+    table = aligned_table(("名称", "状态"), [("spiral 螺旋", "已完成"), ("xor", "failed")])
+    lines = table.splitlines()
+    # The second column starts at the same terminal column on every line.
+    starts = {display_width(line[:line.index(cell)])
+              for line, cell in zip(lines, ("状态", "已完成", "failed"))}
+    assert len(starts) == 1, table
