@@ -15,8 +15,16 @@ import threading
 import streamlit as st
 
 from playground import jobs
-from playground.jobs.executor import default_max_weights_mb, default_memory_limit_mb
-from playground.model.checks import check_experiment, check_weight_budget
+from playground.jobs.executor import (
+    default_max_params,
+    default_max_weights_mb,
+    default_memory_limit_mb,
+)
+from playground.model.checks import (
+    check_experiment,
+    check_param_budget,
+    check_weight_budget,
+)
 from playground.model.memory_budget import check_memory_budget
 from playground.runs.recorder import submit_and_record
 from ui import claims, lesson, runs
@@ -42,9 +50,10 @@ def start() -> None:
 
 
 def check_size(experiment) -> None:
-    """Refuses a model over the host's weight limit, or one estimated to need
+    """Refuses a model over the host's parameter or weight limit, or one estimated to need
     more memory than a worker has for a run (`StackError`)."""
     rows = check_experiment(experiment)  # the shapes, checked once for both
+    check_param_budget(experiment, default_max_params(), rows)
     check_weight_budget(experiment, default_max_weights_mb() * 2**20, rows)
     check_memory_budget(experiment, default_memory_limit_mb(), rows)
 

@@ -8,6 +8,7 @@ from playground.charts.live_figures import COARSE_STEP, LiveFigures
 from playground.datasets.source import experiment_data
 from playground.i18n import tr, translated
 from playground.inspection.doctor import diagnose
+from playground.jobs.executor import HostSettingError
 from playground.model.checks import resolve_loss
 from playground.model.shapes import StackError
 from playground.registry import LOSSES, OPTIMIZERS
@@ -52,6 +53,9 @@ def start_training() -> None:
         state.set_job(services.submit(exp))  # checks the model against the data
     except StackError as error:
         state.notify(tr("Cannot train this model: {error}", error=error), "error")
+    except HostSettingError as error:
+        state.notify(tr("This server cannot train right now: one of its settings is "
+                        "wrong, which its host must fix. {error}", error=error), "error")
     except services.AlreadyTraining as busy:
         state.notify(tr("This browser already has a run training or waiting: {run}. "
                         "Each browser trains one run at a time on this server; stop "

@@ -57,7 +57,7 @@ from playground.export.script import ExportError
 from playground.fields import ConfigError, ConfigErrors
 from playground.i18n import LANGUAGES, normalise, template, tr, translated, use_language
 from playground.lessons.errors import LessonNotFound
-from playground.model.checks import check_experiment
+from playground.model.checks import check_experiment, check_param_budget
 from playground.model.shapes import StackError
 from playground.presets import PRESETS
 from playground.runs.errors import RunNotFound, StoreUnavailable
@@ -196,7 +196,7 @@ def _save_run(exp: Experiment, result, data, started_at: float) -> str | None:
 
 
 def _train(exp: Experiment, as_json: bool, save: bool = True,
-           save_model: str | None = None) -> int:
+           save_model: str | None = None, max_params: int = 0) -> int:
     from playground.datasets.source import experiment_data
     from playground.training.loop import StopSignal, run_training
     from playground.training.result import (
@@ -207,7 +207,7 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
         TrainingResult,
     )
 
-    check_experiment(exp)
+    check_param_budget(exp, max_params, check_experiment(exp))  # 0: no limit
     run_id = data = shown = None
     started_at = time.time()
     try:
@@ -351,8 +351,11 @@ def _command(args) -> int:
             if args.save_model and not args.save_model.endswith(".keras"):
                 raise UsageError(tr("--save-model {file}: a Keras model file must end "
                                     "in .keras.", file=args.save_model))
+            if args.max_params is not None and args.max_params < 1:
+                raise UsageError(tr("--max-params takes a number from 1 up; received "
+                                    "{count}.", count=args.max_params))
             return _train(_with_data(args), args.json, save=not args.no_save,
-                          save_model=args.save_model)
+                          save_model=args.save_model, max_params=args.max_params or 0)
         elif args.command == "runs":
             _runs(args.action, getattr(args, "run_id", None), args.all)
         elif args.command == "export":

@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "label, such as label, target or class, else the last one)")
     p.add_argument("--no-save", action="store_true",
                    help="do not save the run in the run store")
+    p.add_argument("--max-params", type=int, metavar="N",
+                   help="refuse a model with more parameters (as a server's "
+                        "PLAYGROUND_MAX_PARAMS does; by default no limit)")
     p = sub.add_parser("runs", help="list, show or delete saved runs")
     p.add_argument("--all", action="store_true",
                    help="list every saved run, the browsers' too (by default the "

@@ -19,16 +19,21 @@ from playground.i18n import tr_lazy
 from playground.jobs.handle import JobHandle
 
 
+class HostSettingError(ValueError):
+    """A `PLAYGROUND_*` setting of the host that cannot be used: the page
+    says so (the host's to fix) instead of failing."""
+
+
 def _setting(name: str, default: int, minimum: int = 1) -> int:
     """A whole-number setting of the host (at least `minimum`), from the environment."""
     text = os.environ.get(name, "").strip()
     if not text:
         return default
     if not (text.isascii() and text.isdigit() and int(text) >= minimum):
-        raise ValueError(tr_lazy("{name} must be a whole number from {minimum} up; "
-                                 "received {value}. Unset it to use the default "
-                                 "({default}).", name=name, minimum=minimum,
-                                 value=repr(text), default=default))
+        raise HostSettingError(tr_lazy(
+            "{name} must be a whole number from {minimum} up; received {value}. Unset "
+            "it to use the default ({default}).", name=name, minimum=minimum,
+            value=repr(text), default=default))
     return int(text)
 
 
@@ -68,6 +73,14 @@ def default_max_weights_mb() -> int:
     `PLAYGROUND_MAX_WEIGHTS_MB`, 0 for no limit. The default, 100, is 26
     million weights: every preset is far below it."""
     return _setting("PLAYGROUND_MAX_WEIGHTS_MB", 100, minimum=0)
+
+
+def default_max_params() -> int:
+    """The most parameters (weights and biases) a model may have on this server:
+    `PLAYGROUND_MAX_PARAMS`, 0 (the default) for no count beyond the weight
+    limit (`PLAYGROUND_MAX_WEIGHTS_MB`). A classroom host sets it lower, so
+    that a student's model stays small enough to train while others wait."""
+    return _setting("PLAYGROUND_MAX_PARAMS", 0, minimum=0)
 
 
 def time_limit_reason(seconds: float) -> str:

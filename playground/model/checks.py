@@ -117,6 +117,25 @@ def check_weight_budget(exp: Experiment, max_bytes: int,
     return size
 
 
+def check_param_budget(exp: Experiment, max_params: int,
+                       rows: list[LayerRow] | None = None) -> int:
+    """Refuses a model with more parameters than `max_params` (0:
+    no limit), before any training. Returns the model's count.
+
+    Raises:
+        StackError: naming the count, the limit and the fix.
+    """
+    rows = check_experiment(exp) if rows is None else rows
+    params = sum(row.params for row in rows)
+    if max_params and params > max_params:
+        raise StackError(None, tr(
+            "This model has {params} parameters (weights and biases), more than this "
+            "server's limit of {limit}. Use fewer or narrower layers, or a pooling layer "
+            "before Flatten (the Dense layer after Flatten usually holds most of them).",
+            params=format(params, ","), limit=format(max_params, ",")))
+    return params
+
+
 def check_training_controls(exp: Experiment, data: DataSpec) -> None:
     """Refuses a training control that does not suit the task or the split.
 

@@ -324,6 +324,24 @@ def test_a_model_over_the_hosts_weight_limit_is_refused_before_training(monkeypa
                "server's limit of 1 MB per run" in text for text in shown), shown
 
 
+def test_a_model_over_the_hosts_parameter_limit_is_refused_with_its_count(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_PARAMS", "500")
+    at = new_app({"dataset": "iris", "layers": "dense-64-relu"})
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()  # no worker starts in this tier
+    assert not at.exception
+    assert at.session_state["training_job"] is None if "training_job" in at.session_state \
+        else True  # nothing was queued
+    params = 4 * 64 + 64 + 64 * 3 + 3
+    assert any(f"This model has {params:,} parameters \\(weights and biases\\), more than "
+               "this server's limit of 500" in e.value for e in at.main.error)
+    monkeypatch.setenv("PLAYGROUND_MAX_PARAMS", "many")  # a host's typo: said, no traceback
+    at.button(key="train_button").click().run()
+    assert not at.exception
+    assert any("PLAYGROUND\\_MAX\\_PARAMS must be a whole number from 0 up; received "
+               "'many'" in e.value for e in at.main.error)
+
+
 def test_a_model_too_big_for_a_workers_memory_is_refused_before_training(monkeypatch):
     monkeypatch.setenv("PLAYGROUND_WORKER_MEMORY_MB", "850")  # 50 MB for a run
     at = new_app({"dataset": "iris", "layers": "dense-1024-relu_dense-512-relu",

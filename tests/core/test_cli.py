@@ -436,3 +436,17 @@ def test_data_that_cannot_be_had_is_told_in_the_language_and_json_keeps_english(
     assert json.loads(out)["message"].startswith(
         "Training failed: MNIST is not available: the download failed (offline). "
         "Download mnist.npz from https://")
+
+
+def test_train_refuses_a_model_over_max_params_only_when_asked(capsys):
+    code, out, err = run(capsys, "train", "dataset=iris&layers=dense-64-relu&epochs=1",
+                         "--no-save", "--max-params", "500")
+    assert code != 0 and out == ""
+    assert "This model has 515 parameters (weights and biases), more than this " \
+           "server's limit of 500." in err
+    code, _, err = run(capsys, "train", "dataset=iris&layers=dense-64-relu&epochs=1",
+                       "--no-save", "--max-params", "0")
+    assert code == 2 and "--max-params takes a number from 1 up; received 0." in err
+    code, out, _ = run(capsys, "train", "dataset=iris&layers=dense-64-relu&epochs=1",
+                       "--no-save")  # no limit unless asked
+    assert code == 0 and out.startswith("epoch 1/1")
