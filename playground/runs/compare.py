@@ -175,17 +175,25 @@ def same_curves(names: Sequence[str], histories: Sequence[dict[str, list[float]]
 
 def test_metrics_figure(names: Sequence[str],
                         metrics: Sequence[dict[str, float]]) -> go.Figure:
-    """Each run's test metrics as grouped bars, one group per metric."""
+    """Each run's test metrics as bars, one panel per metric with its own
+    scale: an MAE of 43 in thousands would flatten an accuracy of 0.95 on a
+    shared axis."""
+    from plotly.subplots import make_subplots
+
     names = plotly_texts(names)  # run names are user text
     keys = sorted({key for m in metrics for key in m})
-    figure = go.Figure([
-        go.Bar(name=name, x=keys, y=[m.get(key) for key in keys],
-               marker_color=PALETTE[index % len(PALETTE)],
-               text=[f"{m[key]:.4g}" if key in m else "" for key in keys],
-               textposition="outside")
-        for index, (name, m) in enumerate(zip(names, metrics))])
-    figure.update_layout(barmode="group", title=tr("Test metrics"), height=320,
-                         margin={"t": 40, "b": 40, "l": 50, "r": 10})
+    figure = make_subplots(rows=1, cols=len(keys), subplot_titles=plotly_texts(keys),
+                           horizontal_spacing=0.08)
+    for column, key in enumerate(keys, start=1):
+        for index, (name, m) in enumerate(zip(names, metrics)):
+            figure.add_bar(name=name, x=[name], y=[m.get(key)], legendgroup=name,
+                           showlegend=column == 1, row=1, col=column,
+                           marker_color=PALETTE[index % len(PALETTE)],
+                           text=[f"{m[key]:.4g}" if key in m else ""],
+                           textposition="outside", cliponaxis=False)
+    figure.update_xaxes(showticklabels=False)
+    figure.update_layout(title=tr("Test metrics"), height=320, bargap=0.25,
+                         margin={"t": 60, "b": 20, "l": 50, "r": 10})
     return figure
 
 

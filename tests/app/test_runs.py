@@ -303,6 +303,9 @@ def test_the_runs_table_speaks_the_readers_language_and_the_targets_units(store_
     at.run()
     assert not at.exception
     bars = next(spec for key, spec in charts(at).items() if "compare_test" in key)
-    house_bar = next(trace for trace in bars["data"] if trace["name"] == table.iloc[0, 0])
-    mae = dict(zip(house_bar["x"], house_bar["y"]))["mae"]
+    panels = [a["text"] for a in bars["layout"]["annotations"]]  # one per metric
+    assert panels == ["accuracy", "loss", "mae"]
+    axis = f"x{panels.index('mae') + 1}"
+    [mae] = [trace["y"][0] for trace in bars["data"]
+             if trace["name"] == table.iloc[0, 0] and trace["xaxis"] == axis]
     assert mae == pytest.approx(0.5 * scale)
