@@ -84,11 +84,18 @@ def default_max_params() -> int:
 
 
 def time_limit_reason(seconds: float) -> str:
-    """What a run stopped at the time limit says, before "after N epoch(s)"."""
-    amount = (f"{seconds / 3600:g} hour(s)" if seconds >= 3600 and not seconds % 3600
-              else f"{seconds / 60:g} minute(s)" if seconds >= 60 and not seconds % 60
-              else f"{seconds:g} second(s)")
-    return f"Stopped at this server's limit of {amount} per run"
+    """The message of a run stopped at the time limit (a `template`, in
+    English), its `{epochs}` left for the run's end to fill."""
+    from playground.jobs.messages import TIME_LIMITS
+
+    hours, minutes, plain = TIME_LIMITS
+    if seconds >= 3600 and not seconds % 3600:
+        message, amount = hours, seconds / 3600
+    elif seconds >= 60 and not seconds % 60:
+        message, amount = minutes, seconds / 60
+    else:
+        message, amount = plain, seconds
+    return message.replace("{amount}", f"{amount:g}")
 
 
 class Executor(abc.ABC):

@@ -27,5 +27,15 @@ OVER_MEMORY = template(
     "limit for one run, and was stopped. The epochs it had reported are kept. "
     "Train a smaller model, on fewer samples or with a smaller batch.")
 
-__all__ = ["CRASHED", "NOT_STARTED", "OVER_MEMORY", "RELEASED", "SHUT_DOWN",
+TIME_LIMITS = (
+    template("Stopped at this server's limit of {amount} hour(s) per run after "
+             "{epochs} epoch(s)."),
+    template("Stopped at this server's limit of {amount} minute(s) per run after "
+             "{epochs} epoch(s)."),
+    template("Stopped at this server's limit of {amount} second(s) per run after "
+             "{epochs} epoch(s)."))
+"""Stop reasons for the time limit, in hours, minutes or seconds: `{amount}`
+is filled when the run starts, `{epochs}` when it ends."""
+
+__all__ = ["CRASHED", "NOT_STARTED", "OVER_MEMORY", "RELEASED", "SHUT_DOWN", "TIME_LIMITS",
            "TASK_CRASHED"]

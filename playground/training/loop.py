@@ -176,7 +176,7 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
                       steps_per_epoch=steps if whole_epoch else None,
                       class_weight=controls.class_weights(exp, data.y_train),
                       callbacks=[callback, *extra, *board.callbacks])
-        result = _finish(exp, model, data, history, state, stop, emit, extra)
+        result = _finish(exp, model, data, history, state, stop, emit, extra, validator)
         result.tensorboard_zip = board.zip_bytes
         return result
     except Exception as error:  # reported to the user, history kept
@@ -192,19 +192,16 @@ def _failed(error: Exception, history: dict[str, list[float]], state: dict[str, 
     return result
 
 
-def _test_outputs(model: Any, test: Any, rows: int) -> np.ndarray | None:
-    """The model's outputs on the test set, computed once here so that the
-    Evaluate page opens at once; None when they would be too large to keep."""
-    units = math.prod(model.output_shape[1:])
-    if rows * units * 4 > MAX_TEST_OUTPUTS_BYTES:
-        return None
-    return np.asarray(model.predict(test, verbose=0), dtype=np.float32)
-
-
 def _finish(exp: Experiment, model: Any, data: Dataset,
             history: dict[str, list[float]], state: dict[str, Any], stop: StopSignal,
-            emit: Callable[[dict], None], extra: list[Any]) -> TrainingResult:
-    """Names how the run ended, restores finite weights, evaluates on test."""
+            emit: Callable[[dict], None], extra: list[Any],
+            validator: Any = None) -> TrainingResult:
+    """Names how the run ended, restores finite weights, evaluates on test.
+
+    The test set is scored by the run's `Validator` (one compiled function,
+    already traced for validation), which also keeps the model's test
+    outputs, so that the Evaluate page opens at once; they are left out
+    when they would take more than `MAX_TEST_OUTPUTS_BYTES`."""
     from playground.training.controls import early_stop_summary
 
     epochs_run = len(history.get("loss", []))
@@ -221,15 +218,21 @@ def _finish(exp: Experiment, model: Any, data: Dataset,
         status, message = COMPLETED, FINISHED.format(epochs=epochs_run)
     test_metrics, test_outputs = {}, None
     if len(data.x_test) and state["weights"]:
-        test = _make_dataset(data.x_test, encode_targets(data.y_test, exp),
-                             EVAL_BATCH_SIZE, exp.seed, shuffle=False)
-        test_metrics = _floats(model.evaluate(test, verbose=0, return_dict=True))
+        from playground.training.callbacks import Validator
+
+        y_test = encode_targets(data.y_test, exp)
+        if validator is None:  # no validation split: one made for the test set
+            validator = Validator(model, data.x_test, y_test,
+                                  task_metrics(data.info.task)[0], EVAL_BATCH_SIZE)
+        keep = len(data.x_test) * math.prod(model.output_shape[1:]) * 4 \
+            <= MAX_TEST_OUTPUTS_BYTES
+        scores, test_outputs = validator.score(data.x_test, y_test, keep_outputs=keep)
+        test_metrics = _floats(scores)
         if model.losses and "loss" in test_metrics:
             # The loss Keras reports adds the L1/L2 penalty of the weights; the
             # data's own loss is the one to compare with an unregularised run.
             penalty = float(sum(float(np.asarray(p)) for p in model.losses))
             test_metrics["data_loss"] = test_metrics["loss"] - penalty
-        test_outputs = _test_outputs(model, test, len(data.x_test))
     result = TrainingResult(status, message, history, epochs_run, state["elapsed"],
                             [np.array(w) for w in model.get_weights()], test_metrics,
                             best_epoch, early_stop, test_outputs=test_outputs)

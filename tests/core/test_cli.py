@@ -402,7 +402,7 @@ def test_runs_says_browser_runs_are_left_out_and_all_lists_them(capsys):
 def test_the_messages_follow_lang_and_the_json_keeps_english(capsys, monkeypatch):
     code, out, err = run(capsys, "--lang", "zh", "train", "dataset=gauss&epochs=2",
                          "--no-save")
-    assert code == 0 and "已完成 2 轮训练。" in out and "测试集  准确率: " in out
+    assert code == 0 and "已完成 2 轮训练。" in out and "测试集  损失: " in out and "准确率: " in out
     assert out.startswith("第 1/2 轮  ")
     code, out, _ = run(capsys, "--lang", "zh", "train", "dataset=gauss&epochs=2",
                        "--no-save", "--json")

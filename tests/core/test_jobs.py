@@ -17,6 +17,7 @@ import pytest
 
 from playground.jobs import ProcessExecutor
 from playground.jobs.process_pool import CRASHED, TASK_CRASHED
+from playground.i18n import translated, use_language
 from playground.keras_work import WorkerCrashed
 from playground.presets import PRESETS
 
@@ -117,7 +118,11 @@ def test_the_time_limit_is_a_host_setting(monkeypatch):
 
     monkeypatch.delenv("PLAYGROUND_MAX_RUN_SECONDS", raising=False)
     assert default_max_run_seconds() == 3600
-    assert time_limit_reason(3600) == "Stopped at this server's limit of 1 hour(s) per run"
+    assert time_limit_reason(3600) == ("Stopped at this server's limit of 1 hour(s) per "
+                                       "run after {epochs} epoch(s).")
+    with use_language("zh"):  # as a page shows the stored English
+        assert translated(time_limit_reason(120).format(epochs=7)) == \
+            "已达到本服务器每次运行 2 分钟的上限，训练 7 轮后停止。"
     monkeypatch.setenv("PLAYGROUND_MAX_RUN_SECONDS", "0")
     assert default_max_run_seconds() == 0
     monkeypatch.setenv("PLAYGROUND_MAX_RUN_SECONDS", "an hour")

@@ -118,6 +118,18 @@ def test_validation_numbers_match_keras_evaluate(kwargs):
                                 return_dict=True)
     assert ours["val_loss"] == pytest.approx(keras_logs["loss"], rel=1e-4)
     assert ours[f"val_{metric}"] == pytest.approx(keras_logs[metric], rel=1e-4)
+    # The same compiled function scores the test split (another number of
+    # rows) as `evaluate` would, and gives `predict`'s outputs.
+    y_test = encode_targets(data.y_test, exp)
+    validator = Validator(model, data.x_val, y_val, metric, batch_size=16)
+    scores, outputs = validator.score(data.x_test, y_test, keep_outputs=True)
+    keras_test = model.evaluate(data.x_test, y_test, batch_size=16, verbose=0,
+                                return_dict=True)
+    assert scores == pytest.approx(keras_test, rel=1e-4)
+    np.testing.assert_allclose(outputs, model.predict(data.x_test, verbose=0), rtol=1e-5,
+                               atol=1e-6)
+    assert validator.score(data.x_test, y_test, keep_outputs=False)[1] is None
+    assert validator._evaluate.experimental_get_tracing_count() == 1  # one trace for both
 
 
 def test_with_l2_the_test_data_loss_leaves_the_penalty_out():
