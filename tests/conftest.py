@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(items):
     other's load.
     """
     for item in items:
-        if "pool" in getattr(item, "fixturenames", ()):
+        if {"pool", "executor", "ray_pool"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.workers)
         group = "browser" if item.get_closest_marker("browser") else str(item.path)
         item.add_marker(pytest.mark.xdist_group(group))
@@ -81,6 +81,33 @@ def pool():
     executor.wait_until_warm(180)
     yield executor
     executor.shutdown()
+
+
+@pytest.fixture(scope="session")
+def ray_pool():
+    """A one-actor `RayExecutor` on a two-CPU Ray cluster that this test
+    session starts on loopback and stops at its end; its actor imports
+    TensorFlow once for every test that uses it. Skipped without Ray."""
+    ray = pytest.importorskip("ray", reason="Ray is not installed "
+                              "(pip install -e .[ray]): the Ray executor is not tested")
+    ray.init(address="local", num_cpus=2, include_dashboard=False,
+             _node_ip_address="127.0.0.1", logging_level="WARNING")
+    try:
+        from playground.jobs.ray_executor import RayExecutor
+
+        executor = RayExecutor(limit=1)
+        executor.wait_until_warm(240)
+        yield executor
+        executor.shutdown()
+    finally:
+        ray.shutdown()
+
+
+@pytest.fixture(scope="session", params=["process", "ray"])
+def executor(request):
+    """Each executor in turn, for the tests of the `Executor` contract: the
+    warm process pool (`pool`), then the Ray executor (`ray_pool`)."""
+    return request.getfixturevalue("pool" if request.param == "process" else "ray_pool")
 
 
 @pytest.fixture(autouse=True)

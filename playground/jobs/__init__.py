@@ -2,22 +2,25 @@
 
 The app never calls `fit` itself, nor imports TensorFlow. It submits the
 experiment to an `Executor` (`start_job`), keeps the returned `JobHandle`
-in the user's session and polls it. Today's executor is a pool of warm
-worker processes on this machine (`ProcessExecutor`); a cluster engine can
-implement the same interface later without changing the pages.
+in the user's session and polls it. The executor is a pool of warm worker
+processes on this machine (`ProcessExecutor`, the default) or actors on a
+Ray cluster (`playground.jobs.ray_executor.RayExecutor`), as the host
+chooses with `PLAYGROUND_EXECUTOR` (`playground.jobs.choice`); the pages
+do not change.
 
 Short Keras work the server needs (an activation probe, Keras' diagram, a
 `keras.datasets` download) goes through `playground.keras_work`: once the
-web server called `keep_tensorflow_out()`, the pool's task worker runs it;
+web server called `keep_tensorflow_out()`, the executor's task worker runs it;
 in a notebook, the command line or a worker it runs in-process.
 """
 
 from __future__ import annotations
 
 from playground import keras_work
+from playground.jobs.choice import default_executor
 from playground.jobs.executor import Executor
 from playground.jobs.handle import JobHandle
-from playground.jobs.process_pool import ProcessExecutor, default_executor
+from playground.jobs.process_pool import ProcessExecutor
 
 __all__ = ["Executor", "JobHandle", "ProcessExecutor", "default_executor",
            "keep_tensorflow_out", "start_job"]

@@ -1,8 +1,9 @@
 """The one small interface between the app and whatever runs its jobs.
 
 Pages submit an experiment and get a `JobHandle`; they never know whether
-a local pool of worker processes runs it (`ProcessExecutor`, today) or a
-cluster engine (a later implementation of the same interface). Short
+a local pool of worker processes runs it (`ProcessExecutor`, the default)
+or actors on a Ray cluster (`RayExecutor`): the host chooses with
+`PLAYGROUND_EXECUTOR` (see `playground.jobs.choice`). Short
 Keras work that the server must not do itself, because it never imports
 TensorFlow (an activation probe, Keras' architecture diagram, a
 `keras.datasets` download), goes through `call`.
@@ -37,9 +38,11 @@ def _setting(name: str, default: int, minimum: int = 1) -> int:
     return int(text)
 
 
-def default_workers() -> int:
-    """Concurrent training jobs: `PLAYGROUND_WORKERS`, else cores − 1 (≥ 1)."""
-    return _setting("PLAYGROUND_WORKERS", max(1, (os.cpu_count() or 2) - 1))
+def default_workers(otherwise: int | None = None) -> int:
+    """Concurrent training jobs: `PLAYGROUND_WORKERS`, else `otherwise`
+    (a cluster's CPUs), else this machine's cores − 1 (≥ 1)."""
+    return _setting("PLAYGROUND_WORKERS",
+                    otherwise or max(1, (os.cpu_count() or 2) - 1))
 
 
 def default_jobs_per_worker() -> int:

@@ -1,7 +1,8 @@
 """What runs inside a worker process: warm-up, training jobs and short tasks.
 
 A worker is a spawned Python process owned by one `ProcessPoolExecutor` of
-`playground.jobs.process_pool`. `start` runs once when it starts and
+`playground.jobs.process_pool`, or a Ray actor of
+`playground.jobs.ray_executor`. `start` runs once when it starts and
 receives the two channels it shares with the server: a queue for the job's
 events and an event that asks the running job to stop. `warm_up` imports
 TensorFlow and runs one tiny `fit`, so that the first real job starts at
@@ -34,17 +35,28 @@ _stop = None
 
 
 def start(events: Any, stop: Any) -> None:
-    """Initialises a new worker with its event queue and stop event."""
+    """Initialises a new pool worker with its event queue and stop event."""
+    attach(events, stop)
+    # Ctrl-C in a terminal reaches the whole process group: the process that
+    # owns the pool decides what stops (through the stop event), not the signal.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+
+
+def attach(events: Any, stop: Any) -> None:
+    """Gives `train` the channels of this worker: `events.put(event)` sends
+    an event to the server, `stop.wait(seconds)` tells a stop request.
+
+    A pool worker gets multiprocessing's queue and event; a Ray actor
+    (`playground.jobs.ray_executor`) gets a `queue.Queue` and a
+    `threading.Event` that its other methods read and set.
+    """
     global _events, _stop
     _events, _stop = events, stop
     # A worker that dies of a signal (a crash in TensorFlow's native code)
     # leaves its Python stack on standard error, next to the server's log.
     faulthandler.enable()
-    # Ctrl-C in a terminal reaches the whole process group: the process that
-    # owns the pool decides what stops (through the stop event), not the signal.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     quiet_retracing()
-    exit_with_parent()
 
 
 def exit_with_parent() -> None:

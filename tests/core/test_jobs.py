@@ -1,8 +1,10 @@
-"""The worker pool: jobs in processes, a FIFO queue, faults and session ends.
+"""The executors: jobs in workers, a FIFO queue, faults and session ends.
 
-Every test here trains for real in spawned worker processes. One pool of a
-single slot serves the whole session (`pool` in `tests/conftest.py`), so
-its worker imports TensorFlow once.
+Every test here trains for real in worker processes. One pool of a single
+slot serves the whole session (`pool` in `tests/conftest.py`), so its
+worker imports TensorFlow once. The tests of the `Executor` contract take
+`executor` and run twice: on that pool, then on a one-actor `RayExecutor`
+on a Ray cluster the session starts (skipped where Ray is not installed).
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ def wait_for_epochs(job, count: int = 1, timeout: float = 120) -> None:
         time.sleep(0.02)
 
 
-def test_a_job_streams_epochs_and_snapshots_from_a_worker(pool):
-    job = pool.submit(PRESETS["xor"].experiment.replace(epochs=20))
+def test_a_job_streams_epochs_and_snapshots_from_a_worker(executor):
+    job = executor.submit(PRESETS["xor"].experiment.replace(epochs=20))
     result = job.wait(120)
     assert result.status == "completed"
     assert result.epochs_run == 20 and len(result.history["loss"]) == 20
@@ -48,8 +50,8 @@ def test_a_job_streams_epochs_and_snapshots_from_a_worker(pool):
     assert [w.shape for w in result.weights][0] == (2, 4)
 
 
-def test_stop_reaches_the_worker_and_keeps_history_and_weights(pool):
-    job = pool.submit(LONG)
+def test_stop_reaches_the_worker_and_keeps_history_and_weights(executor):
+    job = executor.submit(LONG)
     wait_for_epochs(job, 3)
     job.stop()
     result = job.wait(60)
@@ -59,29 +61,29 @@ def test_stop_reaches_the_worker_and_keeps_history_and_weights(pool):
     assert len(result.weights) == 6 and "accuracy" in result.test_metrics
 
 
-def test_a_killed_worker_fails_its_job_keeps_history_and_is_replaced(pool):
-    job = pool.submit(LONG)
+def test_a_killed_worker_fails_its_job_keeps_history_and_is_replaced(executor):
+    job = executor.submit(LONG)
     wait_for_epochs(job, 3)
-    pid = pool.worker_pids()[0]
+    pid = executor.worker_pids()[0]
     assert pid is not None and pid != os.getpid()
     os.kill(pid, signal.SIGKILL)
     result = job.wait(60)
     assert result.status == "failed" and result.message == CRASHED
     assert result.epochs_run >= 3
     assert len(result.history["loss"]) == result.epochs_run
-    after = pool.submit(SHORT).wait(180)
+    after = executor.submit(SHORT).wait(180)
     assert after.status == "completed" and after.epochs_run == 3
-    assert pool.worker_pids()[0] not in (None, pid)
+    assert executor.worker_pids()[0] not in (None, pid)
 
 
-def test_jobs_wait_in_order_within_the_limit(pool):
-    first = pool.submit(LONG)
-    second, third = pool.submit(SHORT), pool.submit(SHORT)
+def test_jobs_wait_in_order_within_the_limit(executor):
+    first = executor.submit(LONG)
+    second, third = executor.submit(SHORT), executor.submit(SHORT)
     wait_for_epochs(first)
     assert (second.jobs_ahead(), third.jobs_ahead()) == (0, 1)
     assert second.status == "queued"
     assert third.progress()["message"].startswith("waiting: 1 job ahead of yours")
-    assert pool.stats() == {"running": 1, "queued": 2, "limit": 1}
+    assert executor.stats() == {"running": 1, "queued": 2, "limit": 1}
     first.stop()
     assert third.wait(180).status == "completed"
     assert second.result.status == "completed"
@@ -89,14 +91,14 @@ def test_jobs_wait_in_order_within_the_limit(pool):
     assert second.finished_at <= third.started_at  # one at a time
 
 
-def test_stopping_a_queued_job_takes_it_out_of_the_queue(pool):
-    first = pool.submit(LONG)
+def test_stopping_a_queued_job_takes_it_out_of_the_queue(executor):
+    first = executor.submit(LONG)
     wait_for_epochs(first)
-    queued = pool.submit(SHORT)
+    queued = executor.submit(SHORT)
     queued.stop()
     assert queued.done and queued.result.status == "stopped"
     assert queued.result.message.startswith("Stopped before it started")
-    assert pool.stats()["queued"] == 0
+    assert executor.stats()["queued"] == 0
     first.stop()
     assert first.wait(60).status == "stopped"
 
@@ -131,12 +133,12 @@ def test_the_time_limit_is_a_host_setting(monkeypatch):
         default_max_run_seconds()
 
 
-def test_a_session_that_ends_cancels_its_jobs(pool):
-    running = pool.submit(LONG, owner="gone")
-    queued = pool.submit(SHORT, owner="gone")
-    other = pool.submit(SHORT, owner="staying")
+def test_a_session_that_ends_cancels_its_jobs(executor):
+    running = executor.submit(LONG, owner="gone")
+    queued = executor.submit(SHORT, owner="gone")
+    other = executor.submit(SHORT, owner="staying")
     wait_for_epochs(running)
-    pool.release_owner("gone")
+    executor.release_owner("gone")
     result = running.wait(60)
     assert result.status == "stopped"
     # Not "Stopped by you": nobody pressed Stop.
@@ -146,14 +148,14 @@ def test_a_session_that_ends_cancels_its_jobs(pool):
     assert other.wait(180).status == "completed"
 
 
-def test_a_session_that_comes_back_in_time_keeps_its_jobs(pool):
-    job = pool.submit(LONG, owner="blip")
+def test_a_session_that_comes_back_in_time_keeps_its_jobs(executor):
+    job = executor.submit(LONG, owner="blip")
     wait_for_epochs(job)
-    pool.release_owner("blip", grace=0.5)
-    pool.reclaim_owner("blip")
+    executor.release_owner("blip", grace=0.5)
+    executor.reclaim_owner("blip")
     time.sleep(1.0)
     assert not job.done and not job.stop_requested
-    pool.release_owner("blip", grace=0.2)
+    executor.release_owner("blip", grace=0.2)
     assert job.wait(60).status == "stopped"
 
 
@@ -345,3 +347,44 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_the_host_chooses_the_ray_executor(ray_pool, monkeypatch):
+    """`PLAYGROUND_EXECUTOR=ray` with `RAY_ADDRESS=local` makes the app's
+    executor a `RayExecutor` (here on the session's cluster, which this
+    process already joined)."""
+    from playground import jobs
+    from playground.jobs import choice
+    from playground.jobs.ray_executor import RayExecutor
+
+    monkeypatch.setattr(choice, "_default", None)
+    monkeypatch.setenv("PLAYGROUND_EXECUTOR", "ray")
+    monkeypatch.setenv("RAY_ADDRESS", "local")
+    monkeypatch.setenv("PLAYGROUND_WORKERS", "1")
+    executor = jobs.default_executor()
+    try:
+        assert isinstance(executor, RayExecutor)
+        assert executor.stats() == {"running": 0, "queued": 0, "limit": 1}
+    finally:
+        executor.shutdown()
+
+
+def test_the_executor_settings_say_what_was_wrong(monkeypatch):
+    from playground import jobs
+    from playground.jobs import choice
+
+    monkeypatch.setattr(choice, "_default", None)
+    monkeypatch.delenv("PLAYGROUND_EXECUTOR", raising=False)
+    assert choice.executor_kind() == "process"
+    monkeypatch.setenv("PLAYGROUND_EXECUTOR", "kubernetes")
+    with pytest.raises(ValueError, match="PLAYGROUND_EXECUTOR must be 'process' or "
+                                         "'ray'; received 'kubernetes'. Unset it"):
+        jobs.default_executor()
+    for address in ("local", "auto", "ray://head:10001", "10.0.0.5:6379"):
+        monkeypatch.setenv("RAY_ADDRESS", address)
+        assert choice.ray_address() == address
+    monkeypatch.setenv("PLAYGROUND_EXECUTOR", "ray")
+    monkeypatch.delenv("RAY_ADDRESS")
+    with pytest.raises(ValueError, match="RAY_ADDRESS must be 'local', 'auto' or a Ray "
+                                         "cluster's address .*; received ''. Set it"):
+        jobs.default_executor()

@@ -1,0 +1,278 @@
+"""What every executor of training jobs shares: the queue, the slots, the owners.
+
+An executor trains at most `limit` jobs at once. Each of its `Slot`s runs
+one job at a time on a worker of its own (a local process, a Ray actor)
+and takes the next from one FIFO queue as soon as it is free. Owners (a
+browser tab) that left wait out their grace here: their queued jobs are
+skipped, not dropped, and their jobs are cancelled once it ends. Only how
+a worker is started, reached and replaced differs between executors; that
+is what a `Slot` subclass implements.
+"""
+
+from __future__ import annotations
+
+import abc
+import collections
+import threading
+import weakref
+from typing import Any
+
+from playground.config import Experiment
+from playground.jobs import messages
+from playground.jobs.executor import (
+    Executor,
+    default_jobs_per_worker,
+    default_max_run_seconds,
+    default_memory_limit_mb,
+    default_workers,
+    time_limit_reason,
+)
+from playground.jobs.handle import JobHandle
+from playground.jobs.messages import RELEASED
+from playground.jobs.queue_wait import estimated_wait, running_paces
+
+START_ATTEMPTS = 3
+"""Fresh workers in a row that may die before a job is failed for it."""
+
+
+def tables_for(experiment: Experiment | None) -> dict[str, Any]:
+    """The uploaded table (or the kept dataset of a stored CSV run) that an
+    experiment needs, by token: they live in the server's memory, so they
+    travel to the worker with the job."""
+    if experiment is None or not getattr(experiment, "upload", ""):
+        return {}
+    from playground.datasets import uploads
+    from playground.datasets.source import kept_dataset
+
+    data = uploads.get(experiment.upload)
+    if data is None:
+        data = kept_dataset(experiment.upload)
+    return {} if data is None else {experiment.upload: data}
+
+
+class Slot(abc.ABC):
+    """Runs queued jobs one at a time on its own worker, replacing the
+    worker when it died, after `jobs_per_worker` jobs, or once it holds
+    more than `memory_limit_mb`, so memory a model took goes back.
+
+    Subclasses say how a worker starts (`start_worker`), goes
+    (`retire_worker`), trains a job (`train`) and is asked to stop
+    (`stop_job`). A worker object has `jobs_run` and `memory_mb`.
+    """
+
+    def __init__(self, executor: QueuedExecutor, index: int):
+        self.executor = executor
+        self.current: JobHandle | None = None
+        self.worker = self.start_worker()
+        self._thread = threading.Thread(target=self._loop, daemon=True,
+                                        name=f"training-slot-{index}")
+        self._thread.start()
+
+    @abc.abstractmethod
+    def start_worker(self):
+        """A fresh worker, warming up (importing TensorFlow) in the background."""
+
+    @abc.abstractmethod
+    def retire_worker(self, worker) -> None:
+        """Lets a worker go (at once if idle) and frees what it holds."""
+
+    @abc.abstractmethod
+    def train(self, handle: JobHandle) -> bool:
+        """Runs one job to its end and finishes its handle; False when the
+        worker died doing it (the slot then replaces it)."""
+
+    @abc.abstractmethod
+    def stop_job(self, handle: JobHandle) -> None:
+        """Asks the running job to stop (called from any thread)."""
+
+    def prepare(self, handle: JobHandle) -> None:
+        """Readies the worker for a new job, before a stop can reach it."""
+
+    def _loop(self) -> None:
+        while True:
+            handle = self.executor.next_job(self)
+            if handle is None:
+                break
+            healthy = self._run(handle)
+            self.current = None
+            self.worker.jobs_run += 1
+            if (not healthy or self.worker.jobs_run >= self.executor.jobs_per_worker
+                    or self.worker.memory_mb > self.executor.memory_limit_mb):
+                self.retire_worker(self.worker)
+                self.worker = self.start_worker()
+        self.retire_worker(self.worker)
+
+    def _run(self, handle: JobHandle) -> bool:
+        self.prepare(handle)
+        # The job is the slot's from here: a stop reaches whichever worker
+        # runs it, even one that replaced a worker that died warming up.
+        handle.started(lambda: self.stop_job(handle))
+        limit = self.executor.max_run_seconds
+        timer = threading.Timer(limit, handle.stop, (time_limit_reason(limit),))
+        timer.daemon = True
+        if limit:
+            timer.start()
+        try:
+            return self.train(handle)
+        finally:
+            timer.cancel()
+
+
+class QueuedExecutor(Executor):
+    """An executor whose slots take jobs from one FIFO queue.
+
+    Args:
+        limit: Jobs trained at once (default `PLAYGROUND_WORKERS`, else
+            cores − 1, at least 1); the others wait in the queue.
+        jobs_per_worker: Jobs a worker runs before it is replaced.
+        memory_limit_mb: A worker holding more memory is replaced.
+        max_run_seconds: A run training longer is stopped as by Stop, its
+            epochs kept, and says so (default `PLAYGROUND_MAX_RUN_SECONDS`;
+            0 for no limit).
+
+    Subclasses create their slots with `_start_slots` at the end of their
+    own `__init__`.
+    """
+
+    def __init__(self, limit: int | None = None, jobs_per_worker: int | None = None,
+                 memory_limit_mb: int | None = None,
+                 max_run_seconds: float | None = None):
+        self.limit = limit or default_workers()
+        self.max_run_seconds = (default_max_run_seconds() if max_run_seconds is None
+                                else max_run_seconds)
+        self.jobs_per_worker = jobs_per_worker or default_jobs_per_worker()
+        self.memory_limit_mb = memory_limit_mb or default_memory_limit_mb()
+        self._queue: collections.deque[JobHandle] = collections.deque()
+        self._cond = threading.Condition()
+        self._closed = False
+        self._releases: dict[str, threading.Timer] = {}
+        self._away: set[str] = set()  # owners whose browser left, within their grace
+        self._handles: weakref.WeakValueDictionary[str, JobHandle] = (
+            weakref.WeakValueDictionary())
+        self._slots: list[Slot] = []
+
+    def _start_slots(self, slot_class: type[Slot]) -> None:
+        self._slots = [slot_class(self, i) for i in range(self.limit)]
+
+    # -- training jobs -----------------------------------------------------------
+
+    def submit(self, experiment: Experiment, owner: str | None = None) -> JobHandle:
+        handle = JobHandle(experiment, owner)
+        handle.queued(lambda: self._jobs_ahead(handle), lambda: self._cancel(handle),
+                      lambda: self._wait(handle))
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("This executor was shut down; create a new one.")
+            self._queue.append(handle)
+            self._handles[handle.id] = handle
+            self._cond.notify()
+        return handle
+
+    def find(self, job_id: str) -> JobHandle | None:
+        with self._cond:
+            return self._handles.get(job_id)
+
+    def active_jobs(self, creator: str) -> list[JobHandle]:
+        with self._cond:
+            queued = [h for h in self._queue if h.creator == creator]
+            running = [s.current for s in self._slots
+                       if s.current is not None and s.current.creator == creator]
+        return [h for h in running + queued if not h.done]
+
+    def next_job(self, slot: Slot) -> JobHandle | None:
+        """The oldest queued job whose browser is still there, for a free
+        slot; None once shut down."""
+        with self._cond:
+            while not self._closed and self._startable() is None:
+                self._cond.wait()
+            if self._closed:
+                return None
+            slot.current = self._startable()
+            self._queue.remove(slot.current)
+            return slot.current
+
+    def _startable(self) -> JobHandle | None:
+        return next(iter(self._present(self._queue)), None)
+
+    def _present(self, jobs) -> list[JobHandle]:
+        """The jobs whose browser is still there (the others wait, skipped)."""
+        return [job for job in jobs if job.owner not in self._away]
+
+    def _jobs_ahead(self, handle: JobHandle) -> int | None:
+        with self._cond:
+            try:
+                return self._queue.index(handle)
+            except ValueError:
+                return None
+
+    def _wait(self, handle: JobHandle) -> float | None:
+        """Seconds until a queued job starts, from the running jobs' pace."""
+        with self._cond:
+            if handle not in self._queue:
+                return None
+            ahead = self._present(list(self._queue)[:self._queue.index(handle)])
+            running = [s.current for s in self._slots if s.current is not None]
+        return estimated_wait(running_paces(running),
+                              [job.experiment.epochs for job in ahead], self.limit)
+
+    def _cancel(self, handle: JobHandle) -> None:
+        """Takes a stopped job out of the queue, if it is still there."""
+        with self._cond:
+            if handle not in self._queue:
+                return
+            self._queue.remove(handle)
+        handle.finish(handle.cancelled(messages.NOT_STARTED))
+
+    # -- sessions ------------------------------------------------------------------
+
+    def release_owner(self, owner: str, grace: float = 0.0) -> None:
+        self.reclaim_owner(owner)
+        if grace <= 0:
+            self._release(owner)
+            return
+        timer = threading.Timer(grace, self._release, (owner,))
+        timer.daemon = True
+        with self._cond:
+            self._releases[owner] = timer
+            self._away.add(owner)  # its queued jobs wait until it is back
+        timer.start()
+
+    def reclaim_owner(self, owner: str) -> None:
+        with self._cond:
+            timer = self._releases.pop(owner, None)
+            if owner in self._away:
+                self._away.discard(owner)
+                self._cond.notify_all()
+        if timer is not None:
+            timer.cancel()
+
+    def _release(self, owner: str) -> None:
+        self._released(owner)  # first: a search of the owner starts no more trials
+        with self._cond:
+            self._releases.pop(owner, None)
+            self._away.discard(owner)
+            mine = [h for h in self._queue if h.owner == owner]
+            mine += [s.current for s in self._slots
+                     if s.current is not None and s.current.owner == owner]
+        for handle in mine:
+            handle.stop(RELEASED)
+
+    # -- the executor ------------------------------------------------------------------
+
+    def stats(self) -> dict[str, int]:
+        with self._cond:
+            return {"running": sum(s.current is not None for s in self._slots),
+                    "queued": len(self._queue), "limit": self.limit}
+
+    def shutdown(self) -> None:
+        """Cancels the queued jobs and asks the running ones to stop; the
+        slots then let their workers go."""
+        with self._cond:
+            self._closed = True
+            queued, self._queue = list(self._queue), collections.deque()
+            running = [s.current for s in self._slots if s.current is not None]
+            self._cond.notify_all()
+        for handle in queued:
+            handle.finish(handle.cancelled(messages.SHUT_DOWN))
+        for handle in running:
+            handle.stop()
