@@ -16,7 +16,7 @@ import re
 import threading
 
 from playground.i18n import tr_lazy
-from playground.jobs.executor import Executor
+from playground.jobs.executor import Executor, HostSettingError
 
 EXECUTORS = ("process", "ray")
 _ADDRESS = re.compile(r"(ray://)?[A-Za-z0-9_.\-\[\]:]+:\d+")
@@ -28,7 +28,7 @@ def executor_kind() -> str:
     if not text:
         return "process"
     if text.lower() not in EXECUTORS:
-        raise ValueError(tr_lazy(
+        raise HostSettingError(tr_lazy(
             "PLAYGROUND_EXECUTOR must be 'process' or 'ray'; received {value}. Unset "
             "it to train in worker processes on this machine, or set it to 'ray' "
             "(with RAY_ADDRESS) to train on a Ray cluster.", value=repr(text)))
@@ -40,7 +40,7 @@ def ray_address() -> str:
     text = os.environ.get("RAY_ADDRESS", "").strip()
     if text in ("local", "auto") or _ADDRESS.fullmatch(text):
         return text
-    raise ValueError(tr_lazy(
+    raise HostSettingError(tr_lazy(
         "RAY_ADDRESS must be 'local', 'auto' or a Ray cluster's address such as "
         "'ray://head:10001' or 'head:6379'; received {value}. Set it to 'local' to "
         "start Ray inside this server, or to the address that `ray start --head` "
@@ -54,7 +54,7 @@ def create_executor() -> Executor:
         try:
             from playground.jobs.ray_executor import RayExecutor
         except ImportError as error:
-            raise RuntimeError(tr_lazy(
+            raise HostSettingError(tr_lazy(
                 "PLAYGROUND_EXECUTOR is 'ray' but Ray cannot be imported ({error}). "
                 "Install it with `pip install -e .[ray]`, or unset PLAYGROUND_EXECUTOR "
                 "to train on this machine.", error=str(error))) from error
