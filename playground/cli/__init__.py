@@ -316,11 +316,24 @@ def _with_data(args) -> Experiment:
     return exp
 
 
+def _asked_language(argv: list[str]) -> str | None:
+    """The `--lang` of the command line before it is parsed (`--help` prints
+    while parsing), when it names a known language; else None."""
+    for index, word in enumerate(argv):
+        if word.startswith("--lang="):
+            return normalise(word.partition("=")[2])
+        if word == "--lang" and index + 1 < len(argv):
+            return normalise(argv[index + 1])
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     from playground.cli.parser import build_parser
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    asked = _asked_language(sys.argv[1:] if argv is None else argv)
+    with use_language(asked) if asked else contextlib.nullcontext():
+        parser = build_parser()  # its help in the language asked for, if known
+        args = parser.parse_args(argv)
     if args.lang is None:
         return _command(args)
     if normalise(args.lang) is None:

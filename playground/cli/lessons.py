@@ -35,39 +35,39 @@ ACTIONS = ("create", "list", "show", "board", "export", "close")
 
 def add_lesson_parser(sub: Any) -> None:
     """Adds `lesson` and its actions to the command's sub-parsers."""
-    p = sub.add_parser("lesson", help="classroom lessons: create, list, show, board, "
-                                      "export, close")
+    p = sub.add_parser("lesson", help=tr("classroom lessons: create, list, show, board, "
+                                      "export, close"))
     actions = p.add_subparsers(dest="action", required=True)
-    a = actions.add_parser("create", help="save a lesson and print its links")
-    a.add_argument("config", help="the lesson's experiment: JSON file, share URL, "
-                                  "query string or preset")
-    a.add_argument("--title", required=True, help="the lesson's title")
-    a.add_argument("--text", metavar="FILE.md", help="the lesson's text (Markdown)")
+    a = actions.add_parser("create", help=tr("save a lesson and print its links"))
+    a.add_argument("config", help=tr("the lesson's experiment: JSON file, share URL, "
+                                  "query string or preset"))
+    a.add_argument("--title", required=True, help=tr("the lesson's title"))
+    a.add_argument("--text", metavar="FILE.md", help=tr("the lesson's text (Markdown)"))
     a.add_argument("--lock", metavar="FIELD,...", action="append", default=[],
-                   help="experiment fields the students may not change")
+                   help=tr("experiment fields the students may not change"))
     a.add_argument("--hide", metavar="NAME,...", action="append", default=[],
-                   help="pages (data, model, train, inspect, evaluate, search, runs) "
-                        "and experiment fields to hide")
+                   help=tr("pages (data, model, train, inspect, evaluate, search, runs) "
+                        "and experiment fields to hide"))
     a.add_argument("--limit", metavar="NAME=MAX", action="append", default=[],
-                   help="epochs=N, layers=N, units=N, params=N or "
-                        "datasets=NAME,NAME (repeat for several)")
+                   help=tr("epochs=N, layers=N, units=N, params=N or "
+                        "datasets=NAME,NAME (repeat for several)"))
     a.add_argument("--goal", metavar="METRIC>=VALUE",
-                   help="what to reach, such as val_accuracy>=0.9 or val_loss<=0.3")
-    a.add_argument("--json", action="store_true", help="print one JSON object")
-    a = actions.add_parser("list", help="list the lessons")
-    a.add_argument("--json", action="store_true", help="print one JSON list")
-    for name, text in (("show", "print a lesson's settings and students"),
-                       ("board", "print a lesson's board")):
-        a = actions.add_parser(name, help=text)
+                   help=tr("what to reach, such as val_accuracy>=0.9 or val_loss<=0.3"))
+    a.add_argument("--json", action="store_true", help=tr("print one JSON object"))
+    a = actions.add_parser("list", help=tr("list the lessons"))
+    a.add_argument("--json", action="store_true", help=tr("print one JSON list"))
+    for name, text in (("show", mark("print a lesson's settings and students")),
+                       ("board", mark("print a lesson's board"))):
+        a = actions.add_parser(name, help=tr(text))
         a.add_argument("lesson_id", metavar="ID")
-        a.add_argument("--json", action="store_true", help="print JSON")
-    a = actions.add_parser("export", help="write a lesson's runs to files")
+        a.add_argument("--json", action="store_true", help=tr("print JSON"))
+    a = actions.add_parser("export", help=tr("write a lesson's runs to files"))
     a.add_argument("lesson_id", metavar="ID")
-    a.add_argument("--csv", metavar="FILE", help="the CSV file to write")
-    a.add_argument("--zip", metavar="FILE", help="a zip of each run's experiment JSON")
-    a = actions.add_parser("close", help="take no more students")
+    a.add_argument("--csv", metavar="FILE", help=tr("the CSV file to write"))
+    a.add_argument("--zip", metavar="FILE", help=tr("a zip of each run's experiment JSON"))
+    a = actions.add_parser("close", help=tr("take no more students"))
     a.add_argument("lesson_id", metavar="ID")
-    a.add_argument("--reopen", action="store_true", help="take students again")
+    a.add_argument("--reopen", action="store_true", help=tr("take students again"))
 
 
 def _names(values: list[str]) -> tuple[str, ...]:

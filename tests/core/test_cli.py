@@ -450,3 +450,15 @@ def test_train_refuses_a_model_over_max_params_only_when_asked(capsys):
     code, out, _ = run(capsys, "train", "dataset=iris&layers=dense-64-relu&epochs=1",
                        "--no-save")  # no limit unless asked
     assert code == 0 and out.startswith("epoch 1/1")
+
+
+def test_help_follows_lang(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--lang", "zh", "train", "--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    assert out.startswith("用法: playground train") and "显示此帮助信息并退出" in out
+    assert "在这个 CSV 文件上训练" in out and "train on this CSV file" not in out
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])  # no --lang: the environment's language (English here)
+    assert "train on this CSV file" in capsys.readouterr().out
