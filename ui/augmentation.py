@@ -40,7 +40,7 @@ def controls() -> None:
                       "epoch by Keras' preprocessing layers at the model's input. They "
                       "work only in training: validation, test and predictions see the "
                       "images as they are."))
-        cols = st.columns([3, 2])
+        cols = st.columns([2, 1])
         field_input("augment", tr("Transforms"), container=cols[0],
                     format_func=lambda name: tr(TRANSFORM_LABELS[name]))
         field_input("augment_strength", tr("Strength"), container=cols[1], step=0.01,
