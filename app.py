@@ -133,6 +133,10 @@ def sidebar() -> None:
                     seed=exp.seed)]
         stack = " → ".join([*(layer.describe() for layer in exp.layers), output])
         lines.append(tr("**Model** {stack}", stack=stack))
+        if exp.augment:
+            lines.append(tr("**Augmentation** {transforms} · strength {strength}",
+                            transforms=", ".join(exp.augment),
+                            strength=format(exp.augment_strength, "g")))
         rate = format(exp.learning_rate, "g")
         lines.append(tr("**Loss** {loss} · **{optimizer}** lr {rate}", loss=loss,
                         optimizer=OPTIMIZERS[exp.optimizer].label, rate=rate))

@@ -35,10 +35,12 @@ from playground.fields import (
     Field,
     FloatField,
     IntField,
+    NamesField,
     TextField,
     unknown_keys_error,
 )
 from playground.i18n import tr
+from playground.model.augmentation import DEFAULT_STRENGTH, TRANSFORMS
 from playground.model.layers import LayerSpec, layers_from_text, layers_to_text
 from playground.registry import LOSSES, OPTIMIZERS
 
@@ -224,11 +226,19 @@ FIELDS: tuple[Field, ...] = (
     IntField("epochs", 100, "Passes over the training data.", minimum=1,
              maximum=2000),
     *TRAINING_CONTROL_FIELDS,
+    NamesField("augment", (), "Images only: random transforms of each training image "
+               "at the model's input (Keras' preprocessing layers, active only in "
+               "training).", key="aug", choices=TRANSFORMS),
+    FloatField("augment_strength", DEFAULT_STRENGTH, "How far the transforms go: "
+               "rotations up to this share of a turn, zooms and shifts up to this "
+               "share of the image, contrast up to this much.", key="aug_strength",
+               minimum=0.01, maximum=0.5),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 # Data options that only some datasets use stay out of links at their default.
 OMITTED_WHEN_DEFAULT = frozenset({"subset", "num_words", "maxlen", "csv_name", "target",
-                                  "exclude", "task", "missing", "scale", "images"}) | {
+                                  "exclude", "task", "missing", "scale", "images",
+                                  "augment", "augment_strength"}) | {
     f.name for f in TRAINING_CONTROL_FIELDS}
 FIELDS_BY_KEY = {f.url_key: f for f in FIELDS}
 VERSION_KEY = "v"
@@ -281,6 +291,8 @@ class Experiment:
     clipnorm: float = 0.0
     class_weight: str = "none"
     tensorboard: str = "off"
+    augment: tuple[str, ...] = ()
+    augment_strength: float = DEFAULT_STRENGTH
     upload: str = dataclasses.field(default="", repr=False)
 
     def __post_init__(self):

@@ -308,3 +308,34 @@ class ColumnsField(Field):
 
     def to_json(self, value: tuple[str, ...]) -> list[str]:
         return list(value)
+
+
+@dataclass(frozen=True)
+class NamesField(Field):
+    """Some names out of a fixed allowlist, each at most once: a tuple kept in
+    the allowlist's order, so the same choice is one value however it was
+    written. In a URL the names are joined by commas (`flip,zoom`); empty
+    means none."""
+
+    choices: tuple[str, ...] = ()
+
+    @property
+    def expected(self) -> str:
+        return tr("distinct names out of {choices} (in a link, joined by commas)",
+                  choices=", ".join(repr(c) for c in self.choices))
+
+    def validate(self, value: Any) -> tuple[str, ...]:
+        if (not isinstance(value, (list, tuple)) or len(set(value)) != len(value)
+                or not all(isinstance(v, str) and v in self.choices for v in value)):
+            raise ConfigError(self.name, value, self.expected)
+        return tuple(c for c in self.choices if c in value)
+
+    def to_text(self, value: tuple[str, ...]) -> str:
+        return ",".join(value)
+
+    def from_text(self, text: str) -> tuple[str, ...]:
+        text = text.strip()
+        return self.validate([part.strip() for part in text.split(",")] if text else [])
+
+    def to_json(self, value: tuple[str, ...]) -> list[str]:
+        return list(value)

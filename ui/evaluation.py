@@ -203,6 +203,12 @@ def per_run(name: str, run_id: str, compute):
     return held if held is not None else _keep(name, run_id, compute())
 
 
+def _listed(names: list[str]) -> str:
+    """`"a, b and c"` in the reader's language."""
+    return tr(" and ").join([tr(", ").join(names[:-1]), names[-1]] if len(names) > 2
+                            else names)
+
+
 def fitted_baselines(data, exp, run_id: str) -> list | None:
     """The run's fitted baselines, once per run; None until the learner asks
     for baselines that take a while, after saying how long they take."""
@@ -221,7 +227,7 @@ def fitted_baselines(data, exp, run_id: str) -> list | None:
         with offer.container():
             st.caption(tr("Fitting {models} on {rows} training rows takes {about} here "
                           "(timed on {sample} rows).",
-                          models=tr(" and ").join(baselines.model_names(data.info.task)),
+                          models=_listed(baselines.model_names(data.info.task)),
                           rows=format(guess.rows, ","), about=about,
                           sample=format(guess.measured_on, ",")))
             if not st.button(tr("Fit the baselines ({about})", about=about),

@@ -79,9 +79,9 @@ def update(**changes: Any) -> bool:
 
 def fitted_to_data(exp: Experiment) -> Experiment:
     """`exp` after a change of data: a loss or a chosen output layer that no
-    longer fits the task goes back to auto, and a Dense stack meeting images
-    gets a Flatten layer first; each change is announced at the top of the
-    page."""
+    longer fits the task goes back to auto, data augmentation is switched off
+    for data that is not images, and a Dense stack meeting images gets a
+    Flatten layer first; each change is announced at the top of the page."""
     from playground.config import AUTO
     from playground.datasets.errors import CsvError, DataUnavailable
     from playground.datasets.source import dataset_info
@@ -104,6 +104,11 @@ def fitted_to_data(exp: Experiment) -> Experiment:
                "info")
         exp = exp.replace(output=None)
         st.session_state[REVISION] = revision() + 1  # the output controls redraw
+    if exp.augment and info.input_kind != "image":
+        notify(tr("Data augmentation transforms images, and the new data is not "
+                  "images, so it was switched off."), "info")
+        exp = exp.replace(augment=())
+        st.session_state[REVISION] = revision() + 1  # the augmentation box redraws
     flattened = with_flatten_for_images(exp, tuple(info.input_shape))
     if flattened is not None:
         shape = "×".join(map(str, info.input_shape))

@@ -11,7 +11,7 @@ from typing import Any, Callable, Sequence
 import streamlit as st
 
 from playground.config import FIELDS_BY_NAME
-from playground.fields import ChoiceField, FloatField, IntField
+from playground.fields import ChoiceField, FloatField, IntField, NamesField
 from playground.i18n import tr
 from ui import lesson, state
 
@@ -58,6 +58,9 @@ def field_input(name: str, label: str, *, container: Any = st,
         offered = [c for c in field.choices if choices is None or c in choices or c == value]
         return container.selectbox(label, offered, index=offered.index(value),
                                    format_func=format_func, **common)
+    if isinstance(field, NamesField):
+        return container.multiselect(label, field.choices, default=list(value),
+                                     format_func=format_func, **common)
     top = field.maximum if maximum is None else min(field.maximum, maximum)
     if isinstance(field, IntField) and style == "number":
         return container.number_input(label, min_value=field.minimum,

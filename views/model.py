@@ -12,7 +12,7 @@ from playground.registry import task_label
 INPUT_KINDS = (mark("features"), mark("image"), mark("tokens"), mark("sequence"))
 from playground.model.checks import check_experiment, data_spec_of
 from playground.model.shapes import StackError, suggest_output
-from ui import layer_editor, state
+from ui import augmentation, layer_editor, state
 from ui.user_text import escape_markdown
 
 exp = state.experiment()
@@ -39,6 +39,7 @@ def page() -> None:
                    "logistic model). Add layers below."))
     layer_editor.add_layer_controls()
     layer_editor.output_controls(suggest_output(data_spec_of(exp)))
+    augmentation.controls()
 
     st.subheader(tr("Summary"))
     if problem is not None:

@@ -9,8 +9,9 @@ live job and a stored run are evaluated alike:
   `sklearn.metrics` (classification report, confusion matrix, ROC and
   precision-recall curves, regression errors), and the `report` the
   command line prints;
-- `baselines`: logistic regression / ridge and a random forest fitted on
-  the same split, within a time cap, to compare the network with;
+- `baselines`: logistic regression / ridge, a random forest and
+  k-nearest neighbours fitted on the same split, within a time cap, to
+  compare the network with (`neighbours`: k chosen on the validation rows);
 - `own_input`: a user's drawing, review or table row prepared exactly as
   the training data was;
 - `figures`: Plotly figures of all of the above.

@@ -1,9 +1,11 @@
 """Classic scikit-learn models on the network's split, to compare with.
 
-Logistic regression (ridge for regression) and a random forest are fitted
-on the same training rows and scored on the same test rows as the network.
-Images are flattened; token sequences become bags of words. Plain
-scikit-learn: no TensorFlow, so the web server may run it.
+Logistic regression (ridge for regression), a random forest and k-nearest
+neighbours are fitted on the same training rows and scored on the same test
+rows as the network; the neighbours' k is chosen on the validation rows, as
+the network's settings are (`neighbours`). Images are flattened; token
+sequences become bags of words. Plain scikit-learn: no TensorFlow, so the
+web server may run it.
 
 Each fit is time-capped: the training rows and features are capped, a
 model is first fitted on `PROBE_ROWS` rows (enough for small sets), and it
@@ -19,6 +21,7 @@ import time
 import numpy as np
 
 from playground.evaluation import metrics
+from playground.evaluation.neighbours import ValidatedNeighbours
 from playground.i18n import tr_lazy
 from playground.registry import REGRESSION
 
@@ -65,22 +68,37 @@ def features(x: np.ndarray, input_kind: str, vocab_size: int = 0):
                               (rows[keep], ids[keep])), shape=(len(x), width))
 
 
-def _models(task: str, seed: int):
+def _models(task: str, seed: int, x_val=None, y_val=None):
+    """`(name, make)` of each baseline; k-nearest neighbours chooses its k
+    on `x_val`, `y_val` (the validation rows, prepared as the training
+    rows)."""
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.linear_model import LogisticRegression, Ridge
+
+    def neighbours():
+        return ValidatedNeighbours(task, x_val, y_val, seed=seed)
 
     if task == REGRESSION:
         return [("ridge regression", lambda: Ridge(alpha=1.0)),
                 ("random forest", lambda: RandomForestRegressor(
-                    n_estimators=50, n_jobs=1, random_state=seed))]
+                    n_estimators=50, n_jobs=1, random_state=seed)),
+                ("k-nearest neighbours", neighbours)]
     return [("logistic regression", lambda: LogisticRegression(max_iter=500)),
             ("random forest", lambda: RandomForestClassifier(
-                n_estimators=50, n_jobs=1, random_state=seed))]
+                n_estimators=50, n_jobs=1, random_state=seed)),
+            ("k-nearest neighbours", neighbours)]
 
 
 def model_names(task: str) -> list[str]:
     """The baselines fitted for a task, in the order of `fit_baselines`."""
     return [name for name, _ in _models(task, 0)]
+
+
+def _with(note, more):
+    """Two notes on one model as one (either may be empty)."""
+    if note and more:
+        return tr_lazy("{note}; {more}", note=note, more=more)
+    return note or more
 
 
 def scores(task: str, y_true: np.ndarray, predicted: np.ndarray,
@@ -105,14 +123,15 @@ def _predict(model, x, task: str, classes: int) -> np.ndarray:
 
 
 def _prepared(data, seed: int, max_rows: int, max_features: int):
-    """Features of both splits, the training rows to fit and what was capped."""
-    x_train = features(data.x_train, data.info.input_kind, data.info.vocab_size)
-    x_test = features(data.x_test, data.info.input_kind, data.info.vocab_size)
+    """Features of the three splits, the training rows to fit and what was
+    capped."""
+    x_train, x_val, x_test = (features(x, data.info.input_kind, data.info.vocab_size)
+                              for x in (data.x_train, data.x_val, data.x_test))
     first, sample = {}, {}
     if x_train.shape[1] > max_features:
         first = dict(features=format(max_features, ","),
                      total_features=format(x_train.shape[1], ","))
-        x_train, x_test = x_train[:, :max_features], x_test[:, :max_features]
+        x_train, x_val, x_test = (x[:, :max_features] for x in (x_train, x_val, x_test))
     rows = np.arange(x_train.shape[0])
     if len(rows) > max_rows:
         sample = dict(rows=format(max_rows, ","), total_rows=format(len(rows), ","))
@@ -127,7 +146,21 @@ def _prepared(data, seed: int, max_rows: int, max_features: int):
         note = tr_lazy("fitted on {rows} of {total_rows} training rows", **sample)
     else:
         note = ""
-    return x_train, x_test, rows, note
+    return x_train, x_val, x_test, rows, note
+
+
+def _timed(make, x, y, x_test, test_rows: int, task: str, classes: int):
+    """A model made by `make` and fitted on `x`, `y`; the seconds of the fit,
+    and those of the fit and of predicting all `test_rows` test rows (timed
+    on `x_test`, a sample of them). k-nearest neighbours does its work when
+    it predicts, so a time cap that counted the fit alone would let a slow
+    one through."""
+    start = time.perf_counter()
+    model = make().fit(x, y)
+    fitted = time.perf_counter()
+    _predict(model, x_test, task, classes)
+    per_row = (time.perf_counter() - fitted) / max(x_test.shape[0], 1)
+    return model, fitted - start, fitted - start + per_row * test_rows
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,19 +185,21 @@ def estimate(data, seed: int = 0, time_cap: float = TIME_CAP,
     """Times each baseline on `sample_rows` rows and scales the time to the
     rows `fit_baselines` would use, so a page can say how long fitting takes
     before a learner waits for it. Fitting time grows about linearly with the
-    rows for these models; the estimate is a guide, not a promise. A full fit
+    rows for these models (predicting the test rows too, for k-nearest
+    neighbours); the estimate is a guide, not a promise. A full fit
     that would pass `time_cap` counts nothing: `fit_baselines` skips it."""
-    x_train, _, rows, _ = _prepared(data, seed, max_rows, max_features)
+    x_train, x_val, x_test, rows, _ = _prepared(data, seed, max_rows, max_features)
     sample = rows[:sample_rows]
     y_train = np.asarray(data.y_train)
+    task, classes = data.info.task, len(data.info.class_names)
     total = 0.0
-    for _, make in _models(data.info.task, seed):
-        start = time.perf_counter()
+    for _, make in _models(task, seed, x_val, data.y_val):
         try:
-            make().fit(x_train[sample], y_train[sample])
+            _, _, seconds = _timed(make, x_train[sample], y_train[sample],
+                                   x_test[:sample_rows], x_test.shape[0], task, classes)
         except ValueError:
             continue  # fit_baselines skips it too, at once
-        pace = (time.perf_counter() - start) / max(len(sample), 1)
+        pace = seconds / max(len(sample), 1)
         probe = min(probe_rows, len(rows))
         total += pace * probe
         if probe < len(rows) and pace * len(rows) <= time_cap:
@@ -179,7 +214,8 @@ def fit_baselines(data, seed: int = 0, time_cap: float = TIME_CAP,
 
     Args:
         data: A `Dataset` (its training rows fit, its test rows score).
-        time_cap: Seconds a full fit may take; a slower one is skipped.
+        time_cap: Seconds a full fit and the test predictions may take; a
+            slower model is skipped.
         max_rows: Training rows used at most (a random sample beyond).
         max_features: Features used at most (the first ones beyond; for
             bags of words, the most frequent word ids).
@@ -187,21 +223,21 @@ def fit_baselines(data, seed: int = 0, time_cap: float = TIME_CAP,
     """
     task = data.info.task
     classes = len(data.info.class_names)
-    x_train, x_test, rows, note = _prepared(data, seed, max_rows, max_features)
+    x_train, x_val, x_test, rows, note = _prepared(data, seed, max_rows, max_features)
     x_fit, y_fit = x_train[rows], np.asarray(data.y_train)[rows]
     results = []
-    for name, make in _models(task, seed):
+    for name, make in _models(task, seed, x_val, data.y_val):
         probe = rows[:probe_rows]
-        start = time.perf_counter()
         try:
-            model = make().fit(x_train[probe], np.asarray(data.y_train)[probe])
+            model, seconds, scored = _timed(
+                make, x_train[probe], np.asarray(data.y_train)[probe],
+                x_test[:probe_rows], x_test.shape[0], task, classes)
         except ValueError as error:  # e.g. a single class in the sample
             results.append(Baseline(name, skipped=tr_lazy(
                 "it could not be fitted: {error}", error=str(error))))
             continue
-        seconds = time.perf_counter() - start
         if len(probe) < len(rows):
-            expected = seconds * len(rows) / len(probe)
+            expected = scored * len(rows) / len(probe)
             if expected > time_cap:
                 results.append(Baseline(name, skipped=tr_lazy(
                     "fitting it on {rows} rows would take about {seconds} s (measured "
@@ -214,7 +250,8 @@ def fit_baselines(data, seed: int = 0, time_cap: float = TIME_CAP,
             seconds = time.perf_counter() - start
         predicted = _predict(model, x_test, task, classes)
         results.append(Baseline(name, scores(task, data.y_test, predicted,
-                                             data.target_scaler), "", seconds, note))
+                                             data.target_scaler), "", seconds,
+                                _with(note, getattr(model, "note", ""))))
     return results
 
 

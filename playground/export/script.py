@@ -28,6 +28,7 @@ from playground.datasets.splits import keep_subset, split_indices
 from playground.export.code_text import function_source, number_literal
 from playground.export.table_script import table_imports, table_section
 from playground.i18n import tr_lazy
+from playground.model.augmentation import layer_calls
 from playground.model.builder import layer_names, layer_seed
 from playground.model.checks import data_spec_of, resolve_loss, resolve_output
 from playground.model.layers import LayerSpec
@@ -193,6 +194,29 @@ def _callbacks_code(exp: Experiment) -> list[str]:
     return made
 
 
+def _literal(value) -> str:
+    if isinstance(value, float):
+        return number_literal(value)
+    if isinstance(value, tuple):
+        return "(" + ", ".join(map(_literal, value)) + ")"
+    return repr(value)
+
+
+def _augmentation_code(exp: Experiment) -> str:
+    """The experiment's data augmentation as the model's first layer (empty
+    without one): the same Keras layers, arguments and seeds as the app's
+    (`playground.model.augmentation.layer_calls`)."""
+    if not exp.augment:
+        return ""
+    calls = "".join(
+        f"        keras.layers.{name}("
+        + ", ".join(f"{k}={_literal(v)}" for k, v in kwargs.items()) + "),\n"
+        for name, kwargs in layer_calls(exp.augment, exp.augment_strength, exp.seed))
+    return ("    # Data augmentation: random transforms of the training images, active\n"
+            "    # only in training (fit); evaluate and predict see the images as they are.\n"
+            f"    keras.Sequential([\n{calls}    ], name=\"augmentation\"),\n")
+
+
 def experiment_script(exp: Experiment) -> str:
     """The experiment as the text of a runnable, self-contained Python script.
 
@@ -295,7 +319,7 @@ train, val, test = split_indices(y, {number_literal(exp.val_fraction)}, {
 
 model = keras.Sequential([
     keras.Input(shape={shape!r}, name="input"),
-{textwrap.indent(",".join(chr(10) + l for l in layers).lstrip(chr(10)), "    ")},
+{_augmentation_code(exp)}{textwrap.indent(",".join(chr(10) + l for l in layers).lstrip(chr(10)), "    ")},
 ], name="playground_model")
 model.summary()
 

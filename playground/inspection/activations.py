@@ -10,6 +10,8 @@ import collections
 
 import numpy as np
 
+from playground.model.augmentation import LAYER_NAME
+
 
 def architecture_dot(exp) -> str:
     """Keras' own diagram of the experiment's model, as Graphviz DOT text.
@@ -47,8 +49,10 @@ class ActivationProbe:
 
         model = build_model(exp)
         model.set_weights(weights)
-        self.names = [layer.name for layer in model.layers]
-        self._probe = keras.Model(model.inputs[0], [layer.output for layer in model.layers])
+        # Data augmentation passes a sample through unchanged outside training.
+        layers = [layer for layer in model.layers if layer.name != LAYER_NAME]
+        self.names = [layer.name for layer in layers]
+        self._probe = keras.Model(model.inputs[0], [layer.output for layer in layers])
 
     def __call__(self, sample: np.ndarray) -> list[tuple[str, np.ndarray]]:
         """`(layer name, output)` for each layer, the batch axis removed."""

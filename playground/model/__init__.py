@@ -8,6 +8,12 @@
   training controls), before anything is built.
 - `builder`: the Keras model made from the experiment, each layer seeded
   (imports Keras, so only where TensorFlow may load).
+- `augmentation`: data augmentation for images, Keras' random preprocessing
+  layers at the model's input (active only in training), and the table of
+  their arguments that the builder and the exported script share;
+  `augmented_samples`: a few training images drawn through them, for the
+  Model page's preview.
 
-Nothing here but `builder` imports TensorFlow.
+Nothing here but `builder` and the layer-making functions of `augmentation`
+and `augmented_samples` imports TensorFlow (and those only when called).
 """

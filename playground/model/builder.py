@@ -12,6 +12,7 @@ from typing import Any
 
 from playground.config import Experiment
 from playground.datasets.catalog import DataSpec
+from playground.model import augmentation
 from playground.model.checks import check_experiment, data_spec_of, resolve_output
 from playground.model.layers import LayerSpec
 
@@ -73,7 +74,7 @@ def layer_names(exp: Experiment) -> list[str]:
 
 
 def build_layers(specs: tuple[LayerSpec, ...], data: DataSpec, seed: int,
-                 names: list[str] | None = None) -> Any:
+                 names: list[str] | None = None, augmentation: Any = None) -> Any:
     """Builds a `keras.Sequential` from layer specs over a dataset's input.
 
     Args:
@@ -81,24 +82,33 @@ def build_layers(specs: tuple[LayerSpec, ...], data: DataSpec, seed: int,
         data: The input shape and kind (token inputs are int32).
         seed: Base seed of the layers' initializers.
         names: Layer names; `dense_1`, ... by default.
+        augmentation: A layer put right after the input, before `specs`
+            (the random image layers of `playground.model.augmentation`),
+            or None.
     """
     import keras
 
     names = names or _numbered_names(specs)
     dtype = "int32" if data.input_kind == "tokens" else "float32"
     layers = [keras.Input(shape=data.input_shape, dtype=dtype, name="input")]
+    if augmentation is not None:
+        layers.append(augmentation)
     for i, (spec, name) in enumerate(zip(specs, names)):
         layers.append(_make_layer(spec, name, layer_seed(seed, i), data.vocab_size))
     return keras.Sequential(layers, name="playground_model")
 
 
 def build_model(exp: Experiment) -> Any:
-    """Builds the (uncompiled) model of an experiment, output layer included.
+    """Builds the (uncompiled) model of an experiment, output layer included,
+    with the experiment's data augmentation at its input when it has one
+    (the block named `augmentation.LAYER_NAME`, active only in training).
 
     Raises:
         StackError: when the stack does not fit the data (checked first).
     """
     check_experiment(exp)
     data = data_spec_of(exp)
+    augment = (augmentation.augmentation_layer(exp.augment, exp.augment_strength,
+                                               exp.seed) if exp.augment else None)
     return build_layers((*exp.layers, resolve_output(exp, data)), data, exp.seed,
-                        layer_names(exp))
+                        layer_names(exp), augment)

@@ -89,7 +89,27 @@ def check_experiment(exp: Experiment) -> list[LayerRow]:
     _check_loss(resolve_loss(exp, data), resolve_output(exp, data), data,
                 len(exp.layers))
     check_training_controls(exp, data)
+    check_augmentation(exp, data)
     return rows
+
+
+def check_augmentation(exp: Experiment, data: DataSpec) -> None:
+    """Refuses data augmentation on inputs that are not images: Keras' random
+    image layers flip, turn and zoom pictures, and a table's row or a text's
+    tokens have no such geometry.
+
+    Raises:
+        StackError: naming what was received, what is expected and the fix.
+    """
+    if exp.augment and data.input_kind != "image":
+        raise StackError(None, tr(
+            "Data augmentation transforms images, and this data's inputs are "
+            "{kind} of shape {shape}, not images (received augment={augment}). It "
+            "expects image data: digits, MNIST, Fashion-MNIST, CIFAR-10 or a CSV file "
+            "read as images. "
+            "Switch data augmentation off on the Model page, or pick image data.",
+            kind=tr(data.input_kind), shape=tuple(data.input_shape),
+            augment=",".join(exp.augment)))
 
 
 BYTES_PER_WEIGHT = 4  # float32

@@ -32,6 +32,8 @@ SETTING_LABELS = {
     "plateau_factor": mark("Plateau: factor"), "plateau_patience": mark("Plateau: patience"),
     "min_lr": mark("Plateau: minimum rate"), "clipnorm": mark("Gradient clipping (norm)"),
     "class_weight": mark("Class weights"), "tensorboard": mark("TensorBoard logs"),
+    "augment": mark("Data augmentation"),
+    "augment_strength": mark("Data augmentation: strength"),
 }
 """Each setting as a person reads it, the sidebar's words (with the section
 a sidebar label sits in, where the label alone is ambiguous): for tables

@@ -67,12 +67,15 @@ def test_binary_run_threshold_moves_the_matrix_and_baselines_sit_beside():
 
     table = next(d.value for d in at.dataframe if "Model" in d.value)
     assert list(table["Model"]) == ["your network", "logistic regression",
-                                    "random forest"]
+                                    "random forest", "k-nearest neighbours"]
     assert table["Accuracy"][0] == pytest.approx(result.test_metrics["accuracy"],
                                                  abs=1e-3)
     assert "Macro F1" in table and "macro_f1" not in table
     assert table["Fit time (s)"].notna().all()  # the network's: its training time
     assert table["Fit time (s)"][0] == pytest.approx(result.elapsed, abs=0.01)
+    # The neighbours' k, chosen on the validation rows, is said under the table.
+    assert any(c.value.startswith("k-nearest neighbours: k = ")
+               and "validation rows" in c.value for c in at.caption)
 
     # Own input on the plane: two numbers give a prediction.
     widget(at, "number_input", "x1").set_value(2.0).run()
@@ -86,7 +89,8 @@ def test_slow_baselines_say_how_long_they_take_and_wait_for_a_click(monkeypatch)
 
     monkeypatch.setattr(ui.evaluation, "AUTO_FIT_SECONDS", 0.0)  # every fit is "slow"
     at, _ = trained({"dataset": "iris", "epochs": "2"})
-    assert any(c.value.startswith("Fitting logistic regression and random forest on ")
+    assert any(c.value.startswith(
+        "Fitting logistic regression, random forest and k-nearest neighbours on ")
                and "(timed on " in c.value for c in at.caption)
     table = next(d.value for d in at.dataframe if "Model" in d.value)
     assert list(table["Model"]) == ["your network"]
@@ -96,7 +100,7 @@ def test_slow_baselines_say_how_long_they_take_and_wait_for_a_click(monkeypatch)
     assert not at.exception
     table = next(d.value for d in at.dataframe if "Model" in d.value)
     assert list(table["Model"]) == ["your network", "logistic regression",
-                                    "random forest"]
+                                    "random forest", "k-nearest neighbours"]
     assert not any(b.key == "fit_baselines" for b in at.button)
 
 

@@ -8,6 +8,7 @@ from sklearn import metrics as skm
 from playground.config import Experiment
 from playground.datasets.source import experiment_data
 from playground.evaluation import baselines, metrics
+from playground.evaluation.neighbours import ValidatedNeighbours
 from playground.evaluation.own_input import (
     InputError,
     prepare_drawing,
@@ -182,7 +183,8 @@ def test_table_row_prepared_like_the_training_rows():
 def test_baselines_score_on_the_same_split_and_respect_the_cap():
     data = experiment_data(Experiment(dataset="iris"))
     fitted = baselines.fit_baselines(data)
-    assert [b.name for b in fitted] == ["logistic regression", "random forest"]
+    assert [b.name for b in fitted] == ["logistic regression", "random forest",
+                                        "k-nearest neighbours"]
     assert fitted[0].scores["accuracy"] > 0.8 and not fitted[0].skipped
     capped = baselines.fit_baselines(data, max_rows=50, time_cap=0.0)
     assert capped[0].skipped == "" and "50 of" in str(capped[0].note)  # all rows probed
@@ -201,7 +203,71 @@ def test_the_baselines_estimate_is_measured_before_fitting():
     assert guess.rows == 500 and guess.measured_on == 100 and guess.seconds > 0
     assert baselines.estimate(experiment_data(Experiment(dataset="iris"))).rows == len(
         experiment_data(Experiment(dataset="iris")).x_train)
-    assert baselines.model_names("regression") == ["ridge regression", "random forest"]
+    assert baselines.model_names("regression") == ["ridge regression", "random forest",
+                                                   "k-nearest neighbours"]
+
+
+@pytest.mark.parametrize("dataset", ["iris", "xor", "diabetes"])
+def test_neighbours_are_fitted_and_scored_for_real(dataset):
+    """k-nearest neighbours is scored on the test rows like the others, its
+    k chosen on the validation rows and said in its note."""
+    from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+
+    data = experiment_data(Experiment(dataset=dataset))
+    knn = baselines.fit_baselines(data)[-1]
+    assert knn.name == "k-nearest neighbours" and not knn.skipped
+    note = str(knn.note)
+    assert note.startswith("k = ") and f"on {len(data.y_val)} validation rows" in note
+    k = int(note.split()[2].rstrip(","))
+    regression = data.info.task == "regression"
+    model = (KNeighborsRegressor if regression else KNeighborsClassifier)(k)
+    model.fit(data.x_train, data.y_train)
+    if regression:
+        expected = baselines.scores("regression", data.y_test,
+                                    model.predict(data.x_test), data.target_scaler)
+        assert knn.scores["mae"] == pytest.approx(expected["mae"])
+    else:
+        assert knn.scores["accuracy"] == pytest.approx(
+            model.score(data.x_test, data.y_test))
+        assert knn.scores["accuracy"] > (0.8 if dataset == "iris" else 0.9)
+
+
+def _noisy_split(task, seed=0):
+    """Training targets with much noise about a smooth truth, validation
+    targets without: averaging over many neighbours wins, not the default 5."""
+    rng = np.random.default_rng(seed)
+    x, x_val = rng.random((400, 2)), rng.random((200, 2))
+    if task == "regression":
+        truth = lambda x: np.sin(3 * x[:, 0])  # noqa: E731
+        return x, truth(x) + rng.normal(0, 1.0, 400), x_val, truth(x_val)
+    y = (x[:, 0] > 0.5).astype(int)
+    flip = rng.random(400) < 0.35
+    return x, np.where(flip, 1 - y, y), x_val, (x_val[:, 0] > 0.5).astype(int)
+
+
+@pytest.mark.parametrize("task", ["binary", "regression"])
+def test_neighbours_choose_k_on_the_validation_rows(task):
+    from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+
+    x, y, x_val, y_val = _noisy_split(task)
+    knn = ValidatedNeighbours(task, x_val, y_val).fit(x, y)
+    make = KNeighborsRegressor if task == "regression" else KNeighborsClassifier
+    # Each k scored independently, by scikit-learn itself.
+    expected = {k: (np.mean((make(k).fit(x, y).predict(x_val) - y_val) ** 2)
+                    if task == "regression" else make(k).fit(x, y).score(x_val, y_val))
+                for k in (1, 3, 5, 9, 15, 25)}
+    assert knn.val_scores == pytest.approx(expected)
+    best = (min if task == "regression" else max)(expected, key=expected.get)
+    assert knn.k == best and knn.k > 5  # not scikit-learn's default
+    assert knn.model.n_neighbors == knn.k
+    np.testing.assert_allclose(knn.predict(x_val), make(best).fit(x, y).predict(x_val))
+    assert "k = " + str(best) in str(knn.note)
+
+
+def test_neighbours_try_only_the_ks_the_rows_allow_and_sample_validation():
+    x, y, x_val, y_val = _noisy_split("binary")
+    knn = ValidatedNeighbours("binary", x_val, y_val, max_val_rows=50).fit(x[:10], y[:10])
+    assert list(knn.val_scores) == [1, 3, 5, 9] and knn.val_rows == 50
 
 
 def test_bag_of_words_counts_tokens_without_padding():

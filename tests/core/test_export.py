@@ -353,3 +353,21 @@ def test_train_command_saves_the_model(tmp_path, capsys):
     assert keras.models.load_model(path).output_shape == (None, 1)
     assert main(["train", "gauss", "--save-model", str(tmp_path / "m.h5")]) == 2
     assert "must end in .keras" in capsys.readouterr().err
+
+
+@pytest.mark.workers
+def test_exported_script_carries_the_augmentation_and_runs(run_script):
+    """The script puts the same random layers, arguments and seeds at the
+    model's input, and trains and tests with them."""
+    exp = Experiment(dataset="digits", layers=(LayerSpec.make("flatten"),),
+                     augment=("flip", "rotate", "zoom", "translate", "contrast"),
+                     augment_strength=0.05, optimizer="adam", learning_rate=0.01,
+                     batch_size=64, epochs=2)
+    code = experiment_script(exp)
+    for layer in ("RandomFlip(mode='horizontal'", "RandomRotation(factor=0.05",
+                  "RandomZoom(height_factor=0.05", "RandomTranslation(height_factor=0.05",
+                  "RandomContrast(factor=0.05, value_range=(0.0, 1.0)"):
+        assert f"keras.layers.{layer}" in code
+    assert code.index('name="augmentation"') < code.index("keras.layers.Dense(")
+    assert _test_accuracy(run_script(code)) > 0.3
+    assert "augmentation" not in experiment_script(exp.replace(augment=()))

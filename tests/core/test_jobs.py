@@ -196,7 +196,9 @@ def test_baselines_are_fitted_in_a_worker(pool):
     guess = pool.call(baselines.estimate_for, exp, 1, experiment=exp)
     assert guess.rows > 0 and guess.seconds >= 0
     fitted = pool.call(baselines.fit_for, exp, 1, experiment=exp)
-    assert [b.name for b in fitted] == ["logistic regression", "random forest"]
+    assert [b.name for b in fitted] == ["logistic regression", "random forest",
+                                        "k-nearest neighbours"]
+    assert str(fitted[-1].note).startswith("k = ")  # made in the worker, read here
     assert all(b.scores["accuracy"] > 0.8 for b in fitted)
 
 
