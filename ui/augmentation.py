@@ -71,5 +71,6 @@ def _preview(exp) -> None:
     labels = np.tile([0] + [1] * PREVIEW_DRAWS, len(grid) // columns)
     st.plotly_chart(charts.image_mosaic(
         grid, labels, (tr("original"), tr("augmented")), columns=columns,
-        title=tr("Training images (left) and augmented draws of them")),
+        title=tr("Training images (left) and augmented draws of them"), headers=True,
+        row_height=110),
         key="augment_preview_chart")

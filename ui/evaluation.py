@@ -227,7 +227,7 @@ def fitted_baselines(data, exp, run_id: str) -> list | None:
         with offer.container():
             st.caption(tr("Fitting {models} on {rows} training rows takes {about} here "
                           "(timed on {sample} rows).",
-                          models=_listed(baselines.model_names(data.info.task)),
+                          models=_listed([tr(name) for name in baselines.model_names(data.info.task)]),
                           rows=format(guess.rows, ","), about=about,
                           sample=format(guess.measured_on, ",")))
             if not st.button(tr("Fit the baselines ({about})", about=about),
@@ -245,7 +245,7 @@ def baseline_table(data, network: dict, results: list, network_seconds: float) -
     model, seconds = tr("Model"), tr("Fit time (s)")
     rows = [{model: tr("your network"), **_score_columns(network),
              seconds: round(network_seconds, 2)}]
-    rows += [{model: b.name, **_score_columns(b.scores),
+    rows += [{model: tr(b.name), **_score_columns(b.scores),
               seconds: round(b.seconds, 2) if b.seconds is not None else None}
              for b in results if not b.skipped]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="eval_baselines",
@@ -254,7 +254,7 @@ def baseline_table(data, network: dict, results: list, network_seconds: float) -
                              "training time, every epoch included."))})
     for b in results:
         if b.skipped:
-            st.caption(tr("{model} was skipped: {reason}.", model=b.name,
+            st.caption(tr("{model} was skipped: {reason}.", model=tr(b.name),
                           reason=b.skipped))
         elif b.note:
-            st.caption(tr("{model}: {note}.", model=b.name, note=b.note))
+            st.caption(tr("{model}: {note}.", model=tr(b.name), note=b.note))

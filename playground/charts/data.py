@@ -53,16 +53,20 @@ def dataset_scatter(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray
 
 def image_mosaic(images: np.ndarray, labels: np.ndarray,
                  class_names: tuple[str, ...], columns: int = 8,
-                 title: str | None = None) -> go.Figure:
+                 title: str | None = None, headers: bool = False,
+                 row_height: int = 70) -> go.Figure:
     """A labelled grid of images drawn as one picture (cheap to send): grey
-    images as a heatmap, colour images (3 channels) as an RGB image."""
+    images as a heatmap, colour images (3 channels) as an RGB image. With
+    `headers`, only the first row is labelled: each column holds one kind
+    (an original, then its augmented draws), and small images leave no
+    room for a label over each."""
     title = title or tr("Training images with their labels")
     colour = images.ndim == 4 and images.shape[-1] == 3
     images = images[..., 0] if images.ndim == 4 and not colour else images
     rows = max(1, -(-len(images) // columns))
     h, w = images.shape[1:3]
     fig = go.Figure()
-    for i in range(len(images)):
+    for i in range(columns if headers else len(images)):
         r, c = divmod(i, columns)
         fig.add_annotation(x=c * (w + 1) + w / 2 - 0.5, y=r * (h + 1) - 0.9,
                            text=plotly_text(class_names[int(labels[i])]), showarrow=False,
@@ -76,7 +80,7 @@ def image_mosaic(images: np.ndarray, labels: np.ndarray,
                                  showscale=False, hoverinfo="skip"))
     fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
     fig.update_xaxes(visible=False)
-    return styled(fig, title, 120 + 70 * rows, f"mosaic-{title}")
+    return styled(fig, title, 120 + row_height * rows, f"mosaic-{title}")
 
 
 def class_balance(splits: dict[str, np.ndarray], class_names: tuple[str, ...],

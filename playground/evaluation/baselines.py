@@ -22,7 +22,7 @@ import numpy as np
 
 from playground.evaluation import metrics
 from playground.evaluation.neighbours import ValidatedNeighbours
-from playground.i18n import tr_lazy
+from playground.i18n import mark, tr_lazy
 from playground.registry import REGRESSION
 
 MAX_ROWS = 5000
@@ -79,14 +79,14 @@ def _models(task: str, seed: int, x_val=None, y_val=None):
         return ValidatedNeighbours(task, x_val, y_val, seed=seed)
 
     if task == REGRESSION:
-        return [("ridge regression", lambda: Ridge(alpha=1.0)),
-                ("random forest", lambda: RandomForestRegressor(
+        return [(mark("ridge regression"), lambda: Ridge(alpha=1.0)),
+                (mark("random forest"), lambda: RandomForestRegressor(
                     n_estimators=50, n_jobs=1, random_state=seed)),
-                ("k-nearest neighbours", neighbours)]
-    return [("logistic regression", lambda: LogisticRegression(max_iter=500)),
-            ("random forest", lambda: RandomForestClassifier(
+                (mark("k-nearest neighbours"), neighbours)]
+    return [(mark("logistic regression"), lambda: LogisticRegression(max_iter=500)),
+            (mark("random forest"), lambda: RandomForestClassifier(
                 n_estimators=50, n_jobs=1, random_state=seed)),
-            ("k-nearest neighbours", neighbours)]
+            (mark("k-nearest neighbours"), neighbours)]
 
 
 def model_names(task: str) -> list[str]:

@@ -27,7 +27,9 @@ def test_augmentation_controls_draw_a_preview_and_write_the_experiment():
     spec = preview_spec(at)
     assert spec is not None
     captions = [a["text"] for a in spec["layout"]["annotations"]]
-    assert captions == (["original"] + ["augmented"] * 5) * 4  # 4 images, 5 draws each
+    assert captions == ["original"] + ["augmented"] * 5  # column heads over 5 draws each
+    z = next(trace["z"] for trace in spec["data"] if trace["type"] == "heatmap")
+    assert z["shape"] == f"{4 * 9}, {6 * 9}"  # 4 images and 5 draws each, 8×8 and a gap
     assert spec["data"][0]["type"] == "heatmap"  # digits are grey
 
     widget(at, "slider", "Strength").set_value(0.3).run()
