@@ -53,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from app_server import SERVER_PIDS, streamlit_app  # noqa: E402
 from light_client import LightTab  # noqa: E402
+from server_footprint import rss_mb  # noqa: E402
 
 RATES = ["0.001", "0.003", "0.01", "0.03", "0.1", "0.3"]
 PAGES = ["", "model", "data", "inspect", "evaluate", "runs", "train"]
@@ -64,14 +65,6 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def children(pid: int) -> list[int]:

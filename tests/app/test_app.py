@@ -311,14 +311,23 @@ def test_first_page_imports_neither_pandas_nor_tensorflow():
     assert out.strip().splitlines()[-1] == "[]"
 
 
+def refusals_at_train(query: dict, at=None) -> tuple:
+    """The app and the errors it shows after Train (no worker starts in this tier):
+    the page has no traceback and queued nothing."""
+    if at is None:
+        at = new_app(query)
+        at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()
+    assert not at.exception
+    assert at.session_state["training_job"] is None if "training_job" in at.session_state \
+        else True
+    return at, [e.value for e in at.main.error]
+
+
 def test_a_model_over_the_hosts_weight_limit_is_refused_before_training(monkeypatch):
     monkeypatch.setenv("PLAYGROUND_MAX_WEIGHTS_MB", "1")
-    at = new_app({"dataset": "iris", "layers": "dense-1024-relu_dense-512-relu"})
-    at.switch_page("views/train.py").run()
-    at.button(key="train_button").click().run()  # no worker starts in this tier
-    assert not at.exception
-    assert "training_job" not in at.session_state or at.session_state["training_job"] is None
-    shown = [e.value for e in at.main.error]
+    _, shown = refusals_at_train({"dataset": "iris",
+                                  "layers": "dense-1024-relu_dense-512-relu"})
     weights = 4 * 1024 + 1024 + 1024 * 512 + 512 + 512 * 3 + 3
     assert any(f"This model has {weights:,} weights \\(2 MB\\), more than this "
                "server's limit of 1 MB per run" in text for text in shown), shown
@@ -326,31 +335,20 @@ def test_a_model_over_the_hosts_weight_limit_is_refused_before_training(monkeypa
 
 def test_a_model_over_the_hosts_parameter_limit_is_refused_with_its_count(monkeypatch):
     monkeypatch.setenv("PLAYGROUND_MAX_PARAMS", "500")
-    at = new_app({"dataset": "iris", "layers": "dense-64-relu"})
-    at.switch_page("views/train.py").run()
-    at.button(key="train_button").click().run()  # no worker starts in this tier
-    assert not at.exception
-    assert at.session_state["training_job"] is None if "training_job" in at.session_state \
-        else True  # nothing was queued
+    at, shown = refusals_at_train({"dataset": "iris", "layers": "dense-64-relu"})
     params = 4 * 64 + 64 + 64 * 3 + 3
     assert any(f"This model has {params:,} parameters \\(weights and biases\\), more than "
-               "this server's limit of 500" in e.value for e in at.main.error)
+               "this server's limit of 500" in text for text in shown), shown
     monkeypatch.setenv("PLAYGROUND_MAX_PARAMS", "many")  # a host's typo: said, no traceback
-    at.button(key="train_button").click().run()
-    assert not at.exception
+    _, shown = refusals_at_train({}, at)
     assert any("PLAYGROUND\\_MAX\\_PARAMS must be a whole number from 0 up; received "
-               "'many'" in e.value for e in at.main.error)
+               "'many'" in text for text in shown), shown
 
 
 def test_a_model_too_big_for_a_workers_memory_is_refused_before_training(monkeypatch):
     monkeypatch.setenv("PLAYGROUND_WORKER_MEMORY_MB", "850")  # 50 MB for a run
-    at = new_app({"dataset": "iris", "layers": "dense-1024-relu_dense-512-relu",
-                  "batch": "4096"})
-    at.switch_page("views/train.py").run()
-    at.button(key="train_button").click().run()  # no worker starts in this tier
-    assert not at.exception
-    assert "training_job" not in at.session_state
-    shown = [e.value for e in at.main.error]
+    _, shown = refusals_at_train({"dataset": "iris", "batch": "4096",
+                                  "layers": "dense-1024-relu_dense-512-relu"})
     assert any("more than the 50 MB a run has on this server" in text
                for text in shown), shown
 

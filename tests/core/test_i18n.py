@@ -146,21 +146,12 @@ def english_outside_the_catalog(monkeypatch, make_error, values=()) -> set[str]:
     """The English words of the error `make_error` raises that are not in
     `values`' words, read in the pseudo-language `qps` (words outside its ⟦ ⟧
     marks) and with the `_Skeleton` catalog (words that no message holds)."""
-    allowed = set().union(*(_words(str(v)) for v in values))
-    found = set()
-    for translations in (i18n.translations, lambda code: _Skeleton()):
-        with monkeypatch.context() as patch:
-            patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
-            patch.setattr(i18n, "translations", translations)
-            with pytest.raises(Exception) as caught:
-                make_error()
-            text = str(caught.value)
-        assert text.startswith("⟦"), text
-        if translations is i18n.translations:  # qps: the words outside the marks
-            while re.search(r"⟦[^⟦⟧]*⟧", text):
-                text = re.sub(r"⟦[^⟦⟧]*⟧", " ", text)
-        found |= _words(text)
-    return found - allowed
+    def raised() -> list[str]:
+        with pytest.raises(Exception) as caught:
+            make_error()
+        return [str(caught.value)]
+
+    return english_read_outside_the_catalog(monkeypatch, raised, values)
 
 
 def _table(**columns):
@@ -311,8 +302,10 @@ def test_an_error_is_read_in_the_readers_language_wherever_it_was_made():
 
 
 def english_read_outside_the_catalog(monkeypatch, read_texts, values=()) -> set[str]:
-    """Like `english_outside_the_catalog`, for the texts `read_texts()` returns
-    (each must come from the catalog: it starts with ⟦)."""
+    """The English words of the texts `read_texts()` returns (each must come
+    from the catalog: it starts with ⟦) that are not in `values`' words, read
+    in the pseudo-language `qps` (words outside its ⟦ ⟧ marks) and with the
+    `_Skeleton` catalog (words that no message holds)."""
     allowed = set().union(*(_words(str(v)) for v in values))
     found = set()
     for translations in (i18n.translations, lambda code: _Skeleton()):
