@@ -15,10 +15,20 @@ page every 50 ms until the run ends:
 - every chart container's computed opacity: Streamlit fades an element that
   waits to be replaced, and a chart that dims on every poll flickers.
 
+Two moments are taken by a `MutationObserver` in the page, not by the
+sampling loop: the first epoch on screen (from the click on Train, caught
+in the page, to the moment the progress shows epoch 1 or later) and each
+redraw of the live boundary canvas (a change of its `data-epoch`).
+
+The browser runs at the lowest CPU priority (`nice -n 19`): on one 2-core
+machine it would otherwise take the cores that a student's own laptop
+provides, and slow the server it measures.
+
 The baseline is the same experiment trained in this process with
 `run_training(exp, snapshots=True)` (the live snapshots on, no page), its
-rate over epochs 2..E. Rounds interleave browser and headless runs; the
-summary gives best and median of ROUNDS, and the targets use the medians.
+rate over epochs 2..E. Rounds interleave headless and browser runs (A, B,
+A, B, ...; 5 of each by default); the summary gives the median of each
+with its spread (lowest–highest), and the targets use the medians.
 
 This measures the page, whatever runs the training behind it: a thread in
 the server today, a worker process later; only the progress text and the
@@ -54,9 +64,38 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 PRESET = "spiral"
-ROUNDS = 3
-TARGET_RATIO = 0.8        # in-app epochs/s over headless epochs/s
-TARGET_REDRAWS = 4.0      # boundary redraws per second on screen
+ROUNDS = 5
+TARGET_RATIO = 0.9        # in-app epochs/s over headless epochs/s
+TARGET_REDRAWS = 10.0     # boundary redraws per second on screen
+TARGET_FIRST_EPOCH_S = 1.0  # Train pressed → epoch ≥ 1 on screen, warm pool
+NICE_CHROMIUM = "#!/bin/sh\nexec nice -n 19 /usr/bin/chromium \"$@\"\n"
+
+# Marks the click on Train and, by observing the page's changes, the first
+# epoch on screen and every redraw of the live boundary canvas.
+OBSERVER_JS = """() => {
+    window.__clickAt = null; window.__firstEpochAt = null; window.__redraws = [];
+    document.addEventListener('click', (event) => {
+        if (window.__clickAt === null && event.target.closest('.st-key-train_button'))
+            window.__clickAt = performance.now();
+    }, {capture: true});
+    const epochShown = () => {
+        const progress = document.querySelector('[data-testid=stProgress]');
+        return progress && /Epoch [1-9][0-9]* \\//.test(progress.innerText);
+    };
+    new MutationObserver((records) => {
+        const now = performance.now();
+        if (window.__clickAt !== null && window.__firstEpochAt === null && epochShown())
+            window.__firstEpochAt = now;
+        for (const record of records) {
+            const redrawn = record.type === 'attributes'
+                ? record.target.dataset.testid === 'live-boundary'
+                : [...record.addedNodes].some(node => node.querySelector &&
+                      node.querySelector('canvas[data-testid=live-boundary]'));
+            if (redrawn) window.__redraws.push(now / 1000);
+        }
+    }).observe(document.body, {subtree: true, childList: true, characterData: true,
+                               attributes: true, attributeFilter: ['data-epoch']});
+}"""
 RUN_TIMEOUT_S = 300
 
 # Collects one sample every 50 ms into window.__samples.
@@ -108,6 +147,7 @@ def browser_run(browser, url: str, exp) -> dict:
         train = page.locator(".st-key-train_button button:visible")
         train.wait_for()
         page.evaluate(SAMPLER_JS)
+        page.evaluate(OBSERVER_JS)
         train.click()
         page.wait_for_function(
             "() => document.querySelector('[data-testid=stProgress]') && "
@@ -117,9 +157,18 @@ def browser_run(browser, url: str, exp) -> dict:
         page.wait_for_timeout(500)
         samples = page.evaluate("() => { clearInterval(window.__sampler); "
                                 "return window.__samples; }")
+        observed = page.evaluate("() => ({click: window.__clickAt, first: "
+                                 "window.__firstEpochAt, redraws: window.__redraws})")
     finally:
         context.close()
-    return summarise(samples, exp.epochs)
+    summary = summarise(samples, exp.epochs)
+    if observed["click"] is not None and observed["first"] is not None:
+        summary["first_epoch"] = (observed["first"] - observed["click"]) / 1000
+    window = summary.pop("window")
+    redraws = [t for t in observed["redraws"] if window[0] <= t <= window[1]]
+    if len(redraws) > 1:  # the live canvas: every redraw observed, not sampled
+        summary["redraws"] = (len(redraws) - 1) / max(window[1] - window[0], 1e-9)
+    return summary
 
 
 def summarise(samples: list[dict], epochs: int) -> dict:
@@ -142,6 +191,8 @@ def summarise(samples: list[dict], epochs: int) -> dict:
             previous = s["boundary"]
     seconds = max(window[-1]["t"] - window[0]["t"], 1e-9) if window else 1e-9
     return {"rate": rate, "redraws": redraws / seconds, "seconds": seconds,
+            "window": (window[0]["t"], window[-1]["t"]) if window else (0.0, 0.0),
+            "first_epoch": None,
             "dimmed": sum(s["dimmed"] > 0 for s in window) / max(len(window), 1),
             "copies": max((s["copies"] for s in window), default=0),
             "stale": sum(s["stale"] > 0 for s in window) / max(len(window), 1)}
@@ -174,42 +225,69 @@ def main() -> None:
         return
     from playwright.sync_api import sync_playwright
 
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
     runs: dict[str, list] = {"headless": [], "browser": []}
+    with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as wrapper:
+        wrapper.write(NICE_CHROMIUM)  # the browser at the lowest CPU priority
+    os.chmod(wrapper.name, 0o755)
     try:
         with streamlit_app() as url, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM,
+            browser = playwright.chromium.launch(executable_path=wrapper.name,
                                                  args=CHROMIUM_ARGS)
             for round_ in range(args.rounds):
                 runs["headless"].append(headless_run(exp))
                 runs["browser"].append(browser_run(browser, url, exp))
                 b = runs["browser"][-1]
+                first = (f"{b['first_epoch']:.2f} s" if b["first_epoch"] is not None
+                         else "not seen")
                 print(f"  round {round_ + 1}: headless {runs['headless'][-1]:6.1f} ep/s"
-                      f" | in app {b['rate']:6.1f} ep/s, boundary {b['redraws']:4.1f} "
-                      f"redraws/s over {b['seconds']:.1f} s, charts dimmed in "
-                      f"{b['dimmed']:.0%} of samples (stale {b['stale']:.0%}), "
-                      f"boundary copies {b['copies']}")
+                      f" | in app {b['rate']:6.1f} ep/s, first epoch on screen {first}, "
+                      f"boundary {b['redraws']:4.1f} redraws/s over {b['seconds']:.1f} s, "
+                      f"charts dimmed in {b['dimmed']:.0%} of samples (stale "
+                      f"{b['stale']:.0%}), boundary copies {b['copies']}")
             browser.close()
     except Exception as error:  # a bench reports, it does not crash
         print(f"FAIL: the bench could not finish: {type(error).__name__}: {error}")
         return
+    finally:
+        os.unlink(wrapper.name)
     headless = runs["headless"]
     in_app = [b["rate"] for b in runs["browser"]]
     redraws = [b["redraws"] for b in runs["browser"]]
+    firsts = [b["first_epoch"] for b in runs["browser"] if b["first_epoch"] is not None]
     ratio = statistics.median(in_app) / statistics.median(headless)
-    print(f"\n  headless ep/s   best {max(headless):6.1f}  median {statistics.median(headless):6.1f}")
-    print(f"  in-app ep/s     best {max(in_app):6.1f}  median {statistics.median(in_app):6.1f}")
-    print(f"  ratio (medians) {ratio:.2f}x   boundary redraws/s median "
-          f"{statistics.median(redraws):.1f}")
+    print(f"\n  headless ep/s       median {statistics.median(headless):6.1f}  "
+          f"({spread(headless)})")
+    print(f"  in-app ep/s         median {statistics.median(in_app):6.1f}  "
+          f"({spread(in_app)})")
+    print(f"  boundary redraws/s  median {statistics.median(redraws):6.1f}  "
+          f"({spread(redraws)})")
+    if firsts:
+        print(f"  first epoch (s)     median {statistics.median(firsts):6.2f}  "
+              f"({spread(firsts, '.2f')})")
     load = os.getloadavg()
     print(f"  load after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
     print(f"{'PASS' if ratio >= TARGET_RATIO else 'FAIL'} in-app training keeps "
-          f"{ratio:.2f}x of headless epochs/s (target >= {TARGET_RATIO:g}x)")
+          f"{ratio:.2f}x of headless epochs/s, medians (target >= {TARGET_RATIO:g}x)")
+    if firsts:
+        first = statistics.median(firsts)
+        print(f"{'PASS' if first <= TARGET_FIRST_EPOCH_S else 'FAIL'} Train → first "
+              f"epoch on screen {first:.2f} s, median (target <= "
+              f"{TARGET_FIRST_EPOCH_S:g} s)")
     med = statistics.median(redraws)
     print(f"{'PASS' if med >= TARGET_REDRAWS else 'FAIL'} the boundary redraws "
           f"{med:.1f} times/s on screen (target >= {TARGET_REDRAWS:g})")
     dimmed = statistics.median(b["dimmed"] for b in runs["browser"])
     print(f"{'PASS' if dimmed < 0.05 else 'FAIL'} charts dimmed in {dimmed:.0%} of "
           f"samples (target < 5%)")
+
+
+def spread(values: list[float], form: str = ".1f") -> str:
+    """`lowest–highest` of a list of figures."""
+    return f"{min(values):{form}}–{max(values):{form}}"
 
 
 if __name__ == "__main__":
