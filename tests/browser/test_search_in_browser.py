@@ -96,7 +96,7 @@ def start_search(page, server: str, trials: int) -> None:
     set_number(page, "search_trials", trials)
     set_number(page, "search_epochs", IRIS.epochs)
     page.locator(".st-key-search_start button:visible").click()
-    expect(page.get_by_text(f"of at most {trials} trial(s)")).to_be_visible()
+    expect(page.get_by_text(f"of at most {trials} trials")).to_be_visible()
 
 
 def line_counts_until(page, total: int) -> list[int]:

@@ -294,7 +294,7 @@ def test_ctrl_c_stops_the_run_keeps_its_epochs_and_exits_130(tmp_path):
     assert re.fullmatch(r"playground: Stopped by you after \d+ epoch\(s\)\.", lines[1])
     assert re.fullmatch(r"playground: saved run [\w-]{22}", lines[2])
     assert len(lines) == 3 and "Traceback" not in err
-    assert re.fullmatch(r"(epoch \d+/2000 .*\n)*test  accuracy: .*\n", out), out
+    assert re.fullmatch(r"(epoch \d+/2000 .*\n)*test  loss: .*  accuracy: .*\n", out), out
 
 
 @pytest.mark.parametrize("message, shown", [
