@@ -58,7 +58,6 @@ class LightTab:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _fragments: dict[str, asyncio.Task] = field(default_factory=dict)
     _reader: asyncio.Task | None = None
-    _texts: list[Any] = field(default_factory=list)
 
     async def open(self, path: str = "", query: str = "", timeout: float = 120) -> float:
         """Connects and runs the page at `path?query`; returns its seconds."""
@@ -116,10 +115,6 @@ class LightTab:
         self.states.clear()  # a browser sends only the widgets of the page it shows
         return await self._rerun("page", timeout)
 
-    def text(self) -> str:
-        """Markdown and captions of the last run (for spotting a notice)."""
-        return "\n".join(getattr(el, "body", "") for el in self._texts)
-
     # -- protocol ------------------------------------------------------------------
 
     async def _rerun(self, kind: str, timeout: float, page_name: str = "",
@@ -134,8 +129,6 @@ class LightTab:
             if fragment:
                 client.fragment_id = fragment
                 client.is_auto_rerun = True
-            else:
-                self._texts = []
             self._done, self._status = asyncio.Event(), None
             started = time.perf_counter()
             await self._socket.send(message.SerializeToString())
@@ -169,8 +162,6 @@ class LightTab:
             inner = getattr(element, element.WhichOneof("type") or "empty")
             if element.WhichOneof("type") == "exception":
                 self.errors.append(f"{inner.type}: {inner.message}")
-            elif element.WhichOneof("type") in ("markdown", "alert"):
-                self._texts.append(inner)
             widget_id = getattr(inner, "id", "")
             if widget_id.startswith("$$ID"):
                 self.widgets[widget_id] = inner

@@ -55,9 +55,10 @@ class Slot(abc.ABC):
     worker when it died, after `jobs_per_worker` jobs, or once it holds
     more than `memory_limit_mb`, so memory a model took goes back.
 
-    Subclasses say how a worker starts (`start_worker`), goes
-    (`retire_worker`), trains a job (`train`) and is asked to stop
-    (`stop_job`). A worker object has `jobs_run` and `memory_mb`.
+    Subclasses say how a worker starts (`start_worker`), trains a job
+    (`train`) and is asked to stop (`stop_job`). A worker object has
+    `jobs_run`, `memory_mb` and `retire()`, which lets it go (at once if
+    idle) and frees what it holds.
     """
 
     def __init__(self, executor: QueuedExecutor, index: int):
@@ -71,10 +72,6 @@ class Slot(abc.ABC):
     @abc.abstractmethod
     def start_worker(self):
         """A fresh worker, warming up (importing TensorFlow) in the background."""
-
-    @abc.abstractmethod
-    def retire_worker(self, worker) -> None:
-        """Lets a worker go (at once if idle) and frees what it holds."""
 
     @abc.abstractmethod
     def train(self, handle: JobHandle) -> bool:
@@ -98,9 +95,9 @@ class Slot(abc.ABC):
             self.worker.jobs_run += 1
             if (not healthy or self.worker.jobs_run >= self.executor.jobs_per_worker
                     or self.worker.memory_mb > self.executor.memory_limit_mb):
-                self.retire_worker(self.worker)
+                self.worker.retire()
                 self.worker = self.start_worker()
-        self.retire_worker(self.worker)
+        self.worker.retire()
 
     def _run(self, handle: JobHandle) -> bool:
         self.prepare(handle)

@@ -96,9 +96,6 @@ class _Slot(Slot):
     def start_worker(self) -> _Worker:
         return _Worker(self.executor.context)
 
-    def retire_worker(self, worker: _Worker) -> None:
-        worker.retire()
-
     def prepare(self, handle: JobHandle) -> None:
         self.worker.stop.clear()
 

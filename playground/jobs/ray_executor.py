@@ -159,9 +159,6 @@ class _RaySlot(Slot):
     def start_worker(self) -> _Actor:
         return _Actor(self.executor.actor_class)
 
-    def retire_worker(self, worker: _Actor) -> None:
-        worker.retire()
-
     def stop_job(self, handle: JobHandle) -> None:
         self.worker.actor.stop.remote(handle.id)
 
