@@ -9,7 +9,6 @@ experiment back into the URL. It is the only place that touches
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -226,7 +225,10 @@ def main() -> None:
     sync_url()
 
 
-# A worker process started with "spawn" may run this file again as its main
-# module; it must not draw pages or start a pool of its own.
-if multiprocessing.parent_process() is None:
+# A worker process started with "spawn" may be handed this file as its main
+# module (Streamlit installs each page script as `__main__`, and a worker can
+# start from another thread while a page runs). The child runs it under the
+# name `__mp_main__`, before it knows its parent, and must not draw pages or
+# start a pool of its own; Streamlit runs it as `__main__`.
+if __name__ == "__main__":
     main()

@@ -42,6 +42,7 @@ MEMORY_CHECK_SECONDS = 0.25
 """How often a running job's worker memory is read against the ceiling."""
 FLUSH_SECONDS = 10.0
 log = logging.getLogger(__name__)
+_MAIN_SWAP = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -51,14 +52,18 @@ def _without_main_script():
     A spawned child imports the parent's `__main__` file first. Streamlit
     runs each page script as `__main__`, so a worker would run `app.py`,
     start a pool of its own, and so on. The workers need nothing from the
-    main script: hide it while the process starts.
+    main script: hide it while the process starts. Starts in several
+    threads take turns, so that none puts back what another hid; a page
+    script that Streamlit starts meanwhile can still install itself, which
+    `app.py` survives by drawing only when run as `__main__`.
     """
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
+    with _MAIN_SWAP:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
 
 
 class _Worker:

@@ -44,3 +44,18 @@ print("no tensorflow")
                          timeout=600, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.strip().endswith("no tensorflow")
+
+
+def test_a_worker_handed_the_app_as_its_main_module_draws_nothing():
+    """A spawned child runs the parent's main file as `__mp_main__` before it
+    knows its parent: app.py must then only define, never draw or start
+    services (that raised a Streamlit error and broke the worker's start)."""
+    code = ("import runpy, sys; "
+            f"sys.path.insert(0, {str(ROOT)!r}); "
+            f"runpy.run_path({str(ROOT / 'app.py')!r}, run_name='__mp_main__'); "
+            "import streamlit.runtime as r; print('ran', r.exists())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("ran False")
+    assert "Traceback" not in done.stderr

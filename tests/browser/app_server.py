@@ -22,6 +22,16 @@ LOAD_MS = 60_000  # Playwright's wait for a page load or a rerun
 SERVER_PIDS: dict[str, int] = {}  # base URL -> the `streamlit run` process id
 
 
+def button(page, key: str):
+    """The button with widget key `key` as the page now draws it.
+
+    While a rerun draws, Streamlit keeps the elements of the previous run on
+    screen, marked stale, until it is done; where the layout moved, the same
+    key then shows twice. Only the current one is meant.
+    """
+    return page.locator(f".st-key-{key}[data-stale=false] button:visible")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

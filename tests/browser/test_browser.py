@@ -21,7 +21,7 @@ import pytest
 
 from playground.presets import PRESETS, default_experiment
 
-from app_server import LOAD_MS
+from app_server import LOAD_MS, button
 
 pytestmark = pytest.mark.browser
 
@@ -176,8 +176,8 @@ def test_preset_train_shows_live_chart_and_stop_keeps_history(server, new_page):
     set_epochs(page, LONG_EPOCHS)
     assert query_of(current_url(page))["dataset"] == ["spiral"]
 
-    train = page.locator(".st-key-train_button button:visible")
-    stop = page.locator(".st-key-stop_button button:visible")
+    train = button(page, "train_button")
+    stop = button(page, "stop_button")
     expect(train).to_be_enabled()
     expect(stop).to_be_disabled()
     train.click()
@@ -293,8 +293,8 @@ def test_boundary_heatmap_changes_while_training(server, new_page):
                    f"&batch={SMALL_BATCH}")
     expect(page.get_by_role("spinbutton", name="Epochs", exact=True)).to_have_value(
         str(LONG_EPOCHS))
-    train = page.locator(".st-key-train_button button:visible")
-    stop = page.locator(".st-key-stop_button button:visible")
+    train = button(page, "train_button")
+    stop = button(page, "stop_button")
     expect(train).to_be_enabled()
     train.click()
     try:

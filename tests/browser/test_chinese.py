@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from app_server import button
 from test_browser import LOAD_MS, TRAIN_MS, assert_no_exception, open_app
 
 pytestmark = pytest.mark.browser
@@ -45,7 +46,7 @@ def test_every_page_reads_in_chinese_after_a_run(server, new_page):
 
     page = new_page()
     open_app(page, f"{server}/train?lang=zh&epochs=20")
-    page.locator(".st-key-train_button button:visible").click()
+    button(page, "train_button").click()
     expect(page.get_by_text(re.compile(r"已完成 20 轮训练")).first).to_be_visible(
         timeout=TRAIN_MS)
     folder = screenshot_folder()

@@ -24,6 +24,7 @@ import pytest
 
 from playground.presets import PRESETS
 
+from app_server import button
 from test_browser import (
     LOAD_MS,
     TRAIN_MS,
@@ -66,8 +67,7 @@ def test_python_download_is_a_script_that_runs_on_its_own(server, new_page, tmp_
     page = new_page()
     open_train_page(page, server, XOR)
     path = tmp_path / "experiment.py"
-    button = page.locator(".st-key-script_download button:visible")
-    assert download(page, button, path) == "experiment.py"
+    assert download(page, button(page, "script_download"), path) == "experiment.py"
     assert_no_exception(page)
 
     code = path.read_text()
@@ -91,12 +91,12 @@ def train_and_download(page, server: str, exp, button_key: str, path) -> str:
     from playwright.sync_api import expect
 
     open_train_page(page, server, exp)
-    page.locator(".st-key-train_button button:visible").click()
+    button(page, "train_button").click()
     expect(page.get_by_text(re.compile(rf"Finished {exp.epochs} epoch\(s\)")).first
            ).to_be_visible(timeout=TRAIN_MS)
-    button = page.locator(f"[class*=st-key-{button_key}] button:visible")
-    expect(button).to_have_count(1, timeout=LOAD_MS)
-    name = download(page, button, path)
+    offered = page.locator(f"[class*=st-key-{button_key}][data-stale=false] button:visible")
+    expect(offered).to_have_count(1, timeout=LOAD_MS)
+    name = download(page, offered, path)
     assert_no_exception(page)
     return name
 

@@ -20,6 +20,7 @@ import pytest
 
 from playground.presets import PRESETS
 
+from app_server import button
 from test_browser import (
     LOAD_MS,
     TRAIN_MS,
@@ -52,7 +53,7 @@ def trained_and_evaluated(page, server: str, exp):
     from playwright.sync_api import expect
 
     open_app(page, f"{server}/train?{exp.to_query_string()}")
-    page.locator(".st-key-train_button button:visible").click()
+    button(page, "train_button").click()
     expect(page.get_by_text(re.compile(rf"Finished {exp.epochs} epoch\(s\)")).first
            ).to_be_visible(timeout=TRAIN_MS)
     go_to_page(page, "Evaluate", "/evaluate")
@@ -139,7 +140,7 @@ def test_draw_on_a_model_of_a_28_by_28_pixel_table(server, new_page, tmp_path):
     expect(page.locator("[data-testid=stMain]")).to_contain_text(
         "the rows are read as images")
     go_to_page(page, "Train", "/train")
-    page.locator(".st-key-train_button button:visible").click()
+    button(page, "train_button").click()
     expect(page.get_by_text(re.compile(r"Finished 5 epoch\(s\)")).first
            ).to_be_visible(timeout=TRAIN_MS)
     go_to_page(page, "Evaluate", "/evaluate")

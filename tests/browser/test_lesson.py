@@ -11,6 +11,7 @@ from playground.config import Experiment
 from playground.lessons import Lesson, LessonStore, Limits
 from playground.runs import open_store
 
+from app_server import button
 from test_browser import TRAIN_MS, open_app
 
 pytestmark = pytest.mark.browser
@@ -23,7 +24,7 @@ def join_and_train(page, server, lesson_id, name, epochs):
     page.get_by_label("Your name, for the class's board").fill(name)
     page.get_by_role("button", name="Join the lesson").click()
     page.get_by_text(f"You are in this lesson as {name}.").wait_for()
-    page.locator(".st-key-train_button button:visible").click()
+    button(page, "train_button").click()
     page.get_by_text(re.compile(f"Finished {epochs} epoch")).first.wait_for(
         timeout=TRAIN_MS)
 

@@ -19,6 +19,7 @@ import pytest
 
 from playground.presets import PRESETS
 
+from app_server import button
 from test_browser import (
     LOAD_MS,
     TRAIN_MS,
@@ -65,8 +66,8 @@ def test_live_view_keeps_its_layout_and_never_dims_while_training(server, new_pa
     exp = PRESETS["spiral"].experiment.replace(epochs=EPOCHS)
     page = new_page()
     open_app(page, f"{server}/train?{exp.to_query_string()}")
-    train = page.locator(".st-key-train_button button:visible")
-    stop = page.locator(".st-key-stop_button button:visible")
+    train = button(page, "train_button")
+    stop = button(page, "stop_button")
     expect(train).to_be_enabled()
     page.evaluate(SAMPLER_JS)
     train.click()

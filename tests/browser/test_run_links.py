@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from app_server import SERVER_START_TIMEOUT_S, streamlit_app
+from app_server import SERVER_START_TIMEOUT_S, button, streamlit_app
 from test_browser import (
     CHART_POINTS_JS,
     LOAD_MS,
@@ -59,7 +59,7 @@ def test_a_run_link_survives_a_reload_and_opens_on_another_server(server, store,
 
     page = new_page()
     open_app(page, server + SHORT_RUN)
-    page.locator(".st-key-train_button button:visible").click()
+    button(page, "train_button").click()
     curves = finished_curves(page)
     page.wait_for_function("() => location.search.includes('run=')", timeout=LOAD_MS)
     link = current_url(page)
@@ -102,7 +102,7 @@ def test_the_address_bar_gains_the_runs_link_while_it_trains(server, new_page, l
         set_epochs(page, 2000)  # long enough to be stopped below
     elif link == "train again":
         open_app(page, server + SHORT_RUN)
-        page.locator(".st-key-train_button button:visible").click()
+        button(page, "train_button").click()
         finished_curves(page)
         page.wait_for_function("() => location.search.includes('run=')", timeout=LOAD_MS)
         [earlier] = query_of(current_url(page))["run"]
@@ -116,7 +116,7 @@ def test_the_address_bar_gains_the_runs_link_while_it_trains(server, new_page, l
         if link.startswith("/?"):
             go_to_train(page)
     if link != "train again":
-        page.locator(".st-key-train_button button:visible").click()
+        button(page, "train_button").click()
     page.wait_for_function(f"() => ({CHART_POINTS_JS})() >= 1", timeout=TRAIN_MS)
     page.wait_for_function(
         "old => { const m = location.search.match(/run=([^&]+)/);"
@@ -124,7 +124,7 @@ def test_the_address_bar_gains_the_runs_link_while_it_trains(server, new_page, l
     [run_id] = query_of(current_url(page))["run"]
     assert len(run_id) == 22 and run_id != earlier
     if link != "train again":  # 12 epochs: over before a click could stop it
-        page.locator(".st-key-stop_button button:visible").click()
+        button(page, "stop_button").click()
     assert_no_exception(page)
 
 
@@ -134,7 +134,7 @@ def test_another_browser_watches_a_live_run_but_cannot_stop_rename_or_delete_it(
 
     owner = new_page()
     open_app(owner, server + "/train?dataset=circle&layers=dense-8-tanh&batch=1&epochs=2000")
-    owner.locator(".st-key-train_button button:visible").click()
+    button(owner, "train_button").click()
     owner.wait_for_function(f"() => ({CHART_POINTS_JS})() >= 1", timeout=TRAIN_MS)
     owner.wait_for_function("() => location.search.includes('run=')", timeout=LOAD_MS)
     link = current_url(owner)
@@ -145,7 +145,7 @@ def test_another_browser_watches_a_live_run_but_cannot_stop_rename_or_delete_it(
     viewer.wait_for_function(f"() => ({CHART_POINTS_JS})() >= 1", timeout=LOAD_MS)
     main = viewer.locator("[data-testid=stMain]")
     expect(main).to_contain_text("This run was started by another browser")
-    expect(viewer.locator(".st-key-stop_button button:visible")).to_be_disabled()
+    expect(button(viewer, "stop_button")).to_be_disabled()
     expect(main).to_contain_text(re.compile(r"Epoch \d+ / 2000"))  # still training
     # Its Runs page lists its own runs only: nothing there to rename or delete.
     viewer.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Runs").click()
@@ -153,7 +153,7 @@ def test_another_browser_watches_a_live_run_but_cannot_stop_rename_or_delete_it(
     expect(viewer.locator("[data-testid=stMain]")).to_contain_text("No runs yet")
     assert_no_exception(viewer)
 
-    owner.locator(".st-key-stop_button button:visible").click()
+    button(owner, "stop_button").click()
     expect(owner.locator("[data-testid=stMain]")).to_contain_text(
         re.compile(r"Stopped by you after \d+ epoch"))
     assert query_of(current_url(owner))["run"] == [run_id]

@@ -19,6 +19,7 @@ import pytest
 
 from playground.presets import PRESETS
 
+from app_server import button
 from test_browser import (
     LOAD_MS,
     TRAIN_MS,
@@ -95,7 +96,7 @@ def start_search(page, server: str, trials: int) -> None:
     open_search_page(page, server, IRIS)
     set_number(page, "search_trials", trials)
     set_number(page, "search_epochs", IRIS.epochs)
-    page.locator(".st-key-search_start button:visible").click()
+    button(page, "search_start").click()
     expect(page.get_by_text(f"of at most {trials} trials")).to_be_visible()
 
 
@@ -172,7 +173,7 @@ def test_use_the_best_loads_the_best_trial(server, new_page):
     number = re.search(r"trial (\d+)", best.inner_text()).group(1)
     [row] = [row for row in table if row["#"] == number]
 
-    page.locator(".st-key-search_use_best button:visible").click()
+    button(page, "search_use_best").click()
     expect(page.locator("[data-testid=stAlert]", has_text=f"Loaded trial {number}")
            ).to_be_visible(timeout=LOAD_MS)
     # The table shows 4 significant digits; the link holds the whole value.

@@ -18,6 +18,7 @@ import re
 
 import pytest
 
+from app_server import button
 from test_browser import (
     TRAIN_MS,
     assert_no_exception,
@@ -132,7 +133,7 @@ def test_upload_csv_pick_target_train_then_bad_file_keeps_it(server, new_page, t
 
     go_to_page(page, "Train", "/train")
     set_epochs(page, EPOCHS)
-    train = page.locator(".st-key-train_button button:visible")
+    train = button(page, "train_button")
     expect(train).to_be_enabled()
     train.click()
     finished = page.locator("[data-testid=stAlertContentSuccess]",

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from app_server import SERVER_PIDS
+from app_server import SERVER_PIDS, button
 from test_browser import (
     TRAIN_MS,
     open_app,
@@ -39,7 +39,7 @@ def test_a_closed_tab_cancels_its_training_and_the_server_never_loads_tensorflow
         server, new_page):
     student = new_page()
     open_app(student, server + LONG_RUN)
-    student.locator(".st-key-train_button button:visible").click()
+    button(student, "train_button").click()
     student.wait_for_function(EPOCH_SHOWN, timeout=TRAIN_MS)
     assert not tensorflow_in(SERVER_PIDS[server])
 
