@@ -77,13 +77,15 @@ def browser_id() -> str:
 
 def open_run(run_id: str):
     """The handle of a run by id: the live job while it still trains on this
-    server (to watch it), else the stored run, so that every finished run
-    opens the same way after a reload, a restart or on another server.
+    server (to watch it), else the stored run, so that every run opens the
+    same way after a reload, a restart or on another server; one that
+    trains elsewhere (another replica's, or a job that outlived this
+    server's restart) is followed live through the store.
 
     Raises:
         RunNotFound, StoreUnavailable: with a message for the user.
     """
-    from playground.runs.recorder import stored_handle
+    from playground.runs.follow import handle_for
 
     executor = jobs.default_executor(create=False)  # no pool: nothing runs live
     live = executor.find(run_id) if executor is not None else None
@@ -93,7 +95,7 @@ def open_run(run_id: str):
         opened, problem = _open_store()
         if opened is None:
             raise StoreUnavailable(problem)
-        return stored_handle(opened.load(run_id))
+        return handle_for(opened, opened.load(run_id))
     except (RunNotFound, StoreUnavailable):
         if live is not None:
             return live

@@ -9,7 +9,7 @@ from playground.export.csv_table import safe_csv
 from playground.i18n import mark, tr
 from playground.registry import metric_label
 from playground.runs import RunNotFound, StoreUnavailable, compare, units
-from playground.runs.recorder import stored_handle
+from playground.runs.follow import handle_for
 from ui import runs, state
 from ui.user_text import escape_markdown
 
@@ -79,9 +79,9 @@ def filtered(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def open_in_session(record) -> None:
+def open_in_session(store, record) -> None:
     state.replace_experiment(record.experiment)
-    state.set_job(stored_handle(record))
+    state.set_job(handle_for(store, record))
 
 
 def one_run(store, record) -> None:
@@ -91,7 +91,7 @@ def one_run(store, record) -> None:
         st.text(record.note)
     cols = st.columns([1, 1, 4])
     if cols[0].button(tr("Open in Train"), type="primary", key="runs_open"):
-        open_in_session(record)
+        open_in_session(store, record)
         st.switch_page("views/train.py")
     if not runs.may_change(record.owner):
         cols[2].caption(runs.not_yours_line(record.owner))

@@ -24,7 +24,10 @@ CONFIG is a JSON file, a share URL, a query string or a preset name.
 `train` saves its run in the run store (`PLAYGROUND_STORE`, else a file in
 the user's data folder) and says `playground: saved run ID` on standard
 error; a store that cannot be used never fails the run: one line says it
-was not saved, and why.
+was not saved, and why. It trains in its own process, or, with
+`PLAYGROUND_EXECUTOR=ray` and `RAY_ADDRESS`, as a job on that Ray cluster
+(`playground.cli.on_executor`); `runs show ID` names which (`executor`,
+`worker`).
 
 Exit status: 0 when the command did its work (a training run that finished);
 2 for bad input (an unreadable CONFIG, a setting out of range, a model that
@@ -180,13 +183,15 @@ def _print_epoch(event: dict) -> None:
 def _save_run(exp: Experiment, result, data, started_at: float) -> str | None:
     """Saves a run in the store and says so; returns its id, or None when
     the store cannot take it (said in one line: the run itself is fine)."""
+    from playground.jobs.worker import describe
     from playground.runs import RunRecord, open_store
     from playground.runs.kept_data import kept_arrays
 
     arrays = kept_arrays(exp, data)  # as the app keeps it: opens without the file
     try:
         record = RunRecord.from_result(exp, result, arrays=arrays,
-                                       started_at=started_at)
+                                       started_at=started_at, executor="local",
+                                       worker=describe())
         open_store().save(record)
     except (StoreUnavailable, ValueError) as error:
         _say(tr("the run was not saved: {error}", error=error))
@@ -197,6 +202,7 @@ def _save_run(exp: Experiment, result, data, started_at: float) -> str | None:
 
 def _train(exp: Experiment, as_json: bool, save: bool = True,
            save_model: str | None = None, max_params: int = 0) -> int:
+    from playground.cli.on_executor import on_cluster, train_on_cluster
     from playground.datasets.source import experiment_data
     from playground.training.loop import StopSignal, run_training
     from playground.training.result import (
@@ -220,9 +226,13 @@ def _train(exp: Experiment, as_json: bool, save: bool = True,
         message = result.message
         shown = tr(TRAINING_FAILED, error=error)
     else:
-        stop = StopSignal()
-        with _CtrlC(stop):
-            result = run_training(exp, _print_epoch, stop=stop, dataset=data)
+        if on_cluster():  # the job records its own run
+            result, run_id = train_on_cluster(exp, _print_epoch, save, _CtrlC, _say)
+            save = False
+        else:
+            stop = StopSignal()
+            with _CtrlC(stop):
+                result = run_training(exp, _print_epoch, stop=stop, dataset=data)
         message = without_class_name(result.message)
     if result.status != COMPLETED:
         _say(shown or translated(message))

@@ -105,10 +105,20 @@ class Executor(abc.ABC):
     """Runs training jobs and short Keras tasks away from the web server."""
 
     @abc.abstractmethod
-    def submit(self, experiment: Experiment, owner: str | None = None) -> JobHandle:
+    def submit(self, experiment: Experiment, owner: str | None = None,
+               recording: Callable[[JobHandle], Any] | None = None) -> JobHandle:
         """Queues an experiment for training and returns its handle at once.
 
         Jobs start in the order submitted, at most `limit` at a time.
+
+        Args:
+            experiment: What to train.
+            owner: The token whose release cancels the job.
+            recording: Called with the new handle before the job is queued
+                (a run store saves the run there, before any worker can
+                write to it); what it returns travels with the job to its
+                worker, which records the run through it
+                (`playground.runs.job_recording.StoreRecording`), or None.
         """
 
     @abc.abstractmethod

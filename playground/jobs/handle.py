@@ -50,6 +50,8 @@ class JobHandle:
             check this). Unlike `owner`, it outlives the browser session.
         snapshots: `SnapshotStore` of measurement dicts by epoch (see
             `playground.training.measurements`), for live views, replay and diagnosis.
+        recording: Where the job records its own run, sent to its worker
+            (see `Executor.submit`); None when the server records it.
     """
 
     def __init__(self, experiment: Experiment, owner: str | None = None):
@@ -57,6 +59,7 @@ class JobHandle:
         self.experiment = experiment
         self.owner = owner
         self.creator: str | None = None
+        self.recording: Any = None
         self.submitted_at = time.time()
         self.started_at: float | None = None
         self.finished_at: float | None = None

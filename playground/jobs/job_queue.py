@@ -153,8 +153,11 @@ class QueuedExecutor(Executor):
 
     # -- training jobs -----------------------------------------------------------
 
-    def submit(self, experiment: Experiment, owner: str | None = None) -> JobHandle:
+    def submit(self, experiment: Experiment, owner: str | None = None,
+               recording=None) -> JobHandle:
         handle = JobHandle(experiment, owner)
+        if recording is not None:
+            handle.recording = recording(handle)
         handle.queued(lambda: self._jobs_ahead(handle), lambda: self._cancel(handle),
                       lambda: self._wait(handle))
         with self._cond:
@@ -264,6 +267,12 @@ class QueuedExecutor(Executor):
     def shutdown(self) -> None:
         """Cancels the queued jobs and asks the running ones to stop; the
         slots then let their workers go."""
+        for handle in self.close_queue():
+            handle.stop()
+
+    def close_queue(self) -> list[JobHandle]:
+        """Takes no more jobs and cancels the queued ones; idle slots let
+        their workers go. Returns the jobs still running."""
         with self._cond:
             self._closed = True
             queued, self._queue = list(self._queue), collections.deque()
@@ -271,5 +280,4 @@ class QueuedExecutor(Executor):
             self._cond.notify_all()
         for handle in queued:
             handle.finish(handle.cancelled(messages.SHUT_DOWN))
-        for handle in running:
-            handle.stop()
+        return running

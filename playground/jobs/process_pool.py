@@ -117,7 +117,8 @@ class _Slot(Slot):
                 if isinstance(current.ready.exception(), BrokenExecutor):
                     raise BrokenExecutor  # it died warming up
                 return current, current.executor.submit(
-                    worker.train, handle.experiment, tables_for(handle.experiment))
+                    worker.train, handle.experiment, tables_for(handle.experiment),
+                    handle.id, handle.recording, "process")
             except BrokenExecutor:
                 log.warning("A training worker died before it got a job; starting "
                             "a fresh one.")

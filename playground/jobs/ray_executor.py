@@ -31,6 +31,16 @@ differs:
   the slot starts a fresh actor. An actor is also replaced after
   `jobs_per_worker` jobs or once its memory passes the ceiling.
 
+Runs outlive the web server. A job records its own run in the store
+(`playground.runs.job_recording`), from the actor, and the actors are
+detached: a server that restarts or dies leaves its running jobs training
+to their end; any server sharing the store follows them by their `run=`
+link and may stop them through the store. An actor that nobody has called
+for `ORPHAN_SECONDS` and that trains nothing ends itself (its server is
+gone); a live server calls each of its actors every `KEEPALIVE_SECONDS`.
+A server that shuts down cancels its queued jobs (the queue is its own)
+but lets its running ones finish.
+
 Short tasks (`call`: an activation probe, Keras' diagram, a dataset
 download, a baseline) run in a local task worker, the pool's `TaskWorker`,
 not as Ray tasks. They are small and someone waits on the page for them:
@@ -49,8 +59,10 @@ has it: Ray imports `playground` in its workers.
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
+import time
 from typing import Any, Callable
 
 import ray
@@ -71,6 +83,11 @@ BATCH = 256
 """The most events one `poll` returns."""
 ALIVE_SECONDS = 30.0
 """How long a warm actor may take to answer before a job is handed to it."""
+KEEPALIVE_SECONDS = 10.0
+"""How often a server calls each of its idle actors."""
+ORPHAN_SECONDS = 60.0
+"""How long an idle actor waits for a call before it ends itself."""
+NAMESPACE = "keras_playground"
 log = logging.getLogger(__name__)
 
 
@@ -87,29 +104,54 @@ class JobActor:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._job: str | None = None
+        self._training = False
+        self._called = time.monotonic()
         self._stopped_early: str | None = None
         worker.attach(self._events, self._stop)
+        threading.Thread(target=self._end_when_orphaned, daemon=True,
+                         name="orphan-watch").start()
+
+    def _end_when_orphaned(self) -> None:
+        """Ends this detached actor once its server is gone: idle, and not
+        called for `ORPHAN_SECONDS` (a running job is let finish first)."""
+        while True:
+            time.sleep(min(5.0, ORPHAN_SECONDS / 4))
+            idle = time.monotonic() - self._called
+            if not self._training and idle > ORPHAN_SECONDS:
+                log.warning("No server has called this training actor for %.0f s; "
+                            "ending it.", idle)
+                os._exit(0)
 
     def warm_up(self) -> int:
         """Imports TensorFlow and trains a tiny model; returns the process id."""
+        self._called = time.monotonic()
         return worker.warm_up()
 
     def alive(self) -> bool:
+        self._called = time.monotonic()
         return True
 
-    def train(self, job_id: str, experiment: Experiment,
-              tables: dict[str, Any]) -> tuple[Any, float]:
+    def train(self, job_id: str, experiment: Experiment, tables: dict[str, Any],
+              recording: Any = None) -> tuple[Any, float]:
         """Trains one job (see `worker.train`); its events wait for `poll`."""
         with self._lock:
             self._job = job_id
+            self._training = True
+            self._called = time.monotonic()
             if self._stopped_early == job_id:
                 self._stop.set()
             else:
                 self._stop.clear()
-        return worker.train(experiment, tables)
+        where = f"node {ray.util.get_node_ip_address()}, pid {os.getpid()}"
+        try:
+            return worker.train(experiment, tables, job_id, recording, "ray", where)
+        finally:
+            self._called = time.monotonic()
+            self._training = False
 
     def stop(self, job_id: str) -> None:
         """Asks job `job_id` to stop, now if it trains, else once it starts."""
+        self._called = time.monotonic()
         with self._lock:
             if self._job == job_id:
                 self._stop.set()
@@ -119,6 +161,7 @@ class JobActor:
     def poll(self, timeout: float) -> tuple[list[dict[str, Any]], float]:
         """The job's events since the last poll (waiting up to `timeout`
         seconds for the first), and this process's memory in MiB."""
+        self._called = time.monotonic()
         events = []
         try:
             events.append(self._events.get(timeout=timeout))
@@ -187,7 +230,7 @@ class _RaySlot(Slot):
         if handle.stop_requested:  # before the actor it reached was replaced
             current.actor.stop.remote(handle.id)
         job = current.actor.train.remote(handle.id, handle.experiment,
-                                          tables_for(handle.experiment))
+                                          tables_for(handle.experiment), handle.recording)
         over_memory = False
         try:
             over_memory = self._relay(handle, current)
@@ -245,17 +288,33 @@ class RayExecutor(QueuedExecutor):
         if not ray.is_initialized():
             if address == "local":
                 ray.init(address="local", num_cpus=default_workers(),
-                         include_dashboard=False, logging_level=logging.WARNING)
+                         include_dashboard=False, logging_level=logging.WARNING,
+                         namespace=NAMESPACE)
             else:
-                ray.init(address=address, logging_level=logging.WARNING)
+                ray.init(address=address, logging_level=logging.WARNING,
+                         namespace=NAMESPACE)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         super().__init__(limit or default_workers(max(1, cpus)), jobs_per_worker,
                          memory_limit_mb, max_run_seconds)
+        # Detached: a running job outlives this server (see the module's docstring).
         self.actor_class = ray.remote(JobActor).options(
             num_cpus=1, memory=self.memory_limit_mb * 2**20, max_concurrency=4,
-            max_restarts=0)
+            max_restarts=0, lifetime="detached")
         self._tasks = TaskWorker(warm=warm_tasks)
         self._start_slots(_RaySlot)
+        self._alive = threading.Event()
+        threading.Thread(target=self._keep_actors, daemon=True,
+                         name="ray-keepalive").start()
+
+    def _keep_actors(self) -> None:
+        """Calls every actor of this server now and then, so that none of
+        them takes itself for orphaned while it waits for a job."""
+        while not self._alive.wait(KEEPALIVE_SECONDS):
+            for slot in list(self._slots):
+                try:
+                    slot.worker.actor.alive.remote()
+                except RayError:
+                    pass  # a dead actor is replaced by its slot
 
     def call(self, function: Callable[..., Any], *args: Any,
              experiment: Experiment | None = None, **kwargs: Any) -> Any:
@@ -274,5 +333,9 @@ class RayExecutor(QueuedExecutor):
         self._tasks.wait_until_warm(timeout)
 
     def shutdown(self) -> None:
-        super().shutdown()
+        """Cancels the queued jobs and lets the idle actors go; running
+        jobs train on to their end and record it (their actors end
+        themselves afterwards)."""
+        self._alive.set()
+        self.close_queue()
         self._tasks.shutdown()

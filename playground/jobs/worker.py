@@ -17,11 +17,13 @@ at a time, and only here.
 
 from __future__ import annotations
 
+import dataclasses
 import faulthandler
 import logging
 import multiprocessing
 import os
 import signal
+import socket
 import threading
 from typing import Any, Callable
 
@@ -152,41 +154,72 @@ def _adopt_tables(tables: dict[str, Any]) -> None:
                 uploads.adopt(token, data)
 
 
-def train(experiment: Any, tables: dict[str, Any]) -> tuple[Any, float]:
+def describe() -> str:
+    """This worker as a run record names it: its host and process id."""
+    return f"host {socket.gethostname()}, pid {os.getpid()}"
+
+
+def train(experiment: Any, tables: dict[str, Any], run_id: str | None = None,
+          recording: Any = None, executor: str = "process",
+          where: str | None = None) -> tuple[Any, float]:
     """Runs one training job; its events go to the server as they happen.
 
     Args:
         experiment: The `Experiment` to train.
         tables: Uploaded CSV tables the experiment needs, by token (an
             upload lives in the server's memory, not in this process).
+        run_id: The job's id, the id of its run in the store.
+        recording: Where the job records its own run
+            (`playground.runs.job_recording.StoreRecording`), or None: the
+            server then records what it hears.
+        executor, where: The executor and worker that the run record names
+            (`where` defaults to `describe()`).
 
     Returns:
-        The `TrainingResult` and this worker's memory in MiB after the job.
+        The `TrainingResult` (`recorded` once the job wrote its end to the
+        store) and this worker's memory in MiB after the job.
     """
     import keras
 
     from playground.training.loop import StopSignal, run_training
+    from playground.training.result import FAILED, TrainingResult, failure_message
 
     keras.backend.clear_session()
     _adopt_tables(tables)
+    recorder = None
+    if recording is not None and run_id is not None:
+        recorder = recording.open(run_id, executor, where or describe())
     signal = StopSignal()
     finished = threading.Event()
 
-    def watch_stop() -> None:  # the server's stop request reaches the model
+    def watch_stop() -> None:  # a stop request, from the server or the store
         while not finished.is_set():
-            if _stop.wait(0.05):
+            if _stop.wait(0.05) or (recorder is not None and recorder.stop_requested):
                 signal.request()
                 return
+
+    def emit(event: dict[str, Any]) -> None:
+        _events.put(event)
+        if recorder is not None:
+            recorder.event(event)
 
     watcher = threading.Thread(target=watch_stop, daemon=True, name="stop-watcher")
     watcher.start()
     try:
-        result = run_training(experiment, _events.put, signal, snapshots=True)
+        result = run_training(experiment, emit, signal, snapshots=True)
+    except BaseException as error:
+        if recorder is not None:  # the run keeps the epochs it had
+            history = {k: list(v) for k, v in recorder.history.items()}
+            recorder.finish(TrainingResult(FAILED, failure_message(error), history,
+                                           len(history.get("loss", []))))
+        raise
     finally:
         finished.set()
         # Events and the result travel on different pipes: this marker tells
         # the server that every event of the job has arrived.
         _events.put({"type": FLUSHED})
+    if recorder is not None and recorder.finish(result):
+        result = dataclasses.replace(result, recorded=True)
     return result, memory_mb()
 
 

@@ -51,13 +51,17 @@ def _shapes(arrays: list[np.ndarray] | None) -> list[list[int]] | None:
 
 def run_details(record: RunRecord) -> dict[str, Any]:
     """The run as JSON-ready data: its summary, experiment, history and
-    timings, and the shapes (not the values) of its arrays."""
+    timings, what trained it (`executor`: `process`, `ray` or `local`;
+    `worker`: its host or node and process), and the shapes (not the
+    values) of its arrays."""
     return {
         **record.summary().to_dict(),
         "message": record.message,
         "elapsed": record.elapsed,
         "started_at": record.started_at,
         "finished_at": record.finished_at,
+        "executor": record.executor,
+        "worker": record.worker,
         "experiment": record.experiment.to_dict(),
         "history": record.history,
         "weights": _shapes(record.weights),

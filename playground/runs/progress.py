@@ -6,6 +6,11 @@ that thread would slow small networks that run hundreds of epochs a second.
 background thread writes it with `RunStore.save_progress` at most every
 `interval` seconds; states that arrive in between are folded into the next
 write. `close()` writes the last state and ends the thread.
+
+With a `heartbeat`, the last state is written again whenever that many
+seconds pass without a new one (a long first epoch, a slow epoch), so that
+the run's `updated_at` says its job is alive; each write also reads whether
+someone asked the run to stop (`stop_requested`).
 """
 
 from __future__ import annotations
@@ -26,18 +31,26 @@ class ProgressSaver:
         run_id: The run's id.
         interval: Least seconds between two writes (0: whenever the
             previous write is done).
+        heartbeat: Seconds after which the last state is written again
+            when no new one came; None: only new states are written.
 
     Attributes:
         error: The `StoreUnavailable` that stopped the saving, or None. After
             an error no more writes are tried: the run goes on unsaved and
             the caller says so once.
+        stop_requested: Whether a write found that someone asked the run
+            to stop (`RunStore.request_stop`).
     """
 
-    def __init__(self, store: Any, run_id: str, interval: float = DEFAULT_INTERVAL):
+    def __init__(self, store: Any, run_id: str, interval: float = DEFAULT_INTERVAL,
+                 heartbeat: float | None = None):
         self.store, self.run_id, self.interval = store, run_id, interval
+        self.heartbeat = heartbeat
         self.error: StoreUnavailable | None = None
+        self.stop_requested = False
         self.writes = 0
         self._pending: tuple | None = None
+        self._last: tuple | None = None
         self._closing = False
         self._wake = threading.Condition()
         self._thread = threading.Thread(target=self._work, name="progress-saver",
@@ -66,17 +79,21 @@ class ProgressSaver:
     def _work(self) -> None:
         while True:
             with self._wake:
-                while self._pending is None and not self._closing:
-                    self._wake.wait()
+                beat = self._wake.wait_for(
+                    lambda: self._pending is not None or self._closing, self.heartbeat)
                 pending, self._pending = self._pending, None
                 closing = self._closing
+                if not beat and self._last is not None:  # alive, with nothing new
+                    pending = self._last
             if pending is not None and self.error is None:
+                self._last = pending
                 status, message, history, epochs_run, elapsed = pending
                 try:
-                    self.store.save_progress(
-                        self.run_id, status, message,
-                        {k: list(v[:epochs_run]) for k, v in list(history.items())},
-                        epochs_run, elapsed)
+                    if self.store.save_progress(
+                            self.run_id, status, message,
+                            {k: list(v[:epochs_run]) for k, v in list(history.items())},
+                            epochs_run, elapsed):
+                        self.stop_requested = True
                     self.writes += 1
                 except StoreUnavailable as error:
                     self.error = error

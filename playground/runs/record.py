@@ -197,6 +197,12 @@ class RunRecord:
         lesson_id, student: The lesson the run was trained in and the
             student's name as they joined it (`playground.lessons`); None
             outside a lesson.
+        executor, worker: What trained it: `process` (a worker process of
+            the server that started it), `ray` (a Ray actor) or `local`
+            (the command line's own process), and which worker, e.g.
+            `host 10.0.0.5, pid 4121`; None until a worker took it.
+        updated_at: When the job last wrote to the run (at least every few
+            seconds while it lives); None for runs saved in one piece.
     """
 
     experiment: Experiment
@@ -220,6 +226,9 @@ class RunRecord:
     finished_at: float | None = None
     lesson_id: str | None = None
     student: str | None = None
+    executor: str | None = None
+    worker: str | None = None
+    updated_at: float | None = None
 
     def __post_init__(self):
         check_run_id(self.id)

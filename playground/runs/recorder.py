@@ -6,10 +6,14 @@ follows the job with a `RunRecorder`, which keeps a CSV run's data with it.
 
 `RunRecorder` follows a `JobHandle` (as one of its listeners, on the
 executor's thread, never on the training loop): it saves the run when it is
-submitted, its history every few seconds while it trains, and everything
-(weights, snapshots, test metrics) once it ends, however it ends. A store
-that fails is reported once through `problem` and then left alone: the run
-on screen is never lost because saving it failed.
+submitted, with a CSV run's data. From then on the job records itself where
+it trains (`playground.runs.job_recording`): its start, its progress and
+its end. The recorder writes what the job could not: an end the job never
+reached (stopped in the queue, a worker that died) or could not write, the
+reason for a stop that only the server knows, and everything for a job that
+does not record itself (an executor given no `recording`). A store that
+fails is reported once through `problem` and then left alone: the run on
+screen is never lost because saving it failed.
 
 `stored_handle` rebuilds a finished `JobHandle` from a `RunRecord`, so the
 pages draw a stored run with the very code that draws a live one.
@@ -20,23 +24,28 @@ from __future__ import annotations
 from typing import Any
 
 from playground.datasets.source import keep_dataset
+from playground.i18n import template
 from playground.jobs.handle import JobHandle
 from playground.runs.errors import StoreUnavailable
+from playground.runs.job_recording import StoreRecording
 from playground.runs.kept_data import kept_arrays, new_token, unpack_dataset
 from playground.runs.progress import ProgressSaver
 from playground.runs.record import RunRecord
 from playground.runs.store import RunStore
-from playground.training.result import ENDED, FAILED, TrainingResult
+from playground.training.result import ENDED, FAILED, STOPPED, TrainingResult
 
 PROGRESS_SECONDS = 2.0
+INTERRUPTED = template("This run was interrupted: the worker that trained it, or its "
+                       "server, stopped. The epochs it had saved are kept.")
 
 
 class RunRecorder:
-    """Saves one job's run: at submission, every few seconds, at its end.
+    """Saves one job's run at submission, and what its job could not write.
 
-    Progress goes through a `ProgressSaver`, whose thread writes the newest
-    history at most every `PROGRESS_SECONDS`, so a slow store never holds up
-    the events of the job it follows.
+    For a job that does not record itself, progress goes through a
+    `ProgressSaver`, whose thread writes the newest history at most every
+    `PROGRESS_SECONDS`, so a slow store never holds up the events of the
+    job it follows.
 
     Args:
         store: Where runs are kept.
@@ -60,8 +69,10 @@ class RunRecorder:
         self._history: dict[str, list[float]] = {}
         self._name = name
         self._lesson = lesson
-        self._save(record_of(handle, owner, name=name, lesson=lesson))
-        self._progress = ProgressSaver(store, handle.id, PROGRESS_SECONDS)
+        first = record_of(handle, owner, name=name, lesson=lesson)
+        first.arrays = arrays  # kept from the start: the job never sends it
+        self._save(first)
+        self._progress: ProgressSaver | None = None
         handle.listen(self)
 
     def _save(self, record: RunRecord, keep_name: bool = False) -> None:
@@ -72,15 +83,31 @@ class RunRecorder:
         except StoreUnavailable as error:
             self.problem = error  # read (str) in the language of whoever shows it
 
+    def _write(self, write, *args) -> None:
+        if self.problem is None:
+            try:
+                write(*args)
+            except StoreUnavailable as error:
+                self.problem = error
+
     def __call__(self, handle: JobHandle, event: dict[str, Any] | None) -> None:
         if event is None:  # the end: no progress write may land after it
-            error = self._progress.close()
-            if error is not None and self.problem is None:
-                self.problem = error
-            # The name given at submission, or one the user gave it since.
-            self._save(record_of(handle, self._owner, self._arrays, self._name,
-                                 self._lesson), keep_name=True)
-        elif event["type"] == "epoch" and self.problem is None:
+            if self._progress is not None:
+                error = self._progress.close()
+                if error is not None and self.problem is None:
+                    self.problem = error
+            result = handle.result
+            if result.recorded:
+                if result.status == STOPPED:  # the reason is known here only
+                    self._write(self.store.set_message, handle.id, result.message)
+            else:
+                self._write(self.store.finish_run, handle.id, result,
+                            handle.snapshots.items(), handle.finished_at,
+                            handle.started_at)
+        elif (event["type"] == "epoch" and self.problem is None
+              and handle.recording is None):
+            if self._progress is None:
+                self._progress = ProgressSaver(self.store, handle.id, PROGRESS_SECONDS)
             for key, value in event["logs"].items():
                 self._history.setdefault(key, []).append(value)
             self._progress.update(handle.status, "", self._history,
@@ -92,6 +119,9 @@ def submit_and_record(executor, experiment, owner: str | None = None, *,
                       name: str = "", lesson: tuple[str, str] | None = None,
                       ) -> tuple[JobHandle, RunRecorder | None]:
     """Queues `experiment` and keeps its run in `store`, however it ends.
+
+    The run is saved before the job is queued, and the job records itself
+    in the same store from its worker (see the module's docstring).
 
     Args:
         executor: Where the job trains (a `playground.jobs.Executor`).
@@ -110,12 +140,18 @@ def submit_and_record(executor, experiment, owner: str | None = None, *,
         The job's handle, and its recorder (None without a store); the
         recorder's `problem` says why the store could not take the run.
     """
-    handle = executor.submit(experiment, owner)
-    handle.creator = browser
-    if store is None:
-        return handle, None
-    return handle, RunRecorder(store, handle, owner=browser, name=name,
-                               arrays=kept_arrays(experiment), lesson=lesson)
+    recorders: list[RunRecorder] = []
+
+    def record(handle: JobHandle) -> StoreRecording | None:
+        handle.creator = browser
+        if store is None:
+            return None
+        recorders.append(RunRecorder(store, handle, owner=browser, name=name,
+                                     arrays=kept_arrays(experiment), lesson=lesson))
+        return StoreRecording(store.url) if recorders[0].problem is None else None
+
+    handle = executor.submit(experiment, owner, recording=record)
+    return handle, (recorders[0] if recorders else None)
 
 
 def record_of(handle: JobHandle, owner: str | None = None,
@@ -166,8 +202,7 @@ def stored_handle(record: RunRecord) -> JobHandle:
     status, message = record.status, record.message
     if status not in ENDED:
         status = FAILED
-        message = ("This run was interrupted: the server stopped while it trained. "
-                   "The epochs it had saved are kept.")
+        message = INTERRUPTED
     handle.finish(TrainingResult(status, message, record.history,
                                  record.epochs_run, record.elapsed,
                                  list(record.weights), record.test_metrics,

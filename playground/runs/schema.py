@@ -3,7 +3,10 @@
 `runs` holds one row per run with everything a list needs (so listing never
 reads arrays) and the JSON of the experiment, history and test metrics; a
 run trained in a lesson names the lesson and the student (`lesson_id`,
-`student`; both null otherwise).
+`student`; both null otherwise). A job records itself where it trains: it
+names its executor and worker (`executor`, `worker`), writes `updated_at`
+at least every few seconds while it lives, and reads `stop_requested`,
+which any server may set to stop it.
 `run_payloads` holds the arrays (weights, best weights, snapshots and a CSV
 run's data) apart, so that the cheap progress updates during training never
 rewrite them. `searches` holds one row per hyperparameter search: its
@@ -30,7 +33,7 @@ from sqlalchemy import (
                         Text,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA_KEY = "runs"
 
 metadata = MetaData()
@@ -60,6 +63,10 @@ runs = Table(
     Column("finished_at", Float),
     Column("lesson_id", String(32), index=True),
     Column("student", String(100)),
+    Column("executor", String(20)),
+    Column("worker", String(200)),
+    Column("updated_at", Float),
+    Column("stop_requested", Boolean),
 )
 
 payloads = Table(
@@ -106,23 +113,31 @@ schema = Table(
 
 LESSON_COLUMNS = ("lesson_id", "student")
 """The columns version 3 added to `runs`."""
+JOB_COLUMNS = ("executor", "worker", "updated_at", "stop_requested")
+"""The columns version 4 added to `runs`."""
 
 
-def _add_lessons(conn) -> None:
-    """Version 2 -> 3: the lesson tables, and the lesson and student of a run.
+def _add_columns(conn, names) -> None:
+    """Adds the named columns of `runs` that a store lacks.
 
     `ALTER TABLE ... ADD COLUMN` with a nullable column and no default is
     the form both SQLite and PostgreSQL take; the runs already stored keep
-    every value and read null in the new columns (trained outside a lesson).
+    every value and read null in the new columns.
     """
-    lessons.create(conn, checkfirst=True)
-    lesson_students.create(conn, checkfirst=True)
     present = {column["name"] for column in sa.inspect(conn).get_columns(runs.name)}
-    for name in LESSON_COLUMNS:
+    for name in names:
         if name not in present:
             column = runs.c[name]
             kind = column.type.compile(dialect=conn.dialect)
             conn.execute(sa.text(f"ALTER TABLE {runs.name} ADD COLUMN {name} {kind}"))
+
+
+def _add_lessons(conn) -> None:
+    """Version 2 -> 3: the lesson tables, and the lesson and student of a run
+    (null: trained outside a lesson)."""
+    lessons.create(conn, checkfirst=True)
+    lesson_students.create(conn, checkfirst=True)
+    _add_columns(conn, LESSON_COLUMNS)
     for index in runs.indexes:
         if [column.name for column in index.columns] == ["lesson_id"]:
             index.create(conn, checkfirst=True)
@@ -132,4 +147,5 @@ def _add_lessons(conn) -> None:
 MIGRATIONS: dict = {
     1: lambda conn: searches.create(conn, checkfirst=True),  # searches were added
     2: _add_lessons,  # lessons were added
+    3: lambda conn: _add_columns(conn, JOB_COLUMNS),  # jobs record themselves
 }

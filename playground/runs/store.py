@@ -22,7 +22,6 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 
@@ -31,14 +30,13 @@ from playground.i18n import tr_lazy
 from playground.runs import schema as tables
 from playground.runs.arrays import UnreadablePayload, pack, unpack
 from playground.runs.errors import RunNotFound, StoreUnavailable
+from playground.runs.job_writes import JobWrites, json_text
 from playground.runs.location import ENV_VAR, describe, store_url
 from playground.runs.record import (
     MAX_NAME_LENGTH,
     MAX_NOTE_LENGTH,
-    MAX_STATUS_LENGTH,
     RunRecord,
     RunSummary,
-    best_validation,
     check_run_id,
     check_text,
 )
@@ -56,18 +54,6 @@ EVERY_OWNER = "*every owner*"
 
 class RunUnreadable(RunNotFound):
     """The run exists but its stored data cannot be read back safely."""
-
-
-def _plain_number(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    raise ValueError(f"A run's history and metrics hold numbers; received "
-                     f"{type(value).__name__} {value!r:.60}.")
-
-
-def _json(value: Any) -> str:
-    """Compact JSON; NumPy numbers (as Keras logs may hold) become plain ones."""
-    return json.dumps(value, separators=(",", ":"), default=_plain_number)
 
 
 def _first_line(error: BaseException) -> str:
@@ -101,8 +87,11 @@ def _unavailable(where: str, error: BaseException, timeout: float) -> StoreUnava
     return StoreUnavailable(text)
 
 
-class RunStore:
+class RunStore(JobWrites):
     """Saved runs in one database. Make one with `open_store`.
+
+    What a job writes while it trains (progress, its end, a stop request)
+    is `JobWrites`'.
 
     Args:
         engine: The SQLAlchemy engine (see `open_store` for its settings).
@@ -113,6 +102,8 @@ class RunStore:
         self.engine = engine
         self.timeout = timeout
         self.where = describe(engine.url)
+        # What a job's worker opens to record the run (`job_recording`).
+        self.url = engine.url.render_as_string(hide_password=False)
 
     def __repr__(self) -> str:
         return f"RunStore({self.where!r})"
@@ -199,10 +190,11 @@ class RunStore:
         summary = record.summary()
         row = {column: getattr(summary, column) for column in _SUMMARY_COLUMNS}
         row.update(
-            test_metrics=_json(record.test_metrics), message=record.message,
-            elapsed=float(record.elapsed), experiment=_json(record.experiment.to_dict()),
-            history=_json(record.history), started_at=record.started_at,
-            finished_at=record.finished_at)
+            test_metrics=json_text(record.test_metrics), message=record.message,
+            elapsed=float(record.elapsed), experiment=json_text(record.experiment.to_dict()),
+            history=json_text(record.history), started_at=record.started_at,
+            finished_at=record.finished_at, executor=record.executor,
+            worker=record.worker, updated_at=record.updated_at)
         with self._transaction() as conn:
             if keep_name:
                 given = conn.execute(sa.select(tables.runs.c.name, tables.runs.c.note)
@@ -214,25 +206,6 @@ class RunStore:
             conn.execute(tables.payloads.insert().values(
                 run_id=record.id, structure=structure, blob=blob,
                 data_structure=data_structure, data_blob=data_blob))
-
-    def save_progress(self, run_id: str, status: str, message: str,
-                      history: dict[str, list[float]], epochs_run: int,
-                      elapsed: float) -> None:
-        """Updates a saved run while it trains; its arrays are left as they are.
-
-        Raises:
-            RunNotFound: when no run has this id (save the record first).
-        """
-        check_run_id(run_id)
-        check_text(status, "status", MAX_STATUS_LENGTH)
-        best_metric, best_value = best_validation(history)
-        with self._transaction() as conn:
-            done = conn.execute(tables.runs.update().where(
-                tables.runs.c.id == run_id).values(
-                status=status, message=message, history=_json(history),
-                epochs_run=int(epochs_run), elapsed=float(elapsed),
-                best_metric=best_metric, best_value=best_value))
-            self._found(done.rowcount, run_id)
 
     def rename(self, run_id: str, name: str | None = None,
                note: str | None = None) -> None:
@@ -282,7 +255,7 @@ class RunStore:
                     owner: str | None = None) -> None:
         """Inserts or replaces a search: its settings and trials, plain JSON."""
         check_run_id(search_id)
-        row = dict(id=search_id, owner=owner, record=_json(record),
+        row = dict(id=search_id, owner=owner, record=json_text(record),
                    created_at=float(record.get("started_at") or 0.0),
                    finished_at=record.get("finished_at"))
         with self._transaction() as conn:
@@ -336,7 +309,8 @@ class RunStore:
                 arrays=arrays, name=row["name"], note=row["note"], owner=row["owner"],
                 created_at=row["created_at"], started_at=row["started_at"],
                 finished_at=row["finished_at"], lesson_id=row["lesson_id"],
-                student=row["student"])
+                student=row["student"], executor=row["executor"], worker=row["worker"],
+                updated_at=row["updated_at"])
         except (UnreadablePayload, ValueError) as error:
             raise RunUnreadable(tr_lazy("Run {run} is stored but cannot be read: {error}",
                                         run=repr(run_id), error=error)) from None

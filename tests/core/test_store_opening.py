@@ -187,14 +187,15 @@ def test_a_store_from_before_searches_gains_their_table(store_url):
 
 def version_2_tables() -> sa.MetaData:
     """The tables as schema version 2 made them: today's, without the lesson
-    tables and the two lesson columns of `runs`."""
+    tables, the two lesson columns of `runs` and version 4's job columns."""
     old = sa.MetaData()
     for table in (schema.runs, schema.payloads, schema.searches, schema.schema):
         sa.Table(table.name, old, *(
             sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable,
                       index=c.index)
             for c in table.columns
-            if not (table is schema.runs and c.name in schema.LESSON_COLUMNS)))
+            if not (table is schema.runs
+                    and c.name in schema.LESSON_COLUMNS + schema.JOB_COLUMNS)))
     return old
 
 
@@ -227,11 +228,13 @@ def test_a_version_2_store_keeps_its_runs_and_gains_lessons(store_url):
     assert back.weights[0].tolist() == record.weights[0].tolist()
     assert (back.lesson_id, back.student) == (None, None)
     inspector = sa.inspect(store.engine)
-    assert set(schema.LESSON_COLUMNS) <= {c["name"] for c in inspector.get_columns("runs")}
+    columns = {c["name"] for c in inspector.get_columns("runs")}
+    assert set(schema.LESSON_COLUMNS + schema.JOB_COLUMNS) <= columns
+    assert (back.executor, back.worker, back.updated_at) == (None, None, None)
     assert {"lessons", "lesson_students"} <= set(inspector.get_table_names())
     assert "ix_runs_lesson_id" in {i["name"] for i in inspector.get_indexes("runs")}
     with store.engine.connect() as conn:
-        assert conn.execute(sa.select(schema.schema.c.version)).scalar() == 3
+        assert conn.execute(sa.select(schema.schema.c.version)).scalar() == 4
 
     tagged = make_record(lesson_id="lesson1", student="Ana")
     store.save(tagged)
