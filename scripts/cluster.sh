@@ -188,19 +188,35 @@ running() {  # pid: alive and not a zombie (the state after the name's ")")
   stat="$(cat "/proc/$1/stat" 2>/dev/null)" && [[ "${stat##*) }" != Z* ]]
 }
 
+# The processes left in the session of pid $1 once it has ended (Linux
+# gives no new process that pid while its session has members).
+session_of() { ps -eo pid=,sid= | awk -v root="$1" '$2 == root && $1 != root { print $1 }'; }
+
+# Its family while the process of pid file $1 (command line holding $2)
+# runs, else what is left of its session.
+members_of() {  # name, command-line word, pid
+  if alive "$1" "$2"; then family "$3"; else session_of "$3"; fi
+}
+
 # Stops what pid file $1 names: SIGTERM to its process (each part shuts its
 # own children down), then, after $3 s, SIGKILL to whatever of its family is
 # left. $2 is a word its command line must hold.
 stop_group() {  # name, command-line word, seconds
   local pid members=() left=() member i
-  if ! alive "$1" "$2"; then rm -f "$STATE/$1.pid"; return 0; fi
+  [ -f "$STATE/$1.pid" ] || return 0
   pid="$(cat "$STATE/$1.pid")"
-  mapfile -t members < <(family "$pid")
-  kill -TERM "$pid" 2>/dev/null || true
+  [[ "$pid" =~ ^[0-9]+$ ]] || { rm -f "$STATE/$1.pid"; return 0; }
+  mapfile -t members < <(members_of "$1" "$2" "$pid")
+  if alive "$1" "$2"; then
+    kill -TERM "$pid" 2>/dev/null || true
+  elif [ "${#members[@]}" -gt 0 ]; then
+    kill -TERM "${members[@]}" 2>/dev/null || true
+  fi
   for ((i = 0; i <= $3 * 4; i++)); do
     # Those seen at first (some leave the family when their parent ends),
-    # and those of its session now (one may have started meanwhile).
-    mapfile -t members < <({ printf '%s\n' "${members[@]}"; family "$pid"; } | sort -u)
+    # and those of its family now (one may have started meanwhile).
+    mapfile -t members < <({ printf '%s\n' "${members[@]}"; members_of "$1" "$2" "$pid"; } \
+                           | grep . | sort -u)
     left=()
     for member in "${members[@]}"; do
       running "$member" && left+=("$member")
@@ -326,6 +342,26 @@ start_ray() {
     --num-cpus "$RAY_CPUS" --include-dashboard=false --disable-usage-stats \
     --ray-client-server-port "$RAY_CLIENT_PORT" --dashboard-port "$RAY_DASHBOARD_PORT" \
     --dashboard-agent-listen-port "$RAY_AGENT_PORT" --temp-dir "$(ray_temp_dir)"
+}
+
+# Waits for the Ray head. Ray gives its node 30 s to register, which a busy
+# machine can miss: that one failure is tried once more.
+wait_for_ray() {
+  FAILED_PART=ray
+  local i
+  for ((i = 0; i < 90 * 4; i++)); do
+    grep -q "Ray runtime started" "$LOGS/ray.log" && return 0
+    running "$(cat "$STATE/ray.pid")" || break
+    sleep 0.25
+  done
+  if [ "${1:-}" != again ] && grep -q "timed out during startup" "$LOGS/ray.log"; then
+    say "The Ray head timed out while starting (a busy machine?); trying once more..."
+    stop_group ray ray 30
+    start_ray
+    wait_for_ray again
+    return
+  fi
+  fail "the Ray head did not start."
 }
 
 # An app replica: `streamlit run app.py` on its port, with the shared store
@@ -457,8 +493,7 @@ cmd_start() {
     say "Starting replica $name on $BIND:$port..."
     start_replica "$name" "$port"
   done
-  FAILED_PART=ray
-  wait_until ray 90 grep -q "Ray runtime started" "$LOGS/ray.log"
+  wait_for_ray
   i=0
   for port in $REPLICA_PORTS; do
     name="$(letter $i)"; i=$((i + 1))
