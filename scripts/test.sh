@@ -9,7 +9,8 @@ scripts/setup.sh test
 # Debian packages some tests need, installed when we can (root or
 # passwordless sudo): Chromium for the browser tests (Playwright's own
 # download is not used), the PostgreSQL server for the run store tests
-# (they start their own throwaway server) and a CJK font for the Chinese
+# (they start their own throwaway server), HAProxy for the replicated
+# deployment's test (scripts/cluster.sh) and a CJK font for the Chinese
 # pages' screenshots. Without them those tests skip (the font: the checks
 # still run, the screenshots show boxes).
 install_debian_package() {  # package, a path (glob) it provides, what it is for
@@ -26,6 +27,7 @@ install_debian_package() {  # package, a path (glob) it provides, what it is for
 install_debian_package chromium /usr/bin/chromium "the browser tests"
 install_debian_package postgresql "/usr/lib/postgresql/*/bin/initdb" \
   "the PostgreSQL run store tests"
+install_debian_package haproxy /usr/sbin/haproxy "the replicated deployment's test"
 install_debian_package fonts-wqy-microhei "/usr/share/fonts/truetype/wqy/*" \
   "readable Chinese in the browser tests' screenshots"
 
