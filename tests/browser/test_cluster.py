@@ -6,6 +6,8 @@ front. Through the proxy the app draws in Chromium (which needs its
 WebSocket, `/_stcore/stream`, to pass the proxy), and one browser stays on
 one replica (the proxy's `SERVERID` cookie) while new browsers are spread
 over both; each replica also serves the app directly, on the shared store.
+A run started on replica a is followed live on replica b by its `run=`
+link, and trains to its last epoch after replica a is killed.
 `scripts/cluster.sh stop` then leaves no process of the cluster running.
 
 Skipped, with the reason, where Chromium, PostgreSQL, HAProxy, Ray or
@@ -17,7 +19,9 @@ from __future__ import annotations
 import glob
 import importlib.util
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,8 +30,17 @@ from pathlib import Path
 
 import pytest
 
-from app_server import ROOT, free_port
-from test_browser import assert_no_exception, open_app
+from app_server import ROOT, button, free_port
+from test_browser import (
+    CHART_POINTS_JS,
+    LOAD_MS,
+    TRAIN_MS,
+    assert_no_exception,
+    chart_points,
+    open_app,
+    wait_for_chart_points_above,
+    wait_for_url_containing,
+)
 
 pytestmark = pytest.mark.browser
 SCRIPT = ROOT / "scripts" / "cluster.sh"
@@ -193,11 +206,41 @@ def test_each_replica_serves_the_app_on_the_shared_store(cluster, new_page):
     assert {"runs", "store_schema"} <= tables
 
 
-def test_status_then_stop_leaves_no_process_behind(cluster):
+def test_status_says_every_part_runs(cluster):
     status = cluster_command("status", cluster["env"], 60)
     assert status.returncode == 0, status.stdout + status.stderr
     assert status.stdout.count(": running (pid") == 5, status.stdout
 
+
+def test_a_run_is_followed_on_the_other_replica_and_outlives_its_own(cluster, new_page):
+    """Started in Chromium on replica a, the run opens live on replica b by
+    its link; replica a is killed outright mid-run (its Ray actor is not
+    its child); the run trains on, and b shows it finished with every epoch."""
+    from playwright.sync_api import expect
+
+    epochs = 400
+    started = new_page()
+    open_app(started, cluster["url"]["a"] + f"/train?dataset=circle&epochs={epochs}&batch=4")
+    button(started, "train_button").click()
+    wait_for_chart_points_above(started, 2, TRAIN_MS)
+    link = wait_for_url_containing(started, "run=")
+
+    follower = new_page()
+    open_app(follower, cluster["url"]["b"] + link[link.index("/train"):])
+    seen = wait_for_chart_points_above(follower, 0, LOAD_MS)
+    wait_for_chart_points_above(follower, seen, LOAD_MS)  # live: it grows on b
+    assert chart_points(follower) < epochs, "the run ended before the test could kill a"
+    expect(follower.get_by_text("interrupted")).to_have_count(0)
+
+    os.kill(int((cluster["state"] / "replica-a.pid").read_text()), signal.SIGKILL)
+    expect(follower.get_by_text(re.compile(rf"Finished {epochs} epoch\(s\)\.")).last
+           ).to_be_visible(timeout=4 * TRAIN_MS)
+    follower.wait_for_function(f"() => ({CHART_POINTS_JS})() === {epochs}",
+                               timeout=LOAD_MS)
+    assert_no_exception(follower)
+
+
+def test_stop_leaves_no_process_behind(cluster):
     state = str(cluster["state"])
     assert processes_mentioning(state)  # the check below can see the cluster
     stopped = cluster_command("stop", cluster["env"], STOP_TIMEOUT_S)
