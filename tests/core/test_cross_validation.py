@@ -198,3 +198,30 @@ def test_three_folds_train_as_three_recorded_runs_and_the_mean_is_theirs(pool):
         assert summary[metric].mean == pytest.approx(np.mean(finals))
         assert summary[metric].std == pytest.approx(np.std(finals))
     assert validation.as_dict()["counted"] == 3
+
+
+def test_the_command_line_refuses_a_bad_k_before_any_training(capsys):
+    from playground.cli import main
+
+    assert main(["crossval", "xor", "--k", "11"]) == 2
+    assert "Invalid `k`: expected an integer from 2 to 10. Received: k=11." in (
+        capsys.readouterr().err)
+
+
+@pytest.mark.workers
+def test_the_command_line_prints_each_fold_and_the_mean(capsys):
+    import json
+
+    from playground.cli import main
+
+    code = main(["crossval", "dataset=xor&n=90&epochs=2&batch=30", "--k", "2",
+                 "--json", "--no-save"])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert code == 0
+    assert [line.split("  ")[:2] for line in out[:2]] == [["fold 1/2", "completed"],
+                                                         ["fold 2/2", "completed"]]
+    report = json.loads(out[-1])
+    assert report["k"] == 2 and report["counted"] == 2
+    finals = [fold["metrics"]["val_loss"] for fold in report["folds"]]
+    assert report["summary"]["val_loss"]["mean"] == pytest.approx(np.mean(finals))
+    assert report["summary"]["val_loss"]["std"] == pytest.approx(np.std(finals))
