@@ -80,3 +80,12 @@ def test_two_folds_train_and_the_page_shows_their_mean_and_curves(store_url):
     at.selectbox(key="language_choice").set_value("zh").run()  # the same in Chinese
     assert "平均值 ± 标准差" in at.main.dataframe[1].value.columns
     assert not at.exception
+    # A fold's run link opens its run with the experiment's settings: the fold
+    # was the job's, so Train trains the whole training part again.
+    fold_run = AppTest.from_file(APP, default_timeout=60)
+    fold_run.query_params["run"] = validation.handles[1].id
+    fold_run.run().switch_page("views/train.py").run()
+    assert not fold_run.exception
+    assert fold_run.session_state["experiment"] == validation.experiment
+    assert fold_run.session_state["experiment"].fold is None
+    assert fold_run.query_params["run"] == validation.handles[1].id
