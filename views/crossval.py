@@ -159,11 +159,11 @@ def results(validation: CrossValidation) -> None:
         counted = validation.counted()
         if counted:
             summary = {s.metric: s for s in validation.summary()}
+            st.subheader(tr("Mean ± standard deviation over the folds"))
             cols = st.columns(len(headline))
             for col, name in zip(cols, headline):
                 if name in summary:
                     col.metric(name, f"{summary[name].mean:.4f} ± {summary[name].std:.4f}")
-            st.subheader(tr("Mean ± standard deviation over the folds"))
             st.caption(tr_n(
                 "Each run's values at its end (the kept epoch, with early stopping's best "
                 "weights), over {count} completed fold of {k}.",

@@ -66,7 +66,8 @@ def fold_curves_figure(histories: list[dict[str, list[float]]],
             if values:
                 data.append({
                     "type": "scatter", "x": list(range(1, len(values) + 1)),
-                    "y": finite_or_none(values), "mode": "lines",
+                    "y": finite_or_none(values),
+                    "mode": "lines+markers" if len(values) < 15 else "lines",
                     "name": tr("fold {fold}", fold=fold), "legendgroup": f"fold {fold}",
                     "showlegend": suffix == "", **axes,
                     "line": {"width": 1.5,

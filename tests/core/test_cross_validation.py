@@ -225,3 +225,13 @@ def test_the_command_line_prints_each_fold_and_the_mean(capsys):
     finals = [fold["metrics"]["val_loss"] for fold in report["folds"]]
     assert report["summary"]["val_loss"]["mean"] == pytest.approx(np.mean(finals))
     assert report["summary"]["val_loss"]["std"] == pytest.approx(np.std(finals))
+
+
+@pytest.mark.workers
+def test_stop_ends_every_fold_and_nothing_is_summed_up(pool):
+    exp = Experiment(dataset="xor", samples=200, epochs=2000, batch_size=1)
+    validation = CrossValidation(exp, 3, lambda e, name: pool.submit(e)).start()
+    validation.stop()
+    assert validation.wait(120)
+    assert [h.status for h in validation.handles] == ["stopped"] * 3
+    assert validation.summary() == [] and validation.counted() == 0
