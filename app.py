@@ -197,6 +197,8 @@ def main() -> None:
                 url_path="inspect"),
         st.Page("views/evaluate.py", title=tr("Evaluate"), icon=":material/fact_check:",
                 url_path="evaluate"),
+        st.Page("views/crossval.py", title=tr("Cross-validate"), icon=":material/view_week:",
+                url_path="crossval"),
         st.Page("views/search.py", title=tr("Search"), icon=":material/tune:",
                 url_path="search"),
         st.Page("views/runs.py", title=tr("Runs"), icon=":material/history:",

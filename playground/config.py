@@ -34,6 +34,7 @@ from playground.fields import (
     ConfigErrors,
     Field,
     FloatField,
+    FoldField,
     IntField,
     NamesField,
     TextField,
@@ -243,6 +244,8 @@ OMITTED_WHEN_DEFAULT = frozenset({"subset", "num_words", "maxlen", "csv_name", "
 FIELDS_BY_KEY = {f.url_key: f for f in FIELDS}
 VERSION_KEY = "v"
 
+FOLD = FoldField("fold", None, "A run of a cross-validation: fold i of k.")
+
 @dataclass(frozen=True)
 class Experiment:
     """Everything that defines one training run, as plain values.
@@ -251,6 +254,9 @@ class Experiment:
     errors are reported together as `ConfigErrors`. The defaults are TF
     Playground's opening experiment (circle, tanh 4-2, SGD at 0.03, batch 10). Use `replace` to change
     fields: the result is checked again.
+    `upload` (an uploaded table's token) and `fold` (`(k, i)`: a run of a
+    cross-validation trains on fold i of k) belong to one job: they are not
+    in links, JSON or a stored run's settings.
     """
 
     dataset: str = "circle"
@@ -294,6 +300,7 @@ class Experiment:
     augment: tuple[str, ...] = ()
     augment_strength: float = DEFAULT_STRENGTH
     upload: str = dataclasses.field(default="", repr=False)
+    fold: tuple[int, int] | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self):
         errors = []
@@ -302,6 +309,10 @@ class Experiment:
                 object.__setattr__(self, f.name, f.validate(getattr(self, f.name)))
             except ConfigError as error:
                 errors.append(error)
+        try:
+            object.__setattr__(self, "fold", FOLD.validate(self.fold))
+        except ConfigError as error:
+            errors.append(error)
         if not errors and round(self.val_fraction + self.test_fraction, 9) > 0.6:
             errors.append(ConfigError(
                 "val_fraction + test_fraction",

@@ -229,6 +229,34 @@ class FloatField(Field):
 
 
 @dataclass(frozen=True)
+class FoldField(Field):
+    """A run's fold of a k-fold cross-validation, `(k, i)`: fold i (1 to k)
+    of k (`minimum` to `maximum`); None for a run that is not one."""
+
+    minimum: int = 2
+    maximum: int = 10
+
+    @property
+    def expected(self) -> str:
+        return tr("None, or (k, i) for fold i of k, with k from {low} to {high} and i "
+                  "from 1 to k", low=self.minimum, high=self.maximum)
+
+    def validate(self, value: Any) -> tuple[int, int] | None:
+        if value is None:
+            return None
+        if not (isinstance(value, (tuple, list)) and len(value) == 2 and all(
+                isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                for v in value)):
+            raise ConfigError(self.name, value, self.expected)
+        k, i = (int(v) for v in value)
+        if not (self.minimum <= k <= self.maximum and 1 <= i <= k):
+            raise ConfigError(self.name, value, self.expected,
+                              tr("Pick k from {low} to {high}, and i from 1 to k.",
+                                 low=self.minimum, high=self.maximum))
+        return (k, i)
+
+
+@dataclass(frozen=True)
 class ChoiceField(Field):
     """One name out of a fixed allowlist."""
 

@@ -176,16 +176,23 @@ def restore_run(values: list[str]) -> bool:
         state.notify(tr("Run {run} could not be opened: {error} {fallback}",
                         run=values[0], error=error, fallback=fallback), "warning")
         return False
-    state.replace_experiment(handle.experiment)
+    state.replace_experiment(settings_of(handle.experiment))
     state.set_job(handle)
     return True
+
+
+def settings_of(experiment):
+    """A run's experiment as the editors take it: a cross-validation fold's
+    run trained on one fold, which is the job's, not a setting (a live fold
+    run opened from its link must not make Train train on that fold)."""
+    return experiment if experiment.fold is None else experiment.replace(fold=None)
 
 
 def link_parameters() -> dict[str, str]:
     """`run=<id>` for the address bar while the session shows a run of the
     current experiment (a changed setting drops it: the link would lie)."""
     handle = state.job()
-    if handle is None or handle.experiment != state.experiment():
+    if handle is None or settings_of(handle.experiment) != state.experiment():
         return {}
     return {RUN_PARAMETER: handle.id}
 

@@ -97,16 +97,20 @@ def submit(experiment, name: str = ""):
     return handle
 
 
-def session_submitter():
+def session_submitter(in_lesson: bool = False):
     """`submit` for a thread of this session that has no Streamlit context
     (a search's scheduler): the session's owner token, browser id and run
-    store are read now, in the page's thread."""
+    store are read now, in the page's thread. With `in_lesson`, the runs
+    are tagged with the session's lesson and student, as Train's are (a
+    cross-validation's folds go on the lesson's board)."""
     token, browser, store = claims.owner(), runs.browser_id(), runs.store()
+    tag = lesson.run_tag() if in_lesson else None
 
     def submit(experiment, name: str = ""):
         check_size(experiment)
         return submit_and_record(jobs.default_executor(), experiment, token,
-                                 store=store, browser=browser, name=name)[0]
+                                 store=store, browser=browser, name=name,
+                                 lesson=tag)[0]
 
     return submit
 

@@ -79,7 +79,7 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
                 "line": {"dash": dash, "color": CLASS_COLORS[1 if dash == "solid" else 0]}})
     for suffix, base in zip(suffixes, bases):
         if base in SHARES:  # a flat accuracy at chance must not fill the plot
-            span = _share_range([v for key in (base, f"val_{base}")
+            span = share_range([v for key in (base, f"val_{base}")
                                  for v in finite_or_none(history.get(key, ()))
                                  if v is not None])
             if span:
@@ -108,7 +108,7 @@ def finite_or_none(values) -> list[float | None]:
     return [float(v) if v is not None and math.isfinite(v) else None for v in values]
 
 
-def _share_range(values: list[float]) -> list[float] | None:
+def share_range(values: list[float]) -> list[float] | None:
     """An axis range of at least `MIN_SHARE_SPAN` around the values, kept
     within 0..1 (with a little room); None leaves Plotly's own."""
     if not values:

@@ -15,6 +15,8 @@
                                        also save the trained model (Keras format)
     playground export CONFIG --script FILE [--csv FILE --target COLUMN]
                                        write the experiment as a Keras script
+    playground crossval CONFIG [--k K] [--json]
+                                       k-fold cross-validation (`playground.cli.crossval`)
     playground share CONFIG            print the experiment's query string
     playground show URL                print the experiment JSON of a URL
     playground lesson create|list|show|board|export|close ...
@@ -403,6 +405,12 @@ def _command(args) -> int:
             exp = _with_data(args)
             check_experiment(exp)
             return run_search(exp, args)
+        elif args.command == "crossval":
+            from playground.cli.crossval import run_crossval
+
+            exp = _with_data(args)
+            check_experiment(exp)
+            return run_crossval(exp, args)
         elif args.command == "share":
             print(load_config(args.config).to_query_string())
         elif args.command == "show":

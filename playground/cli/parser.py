@@ -98,6 +98,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help=tr("the CSV's target column (default: one named like a "
                         "label, else the last one)"))
     p.add_argument("--no-save", action="store_true", help=tr("do not keep the trials' runs"))
+    p = sub.add_parser("crossval", help=tr("k-fold cross-validation of an experiment"))
+    p.add_argument("config", help=tr("JSON file, share URL, query string or preset"))
+    p.add_argument("--k", type=int, default=5,
+                   help=tr("the number of folds, from 2 to 10 (default 5)"))
+    p.add_argument("--workers", type=int, default=1, help=tr("folds trained at once"))
+    p.add_argument("--json", action="store_true",
+                   help=tr("end with one JSON line: each fold's final metrics and the "
+                        "mean and standard deviation of each"))
+    p.add_argument("--csv", metavar="FILE", help=tr("cross-validate on this CSV file"))
+    p.add_argument("--target", metavar="COLUMN",
+                   help=tr("the CSV's target column (default: one named like a "
+                        "label, else the last one)"))
+    p.add_argument("--no-save", action="store_true", help=tr("do not keep the folds' runs"))
     p = sub.add_parser("share", help=tr("print an experiment's query string"))
     p.add_argument("config")
     p = sub.add_parser("show", help=tr("print the experiment JSON of a share URL"))

@@ -148,27 +148,45 @@ def dataset_info(exp: Experiment) -> DatasetInfo:
 
 
 def experiment_data(exp: Experiment) -> Dataset:
-    """The experiment's dataset, loaded and split from its options and seed."""
+    """The experiment's dataset, loaded and split from its options and seed
+    (and its `fold`, for a run of a cross-validation)."""
     info = DATASETS[exp.dataset]
     if info.source == "keras":
         return _keras_dataset(exp.dataset, exp.subset, exp.num_words, exp.maxlen,
-                              exp.val_fraction, exp.test_fraction, exp.seed)
+                              exp.val_fraction, exp.test_fraction, exp.seed, exp.fold)
     if info.source == "table":
         kept = kept_dataset(exp.upload)
         if kept is not None:
+            if exp.fold is not None:
+                raise DataUnavailable(kept_data_has_no_folds(exp.csv_name))
             return kept
         table = prepared_table(exp)
         return _table_dataset(dataset_info(exp), table, exp.val_fraction,
-                              exp.test_fraction, exp.seed)
+                              exp.test_fraction, exp.seed, exp.fold)
     return load_dataset(exp.dataset, exp.samples, exp.noise, exp.val_fraction,
-                        exp.test_fraction, exp.seed)
+                        exp.test_fraction, exp.seed, exp.fold)
+
+
+def is_kept(exp: Experiment) -> bool:
+    """Whether the experiment's data is a stored run's kept, prepared data
+    (its CSV file is not loaded in this session)."""
+    return DATASETS[exp.dataset].source == "table" and kept_dataset(exp.upload) is not None
+
+
+def kept_data_has_no_folds(csv_name: str):
+    """Why a stored CSV run's kept data cannot be split into folds."""
+    return tr_lazy(
+        "This run's CSV file is not loaded: only its prepared split was kept with the "
+        "run, and cross-validation prepares the data again for each fold. Upload the "
+        "file {name} on the Data page first.", name=csv_name or "?")
 
 
 @functools.lru_cache(maxsize=8)
 def _table_dataset(info: DatasetInfo, table, val: float, test: float,
-                   seed: int) -> Dataset:
+                   seed: int, fold: tuple[int, int] | None = None) -> Dataset:
     return split_dataset(info, table.features, table.y, table.feature_names, val,
-                         test, seed, scale=False, preprocessor=table.preprocessor())
+                         test, seed, scale=False, preprocessor=table.preprocessor(),
+                         fold=fold)
 
 
 @functools.lru_cache(maxsize=4)

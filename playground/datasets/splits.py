@@ -4,6 +4,11 @@
 train, validation and test sets from the seed, and caches the read-only
 result: data is shared, models never are. `load_keras_dataset` does the
 same for a stratified subset of a `keras.datasets` set.
+
+For k-fold cross-validation, a `fold` `(k, i)` splits the training part
+(train and validation together; the test part stays as it is) into k folds
+with scikit-learn's `StratifiedKFold` (classes) or `KFold`, shuffled with
+the seed: fold i is held out for validation and the other k - 1 train.
 """
 
 from __future__ import annotations
@@ -122,9 +127,42 @@ def split_indices(y: np.ndarray, val: float, test: float, seed: int,
     return tuple(rng.permutation(np.concatenate(p)).astype(np.int64) for p in parts)
 
 
+def fold_indices(y: np.ndarray, training: np.ndarray, k: int, seed: int,
+                 stratify: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The k folds of the rows `training` of `y`: for each, the indices
+    that train and the indices held out, in ascending order.
+
+    The rows are sorted first, so the folds depend on which rows form the
+    training part, not on how it was drawn; scikit-learn's `StratifiedKFold`
+    (with `stratify`, each fold keeps the class balance) or `KFold` deals
+    them out, shuffled with the seed. The held-out parts are disjoint and
+    together they are the training part.
+    """
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    training = np.sort(np.asarray(training, dtype=np.int64))
+    splitter = (StratifiedKFold if stratify else KFold)(
+        n_splits=k, shuffle=True, random_state=seed)
+    return [(training[kept], training[held]) for kept, held in
+            splitter.split(np.zeros(len(training)), y[training])]
+
+
+def fold_split(indices: tuple[np.ndarray, np.ndarray, np.ndarray], y: np.ndarray,
+               fold: tuple[int, int], seed: int, stratify: bool
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Train, validation and test indices for fold `(k, i)` (i from 1 to k):
+    the training part of `indices` (its train and validation indices) split
+    by `fold_indices`, fold i held out for validation; test is unchanged."""
+    k, i = fold
+    kept, held = fold_indices(y, np.concatenate(indices[:2]), k, seed, stratify)[i - 1]
+    rng = np.random.default_rng([seed, 4, k, i])
+    return rng.permutation(kept), rng.permutation(held), indices[2]
+
+
 @functools.lru_cache(maxsize=16)
 def load_dataset(name: str, samples: int = 500, noise: float = 0.0,
-                 val: float = 0.2, test: float = 0.3, seed: int = 0) -> Dataset:
+                 val: float = 0.2, test: float = 0.3, seed: int = 0,
+                 fold: tuple[int, int] | None = None) -> Dataset:
     """Loads a dataset and splits it reproducibly.
 
     Args:
@@ -134,6 +172,9 @@ def load_dataset(name: str, samples: int = 500, noise: float = 0.0,
         val: Fraction held out for validation during training.
         test: Fraction held out for the final test.
         seed: Seeds generation and the split; the same seed, the same data.
+        fold: `(k, i)` to train on fold i of k of the training part and
+            validate on its held-out rows (cross-validation); None for the
+            train and validation split above.
 
     Returns:
         A `Dataset` with read-only float32 inputs.
@@ -147,12 +188,14 @@ def load_dataset(name: str, samples: int = 500, noise: float = 0.0,
     else:
         x, y, features = _load_bundled(name)
     return split_dataset(info, x, y, features, val, test, seed,
-                         scale=info.input_kind == "features" and not info.synthetic)
+                         scale=info.input_kind == "features" and not info.synthetic,
+                         fold=fold)
 
 
 def split_dataset(info: DatasetInfo, x, y: np.ndarray,
                   features: tuple[str, ...], val: float, test: float, seed: int,
-                  scale: bool, preprocessor=None) -> Dataset:
+                  scale: bool, preprocessor=None,
+                  fold: tuple[int, int] | None = None) -> Dataset:
     """Splits arrays into a read-only `Dataset`, stratified for classes.
 
     Whatever is learned from data is learned from the training split only:
@@ -163,10 +206,14 @@ def split_dataset(info: DatasetInfo, x, y: np.ndarray,
     constant in the training rows is centred, not divided by zero).
     Regression targets of real (not generated) data are standardised the
     same way, so one learning rate suits every dataset; both fitted scalers
-    are kept on the `Dataset`.
+    are kept on the `Dataset`. With a `fold` `(k, i)`, train and validation
+    are fold i of the training part (`fold_split`), and the preprocessing is
+    fitted on that fold's training rows.
     """
     classify = info.task != REGRESSION
     indices = split_indices(y, val, test, seed, stratify=classify)
+    if fold is not None:
+        indices = fold_split(indices, y, fold, seed, stratify=classify)
     if preprocessor is None and scale:
         from sklearn.preprocessing import StandardScaler
 
@@ -230,7 +277,8 @@ def keep_subset(y: np.ndarray, size: int, seed: int, stratify: bool) -> np.ndarr
 
 @functools.lru_cache(maxsize=4)
 def load_keras_dataset(name: str, subset: int, num_words: int, maxlen: int,
-                       val: float, test: float, seed: int) -> Dataset:
+                       val: float, test: float, seed: int,
+                       fold: tuple[int, int] | None = None) -> Dataset:
     """A stratified subset of a `keras.datasets` set, split like the others.
 
     Keras downloads the files once into its cache folder; offline, the
@@ -240,6 +288,8 @@ def load_keras_dataset(name: str, subset: int, num_words: int, maxlen: int,
         name: A key of `DATASETS` whose source is `"keras"`.
         subset: Samples kept, drawn from Keras' train and test parts together.
         num_words, maxlen: Vocabulary size and tokens per text (text sets).
+        fold: `(k, i)` for fold i of k of the training part (see
+            `load_dataset`), or None.
     """
     info = DATASETS[name]
     base = KERAS_BASE.get(name, name)
@@ -255,4 +305,4 @@ def load_keras_dataset(name: str, subset: int, num_words: int, maxlen: int,
     if name == "boston-housing":
         features = BOSTON_FEATURES
     return split_dataset(info, x, y, features, val, test, seed,
-                         scale=info.input_kind == "features")
+                         scale=info.input_kind == "features", fold=fold)

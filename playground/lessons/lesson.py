@@ -33,7 +33,7 @@ from playground.lessons.limits import Limits, limit_problems
 from playground.lessons.tokens import check_lesson_id, new_lesson_id
 from playground.registry import REGRESSION
 
-PAGES = ("data", "model", "train", "inspect", "evaluate", "search", "runs")
+PAGES = ("data", "model", "train", "inspect", "evaluate", "crossval", "search", "runs")
 """The pages a lesson may hide, by the name in their address."""
 FIELD_NAMES = tuple(FIELDS_BY_NAME)
 """The experiment fields a lesson may lock or hide."""

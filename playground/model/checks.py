@@ -164,11 +164,12 @@ def check_training_controls(exp: Experiment, data: DataSpec) -> None:
     """
     regression = data.task == REGRESSION
     early = exp.early_stop_patience > 0
-    if early and exp.val_fraction == 0:
+    no_validation = exp.val_fraction == 0 and exp.fold is None  # a fold validates
+    if early and no_validation:
         raise StackError(None, tr("Early stopping watches the validation data, and "
                                   "the validation share is 0. Hold out some data for "
                                   "validation, or set early stopping's patience to 0."))
-    if exp.lr_schedule == "plateau" and exp.val_fraction == 0:
+    if exp.lr_schedule == "plateau" and no_validation:
         raise StackError(None, tr("The plateau schedule watches the validation loss, "
                                   "and the validation share is 0. Hold out some data "
                                   "for validation, or pick another schedule."))

@@ -14,7 +14,7 @@ from playground.presets import PRESETS
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["views/data.py", "views/model.py", "views/train.py", "views/inspect.py",
-         "views/evaluate.py"]
+         "views/evaluate.py", "views/crossval.py"]
 
 
 def new_app(query=None):

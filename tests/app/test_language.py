@@ -40,7 +40,8 @@ def test_an_unknown_language_says_so_and_uses_english():
 
 
 PAGES = ("views/data.py", "views/model.py", "views/train.py", "views/inspect.py",
-         "views/evaluate.py", "views/search.py", "views/runs.py", "views/teach.py")
+         "views/evaluate.py", "views/crossval.py", "views/search.py", "views/runs.py",
+         "views/teach.py")
 PROSE = ("Title", "Header", "Subheader", "Caption", "Markdown", "Info", "Warning",
          "Error", "Success", "Text", "Exception")
 

@@ -26,7 +26,7 @@ from test_browser import LOAD_MS, TRAIN_MS, assert_no_exception, open_app
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("数据", "模型", "训练", "探查", "评估", "搜索", "运行记录")
+PAGES = ("数据", "模型", "训练", "探查", "评估", "交叉验证", "搜索", "运行记录")
 ENGLISH_PROSE = re.compile(r"\b[A-Za-z][a-z]+(?:[ -][A-Za-z][a-z]+){2,}")
 CUT_OFF_JS = """() => [...document.querySelectorAll(
     '[data-testid=stMain] button p, [data-testid=stMain] label p, '
