@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from playground.charts.history import SHARES, WAITING, finite_or_none, share_range
+from playground.charts.history import SHARES, finite_or_none, share_range, show_waiting
 from playground.charts.style import (
     CLASS_COLORS,
     METRIC_LABELS,
@@ -85,11 +85,5 @@ def fold_curves_figure(histories: list[dict[str, list[float]]],
             if span:
                 layout[f"yaxis{suffix}"]["range"] = span
     if not data:  # no fold has finished an epoch yet
-        for suffix in suffixes:
-            layout[f"xaxis{suffix}"]["range"] = [1, max(2, epochs or 1)]
-            layout[f"yaxis{suffix}"].update(range=[0, 1], showticklabels=False)
-            layout["annotations"].append({
-                "text": tr(WAITING), "x": 0.5, "y": 0.5, "xref": f"x{suffix} domain",
-                "yref": f"y{suffix} domain", "showarrow": False,
-                "font": {"color": "#808080"}})
+        show_waiting(layout, suffixes, epochs)
     return dict_figure(data, layout)

@@ -85,14 +85,20 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
             if span:
                 layout[f"yaxis{suffix}"]["range"] = span
     if not data:  # before the first epoch
-        for suffix in suffixes:
-            layout[f"xaxis{suffix}"]["range"] = [1, max(2, epochs or 1)]
-            layout[f"yaxis{suffix}"].update(range=[0, 1], showticklabels=False)
-            layout["annotations"].append({
-                "text": tr(WAITING), "x": 0.5, "y": 0.5, "xref": f"x{suffix} domain",
-                "yref": f"y{suffix} domain", "showarrow": False,
-                "font": {"color": "#808080"}})
+        show_waiting(layout, suffixes, epochs)
     return dict_figure(data, layout)
+
+
+def show_waiting(layout: dict, suffixes, epochs: int | None) -> None:
+    """Empty panels, each saying that the first epoch is awaited, over the
+    run's epochs (not Plotly's default -1 to 6)."""
+    for suffix in suffixes:
+        layout[f"xaxis{suffix}"]["range"] = [1, max(2, epochs or 1)]
+        layout[f"yaxis{suffix}"].update(range=[0, 1], showticklabels=False)
+        layout["annotations"].append({
+            "text": tr(WAITING), "x": 0.5, "y": 0.5, "xref": f"x{suffix} domain",
+            "yref": f"y{suffix} domain", "showarrow": False,
+            "font": {"color": "#808080"}})
 
 
 SHARES = ("accuracy", "auc")

@@ -53,7 +53,7 @@ def run_crossval(exp, args: Any) -> int:
     status: 0 when every fold completed, 1 when one did not, 2 for a k the
     data cannot take, 130 after Ctrl-C (the running folds end as stopped runs)."""
     from playground.cli import UsageError
-    from playground.jobs import ProcessExecutor
+    from playground.cli.on_executor import host_executor
     from playground.runs.recorder import submit_and_record
 
     most = max(1, os.cpu_count() or 1)
@@ -74,7 +74,7 @@ def run_crossval(exp, args: Any) -> int:
         validation = CrossValidation(exp, args.k, submit)
     except FoldError as error:
         raise UsageError(str(error)) from None
-    pool = ProcessExecutor(limit=args.workers)  # k checked: start the workers
+    pool = host_executor(args.workers)  # k checked: start the workers
     interrupted = False
     try:
         validation.start()

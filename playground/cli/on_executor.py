@@ -1,7 +1,9 @@
 """`playground train` on the host's executor, when it is a Ray cluster.
 
-With `PLAYGROUND_EXECUTOR=ray` (and `RAY_ADDRESS`), `playground train`
-does not train in its own process: it submits the run to the cluster as a
+With `PLAYGROUND_EXECUTOR=ray` (and `RAY_ADDRESS`), `playground search`
+and `playground crossval` run their jobs on that cluster
+(`host_executor`), and `playground train` does not train in its own
+process: it submits the run to the cluster as a
 browser's Train button does, prints each epoch as the job streams it, and
 waits for the end. The job records its own run in the store (so
 `playground runs show ID` names the cluster's executor and worker), and
@@ -21,6 +23,20 @@ from playground.jobs.choice import executor_kind
 def on_cluster() -> bool:
     """Whether the host asked for the Ray executor (`PLAYGROUND_EXECUTOR`)."""
     return executor_kind() == "ray"
+
+
+def host_executor(workers: int | None) -> Any:
+    """The executor for a command that trains several runs at once
+    (`search`, `crossval`): `workers` actors on the host's Ray cluster, or
+    `workers` worker processes on this machine."""
+    if on_cluster():
+        from playground.jobs.choice import ray_address
+        from playground.jobs.ray_executor import RayExecutor
+
+        return RayExecutor(ray_address(), limit=workers)
+    from playground.jobs import ProcessExecutor
+
+    return ProcessExecutor(limit=workers)
 
 
 class _StopAdapter:

@@ -46,8 +46,7 @@ def trial_line(trial: Trial, objective: str) -> str:
 
 def run_search(exp, args: Any) -> int:
     """Runs the search the arguments describe; returns the exit status."""
-    from playground.cli.on_executor import on_cluster
-    from playground.jobs import ProcessExecutor
+    from playground.cli.on_executor import host_executor
     from playground.runs.recorder import submit_and_record
 
     space = read_space(args.space, exp)
@@ -67,14 +66,7 @@ def run_search(exp, args: Any) -> int:
     search = Search(exp, space, submit, strategy=args.strategy, max_trials=args.trials,
                     epochs=args.epochs, objective=objective, seed=args.seed,
                     parallel=args.workers, on_trial_end=said)
-    # Settings checked: start the workers, here or on the host's Ray cluster.
-    if on_cluster():
-        from playground.jobs.choice import ray_address
-        from playground.jobs.ray_executor import RayExecutor
-
-        pool = RayExecutor(ray_address(), limit=args.workers)
-    else:
-        pool = ProcessExecutor(limit=args.workers)
+    pool = host_executor(args.workers)  # settings checked: start the workers
     if search.grid_size is not None:
         print(tr("search {search}: {strategy}, {points} grid point(s), at most {trials} "
                  "trial(s)", search=search.id, strategy=args.strategy,
