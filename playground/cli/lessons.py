@@ -112,11 +112,10 @@ def run_lesson(args: Any) -> int:
     Bad settings raise `ConfigError`/`ConfigErrors`, an unknown lesson
     `LessonNotFound`, a store problem `StoreUnavailable`: the command's
     caller turns each into one `playground:` line and its status."""
-    from playground.lessons.store import LessonStore
-    from playground.runs import open_store
-
     from playground.cli.tutorial_lines import show_tutorial, tutorials_table
+    from playground.lessons.store import LessonStore
     from playground.lessons.tutorials import TUTORIALS
+    from playground.runs import open_store
 
     if args.action == "create":
         return _create(args)
