@@ -32,6 +32,8 @@ from ui import (
     search_links,
     services,
     state,
+    tutorial,
+    tutorial_panel,
 )
 from ui.user_text import escape_markdown
 
@@ -48,15 +50,18 @@ def restore_from_url() -> None:
     language.choose(params.pop(language.PARAMETER, None))
     lesson_id = params.pop(lesson.PARAMETER, None)
     token = params.pop(lesson.TEACH_PARAMETER, None)
+    guide = params.pop(tutorial.PARAMETER, None), params.pop(tutorial.STEP_PARAMETER, None)
     if lesson_id is not None and lesson.open_from_link(lesson_id[-1], (token or [None])[-1]):
         open_lesson(params)
         return
+    guided = tutorial.open_from_link(*guide)
     found = params.pop(search_links.SEARCH_PARAMETER, None)
     found = found is not None and search_links.restore_search(found)
     run = params.pop(runs.RUN_PARAMETER, None)
-    if run is not None and runs.restore_run(run) or found:
-        return
-    if not params:
+    restored = run is not None and runs.restore_run(run) or found
+    if restored or not params:
+        if guided:  # a tutorial's step: the link's run, or the step's own experiment
+            tutorial.start_at_link(state.experiment() if restored else None)
         return
     try:
         state.replace_experiment(Experiment.from_query(params))
@@ -64,6 +69,8 @@ def restore_from_url() -> None:
         state.replace_experiment(default_experiment())
         state.notify(tr("This link could not be restored, so the default experiment "
                         "is shown instead."), "error", problems(error))
+    if guided:
+        tutorial.start_at_link(state.experiment())
 
 
 def open_lesson(params: dict) -> None:
@@ -152,7 +159,8 @@ def sidebar() -> None:
                 st.warning(tr("The link carries the settings, not your CSV file: "
                               "whoever opens it must upload the file again."))
             st.code(share_link(st.context.url or "", exp,
-                               {**lesson.link_parameters(), **language.link_parameters()}),
+                               {**lesson.link_parameters(), **tutorial.link_parameters(),
+                                **language.link_parameters()}),
                     language=None, wrap_lines=True)
             st.download_button(tr("Download experiment JSON"), exp.to_json,
                                file_name="experiment.json", mime="application/json",
@@ -164,7 +172,7 @@ def sync_url() -> None:
     """Writes the current experiment into the browser's address bar."""
     wanted = {**state.experiment().to_query(), **runs.link_parameters(),
               **search_links.link_parameters(), **lesson.link_parameters(),
-              **language.link_parameters()}
+              **tutorial.link_parameters(), **language.link_parameters()}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -217,6 +225,7 @@ def main() -> None:
     page = st.navigation(pages + aliases)
     notices = st.container()  # filled after the page: its widget callbacks run in page.run()
     lesson.panel()
+    tutorial_panel.panel(page.url_path or "data")
     try:
         page.run()
     except WorkerCrashed as error:  # the experiment, the run and the other pages stay

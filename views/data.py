@@ -15,7 +15,7 @@ from playground.datasets.source import (
 )
 from playground.i18n import tr
 from playground.registry import task_label
-from ui import claims, data_previews, state
+from ui import claims, data_previews, state, tutorial_panel
 from ui.widgets import field_input
 
 exp = state.experiment()
@@ -188,6 +188,7 @@ def show_data(left) -> None:
 
 
 st.title(tr("Data"))
+tutorial_panel.start_point()
 left, right = st.columns([1, 2], gap="large")
 with left:
     field_input("dataset", tr("Dataset"), format_func=lambda n: DATASETS[n].label)

@@ -22,6 +22,7 @@ from ui import (
     services,
     state,
     training_controls,
+    tutorial,
 )
 from ui.widgets import field_input, learning_rate_input
 
@@ -51,6 +52,7 @@ def start_training() -> None:
         return
     try:
         state.set_job(services.submit(exp))  # checks the model against the data
+        tutorial.note_run(state.job())  # the current tutorial step's run
     except StackError as error:
         state.notify(tr("Cannot train this model: {error}", error=error), "error")
     except HostSettingError as error:

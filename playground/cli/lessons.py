@@ -6,8 +6,10 @@
                                  save a lesson; print its id and the query
                                  strings of the students' and the teacher's
                                  links (the teacher's token is shown once)
-    playground lesson list [--json]             the lessons, newest first
-    playground lesson show ID [--json]          one lesson's settings and students
+    playground lesson list [--json]             the built-in tutorials, then the
+                                                lessons, newest first
+    playground lesson show ID [--json]          one lesson's settings and students,
+                                                or a tutorial's steps
     playground lesson board ID [--json]         the students ranked by their best run
     playground lesson export ID --csv FILE [--zip FILE]
                                  the lesson's runs as a CSV file (a spreadsheet
@@ -54,7 +56,8 @@ def add_lesson_parser(sub: Any) -> None:
     a.add_argument("--goal", metavar="METRIC>=VALUE",
                    help=tr("what to reach, such as val_accuracy>=0.9 or val_loss<=0.3"))
     a.add_argument("--json", action="store_true", help=tr("print one JSON object"))
-    a = actions.add_parser("list", help=tr("list the lessons"))
+    a = actions.add_parser("list", help=tr("list the built-in tutorials and the "
+                                           "lessons"))
     a.add_argument("--json", action="store_true", help=tr("print one JSON list"))
     for name, text in (("show", mark("print a lesson's settings and students")),
                        ("board", mark("print a lesson's board"))):
@@ -109,11 +112,19 @@ def run_lesson(args: Any) -> int:
     Bad settings raise `ConfigError`/`ConfigErrors`, an unknown lesson
     `LessonNotFound`, a store problem `StoreUnavailable`: the command's
     caller turns each into one `playground:` line and its status."""
+    from playground.cli.tutorial_lines import show_tutorial, tutorials_table
     from playground.lessons.store import LessonStore
+    from playground.lessons.tutorials import TUTORIALS
     from playground.runs import open_store
 
     if args.action == "create":
         return _create(args)
+    if args.action == "show" and args.lesson_id in TUTORIALS:
+        show_tutorial(args.lesson_id, args.json)  # built in: no store needed
+        return 0
+    if args.action == "list" and not args.json:
+        print(tutorials_table())  # built in: listed even without a store
+        print()
     lessons = LessonStore(open_store())
     if args.action == "list":
         _list(lessons, args.json)
@@ -166,7 +177,9 @@ def _list(lessons: Any, as_json: bool) -> None:
     found = lessons.list()
     counts = lessons.counts()
     if as_json:
-        print(json.dumps([{"lesson": lesson.to_dict(),
+        from playground.cli.tutorial_lines import tutorial_entries
+
+        print(json.dumps(tutorial_entries() + [{"lesson": lesson.to_dict(),
                            "students": counts.get(lesson.id, (0, 0))[0],
                            "runs": counts.get(lesson.id, (0, 0))[1]}
                           for lesson in found]))

@@ -14,6 +14,8 @@ who joined, their board, and an export of their runs.
   a teacher token; join; the board; a lesson's runs; remove a student's runs.
 - `board`: how the board ranks students.
 - `export`: a lesson's runs as a safe CSV file, and a zip of experiments.
+- `tutorials`: the five built-in guided tutorials (defined in code, no
+  teacher, no store): steps, predictions, checks and a learner's progress.
 
 The names below are loaded on first use, so a page that only reads a lesson
 does not load SQLAlchemy.

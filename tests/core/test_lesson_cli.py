@@ -63,14 +63,14 @@ def test_list_and_show(capsys):
     lesson = create(capsys)["lesson"]
     LessonStore(open_store()).join(lesson["id"], "Ana")
     code, out, _ = run(capsys, "lesson", "list")
-    header, row = out.splitlines()
+    header, row = out.split("\n\n")[1].splitlines()  # after the tutorials
     assert header.split() == ["ID", "TITLE", "STUDENTS", "RUNS", "GOAL", "STATE",
                               "CREATED"]
     assert row.split()[:6] == [lesson["id"], "Spirals", "1", "0", "val_accuracy>=0.9",
                                "open"]
     code, out, _ = run(capsys, "lesson", "list", "--json")
-    assert code == 0 and json.loads(out) == [{"lesson": lesson, "students": 1,
-                                              "runs": 0}]
+    assert code == 0 and json.loads(out)[5:] == [{"lesson": lesson, "students": 1,
+                                                  "runs": 0}]
     code, out, _ = run(capsys, "lesson", "show", lesson["id"], "--json")
     shown = json.loads(out)
     assert shown["lesson"] == lesson and [s["name"] for s in shown["students"]] == ["Ana"]
@@ -158,4 +158,43 @@ def test_a_store_that_cannot_be_used_exits_1(capsys, tmp_path, monkeypatch):
     (tmp_path / "file").write_text("")
     monkeypatch.setenv("PLAYGROUND_STORE", str(tmp_path / "file" / "runs.sqlite"))
     code, out, err = run(capsys, "lesson", "list")
-    assert code == 1 and out == "" and err.startswith("playground: error: The run store")
+    assert code == 1 and err.startswith("playground: error: The run store")
+    assert out.startswith("TUTORIAL")  # the built-in tutorials need no store
+
+
+def test_list_shows_the_built_in_tutorials_beside_the_lessons(capsys):
+    code, out, err = run(capsys, "lesson", "list")
+    assert code == 0 and err.startswith("playground: no lessons in ")
+    header, *rows = out.strip().splitlines()
+    assert header.split() == ["TUTORIAL", "TITLE", "STEPS", "DATA"]
+    found = {row.split()[0]: row for row in rows}
+    assert list(found) == ["tutorial-mnist-mlp", "tutorial-cifar10-cnn",
+                           "tutorial-imdb-lstm", "tutorial-iris-mlp",
+                           "tutorial-house-prices"]
+    assert "Iris flowers with an MLP" in found["tutorial-iris-mlp"]
+    assert found["tutorial-iris-mlp"].split()[-2:] == ["6", "offline"]
+    assert found["tutorial-mnist-mlp"].endswith("downloads mnist (offline: digits)")
+    code, out, _ = run(capsys, "lesson", "list", "--json")
+    entries = json.loads(out)
+    assert [e["tutorial"]["id"] for e in entries] == list(found)
+    assert entries[3]["tutorial"]["steps"] == 6
+    assert entries[3]["tutorial"]["query"] == "tutorial=tutorial-iris-mlp&step=1"
+
+
+def test_show_prints_a_tutorials_steps(capsys):
+    code, out, _ = run(capsys, "lesson", "show", "tutorial-iris-mlp")
+    assert code == 0
+    assert "tutorial=tutorial-iris-mlp&step=1" in out
+    for line in ("1. The data (on the Data page)", "3. Compile and train (on the "
+                 "Train page)", "check: val_accuracy>=0.9",
+                 "change: Replaces the three hidden layers with one Dense layer of 8 "
+                 "units."):
+        assert line in out
+    assert "predict: After 50 epochs" in out
+    code, out, _ = run(capsys, "lesson", "show", "tutorial-house-prices", "--json")
+    shown = json.loads(out)
+    assert shown["tutorial"]["id"] == "tutorial-house-prices"
+    assert [s["page"] for s in shown["steps"]][:3] == ["data", "model", "train"]
+    assert shown["steps"][4]["check"] == "no overfitting from the training doctor"
+    code, out, _ = run(capsys, "--lang", "zh", "lesson", "show", "tutorial-iris-mlp")
+    assert code == 0 and "鸢尾" in out
