@@ -1,0 +1,437 @@
+"""A class's burst: 30 runs submitted at once, on the worker pool and on Ray.
+
+The moment a teacher says "now press Train": every student's run arrives
+within a second. This script submits `--runs` runs of a 2-D preset
+(`--dataset`, `--epochs`, one seed per student) at once, the way the app
+does (`playground.runs.recorder.submit_and_record`, each phase with its own
+temporary SQLite run store; the jobs record their own runs there from their
+workers), to:
+
+1. the process pool, `ProcessExecutor(limit=N)` (the baseline);
+2. Ray, `RayExecutor(address, limit=N)`, on a Ray head with N CPUs that
+   this script starts on loopback;
+3. the same Ray burst once a second node (`ray start --address=<head>`,
+   `--second-node-cpus K`) has joined the cluster, with the executor's
+   limit raised to the cluster's N + K CPUs;
+4. the pool again, as a check on how much the machine's load moved meanwhile.
+
+Every executor is warm (`wait_until_warm`) before the first submit. For
+each burst it prints: the time from the first submit until every run has
+finished, the longest and the median wait in the queue (a handle's
+`started_at - submitted_at`), the runs completed (and how many recorded
+themselves), each run's time on its worker (the store's `finished_at -
+started_at`, which the worker writes; of it, the epochs alone), the workers
+used (for Ray, how many actors ran on each node), and the memory of this
+process, the server that holds the executor: resident memory when the
+burst starts and its peak (sampled every 50 ms in a thread). Ratios are
+against the pool's burst measured in the same run.
+
+Ray's processes on this machine are this script's own: a head started with
+`ray start --head` in a fresh folder under /tmp (token authentication with a
+token of its own, as `tests/core/ray_cluster.py` does), a second node
+started the same way with `--address`, both ended at the end (also on
+Ctrl-C or an error) by signalling only the processes that name that folder
+and their children. Never `ray stop`, which ends every Ray cluster on the
+machine.
+
+Run: `.venv/bin/python bench/class_burst.py [--runs 30] [--workers N]
+[--epochs E] [--second-node-cpus K] [--skip-ray]` (about 8 minutes with the
+defaults on 2 cores). Always exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playground.jobs import ProcessExecutor  # noqa: E402
+from playground.jobs.worker import memory_mb  # noqa: E402
+from playground.presets import PRESETS  # noqa: E402
+from playground.runs import open_store  # noqa: E402
+from playground.runs.recorder import submit_and_record  # noqa: E402
+
+RAY = Path(sys.executable).with_name("ray")
+WARM_SECONDS = 600
+
+
+# -- Ray processes of this script's own ---------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def all_pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+class RayCluster:
+    """A Ray head on 127.0.0.1 in a fresh folder, and the nodes joined to it.
+
+    `stop()` ends the processes that name the folder (GCS, raylets,
+    monitors) and their children (the nodes' agents and the actors'
+    worker processes), and nothing else.
+    """
+
+    def __init__(self, cpus: int):
+        # Short: Ray's socket paths under it must fit in 107 bytes.
+        self.folder = tempfile.mkdtemp(prefix="kpburst", dir="/tmp")
+        Path(self.folder, "token").write_text(secrets.token_hex(32))
+        self.env = {"RAY_AUTH_MODE": "token",
+                    "RAY_AUTH_TOKEN_PATH": os.path.join(self.folder, "token"),
+                    "RAY_USAGE_STATS_ENABLED": "0"}
+        self.port = free_port()
+        self.address = f"127.0.0.1:{self.port}"
+        try:
+            self._start(["--head", f"--port={self.port}", f"--num-cpus={cpus}",
+                         "--include-dashboard=false", "--disable-usage-stats",
+                         f"--ray-client-server-port={free_port()}"])
+        except BaseException:
+            self.stop()
+            raise
+
+    def add_node(self, cpus: int) -> None:
+        """Joins a second raylet on this machine, with `cpus` CPUs of its own
+        (its ports are picked afresh, so it does not collide with the head's)."""
+        self._start([f"--address={self.address}", f"--num-cpus={cpus}"])
+
+    def _start(self, flags: list[str]) -> None:
+        done = subprocess.run(
+            [str(RAY), "start", *flags, "--node-ip-address=127.0.0.1",
+             f"--temp-dir={self.folder}",
+             f"--dashboard-agent-listen-port={free_port()}"],
+            capture_output=True, text=True, timeout=300, env={**os.environ, **self.env})
+        if done.returncode:
+            raise RuntimeError("`ray start` failed: "
+                               + (done.stderr or done.stdout).strip()[-500:])
+
+    def processes(self) -> list[int]:
+        mine = {pid for pid in all_pids() if self.folder in command_line(pid)}
+        mine.discard(os.getpid())
+        grown = True
+        while grown:  # children of those: agents, actors' workers
+            more = {pid for pid in all_pids() if parent_of(pid) in mine} - mine
+            more.discard(os.getpid())
+            mine |= more
+            grown = bool(more)
+        return sorted(mine)
+
+    def stop(self) -> None:
+        mine = self.processes()
+        for pid in mine:
+            signal_pid(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        while any(Path(f"/proc/{pid}").exists() for pid in mine) and (
+                time.monotonic() < deadline):
+            time.sleep(0.2)
+        for pid in mine:
+            signal_pid(pid, signal.SIGKILL)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def signal_pid(pid: int, number: int) -> None:
+    try:
+        os.kill(pid, number)
+    except OSError:
+        pass
+
+
+def node_of(pid: int) -> str | None:
+    """`head` or `node 2..`: the raylet a Ray worker process belongs to."""
+    raylet = command_line(parent_of(pid) or 0)
+    if "raylet" not in raylet:
+        return None
+    if " --head" in raylet:
+        return "head"
+    for flag in raylet.split():
+        if flag.startswith("--node_id="):
+            return "node " + flag.split("=", 1)[1][:6]
+    return "node ?"
+
+
+# -- one burst --------------------------------------------------------------------
+
+
+class MemoryPeak:
+    """This process's resident memory, sampled in a thread until `stop()`."""
+
+    def __init__(self, interval: float = 0.05):
+        self.start = memory_mb() or 0.0
+        self.peak = self.start
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(interval,),
+                                        daemon=True, name="memory-peak")
+        self._thread.start()
+
+    def _sample(self, interval: float) -> None:
+        while not self._done.wait(interval):
+            self.peak = max(self.peak, memory_mb() or 0.0)
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        return max(self.peak, memory_mb() or 0.0)
+
+
+@dataclass
+class Burst:
+    name: str
+    workers: int
+    runs: int
+    span: float = float("nan")
+    waits: list[float] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    completed: int = 0
+    self_recorded: int = 0
+    on_worker: list[float] = field(default_factory=list)
+    epochs_time: list[float] = field(default_factory=list)
+    memory_start: float = 0.0
+    memory_peak: float = 0.0
+    workers_used: int = 0
+    per_node: dict[str, int] = field(default_factory=dict)
+    left: int = 0
+    note: str = ""
+
+    def median(self, values: list[float]) -> float:
+        return statistics.median(values) if values else float("nan")
+
+
+def burst(name: str, executor, experiments, store_path: Path, timeout: float,
+          by_node: bool = False) -> Burst:
+    """Submits every experiment at once and waits for all of them."""
+    store = open_store(str(store_path))
+    result = Burst(name, executor.limit, len(experiments))
+    gc.collect()
+    memory = MemoryPeak()
+    first = time.time()
+    handles = [submit_and_record(executor, exp, store=store)[0] for exp in experiments]
+    submitted = time.time() - first
+    deadline = time.monotonic() + timeout
+    for handle in handles:
+        handle.wait(max(0.0, deadline - time.monotonic()))
+    result.memory_peak = memory.stop()
+    result.memory_start = memory.start
+    done = [h for h in handles if h.done]
+    result.left = len(handles) - len(done)
+    if done:
+        result.span = max(h.finished_at for h in done) - first
+    result.waits = [h.started_at - h.submitted_at for h in handles
+                    if h.started_at is not None]
+    for handle in done:
+        status = handle.result.status
+        result.statuses[status] = result.statuses.get(status, 0) + 1
+    result.completed = result.statuses.get("completed", 0)
+    result.self_recorded = sum(h.result.recorded for h in done)
+    time.sleep(0.5)  # the recorders' last writes
+    with sqlite3.connect(store_path) as conn:
+        rows = conn.execute("SELECT started_at, finished_at, elapsed, worker FROM runs "
+                            "WHERE status = 'completed'").fetchall()
+    result.on_worker = [f - s for s, f, _, _ in rows if s and f]
+    result.epochs_time = [e for _, _, e, _ in rows]
+    workers = {w for *_, w in rows if w}
+    result.workers_used = len(workers)
+    if by_node:
+        for worker in workers:
+            pid = int(worker.rsplit("pid", 1)[1])
+            node = node_of(pid) or "gone"
+            result.per_node[node] = result.per_node.get(node, 0) + 1
+    result.note = f"submitting all {len(handles)} took {submitted:.2f} s"
+    if result.left:
+        stuck = [h.status for h in handles if not h.done]
+        result.note += f"; not finished after {timeout:.0f} s: {stuck}"
+    return result
+
+
+# -- the report --------------------------------------------------------------------
+
+
+def ratio(value: float, base: float) -> str:
+    if not base or value != value or base != base:
+        return "—"
+    return f"{value / base:.2f}×"
+
+
+def longest(b: Burst) -> float:
+    return max(b.waits, default=float("nan"))
+
+
+def report(bursts: list[Burst], args, loads: list[str]) -> None:
+    base = bursts[0]
+    print()
+    print(f"class burst: {args.runs} runs of {args.dataset} ({args.epochs} epochs) "
+          f"submitted at once; {os.cpu_count()} cores; load average at the start "
+          f"{loads[0]}, at the end {loads[-1]}")
+    print()
+    header = ("| executor | workers | all finished | ×pool | longest wait | median wait | "
+              "completed (self-recorded) | on worker p50 (epochs) | server RSS start "
+              "→ peak | workers used |")
+    print(header)
+    print("|" + "---|" * header.count(" | ") + "---|")
+    for b in bursts:
+        used = str(b.workers_used)
+        if b.per_node:
+            used += " (" + ", ".join(f"{k}: {v}" for k, v in sorted(b.per_node.items())) + ")"
+        print(f"| {b.name} | {b.workers} | {b.span:.1f} s | {ratio(b.span, base.span)} | "
+              f"{longest(b):.1f} s | {b.median(b.waits):.1f} s | "
+              f"{b.completed}/{b.runs} ({b.self_recorded}) | "
+              f"{b.median(b.on_worker):.2f} s ({b.median(b.epochs_time):.2f} s) | "
+              f"{b.memory_start:.0f} → {b.memory_peak:.0f} MB "
+              f"(+{b.memory_peak - b.memory_start:.0f}) | {used} |")
+    print()
+    for b in bursts:
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(b.statuses.items()))
+        spread = (f"{min(b.on_worker):.2f}–{max(b.on_worker):.2f} s" if b.on_worker
+                  else "—")
+        print(f"{b.name}: {statuses or 'none finished'}; on worker {spread}; "
+              f"throughput {60 * b.completed / b.span if b.span == b.span else 0:.1f} "
+              f"runs/min; {b.note}")
+    print()
+    print("ratios against the pool (same run):")
+    for b in bursts[1:]:
+        print(f"  {b.name}: all finished {ratio(b.span, base.span)}, longest wait "
+              f"{ratio(longest(b), longest(base))}, median "
+              f"wait {ratio(b.median(b.waits), base.median(base.waits))}, on worker "
+              f"{ratio(b.median(b.on_worker), base.median(base.on_worker))}, server "
+              f"peak RSS {ratio(b.memory_peak, base.memory_peak)}")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+# -- main ------------------------------------------------------------------------------
+
+
+def interrupted(number, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                        help="N: the pool's workers and the Ray head's CPUs "
+                             "(default: this machine's cores)")
+    parser.add_argument("--dataset", default="spiral", choices=["spiral", "circle",
+                                                                 "xor", "gauss"])
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--second-node-cpus", type=int, default=None,
+                        help="K: the second Ray node's CPUs (default N; 0: no "
+                             "second node)")
+    parser.add_argument("--skip-ray", action="store_true", help="the pool only")
+    parser.add_argument("--no-pool-again", action="store_true",
+                        help="skip the pool's second burst at the end")
+    parser.add_argument("--timeout", type=float, default=900,
+                        help="seconds to wait for one burst's runs")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, interrupted)  # stopped like Ctrl-C: clean up first
+    second = args.workers if args.second_node_cpus is None else args.second_node_cpus
+    base = PRESETS[args.dataset].experiment.replace(epochs=args.epochs)
+    experiments = [base.replace(seed=i + 1) for i in range(args.runs)]
+    folder = Path(tempfile.mkdtemp(prefix="class-burst-"))
+    loads = [load()]
+    print(f"load average {loads[0]}; {args.runs} runs, {args.workers} workers, "
+          f"{args.epochs} epochs of {args.dataset}", flush=True)
+    bursts: list[Burst] = []
+    cluster: RayCluster | None = None
+
+    def pool_burst(name: str) -> None:
+        pool = ProcessExecutor(limit=args.workers, max_run_seconds=0)
+        try:
+            pool.wait_until_warm(WARM_SECONDS)
+            bursts.append(burst(name, pool, experiments, folder / f"{name}.sqlite",
+                                args.timeout))
+        finally:
+            pool.shutdown()
+        print(f"  {name}: {bursts[-1].span:.1f} s", flush=True)
+
+    try:
+        pool_burst("pool")
+        if not args.skip_ray:
+            cluster = RayCluster(args.workers)
+            os.environ.update(cluster.env)  # before Ray is imported: its token
+            import ray
+
+            from playground.jobs.ray_executor import RayExecutor
+
+            def ray_burst(name: str, limit: int) -> None:
+                executor = RayExecutor(cluster.address, limit=limit, max_run_seconds=0)
+                signal.signal(signal.SIGTERM, interrupted)  # ray.init installed its own
+                try:
+                    executor.wait_until_warm(WARM_SECONDS)
+                    bursts.append(burst(name, executor, experiments,
+                                        folder / f"{name}.sqlite", args.timeout,
+                                        by_node=True))
+                finally:
+                    executor.shutdown()
+                print(f"  {name}: {bursts[-1].span:.1f} s", flush=True)
+                # Its actors go once their slots see the queue closed.
+                deadline = time.monotonic() + 60
+                while (ray.available_resources().get("CPU", 0)
+                       < ray.cluster_resources().get("CPU", 0)
+                       and time.monotonic() < deadline):
+                    time.sleep(0.5)
+
+            ray_burst("ray", args.workers)
+            if second:
+                cluster.add_node(second)
+                deadline = time.monotonic() + 120
+                while (ray.cluster_resources().get("CPU", 0) < args.workers + second
+                       and time.monotonic() < deadline):
+                    time.sleep(0.5)
+                cpus = int(ray.cluster_resources().get("CPU", 0))
+                if cpus < args.workers + second:
+                    print(f"  the second node did not join within 120 s: the cluster "
+                          f"has {cpus} CPUs", flush=True)
+                ray_burst(f"ray, 2 nodes ({args.workers}+{second} CPUs)", cpus)
+            ray.shutdown()
+        if not args.no_pool_again:
+            pool_burst("pool again")
+    except KeyboardInterrupt:
+        print("interrupted; stopping what this script started", flush=True)
+    except Exception as error:  # noqa: BLE001 - report what was measured
+        print(f"stopped early: {error!r}", flush=True)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    loads.append(load())
+    if bursts:
+        report(bursts, args, loads)
+
+
+if __name__ == "__main__":
+    main()
