@@ -188,6 +188,19 @@ def test_bad_epochs_per_trial_are_refused_before_any_training(pool, tmp_path, ca
     assert "Epochs per trial" in capsys.readouterr().err
 
 
+def wait_for_a_training_run(path, timeout: float = 120) -> None:
+    """Returns once a run in the store at `path` has trained an epoch and
+    not ended (its job writes it from the worker)."""
+    from playground.runs import open_store
+    from playground.runs.store import EVERY_OWNER
+
+    store, deadline = open_store(str(path)), time.monotonic() + timeout
+    while not any(s.status == "running" and s.epochs_run >= 1
+                  for s in store.list(owner=EVERY_OWNER)):
+        assert time.monotonic() < deadline, f"no run trained within {timeout} s"
+        time.sleep(0.2)
+
+
 def test_ctrl_c_stops_the_command_lines_search_and_keeps_its_trials(tmp_path):
     """Ctrl-C reaches the whole process group, workers included, as a terminal
     sends it: the running trial ends as a stopped run, the summary lists it."""
@@ -207,13 +220,13 @@ def test_ctrl_c_stops_the_command_lines_search_and_keeps_its_trials(tmp_path):
     try:
         first = process.stdout.readline()
         assert first.startswith("trial 1 "), first
-        time.sleep(3)  # trial 2 is training
+        wait_for_a_training_run(tmp_path / "runs.sqlite")  # trial 2, from its worker
         os.killpg(process.pid, signal.SIGINT)
         out, err = process.communicate(timeout=180)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 130, err[-2000:]
+    assert process.returncode == 130, err[-2000:] + out[-2000:]
     assert "stopping the search; finished trials are kept" in err
     summary = json.loads(out.strip().splitlines()[-1])
     assert [t["status"] for t in summary["trials"]] == ["completed", "stopped"]
