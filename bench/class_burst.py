@@ -13,25 +13,29 @@ workers), to:
 3. the same Ray burst once a second node (`ray start --address=<head>`,
    `--second-node-cpus K`) has joined the cluster, with the executor's
    limit raised to the cluster's N + K CPUs;
-4. the pool again, as a check on how much the machine's load moved meanwhile.
+4. the pool again, once the Ray cluster is gone, as a check on how much
+   the machine's load moved meanwhile.
 
-Every executor is warm (`wait_until_warm`) before the first submit. For
-each burst it prints: the time from the first submit until every run has
+Each burst runs in a process of its own, the server: it creates the
+executor, waits until it is warm (`wait_until_warm`), submits every run,
+waits for all of them, and hands its figures back as JSON. For each burst
+the script prints: the time from the first submit until every run has
 finished, the longest and the median wait in the queue (a handle's
 `started_at - submitted_at`), the runs completed (and how many recorded
 themselves), each run's time on its worker (the store's `finished_at -
 started_at`, which the worker writes; of it, the epochs alone), the workers
-used (for Ray, how many actors ran on each node), and the memory of this
-process, the server that holds the executor: resident memory when the
-burst starts and its peak (sampled every 50 ms in a thread). Ratios are
-against the pool's burst measured in the same run.
+used (for Ray, how many actors ran on each node), and the server's
+resident memory: bare (before the executor, or Ray, was imported), with
+the executor warm when the burst starts, and its peak during the burst
+(sampled every 50 ms in a thread). Ratios are against the pool's burst
+measured in the same run.
 
 Ray's processes on this machine are this script's own: a head started with
 `ray start --head` in a fresh folder under /tmp (token authentication with a
 token of its own, as `tests/core/ray_cluster.py` does), a second node
-started the same way with `--address`, both ended at the end (also on
-Ctrl-C or an error) by signalling only the processes that name that folder
-and their children. Never `ray stop`, which ends every Ray cluster on the
+started the same way with `--address`; both are ended once the Ray bursts
+are done (and on Ctrl-C, SIGTERM or an error) by signalling only the
+processes that name that folder and their children. Never `ray stop`, which ends every Ray cluster on the
 machine.
 
 Run: `.venv/bin/python bench/class_burst.py [--runs 30] [--workers N]
@@ -42,7 +46,9 @@ defaults on 2 cores). Always exits 0.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
+import json
 import os
 import secrets
 import shutil
@@ -218,6 +224,7 @@ class Burst:
     self_recorded: int = 0
     on_worker: list[float] = field(default_factory=list)
     epochs_time: list[float] = field(default_factory=list)
+    memory_before: float = 0.0
     memory_start: float = 0.0
     memory_peak: float = 0.0
     workers_used: int = 0
@@ -296,8 +303,8 @@ def report(bursts: list[Burst], args, loads: list[str]) -> None:
           f"{loads[0]}, at the end {loads[-1]}")
     print()
     header = ("| executor | workers | all finished | ×pool | longest wait | median wait | "
-              "completed (self-recorded) | on worker p50 (epochs) | server RSS start "
-              "→ peak | workers used |")
+              "completed (self-recorded) | on worker p50 (epochs) | server RSS: bare, "
+              "warm → peak | workers used |")
     print(header)
     print("|" + "---|" * header.count(" | ") + "---|")
     for b in bursts:
@@ -308,7 +315,7 @@ def report(bursts: list[Burst], args, loads: list[str]) -> None:
               f"{longest(b):.1f} s | {b.median(b.waits):.1f} s | "
               f"{b.completed}/{b.runs} ({b.self_recorded}) | "
               f"{b.median(b.on_worker):.2f} s ({b.median(b.epochs_time):.2f} s) | "
-              f"{b.memory_start:.0f} → {b.memory_peak:.0f} MB "
+              f"{b.memory_before:.0f}, {b.memory_start:.0f} → {b.memory_peak:.0f} MB "
               f"(+{b.memory_peak - b.memory_start:.0f}) | {used} |")
     print()
     for b in bursts:
@@ -325,7 +332,8 @@ def report(bursts: list[Burst], args, loads: list[str]) -> None:
               f"{ratio(longest(b), longest(base))}, median "
               f"wait {ratio(b.median(b.waits), base.median(base.waits))}, on worker "
               f"{ratio(b.median(b.on_worker), base.median(base.on_worker))}, server "
-              f"peak RSS {ratio(b.memory_peak, base.memory_peak)}")
+              f"peak RSS {ratio(b.memory_peak, base.memory_peak)}, throughput "
+              f"{ratio(b.completed / b.span, base.completed / base.span)}")
 
 
 def load() -> str:
@@ -337,6 +345,52 @@ def load() -> str:
 
 def interrupted(number, frame) -> None:
     raise KeyboardInterrupt
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
+def one_burst(args) -> None:
+    """A child process: the server of one burst. It holds the executor, so
+    that its memory is that executor's alone, and writes its `Burst` as JSON."""
+    signal.signal(signal.SIGTERM, interrupted)
+    before = memory_mb() or 0.0
+    ray = None
+    if args.phase == "pool":
+        executor = ProcessExecutor(limit=args.limit, max_run_seconds=0)
+    else:
+        import ray
+
+        from playground.jobs.ray_executor import RayExecutor
+
+        executor = RayExecutor(args.address, limit=args.limit, max_run_seconds=0)
+        signal.signal(signal.SIGTERM, interrupted)  # ray.init installed its own
+    base = PRESETS[args.dataset].experiment.replace(epochs=args.epochs)
+    experiments = [base.replace(seed=i + 1) for i in range(args.runs)]
+    try:
+        if ray is not None and not wait_for(
+                lambda: ray.cluster_resources().get("CPU", 0) >= args.limit, 120):
+            print(f"  the cluster has only {ray.cluster_resources().get('CPU', 0):.0f} "
+                  f"CPUs for {args.limit} workers", flush=True)
+        executor.wait_until_warm(WARM_SECONDS)
+        result = burst(args.name, executor, experiments, Path(args.store), args.timeout,
+                       by_node=ray is not None)
+    finally:
+        executor.shutdown()
+        if ray is not None:
+            # Detached actors: wait until the slots have let theirs go, so
+            # that the next burst finds the cluster's CPUs free.
+            wait_for(lambda: ray.available_resources().get("CPU", 0)
+                     >= ray.cluster_resources().get("CPU", 0), 60)
+            ray.shutdown()
+    result.memory_before = before
+    Path(args.result).write_text(json.dumps(dataclasses.asdict(result)))
 
 
 def main() -> None:
@@ -356,11 +410,15 @@ def main() -> None:
                         help="skip the pool's second burst at the end")
     parser.add_argument("--timeout", type=float, default=900,
                         help="seconds to wait for one burst's runs")
+    for hidden in ("--phase", "--name", "--address", "--store", "--result"):
+        parser.add_argument(hidden, help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase:
+        one_burst(args)
+        return
     signal.signal(signal.SIGTERM, interrupted)  # stopped like Ctrl-C: clean up first
     second = args.workers if args.second_node_cpus is None else args.second_node_cpus
-    base = PRESETS[args.dataset].experiment.replace(epochs=args.epochs)
-    experiments = [base.replace(seed=i + 1) for i in range(args.runs)]
     folder = Path(tempfile.mkdtemp(prefix="class-burst-"))
     loads = [load()]
     print(f"load average {loads[0]}; {args.runs} runs, {args.workers} workers, "
@@ -368,58 +426,36 @@ def main() -> None:
     bursts: list[Burst] = []
     cluster: RayCluster | None = None
 
-    def pool_burst(name: str) -> None:
-        pool = ProcessExecutor(limit=args.workers, max_run_seconds=0)
-        try:
-            pool.wait_until_warm(WARM_SECONDS)
-            bursts.append(burst(name, pool, experiments, folder / f"{name}.sqlite",
-                                args.timeout))
-        finally:
-            pool.shutdown()
+    def run(name: str, phase: str, limit: int, env: dict[str, str] | None = None,
+            address: str = "") -> None:
+        slug = "".join(c if c.isalnum() else "-" for c in name)
+        result = folder / f"{slug}.json"
+        subprocess.run(
+            [sys.executable, __file__, "--phase", phase, "--name", name,
+             "--limit", str(limit), "--address", address, "--runs", str(args.runs),
+             "--dataset", args.dataset, "--epochs", str(args.epochs),
+             "--timeout", str(args.timeout), "--store", str(folder / f"{slug}.sqlite"),
+             "--result", str(result)], env={**os.environ, **(env or {})})
+        if not result.exists():
+            print(f"  {name}: the burst's process ended without a result", flush=True)
+            return
+        bursts.append(Burst(**json.loads(result.read_text())))
         print(f"  {name}: {bursts[-1].span:.1f} s", flush=True)
 
     try:
-        pool_burst("pool")
+        run("pool", "pool", args.workers)
         if not args.skip_ray:
             cluster = RayCluster(args.workers)
-            os.environ.update(cluster.env)  # before Ray is imported: its token
-            import ray
-
-            from playground.jobs.ray_executor import RayExecutor
-
-            def ray_burst(name: str, limit: int) -> None:
-                executor = RayExecutor(cluster.address, limit=limit, max_run_seconds=0)
-                signal.signal(signal.SIGTERM, interrupted)  # ray.init installed its own
-                try:
-                    executor.wait_until_warm(WARM_SECONDS)
-                    bursts.append(burst(name, executor, experiments,
-                                        folder / f"{name}.sqlite", args.timeout,
-                                        by_node=True))
-                finally:
-                    executor.shutdown()
-                print(f"  {name}: {bursts[-1].span:.1f} s", flush=True)
-                # Its actors go once their slots see the queue closed.
-                deadline = time.monotonic() + 60
-                while (ray.available_resources().get("CPU", 0)
-                       < ray.cluster_resources().get("CPU", 0)
-                       and time.monotonic() < deadline):
-                    time.sleep(0.5)
-
-            ray_burst("ray", args.workers)
+            run("ray", "ray", args.workers, cluster.env, cluster.address)
             if second:
                 cluster.add_node(second)
-                deadline = time.monotonic() + 120
-                while (ray.cluster_resources().get("CPU", 0) < args.workers + second
-                       and time.monotonic() < deadline):
-                    time.sleep(0.5)
-                cpus = int(ray.cluster_resources().get("CPU", 0))
-                if cpus < args.workers + second:
-                    print(f"  the second node did not join within 120 s: the cluster "
-                          f"has {cpus} CPUs", flush=True)
-                ray_burst(f"ray, 2 nodes ({args.workers}+{second} CPUs)", cpus)
-            ray.shutdown()
+                run(f"ray, 2 nodes ({args.workers}+{second} CPUs)", "ray",
+                    args.workers + second, cluster.env, cluster.address)
         if not args.no_pool_again:
-            pool_burst("pool again")
+            if cluster is not None:  # its idle daemons are not the pool's load
+                cluster.stop()
+                cluster = None
+            run("pool again", "pool", args.workers)
     except KeyboardInterrupt:
         print("interrupted; stopping what this script started", flush=True)
     except Exception as error:  # noqa: BLE001 - report what was measured
