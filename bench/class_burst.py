@@ -12,37 +12,48 @@ workers), to:
    this script starts on loopback;
 3. the same Ray burst once a second node (`ray start --address=<head>`,
    `--second-node-cpus K`) has joined the cluster, with the executor's
-   limit raised to the cluster's N + K CPUs;
-4. the pool again, as a check on how much the machine's load moved meanwhile.
+   limit raised to the cluster's N + K CPUs.
 
-Every executor is warm (`wait_until_warm`) before the first submit. For
-each burst it prints: the time from the first submit until every run has
+Those bursts make a round; `--rounds` rounds (3) are run, each with a
+fresh Ray cluster that is gone before the pool's burst, and every other
+round with the pool's burst last, so that a load that changes over a round
+favours neither. The figures are medians over the rounds, and each ratio
+against the pool is the median of the rounds' ratios (the pool's burst of
+the same round is the baseline).
+
+Each burst runs in a process of its own, the server: it creates the
+executor, waits until it is warm (`wait_until_warm`), submits every run,
+waits for all of them, and hands its figures back as JSON. For each burst
+the script prints: the time from the first submit until every run has
 finished, the longest and the median wait in the queue (a handle's
 `started_at - submitted_at`), the runs completed (and how many recorded
 themselves), each run's time on its worker (the store's `finished_at -
 started_at`, which the worker writes; of it, the epochs alone), the workers
-used (for Ray, how many actors ran on each node), and the memory of this
-process, the server that holds the executor: resident memory when the
-burst starts and its peak (sampled every 50 ms in a thread). Ratios are
-against the pool's burst measured in the same run.
+used (for Ray, how many actors ran on each node), and the server's
+resident memory: bare (before the executor, or Ray, was imported), with
+the executor warm when the burst starts, and its peak during the burst
+(sampled every 50 ms in a thread); also the machine's load average when
+the burst started and ended.
 
 Ray's processes on this machine are this script's own: a head started with
 `ray start --head` in a fresh folder under /tmp (token authentication with a
 token of its own, as `tests/core/ray_cluster.py` does), a second node
-started the same way with `--address`, both ended at the end (also on
-Ctrl-C or an error) by signalling only the processes that name that folder
-and their children. Never `ray stop`, which ends every Ray cluster on the
+started the same way with `--address`; both are ended once the Ray bursts
+are done (and on Ctrl-C, SIGTERM or an error) by signalling only the
+processes that name that folder and their children. Never `ray stop`, which ends every Ray cluster on the
 machine.
 
 Run: `.venv/bin/python bench/class_burst.py [--runs 30] [--workers N]
-[--epochs E] [--second-node-cpus K] [--skip-ray]` (about 8 minutes with the
-defaults on 2 cores). Always exits 0.
+[--epochs E] [--second-node-cpus K] [--rounds 3] [--skip-ray]` (about 20
+minutes with the defaults on 2 cores). Always exits 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
+import json
 import os
 import secrets
 import shutil
@@ -218,12 +229,17 @@ class Burst:
     self_recorded: int = 0
     on_worker: list[float] = field(default_factory=list)
     epochs_time: list[float] = field(default_factory=list)
+    memory_before: float = 0.0
     memory_start: float = 0.0
     memory_peak: float = 0.0
     workers_used: int = 0
     per_node: dict[str, int] = field(default_factory=dict)
     left: int = 0
     note: str = ""
+    submit_seconds: float = 0.0
+    round: int = 1
+    load_start: float = float("nan")
+    load_end: float = float("nan")
 
     def median(self, values: list[float]) -> float:
         return statistics.median(values) if values else float("nan")
@@ -236,6 +252,7 @@ def burst(name: str, executor, experiments, store_path: Path, timeout: float,
     result = Burst(name, executor.limit, len(experiments))
     gc.collect()
     memory = MemoryPeak()
+    result.load_start = os.getloadavg()[0]
     first = time.time()
     handles = [submit_and_record(executor, exp, store=store)[0] for exp in experiments]
     submitted = time.time() - first
@@ -243,6 +260,7 @@ def burst(name: str, executor, experiments, store_path: Path, timeout: float,
     for handle in handles:
         handle.wait(max(0.0, deadline - time.monotonic()))
     result.memory_peak = memory.stop()
+    result.load_end = os.getloadavg()[0]
     result.memory_start = memory.start
     done = [h for h in handles if h.done]
     result.left = len(handles) - len(done)
@@ -268,64 +286,100 @@ def burst(name: str, executor, experiments, store_path: Path, timeout: float,
             pid = int(worker.rsplit("pid", 1)[1])
             node = node_of(pid) or "gone"
             result.per_node[node] = result.per_node.get(node, 0) + 1
-    result.note = f"submitting all {len(handles)} took {submitted:.2f} s"
+    result.submit_seconds = submitted
     if result.left:
         stuck = [h.status for h in handles if not h.done]
-        result.note += f"; not finished after {timeout:.0f} s: {stuck}"
+        result.note = f"not finished after {timeout:.0f} s: {stuck}"
     return result
 
 
 # -- the report --------------------------------------------------------------------
 
 
-def ratio(value: float, base: float) -> str:
-    if not base or value != value or base != base:
-        return "—"
-    return f"{value / base:.2f}×"
+def median(values) -> float:
+    values = [v for v in values if v == v]
+    return statistics.median(values) if values else float("nan")
 
 
 def longest(b: Burst) -> float:
     return max(b.waits, default=float("nan"))
 
 
-def report(bursts: list[Burst], args, loads: list[str]) -> None:
-    base = bursts[0]
+def figures(b: Burst) -> dict[str, float]:
+    """What is compared against the pool, for one burst."""
+    return {"all finished": b.span, "longest wait": longest(b),
+            "median wait": median(b.waits), "on worker": median(b.on_worker),
+            "peak RSS": b.memory_peak,
+            "throughput": b.completed / b.span if b.span == b.span else float("nan")}
+
+
+def ratios(rounds: list[dict[str, Burst]], name: str) -> dict[str, float]:
+    """Each figure of `name` over the pool's of the same round; median over rounds."""
+    per_round = [(figures(r[name]), figures(r["pool"])) for r in rounds
+                 if name in r and "pool" in r]
+    return {key: median(mine[key] / base[key] if base[key] else float("nan")
+                        for mine, base in per_round)
+            for key in figures(Burst("", 0, 0))}
+
+
+def times(value: float) -> str:
+    return "—" if value != value else f"{value:.2f}×"
+
+
+def report(rounds: list[dict[str, Burst]], names: list[str], args,
+           loads: list[str]) -> None:
     print()
     print(f"class burst: {args.runs} runs of {args.dataset} ({args.epochs} epochs) "
-          f"submitted at once; {os.cpu_count()} cores; load average at the start "
-          f"{loads[0]}, at the end {loads[-1]}")
+          f"submitted at once, {len(rounds)} round(s); {os.cpu_count()} cores; load "
+          f"average at the start {loads[0]}, at the end {loads[-1]}")
+    for index, bursts in enumerate(rounds, 1):
+        print(f"round {index}: " + "; ".join(
+            f"{b.name} {b.span:.1f} s (on worker {median(b.on_worker):.2f} s, load "
+            f"{b.load_start:.1f}→{b.load_end:.1f})" for b in bursts.values()))
     print()
-    header = ("| executor | workers | all finished | ×pool | longest wait | median wait | "
-              "completed (self-recorded) | on worker p50 (epochs) | server RSS start "
-              "→ peak | workers used |")
+    print("medians over the rounds; ×pool is the median of each round's ratio:")
+    print()
+    header = ("| executor | workers | all finished (range) | ×pool | longest wait | "
+              "median wait | completed (self-recorded) | on worker p50 (epochs) | "
+              "server RSS: bare, warm → peak | workers used |")
     print(header)
-    print("|" + "---|" * header.count(" | ") + "---|")
-    for b in bursts:
-        used = str(b.workers_used)
-        if b.per_node:
-            used += " (" + ", ".join(f"{k}: {v}" for k, v in sorted(b.per_node.items())) + ")"
-        print(f"| {b.name} | {b.workers} | {b.span:.1f} s | {ratio(b.span, base.span)} | "
-              f"{longest(b):.1f} s | {b.median(b.waits):.1f} s | "
-              f"{b.completed}/{b.runs} ({b.self_recorded}) | "
-              f"{b.median(b.on_worker):.2f} s ({b.median(b.epochs_time):.2f} s) | "
-              f"{b.memory_start:.0f} → {b.memory_peak:.0f} MB "
-              f"(+{b.memory_peak - b.memory_start:.0f}) | {used} |")
+    print("|" + "---|" * (header.count(" | ") + 1))
+    for name in names:
+        bursts = [r[name] for r in rounds if name in r]
+        if not bursts:
+            continue
+        last = bursts[-1]
+        used = str(last.workers_used)
+        if last.per_node:
+            used += " (" + ", ".join(f"{k}: {v}" for k, v in
+                                     sorted(last.per_node.items())) + ")"
+        spans = [b.span for b in bursts]
+        print(f"| {name} | {last.workers} | {median(spans):.1f} s "
+              f"({min(spans):.1f}–{max(spans):.1f}) | "
+              f"{times(ratios(rounds, name)['all finished'])} | "
+              f"{median(longest(b) for b in bursts):.1f} s | "
+              f"{median(median(b.waits) for b in bursts):.1f} s | "
+              f"{sum(b.completed for b in bursts)}/{sum(b.runs for b in bursts)} "
+              f"({sum(b.self_recorded for b in bursts)}) | "
+              f"{median(median(b.on_worker) for b in bursts):.2f} s "
+              f"({median(median(b.epochs_time) for b in bursts):.2f} s) | "
+              f"{median(b.memory_before for b in bursts):.0f}, "
+              f"{median(b.memory_start for b in bursts):.0f} → "
+              f"{median(b.memory_peak for b in bursts):.0f} MB | {used} |")
     print()
-    for b in bursts:
-        statuses = ", ".join(f"{k} {v}" for k, v in sorted(b.statuses.items()))
-        spread = (f"{min(b.on_worker):.2f}–{max(b.on_worker):.2f} s" if b.on_worker
-                  else "—")
-        print(f"{b.name}: {statuses or 'none finished'}; on worker {spread}; "
-              f"throughput {60 * b.completed / b.span if b.span == b.span else 0:.1f} "
-              f"runs/min; {b.note}")
-    print()
-    print("ratios against the pool (same run):")
-    for b in bursts[1:]:
-        print(f"  {b.name}: all finished {ratio(b.span, base.span)}, longest wait "
-              f"{ratio(longest(b), longest(base))}, median "
-              f"wait {ratio(b.median(b.waits), base.median(base.waits))}, on worker "
-              f"{ratio(b.median(b.on_worker), base.median(base.on_worker))}, server "
-              f"peak RSS {ratio(b.memory_peak, base.memory_peak)}")
+    print("against the pool (same round, median over rounds):")
+    for name in names[1:]:
+        found = ratios(rounds, name)
+        print(f"  {name}: " + ", ".join(f"{key} {times(value)}"
+                                       for key, value in found.items()))
+    for bursts in rounds:
+        for b in bursts.values():
+            if b.left or b.completed < b.runs:
+                statuses = ", ".join(f"{k} {v}" for k, v in sorted(b.statuses.items()))
+                print(f"round {b.round}, {b.name}: {statuses}; {b.note}")
+    print("submitting all the runs of a burst took at most: " + ", ".join(
+        f"{name} {max(r[name].submit_seconds for r in rounds if name in r):.2f} s"
+        for name in names if any(name in r for r in rounds)))
 
 
 def load() -> str:
@@ -337,6 +391,52 @@ def load() -> str:
 
 def interrupted(number, frame) -> None:
     raise KeyboardInterrupt
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
+def one_burst(args) -> None:
+    """A child process: the server of one burst. It holds the executor, so
+    that its memory is that executor's alone, and writes its `Burst` as JSON."""
+    signal.signal(signal.SIGTERM, interrupted)
+    before = memory_mb() or 0.0
+    ray = None
+    if args.phase == "pool":
+        executor = ProcessExecutor(limit=args.limit, max_run_seconds=0)
+    else:
+        import ray
+
+        from playground.jobs.ray_executor import RayExecutor
+
+        executor = RayExecutor(args.address, limit=args.limit, max_run_seconds=0)
+        signal.signal(signal.SIGTERM, interrupted)  # ray.init installed its own
+    base = PRESETS[args.dataset].experiment.replace(epochs=args.epochs)
+    experiments = [base.replace(seed=i + 1) for i in range(args.runs)]
+    try:
+        if ray is not None and not wait_for(
+                lambda: ray.cluster_resources().get("CPU", 0) >= args.limit, 120):
+            print(f"  the cluster has only {ray.cluster_resources().get('CPU', 0):.0f} "
+                  f"CPUs for {args.limit} workers", flush=True)
+        executor.wait_until_warm(WARM_SECONDS)
+        result = burst(args.name, executor, experiments, Path(args.store), args.timeout,
+                       by_node=ray is not None)
+    finally:
+        executor.shutdown()
+        if ray is not None:
+            # Detached actors: wait until the slots have let theirs go, so
+            # that the next burst finds the cluster's CPUs free.
+            wait_for(lambda: ray.available_resources().get("CPU", 0)
+                     >= ray.cluster_resources().get("CPU", 0), 60)
+            ray.shutdown()
+    result.memory_before = before
+    Path(args.result).write_text(json.dumps(dataclasses.asdict(result)))
 
 
 def main() -> None:
@@ -352,74 +452,68 @@ def main() -> None:
                         help="K: the second Ray node's CPUs (default N; 0: no "
                              "second node)")
     parser.add_argument("--skip-ray", action="store_true", help="the pool only")
-    parser.add_argument("--no-pool-again", action="store_true",
-                        help="skip the pool's second burst at the end")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of every burst; medians are reported")
     parser.add_argument("--timeout", type=float, default=900,
                         help="seconds to wait for one burst's runs")
+    for hidden in ("--phase", "--name", "--address", "--store", "--result"):
+        parser.add_argument(hidden, help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase:
+        one_burst(args)
+        return
     signal.signal(signal.SIGTERM, interrupted)  # stopped like Ctrl-C: clean up first
     second = args.workers if args.second_node_cpus is None else args.second_node_cpus
-    base = PRESETS[args.dataset].experiment.replace(epochs=args.epochs)
-    experiments = [base.replace(seed=i + 1) for i in range(args.runs)]
+    two_nodes = f"ray, 2 nodes ({args.workers}+{second} CPUs)"
+    names = ["pool"] + ([] if args.skip_ray else ["ray"] + ([two_nodes] if second else []))
     folder = Path(tempfile.mkdtemp(prefix="class-burst-"))
     loads = [load()]
     print(f"load average {loads[0]}; {args.runs} runs, {args.workers} workers, "
-          f"{args.epochs} epochs of {args.dataset}", flush=True)
-    bursts: list[Burst] = []
+          f"{args.epochs} epochs of {args.dataset}, {args.rounds} round(s)", flush=True)
+    rounds: list[dict[str, Burst]] = []
     cluster: RayCluster | None = None
 
-    def pool_burst(name: str) -> None:
-        pool = ProcessExecutor(limit=args.workers, max_run_seconds=0)
-        try:
-            pool.wait_until_warm(WARM_SECONDS)
-            bursts.append(burst(name, pool, experiments, folder / f"{name}.sqlite",
-                                args.timeout))
-        finally:
-            pool.shutdown()
-        print(f"  {name}: {bursts[-1].span:.1f} s", flush=True)
+    def run(name: str, phase: str, limit: int, env: dict[str, str] | None = None,
+            address: str = "") -> None:
+        index = len(rounds)
+        slug = f"{index}-" + "".join(c if c.isalnum() else "-" for c in name)
+        result = folder / f"{slug}.json"
+        subprocess.run(
+            [sys.executable, __file__, "--phase", phase, "--name", name,
+             "--limit", str(limit), "--address", address, "--runs", str(args.runs),
+             "--dataset", args.dataset, "--epochs", str(args.epochs),
+             "--timeout", str(args.timeout), "--store", str(folder / f"{slug}.sqlite"),
+             "--result", str(result)], env={**os.environ, **(env or {})})
+        if not result.exists():
+            print(f"  round {index}, {name}: the burst's process ended without a "
+                  "result", flush=True)
+            return
+        found = Burst(**json.loads(result.read_text()))
+        found.round = index
+        rounds[-1][name] = found
+        print(f"  round {index}, {name}: {found.span:.1f} s (load "
+              f"{found.load_start:.1f}→{found.load_end:.1f})", flush=True)
 
     try:
-        pool_burst("pool")
-        if not args.skip_ray:
-            cluster = RayCluster(args.workers)
-            os.environ.update(cluster.env)  # before Ray is imported: its token
-            import ray
-
-            from playground.jobs.ray_executor import RayExecutor
-
-            def ray_burst(name: str, limit: int) -> None:
-                executor = RayExecutor(cluster.address, limit=limit, max_run_seconds=0)
-                signal.signal(signal.SIGTERM, interrupted)  # ray.init installed its own
-                try:
-                    executor.wait_until_warm(WARM_SECONDS)
-                    bursts.append(burst(name, executor, experiments,
-                                        folder / f"{name}.sqlite", args.timeout,
-                                        by_node=True))
-                finally:
-                    executor.shutdown()
-                print(f"  {name}: {bursts[-1].span:.1f} s", flush=True)
-                # Its actors go once their slots see the queue closed.
-                deadline = time.monotonic() + 60
-                while (ray.available_resources().get("CPU", 0)
-                       < ray.cluster_resources().get("CPU", 0)
-                       and time.monotonic() < deadline):
-                    time.sleep(0.5)
-
-            ray_burst("ray", args.workers)
-            if second:
-                cluster.add_node(second)
-                deadline = time.monotonic() + 120
-                while (ray.cluster_resources().get("CPU", 0) < args.workers + second
-                       and time.monotonic() < deadline):
-                    time.sleep(0.5)
-                cpus = int(ray.cluster_resources().get("CPU", 0))
-                if cpus < args.workers + second:
-                    print(f"  the second node did not join within 120 s: the cluster "
-                          f"has {cpus} CPUs", flush=True)
-                ray_burst(f"ray, 2 nodes ({args.workers}+{second} CPUs)", cpus)
-            ray.shutdown()
-        if not args.no_pool_again:
-            pool_burst("pool again")
+        for index in range(args.rounds):
+            rounds.append({})
+            # Every other round the pool goes last, so that a load that
+            # rises or falls over a round does not favour one executor.
+            pool_last = index % 2 == 1 and not args.skip_ray
+            if not pool_last:
+                run("pool", "pool", args.workers)
+            if not args.skip_ray:
+                cluster = RayCluster(args.workers)
+                run("ray", "ray", args.workers, cluster.env, cluster.address)
+                if second:
+                    cluster.add_node(second)
+                    run(two_nodes, "ray", args.workers + second, cluster.env,
+                        cluster.address)
+                cluster.stop()  # its idle daemons are not the pool's load
+                cluster = None
+            if pool_last:
+                run("pool", "pool", args.workers)
     except KeyboardInterrupt:
         print("interrupted; stopping what this script started", flush=True)
     except Exception as error:  # noqa: BLE001 - report what was measured
@@ -429,8 +523,8 @@ def main() -> None:
             cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
     loads.append(load())
-    if bursts:
-        report(bursts, args, loads)
+    if any(rounds):
+        report([r for r in rounds if r], names, args, loads)
 
 
 if __name__ == "__main__":
