@@ -215,8 +215,13 @@ def test_ctrl_c_stops_the_command_lines_search_and_keeps_its_trials(tmp_path):
            "TF_CPP_MIN_LOG_LEVEL": "3"}
     command = [sys.executable, "-m", "playground.cli", "search", "xor", "--space",
                str(space), "--strategy", "grid", "--epochs", "300", "--json"]
+    # As from a terminal: a test run started in the background (`cmd &` in a
+    # script) has SIGINT ignored, which its children would inherit, and a
+    # Python started so never turns Ctrl-C into KeyboardInterrupt.
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=env, start_new_session=True)
+                               text=True, env=env, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                signal.SIG_DFL))
     try:
         first = process.stdout.readline()
         assert first.startswith("trial 1 "), first
