@@ -57,8 +57,7 @@ def collector(snapshots: SnapshotStore, on_epoch=None):
 
     def emit(event: dict) -> None:
         if event["type"] == "snapshot":
-            snapshots.add(event["epoch"], {k: v for k, v in event.items()
-                                           if k not in ("type", "epoch")})
+            snapshots.add_event(event)
         elif event["type"] == "epoch":
             for name, value in event["logs"].items():
                 history.setdefault(name, []).append(value)

@@ -47,8 +47,7 @@ def trained_record() -> RunRecord:
 
     def emit(event):
         if event["type"] == "snapshot":
-            snapshots.add(event["epoch"], {k: v for k, v in event.items()
-                                           if k not in ("type", "epoch")})
+            snapshots.add_event(event)
 
     result = run_training(exp, emit, snapshots=True)
     return RunRecord.from_result(exp, result, snapshots)

@@ -80,8 +80,7 @@ class JobHandle:
     def deliver(self, event: dict[str, Any]) -> None:
         """Records one event from the running job (executor side)."""
         if event["type"] == "snapshot":  # bounded store, not the event log
-            self.snapshots.add(event["epoch"], {k: v for k, v in event.items()
-                                                if k not in ("type", "epoch")})
+            self.snapshots.add_event(event)
         else:
             with self._lock:
                 self._events.append(event)

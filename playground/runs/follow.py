@@ -28,8 +28,13 @@ from playground.jobs.handle import JobHandle
 from playground.runs.errors import RunNotFound, StoreUnavailable
 from playground.runs.job_recording import HEARTBEAT_SECONDS
 from playground.runs.record import RunRecord
-from playground.runs.recorder import INTERRUPTED, stored_handle
-from playground.training.result import ENDED, FAILED, QUEUED, TrainingResult
+from playground.runs.recorder import (
+    INTERRUPTED,
+    epoch_event,
+    stored_handle,
+    stored_result,
+)
+from playground.training.result import ENDED, QUEUED
 
 FOLLOW_SECONDS = 1.0
 """How often a follower reads the run's progress."""
@@ -71,20 +76,13 @@ def handle_for(store: Any, record: RunRecord) -> JobHandle:
     return handle
 
 
-def _epoch_event(history: dict[str, list[float]], index: int, epochs: int,
-                 elapsed: float) -> dict[str, Any]:
-    return {"type": "epoch", "epoch": index + 1, "epochs": epochs,
-            "logs": {k: v[index] for k, v in history.items() if index < len(v)},
-            "elapsed": elapsed}
-
-
 def _follow(store: Any, record: RunRecord) -> JobHandle:
     handle = JobHandle(record.experiment)
     handle.id = record.id
     handle.creator = record.owner
     handle.submitted_at = record.created_at
     for index in range(record.epochs_run):
-        handle.deliver(_epoch_event(record.history, index, record.experiment.epochs,
+        handle.deliver(epoch_event(record.history, index, record.experiment.epochs,
                                     record.elapsed * (index + 1) / record.epochs_run))
 
     def stop() -> None:
@@ -131,7 +129,7 @@ def _read_once(store: Any, handle: JobHandle, delivered: int, stop) -> int | Non
         handle.started(stop)
     history, epochs = state["history"], handle.experiment.epochs
     for index in range(delivered, state["epochs_run"]):
-        handle.deliver(_epoch_event(history, index, epochs, state["elapsed"] * (index + 1)
+        handle.deliver(epoch_event(history, index, epochs, state["elapsed"] * (index + 1)
                                     / max(state["epochs_run"], 1)))
     if state["status"] in ENDED:
         _finish(store, handle)
@@ -150,7 +148,4 @@ def _finish(store: Any, handle: JobHandle) -> None:
         handle.finish(handle.failed(str(error)))
         return
     handle.snapshots.restore(record.snapshots)
-    handle.finish(TrainingResult(
-        record.status if record.status in ENDED else FAILED, record.message,
-        record.history, record.epochs_run, record.elapsed, list(record.weights),
-        record.test_metrics, test_outputs=record.test_outputs))
+    handle.finish(stored_result(record))

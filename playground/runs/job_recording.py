@@ -88,9 +88,9 @@ class JobRecorder:
         self.store, self.run_id = store, run_id
         store.start_run(run_id, time.time(), executor, worker)
         self.snapshots = SnapshotStore()
-        self.history: dict[str, list[float]] = {}
         self._progress = ProgressSaver(store, run_id, PROGRESS_SECONDS,
                                        heartbeat=HEARTBEAT_SECONDS)
+        self.history = self._progress.history  # the epochs so far
         self._progress.update(STARTING, "", self.history, 0, 0.0)
 
     @property
@@ -101,13 +101,9 @@ class JobRecorder:
     def event(self, event: dict[str, Any]) -> None:
         """Takes one event of the training loop; returns at once."""
         if event["type"] == "epoch":
-            for key, value in event["logs"].items():
-                self.history.setdefault(key, []).append(value)
-            self._progress.update(RUNNING, "", self.history,
-                                  len(self.history.get("loss", [])), event["elapsed"])
+            self._progress.add_epoch(RUNNING, event)
         elif event["type"] == "snapshot":
-            self.snapshots.add(event["epoch"], {k: v for k, v in event.items()
-                                                if k not in ("type", "epoch")})
+            self.snapshots.add_event(event)
 
     def finish(self, result: Any) -> bool:
         """Writes how the run ended (a `TrainingResult`); whether it was

@@ -43,6 +43,15 @@ def json_text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), default=_plain_number)
 
 
+def pack_payload(weights: list, best_weights: list | None, test_outputs: Any,
+                 snapshots: list) -> tuple[str, bytes]:
+    """A run's arrays as the `run_payloads` row holds them: `(structure,
+    blob)` (`playground.runs.arrays.pack`)."""
+    return pack({"weights": list(weights), "best_weights": best_weights,
+                 "test_outputs": test_outputs,
+                 "snapshots": [list(pair) for pair in snapshots]})
+
+
 class JobWrites:
     """The writes of a job to its own run, and the reads of its followers.
 
@@ -103,9 +112,8 @@ class JobWrites:
         check_text(result.status, "status", MAX_STATUS_LENGTH)
         history = {key: list(values) for key, values in result.history.items()}
         best_metric, best_value = best_validation(history)
-        structure, blob = pack({"weights": list(result.weights), "best_weights": None,
-                                "test_outputs": result.test_outputs,
-                                "snapshots": [list(pair) for pair in snapshots]})
+        structure, blob = pack_payload(result.weights, None, result.test_outputs,
+                                       snapshots)
         now = time.time()
         with self._transaction() as conn:
             done = conn.execute(tables.runs.update().where(

@@ -40,6 +40,7 @@ class ProgressSaver:
             the caller says so once.
         stop_requested: Whether a write found that someone asked the run
             to stop (`RunStore.request_stop`).
+        history: Metric name to values of the epochs given to `add_epoch`.
     """
 
     def __init__(self, store: Any, run_id: str, interval: float = DEFAULT_INTERVAL,
@@ -48,6 +49,7 @@ class ProgressSaver:
         self.heartbeat = heartbeat
         self.error: StoreUnavailable | None = None
         self.stop_requested = False
+        self.history: dict[str, list[float]] = {}
         self.writes = 0
         self._pending: tuple | None = None
         self._last: tuple | None = None
@@ -67,6 +69,14 @@ class ProgressSaver:
         with self._wake:
             self._pending = (status, message, history, epochs_run, elapsed)
             self._wake.notify()
+
+    def add_epoch(self, status: str, event: dict[str, Any]) -> None:
+        """Adds an `epoch` event of the training loop to `history` and
+        hands the progress over (see `update`)."""
+        for key, value in event["logs"].items():
+            self.history.setdefault(key, []).append(value)
+        self.update(status, "", self.history, len(self.history.get("loss", [])),
+                    event["elapsed"])
 
     def close(self, timeout: float | None = None) -> StoreUnavailable | None:
         """Writes what is pending, stops the thread; returns `error`."""

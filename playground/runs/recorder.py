@@ -64,26 +64,14 @@ class RunRecorder:
                  lesson: tuple[str, str] | None = None):
         self.store = store
         self.problem: Exception | None = None
-        self._owner = owner
-        self._arrays = arrays
-        self._history: dict[str, list[float]] = {}
-        self._name = name
-        self._lesson = lesson
-        first = record_of(handle, owner, name=name, lesson=lesson)
-        first.arrays = arrays  # kept from the start: the job never sends it
-        self._save(first)
         self._progress: ProgressSaver | None = None
+        # The data is kept from the start: the job never sends it.
+        self._write(store.save, record_of(handle, owner, arrays, name, lesson))
         handle.listen(self)
 
-    def _save(self, record: RunRecord, keep_name: bool = False) -> None:
-        if self.problem is not None:
-            return
-        try:
-            self.store.save(record, keep_name=keep_name)
-        except StoreUnavailable as error:
-            self.problem = error  # read (str) in the language of whoever shows it
-
     def _write(self, write, *args) -> None:
+        """One store write, unless an earlier one failed; the first failure
+        is kept (read, as `str`, in the language of whoever shows it)."""
         if self.problem is None:
             try:
                 write(*args)
@@ -108,10 +96,7 @@ class RunRecorder:
               and handle.recording is None):
             if self._progress is None:
                 self._progress = ProgressSaver(self.store, handle.id, PROGRESS_SECONDS)
-            for key, value in event["logs"].items():
-                self._history.setdefault(key, []).append(value)
-            self._progress.update(handle.status, "", self._history,
-                                  len(self._history.get("loss", [])), event["elapsed"])
+            self._progress.add_epoch(handle.status, event)
 
 
 def submit_and_record(executor, experiment, owner: str | None = None, *,
@@ -170,7 +155,7 @@ def record_of(handle: JobHandle, owner: str | None = None,
         weights=list(result.weights) if result else [],
         test_outputs=result.test_outputs if result else None,
         snapshots=handle.snapshots.items() if result else [],
-        arrays=arrays if result else None, created_at=handle.submitted_at,
+        arrays=arrays, created_at=handle.submitted_at,
         started_at=handle.started_at, finished_at=handle.finished_at,
         lesson_id=lesson_id, student=student)
 
@@ -193,18 +178,29 @@ def stored_handle(record: RunRecord) -> JobHandle:
     handle.stored = record
     epochs = record.epochs_run
     for index in range(epochs):
-        handle.deliver({"type": "epoch", "epoch": index + 1, "epochs": epochs,
-                        "logs": {k: v[index] for k, v in record.history.items()
-                                 if index < len(v)},
-                        "elapsed": record.elapsed * (index + 1) / max(epochs, 1)})
+        handle.deliver(epoch_event(record.history, index, epochs,
+                                   record.elapsed * (index + 1) / max(epochs, 1)))
     handle.snapshots.restore(record.snapshots)
     handle.started(lambda: None)
+    handle.finish(stored_result(record))
+    return handle
+
+
+def epoch_event(history: dict[str, list[float]], index: int, epochs: int,
+                elapsed: float) -> dict[str, Any]:
+    """The `epoch` event of epoch `index + 1` (0-based `index`) of a stored
+    history, as the training loop sent it."""
+    return {"type": "epoch", "epoch": index + 1, "epochs": epochs,
+            "logs": {k: v[index] for k, v in history.items() if index < len(v)},
+            "elapsed": elapsed}
+
+
+def stored_result(record: RunRecord) -> TrainingResult:
+    """How a stored run ended; a run stored as still training is shown as
+    interrupted (`INTERRUPTED`), with the epochs it saved."""
     status, message = record.status, record.message
     if status not in ENDED:
-        status = FAILED
-        message = INTERRUPTED
-    handle.finish(TrainingResult(status, message, record.history,
-                                 record.epochs_run, record.elapsed,
-                                 list(record.weights), record.test_metrics,
-                                 test_outputs=record.test_outputs))
-    return handle
+        status, message = FAILED, INTERRUPTED
+    return TrainingResult(status, message, record.history, record.epochs_run,
+                          record.elapsed, list(record.weights), record.test_metrics,
+                          test_outputs=record.test_outputs)

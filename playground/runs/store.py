@@ -30,7 +30,7 @@ from playground.i18n import tr_lazy
 from playground.runs import schema as tables
 from playground.runs.arrays import UnreadablePayload, pack, unpack
 from playground.runs.errors import RunNotFound, StoreUnavailable
-from playground.runs.job_writes import JobWrites, json_text
+from playground.runs.job_writes import JobWrites, json_text, pack_payload
 from playground.runs.location import ENV_VAR, describe, store_url
 from playground.runs.record import (
     MAX_NAME_LENGTH,
@@ -180,10 +180,8 @@ class RunStore(JobWrites):
         With `keep_name`, a stored run keeps its name and note (a run renamed
         while it trains keeps its name when its recorder saves it again).
         """
-        structure, blob = pack({"weights": record.weights,
-                                "best_weights": record.best_weights,
-                                "test_outputs": record.test_outputs,
-                                "snapshots": [list(pair) for pair in record.snapshots]})
+        structure, blob = pack_payload(record.weights, record.best_weights,
+                                       record.test_outputs, record.snapshots)
         data_structure = data_blob = None
         if record.arrays is not None:
             data_structure, data_blob = pack(dict(record.arrays))

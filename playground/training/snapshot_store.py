@@ -46,6 +46,12 @@ class SnapshotStore:
                 self._kept = [(e, d) for e, d in self._kept
                               if (e - 1) % self._stride == 0]
 
+    def add_event(self, event: dict[str, Any]) -> None:
+        """Adds a training loop's `snapshot` event: its measurements, by its
+        epoch (the event's `type` and `epoch` are not kept)."""
+        self.add(event["epoch"], {k: v for k, v in event.items()
+                                  if k not in ("type", "epoch")})
+
     def restore(self, items: list[tuple[int, Any]]) -> None:
         """Replaces the contents with saved `items()`, exactly as they were
         (a stored run is replayed with the snapshots it kept)."""
