@@ -10,6 +10,7 @@ its end. The store-only tests need no worker.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 
@@ -21,13 +22,27 @@ from playground.runs.follow import LOST_SECONDS, handle_for, lost
 from playground.runs.record import RunRecord
 from playground.runs.recorder import INTERRUPTED, submit_and_record
 
-LONG = PRESETS["circle"].experiment.replace(epochs=2000)
+# Long enough (800 steps an epoch, 2000 epochs) that no machine finishes it
+# before the test's stop arrives: the job reads stop requests with its
+# writes, every 2 s. Each test that starts it stops it however the test
+# ends, so the shared worker is free again.
+LONG = PRESETS["circle"].experiment.replace(samples=2000, batch_size=2, epochs=2000)
 SHORT = PRESETS["xor"].experiment.replace(epochs=12)
 
 
 @pytest.fixture
 def store(tmp_path):
     return open_store(str(tmp_path / "runs.sqlite"))
+
+
+@contextlib.contextmanager
+def stopped_at_the_end(job):
+    """Stop the job when the test ends, passed or failed."""
+    try:
+        yield job
+    finally:
+        job.stop()
+        job.wait(60)
 
 
 def wait_for_stored_epochs(store, run_id: str, count: int, timeout: float = 120) -> dict:
@@ -61,11 +76,12 @@ def test_a_stop_asked_through_the_store_reaches_the_job(executor, store):
     """Another server sharing the store stops the run: it ends stopped, with
     its epochs and weights, in the store and for the server that follows it."""
     handle, _ = submit_and_record(executor, LONG, store=store)
-    wait_for_stored_epochs(store, handle.id, 3)
-    store.request_stop(handle.id)
-    result = handle.wait(60)
+    with stopped_at_the_end(handle):
+        wait_for_stored_epochs(store, handle.id, 3)
+        store.request_stop(handle.id)
+        result = handle.wait(60)
     assert result is not None, "the job did not stop"
-    assert result.status == "stopped" and 3 <= result.epochs_run < 2000
+    assert result.status == "stopped" and 3 <= result.epochs_run < LONG.epochs
     record = store.load(handle.id)
     assert record.status == "stopped" and record.epochs_run == result.epochs_run
     assert len(record.weights) == 6
@@ -75,18 +91,19 @@ def test_a_run_is_followed_from_the_store_alone(pool, store):
     """A handle built from the store (as a replica that did not start the run
     sees it) gains epochs while the job trains, ends as the run ended, with
     its weights, and stops the job when asked."""
-    job, _ = submit_and_record(pool, LONG.replace(epochs=400), store=store)
-    wait_for_stored_epochs(store, job.id, 2)
-    follower = handle_for(store, store.load(job.id))
-    assert follower is not job and not follower.done
-    assert handle_for(store, store.load(job.id)) is follower  # one per run
-    seen = follower.progress()["epoch"]
-    deadline = time.monotonic() + 60
-    while follower.progress()["epoch"] <= seen:
-        assert time.monotonic() < deadline, "the follower got no new epoch"
-        time.sleep(0.1)
-    follower.stop()
-    assert job.wait(60) is not None, "a stop from the follower did not reach the job"
+    job, _ = submit_and_record(pool, LONG, store=store)
+    with stopped_at_the_end(job):
+        wait_for_stored_epochs(store, job.id, 2)
+        follower = handle_for(store, store.load(job.id))
+        assert follower is not job and not follower.done
+        assert handle_for(store, store.load(job.id)) is follower  # one per run
+        seen = follower.progress()["epoch"]
+        deadline = time.monotonic() + 60
+        while follower.progress()["epoch"] <= seen:
+            assert time.monotonic() < deadline, "the follower got no new epoch"
+            time.sleep(0.1)
+        follower.stop()
+        assert job.wait(60) is not None, "a stop from the follower did not reach the job"
     result = follower.wait(30)
     assert result is not None and result.status == "stopped"
     assert result.epochs_run == job.result.epochs_run
