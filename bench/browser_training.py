@@ -74,6 +74,7 @@ NICE_CHROMIUM = "#!/bin/sh\nexec nice -n 19 /usr/bin/chromium \"$@\"\n"
 # epoch on screen and every redraw of the live boundary canvas.
 OBSERVER_JS = """() => {
     window.__clickAt = null; window.__firstEpochAt = null; window.__redraws = [];
+    window.__stages = [];  // [ms after the click, what the progress line said]
     document.addEventListener('click', (event) => {
         if (window.__clickAt === null && event.target.closest('.st-key-train_button'))
             window.__clickAt = performance.now();
@@ -84,8 +85,14 @@ OBSERVER_JS = """() => {
     };
     new MutationObserver((records) => {
         const now = performance.now();
-        if (window.__clickAt !== null && window.__firstEpochAt === null && epochShown())
-            window.__firstEpochAt = now;
+        if (window.__clickAt !== null && window.__firstEpochAt === null) {
+            const progress = document.querySelector('[data-testid=stProgress]');
+            const text = progress ? progress.innerText.replace(/[\d.]+ s/, '') : '';
+            const last = window.__stages[window.__stages.length - 1];
+            if (text && (!last || last[1] !== text))
+                window.__stages.push([now - window.__clickAt, text]);
+            if (epochShown()) window.__firstEpochAt = now;
+        }
         for (const record of records) {
             const redrawn = record.type === 'attributes'
                 ? record.target.dataset.testid === 'live-boundary'
@@ -158,10 +165,12 @@ def browser_run(browser, url: str, exp) -> dict:
         samples = page.evaluate("() => { clearInterval(window.__sampler); "
                                 "return window.__samples; }")
         observed = page.evaluate("() => ({click: window.__clickAt, first: "
-                                 "window.__firstEpochAt, redraws: window.__redraws})")
+                                 "window.__firstEpochAt, redraws: window.__redraws, "
+                                 "stages: window.__stages})")
     finally:
         context.close()
     summary = summarise(samples, exp.epochs)
+    summary["stages"] = observed["stages"]
     if observed["click"] is not None and observed["first"] is not None:
         summary["first_epoch"] = (observed["first"] - observed["click"]) / 1000
     window = summary.pop("window")
@@ -223,8 +232,6 @@ def main() -> None:
     if not os.path.exists(CHROMIUM):
         print(f"SKIP: {CHROMIUM} not found")
         return
-    from playwright.sync_api import sync_playwright
-
     import tempfile
 
     from playwright.sync_api import sync_playwright
@@ -248,6 +255,8 @@ def main() -> None:
                       f"boundary {b['redraws']:4.1f} redraws/s over {b['seconds']:.1f} s, "
                       f"charts dimmed in {b['dimmed']:.0%} of samples (stale "
                       f"{b['stale']:.0%}), boundary copies {b['copies']}")
+                print("    after the click: " + ", ".join(
+                    f"{ms / 1000:.2f} s {text.strip()!r}" for ms, text in b["stages"]))
             browser.close()
     except Exception as error:  # a bench reports, it does not crash
         print(f"FAIL: the bench could not finish: {type(error).__name__}: {error}")

@@ -17,6 +17,7 @@ from ui import (
     earlier_run,
     lesson,
     live_boundary,
+    live_polling,
     network_view,
     runs,
     services,
@@ -26,14 +27,6 @@ from ui import (
 )
 from ui.widgets import field_input, learning_rate_input
 
-# Measured with bench/browser_training.py (spiral, 400 epochs) once training
-# left the server for worker processes: polling every 0.75 s, 0.5 s and
-# 0.25 s kept 0.72x, 0.71x and 0.66x of headless epochs/s and redrew the
-# boundary 1.3, 1.9 and 2.4 times a second. 0.5 s is nearly as smooth as
-# 0.25 s at half the server's work per watching browser (a class of them).
-# Since the boundary is animated in the browser between polls
-# (`ui/live_boundary.py`), 0.5 s gives 0.86x and 4.9 redraws a second.
-POLL_SECONDS = 0.5
 UNITS_SHOWN = 8
 NEURON_REFRESH_SECONDS = 2.0
 MAX_UNITS_SHOWN = 16
@@ -95,6 +88,7 @@ def page() -> None:
 
     job = state.job()
     running = job is not None and not job.done
+    polling = live_polling.poll_seconds(job)
     cols = st.columns([1, 1, 4])
     again = job is not None and job.done and job.experiment == exp
     cols[0].button(tr("Train again") if again else tr("Train"), type="primary",
@@ -183,7 +177,7 @@ def page() -> None:
         return held[1]
 
 
-    @st.fragment(run_every=POLL_SECONDS if running else None)
+    @st.fragment(run_every=polling)
     def live_view() -> None:
         """Redraws progress and charts from the job; polls only while it runs.
 
@@ -224,7 +218,8 @@ def page() -> None:
                 else:  # animated in the browser, between polls too
                     live_boundary.live_boundary(
                         job.id, kept, COARSE_STEP, figures.extent,
-                        figures.plane_points(), figures.regression, POLL_SECONDS)
+                        figures.plane_points(), figures.regression,
+                        live_polling.POLL_SECONDS)
         else:
             chart_area = st.container()
         with chart_area:
@@ -257,6 +252,8 @@ def page() -> None:
             training_controls.downloads(job)
             if running:  # the run ended while polling: redraw once, timer off
                 st.rerun()
+        elif live_polling.slows_down(polling, job):
+            st.rerun()  # the run has started (or waits): poll at the usual pace
 
 
     # Streamlit dims every element of a rerunning fragment until its new

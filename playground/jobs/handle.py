@@ -65,6 +65,10 @@ class JobHandle:
         self.finished_at: float | None = None
         self.snapshots = SnapshotStore()
         self._events: list[dict[str, Any]] = []
+        # What `progress()` reads, kept up to date as events arrive, so a
+        # poll copies lists instead of replaying every event of the run.
+        self._history: dict[str, list[float]] = {}
+        self._epoch, self._elapsed, self._message = 0, 0.0, ""
         self._lock = threading.Lock()
         self._finished = threading.Event()
         self._stop_requested = False
@@ -84,6 +88,12 @@ class JobHandle:
         else:
             with self._lock:
                 self._events.append(event)
+                if event["type"] == "epoch":
+                    self._epoch, self._elapsed = event["epoch"], event["elapsed"]
+                    for key, value in event["logs"].items():
+                        self._history.setdefault(key, []).append(value)
+                else:
+                    self._message = event.get("message", self._message)
         self._notify(event)
 
     def listen(self, listener: Callable[[JobHandle, dict[str, Any] | None], None]) -> None:
@@ -150,19 +160,15 @@ class JobHandle:
         self._finished.set()
 
     def history(self) -> dict[str, list[float]]:
-        """Metric name to values of the epochs streamed so far."""
-        history: dict[str, list[float]] = {}
-        for event in self.events():
-            if event["type"] == "epoch":
-                for key, value in event["logs"].items():
-                    history.setdefault(key, []).append(value)
-        return history
+        """Metric name to values of the epochs streamed so far (a copy)."""
+        with self._lock:
+            return {key: list(values) for key, values in self._history.items()}
 
     def failed(self, message: str) -> TrainingResult:
         """A failed result that keeps the history streamed so far."""
         history = self.history()
-        elapsed = max((e["elapsed"] for e in self.events() if e["type"] == "epoch"),
-                      default=0.0)
+        with self._lock:
+            elapsed = self._elapsed
         return TrainingResult(FAILED, message, history, len(history.get("loss", [])),
                               elapsed)
 
@@ -231,23 +237,15 @@ class JobHandle:
                 return self._result.status
             if not self._started:
                 return QUEUED
-            return RUNNING if any(e["type"] == "epoch" for e in self._events) else STARTING
+            return RUNNING if self._epoch else STARTING
 
     def progress(self) -> dict[str, Any]:
         """A snapshot for drawing: history so far, epoch, elapsed, message,
         and `waiting`, the number of jobs ahead while queued (else None)."""
         with self._lock:
-            events = list(self._events)
+            history = {key: list(values) for key, values in self._history.items()}
+            epoch, elapsed, message = self._epoch, self._elapsed, self._message
             result = self._result
-        history: dict[str, list[float]] = {}
-        epoch, elapsed, message = 0, 0.0, ""
-        for event in events:
-            if event["type"] == "epoch":
-                epoch, elapsed = event["epoch"], event["elapsed"]
-                for key, value in event["logs"].items():
-                    history.setdefault(key, []).append(value)
-            else:
-                message = event.get("message", message)
         waiting = self.jobs_ahead()
         if waiting is not None:
             message = (tr_n("waiting: {count} job ahead of yours",

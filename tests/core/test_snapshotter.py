@@ -51,3 +51,21 @@ def test_cheap_snapshots_follow_the_interval_alone():
     finally:
         SlowSnapshotter.cost = 0.01
     assert len(shots) == 50
+
+
+def test_the_probes_are_traced_after_the_first_epoch_and_outside_the_budget():
+    """Building a snapshotter traces nothing, so the first epoch is sent
+    before the probes' traces; the first snapshot traces them, and that
+    time does not count against the snapshot budget."""
+    exp = Experiment(dataset="circle")
+    model = compile_model(build_model(exp), exp)
+    x = np.random.default_rng(0).normal(size=(32, 2)).astype(np.float32)
+    snapshotter = Snapshotter(model, x, np.zeros((32, 1), np.float32), plane=True)
+    probes = (snapshotter._measure, snapshotter._plane)
+    assert [p.experimental_get_tracing_count() for p in probes] == [0, 0]
+    shots, start = [], time.perf_counter()
+    snapshotter(1, model.get_weights(), shots.append, force=True)
+    took = time.perf_counter() - start
+    assert [p.experimental_get_tracing_count() for p in probes] == [1, 1]
+    assert shots[0]["epoch"] == 1 and shots[0]["boundary"] is not None
+    assert snapshotter.spent < took / 2  # the measuring alone, not the traces
