@@ -229,7 +229,8 @@ def page() -> None:
                 help=tr("Draws the previous run's curves in grey under this one."))
             training_controls.history_chart(figures.history(
                 {k: v for k, v in p["history"].items() if k != "learning_rate"},
-                previous.result.history if compare else None), p["history"], job.result)
+                previous.result.history if compare else None, live=not p["done"]),
+                p["history"], job.result)
             doctor_view(p["history"], [shot for _, shot in kept])
         if figures.plane and figures.hidden_layers:
             with st.container(key="neuron_area"):

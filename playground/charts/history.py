@@ -28,7 +28,8 @@ PREVIOUS_COLOR = "#b8b8b8"
 def history_figure(history: dict[str, list[float]], epochs: int | None = None,
                    metrics: tuple[str, ...] = (),
                    previous: dict[str, list[float]] | None = None,
-                   standardised: bool = False) -> go.Figure:
+                   standardised: bool = False, most_points: int | None = None
+                   ) -> go.Figure:
     """Loss and the task metric per epoch, training and validation side by side.
 
     Before the first epoch the plots are already there, empty, with the
@@ -45,6 +46,8 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
             ("did the change help?").
         standardised: The network learned a standardised regression target:
             the titles say that the numbers are in standard units.
+        most_points: Draw each curve with about this many points at most
+            (`thinned`), or all of them when None.
     """
     bases = {k for k in history if not k.startswith("val_")} | set(metrics)
     bases = sorted(bases, key=lambda k: (k != "loss", k)) or ["loss"]
@@ -60,9 +63,9 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
                                 (f"val_{base}", tr("validation"), "dot")):
             before = (previous or {}).get(key)
             if before:
+                xs, ys = thinned(before, most_points)
                 data.append({
-                    "type": "scatter", "x": list(range(1, len(before) + 1)),
-                    "y": list(before), "mode": "lines",
+                    "type": "scatter", "x": xs, "y": ys, "mode": "lines",
                     "name": tr("previous run, {curve}", curve=name),
                     "legendgroup": f"previous {name}", "showlegend": suffix == "",
                     "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
@@ -70,9 +73,9 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
             values = history.get(key)
             if not values:
                 continue
+            xs, ys = thinned(values, most_points)
             data.append({
-                "type": "scatter", "x": list(range(1, len(values) + 1)),
-                "y": finite_or_none(values),
+                "type": "scatter", "x": xs, "y": ys,
                 "mode": "lines+markers" if len(values) < 30 else "lines", "name": name,
                 "legendgroup": name, "showlegend": suffix == "",
                 "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
@@ -106,6 +109,43 @@ SHARES = ("accuracy", "auc")
 MIN_SHARE_SPAN = 0.1
 """The least span of a share's axis: 0.085–0.1 would make noise look like
 learning."""
+
+
+def thinned(values, most: int | None) -> tuple[list[int], list[float | None]]:
+    """Epoch numbers and values of a curve, with about `most` points at most.
+
+    While a long run trains, its curves are redrawn at every poll, and a
+    chart some hundred pixels wide shows no more than a few hundred points
+    of a line: sending them all costs the server and the browser at every
+    poll and shows nothing more. Each bucket of epochs keeps its lowest and
+    highest value, so a spike (a divergence, a bad batch) stays visible; the
+    first and the newest epoch are always kept. NaN and infinities are gaps
+    (`finite_or_none`).
+    """
+    count = len(values)
+    if most is None or count <= most:
+        return list(range(1, count + 1)), finite_or_none(values)
+    finite = finite_or_none(values)
+    size = math.ceil(2 * count / most)
+    xs: list[int] = []
+    ys: list[float | None] = []
+    for start in range(0, count, size):
+        bucket = [(i, v) for i, v in enumerate(finite[start:start + size], start)
+                  if v is not None]
+        if not bucket:  # a gap stays a gap
+            xs.append(start + 1)
+            ys.append(None)
+            continue
+        low = min(bucket, key=lambda item: item[1])
+        high = max(bucket, key=lambda item: item[1])
+        for i, v in sorted({low, high}):
+            xs.append(i + 1)
+            ys.append(v)
+    for i in (0, count - 1):  # the first and the newest epoch, always
+        if i + 1 not in xs:
+            xs.insert(0 if i == 0 else len(xs), i + 1)
+            ys.insert(0 if i == 0 else len(ys), finite[i])
+    return xs, ys
 
 
 def finite_or_none(values) -> list[float | None]:

@@ -31,6 +31,7 @@ from playground.inspection.plane import NEURON_STRIDE, covered_points, plane_gri
 from playground.registry import task_metrics
 
 COARSE_STEP = 2
+LIVE_POINTS = 500
 NETWORK_UNITS = 8
 
 
@@ -128,13 +129,17 @@ class LiveFigures:
         return held[1]
 
     def history(self, history: dict[str, list[float]],
-                previous: dict[str, list[float]] | None = None) -> go.Figure:
+                previous: dict[str, list[float]] | None = None,
+                live: bool = False) -> go.Figure:
         """The loss and metric curves, over `previous` run's in grey when
-        given; rebuilt when an epoch was added or the comparison changed."""
+        given; rebuilt when an epoch was added or the comparison changed.
+        While the run trains (`live`), each curve has at most about
+        `LIVE_POINTS` points (see `playground.charts.history.thinned`)."""
         key = (tuple((name, len(values)) for name, values in history.items()),
-               id(previous) if previous is not None else None)
+               id(previous) if previous is not None else None, live)
         return self._cached("history", key, lambda: history_figure(
-            history, self.epochs, self.metrics, previous, self.standardised))
+            history, self.epochs, self.metrics, previous, self.standardised,
+            LIVE_POINTS if live else None))
 
     def boundary(self, epoch: int | None, snapshot: dict | None,
                  coarse: bool) -> go.Figure:

@@ -365,3 +365,36 @@ def test_the_search_map_rounds_its_labels():
     from playground.search.figures import _label
 
     assert _label(0.0018566433578077874) == "0.00186" and _label("adam") == "adam"
+
+
+def test_a_long_runs_live_curves_are_thinned_keeping_spikes_gaps_and_the_newest_epoch():
+    from playground.charts.history import thinned
+
+    values = [1.0 / (1 + i) for i in range(1500)]
+    values[700] = 50.0  # a spike
+    values[1000:1020] = [float("nan")] * 20  # epochs that diverged
+    xs, ys = thinned(values, 500)
+    assert len(xs) == len(ys) <= 504 and xs == sorted(xs)
+    assert (xs[0], ys[0]) == (1, 1.0) and (xs[-1], ys[-1]) == (1500, values[-1])
+    assert 701 in xs and ys[xs.index(701)] == 50.0
+    assert None in ys[xs.index(1000):xs.index(1000) + 8]  # the gap stays a gap
+    assert all(ys[xs.index(x)] == values[x - 1] for x in xs if ys[xs.index(x)] is not None)
+    assert thinned(values[:400], 500) == (list(range(1, 401)),
+                                          [float(v) for v in values[:400]])
+    assert thinned(values, None)[0] == list(range(1, 1501))
+
+
+def test_the_live_loss_chart_draws_a_long_run_thinned_and_the_ended_run_whole():
+    from playground.charts.live_figures import LIVE_POINTS, LiveFigures
+    from playground.config import Experiment
+    from playground.datasets.source import experiment_data
+
+    exp = Experiment(dataset="circle", samples=50, epochs=1500)
+    history = {key: list(np.linspace(1, 0, 1500)) for key in
+               ("loss", "val_loss", "accuracy", "val_accuracy")}
+    figures = LiveFigures(exp, experiment_data(exp))
+    live = figures.history(history, live=True)
+    assert all(len(trace.x) <= LIVE_POINTS + 4 for trace in live.data)
+    assert all(trace.x[-1] == 1500 for trace in live.data)
+    ended = figures.history(history)
+    assert [len(trace.x) for trace in ended.data] == [1500] * 4
