@@ -277,6 +277,9 @@ class RunRecord:
         if snapshots is not None and hasattr(snapshots, "items"):
             snapshots = snapshots.items()
         fields.setdefault("finished_at", time.time())
+        if experiment.start is not None:  # a continued run names its parent
+            fields.setdefault("parent_id", experiment.start.parent_id)
+            fields.setdefault("start_epoch", experiment.start.epoch)
         return cls(experiment=experiment, status=result.status, message=result.message,
                    history={k: list(v) for k, v in result.history.items()},
                    test_metrics=dict(result.test_metrics), epochs_run=result.epochs_run,
