@@ -44,6 +44,14 @@ from playground.i18n import tr
 from playground.model.augmentation import DEFAULT_STRENGTH, TRANSFORMS
 from playground.model.layers import LayerSpec, layers_from_text, layers_to_text
 from playground.registry import LOSSES, OPTIMIZERS
+from playground.training.control_fields import (  # noqa: F401 - re-exported
+    MONITORS,
+    OFF_ON,
+    SCHEDULES,
+    TRAINING_CONTROL_FIELDS,
+    fitting_monitors,
+)
+from playground.training.starting_point import StartingPoint, valid_start
 
 VERSION = 1
 MAX_LAYERS = 16
@@ -52,56 +60,6 @@ AUTO = "auto"
 DEFAULT_LAYERS = (
     LayerSpec.make("dense", units=4, activation="tanh"),
     LayerSpec.make("dense", units=2, activation="tanh"),
-)
-
-
-# The training controls: early stopping, schedules, clipping, class weights,
-# TensorBoard. Every default switches its control off, and defaults stay out
-# of links: a link made before these controls existed keeps its meaning.
-MONITORS = ("val_loss", "val_accuracy", "val_mae")
-
-
-def fitting_monitors(regression: bool) -> tuple[str, str]:
-    """What early stopping can watch on a task: its loss and its metric."""
-    return ("val_loss", "val_mae") if regression else ("val_loss", "val_accuracy")
-
-SCHEDULES = ("constant", "step", "exponential", "cosine", "plateau")
-OFF_ON = ("off", "on")
-
-TRAINING_CONTROL_FIELDS = (
-    IntField("early_stop_patience", 0, "Early stopping: epochs without improvement "
-             "before training ends; 0 switches it off.", key="es", maximum=1000),
-    ChoiceField("early_stop_monitor", "val_loss", "Early stopping watches this "
-                "validation value.", key="es_monitor", choices=MONITORS),
-    FloatField("early_stop_min_delta", 0.0, "Early stopping: the smallest change "
-               "that counts as an improvement.", key="es_delta", maximum=1.0),
-    ChoiceField("restore_best", "off", "When early stopping ends the run, keep "
-                "the weights of the best epoch rather than the last.",
-                key="es_best", choices=OFF_ON),
-    ChoiceField("lr_schedule", "constant", "How the learning rate changes during "
-                "training.", key="schedule", choices=SCHEDULES),
-    FloatField("lr_decay_rate", 0.5, "Step and exponential schedules: the "
-               "learning rate is multiplied by this every N epochs.", key="decay",
-               minimum=0.01, maximum=1.0),
-    IntField("lr_decay_epochs", 10, "Step and exponential schedules: N, the "
-             "epochs per decay.", key="decay_every", minimum=1, maximum=2000),
-    IntField("lr_warmup_epochs", 0, "Cosine schedule: epochs of linear warm-up "
-             "from 0 to the learning rate.", key="warmup", maximum=2000),
-    FloatField("plateau_factor", 0.5, "Plateau schedule: the learning rate is "
-               "multiplied by this when validation loss stalls.",
-               key="plateau_factor", minimum=0.01, maximum=0.99),
-    IntField("plateau_patience", 5, "Plateau schedule: epochs without "
-             "improvement before the learning rate drops.",
-             key="plateau_patience", minimum=1, maximum=1000),
-    FloatField("min_lr", 0.0, "Plateau schedule: the learning rate never drops "
-               "below this.", key="min_lr", maximum=1.0),
-    FloatField("clipnorm", 0.0, "Gradient clipping: the largest gradient norm "
-               "of each weight; 0 switches it off.", key="clip", maximum=100.0),
-    ChoiceField("class_weight", "none", "Classification: weigh each class by "
-                "the inverse of its frequency ('balanced').", key="class_weight",
-                choices=("none", "balanced")),
-    ChoiceField("tensorboard", "off", "Write TensorBoard logs during training, "
-                "for download.", key="tb", choices=OFF_ON),
 )
 
 
@@ -254,9 +212,10 @@ class Experiment:
     errors are reported together as `ConfigErrors`. The defaults are TF
     Playground's opening experiment (circle, tanh 4-2, SGD at 0.03, batch 10). Use `replace` to change
     fields: the result is checked again.
-    `upload` (an uploaded table's token) and `fold` (`(k, i)`: a run of a
-    cross-validation trains on fold i of k) belong to one job: they are not
-    in links, JSON or a stored run's settings.
+    `upload` (an uploaded table's token), `fold` (`(k, i)`: a run of a
+    cross-validation trains on fold i of k) and `start` (a continued run's
+    starting weights, `playground.training.starting_point`; not compared)
+    belong to one job: they are not in links, JSON or a stored run's settings.
     """
 
     dataset: str = "circle"
@@ -297,10 +256,15 @@ class Experiment:
     clipnorm: float = 0.0
     class_weight: str = "none"
     tensorboard: str = "off"
+    checkpoint: str = "off"
+    checkpoint_every: int = 10
+    checkpoint_keep: int = 3
     augment: tuple[str, ...] = ()
     augment_strength: float = DEFAULT_STRENGTH
     upload: str = dataclasses.field(default="", repr=False)
     fold: tuple[int, int] | None = dataclasses.field(default=None, repr=False)
+    start: StartingPoint | None = dataclasses.field(default=None, repr=False,
+                                                     compare=False)
 
     def __post_init__(self):
         errors = []
@@ -311,6 +275,7 @@ class Experiment:
                 errors.append(error)
         try:
             object.__setattr__(self, "fold", FOLD.validate(self.fold))
+            valid_start(self.start)
         except ConfigError as error:
             errors.append(error)
         if not errors and round(self.val_fraction + self.test_fraction, 9) > 0.6:

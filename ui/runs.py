@@ -183,9 +183,13 @@ def restore_run(values: list[str]) -> bool:
 
 def settings_of(experiment):
     """A run's experiment as the editors take it: a cross-validation fold's
-    run trained on one fold, which is the job's, not a setting (a live fold
-    run opened from its link must not make Train train on that fold)."""
-    return experiment if experiment.fold is None else experiment.replace(fold=None)
+    run trained on one fold, and a continued run started from its parent's
+    weights, which are the job's, not settings (a live fold run opened from
+    its link must not make Train train on that fold, nor Train again start
+    from those weights)."""
+    if experiment.fold is None and experiment.start is None:
+        return experiment
+    return experiment.replace(fold=None, start=None)
 
 
 def link_parameters() -> dict[str, str]:

@@ -20,13 +20,15 @@ from playground.evaluation.test_metric_lines import test_metric_entries
 from playground.export.model_files import deployable_bytes, keras_bytes
 from playground.export.script import ExportError, experiment_script
 from playground.fields import format_number
-from playground.i18n import tr, translated
+from playground.i18n import mark, tr, translated
 from playground.inspection.doctor import Finding
 from playground.keras_work import keras_work
 from playground.training.result import FAILED
 from ui import state
 from ui.widgets import field_input
 
+CHECKPOINT_LABELS = {"off": mark("off"), "best": mark("the best epochs"),
+                     "every": mark("every N epochs")}
 SCHEDULE_LABELS = {"constant": "constant", "step": "step decay",
                    "exponential": "exponential decay", "cosine": "cosine",
                    "plateau": "reduce on plateau"}
@@ -42,7 +44,8 @@ def controls() -> None:
                     container=cols[0], style="number")
         off = exp.early_stop_patience == 0
         fitting = fitting_monitors(regression)
-        field_input("early_stop_monitor", tr("Watch"), container=cols[1], disabled=off,
+        field_input("early_stop_monitor", tr("Watch"), container=cols[1],
+                    disabled=off and exp.checkpoint != "best",
                     choices=fitting, format_func=lambda m: m if m in fitting else
                     f"{m} (not for {'regression' if regression else 'classes'})")
         field_input("early_stop_min_delta", tr("Minimum improvement"),
@@ -71,6 +74,17 @@ def controls() -> None:
         field_input("class_weight", tr("Class weights"), container=cols[1],
                     disabled=regression)
         field_input("tensorboard", tr("TensorBoard logs"), container=cols[2])
+        cols = st.columns(4)
+        field_input("checkpoint", tr("Checkpoints"), container=cols[0],
+                    format_func=lambda m: tr(CHECKPOINT_LABELS[m]))
+        field_input("checkpoint_every", tr("Every N epochs"), container=cols[1],
+                    style="number", disabled=exp.checkpoint != "every")
+        field_input("checkpoint_keep", tr("Checkpoints kept"), container=cols[2],
+                    style="number", disabled=exp.checkpoint == "off")
+        if exp.checkpoint == "best":
+            cols[3].caption(tr("Kept whenever {monitor} improves, as Watch above says; "
+                               "the latest is the best epoch.",
+                               monitor=exp.early_stop_monitor))
     script_download(exp, "script_download")
 
 

@@ -10,7 +10,7 @@ from playground.i18n import mark, tr
 from playground.registry import metric_label
 from playground.runs import RunNotFound, StoreUnavailable, compare, units
 from playground.runs.follow import handle_for
-from ui import runs, state
+from ui import checkpoints, runs, state
 from ui.user_text import escape_markdown
 
 st.title(tr("Runs"))
@@ -89,6 +89,9 @@ def one_run(store, record) -> None:
     st.subheader(escape_markdown(record.name))
     if record.note:
         st.text(record.note)
+    if record.parent_id:
+        checkpoints.parent_caption((record.parent_id, record.start_epoch or 0))
+    checkpoints.downloads(record.experiment, record, record.id)
     cols = st.columns([1, 1, 4])
     if cols[0].button(tr("Open in Train"), type="primary", key="runs_open"):
         open_in_session(store, record)

@@ -8,22 +8,19 @@ from playground.charts.live_figures import COARSE_STEP, LiveFigures
 from playground.datasets.source import experiment_data
 from playground.i18n import tr, translated
 from playground.inspection.doctor import diagnose
-from playground.jobs.executor import HostSettingError
 from playground.model.checks import resolve_loss
-from playground.model.shapes import StackError
 from playground.registry import LOSSES, OPTIMIZERS
 from playground.training.result import COMPLETED, DIVERGED, FAILED, STOPPED
 from ui import (
+    checkpoints,
     earlier_run,
-    lesson,
     live_boundary,
     live_polling,
     network_view,
     runs,
-    services,
+    starting,
     state,
     training_controls,
-    tutorial,
 )
 from ui.widgets import field_input, learning_rate_input
 
@@ -38,24 +35,7 @@ def start_training() -> None:
     current = state.job()
     if current is not None and not current.done:
         return
-    exp = state.experiment()
-    refusal = lesson.training_refusal(exp)
-    if refusal is not None:
-        state.notify(refusal, "warning")
-        return
-    try:
-        state.set_job(services.submit(exp))  # checks the model against the data
-        tutorial.note_run(state.job())  # the current tutorial step's run
-    except StackError as error:
-        state.notify(tr("Cannot train this model: {error}", error=error), "error")
-    except HostSettingError as error:
-        state.notify(tr("This server cannot train right now: one of its settings is "
-                        "wrong, which its host must fix. {error}", error=error), "error")
-    except services.AlreadyTraining as busy:
-        state.notify(tr("This browser already has a run training or waiting: {run}. "
-                        "Each browser trains one run at a time on this server; stop "
-                        "that run first (on the Train page of the tab that started "
-                        "it), or wait until it ends.", run=busy.job.id), "warning")
+    starting.start(state.experiment())
 
 
 def stop_training() -> None:
@@ -204,6 +184,7 @@ def page() -> None:
             epochs=p["epochs"], seconds=format(p["elapsed"], ".1f"),
             message=translated(p["message"]),
             note=note))
+        checkpoints.parent_line(job)
         figures = live_figures(job)
         kept = job.snapshots.items()
         epoch = snapshot = None
@@ -251,6 +232,7 @@ def page() -> None:
             training_controls.test_metrics(
                 result.test_metrics, experiment_data(job.experiment).target_scaler)
             training_controls.downloads(job)
+            checkpoints.panel(job)
             if running:  # the run ended while polling: redraw once, timer off
                 st.rerun()
         elif live_polling.slows_down(polling, job):

@@ -379,7 +379,10 @@ def _command(args) -> int:
             if args.max_params is not None and args.max_params < 1:
                 raise UsageError(tr("--max-params takes a number from 1 up; received "
                                     "{count}.", count=args.max_params))
-            return _train(_with_data(args), args.json, save=not args.no_save,
+            from playground.cli.train_more import continued_run, not_continued
+
+            exp = continued_run(args) if args.from_run else _with_data(not_continued(args))
+            return _train(exp, args.json, save=not args.no_save,
                           save_model=args.save_model, max_params=args.max_params or 0)
         elif args.command == "runs":
             _runs(args.action, getattr(args, "run_id", None), args.all)

@@ -47,7 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("preset", help=tr("print a preset's experiment JSON"))
     p.add_argument("name")
     p = sub.add_parser("train", help=tr("train an experiment"))
-    p.add_argument("config", help=tr("JSON file, share URL, query string or preset"))
+    p.add_argument("config", nargs="?",
+                   help=tr("JSON file, share URL, query string or preset"))
+    p.add_argument("--from", dest="from_run", metavar="RUN_ID",
+                   help=tr("train more: continue this saved run (completed or stopped) "
+                           "as a new run linked to it"))
+    p.add_argument("--checkpoint", type=int, metavar="EPOCH",
+                   help=tr("with --from: start from this checkpoint's weights (default: "
+                           "the run's final weights)"))
+    p.add_argument("--epochs", type=int, metavar="N",
+                   help=tr("with --from: how many more epochs to train"))
     p.add_argument("--json", action="store_true",
                    help=tr("end with one JSON line holding history, test metrics and a "
                         "test report (confusion matrix, per-class F1, ROC AUC; "

@@ -182,6 +182,22 @@ def check_training_controls(exp: Experiment, data: DataSpec) -> None:
             "{loss} or {metric}.", **values) if regression else tr(
             "Early stopping cannot watch {monitor}: this is a classification task. "
             "Watch {loss} or {metric}.", **values))
+    best = exp.checkpoint == "best"
+    if best and no_validation:
+        raise StackError(None, tr("The best checkpoint is the epoch with the best "
+                                  "validation value, and the validation share is 0. "
+                                  "Hold out some data for validation, or keep a "
+                                  "checkpoint every N epochs."))
+    if best and not early and exp.early_stop_monitor not in fitting:
+        raise StackError(None, tr(
+            "The best checkpoint cannot watch {monitor} on this task. Watch {loss} or "
+            "{metric}.", monitor=exp.early_stop_monitor, loss=fitting[0],
+            metric=fitting[1]))
+    if exp.start is not None and exp.start.epoch >= exp.epochs:
+        raise StackError(None, tr("A run continued from epoch {epoch} must train to a "
+                                  "later epoch; received epochs={epochs}. Ask for at "
+                                  "least one more epoch.", epoch=exp.start.epoch,
+                                  epochs=exp.epochs))
     # Restoring the best weights belongs to early stopping: with early
     # stopping off its control is greyed out and ignored, never a refusal
     # that the greyed-out control could not fix.

@@ -52,8 +52,9 @@ def _shapes(arrays: list[np.ndarray] | None) -> list[list[int]] | None:
 def run_details(record: RunRecord) -> dict[str, Any]:
     """The run as JSON-ready data: its summary, experiment, history and
     timings, what trained it (`executor`: `process`, `ray` or `local`;
-    `worker`: its host or node and process), and the shapes (not the
-    values) of its arrays."""
+    `worker`: its host or node and process), the run it continues
+    (`parent_id`, `start_epoch`), its checkpoints (epoch and watched value),
+    and the shapes (not the values) of its arrays."""
     return {
         **record.summary().to_dict(),
         "message": record.message,
@@ -62,6 +63,10 @@ def run_details(record: RunRecord) -> dict[str, Any]:
         "finished_at": record.finished_at,
         "executor": record.executor,
         "worker": record.worker,
+        "parent_id": record.parent_id,
+        "start_epoch": record.start_epoch,
+        "checkpoints": [{key: point.get(key) for key in ("epoch", "monitor", "value")}
+                        for point in record.checkpoints],
         "experiment": record.experiment.to_dict(),
         "history": record.history,
         "weights": _shapes(record.weights),

@@ -44,12 +44,15 @@ def json_text(value: Any) -> str:
 
 
 def pack_payload(weights: list, best_weights: list | None, test_outputs: Any,
-                 snapshots: list) -> tuple[str, bytes]:
+                 snapshots: list, checkpoints: list | None = None) -> tuple[str, bytes]:
     """A run's arrays as the `run_payloads` row holds them: `(structure,
-    blob)` (`playground.runs.arrays.pack`)."""
+    blob)` (`playground.runs.arrays.pack`). Checkpoints are dicts of
+    `epoch`, `monitor`, `value` and `weights`
+    (`playground.training.checkpoints`)."""
     return pack({"weights": list(weights), "best_weights": best_weights,
                  "test_outputs": test_outputs,
-                 "snapshots": [list(pair) for pair in snapshots]})
+                 "snapshots": [list(pair) for pair in snapshots],
+                 "checkpoints": [dict(point) for point in checkpoints or []]})
 
 
 class JobWrites:
@@ -102,8 +105,9 @@ class JobWrites:
                    finished_at: float | None = None,
                    started_at: float | None = None) -> None:
         """Writes how a run ended: a `TrainingResult`'s status, message,
-        history, test metrics and weights, and the run's snapshots. The
-        run's name, note, owner, lesson and kept data stay as they are.
+        history, test metrics, weights and checkpoints, and the run's
+        snapshots. The run's name, note, owner, lesson, parent and kept
+        data stay as they are.
 
         Raises:
             RunNotFound: when no run has this id.
@@ -113,7 +117,7 @@ class JobWrites:
         history = {key: list(values) for key, values in result.history.items()}
         best_metric, best_value = best_validation(history)
         structure, blob = pack_payload(result.weights, None, result.test_outputs,
-                                       snapshots)
+                                       snapshots, getattr(result, "checkpoints", None))
         now = time.time()
         with self._transaction() as conn:
             done = conn.execute(tables.runs.update().where(

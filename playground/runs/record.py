@@ -184,6 +184,8 @@ class RunRecord:
         epochs_run, elapsed: Epochs with history, seconds in `fit`.
         weights: The final weights, as `model.get_weights()` gives them.
         best_weights: Weights of the best epoch, when kept.
+        checkpoints: The run's checkpoints, oldest first: dicts of `epoch`,
+            `monitor`, `value` and `weights` (`playground.training.checkpoints`).
         test_outputs: The final model's outputs on the test set, when the
             run computed them (the Evaluate page reads them instead of
             predicting again).
@@ -203,6 +205,9 @@ class RunRecord:
             `host 10.0.0.5, pid 4121`; None until a worker took it.
         updated_at: When the job last wrote to the run (at least every few
             seconds while it lives); None for runs saved in one piece.
+        parent_id, start_epoch: For a run continued from another (**Train
+            more**), that run's id and the epoch whose weights it started
+            from; None for a run from fresh weights.
     """
 
     experiment: Experiment
@@ -214,6 +219,7 @@ class RunRecord:
     elapsed: float = 0.0
     weights: list[np.ndarray] = field(default_factory=list)
     best_weights: list[np.ndarray] | None = None
+    checkpoints: list[dict[str, Any]] = field(default_factory=list)
     test_outputs: np.ndarray | None = None
     snapshots: list[tuple[int, dict]] = field(default_factory=list)
     arrays: dict[str, np.ndarray] | None = None
@@ -229,9 +235,13 @@ class RunRecord:
     executor: str | None = None
     worker: str | None = None
     updated_at: float | None = None
+    parent_id: str | None = None
+    start_epoch: int | None = None
 
     def __post_init__(self):
         check_run_id(self.id)
+        if self.parent_id is not None:
+            check_run_id(self.parent_id)
         if self.lesson_id is not None:
             check_run_id(self.lesson_id)
         if self.student is not None:
@@ -267,11 +277,15 @@ class RunRecord:
         if snapshots is not None and hasattr(snapshots, "items"):
             snapshots = snapshots.items()
         fields.setdefault("finished_at", time.time())
+        if experiment.start is not None:  # a continued run names its parent
+            fields.setdefault("parent_id", experiment.start.parent_id)
+            fields.setdefault("start_epoch", experiment.start.epoch)
         return cls(experiment=experiment, status=result.status, message=result.message,
                    history={k: list(v) for k, v in result.history.items()},
                    test_metrics=dict(result.test_metrics), epochs_run=result.epochs_run,
                    elapsed=result.elapsed, weights=list(result.weights),
                    test_outputs=getattr(result, "test_outputs", None),
+                   checkpoints=list(getattr(result, "checkpoints", None) or []),
                    snapshots=list(snapshots or []), **fields)
 
     def summary(self) -> RunSummary:

@@ -144,6 +144,7 @@ def record_of(handle: JobHandle, owner: str | None = None,
               lesson: tuple[str, str] | None = None) -> RunRecord:
     """The run of a job as it stands: queued, running or ended."""
     lesson_id, student = lesson if lesson is not None else (None, None)
+    start = handle.experiment.start  # a continued run names its parent
     result = handle.result
     history = result.history if result is not None else handle.history()
     return RunRecord(
@@ -154,10 +155,13 @@ def record_of(handle: JobHandle, owner: str | None = None,
         elapsed=result.elapsed if result else 0.0,
         weights=list(result.weights) if result else [],
         test_outputs=result.test_outputs if result else None,
+        checkpoints=list(result.checkpoints) if result else [],
         snapshots=handle.snapshots.items() if result else [],
         arrays=arrays, created_at=handle.submitted_at,
         started_at=handle.started_at, finished_at=handle.finished_at,
-        lesson_id=lesson_id, student=student)
+        lesson_id=lesson_id, student=student,
+        parent_id=start.parent_id if start else None,
+        start_epoch=start.epoch if start else None)
 
 
 def stored_handle(record: RunRecord) -> JobHandle:
@@ -203,4 +207,5 @@ def stored_result(record: RunRecord) -> TrainingResult:
         status, message = FAILED, INTERRUPTED
     return TrainingResult(status, message, record.history, record.epochs_run,
                           record.elapsed, list(record.weights), record.test_metrics,
-                          test_outputs=record.test_outputs)
+                          test_outputs=record.test_outputs,
+                          checkpoints=list(record.checkpoints))

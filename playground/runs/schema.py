@@ -6,9 +6,11 @@ run trained in a lesson names the lesson and the student (`lesson_id`,
 `student`; both null otherwise). A job records itself where it trains: it
 names its executor and worker (`executor`, `worker`), writes `updated_at`
 at least every few seconds while it lives, and reads `stop_requested`,
-which any server may set to stop it.
-`run_payloads` holds the arrays (weights, best weights, snapshots and a CSV
-run's data) apart, so that the cheap progress updates during training never
+which any server may set to stop it. A run continued from another
+(**Train more**) names it and the epoch it started from (`parent_id`,
+`start_epoch`).
+`run_payloads` holds the arrays (weights, best weights, checkpoints,
+snapshots and a CSV run's data) apart, so that the cheap progress updates during training never
 rewrite them. `searches` holds one row per hyperparameter search: its
 settings and trials as JSON (each trial's run is in `runs`). `lessons` holds
 one row per classroom lesson (its JSON, and the SHA-256 of its teacher token,
@@ -33,7 +35,7 @@ from sqlalchemy import (
                         Text,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA_KEY = "runs"
 
 metadata = MetaData()
@@ -67,6 +69,8 @@ runs = Table(
     Column("worker", String(200)),
     Column("updated_at", Float),
     Column("stop_requested", Boolean),
+    Column("parent_id", String(32), index=True),
+    Column("start_epoch", Integer),
 )
 
 payloads = Table(
@@ -115,6 +119,9 @@ LESSON_COLUMNS = ("lesson_id", "student")
 """The columns version 3 added to `runs`."""
 JOB_COLUMNS = ("executor", "worker", "updated_at", "stop_requested")
 """The columns version 4 added to `runs`."""
+PARENT_COLUMNS = ("parent_id", "start_epoch")
+"""The columns version 5 added to `runs`: the run a continued run started
+from and the epoch it started at (null: trained from fresh weights)."""
 
 
 def _add_columns(conn, names) -> None:
@@ -132,15 +139,28 @@ def _add_columns(conn, names) -> None:
             conn.execute(sa.text(f"ALTER TABLE {runs.name} ADD COLUMN {name} {kind}"))
 
 
+def _index_columns(conn, name: str) -> None:
+    """Creates the index of `runs` on one column, where the table has one."""
+    for index in runs.indexes:
+        if [column.name for column in index.columns] == [name]:
+            index.create(conn, checkfirst=True)
+
+
 def _add_lessons(conn) -> None:
     """Version 2 -> 3: the lesson tables, and the lesson and student of a run
     (null: trained outside a lesson)."""
     lessons.create(conn, checkfirst=True)
     lesson_students.create(conn, checkfirst=True)
     _add_columns(conn, LESSON_COLUMNS)
-    for index in runs.indexes:
-        if [column.name for column in index.columns] == ["lesson_id"]:
-            index.create(conn, checkfirst=True)
+    _index_columns(conn, "lesson_id")
+
+
+def _add_parents(conn) -> None:
+    """Version 4 -> 5: a continued run's parent and starting epoch (null for
+    the runs already stored: each started from fresh weights). A run's
+    checkpoints are arrays in its payload, which needs no new column."""
+    _add_columns(conn, PARENT_COLUMNS)
+    _index_columns(conn, "parent_id")
 
 
 # Version N -> a function(connection) that upgrades a store to N + 1.
@@ -148,4 +168,5 @@ MIGRATIONS: dict = {
     1: lambda conn: searches.create(conn, checkfirst=True),  # searches were added
     2: _add_lessons,  # lessons were added
     3: lambda conn: _add_columns(conn, JOB_COLUMNS),  # jobs record themselves
+    4: _add_parents,  # runs continue earlier runs (Train more)
 }

@@ -32,6 +32,9 @@ SETTING_LABELS = {
     "plateau_factor": mark("Plateau: factor"), "plateau_patience": mark("Plateau: patience"),
     "min_lr": mark("Plateau: minimum rate"), "clipnorm": mark("Gradient clipping (norm)"),
     "class_weight": mark("Class weights"), "tensorboard": mark("TensorBoard logs"),
+    "checkpoint": mark("Checkpoints"),
+    "checkpoint_every": mark("Checkpoints: every N epochs"),
+    "checkpoint_keep": mark("Checkpoints kept"),
     "augment": mark("Data augmentation"),
     "augment_strength": mark("Data augmentation: strength"),
 }

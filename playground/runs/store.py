@@ -181,7 +181,8 @@ class RunStore(JobWrites):
         while it trains keeps its name when its recorder saves it again).
         """
         structure, blob = pack_payload(record.weights, record.best_weights,
-                                       record.test_outputs, record.snapshots)
+                                       record.test_outputs, record.snapshots,
+                                       record.checkpoints)
         data_structure = data_blob = None
         if record.arrays is not None:
             data_structure, data_blob = pack(dict(record.arrays))
@@ -192,7 +193,8 @@ class RunStore(JobWrites):
             elapsed=float(record.elapsed), experiment=json_text(record.experiment.to_dict()),
             history=json_text(record.history), started_at=record.started_at,
             finished_at=record.finished_at, executor=record.executor,
-            worker=record.worker, updated_at=record.updated_at)
+            worker=record.worker, updated_at=record.updated_at,
+            parent_id=record.parent_id, start_epoch=record.start_epoch)
         with self._transaction() as conn:
             if keep_name:
                 given = conn.execute(sa.select(tables.runs.c.name, tables.runs.c.note)
@@ -303,12 +305,14 @@ class RunStore(JobWrites):
                 epochs_run=row["epochs_run"], elapsed=row["elapsed"],
                 weights=parts.get("weights", []), best_weights=parts.get("best_weights"),
                 test_outputs=parts.get("test_outputs"),
+                checkpoints=parts.get("checkpoints", []),
                 snapshots=[tuple(pair) for pair in parts.get("snapshots", [])],
                 arrays=arrays, name=row["name"], note=row["note"], owner=row["owner"],
                 created_at=row["created_at"], started_at=row["started_at"],
                 finished_at=row["finished_at"], lesson_id=row["lesson_id"],
                 student=row["student"], executor=row["executor"], worker=row["worker"],
-                updated_at=row["updated_at"])
+                updated_at=row["updated_at"], parent_id=row["parent_id"],
+                start_epoch=row["start_epoch"])
         except (UnreadablePayload, ValueError) as error:
             raise RunUnreadable(tr_lazy("Run {run} is stored but cannot be read: {error}",
                                         run=repr(run_id), error=error)) from None

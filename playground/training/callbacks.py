@@ -138,6 +138,8 @@ class StreamCallback(keras.callbacks.Callback):
         self.state = state
         self._start = 0.0
         self._epoch = 0
+        self._first: int | None = None  # the first epoch of this fit (a continued
+        # run's is numbered on from its parent's)
 
     def on_train_end(self, logs=None):
         if self.snapshotter is not None and self.state["diverged_at"] is None:
@@ -149,6 +151,8 @@ class StreamCallback(keras.callbacks.Callback):
         self.stop.attach(self.model)
 
     def on_epoch_begin(self, epoch, logs=None):
+        if self._first is None:
+            self._first = epoch
         if self.learning_rate:
             self._rate = float(keras.ops.convert_to_numpy(
                 self.model.optimizer.learning_rate))
@@ -174,7 +178,7 @@ class StreamCallback(keras.callbacks.Callback):
                    "logs": values, "elapsed": elapsed})
         if self.snapshotter is not None and finite:
             self.snapshotter(epoch + 1, self.state["weights"], self.emit,
-                             force=epoch == 0)
+                             force=epoch == self._first)
         self._epoch = epoch + 1
         if self.stop.requested:
             self.model.stop_training = True

@@ -1,7 +1,8 @@
 """Keras objects for the experiment's training controls.
 
 Each control of `playground.config` maps to Keras' own piece:
-early stopping to `keras.callbacks.EarlyStopping`, the step, exponential and
+early stopping to `keras.callbacks.EarlyStopping`, checkpoints to a
+`ModelCheckpoint` that keeps arrays (`playground.training.checkpoints`), the step, exponential and
 cosine schedules to `keras.optimizers.schedules`, the plateau schedule to
 `keras.callbacks.ReduceLROnPlateau`, clipping to the optimizer's `clipnorm`
 and class weights to `fit(class_weight=...)` with scikit-learn's balanced
@@ -47,8 +48,10 @@ def learning_rate(exp: Experiment, steps_per_epoch: int) -> Any:
 
 
 def callbacks(exp: Experiment) -> list[Any]:
-    """Early stopping and the plateau schedule, as the experiment asks."""
+    """Early stopping, the plateau schedule and checkpoints, as the experiment asks."""
     import keras
+
+    from playground.training.checkpoints import checkpoint_callbacks
 
     made = []
     if exp.early_stop_patience:
@@ -61,7 +64,7 @@ def callbacks(exp: Experiment) -> list[Any]:
         made.append(keras.callbacks.ReduceLROnPlateau(
             monitor="val_loss", factor=exp.plateau_factor,
             patience=exp.plateau_patience, min_lr=exp.min_lr))
-    return made
+    return made + checkpoint_callbacks(exp)
 
 
 def class_weights(exp: Experiment, y: np.ndarray) -> dict[int, float] | None:

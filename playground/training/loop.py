@@ -24,7 +24,7 @@ import numpy as np
 from playground.config import Experiment
 from playground.datasets import Dataset
 from playground.datasets.source import experiment_data
-from playground.i18n import mark
+from playground.i18n import mark, tr_lazy
 from playground.model.checks import encode_targets
 from playground.registry import task_metrics
 from playground.training.result import (
@@ -145,6 +145,7 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         from playground.training.measurements import Snapshotter
 
         model = build_model(exp)
+        first_epoch = _start_from(exp, model, history, emit)
         steps = math.ceil(len(data.x_train) / exp.batch_size)
         spe = steps_per_execution_for(steps)
         compile_model(model, exp, steps_per_execution=spe, steps_per_epoch=steps)
@@ -172,7 +173,8 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         extra = controls.callbacks(exp)
         emit({"type": "status", "message": mark("Training")})
         with tensorboard_logs(exp) as board:
-            model.fit(train, epochs=exp.epochs, verbose=0, shuffle=False,
+            model.fit(train, epochs=exp.epochs, initial_epoch=first_epoch, verbose=0,
+                      shuffle=False,
                       steps_per_epoch=steps if whole_epoch else None,
                       class_weight=controls.class_weights(exp, data.y_train),
                       callbacks=[callback, *extra, *board.callbacks])
@@ -181,6 +183,38 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         return result
     except Exception as error:  # reported to the user, history kept
         return _failed(error, history, state, emit)
+
+
+def _start_from(exp: Experiment, model: Any, history: dict[str, list[float]],
+                emit: Callable[[dict], None]) -> int:
+    """Sets a continued run's starting weights (checked against the model)
+    and replays its parent's epochs up to them; returns the epochs before
+    the first new one (0 for a run from fresh weights).
+
+    The optimizer is not restored: a run keeps no optimizer state, so
+    momentum and Adam's averages start from zero again.
+    """
+    start = exp.start
+    if start is None:
+        return 0
+    from playground.training.starting_point import StartingWeightsMismatch, check_fits
+
+    weights = start.arrays()
+    check_fits(weights, [tuple(w.shape) for w in model.weights], start)
+    if start.epoch >= exp.epochs:
+        raise StartingWeightsMismatch(tr_lazy(
+            "A run continued from epoch {epoch} must train to a later epoch; received "
+            "epochs={epochs}. Ask for at least one more epoch.", epoch=start.epoch,
+            epochs=exp.epochs))
+    model.set_weights(weights)
+    for index, logs in enumerate(start.epoch_logs()):
+        if exp.lr_schedule == "constant":  # this run records no learning rate
+            logs.pop("learning_rate", None)
+        for key, value in logs.items():
+            history.setdefault(key, []).append(value)
+        emit({"type": "epoch", "epoch": index + 1, "epochs": exp.epochs,
+              "logs": logs, "elapsed": 0.0})
+    return start.epoch
 
 
 def _failed(error: Exception, history: dict[str, list[float]], state: dict[str, Any],
@@ -202,6 +236,7 @@ def _finish(exp: Experiment, model: Any, data: Dataset,
     already traced for validation), which also keeps the model's test
     outputs, so that the Evaluate page opens at once; they are left out
     when they would take more than `MAX_TEST_OUTPUTS_BYTES`."""
+    from playground.training.checkpoints import kept_checkpoints
     from playground.training.controls import early_stop_summary
 
     epochs_run = len(history.get("loss", []))
@@ -235,7 +270,8 @@ def _finish(exp: Experiment, model: Any, data: Dataset,
             test_metrics["data_loss"] = test_metrics["loss"] - penalty
     result = TrainingResult(status, message, history, epochs_run, state["elapsed"],
                             [np.array(w) for w in model.get_weights()], test_metrics,
-                            best_epoch, early_stop, test_outputs=test_outputs)
+                            best_epoch, early_stop, test_outputs=test_outputs,
+                            checkpoints=kept_checkpoints(extra))
     emit({"type": "end", "status": status, "message": message,
           "test": test_metrics})
     return result

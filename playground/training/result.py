@@ -73,6 +73,9 @@ class TrainingResult:
             (`model.predict`, float32), computed in the worker when training
             ends so that evaluating needs no second pass; None when not
             computed (no test rows, a failed run, or too large to keep).
+        checkpoints: The checkpoints the run kept (`checkpoint` on), oldest
+            first: dicts of `epoch`, `monitor`, `value` and `weights`
+            (`playground.training.checkpoints`).
         recorded: Whether the job has written this end to its run in the
             store itself (`playground.runs.job_recording`); the server
             then writes nothing more.
@@ -89,6 +92,7 @@ class TrainingResult:
     early_stop: str = ""
     tensorboard_zip: bytes | None = None
     test_outputs: np.ndarray | None = None
+    checkpoints: list[dict[str, Any]] = field(default_factory=list)
     recorded: bool = False
 
     def to_dict(self) -> dict[str, Any]:

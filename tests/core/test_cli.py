@@ -462,3 +462,41 @@ def test_help_follows_lang(capsys):
     with pytest.raises(SystemExit):
         main(["train", "--help"])  # no --lang: the environment's language (English here)
     assert "train on this CSV file" in capsys.readouterr().out
+
+
+def test_train_from_a_saved_run_continues_it_as_a_linked_run(capsys):
+    run(capsys, "train", "dataset=xor&n=100&epochs=6&ckpt=every&ckpt_every=2")
+    parent = open_store().list()[0].id
+    code, out, err = run(capsys, "train", "--from", parent, "--checkpoint", "4",
+                         "--epochs", "3", "--json")
+    assert code == 0, err
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["epochs_run"] == 7 and summary["experiment"]["epochs"] == 7
+    child = open_store().load(summary["run_id"])
+    stored_parent = open_store().load(parent)
+    assert (child.parent_id, child.start_epoch) == (parent, 4)
+    assert child.history["loss"][:4] == stored_parent.history["loss"][:4]
+    code, out, _ = run(capsys, "runs", "show", child.id)
+    details = json.loads(out)
+    assert (details["parent_id"], details["start_epoch"]) == (parent, 4)
+    assert [c["epoch"] for c in json.loads(run(capsys, "runs", "show", parent)[1])[
+        "checkpoints"]] == [2, 4, 6]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--checkpoint", "5", "--epochs", "2"], "checkpoint epochs: 2, 4, 6"),
+    ([], "Add --epochs N"),
+    (["--epochs", "2", "xor"], "Leave out CONFIG"),
+])
+def test_train_from_says_what_is_wrong_with_the_fix(capsys, args, words):
+    run(capsys, "train", "dataset=xor&n=100&epochs=6&ckpt=every&ckpt_every=2")
+    parent = open_store().list()[0].id
+    code, out, err = run(capsys, "train", "--from", parent, *args)
+    assert code == 2 and out == "" and words in err
+
+
+def test_train_needs_config_or_from(capsys):
+    code, _, err = run(capsys, "train")
+    assert code == 2 and "Give CONFIG, or --from RUN_ID" in err
+    code, _, err = run(capsys, "train", "xor", "--epochs", "3")
+    assert code == 2 and "no value without --from" in err

@@ -20,7 +20,7 @@ from playground.presets import PRESETS
 from playground.runs import open_store
 from playground.runs.follow import LOST_SECONDS, handle_for, lost
 from playground.runs.record import RunRecord
-from playground.runs.recorder import INTERRUPTED, submit_and_record
+from playground.runs.recorder import INTERRUPTED, stored_result, submit_and_record
 
 # Long enough (800 steps an epoch, 2000 epochs) that no machine finishes it
 # before the test's stop arrives: the job reads stop requests with its
@@ -150,3 +150,23 @@ def test_a_run_written_lately_is_followed_until_the_store_says_it_ended(store):
     assert result.history["loss"] == [0.9, 0.8, 0.7] and result.weights[0].shape == (2, 4)
     stored = store.load(record.id)
     assert (stored.executor, stored.worker) == ("ray", "node 10.0.0.5, pid 7")
+
+
+def test_train_more_runs_as_a_job_that_records_its_parent(executor, store):
+    from playground.runs.continuing import continued, starting_points
+
+    parent_exp = SHORT.replace(checkpoint="every", checkpoint_every=4, checkpoint_keep=2)
+    parent, _ = submit_and_record(executor, parent_exp, store=store)
+    assert parent.wait(120).status == "completed"
+    stored = store.load(parent.id)
+    assert [c["epoch"] for c in stored.checkpoints] == [8, 12]
+    choice = starting_points(stored.experiment, stored_result(stored))[-1]  # epoch 8
+    child_exp = continued(stored.experiment, parent.id, choice, stored.history, 3)
+    child, _ = submit_and_record(executor, child_exp, store=store)
+    result = child.wait(120)
+    assert result.status == "completed" and result.recorded
+    record = store.load(child.id)
+    assert (record.parent_id, record.start_epoch, record.epochs_run) == (parent.id, 8, 11)
+    assert record.history["loss"][:8] == stored.history["loss"][:8]
+    assert [e["epoch"] for e in child.events() if e["type"] == "epoch"] == list(
+        range(1, 12))

@@ -185,17 +185,18 @@ def test_a_store_from_before_searches_gains_their_table(store_url):
         migrated.load_search("../etc")
 
 
-def version_2_tables() -> sa.MetaData:
+def version_2_tables(left_out=schema.LESSON_COLUMNS + schema.JOB_COLUMNS
+                     + schema.PARENT_COLUMNS) -> sa.MetaData:
     """The tables as schema version 2 made them: today's, without the lesson
-    tables, the two lesson columns of `runs` and version 4's job columns."""
+    tables, the two lesson columns of `runs`, version 4's job columns and
+    version 5's parent columns (`left_out`: the columns of `runs` left out)."""
     old = sa.MetaData()
     for table in (schema.runs, schema.payloads, schema.searches, schema.schema):
         sa.Table(table.name, old, *(
             sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable,
                       index=c.index)
             for c in table.columns
-            if not (table is schema.runs
-                    and c.name in schema.LESSON_COLUMNS + schema.JOB_COLUMNS)))
+            if not (table is schema.runs and c.name in left_out)))
     return old
 
 
@@ -234,7 +235,8 @@ def test_a_version_2_store_keeps_its_runs_and_gains_lessons(store_url):
     assert {"lessons", "lesson_students"} <= set(inspector.get_table_names())
     assert "ix_runs_lesson_id" in {i["name"] for i in inspector.get_indexes("runs")}
     with store.engine.connect() as conn:
-        assert conn.execute(sa.select(schema.schema.c.version)).scalar() == 4
+        assert conn.execute(sa.select(schema.schema.c.version)).scalar() == (
+            schema.SCHEMA_VERSION)
 
     tagged = make_record(lesson_id="lesson1", student="Ana")
     store.save(tagged)

@@ -27,7 +27,8 @@ CONTROLS = dict(early_stop_patience=4, early_stop_monitor="val_accuracy",
                 early_stop_min_delta=0.001, restore_best="on", lr_schedule="cosine",
                 lr_decay_rate=0.3, lr_decay_epochs=7, lr_warmup_epochs=3,
                 plateau_factor=0.2, plateau_patience=2, min_lr=0.0001, clipnorm=1.5,
-                class_weight="balanced", tensorboard="on")
+                class_weight="balanced", tensorboard="on", checkpoint="every",
+                checkpoint_every=5, checkpoint_keep=4)
 
 
 @pytest.mark.parametrize("name", sorted(CONTROLS))
