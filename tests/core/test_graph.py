@@ -189,3 +189,27 @@ def test_activations_of_a_graph_follow_keras_layers():
         experiment_data(exp).x_test[0])
     assert [name for name, _ in outputs] == keras_layers(exp)[1]
     assert np.isclose(outputs[-1][1].sum(), 1.0, atol=1e-5)
+
+
+def test_the_wide_and_deep_preset_trains_offline_and_explains_the_prices():
+    from playground.datasets.source import experiment_data
+    from playground.presets import PRESETS
+    from playground.training.loop import run_training
+
+    exp = PRESETS["house-prices-wide-deep"].experiment
+    assert [node.merge for node in exp.graph][-1] == "concatenate"
+    data = experiment_data(exp)
+    result = run_training(exp.replace(epochs=15))
+    assert result.status == "completed", result.message
+    guess_the_mean = float(np.mean(np.square(data.y_val - data.y_train.mean())))
+    assert min(result.history["val_loss"]) < 0.25 * guess_the_mean
+
+
+def test_the_functional_imdb_preset_is_checked_without_its_data():
+    from playground.presets import PRESETS
+
+    exp = PRESETS["imdb-functional"].experiment
+    rows = check_experiment(exp)  # from the catalog's shapes: no download
+    assert [row.name for row in rows] == ["Embedding", "LSTM", "TimeDistributed(Dense)",
+                                          "Flatten", "Dense"]
+    assert rows[2].output_shape == (exp.maxlen, 32) and rows[-1].output_shape == (2,)
