@@ -213,3 +213,35 @@ def test_the_functional_imdb_preset_is_checked_without_its_data():
     assert [row.name for row in rows] == ["Embedding", "LSTM", "TimeDistributed(Dense)",
                                           "Flatten", "Dense"]
     assert rows[2].output_shape == (exp.maxlen, 32) and rows[-1].output_shape == (2,)
+
+
+def test_editing_a_graph_keeps_it_wired():
+    from playground.model import graph_edits as edit
+
+    chain = graph_from_text("a~dense-4~input_b~dense-4~a")
+    inserted, new = edit.add_layer(chain, "a", L("dropout"))
+    assert graph_to_text(inserted) == "a~dense-4~input_dropout1~dropout~a_b~dense-4~dropout1"
+    branched, new = edit.add_layer(chain, "input", L("dense", units=3), branch=True)
+    assert [(n.id, n.inputs) for n in branched] == [
+        ("dense1", ("input",)), ("a", ("input",)), ("b", ("a",))]
+    merged, merge = edit.add_merge(branched, "concatenate", ("dense1", "b"))
+    assert merged[-1] == GraphNode(merge, None, ("dense1", "b"), merge="concatenate")
+    # A residual block: the merge takes the place of its latest input.
+    block = graph_from_text("a~dense-4~input_b~dense-4~a_c~dense-4~b")
+    residual, merge = edit.add_merge(block, "add", ("a", "b"))
+    assert [n.inputs for n in residual][2:] == [("a", "b"), (merge,)]
+    assert graph_to_text(edit.remove_node(residual, merge)).endswith("c~dense-4~a")
+    assert edit.toggle_time_distributed(chain, "b")[1].time_distributed
+    with pytest.raises(ConfigError, match="not an earlier node"):
+        edit.set_inputs(chain, "a", ("b",))
+
+
+def test_the_diagram_draws_every_node_and_marks_the_selected_and_the_refused():
+    from playground.model.graph_diagram import graph_dot
+
+    graph = graph_from_text(WIDE_DEEP)
+    rows = check_graph(graph, SOFTMAX, TABULAR)
+    dot = graph_dot(graph, SOFTMAX, (5,), rows, selected="wide", problem=4)
+    assert '"wide" [label="wide\\nDense(8, linear)\\n(8,)", fillcolor=' in dot
+    assert '"deep2" -> "both";' in dot and '"both" -> "output";' in dot
+    assert 'label="output\\nDense(3, softmax)\\n(3,)", color="#d93025"' in dot
