@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.model.graph import graph_from_text
@@ -109,3 +110,33 @@ def test_connect_the_selected_node_to_another_earlier_node():
     graph = experiment(at).graph
     assert graph[2].inputs == ("a",)
     assert any("Node 2, b, is not used" in e.value for e in at.error)
+
+
+PAGES = ["views/train.py", "views/inspect.py", "views/evaluate.py", "views/crossval.py",
+         "views/search.py", "views/runs.py", "views/data.py", "views/model.py"]
+
+
+@pytest.mark.workers
+@pytest.mark.parametrize("exp", [
+    PRESETS["house-prices-wide-deep"].experiment.replace(epochs=3),
+    # On the plane: the neuron maps of a graph's Dense layers, no network view.
+    PRESETS["circle"].experiment.replace(epochs=3, layers=(), graph=graph_from_text(
+        "a~dense-4-tanh~input_b~dense-4-tanh~input_s~add~a,b")),
+], ids=["wide-deep", "plane"])
+def test_every_view_works_for_a_trained_graph(exp, store_url):
+    at = model_page(exp)
+    at.switch_page("views/train.py").run()
+    at.button(key="train_button").click().run()
+    result = at.session_state["training_job"].wait(180)
+    assert result.status == "completed", result.message
+    at.run()
+    assert not at.exception
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+    at.switch_page("views/inspect.py").run()
+    names = at.dataframe[0].value.iloc[:, 0].tolist()
+    assert names == [node.id for node in exp.graph] + ["output"]
+    if exp.dataset == "circle":
+        at.switch_page("views/train.py").run()
+        assert any("this model is a graph" in c.value for c in at.caption)

@@ -245,3 +245,26 @@ def test_the_diagram_draws_every_node_and_marks_the_selected_and_the_refused():
     assert '"wide" [label="wide\\nDense(8, linear)\\n(8,)", fillcolor=' in dot
     assert '"deep2" -> "both";' in dot and '"both" -> "output";' in dot
     assert 'label="output\\nDense(3, softmax)\\n(3,)", color="#d93025"' in dot
+
+
+def test_a_search_runs_over_a_graphs_settings_but_not_its_layers():
+    from playground.search.space import SearchSpace, SpaceError
+
+    exp = wide_deep()
+    with pytest.raises(SpaceError, match="this model is a graph"):
+        SearchSpace.parse({"layers.0.units": [4, 8]}, exp)
+    space = SearchSpace.parse({"learning_rate": [0.01, 0.1]}, exp)
+    assert space.apply(exp, {"learning_rate": 0.1}).graph == exp.graph
+
+
+def test_runs_name_and_compare_a_graph():
+    from playground.runs.compare import shown_settings
+    from playground.runs.record import model_summary
+
+    exp = wide_deep()
+    assert model_summary(exp) == "Functional(Dense · Dense · Dense · Concatenate)"
+    other = exp.replace(graph=(*exp.graph[:3], GraphNode("both", None, (
+        "wide", "deep2"), merge="average")))
+    rows, differing = shown_settings([exp, other])
+    assert differing == ["Graph of layers"]
+    assert rows["Graph of layers"][1].endswith("deep2: Dense(16, relu), both: Average")
