@@ -89,6 +89,9 @@ class GraphNode:
             raise ConfigError(tr("inputs of node {node}", node=self.id), inputs,
                               tr("a list of node ids"))
         object.__setattr__(self, "inputs", tuple(inputs))
+        if not isinstance(self.merge, str):
+            raise ConfigError(tr("merge of node {node}", node=self.id), self.merge,
+                              tr("one of {choices}", choices=", ".join(MERGES)))
         if self.merge:
             if self.merge not in MERGES or self.layer is not None:
                 raise ConfigError(tr("merge of node {node}", node=self.id), self.merge,

@@ -268,3 +268,14 @@ def test_runs_name_and_compare_a_graph():
     rows, differing = shown_settings([exp, other])
     assert differing == ["Graph of layers"]
     assert rows["Graph of layers"][1].endswith("deep2: Dense(16, relu), both: Average")
+
+
+@pytest.mark.parametrize("bad", [
+    [{"id": "a", "merge": ["add"], "inputs": ["input", "input"]}], [{"id": ["a"]}],
+    [{"id": "a", "layer": 5}], [{"id": "a", "layer": {"type": "dense"}, "inputs": [1]}],
+    "x", [None], [{"id": "a", "layer": {"type": "dense"}, "time_distributed": "yes"}],
+    [{"id": "a", "layer": {"type": "dense"}, "colour": "red"}],
+])
+def test_any_malformed_graph_in_json_is_a_config_error(bad):
+    with pytest.raises(ConfigErrors, match="Invalid `graph`"):
+        Experiment.from_dict({"layers": [], "graph": bad})
