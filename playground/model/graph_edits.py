@@ -93,7 +93,8 @@ def add_merge(nodes: tuple[GraphNode, ...], merge: str,
         raise ConfigError(tr("merge"), merge, tr("one of {choices}",
                                                  choices=", ".join(MERGES)))
     latest = max(inputs, key=lambda name: _position(nodes, name), default=GRAPH_INPUT)
-    node = GraphNode(free_id(nodes, merge[:6]), None, tuple(inputs), merge=merge)
+    stem = {"concatenate": "concat", "average": "avg"}.get(merge, merge)
+    node = GraphNode(free_id(nodes, stem), None, tuple(inputs), merge=merge)
     return _insert(nodes, _position(nodes, latest), node, latest), node.id
 
 
