@@ -137,7 +137,9 @@ def sidebar() -> None:
         lines = [tr("**Data** {label} · {task} · seed {seed}",
                     label=escape_markdown(info.label), task=task_label(info.task),
                     seed=exp.seed)]
-        stack = " → ".join([*(layer.describe() for layer in exp.layers), output])
+        stack = (" · ".join(node.describe() for node in exp.graph) + f" → {output}"
+                 if exp.graph else
+                 " → ".join([*(layer.describe() for layer in exp.layers), output]))
         lines.append(tr("**Model** {stack}", stack=stack))
         if exp.augment:
             lines.append(tr("**Augmentation** {transforms} · strength {strength}",

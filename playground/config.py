@@ -42,7 +42,8 @@ from playground.fields import (
 )
 from playground.i18n import tr
 from playground.model.augmentation import DEFAULT_STRENGTH, TRANSFORMS
-from playground.model.layers import LayerSpec, layers_from_text, layers_to_text
+from playground.model.graph import GraphField, GraphNode, stack_and_graph_error
+from playground.model.layers import LayersField, LayerSpec, layers_from_text
 from playground.registry import LOSSES, OPTIMIZERS
 from playground.training.control_fields import (  # noqa: F401 - re-exported
     MONITORS,
@@ -54,46 +55,12 @@ from playground.training.control_fields import (  # noqa: F401 - re-exported
 from playground.training.starting_point import StartingPoint, valid_start
 
 VERSION = 1
-MAX_LAYERS = 16
 AUTO = "auto"
 # TF Playground's opening network: two tanh layers of 4 and 2 units.
 DEFAULT_LAYERS = (
     LayerSpec.make("dense", units=4, activation="tanh"),
     LayerSpec.make("dense", units=2, activation="tanh"),
 )
-
-
-@dataclass(frozen=True)
-class LayersField(Field):
-    """The hidden layer stack: a tuple of `LayerSpec`s."""
-
-    @property
-    def expected(self) -> str:
-        return tr("a list of at most {count} layers", count=MAX_LAYERS)
-
-    def validate(self, value: Any) -> tuple[LayerSpec, ...]:
-        if not isinstance(value, (list, tuple)) or not all(
-            isinstance(v, LayerSpec) for v in value
-        ):
-            raise ConfigError(self.name, value, self.expected)
-        if len(value) > MAX_LAYERS:
-            raise ConfigError(self.name, tr("{count} layers", count=len(value)),
-                              self.expected, tr("Remove some layers."))
-        return tuple(value)
-
-    def to_text(self, value: tuple[LayerSpec, ...]) -> str:
-        return layers_to_text(value)
-
-    def from_text(self, text: str) -> tuple[LayerSpec, ...]:
-        return self.validate(layers_from_text(text))
-
-    def to_json(self, value: tuple[LayerSpec, ...]) -> list[dict]:
-        return [layer.to_dict() for layer in value]
-
-    def from_json(self, data: Any) -> tuple[LayerSpec, ...]:
-        if not isinstance(data, list):
-            raise ConfigError(self.name, data, self.expected)
-        return self.validate([LayerSpec.from_dict(d) for d in data])
 
 
 @dataclass(frozen=True)
@@ -171,6 +138,8 @@ FIELDS: tuple[Field, ...] = (
     IntField("seed", 1, "Seeds the data, the split and the initial weights.",
              maximum=2**31 - 1),
     LayersField("layers", DEFAULT_LAYERS, "Hidden layers, first to last."),
+    GraphField("graph", (), "A graph of layers (Keras' Functional API) in place of "
+               "the stack; empty: the stack."),
     OutputField("output", None, "Output layer; 'auto' picks it from the task.",
                 key="out"),
     ChoiceField("loss", AUTO, "What training minimises; 'auto' picks it from the task.",
@@ -197,7 +166,7 @@ FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 # Data options that only some datasets use stay out of links at their default.
 OMITTED_WHEN_DEFAULT = frozenset({"subset", "num_words", "maxlen", "csv_name", "target",
                                   "exclude", "task", "missing", "scale", "images",
-                                  "augment", "augment_strength"}) | {
+                                  "augment", "augment_strength", "graph"}) | {
     f.name for f in TRAINING_CONTROL_FIELDS}
 FIELDS_BY_KEY = {f.url_key: f for f in FIELDS}
 VERSION_KEY = "v"
@@ -235,6 +204,7 @@ class Experiment:
     test_fraction: float = 0.3
     seed: int = 1
     layers: tuple[LayerSpec, ...] = DEFAULT_LAYERS
+    graph: tuple[GraphNode, ...] = ()
     output: LayerSpec | None = None
     loss: str = AUTO
     optimizer: str = "sgd"
@@ -278,6 +248,8 @@ class Experiment:
             valid_start(self.start)
         except ConfigError as error:
             errors.append(error)
+        if not errors and self.graph and self.layers:
+            errors.append(stack_and_graph_error(self.layers))
         if not errors and round(self.val_fraction + self.test_fraction, 9) > 0.6:
             errors.append(ConfigError(
                 "val_fraction + test_fraction",
@@ -345,7 +317,8 @@ class Experiment:
         query = {VERSION_KEY: str(VERSION)}
         for f in FIELDS:
             value = getattr(self, f.name)
-            if f.name in OMITTED_WHEN_DEFAULT and value == f.default:
+            if (f.name in OMITTED_WHEN_DEFAULT and value == f.default
+                    or f.name == "layers" and self.graph):  # a graph has no stack
                 continue
             query[f.url_key] = f.to_text(value)
         return query
@@ -404,6 +377,8 @@ class Experiment:
 
     @classmethod
     def _checked(cls, values: dict[str, Any], errors: list[ConfigError]) -> Experiment:
+        if values.get("graph") and "layers" not in values:
+            values["layers"] = ()  # a graph's link or file has no stack
         if not errors:
             try:
                 return cls(**values)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from playground.config import Experiment
+from playground.model.graph import graph_from_text
 from playground.model.layers import LayerSpec
 
 L = LayerSpec.make
@@ -122,6 +123,39 @@ PRESETS: dict[str, Preset] = {
                        layers=(L("dense", units=400), L("dense", units=200)),
                        output=L("dense", units=1, activation="linear"), loss="mse",
                        optimizer="adadelta", learning_rate=1.0, batch_size=32,
+                       epochs=50),
+        ),
+        Preset(
+            "imdb-functional",
+            "The tutorial's IMDB model written with the Functional API, "
+            "Model(inputs, outputs): Input -> Embedding 10000x128 -> LSTM 64 "
+            "returning sequences -> TimeDistributed(Dense 32 relu) -> Flatten -> "
+            "Dense(2, softmax), Adam, batch 32. Deviations: a 5,000-review subset, "
+            "3 epochs (LSTMs are slow on a CPU), and Flatten before the softmax, so "
+            "that each review gets one label.",
+            Experiment(dataset="imdb", subset=5000, num_words=10000, maxlen=80,
+                       val_fraction=0.1, test_fraction=0.2, layers=(),
+                       graph=graph_from_text(
+                           "emb~embedding-128~input_lstm~lstm-64-on~emb_"
+                           "step~dense-32-relu~lstm~td_flat~flatten~step"),
+                       output=L("dense", units=2, activation="softmax"), loss="scce",
+                       optimizer="adam", learning_rate=0.001, batch_size=32,
+                       epochs=3),
+        ),
+        Preset(
+            "house-prices-wide-deep",
+            "A wide-and-deep model of the house prices (runs offline, on the CSV "
+            "shipped with the app): a wide linear branch (Dense 1 linear) and a "
+            "deep one (Dense 64 relu -> Dense 32 relu) over the same inputs, "
+            "concatenated into the Dense 1 linear output; MSE, Adam, 50 epochs.",
+            Experiment(dataset="house-prices", target="price_k", scale="standard",
+                       missing="impute", val_fraction=0.15, test_fraction=0.2,
+                       layers=(),
+                       graph=graph_from_text(
+                           "wide~dense-1-linear~input_deep1~dense-64-relu~input_"
+                           "deep2~dense-32-relu~deep1_both~concatenate~wide,deep2"),
+                       output=L("dense", units=1, activation="linear"), loss="mse",
+                       optimizer="adam", learning_rate=0.003, batch_size=32,
                        epochs=50),
         ),
     )

@@ -56,10 +56,14 @@ def _add() -> None:
         state.replace_experiment(state.experiment())
 
 
-def _setting_widget(container: Any, spec: LayerSpec, index: int, field) -> None:
-    key = state.key(f"layer{index}_{field.name}")
+def setting_widget(container: Any, spec: LayerSpec, index: int, field,
+                   prefix: str = "layer", on_change: Any = _edit) -> None:
+    """One setting of a layer as a widget keyed `<prefix><index>_<name>`,
+    calling `on_change(index, name, revision)` (the graph editor draws a
+    node's settings with it too)."""
+    key = state.key(f"{prefix}{index}_{field.name}")
     value = spec[field.name]
-    common = dict(key=key, help=tr(field.help), on_change=_edit,
+    common = dict(key=key, help=tr(field.help), on_change=on_change,
                   args=(index, field.name, state.revision()))
     if isinstance(field, ChoiceField):
         container.selectbox(field.name, field.choices,
@@ -84,7 +88,7 @@ def layer_row(spec: LayerSpec, index: int, count: int, error_index: int | None) 
         cols[0].markdown(f"**{index + 1}. {spec.type.label}**{flag}",
                          help=tr(spec.type.description))
         for col, field in zip(cols[1:], fields):
-            _setting_widget(col, spec, index, field)
+            setting_widget(col, spec, index, field)
         with cols[-1].container(horizontal=True, gap="small"):
             st.button("", icon=":material/arrow_upward:", key=state.key(f"up{index}"),
                       on_click=_move, args=(index, -1, state.revision()),

@@ -123,13 +123,13 @@ def fitted_to_data(exp: Experiment) -> Experiment:
 
 def _output_fits(exp: Experiment) -> bool:
     """Whether a chosen output layer still fits the data (units, activation)."""
-    from playground.model.checks import check_experiment
+    from playground.model.checks import check_experiment, output_index
     from playground.model.shapes import StackError
 
     try:
         check_experiment(exp)
     except StackError as error:
-        return error.index != len(exp.layers)  # the output layer is last
+        return error.index != output_index(exp)  # the output layer is last
     return True
 
 

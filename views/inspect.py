@@ -13,7 +13,7 @@ from playground.inspection.activations import architecture_dot, layer_outputs
 from playground.inspection.plane import covered_points, plane_grid
 from playground.inspection.weights import weights_by_layer
 from playground.keras_work import keras_work
-from playground.model.builder import layer_names
+from playground.model.builder import keras_layers, layer_names
 from playground.model.checks import check_experiment
 from ui import earlier_run, state
 
@@ -66,9 +66,8 @@ st.title(tr("Inspect"))
 
 def inspect_page() -> None:
     """Architecture, activations and weights of the job's trained model."""
-    kinds = [spec.kind for spec in exp.layers] + ["dense"]
     names = layer_names(exp)
-    layers = weights_by_layer(kinds, names, result.weights)
+    layers = weights_by_layer(*keras_layers(exp), result.weights)
     earlier_run.notice(earlier_run.changed_since(job))
     st.caption(tr("Run {run}: {message}", run=job.id, message=translated(result.message)))
 

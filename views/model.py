@@ -12,7 +12,7 @@ from playground.registry import task_label
 INPUT_KINDS = (mark("features"), mark("image"), mark("tokens"), mark("sequence"))
 from playground.model.checks import check_experiment, data_spec_of
 from playground.model.shapes import StackError, suggest_output
-from ui import augmentation, layer_editor, state
+from ui import augmentation, graph_editor, layer_editor, state
 from ui.user_text import escape_markdown
 
 exp = state.experiment()
@@ -31,14 +31,19 @@ def page() -> None:
     except StackError as error:
         rows, problem = None, error
 
-    for index, spec in enumerate(exp.layers):
-        layer_editor.layer_row(spec, index, len(exp.layers),
-                               problem.index if problem else None)
-    if not exp.layers:
-        st.info(tr("No hidden layers: the model is a single output layer (a linear or "
-                   "logistic model). Add layers below."))
-    layer_editor.add_layer_controls()
-    layer_editor.output_controls(suggest_output(data_spec_of(exp)))
+    suggested = suggest_output(data_spec_of(exp))
+    if graph_editor.mode_choice(exp):
+        graph_editor.editor(exp, rows, problem.index if problem else None,
+                            exp.output or suggested, info.input_shape)
+    else:
+        for index, spec in enumerate(exp.layers):
+            layer_editor.layer_row(spec, index, len(exp.layers),
+                                   problem.index if problem else None)
+        if not exp.layers:
+            st.info(tr("No hidden layers: the model is a single output layer (a linear "
+                       "or logistic model). Add layers below."))
+        layer_editor.add_layer_controls()
+    layer_editor.output_controls(suggested)
     augmentation.controls()
 
     st.subheader(tr("Summary"))
@@ -47,7 +52,8 @@ def page() -> None:
                     dataset=escape_markdown(info.label), problem=problem))
     else:
         table = pd.DataFrame({
-            tr("Layer"): [f"{r.name}" for r in rows],
+            **(graph_editor.summary_columns(exp, rows) if exp.graph else
+               {tr("Layer"): [f"{r.name}" for r in rows]}),
             tr("Output shape"): [str((None, *r.output_shape)) for r in rows],
             tr("Param #"): [r.params for r in rows],
         })

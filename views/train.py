@@ -220,6 +220,10 @@ def page() -> None:
                 st.plotly_chart(figures.neurons(shown_epoch, shown, picks),
                                 key="neuron_chart")
         network = figures.network_data(epoch, snapshot)
+        if figures.plane and job.experiment.graph:
+            st.caption(tr("The network view draws a stack's layers side by side; this "
+                          "model is a graph (Keras' Functional API), so it is not drawn. "
+                          "The maps above show each Dense layer's neurons."))
         if network is not None:
             with st.container(key="network_area"):
                 st.markdown(tr("**Network** · each neuron's output over the plane; "

@@ -28,6 +28,7 @@ from playground.charts.plane import (
     neuron_grid,
 )
 from playground.inspection.plane import NEURON_STRIDE, covered_points, plane_grid
+from playground.model.graph import graph_layers
 from playground.registry import task_metrics
 
 COARSE_STEP = 2
@@ -50,11 +51,12 @@ class LiveFigures:
         self.plane = info.input_shape == (2,)
         self.regression = info.task == "regression"
         self.standardised = data.target_scaler is not None
-        self.hidden_layers = sum(layer.kind == "dense" for layer in exp.layers)
-        # TF Playground's network view: a plane, and Dense layers (Dropout
-        # between them changes no connection).
-        self.network = self.plane and all(layer.kind in ("dense", "dropout")
-                                          for layer in exp.layers)
+        layers = graph_layers(exp.graph) if exp.graph else exp.layers
+        self.hidden_layers = sum(layer.kind == "dense" for layer in layers)
+        # TF Playground's network view: a plane, and a stack of Dense layers
+        # (Dropout between them changes no connection); not a graph's branches.
+        self.network = self.plane and not exp.graph and all(
+            layer.kind in ("dense", "dropout") for layer in exp.layers)
         self._built: dict[str, tuple[Any, go.Figure]] = {}
         if self.plane:
             self.xs, self.ys, _ = plane_grid(covered_points(data))

@@ -31,6 +31,7 @@ from playground.i18n import tr_lazy
 from playground.model.augmentation import layer_calls
 from playground.model.builder import layer_names, layer_seed
 from playground.model.checks import data_spec_of, resolve_loss, resolve_output
+from playground.model.graph import GRAPH_INPUT, MERGES
 from playground.model.layers import LayerSpec
 from playground.registry import LOSSES, OPTIMIZERS, REGRESSION, task_metrics
 from playground.training.tensorboard_logs import histogram_every
@@ -151,7 +152,8 @@ def _layer_code(spec: LayerSpec, name: str, seed: int, vocab_size: int) -> str:
                 "embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, "
                 f"seed={seed}), name={name!r})")
     if kind == "lstm":
-        return (f"keras.layers.LSTM({spec['units']}, kernel_initializer={init}, "
+        sequences = ", return_sequences=True" if spec["return_sequences"] == "on" else ""
+        return (f"keras.layers.LSTM({spec['units']}{sequences}, kernel_initializer={init}, "
                 f"recurrent_initializer=keras.initializers.Orthogonal(seed={seed + 1}), "
                 f"name={name!r})")
     raise ExportError(tr_lazy("Cannot write a {kind} layer into a script yet. Download "
@@ -217,6 +219,66 @@ def _augmentation_code(exp: Experiment) -> str:
             f"    keras.Sequential([\n{calls}    ], name=\"augmentation\"),\n")
 
 
+# Names the script itself uses: a node with one of these ids gets `<id>_out`.
+_SCRIPT_NAMES = frozenset({
+    "bunch", "callbacks", "classes", "class_weight", "inputs", "json", "keep", "keras",
+    "model", "np", "outputs", "pd", "preprocessor", "scaler", "sys", "target_scaler",
+    "test", "test_metrics", "train", "val", "x", "y"})
+
+
+def _variable(node_id: str) -> str:
+    """The script's variable for a node's output: its id, unless Python or
+    the script already uses that name."""
+    import keyword
+
+    if keyword.iskeyword(node_id) or node_id in _SCRIPT_NAMES:
+        return f"{node_id}_out"
+    return node_id
+
+
+def _graph_model_code(exp: Experiment, output: LayerSpec, data) -> str:
+    """A graph as Functional-API code: `inputs`, one line per node calling
+    its layer on the nodes it takes, `outputs`, then `keras.Model`; named
+    and seeded like the app's builder (`build_graph`)."""
+    dtype = ', dtype="int32"' if data.input_kind == "tokens" else ""
+    lines = [f"inputs = keras.Input(shape={tuple(data.input_shape)!r}{dtype}, "
+             "name=\"input\")"]
+    names = {GRAPH_INPUT: "inputs"}
+    if exp.augment:
+        calls = "".join(
+            f"    keras.layers.{name}("
+            + ", ".join(f"{k}={_literal(v)}" for k, v in kwargs.items()) + "),\n"
+            for name, kwargs in layer_calls(exp.augment, exp.augment_strength, exp.seed))
+        lines += ["# Data augmentation: random transforms of the training images, "
+                  "active only in\n# training (fit); evaluate and predict see the "
+                  "images as they are.",
+                  f"augmented = keras.Sequential([\n{calls}], name=\"augmentation\")"
+                  "(inputs)"]
+        names[GRAPH_INPUT] = "augmented"
+    for i, node in enumerate(exp.graph):
+        taken = [names[name] for name in node.inputs]
+        if node.merge:
+            call = (f"keras.layers.{MERGES[node.merge]}(name={node.id!r})("
+                    f"[{', '.join(taken)}])")
+        else:
+            seed = layer_seed(exp.seed, i)
+            if node.time_distributed:
+                inner = _layer_code(node.layer, f"{node.id}_inner", seed, data.vocab_size)
+                call = (f"keras.layers.TimeDistributed(\n    {inner},\n    "
+                        f"name={node.id!r})({taken[0]})")
+            else:
+                call = (f"{_layer_code(node.layer, node.id, seed, data.vocab_size)}"
+                        f"({taken[0]})")
+        names[node.id] = _variable(node.id)
+        lines.append(f"{names[node.id]} = {call}")
+    last = names[exp.graph[-1].id]
+    out = _layer_code(output, "output", layer_seed(exp.seed, len(exp.graph)),
+                      data.vocab_size)
+    lines += [f"outputs = {out}({last})",
+              'model = keras.Model(inputs, outputs, name="playground_model")']
+    return "\n".join(lines)
+
+
 def experiment_script(exp: Experiment) -> str:
     """The experiment as the text of a runnable, self-contained Python script.
 
@@ -246,6 +308,11 @@ def experiment_script(exp: Experiment) -> str:
     names = layer_names(exp)
     layers = [_layer_code(spec, name, layer_seed(exp.seed, i), data.vocab_size)
               for i, (spec, name) in enumerate(zip((*exp.layers, output), names))]
+    model_code = (_graph_model_code(exp, output, data) if exp.graph else f"""\
+model = keras.Sequential([
+    keras.Input(shape={tuple(data.input_shape)!r}, name="input"),
+{_augmentation_code(exp)}{textwrap.indent(",".join(chr(10) + l for l in layers).lstrip(chr(10)), "    ")},
+], name="playground_model")""")
     callbacks = _callbacks_code(exp)
     units = output["units"]
 
@@ -313,14 +380,10 @@ train, val, test = split_indices(y, {number_literal(exp.val_fraction)}, {
             f"y_{s} = keras.utils.to_categorical(y[{s}], {units})"
             for s in ("train", "val", "test")))
 
-    shape = tuple(data.input_shape)
     parts.append(f'''
 # -- Model --------------------------------------------------------------------
 
-model = keras.Sequential([
-    keras.Input(shape={shape!r}, name="input"),
-{_augmentation_code(exp)}{textwrap.indent(",".join(chr(10) + l for l in layers).lstrip(chr(10)), "    ")},
-], name="playground_model")
+{model_code}
 model.summary()
 
 BATCH_SIZE = {exp.batch_size}

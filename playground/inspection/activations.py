@@ -49,8 +49,10 @@ class ActivationProbe:
 
         model = build_model(exp)
         model.set_weights(weights)
-        # Data augmentation passes a sample through unchanged outside training.
-        layers = [layer for layer in model.layers if layer.name != LAYER_NAME]
+        # Data augmentation passes a sample through unchanged outside training;
+        # a functional model (a graph) lists its Input among its layers.
+        layers = [layer for layer in model.layers if layer.name != LAYER_NAME
+                  and not isinstance(layer, keras.layers.InputLayer)]
         self.names = [layer.name for layer in layers]
         self._probe = keras.Model(model.inputs[0], [layer.output for layer in layers])
 

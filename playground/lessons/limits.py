@@ -13,11 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
-from playground.config import MAX_LAYERS, Experiment
+from playground.config import Experiment
 from playground.datasets import DATASETS
 from playground.datasets.errors import CsvError, DataUnavailable
 from playground.fields import ConfigError, ConfigErrors, IntField, unknown_keys_error
 from playground.i18n import tr
+from playground.model.graph import graph_layers
+from playground.model.layers import MAX_LAYERS
 from playground.model.shapes import StackError
 
 # The numbers a limit may take: one declaration gives the check and the message.
@@ -190,11 +192,12 @@ def limit_problems(lesson: Any, exp: Experiment,
     if limits.epochs is not None and exp.epochs > limits.epochs:
         found.append(tr("{count} epochs; this lesson allows at most {limit}.",
                         count=exp.epochs, limit=limits.epochs))
-    if limits.layers is not None and len(exp.layers) > limits.layers:
+    layers = graph_layers(exp.graph) if exp.graph else exp.layers  # a graph's too
+    if limits.layers is not None and len(layers) > limits.layers:
         found.append(tr("{count} layers; this lesson allows at most {limit}.",
-                        count=len(exp.layers), limit=limits.layers))
+                        count=len(layers), limit=limits.layers))
     if limits.units is not None:
-        for number, layer in enumerate(exp.layers, start=1):
+        for number, layer in enumerate(layers, start=1):
             size = _layer_size(layer)
             if size is None or size[1] <= limits.units:
                 continue

@@ -4,6 +4,10 @@
   the layer types and their settings, and the text form used in links.
 - `shapes`: what each layer outputs for an input shape, and the stack check
   that refuses a stack that cannot fit the data, naming the layer and the fix.
+- `graph`: a graph of layers (Keras' Functional API) as plain data, its link
+  form and its structure check; `graph_checks`: what each node outputs and
+  the check that refuses a graph that cannot fit the data; `graph_edits`:
+  the Model page's edits of a graph; `graph_diagram`: a graph as DOT text.
 - `checks`: the experiment as a whole against its data (output layer, loss,
   training controls), before anything is built.
 - `builder`: the Keras model made from the experiment, each layer seeded

@@ -14,6 +14,7 @@ from playground.config import Experiment
 from playground.datasets.catalog import DataSpec
 from playground.model import augmentation
 from playground.model.checks import check_experiment, data_spec_of, resolve_output
+from playground.model.graph import GRAPH_INPUT, MERGES, GraphNode, keras_order
 from playground.model.layers import LayerSpec
 
 
@@ -58,7 +59,8 @@ def _make_layer(spec: LayerSpec, name: str, seed: int, vocab_size: int) -> Any:
             name=name)
     if kind == "lstm":
         return keras.layers.LSTM(
-            spec["units"], kernel_initializer=init,
+            spec["units"], return_sequences=spec["return_sequences"] == "on",
+            kernel_initializer=init,
             recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
             name=name)
     raise ValueError(f"Unknown layer type {kind!r}.")
@@ -69,8 +71,55 @@ def _numbered_names(specs: tuple[LayerSpec, ...]) -> list[str]:
 
 
 def layer_names(exp: Experiment) -> list[str]:
-    """The Keras names given to the layers: `dense_1`, ..., `output`."""
+    """The Keras names given to the layers: `dense_1`, ..., `output`; a
+    graph's layers are named by their node ids."""
+    if exp.graph:
+        return [node.id for node in exp.graph] + ["output"]
     return _numbered_names(exp.layers) + ["output"]
+
+
+def keras_layers(exp: Experiment) -> tuple[list[str], list[str]]:
+    """`(kinds, names)` of the model's layers in the order Keras lists them
+    (`model.layers`, and the arrays of `model.get_weights()`), output last:
+    a stack's order, or `keras_order` of a graph. A merge's kind is its
+    merge (`"concatenate"`); a `TimeDistributed` layer's, its layer's."""
+    if exp.graph:
+        nodes = [exp.graph[i] for i in keras_order(exp.graph)]
+        return ([node.merge or node.layer.kind for node in nodes] + ["dense"],
+                [node.id for node in nodes] + ["output"])
+    return [spec.kind for spec in exp.layers] + ["dense"], layer_names(exp)
+
+
+def build_graph(nodes: tuple[GraphNode, ...], output: LayerSpec, data: DataSpec,
+                seed: int, augmentation: Any = None) -> Any:
+    """Builds a functional `keras.Model(inputs, outputs)` from a graph.
+
+    Each node's layer is named by its id and seeded by its position, the
+    output layer (`"output"`) after the last node; a `TimeDistributed`
+    node wraps its layer (named `<id>_inner`). `augmentation`, when given,
+    is applied to the input before any node reads it.
+    """
+    import keras
+
+    dtype = "int32" if data.input_kind == "tokens" else "float32"
+    inputs = keras.Input(shape=data.input_shape, dtype=dtype, name="input")
+    tensors = {GRAPH_INPUT: inputs if augmentation is None else augmentation(inputs)}
+    for i, node in enumerate(nodes):
+        taken = [tensors[name] for name in node.inputs]
+        if node.merge:
+            tensors[node.id] = getattr(keras.layers, MERGES[node.merge])(
+                name=node.id)(taken)
+            continue
+        seed_i = layer_seed(seed, i)
+        if node.time_distributed:
+            inner = _make_layer(node.layer, f"{node.id}_inner", seed_i, data.vocab_size)
+            layer = keras.layers.TimeDistributed(inner, name=node.id)
+        else:
+            layer = _make_layer(node.layer, node.id, seed_i, data.vocab_size)
+        tensors[node.id] = layer(taken[0])
+    last = tensors[nodes[-1].id if nodes else GRAPH_INPUT]
+    out = _make_layer(output, "output", layer_seed(seed, len(nodes)), data.vocab_size)
+    return keras.Model(inputs, out(last), name="playground_model")
 
 
 def build_layers(specs: tuple[LayerSpec, ...], data: DataSpec, seed: int,
@@ -99,7 +148,8 @@ def build_layers(specs: tuple[LayerSpec, ...], data: DataSpec, seed: int,
 
 
 def build_model(exp: Experiment) -> Any:
-    """Builds the (uncompiled) model of an experiment, output layer included,
+    """Builds the (uncompiled) model of an experiment, output layer included
+    (a `keras.Sequential` for a stack, a functional `keras.Model` for a graph),
     with the experiment's data augmentation at its input when it has one
     (the block named `augmentation.LAYER_NAME`, active only in training).
 
@@ -110,5 +160,7 @@ def build_model(exp: Experiment) -> Any:
     data = data_spec_of(exp)
     augment = (augmentation.augmentation_layer(exp.augment, exp.augment_strength,
                                                exp.seed) if exp.augment else None)
+    if exp.graph:
+        return build_graph(exp.graph, resolve_output(exp, data), data, exp.seed, augment)
     return build_layers((*exp.layers, resolve_output(exp, data)), data, exp.seed,
                         layer_names(exp), augment)

@@ -14,6 +14,7 @@ import numpy as np
 from playground.config import AUTO, Experiment, fitting_monitors
 from playground.datasets.source import dataset_info
 from playground.i18n import tr, tr_n
+from playground.model.graph_checks import check_graph
 from playground.model.layers import LayerSpec
 from playground.model.shapes import (
     DataSpec,
@@ -75,19 +76,27 @@ def _check_loss(loss: str, output: LayerSpec, data: DataSpec, index: int) -> Non
                         "is {layer}. Set the output to {units} with softmax.", **values))
 
 
+def output_index(exp: Experiment) -> int:
+    """The output layer's index in a `StackError`: after the stack's
+    layers, or after the graph's nodes."""
+    return len(exp.graph or exp.layers)
+
+
 def check_experiment(exp: Experiment) -> list[LayerRow]:
     """Checks that the experiment can train on its data.
 
     Returns:
-        The model summary rows (see `playground.model.shapes.check_stack`).
+        The model summary rows (see `playground.model.shapes.check_stack`,
+        and `playground.model.graph_checks.check_graph` for a graph).
 
     Raises:
         StackError: naming the layer (or the loss) at fault and the fix.
     """
     data = data_spec_of(exp)
-    rows = check_stack(exp.layers, exp.output, data)
+    rows = (check_graph(exp.graph, exp.output, data) if exp.graph
+            else check_stack(exp.layers, exp.output, data))
     _check_loss(resolve_loss(exp, data), resolve_output(exp, data), data,
-                len(exp.layers))
+                output_index(exp))
     check_training_controls(exp, data)
     check_augmentation(exp, data)
     return rows

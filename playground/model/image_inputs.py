@@ -26,7 +26,7 @@ def with_flatten_for_images(exp: Experiment,
         exp: The experiment after a change of data.
         input_shape: The data's input shape, without the batch axis.
     """
-    if len(input_shape) != 3:
+    if len(input_shape) != 3 or exp.graph:  # a graph's first layers are the user's
         return None
     first = next((spec.kind for spec in exp.layers if spec.kind not in SHAPE_KEEPING),
                  "dense")  # the output layer is Dense

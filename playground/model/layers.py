@@ -25,9 +25,8 @@ from playground.i18n import mark, tr
 from playground.registry import ACTIVATIONS
 
 LAYER_SEPARATOR = "_"
-
-
 SETTING_SEPARATOR = "-"
+MAX_LAYERS = 16
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,10 @@ LAYER_TYPES: dict[str, LayerType] = {
         ),
         LayerType(
             "lstm", "LSTM",
-            (IntField("units", 16, "Size of the hidden state.", minimum=1, maximum=512),),
+            (IntField("units", 16, "Size of the hidden state.", minimum=1, maximum=512),
+             ChoiceField("return_sequences", "off", "'on' returns the state after "
+                         "every step, a sequence (for TimeDistributed or another "
+                         "LSTM); 'off' only the last.", choices=("off", "on"))),
             "Reads a sequence and returns its final hidden state.",
         ),
     )
@@ -192,7 +194,9 @@ class LayerSpec:
     def describe(self) -> str:
         """A short human label: `Dense(4, tanh)`."""
         settings = ", ".join(
-            str(v) for (n, v) in self.options if n not in ("l1", "l2") or v
+            "return_sequences" if n == "return_sequences" else str(v)
+            for (n, v) in self.options
+            if (n not in ("l1", "l2") or v) and (n != "return_sequences" or v == "on")
         )
         return f"{self.type.label}({settings})" if settings else self.type.label
 
@@ -244,3 +248,37 @@ def layers_from_text(text: str, field: str = "layers",
             raise ConfigError(field, text, expected,
                               f"{problem} {error.fix}".strip()) from None
     return tuple(layers)
+
+
+@dataclass(frozen=True)
+class LayersField(Field):
+    """The hidden layer stack of an experiment: a tuple of `LayerSpec`s,
+    written in links as `layers_to_text` writes it."""
+
+    @property
+    def expected(self) -> str:
+        return tr("a list of at most {count} layers", count=MAX_LAYERS)
+
+    def validate(self, value: Any) -> tuple[LayerSpec, ...]:
+        if not isinstance(value, (list, tuple)) or not all(
+            isinstance(v, LayerSpec) for v in value
+        ):
+            raise ConfigError(self.name, value, self.expected)
+        if len(value) > MAX_LAYERS:
+            raise ConfigError(self.name, tr("{count} layers", count=len(value)),
+                              self.expected, tr("Remove some layers."))
+        return tuple(value)
+
+    def to_text(self, value: tuple[LayerSpec, ...]) -> str:
+        return layers_to_text(value)
+
+    def from_text(self, text: str) -> tuple[LayerSpec, ...]:
+        return self.validate(layers_from_text(text))
+
+    def to_json(self, value: tuple[LayerSpec, ...]) -> list[dict]:
+        return [layer.to_dict() for layer in value]
+
+    def from_json(self, data: Any) -> tuple[LayerSpec, ...]:
+        if not isinstance(data, list):
+            raise ConfigError(self.name, data, self.expected)
+        return self.validate([LayerSpec.from_dict(d) for d in data])

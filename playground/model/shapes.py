@@ -52,7 +52,7 @@ def _units(count: int) -> str:
     return tr_n("{count} unit", "{count} units", count)
 
 
-def _fmt(shape: tuple[int, ...]) -> str:
+def format_shape(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
@@ -62,9 +62,10 @@ def _conv_size(size: int, kernel: int, stride: int, padding: str) -> int:
     return (size - kernel) // stride + 1
 
 
-def _layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
+def layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
                   data: DataSpec, where: str) -> tuple[tuple[int, ...], int, str]:
-    """Returns (output shape, params, input kind after it) or raises ValueError."""
+    """What one layer makes of its input: `(output shape, parameter count,
+    input kind after it)`; raises ValueError naming `where` and the fix."""
     t = spec.kind
     if kind == "tokens" and t != "embedding":
         raise ValueError(tr(
@@ -78,7 +79,7 @@ def _layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
                      "sequence).") if kind == "sequence" else
                 mark("{where} receives a {rank}-D input {shape} but Dense expects a "
                      "flat vector. Add a Flatten layer before it."))
-            raise ValueError(tr(message, where=where, rank=len(shape), shape=_fmt(shape)))
+            raise ValueError(tr(message, where=where, rank=len(shape), shape=format_shape(shape)))
         units = spec["units"]
         return (units,), shape[0] * units + units, "features"
     if t in ("dropout", "activation"):
@@ -92,7 +93,7 @@ def _layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
             raise ValueError(tr(
                 "{where} needs an image input (height, width, channels) but receives "
                 "{shape}. Conv2D only fits image data such as digits; for tabular "
-                "data use Dense layers.", where=where, shape=_fmt(shape)))
+                "data use Dense layers.", where=where, shape=format_shape(shape)))
         k, s, p = spec["kernel"], spec["stride"], spec["padding"]
         h, w = (_conv_size(d, k, s, p) for d in shape[:2])
         if h < 1 or w < 1:
@@ -107,7 +108,7 @@ def _layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
             raise ValueError(tr(
                 "{where} needs an image input (height, width, channels) but receives "
                 "{shape}. Remove it, or use it after Conv2D on image data.",
-                where=where, shape=_fmt(shape)))
+                where=where, shape=format_shape(shape)))
         pool = spec["pool"]
         h, w = shape[0] // pool, shape[1] // pool
         if h < 1 or w < 1:
@@ -121,7 +122,7 @@ def _layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
             raise ValueError(tr(
                 "{where} reads integer token ids, but this dataset gives {kind} of "
                 "shape {shape}. Remove the Embedding layer; it is for text datasets.",
-                where=where, kind=tr(kind), shape=_fmt(shape)))
+                where=where, kind=tr(kind), shape=format_shape(shape)))
         dim = spec["output_dim"]
         return (*shape, dim), data.vocab_size * dim, "sequence"
     if t == "lstm":
@@ -133,9 +134,12 @@ def _layer_output(spec: LayerSpec, shape: tuple[int, ...], kind: str,
                 mark("{where} needs a sequence (timesteps, features) but receives "
                      "{shape}. Put an Embedding layer before it on text data; LSTM "
                      "does not fit images."))
-            raise ValueError(tr(message, where=where, shape=_fmt(shape)))
+            raise ValueError(tr(message, where=where, shape=format_shape(shape)))
         units = spec["units"]
-        return (units,), 4 * (units * (shape[1] + units) + units), "features"
+        params = 4 * (units * (shape[1] + units) + units)
+        if spec["return_sequences"] == "on":
+            return (shape[0], units), params, "sequence"
+        return (units,), params, "features"
     raise ValueError(f"{where}: unknown layer type {t!r}.")
 
 
@@ -165,15 +169,15 @@ def check_stack(layers: tuple[LayerSpec, ...], output: LayerSpec | None,
                  else tr("Layer {number}, {layer},", number=index + 1,
                          layer=spec.describe()))
         try:
-            shape, params, kind = _layer_output(spec, shape, kind, data, where)
+            shape, params, kind = layer_output(spec, shape, kind, data, where)
         except ValueError as error:
             raise StackError(index, str(error)) from None
         rows.append(LayerRow(spec.type.label, shape, params))
-    _check_output(out_spec, shape, data, len(layers))
+    check_output(out_spec, shape, data, len(layers))
     return rows
 
 
-def _check_output(spec: LayerSpec, shape: tuple[int, ...], data: DataSpec,
+def check_output(spec: LayerSpec, shape: tuple[int, ...], data: DataSpec,
                   index: int) -> None:
     if spec.kind != "dense":
         raise StackError(index, tr("The output layer must be Dense; received {layer}.",

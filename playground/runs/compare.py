@@ -126,8 +126,9 @@ def _text(value: Any) -> str:
         return value.describe()
     if isinstance(value, float):
         return f"{value:.6g}"
-    if isinstance(value, (tuple, list)):
-        return ", ".join(map(str, value)) or "—"
+    if isinstance(value, (tuple, list)):  # columns, or a graph's nodes
+        return ", ".join(v.describe() if hasattr(v, "describe") else str(v)
+                         for v in value) or "—"
     return str(value) or "—"  # no target column chosen, no file
 
 

@@ -89,8 +89,10 @@ def model_summary(exp: Experiment) -> str:
     """The hidden layers in a few words: `Dense 8-8`, `Conv2D 16 · Dense 64`.
 
     Consecutive layers of one type are grouped, with their first setting
-    (units, filters, rate) joined by dashes.
+    (units, filters, rate) joined by dashes; a graph lists its nodes' types.
     """
+    if exp.graph:  # Keras' class of a graph's model, and its nodes in order
+        return "Functional(" + " · ".join(node.label for node in exp.graph) + ")"
     groups: list[tuple[str, list[str]]] = []
     for layer in exp.layers:
         label = layer.type.label

@@ -114,6 +114,12 @@ def _setting_field(exp: Experiment, name: str, most_layers: int):
     `most_layers` is the largest stack a trial can have (more than the
     experiment's when `dense_layers` may add layers).
     """
+    if exp.graph and (name == DENSE_LAYERS or name.startswith("layers.")):
+        raise SpaceError(tr(
+            "`{name}` varies a stack's hidden layers, and this model is a graph (Keras' "
+            "Functional API), whose layers a search does not vary yet. Search its "
+            "other settings (learning_rate, batch_size, ...), or switch the Model page "
+            "to the stack.", name=name))
     if name == DENSE_LAYERS:
         if any(spec.kind != "dense" for spec in exp.layers):
             raise SpaceError(tr(

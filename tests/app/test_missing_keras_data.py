@@ -53,6 +53,20 @@ def test_the_model_page_shows_a_presets_layers_before_its_data_is_downloaded(off
     assert any("Total parameters" in m.value for m in at.markdown)
 
 
+def test_the_model_page_shows_a_functional_presets_graph_before_its_data(offline):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(PRESETS["imdb-functional"].experiment.to_query())
+    at.run().switch_page("views/model.py").run()
+    assert not at.exception and not at.error
+    assert any("IMDB is not available" in i.value for i in at.info)
+    [summary] = [f.value for f in at.dataframe]
+    assert summary["Layer"].tolist() == ["emb (Embedding)", "lstm (LSTM)",
+                                         "step (TimeDistributed(Dense))",
+                                         "flat (Flatten)", "output (Dense)"]
+    assert summary["Output shape"].tolist()[2] == "(None, 80, 32)"
+    assert '"lstm" -> "step"' in at.get("graphviz_chart")[0].proto.spec
+
+
 def test_the_data_page_offers_to_try_a_failed_download_again(offline):
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"dataset": "imdb", "subset": "70000"})

@@ -107,6 +107,31 @@ def test_exported_script_reproduces_the_apps_test_accuracy(exp, run_script):
 
 
 @pytest.mark.workers
+def test_a_two_branch_graph_trains_round_trips_and_its_script_reproduces_it(run_script):
+    """A Functional graph, a wide and a deep branch over the same inputs joined
+    by Concatenate: it builds, trains, comes back the same from its link and its
+    JSON, and its exported `keras.Model(inputs, outputs)` script, run where
+    `import playground` fails, reaches the app's test accuracy."""
+    from urllib.parse import parse_qs
+
+    from playground.model.builder import build_model
+    from playground.model.graph import graph_from_text
+
+    graph = graph_from_text("wide~dense-8-linear~input_deep1~dense-16-relu~input_"
+                            "deep2~dense-16-relu~deep1_both~concatenate~wide,deep2")
+    exp = PRESETS["iris-mlp"].experiment.replace(layers=(), graph=graph, epochs=60)
+    assert Experiment.from_query(parse_qs(exp.to_query_string())) == exp
+    assert Experiment.from_json(exp.to_json()) == exp
+    assert len(build_model(exp).layers) == 6  # input, four nodes, output
+    app = run_training(exp).test_metrics["accuracy"]
+    assert app >= 0.85
+    script = experiment_script(exp)
+    assert "keras.layers.Concatenate(name='both')([wide, deep2])" in script
+    assert 'keras.Model(inputs, outputs, name="playground_model")' in script
+    assert abs(_test_accuracy(run_script(script)) - app) <= 0.03
+
+
+@pytest.mark.workers
 def test_exported_csv_script_reproduces_the_apps_test_accuracy(csv_experiment,
                                                                 run_script):
     exp, path = csv_experiment

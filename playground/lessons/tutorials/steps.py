@@ -70,8 +70,8 @@ def insert_after(kind: str, layer: LayerSpec) -> Change:
 
 
 def set_layers(*layers: LayerSpec) -> Change:
-    """Replaces the hidden layers with these."""
-    return lambda exp: exp.replace(layers=tuple(layers))
+    """Replaces the hidden layers (or a graph) with a stack of these."""
+    return lambda exp: exp.replace(layers=tuple(layers), graph=())  # a stack
 
 
 def both(*changes: Change) -> Change:
