@@ -167,6 +167,11 @@ def page() -> None:
         job = state.job()
         if job is None:
             st.info(tr("Press **Train** to start. The charts fill in epoch by epoch."))
+            # The empty curves, over the planned epochs: what will fill in,
+            # and the browser loads its chart library now rather than after
+            # Train is pressed (about a second before the first epoch shows).
+            st.plotly_chart(LiveFigures(exp, experiment_data(exp)).history({}),
+                            key="history_chart")
             return
         changed = earlier_run.changed_since(job)
         earlier_run.notice(changed)  # other settings' results must not read as current
@@ -240,7 +245,12 @@ def page() -> None:
             if running:  # the run ended while polling: redraw once, timer off
                 st.rerun()
         elif live_polling.slows_down(polling, job):
-            st.rerun()  # the run has started (or waits): poll at the usual pace
+            # The run has started (or waits): poll at the usual pace, once
+            # this poll's news (the first epoch) is on screen; a rerun now
+            # would replace it before it is drawn.
+            if st.session_state.get("first_epoch_shown") == job.id:
+                st.rerun()
+            st.session_state["first_epoch_shown"] = job.id
 
 
     # Streamlit dims every element of a rerunning fragment until its new
