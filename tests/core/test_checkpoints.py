@@ -2,7 +2,6 @@
 migration to schema 5), the `.keras` files, and a continued run whose loss
 curve goes on from its parent's."""
 
-import json
 
 import keras
 import numpy as np
@@ -17,7 +16,6 @@ from playground.model.checks import check_experiment
 from playground.model.layers import LayerSpec
 from playground.model.shapes import StackError
 from playground.runs import open_store, schema
-from playground.runs.arrays import pack
 from playground.runs.continuing import continued, layers_differ, starting_points
 from playground.runs.record import RunRecord
 from playground.runs.recorder import stored_result
@@ -27,7 +25,7 @@ from playground.training.result import COMPLETED, FAILED
 from playground.training.starting_point import StartingPoint, check_fits
 
 from tests.core.run_samples import make_record
-from tests.core.test_store_opening import version_2_tables
+from tests.core.test_store_opening import old_store
 
 # A circle that a fresh model does not fit in one epoch, and a trained one does.
 CIRCLE = Experiment(dataset="circle", samples=200, learning_rate=0.3, epochs=12,
@@ -156,23 +154,7 @@ def test_checkpoints_and_the_parent_round_trip_through_the_store(store, every_ru
 
 def test_a_version_4_store_keeps_its_runs_and_gains_the_parent_link(store_url):
     record = make_record(name="trained before checkpoints")
-    summary = record.summary()
-    old = version_2_tables(left_out=schema.PARENT_COLUMNS)
-    engine = sa.create_engine(store_url)
-    old.create_all(engine)
-    structure, blob = pack({"weights": record.weights, "best_weights": None,
-                            "test_outputs": None, "snapshots": []})
-    with engine.begin() as conn:
-        conn.execute(old.tables["store_schema"].insert().values(key="runs", version=4))
-        conn.execute(old.tables["runs"].insert().values(
-            **{c.name: getattr(summary, c.name) for c in old.tables["runs"].columns
-               if hasattr(summary, c.name) and c.name != "test_metrics"},
-            test_metrics=json.dumps(record.test_metrics), message=record.message,
-            elapsed=record.elapsed, experiment=record.experiment.to_json(),
-            history=json.dumps(record.history)))
-        conn.execute(old.tables["run_payloads"].insert().values(
-            run_id=record.id, structure=structure, blob=blob))
-    engine.dispose()
+    old_store(store_url, record, 4, left_out=schema.PARENT_COLUMNS).dispose()
 
     store = open_store(store_url)
     back = store.load(record.id)

@@ -200,25 +200,32 @@ def version_2_tables(left_out=schema.LESSON_COLUMNS + schema.JOB_COLUMNS
     return old
 
 
-def test_a_version_2_store_keeps_its_runs_and_gains_lessons(store_url):
-    record = make_record(name="trained before lessons", note="kept")
+def old_store(store_url: str, record, version: int, **left_out) -> sa.Engine:
+    """A store as schema `version` wrote it (`version_2_tables(**left_out)`),
+    holding `record` with its arrays; returns its engine."""
     summary = record.summary()
-    old = version_2_tables()
+    old = version_2_tables(**left_out)
     engine = sa.create_engine(store_url)
     old.create_all(engine)
     structure, blob = pack({"weights": record.weights, "best_weights": None,
                             "test_outputs": None, "snapshots": []})
     with engine.begin() as conn:
-        conn.execute(old.tables["store_schema"].insert().values(key="runs", version=2))
+        conn.execute(old.tables["store_schema"].insert().values(key="runs",
+                                                                version=version))
         conn.execute(old.tables["runs"].insert().values(
             **{c.name: getattr(summary, c.name) for c in old.tables["runs"].columns
                if hasattr(summary, c.name) and c.name != "test_metrics"},
             test_metrics=json.dumps(record.test_metrics), message=record.message,
             elapsed=record.elapsed, experiment=record.experiment.to_json(),
-            history=json.dumps(record.history), started_at=record.started_at,
-            finished_at=record.finished_at))
+            history=json.dumps(record.history)))
         conn.execute(old.tables["run_payloads"].insert().values(
             run_id=record.id, structure=structure, blob=blob))
+    return engine
+
+
+def test_a_version_2_store_keeps_its_runs_and_gains_lessons(store_url):
+    record = make_record(name="trained before lessons", note="kept")
+    engine = old_store(store_url, record, 2)
     assert "lesson_id" not in {c["name"] for c in sa.inspect(engine).get_columns("runs")}
     engine.dispose()
 
