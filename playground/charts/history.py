@@ -89,6 +89,11 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
                 layout[f"yaxis{suffix}"]["range"] = span
     if not data:  # before the first epoch
         show_waiting(layout, suffixes, epochs)
+        # An empty trace on each panel: Plotly draws no axes for a panel
+        # that no trace uses.
+        data = [{"type": "scatter", "x": [], "y": [], "showlegend": False,
+                 "hoverinfo": "skip", "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+                for suffix in suffixes]
     return dict_figure(data, layout)
 
 
