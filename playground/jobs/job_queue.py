@@ -199,11 +199,12 @@ class QueuedExecutor(Executor):
         return [job for job in jobs if job.owner not in self._away]
 
     def _jobs_ahead(self, handle: JobHandle) -> int | None:
+        """The queued jobs that start before this one: those of a browser
+        that has left wait, skipped, so they are not counted."""
         with self._cond:
-            try:
-                return self._queue.index(handle)
-            except ValueError:
+            if handle not in self._queue:
                 return None
+            return len(self._present(list(self._queue)[:self._queue.index(handle)]))
 
     def _wait(self, handle: JobHandle) -> float | None:
         """Seconds until a queued job starts, from the running jobs' pace."""

@@ -167,7 +167,10 @@ def test_a_gone_browsers_queued_job_waits_while_others_train(pool):
     wait_for_epochs(running)
     gone = pool.submit(SHORT, owner="gone for now")
     here = pool.submit(SHORT, owner="still here")
+    assert here.jobs_ahead() == 1
     pool.release_owner("gone for now", grace=120)
+    assert here.jobs_ahead() == 0  # the gone tab's job will not start first
+    assert here.progress()["message"].startswith("waiting for a free worker")
     running.stop()
     assert here.wait(120).status == "completed"
     time.sleep(0.5)
