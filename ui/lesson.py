@@ -85,6 +85,14 @@ def open_from_link(lesson_id: str, token: str | None) -> bool:
     return True
 
 
+def leave() -> None:
+    """Ends the lesson in this session (after its teacher deleted it): the
+    app goes on as it is outside a lesson, with the experiment on screen."""
+    for key in (LESSON, TEACHER, STUDENT):
+        st.session_state.pop(key, None)
+    st.query_params.pop(PARAMETER, None)
+
+
 def locked(field: str) -> bool:
     lesson = current()
     return lesson is not None and lesson.is_locked(field)
@@ -109,13 +117,38 @@ def link_parameters() -> dict[str, str]:
     return {PARAMETER: lesson.id} if lesson is not None else {}
 
 
+def refreshed():
+    """The session's lesson as the store has it now, kept for the session:
+    its teacher may have closed, opened or deleted it since the page opened.
+    Keeps the session's copy when the store cannot be read.
+
+    Raises:
+        LessonNotFound: when the lesson was deleted.
+    """
+    from playground.runs import StoreUnavailable
+
+    lesson, lessons = current(), lessons_store()
+    if lesson is None or lessons is None:
+        return lesson
+    try:
+        st.session_state[LESSON] = lessons.load(lesson.id)
+    except StoreUnavailable:
+        pass
+    return current()
+
+
 def training_refusal(exp) -> str | None:
     """Why this session may not train `exp` in its lesson, or None."""
-    from playground.lessons import limit_problems
+    from playground.lessons import LessonNotFound, limit_problems
 
     lesson = current()
     if lesson is None:
         return None
+    try:
+        lesson = refreshed()
+    except LessonNotFound:
+        return tr("This lesson was deleted by its teacher: no more training in it. "
+                  "Open the app without the lesson's link to train on your own.")
     if lesson.closed:
         return tr("This lesson is closed: no more training in it.")
     if student() is None and not is_teacher():

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from playground.charts.style import plotly_text
-from playground.i18n import mark, tr
+from playground.i18n import mark, tr, tr_n
 from playground.runs import RunNotFound, StoreUnavailable
 from ui.user_text import escape_markdown
 
@@ -84,7 +84,7 @@ def student_runs(lessons, opened, taken, picked: str) -> None:
     if st.button(tr("Remove the runs of {name}", name=escape_markdown(picked)),
                  key="teacher_remove_runs"):
         removed = lessons.delete_student_runs(opened.id, picked)
-        st.success(tr("Removed {count} run(s).", count=removed))
+        st.success(tr_n("Removed {count} run.", "Removed {count} runs.", removed))
 
 
 def show(lessons, opened, rows, taken) -> None:

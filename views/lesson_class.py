@@ -5,7 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from playground.i18n import mark, tr
+from playground.i18n import mark, tr, tr_n
+from playground.lessons import LessonNotFound
 from playground.runs import StoreUnavailable
 from ui import lesson, teacher_view
 
@@ -71,6 +72,32 @@ def teacher_tools(lessons, opened, taken) -> None:
                         help=tr("No more training in this lesson; the board stays.")):
         st.session_state[lesson.LESSON] = lessons.close(opened.id)
         st.rerun()
+    delete_lesson(lessons, opened, taken)
+
+
+def delete_lesson(lessons, opened, taken) -> None:
+    """Deletes the lesson for good, once the teacher confirms it."""
+    from ui import state
+
+    with st.popover(tr("Delete the lesson"), icon=":material/delete:"):
+        students = {run.summary.student for run in taken if run.summary.student}
+        st.write(tr("This deletes the lesson, the names that joined it and their {runs} "
+                    "(from {students}). Its links then open nothing. Download the runs "
+                    "first to keep them.", runs=tr_n("{count} run", "{count} runs",
+                                                     len(taken)),
+                    students=tr_n("{count} student", "{count} students", len(students))))
+        if not st.button(tr("Delete for good"), key="lesson_delete", type="primary"):
+            return
+    try:
+        deleted = lessons.delete(opened.id)
+    except (LessonNotFound, StoreUnavailable) as error:
+        st.warning(tr("The lesson could not be deleted: {error}", error=error))
+        return
+    lesson.leave()
+    state.notify(tr_n("The lesson {title} was deleted with {count} run.",
+                      "The lesson {title} was deleted with its {count} runs.", deleted,
+                      title=opened.title), "success")
+    st.rerun()
 
 
 def page() -> None:

@@ -16,6 +16,8 @@
                                  reads every cell as text), and a zip of each
                                  run's experiment JSON
     playground lesson close ID [--reopen]       take no more students (or again)
+    playground lesson delete ID --yes           delete the lesson, its students'
+                                                names and their runs for good
 
 Lessons are kept in the run store (`PLAYGROUND_STORE`). Exit status as for
 `playground runs`: 2 for bad input or an unknown lesson, 1 when the store
@@ -32,13 +34,13 @@ from typing import Any
 from playground.i18n import mark, tr, tr_n
 from playground.i18n.terminal import aligned_table
 
-ACTIONS = ("create", "list", "show", "board", "export", "close")
+ACTIONS = ("create", "list", "show", "board", "export", "close", "delete")
 
 
 def add_lesson_parser(sub: Any) -> None:
     """Adds `lesson` and its actions to the command's sub-parsers."""
     p = sub.add_parser("lesson", help=tr("classroom lessons: create, list, show, board, "
-                                      "export, close"))
+                                      "export, close, delete"))
     actions = p.add_subparsers(dest="action", required=True)
     a = actions.add_parser("create", help=tr("save a lesson and print its links"))
     a.add_argument("config", help=tr("the lesson's experiment: JSON file, share URL, "
@@ -71,6 +73,11 @@ def add_lesson_parser(sub: Any) -> None:
     a = actions.add_parser("close", help=tr("take no more students"))
     a.add_argument("lesson_id", metavar="ID")
     a.add_argument("--reopen", action="store_true", help=tr("take students again"))
+    a = actions.add_parser("delete", help=tr("delete a lesson, its students' names and "
+                                             "their runs"))
+    a.add_argument("lesson_id", metavar="ID")
+    a.add_argument("--yes", action="store_true",
+                   help=tr("confirm: the lesson and its runs cannot be brought back"))
 
 
 def _names(values: list[str]) -> tuple[str, ...]:
@@ -134,11 +141,33 @@ def run_lesson(args: Any) -> int:
         _board(lessons, args.lesson_id, args.json)
     elif args.action == "export":
         return _export(lessons, args)
+    elif args.action == "delete":
+        return _delete(lessons, args)
     elif args.action == "close":
         lesson = lessons.close(args.lesson_id, closed=not args.reopen)
         _say(tr("lesson {lesson} is closed to new students", lesson=lesson.id)
              if lesson.closed else tr("lesson {lesson} takes students again",
                                       lesson=lesson.id))
+    return 0
+
+
+def _delete(lessons: Any, args: Any) -> int:
+    """Deletes a lesson once `--yes` confirms it; without it, says what
+    would go and deletes nothing."""
+    from playground.cli import UsageError
+
+    lesson = lessons.load(args.lesson_id)
+    if not args.yes:
+        raise UsageError(tr(
+            "Deleting lesson {lesson} ({title}) removes {students} and {runs} for "
+            "good. Add --yes to delete it; `playground lesson export {lesson} --csv "
+            "FILE` keeps its runs first.", lesson=lesson.id, title=_plain(lesson.title),
+            students=tr_n("{count} student", "{count} students",
+                          len(lessons.students(lesson.id))),
+            runs=tr_n("{count} run", "{count} runs", len(lessons.runs_of(lesson.id)))))
+    deleted = lessons.delete(lesson.id)
+    _say(tr_n("lesson {lesson} deleted with {count} run",
+              "lesson {lesson} deleted with its {count} runs", deleted, lesson=lesson.id))
     return 0
 
 

@@ -4,11 +4,12 @@ the limits at Train, runs on the class's board, and the teacher's side."""
 import pytest
 
 from playground.config import Experiment
-from playground.lessons import Lesson, LessonStore, Limits
+from playground.lessons import Lesson, LessonNotFound, LessonStore, Limits
 from playground.runs import open_store
 
 from tests.app.sessions import app
 from tests.app.test_app import shown
+from tests.core.run_samples import make_record
 
 XOR = Experiment(dataset="xor", learning_rate=0.03, epochs=3)
 
@@ -108,6 +109,35 @@ def test_only_the_teachers_token_shows_the_teachers_tools(store_url):
     close = next(b for b in teacher.button if b.label == "Close the lesson")
     close.click().run()
     assert LessonStore(open_store(store_url)).load(lesson.id).closed
+    # A student whose page was open before the lesson closed cannot train in it.
+    student.switch_page("views/train.py").run()
+    student.button(key="train_button").click().run()
+    assert "training_job" not in student.session_state
+    assert any("This lesson is closed" in shown(w) for w in student.warning)
+
+
+def test_a_teacher_deletes_the_lesson_and_an_open_page_can_no_longer_train_in_it(
+        store_url):
+    lesson, token = make_lesson(store_url)
+    lessons = LessonStore(open_store(store_url))
+    lessons.join(lesson.id, "Ana", owner="ana")
+    open_store(store_url).save(make_record(experiment=XOR, lesson_id=lesson.id,
+                                           student="Ana"))
+    student = app(lesson=lesson.id)
+    teacher = app(lesson=lesson.id, teach=token)
+    teacher.switch_page("views/lesson_class.py").run()
+    assert any("their 1 run (from 1 student)" in m.value for m in teacher.markdown)
+    teacher.button(key="lesson_delete").click().run()
+    assert not teacher.exception
+    assert any("was deleted with 1 run" in s.value for s in teacher.success)
+    assert "lesson" not in teacher.query_params and "lesson" not in teacher.session_state
+    with pytest.raises(LessonNotFound):
+        lessons.load(lesson.id)
+    assert lessons.runs_of(lesson.id) == []
+    student.switch_page("views/train.py").run()
+    student.button(key="train_button").click().run()
+    assert "training_job" not in student.session_state
+    assert any("deleted by its teacher" in shown(w) for w in student.warning)
 
 
 def test_a_teacher_makes_a_lesson_from_the_current_experiment(store_url):
@@ -139,8 +169,6 @@ def test_a_teacher_makes_a_lesson_from_the_current_experiment(store_url):
 
 
 def test_the_teachers_view_shows_who_trains_the_class_curves_and_removes_runs(store_url):
-    from tests.core.run_samples import make_record
-
     lesson, token = make_lesson(store_url)
     store, lessons = open_store(store_url), LessonStore(open_store(store_url))
     for name in ("Ana", "Ben"):
@@ -163,7 +191,7 @@ def test_the_teachers_view_shows_who_trains_the_class_curves_and_removes_runs(st
     assert curves, "the class's curves are drawn"
     teacher.selectbox(key="teacher_student").select("Ben").run()
     teacher.button(key="teacher_remove_runs").click().run()
-    assert any("Removed 2 run(s)" in s.value for s in teacher.success)
+    assert any("Removed 2 runs." in s.value for s in teacher.success)
     assert [r.summary.student for r in lessons.runs_of(lesson.id)] == ["Ana"]
 
     student = app(lesson=lesson.id)

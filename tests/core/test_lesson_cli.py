@@ -1,4 +1,4 @@
-"""`playground lesson`: create, list, show, board, export and close."""
+"""`playground lesson`: create, list, show, board, export, close and delete."""
 
 from __future__ import annotations
 
@@ -128,6 +128,25 @@ def test_close_and_reopen(capsys):
     assert LessonStore(open_store()).load(lesson["id"]).closed
     run(capsys, "lesson", "close", lesson["id"], "--reopen")
     assert not LessonStore(open_store()).load(lesson["id"]).closed
+
+
+def test_delete_asks_for_yes_then_removes_the_lesson_and_its_runs(capsys):
+    lesson = create(capsys)["lesson"]
+    lessons, store = LessonStore(open_store()), open_store()
+    lessons.join(lesson["id"], "Ana")
+    kept = make_record()  # a run outside the lesson stays
+    for record in (make_record(lesson_id=lesson["id"], student="Ana"), kept):
+        store.save(record)
+    code, out, err = run(capsys, "lesson", "delete", lesson["id"])
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "removes 1 student and 1 run for good. Add --yes" in err
+    assert lessons.load(lesson["id"]).id == lesson["id"]  # nothing deleted yet
+    code, _, err = run(capsys, "lesson", "delete", lesson["id"], "--yes")
+    assert code == 0 and err == f"playground: lesson {lesson['id']} deleted with 1 run\n"
+    code, _, err = run(capsys, "lesson", "show", lesson["id"])
+    assert code == 2 and "No lesson has the id" in err
+    assert [r.id for r in store.list()] == [kept.id]
+    assert lessons.students(lesson["id"]) == []
 
 
 @pytest.mark.parametrize("args, fragment", [

@@ -24,6 +24,7 @@ from playground.lessons import (
     runs_csv,
 )
 from playground.runs import schema
+from playground.runs.store import EVERY_OWNER
 from playground.runs.recorder import record_of
 
 from tests.core.run_samples import SPIRAL, make_record
@@ -181,6 +182,28 @@ def test_a_students_runs_are_listed_and_removed(lessons, store):
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(
             schema.payloads)).scalar() == 0
+
+
+def test_deleting_a_lesson_takes_its_students_and_runs_and_nothing_else(lessons, store):
+    lesson, other = new_lesson(), new_lesson(title="Another class")
+    for each in (lesson, other):
+        lessons.create(each)
+        lessons.join(each.id, "Ana")
+    mine = [student_run(lesson, "Ana", 0.5, 100.0 * n) for n in (1, 2)]
+    theirs, alone = student_run(other, "Ana", 0.7, 300.0), make_record()
+    for record in (*mine, theirs, alone):
+        store.save(record)
+    assert lessons.delete(lesson.id) == 2
+    with pytest.raises(LessonNotFound):
+        lessons.load(lesson.id)
+    with pytest.raises(LessonNotFound):
+        lessons.delete(lesson.id)
+    assert lessons.students(lesson.id) == []
+    assert [s.name for s in lessons.students(other.id)] == ["Ana"]
+    assert {s.id for s in store.list(EVERY_OWNER)} == {theirs.id, alone.id}
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(
+            schema.payloads)).scalar() == 2  # the two runs left keep their arrays
 
 
 def test_a_recorded_job_carries_its_lesson_and_student():
