@@ -22,7 +22,7 @@ browser tests launch it: for each load a fresh `streamlit run` server (so the
 first run's imports count), and the time from `page.goto` until the page's
 heading is drawn and until the whole first page is rendered (the script run
 has ended and its content is drawn: for the app, the Data page with its
-plotly preview of the circle set). Best of BROWSER_REPEATS per page,
+SVG preview of the circle set). Best of BROWSER_REPEATS per page,
 interleaved; skipped when Playwright or /usr/bin/chromium is missing, or
 with `--no-browser`.
 
@@ -54,14 +54,15 @@ TARGET = 1.5  # app first run / bare first run
 BARE_SCRIPT = 'import streamlit as st\nst.title("hello")\n'
 # Two moments of the first page: its heading is drawn (`heading`), and the
 # script run has ended with all its content drawn (`rendered`: for the app,
-# the Data page's plotly preview of the circle set).
+# the Data page's preview of the circle set, an SVG image, has loaded).
 HEADING_JS = """t => [...document.querySelectorAll('h1')].some(
     h => h.textContent.includes(t))"""
 HEADING = {"bare": "hello", "app": "Data"}
 RENDERED_JS = {
     "bare": "() => document.querySelector('[data-test-script-state=notRunning]')",
     "app": """() => document.querySelector('[data-test-script-state=notRunning]')
-              && document.querySelector('[data-testid=stMain] .js-plotly-plot .main-svg')""",
+              && [...document.querySelectorAll('[data-testid=stMain] [data-testid=stImage] img')]
+                 .some(img => img.complete && img.naturalWidth > 0)""",
 }
 
 CHILD = r"""

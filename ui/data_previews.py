@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground import charts
+from playground.charts.svg_figures import class_balance_svg, plane_svg
 from playground.datasets import Dataset
 from playground.datasets.splits import original_units
 from playground.i18n import tr
@@ -95,7 +96,12 @@ def arrays_preview(data: Dataset) -> None:
     """The plane, an image gallery or the first rows, with the class balance."""
     info = data.info
     regression = info.task == "regression"
-    if info.input_shape == (2,):
+    if info.input_shape == (2,) and not regression:  # a still picture: no plotly.js
+        st.image(plane_svg(data.x_train, data.y_train, data.x_test, data.y_test,
+                           info.class_names, tr("Training points (filled) and test "
+                                                "points (open)"),
+                           (tr("train"), tr("test")), data.feature_names))
+    elif info.input_shape == (2,):
         st.plotly_chart(charts.dataset_scatter(
             data.x_train, data.y_train, data.x_test, data.y_test,
             info.class_names, regression), key="data_scatter")
@@ -131,6 +137,11 @@ def arrays_preview(data: Dataset) -> None:
     splits = {"train": data.y_train, "validation": data.y_val, "test": data.y_test}
     if regression:  # the target in its own units, not standard ones
         splits = {k: original_units(v, data.target_scaler) for k, v in splits.items()}
-    st.plotly_chart(charts.class_balance(splits, info.class_names, regression),
-                    key="data_balance")
+    if regression:
+        st.plotly_chart(charts.class_balance(splits, info.class_names, regression),
+                        key="data_balance")
+    else:  # a still picture, as the plane above
+        with st.container(key="data_balance"):
+            st.image(class_balance_svg(splits, info.class_names, tr("Class balance"),
+                                       {split: tr(split) for split in splits}))
 

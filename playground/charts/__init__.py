@@ -12,6 +12,8 @@ family of figures, all drawn in the shared `style`:
 - `live_figures`: the Train page's figures for a run, rebuilt only on change.
 
 The families are re-exported here, so a page writes `charts.history_figure`.
+`svg_figures` draws the Data page's plane and class balance as SVG text
+instead, so the first page a browser opens needs no plotly.js.
 The evaluation and search figures live beside their numbers
 (`playground.evaluation.figures`, `playground.search.figures`).
 """

@@ -165,6 +165,23 @@ def assert_no_exception(page) -> None:
 
 # -- tests ------------------------------------------------------------------
 
+def test_the_first_page_draws_its_figures_without_loading_plotly(server, new_page):
+    """The Data page's plane and class balance are SVG images: the first
+    page a student opens fetches no chart library (plotly.js is about 4.6 MB
+    to fetch, parse and run before a Plotly figure appears)."""
+    page = new_page()
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url)
+            if request.resource_type == "script" else None)
+    open_app(page, server)
+    images = page.locator("[data-testid=stMain] [data-testid=stImage] img")
+    images.nth(1).wait_for(timeout=LOAD_MS)  # the plane, then the class balance
+    assert page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid=stMain] [data-testid=stImage] img')].every(
+        img => img.complete && img.naturalWidth > 0)""")
+    assert scripts and not [url for url in scripts if "PlotlyChart" in url]
+    assert page.locator("[data-testid=stMain] .js-plotly-plot").count() == 0
+
 def test_preset_train_shows_live_chart_and_stop_keeps_history(server, new_page):
     from playwright.sync_api import expect
 

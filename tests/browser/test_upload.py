@@ -79,7 +79,8 @@ def save_screenshot(page, path: str) -> None:
     viewport is made tall enough, and the last chart must have been drawn."""
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": 2400})
-    page.locator(".st-key-data_balance .js-plotly-plot").wait_for()
+    page.locator(".st-key-data_balance img, .st-key-data_balance .js-plotly-plot"
+                 ).first.wait_for()
     page.wait_for_timeout(500)  # the data grids draw on a canvas, just after
     page.screenshot(path=path, full_page=True)
     page.set_viewport_size(size)

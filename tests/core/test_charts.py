@@ -401,3 +401,50 @@ def test_the_live_loss_chart_draws_a_long_run_thinned_and_the_ended_run_whole():
     assert all(trace.x[-1] == 1500 for trace in live.data)
     ended = figures.history(history)
     assert [len(trace.x) for trace in ended.data] == [1500] * 4
+
+
+def test_the_plane_svg_draws_every_point_filled_for_training_and_open_for_test():
+    import re
+
+    from playground.charts.style import CLASS_COLORS
+    from playground.charts.svg_figures import plane_svg
+
+    data = load_dataset("xor", 100, 0.0, 0.2, 0.2, 0)
+    x_test = np.vstack([data.x_test, [[np.nan, 0.0]]])  # a point that cannot be drawn
+    y_test = np.append(data.y_test, 0)
+    svg = plane_svg(data.x_train, data.y_train, x_test, y_test, ("<b>zero</b>", "one"),
+                    "Points", ("train", "test"))
+    groups = re.findall(r"<g ([^>]*)>(.*?)</g>", svg)
+    assert len(groups) == 4  # each class in each split
+    drawn = {paint: body.count("<circle") for paint, body in groups}
+    filled = [n for paint, n in drawn.items() if paint.startswith("fill='#")]
+    assert sum(filled) == len(data.x_train)
+    assert sum(drawn.values()) - sum(filled) == len(data.x_test)
+    assert f"fill='{CLASS_COLORS[0]}'" in groups[0][0]
+    assert f"stroke='{CLASS_COLORS[1]}'" in groups[3][0]
+    assert "&lt;b&gt;zero&lt;/b&gt; (train)" in svg and "<b>" not in svg  # text, not markup
+    assert "nan" not in svg
+
+
+def test_the_class_balance_svg_draws_bars_as_tall_as_the_counts():
+    import re
+
+    from playground.charts.svg_figures import class_balance_svg
+
+    splits = {"train": np.array([0, 1, 1, 2, 2, 2]), "test": np.array([2])}
+    svg = class_balance_svg(splits, ("a", "b", "c&d"), "Balance",
+                            {"train": "训练", "test": "测试"})
+    heights = [float(h) for h in re.findall(r"<rect x='[\d.]+' y='[\d.]+' "
+                                             r"width='[\d.]+' height='([\d.]+)'", svg)]
+    train, test = heights[0:6:2], heights[1:6:2]  # bars go class by class
+    assert train[1] == pytest.approx(2 * train[0]) and train[2] == pytest.approx(3 * train[0])
+    assert test[:2] == [0.0, 0.0] and test[2] == pytest.approx(train[0])
+    assert all(f">{name}</text>" in svg for name in ("a", "b", "c&amp;d", "训练", "测试"))
+
+
+def test_nice_ticks_are_round_numbers_over_the_range():
+    from playground.charts.svg_figures import nice_ticks
+
+    assert nice_ticks(0, 120, 5) == [0, 50, 100]
+    assert nice_ticks(-5.3, 5.3) == [-4, -2, 0, 2, 4]
+    assert nice_ticks(0.001, 0.0042) == [0.001, 0.0015, 0.002, 0.0025, 0.003, 0.0035, 0.004]
