@@ -131,7 +131,7 @@ def sidebar() -> None:
         if state.data_problem(exp, load=False) is None:
             info = dataset_info(exp)
             output = resolve_output(exp).describe()
-            loss = LOSSES[resolve_loss(exp)].label
+            loss = tr(LOSSES[resolve_loss(exp)].label)
         else:
             output, loss = "output", tr("not known until the data is loaded")
         lines = [tr("**Data** {label} · {task} · seed {seed}",
@@ -147,7 +147,7 @@ def sidebar() -> None:
                             strength=format(exp.augment_strength, "g")))
         rate = format(exp.learning_rate, "g")
         lines.append(tr("**Loss** {loss} · **{optimizer}** lr {rate}", loss=loss,
-                        optimizer=OPTIMIZERS[exp.optimizer].label, rate=rate))
+                        optimizer=tr(OPTIMIZERS[exp.optimizer].label), rate=rate))
         lines.append(tr("**Batch** {batch} · **Epochs** {epochs}",
                         batch=exp.batch_size, epochs=exp.epochs))
         st.markdown("  \n".join(lines))

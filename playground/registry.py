@@ -43,7 +43,7 @@ class LossInfo:
     Attributes:
         name: The short name stored in the experiment (`"bce"`).
         keras_name: The name Keras knows it by.
-        label: What the user reads.
+        label: What the user reads, in English: show it with `tr`.
         tasks: The tasks it makes sense for.
     """
 
@@ -56,17 +56,17 @@ class LossInfo:
 LOSSES = {
     info.name: info
     for info in (
-        LossInfo("bce", "binary_crossentropy", "Binary crossentropy", (BINARY,)),
+        LossInfo("bce", "binary_crossentropy", mark("Binary crossentropy"), (BINARY,)),
         LossInfo(
-            "cce", "categorical_crossentropy", "Categorical crossentropy",
+            "cce", "categorical_crossentropy", mark("Categorical crossentropy"),
             (BINARY, MULTICLASS),
         ),
         LossInfo(
             "scce", "sparse_categorical_crossentropy",
-            "Sparse categorical crossentropy", (BINARY, MULTICLASS),
+            mark("Sparse categorical crossentropy"), (BINARY, MULTICLASS),
         ),
-        LossInfo("mse", "mean_squared_error", "Mean squared error", TASKS),
-        LossInfo("mae", "mean_absolute_error", "Mean absolute error", TASKS),
+        LossInfo("mse", "mean_squared_error", mark("Mean squared error"), TASKS),
+        LossInfo("mae", "mean_absolute_error", mark("Mean absolute error"), TASKS),
         LossInfo("huber", "huber", "Huber", TASKS),
     )
 }
@@ -76,7 +76,8 @@ DEFAULT_LOSS = {BINARY: "bce", MULTICLASS: "scce", REGRESSION: "mse"}
 
 @dataclass(frozen=True)
 class OptimizerInfo:
-    """An optimizer the user can pick, with its Keras class name."""
+    """An optimizer the user can pick, with its Keras class name and its
+    label in English (show it with `tr`)."""
 
     name: str
     keras_class: str
@@ -87,7 +88,7 @@ class OptimizerInfo:
 OPTIMIZERS = {
     info.name: info
     for info in (
-        OptimizerInfo("sgd", "SGD", "SGD (with momentum)", uses_momentum=True),
+        OptimizerInfo("sgd", "SGD", mark("SGD (with momentum)"), uses_momentum=True),
         OptimizerInfo("adam", "Adam", "Adam"),
         OptimizerInfo("rmsprop", "RMSprop", "RMSprop", uses_momentum=True),
         OptimizerInfo("adadelta", "Adadelta", "Adadelta"),

@@ -8,11 +8,16 @@ from playground import charts
 from playground.charts.svg_figures import class_balance_svg, plane_svg
 from playground.datasets import Dataset
 from playground.datasets.splits import original_units
-from playground.i18n import tr
+from playground.i18n import mark, tr
 from ui.user_text import escape_markdown
 
 REVIEWS_SHOWN = 3
 PREVIEW_ROWS = 200
+SUMMARY_HEADERS = {"name": mark("column"), "kind": mark("kind"),
+                   "missing": mark("missing"), "distinct": mark("distinct values"),
+                   "example": mark("example")}
+COLUMN_KINDS = {"number": mark("number"), "category": mark("category"),
+                "text": mark("text"), "empty": mark("empty")}
 """Rows of a CSV file shown (and drawn in the scatter matrix): a random
 sample when the file has more."""
 
@@ -71,7 +76,7 @@ def table_preview(table, prepared, data: Dataset) -> None:
                       target=escape_markdown(prepared.target)))
     st.dataframe(sample, height=220)
     st.markdown(tr("**Columns**"))
-    st.dataframe(column_summary(table), hide_index=True, height=220)
+    st.dataframe(readable_summary(column_summary(table)), hide_index=True, height=220)
     st.markdown(tr("**Preprocessing**"))
     steps = [*prepared.steps]  # shared by every session: read in this one's language
     learned = fill_step(prepared, data.preprocessor)
@@ -90,6 +95,20 @@ def table_preview(table, prepared, data: Dataset) -> None:
             frame = frame.assign(**{color: frame[color].astype(str)})
         st.plotly_chart(charts.scatter_matrix(frame, chosen, color),
                         key="scatter_matrix")
+
+
+def readable_summary(summary):
+    """`column_summary`'s table in the reader's language: its headers, each
+    column's kind and a number column's range ("23 to 60"); the file's own
+    names and values stay as they are."""
+    summary = summary.copy()
+    ranges = (summary["kind"] == "number") & summary["example"].str.contains(" to ")
+    summary.loc[ranges, "example"] = [
+        tr("{low} to {high}", low=low, high=high) for low, high in
+        (text.split(" to ", 1) for text in summary.loc[ranges, "example"])]
+    summary["kind"] = [tr(COLUMN_KINDS.get(kind, kind)) for kind in summary["kind"]]
+    return summary.rename(columns={name: tr(header)
+                                   for name, header in SUMMARY_HEADERS.items()})
 
 
 def arrays_preview(data: Dataset) -> None:

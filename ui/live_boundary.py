@@ -14,9 +14,9 @@ points and the plane's extent come with every poll too; they are drawn over
 the heatmap with TensorFlow Playground's colours. Once the run ends, the
 page shows the full-resolution Plotly chart with hover and replay.
 
-The canvas says which epoch it shows in its `data-epoch` attribute and in
-its title ("Decision boundary after epoch N"), for the browser tests and
-the benchmark.
+The canvas says which epoch it shows in its `data-epoch` attribute, for
+the browser tests and the benchmark, and in its title ("Decision boundary
+after epoch N"), which comes with each poll in the reader's language.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.charts.live_figures import boundary_frame
+from playground.i18n import tr
 from ui.plane_maps_js import MAP_JS
 
 HEIGHT = 420
@@ -31,7 +32,7 @@ FRAMES_PER_POLL = 8
 
 _HTML = """
 <div class="kp-live-boundary">
-  <div class="kp-title">Decision boundary: waiting for the first snapshot</div>
+  <div class="kp-title"></div>
   <canvas class="kp-plane" data-epoch="-1" data-testid="live-boundary"></canvas>
 </div>
 """
@@ -96,8 +97,8 @@ export default function(component) {
       pen.strokeStyle = p.test[i] ? "#000" : "#fff"; pen.stroke();
     }
     canvas.dataset.epoch = frame ? String(frame.epoch) : "-1";
-    title.textContent = frame ? `Decision boundary after epoch ${frame.epoch}`
-                              : "Decision boundary: waiting for the first snapshot";
+    title.textContent = frame ? d.titles.after.replace("{epoch}", frame.epoch)
+                              : d.titles.waiting;
   };
   const tick = () => {
     live.timer = null;
@@ -140,4 +141,11 @@ def live_boundary(run: str, snapshots: list[tuple[int, dict]], step: int,
               if shot.get("boundary") is not None]
     _component(key="boundary_chart", height=HEIGHT,
                data={"run": run, "frames": frames, "extent": list(extent),
-                     "points": points, "poll": poll})
+                     "points": points, "poll": poll, "titles": titles()})
+
+
+def titles() -> dict[str, str]:
+    """The canvas's titles in the reader's language: before the first
+    frame, and after an epoch (its `{epoch}` filled in the browser)."""
+    return {"waiting": tr("Decision boundary: waiting for the first snapshot"),
+            "after": tr("Decision boundary after epoch {epoch}", epoch="{epoch}")}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.i18n import tr
 from ui.plane_maps_js import MAP_JS
 
 HEIGHT = 380
@@ -74,7 +75,7 @@ export default function(component) {
       if (item.label) pen.fillText(item.label, x(i) - 12, y(column, j) + node / 2 + 4);
     });
     if (column.more) {
-      pen.fillText(`+${column.more} more`, x(i) + node / 2,
+      pen.fillText(data.more.replace("{count}", column.more), x(i) + node / 2,
                    y(column, column.nodes.length - 1) + node + 14);
     }
   });
@@ -87,5 +88,17 @@ _component = st.components.v2.component(
 
 
 def network_view(data: dict) -> None:
-    """Draws `LiveFigures.network_data` (see the module doc)."""
-    _component(key="network_view", height=HEIGHT, data=data)
+    """Draws `LiveFigures.network_data` (see the module doc), its words in
+    the reader's language."""
+    _component(key="network_view", height=HEIGHT, data=in_readers_language(data))
+
+
+def in_readers_language(data: dict) -> dict:
+    """`data` with the first and last columns' names (the inputs, the
+    model's output) and the "+N more" under a cut column translated; the
+    layers keep their names. The data itself is shared by every session
+    watching the run, so it is copied, not changed."""
+    columns = [dict(column) for column in data["columns"]]
+    columns[0]["name"], columns[-1]["name"] = tr("input"), tr("output")
+    return {**data, "columns": columns,
+            "more": tr("+{count} more", count="{count}")}

@@ -41,7 +41,7 @@ def space_editor(exp, grid: bool) -> dict[str, Any]:
                                   **({"step": 10} if grid else {})}
     if _vary(tr("Optimizer"), "optimizer", container=cols[1]):
         chosen = cols[1].multiselect(tr("Optimizers"), list(OPTIMIZERS), ["sgd", "adam"],
-                                     format_func=lambda n: OPTIMIZERS[n].label,
+                                     format_func=lambda n: tr(OPTIMIZERS[n].label),
                                      key="search_optimizers")
         if chosen:
             space["optimizer"] = chosen

@@ -15,6 +15,7 @@ import threading
 import streamlit as st
 
 from playground import jobs
+from playground.i18n import tr
 from playground.jobs.executor import (
     default_max_params,
     default_max_weights_mb,
@@ -123,5 +124,6 @@ def busy_line() -> str | None:
     stats = executor.stats()
     if not stats["running"] and not stats["queued"]:
         return None
-    return (f"Training on this server: {stats['running']} running, "
-            f"{stats['queued']} waiting (at most {stats['limit']} at once).")
+    return tr("Training on this server: {running} running, {queued} waiting (at most "
+              "{limit} at once).", running=stats["running"], queued=stats["queued"],
+              limit=stats["limit"])

@@ -94,7 +94,7 @@ def fitted_to_data(exp: Experiment) -> Experiment:
         return exp
     if exp.loss != AUTO and info.task not in LOSSES[exp.loss].tasks:
         notify(tr("{loss} does not fit a {task} task, so the loss is back on auto (the "
-                  "loss that fits the task).", loss=LOSSES[exp.loss].label,
+                  "loss that fits the task).", loss=tr(LOSSES[exp.loss].label),
                   task=task_label(info.task)), "info")
         exp = exp.replace(loss=AUTO)
         st.session_state[REVISION] = revision() + 1  # the loss box redraws
@@ -194,7 +194,8 @@ def data_ready(exp: Experiment) -> bool:
     would also end the router's sidebar and link update after the page)."""
     problem = data_problem(exp)
     if problem is not None:
-        st.warning(f"{problem}\n\nFix the data on the **Data** page first.")
+        st.warning(tr("{problem}\n\nFix the data on the **Data** page first.",
+                      problem=problem))
     return problem is None
 
 

@@ -168,7 +168,8 @@ def show_data(left) -> None:
         info = dataset_info(exp)
         if info.source == "table":  # a file name and class names from a user
             st.text(info.label)
-            st.markdown(info.description)
+            # Yours is made in the reader's language; a shipped table's is the catalog's.
+            st.markdown(info.description if exp.dataset == "csv" else tr(info.description))
         else:
             st.markdown(f"**{info.label}** — {tr(info.description)}")
         st.caption(tr("Task: {task} · input shape: {shape} · {train} train / {val} "

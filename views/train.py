@@ -52,12 +52,12 @@ def page() -> None:
     """Training settings, buttons and the live view, once the data is known."""
     with st.container(border=True):
         cols = st.columns(3)
-        auto_loss = LOSSES[resolve_loss(exp.replace(loss="auto"))].label
+        auto_loss = tr(LOSSES[resolve_loss(exp.replace(loss="auto"))].label)
         field_input("loss", tr("Loss"), container=cols[0],
                     format_func=lambda n: tr("auto ({loss})", loss=auto_loss)
-                    if n == "auto" else LOSSES[n].label)
+                    if n == "auto" else tr(LOSSES[n].label))
         field_input("optimizer", tr("Optimizer"), container=cols[1],
-                    format_func=lambda n: OPTIMIZERS[n].label)
+                    format_func=lambda n: tr(OPTIMIZERS[n].label))
         learning_rate_input(cols[2])
         cols = st.columns(3)
         field_input("batch_size", tr("Batch size"), container=cols[0], style="number")

@@ -80,8 +80,8 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, image: np.ndarray | None,
             "colorscale": BOUNDARY_SCALE, "opacity": 0.8, "showscale": True,
             "colorbar": {"title": {"text": tr("value") if regression else tr("P(blue)")},
                          "thickness": 12},
-            "hovertemplate": "x1=%{x:.2f}<br>x2=%{y:.2f}<br>output=%{z:.3f}"
-                             "<extra></extra>"})
+            "hovertemplate": "x1=%{x:.2f}<br>x2=%{y:.2f}<br>"
+                             + tr("output") + "=%{z:.3f}<extra></extra>"})
     title = (tr("Decision boundary: waiting for the first snapshot") if image is None
              else tr("Decision boundary after epoch {epoch}", epoch=epoch))
     layout = base_layout(title, 420, "boundary")
@@ -120,7 +120,7 @@ def neuron_grid(neurons: dict[str, np.ndarray], picks: dict[str, list[int]],
         layers: Rows to make room for when `neurons` is still empty.
     """
     names = [name for name in neurons if picks.get(name)]
-    data, annotations = [], []
+    data, annotations, output = [], [], tr("output")
     for row, name in enumerate(names):
         maps = np.asarray(neurons[name], dtype=np.float32)[picks[name]]
         count, h, w = maps.shape
@@ -130,8 +130,9 @@ def neuron_grid(neurons: dict[str, np.ndarray], picks: dict[str, list[int]],
             "type": "heatmap", "z": tile(maps, count)[:h, :-1], "x0": 0, "dx": 1,
             "y0": y0, "dy": 1, "zmin": -limit, "zmax": limit,
             "colorscale": NEURON_SCALE, "showscale": False, "name": name,
-            "hovertemplate": f"{name}<br>output=%{{z:.3f}}<extra></extra>"})
-        annotations += [{"text": f"{name} · unit {unit}", "x": c * (w + 1) + (w - 1) / 2,
+            "hovertemplate": f"{name}<br>{output}=%{{z:.3f}}<extra></extra>"})
+        annotations += [{"text": tr("{layer} · unit {unit}", layer=name, unit=unit),
+                         "x": c * (w + 1) + (w - 1) / 2,
                          "y": y0 + h - 0.5, "yanchor": "bottom", "showarrow": False,
                          "font": {"size": 10}} for c, unit in enumerate(picks[name])]
     title = (tr("What each hidden unit computes, after epoch {epoch}", epoch=epoch)

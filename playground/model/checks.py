@@ -54,9 +54,9 @@ def _check_loss(loss: str, output: LayerSpec, data: DataSpec, index: int) -> Non
         raise StackError(None, tr(
             "{loss} does not fit this data: it has a regression target (a number, not a "
             "class). Use mean squared error, mean absolute error or Huber.",
-            loss=info.label) if data.task == REGRESSION else tr(
+            loss=tr(info.label)) if data.task == REGRESSION else tr(
             "{loss} does not fit this data: it has {classes} classes. Use sparse "
-            "categorical crossentropy, or leave the loss on auto.", loss=info.label,
+            "categorical crossentropy, or leave the loss on auto.", loss=tr(info.label),
             classes=data.num_classes))
     if loss == "bce" and (units != 1 or act != "sigmoid"):
         raise StackError(index, tr(
@@ -66,7 +66,7 @@ def _check_loss(loss: str, output: LayerSpec, data: DataSpec, index: int) -> Non
     if loss in ("cce", "scce"):
         classes = data.num_classes
         if units != classes or act != "softmax":
-            values = dict(loss=info.label, layer=output.describe(), units=tr_n(
+            values = dict(loss=tr(info.label), layer=output.describe(), units=tr_n(
                 "{count} unit", "{count} units", classes))
             raise StackError(index, tr(
                 "{loss} needs a softmax output over {units}; the output layer is "

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from playground.charts.style import log_ticks
+from playground.i18n import tr, tr_n
 from playground.search.engine import Trial, maximised
 from playground.search.space import SearchSpace
 
@@ -62,8 +63,8 @@ def parallel_coordinates(trials: list[Trial], space: SearchSpace,
               "colorbar": {"title": {"text": objective}}},
         dimensions=dimensions))
     figure.update_layout(
-        title={"text": f"{len(done)} trial(s) scored" if done
-               else "Trials: waiting for the first to finish"},
+        title={"text": tr_n("{count} trial scored", "{count} trials scored", len(done))
+               if done else tr("Trials: waiting for the first to finish")},
         height=400, margin={"l": 70, "r": 70, "t": 90, "b": 30}, uirevision="parcoords")
     return figure
 
@@ -94,9 +95,11 @@ def objective_map(trials: list[Trial], x: str, y: str, objective: str) -> go.Fig
         z=table.to_numpy(), x=[_label(c) for c in table.columns],
         y=[_label(i) for i in table.index], colorscale="Viridis",
         reversescale=not maximised(objective), colorbar={"title": {"text": objective}},
-        hovertemplate=f"{x}=%{{x}}<br>{y}=%{{y}}<br>mean {objective}=%{{z:.4f}}"
-                      "<extra></extra>"))
-    figure.update_layout(title={"text": f"Mean {objective} by {x} and {y}"}, height=380,
+        hovertemplate=f"{x}=%{{x}}<br>{y}=%{{y}}<br>"
+                      + tr("mean {objective}", objective=objective)
+                      + "=%{z:.4f}<extra></extra>"))
+    figure.update_layout(title={"text": tr("Mean {objective} by {x} and {y}",
+                                           objective=objective, x=x, y=y)}, height=380,
                          xaxis={"title": {"text": x}, "type": "category"},
                          yaxis={"title": {"text": y}, "type": "category"},
                          uirevision="objective_map")

@@ -153,3 +153,62 @@ def test_a_lessons_panel_and_class_page_show_no_text_that_bypassed_the_catalog(
     teacher_text = {("Markdown", "**xor**")}  # the lesson's title is the teacher's
     assert not set(bypassing(at, "", words)) - teacher_text
     assert not set(bypassing(at, "views/lesson_class.py", words)) - teacher_text
+
+
+def test_the_data_of_a_shipped_table_and_a_missing_file_show_no_text_that_bypassed_it(
+        pseudo):
+    """The house prices' description on the Data page, and the Train page's
+    "fix the data first" under a CSV not yet uploaded."""
+    from playground.config import Experiment
+    from playground.datasets.source import source_table
+
+    table = source_table(Experiment(dataset="house-prices"))
+    names = [*table.columns, *table.select_dtypes("object").stack()]  # the file's own
+    words = exempt_words("house-prices") | {
+        word for name in names for word in re.findall(r"[A-Za-z]+", str(name))}
+    assert not bypassing(new_app({"dataset": "house-prices"}), "", words)
+    assert not bypassing(new_app({"dataset": "csv"}), "views/train.py", words)
+
+
+def test_select_boxes_offer_their_choices_in_the_readers_language(pseudo):
+    """The loss and optimizer names a learner picks from ("Binary
+    crossentropy", "SGD (with momentum)") come from the catalog too."""
+    at = new_app()
+    at.switch_page("views/train.py").run()
+    words = exempt_words()
+    boxes = {box.label: box.options for box in at.selectbox}
+    for label in ("⟦Loss⟧", "⟦Optimizer⟧"):
+        assert not [o for o in boxes[label] if untranslated_words(o, words)], boxes[label]
+
+
+def test_the_live_canvases_words_come_in_the_readers_language():
+    """The animated boundary's title and the network view's column names are
+    drawn by the browser from what each poll sends, in the reader's language."""
+    from playground.i18n import use_language
+    from ui import live_boundary, network_view
+
+    assert "Decision boundary" not in live_boundary._HTML + live_boundary._JS
+    assert " more`" not in network_view._JS
+    data = {"epoch": 3, "columns": [{"name": "input"}, {"name": "dense"},
+                                    {"name": "output"}], "links": []}
+    with use_language("zh"):
+        titles = live_boundary.titles()
+        shown = network_view.in_readers_language(data)
+    assert titles == {"waiting": "决策边界：等待第一个快照",
+                      "after": "第 {epoch} 轮后的决策边界"}
+    assert [c["name"] for c in shown["columns"]] == ["输入", "dense", "输出"]
+    assert shown["more"] == "另有 {count} 个"
+    assert data["columns"][0]["name"] == "input"  # the run's shared data is unchanged
+
+
+def test_the_servers_busy_line_reads_from_the_catalog(pseudo, monkeypatch):
+    from playground import jobs
+    from ui import services
+
+    class Busy:
+        def stats(self):
+            return {"running": 2, "queued": 1, "limit": 2}
+
+    monkeypatch.setattr(jobs, "default_executor", lambda create=True: Busy())
+    line = services.busy_line()
+    assert not untranslated_words(line, set()), line

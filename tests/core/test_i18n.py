@@ -608,3 +608,71 @@ def test_a_terminal_table_stays_aligned_with_chinese_text():
     starts = {display_width(line[:line.index(cell)])
               for line, cell in zip(lines, ("状态", "已完成", "failed"))}
     assert len(starts) == 1, table
+
+
+# -- Charts and labels: words a learner reads beside the numbers ----------------------
+
+
+def _unmarked(texts) -> list[str]:
+    """The texts with words outside the pseudo-language's ⟦ ⟧ marks, Keras'
+    and the test's own names (layer `dense`, metric `val_loss`, `x1`) aside."""
+    names = {"dense", "dense_1", "val_loss", "learning_rate", "batch_size", "extra", "br"}
+    found = []
+    for text in texts:
+        outside = re.sub(r"⟦[^⟦⟧]*⟧|%\{[^}]*\}|<[^>]*>", " ", str(text))
+        if set(re.findall(r"[A-Za-z][A-Za-z_0-9]+", outside)) - names - {"x1", "x2"}:
+            found.append(text)
+    return found
+
+
+def test_the_boundary_and_neuron_charts_words_read_from_the_catalog(monkeypatch):
+    """The hover's "output" and each neuron map's "unit N" are words too."""
+    import numpy as np
+
+    from playground import charts
+
+    with monkeypatch.context() as patch:
+        patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
+        xs = ys = np.linspace(-1, 1, 10)
+        boundary = charts.boundary_figure(xs, ys, np.zeros((10, 10)), [], False, 3)
+        grid = charts.neuron_grid({"dense": np.zeros((2, 5, 6))}, {"dense": [0, 1]}, 3)
+    assert not _unmarked([boundary.data[0].hovertemplate, grid.data[0].hovertemplate,
+                          *(a.text for a in grid.layout.annotations)])
+    with use_language("zh"):
+        grid = charts.neuron_grid({"dense": np.zeros((2, 5, 6))}, {"dense": [1]}, epoch=3)
+    assert grid.layout.annotations[0].text == "dense · 神经元 1"
+
+
+def test_the_search_charts_titles_and_hovers_read_from_the_catalog(monkeypatch):
+    from playground.config import Experiment
+    from playground.search.engine import Trial
+    from playground.search.figures import objective_map, parallel_coordinates
+    from playground.search.space import SearchSpace
+
+    space = SearchSpace.parse({"learning_rate": [0.01, 0.1], "batch_size": [16, 32]},
+                              Experiment())
+    trials = [Trial(n, {"learning_rate": rate, "batch_size": batch}, "completed", 0.5)
+              for n, (rate, batch) in enumerate([(0.01, 16), (0.1, 32)], 1)]
+    with monkeypatch.context() as patch:
+        patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
+        waiting = parallel_coordinates([], space, "val_loss")
+        lines = parallel_coordinates(trials, space, "val_loss")
+        heat = objective_map(trials, "learning_rate", "batch_size", "val_loss")
+    assert not _unmarked([waiting.layout.title.text, lines.layout.title.text,
+                          heat.layout.title.text, heat.data[0].hovertemplate])
+    with use_language("zh"):
+        assert parallel_coordinates(trials, space, "val_loss").layout.title.text == (
+            "已有 2 次试验得出结果")
+
+
+def test_loss_and_optimizer_names_read_in_the_readers_language():
+    """The prose names of losses ("Binary crossentropy") are translated; the
+    Keras name a learner types stays in the exported script and the run."""
+    from playground.registry import LOSSES, OPTIMIZERS
+
+    with use_language("zh"):
+        assert tr(LOSSES["bce"].label) == "二元交叉熵"
+        assert tr(LOSSES["mse"].label) == "均方误差"
+        assert tr(OPTIMIZERS["sgd"].label) == "SGD（带动量）"
+        assert tr(OPTIMIZERS["adam"].label) == "Adam"
+    assert LOSSES["bce"].keras_name == "binary_crossentropy"
