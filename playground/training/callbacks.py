@@ -51,24 +51,30 @@ class Validator:
         x, y: Validation inputs and encoded targets.
         metric: `"accuracy"` or `"mae"`.
         batch_size: Chunk size, bounding the memory of one forward pass.
+        functions: Where the compiled function is kept for another run of
+            the same model (`playground.training.warm_models`): one already
+            there for these inputs is used instead of tracing a new one.
     """
 
     def __init__(self, model: Any, x: np.ndarray, y: np.ndarray, metric: str,
-                 batch_size: int):
+                 batch_size: int, functions: dict | None = None):
         self.metric = metric
         self.batch_size = batch_size
         self.chunks = self._chunks(x, y)
         self.total = len(x)
         x_spec = tf.TensorSpec((None, *np.shape(x)[1:]), tf.as_dtype(np.asarray(x).dtype))
         y_spec = tf.TensorSpec((None, *np.shape(y)[1:]), tf.as_dtype(np.asarray(y).dtype))
+        functions = {} if functions is None else functions
+        key = ("validate", x_spec, y_spec, metric)
+        if key not in functions:
+            @tf.function(input_signature=(x_spec, y_spec))
+            def evaluate(xb, yb):
+                y_pred = model(xb, training=False)
+                loss = model.compute_loss(x=xb, y=yb, y_pred=y_pred, training=False)
+                return loss, _metric(metric, yb, y_pred), y_pred
 
-        @tf.function(input_signature=(x_spec, y_spec))
-        def evaluate(xb, yb):
-            y_pred = model(xb, training=False)
-            loss = model.compute_loss(x=xb, y=yb, y_pred=y_pred, training=False)
-            return loss, _metric(metric, yb, y_pred), y_pred
-
-        self._evaluate = evaluate
+            functions[key] = evaluate
+        self._evaluate = functions[key]
 
     def _chunks(self, x: np.ndarray, y: np.ndarray) -> list[tuple[Any, Any]]:
         return [(tf.constant(x[i:i + self.batch_size]), tf.constant(y[i:i + self.batch_size]))

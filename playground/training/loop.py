@@ -10,7 +10,10 @@ cluster engine.
 Speed: small networks are limited by per-step dispatch, not arithmetic, so
 the model runs several batches per call (`steps_per_execution`) over a cached
 and prefetched dataset. A stop request therefore takes effect after the
-current group of batches, at most `MAX_STEPS_PER_EXECUTION` of them.
+current group of batches, at most `MAX_STEPS_PER_EXECUTION` of them. A
+process keeps the last network it trained, compiled and traced
+(`playground.training.warm_models`): the next run of the same network takes
+it, set back to a new model's state, and its first epoch needs no trace.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from playground.config import Experiment
 from playground.datasets import Dataset
 from playground.datasets.source import experiment_data
 from playground.i18n import mark, tr_lazy
-from playground.model.checks import encode_targets
+from playground.model.checks import check_experiment, encode_targets
 from playground.registry import task_metrics
 from playground.training.result import (
     COMPLETED,
@@ -139,16 +142,23 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         emit({"type": "status", "message": mark("Building the model")})
         from playground.inspection.plane import covered_points
         from playground.model.builder import build_model
-        from playground.training import controls
+        from playground.training import controls, warm_models
         from playground.training.callbacks import StreamCallback, Validator
         from playground.training.compiling import compile_model
         from playground.training.measurements import Snapshotter
 
-        model = build_model(exp)
-        first_epoch = _start_from(exp, model, history, emit)
+        check_experiment(exp)  # a refusal names the setting, before any Keras object
         steps = math.ceil(len(data.x_train) / exp.batch_size)
         spe = steps_per_execution_for(steps)
-        compile_model(model, exp, steps_per_execution=spe, steps_per_epoch=steps)
+        rate = controls.learning_rate(exp, steps)
+        key = warm_models.graph_key(exp, spe, rate)
+        warm = warm_models.take(key, exp, rate)
+        if warm is None:  # not the network this process trained last
+            model = build_model(exp)
+            compile_model(model, exp, steps_per_execution=spe, steps_per_epoch=steps)
+            warm = warm_models.prepared(model, key)
+        model = warm.model
+        first_epoch = _start_from(exp, model, history, emit)
         stop.attach(model)
         # An epoch that fits in one execution reuses a single repeated
         # iterator; larger epochs keep Keras' per-epoch iteration.
@@ -160,12 +170,14 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         validator = None
         if len(data.x_val):
             validator = Validator(model, data.x_val, encode_targets(data.y_val, exp),
-                                  task_metrics(data.info.task)[0], EVAL_BATCH_SIZE)
+                                  task_metrics(data.info.task)[0], EVAL_BATCH_SIZE,
+                                  functions=warm.functions)
         snapshotter = None
         if snapshots:
             plane = data.info.input_shape == (2,)
             snapshotter = Snapshotter(model, data.x_train, y_train, plane=plane,
-                                      plane_points=covered_points(data) if plane else None)
+                                      plane_points=covered_points(data) if plane else None,
+                                      functions=warm.functions)
         callback = StreamCallback(exp.epochs, emit, stop, history, state, validator,
                                   snapshotter,
                                   learning_rate=exp.lr_schedule != "constant")
@@ -178,8 +190,10 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
                       steps_per_epoch=steps if whole_epoch else None,
                       class_weight=controls.class_weights(exp, data.y_train),
                       callbacks=[callback, *extra, *board.callbacks])
-        result = _finish(exp, model, data, history, state, stop, emit, extra, validator)
+        result = _finish(exp, model, data, history, state, stop, emit, extra, validator,
+                         warm.functions)
         result.tensorboard_zip = board.zip_bytes
+        warm_models.keep(warm)  # for the next run of this network here
         return result
     except Exception as error:  # reported to the user, history kept
         return _failed(error, history, state, emit)
@@ -229,7 +243,7 @@ def _failed(error: Exception, history: dict[str, list[float]], state: dict[str, 
 def _finish(exp: Experiment, model: Any, data: Dataset,
             history: dict[str, list[float]], state: dict[str, Any], stop: StopSignal,
             emit: Callable[[dict], None], extra: list[Any],
-            validator: Any = None) -> TrainingResult:
+            validator: Any = None, functions: dict | None = None) -> TrainingResult:
     """Names how the run ended, restores finite weights, evaluates on test.
 
     The test set is scored by the run's `Validator` (one compiled function,
@@ -258,7 +272,8 @@ def _finish(exp: Experiment, model: Any, data: Dataset,
         y_test = encode_targets(data.y_test, exp)
         if validator is None:  # no validation split: one made for the test set
             validator = Validator(model, data.x_test, y_test,
-                                  task_metrics(data.info.task)[0], EVAL_BATCH_SIZE)
+                                  task_metrics(data.info.task)[0], EVAL_BATCH_SIZE,
+                                  functions=functions)
         keep = len(data.x_test) * math.prod(model.output_shape[1:]) * 4 \
             <= MAX_TEST_OUTPUTS_BYTES
         scores, test_outputs = validator.score(data.x_test, y_test, keep_outputs=keep)

@@ -78,11 +78,15 @@ class Snapshotter:
             always taken).
         budget: Most share of the time since the first snapshot that
             snapshots may take; a snapshot is skipped while they took more.
+        functions: Where the compiled probes are kept for another run of
+            the same model (`playground.training.warm_models`); probes
+            already there are used instead of tracing new ones.
     """
 
     def __init__(self, model: Any, x_train: np.ndarray, y_train: np.ndarray,
                  plane: bool, interval: float = 0.1, budget: float = BUDGET,
-                 plane_points: np.ndarray | None = None):
+                 plane_points: np.ndarray | None = None, functions: dict | None = None):
+        self._functions = {} if functions is None else functions
         self.interval = interval
         self.budget = budget
         self._last = -float("inf")
@@ -107,31 +111,44 @@ class Snapshotter:
         hidden = [layer for layer in model.layers[:-1]
                   if isinstance(layer, keras.layers.Dense)]
         self._neuron_names = [layer.name for layer in hidden]
-        probe = _outputs_of(model, hidden)
         grid = tf.constant(plane_grid(x_train)[2])
-        side = GRID_RESOLUTION
+        if "plane" not in self._functions:
+            probe = _outputs_of(model, hidden)
+            side = GRID_RESOLUTION
 
-        @tf.function
-        def evaluate():
-            outputs = probe(grid, training=False)
-            maps = [tf.transpose(tf.reshape(o, (side, side, -1))[
-                ::NEURON_STRIDE, ::NEURON_STRIDE, :MAX_UNITS], (2, 0, 1))
-                for o in outputs[:-1]]
-            return maps, outputs[-1]
+            @tf.function(input_signature=(tf.TensorSpec(grid.shape, grid.dtype),))
+            def evaluate(points):
+                outputs = probe(points, training=False)
+                maps = [tf.transpose(tf.reshape(o, (side, side, -1))[
+                    ::NEURON_STRIDE, ::NEURON_STRIDE, :MAX_UNITS], (2, 0, 1))
+                    for o in outputs[:-1]]
+                return maps, outputs[-1]
 
-        return evaluate
+            self._functions["plane"] = evaluate
+        evaluate = self._functions["plane"]
+        return lambda: evaluate(grid)
 
     def _batch_probe(self, model: Any, x: np.ndarray, y: np.ndarray) -> Callable:
-        relus = [layer for layer in model.layers if _is_relu(layer)]
-        probe = _outputs_of(model, relus)
-        xb, yb = tf.constant(x), tf.constant(y)
         owners = {id(v): layer.name for layer in model.layers
                   for v in layer.trainable_variables}
         variables = model.trainable_variables
         self._grad_owners = [owners[id(v)] for v in variables]
+        xb, yb = tf.constant(x), tf.constant(y)
+        key = ("measure", tf.TensorSpec((None, *xb.shape[1:]), xb.dtype),
+               tf.TensorSpec((None, *yb.shape[1:]), yb.dtype))
+        if key not in self._functions:
+            self._functions[key] = self._measuring(model, variables, key[1:])
+        measure = self._functions[key]
+        return lambda: measure(xb, yb)
 
-        @tf.function
-        def measure():
+    @staticmethod
+    def _measuring(model: Any, variables: list, specs: tuple) -> Callable:
+        """The compiled gradient and dead-ReLU probe of a batch."""
+        relus = [layer for layer in model.layers if _is_relu(layer)]
+        probe = _outputs_of(model, relus)
+
+        @tf.function(input_signature=specs)
+        def measure(xb, yb):
             with tf.GradientTape() as tape:
                 outputs = probe(xb, training=False)
                 loss = model.compute_loss(x=xb, y=yb, y_pred=outputs[-1],

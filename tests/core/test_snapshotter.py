@@ -61,7 +61,7 @@ def test_the_probes_are_traced_after_the_first_epoch_and_outside_the_budget():
     model = compile_model(build_model(exp), exp)
     x = np.random.default_rng(0).normal(size=(32, 2)).astype(np.float32)
     snapshotter = Snapshotter(model, x, np.zeros((32, 1), np.float32), plane=True)
-    probes = (snapshotter._measure, snapshotter._plane)
+    probes = list(snapshotter._functions.values())  # the plane's and the batch's
     assert [p.experimental_get_tracing_count() for p in probes] == [0, 0]
     shots, start = [], time.perf_counter()
     snapshotter(1, model.get_weights(), shots.append, force=True)
@@ -69,3 +69,9 @@ def test_the_probes_are_traced_after_the_first_epoch_and_outside_the_budget():
     assert [p.experimental_get_tracing_count() for p in probes] == [1, 1]
     assert shots[0]["epoch"] == 1 and shots[0]["boundary"] is not None
     assert snapshotter.spent < took / 2  # the measuring alone, not the traces
+    # Another run of the same model (with other data) reuses the traced probes.
+    again = Snapshotter(model, x[:16] * 2, np.ones((16, 1), np.float32), plane=True,
+                        functions=snapshotter._functions)
+    again(1, model.get_weights(), shots.append, force=True)
+    assert [p.experimental_get_tracing_count() for p in probes] == [1, 1]
+    assert not np.array_equal(shots[1]["boundary"], shots[0]["boundary"])  # its own plane
