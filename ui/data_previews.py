@@ -13,13 +13,14 @@ from ui.user_text import escape_markdown
 
 REVIEWS_SHOWN = 3
 PREVIEW_ROWS = 200
+"""Rows of a CSV file shown (and drawn in the scatter matrix): a random
+sample when the file has more."""
 SUMMARY_HEADERS = {"name": mark("column"), "kind": mark("kind"),
                    "missing": mark("missing"), "distinct": mark("distinct values"),
                    "example": mark("example")}
 COLUMN_KINDS = {"number": mark("number"), "category": mark("category"),
                 "text": mark("text"), "empty": mark("empty")}
-"""Rows of a CSV file shown (and drawn in the scatter matrix): a random
-sample when the file has more."""
+"""The column summary's headers and kinds, translated where shown."""
 
 
 @st.cache_resource(show_spinner=False)

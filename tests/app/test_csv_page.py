@@ -43,7 +43,7 @@ def test_class_names_and_columns_with_urls_are_not_markdown():
     texts = [t.value for t in at.text]
     assert f"CSV: {LINK}.csv" in texts
     assert f"Classes: https://{LINK}, plain" in texts
-    assert any("name" in frame.value and LINK in frame.value["name"].tolist()
+    assert any("column" in frame.value and LINK in frame.value["column"].tolist()
                for frame in at.dataframe)  # the column summary
     # The sidebar names the file in Markdown: escaped, the address in it as
     # inline code (no autolink, copied as shown).
