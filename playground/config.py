@@ -100,9 +100,6 @@ class OutputField(Field):
         return self.validate(LayerSpec.from_dict(data))
 
 
-MISSING_OPTION = {"drop": "drop the rows", "impute": "fill in (median / most frequent)"}
-"""The missing-values choices in the words the Data page shows them."""
-
 FIELDS: tuple[Field, ...] = (
     ChoiceField("dataset", "circle", "Which data to learn from.",
                 choices=tuple(DATASETS)),

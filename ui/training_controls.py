@@ -20,18 +20,14 @@ from playground.evaluation.test_metric_lines import test_metric_entries
 from playground.export.model_files import deployable_bytes, keras_bytes
 from playground.export.script import ExportError, experiment_script
 from playground.fields import format_number
-from playground.i18n import mark, tr, translated
+from playground.i18n import tr, translated
 from playground.inspection.doctor import Finding
 from playground.keras_work import keras_work
+from playground.runs.setting_labels import CHECKPOINT_OPTIONS, SCHEDULE_OPTIONS
 from playground.training.result import FAILED
 from ui import state
 from ui.widgets import field_input
 
-CHECKPOINT_LABELS = {"off": mark("off"), "best": mark("the best epochs"),
-                     "every": mark("every N epochs")}
-SCHEDULE_LABELS = {"constant": "constant", "step": "step decay",
-                   "exponential": "exponential decay", "cosine": "cosine",
-                   "plateau": "reduce on plateau"}
 
 
 def controls() -> None:
@@ -55,7 +51,7 @@ def controls() -> None:
                     container=cols[3], disabled=off)
         cols = st.columns(4)
         field_input("lr_schedule", tr("Learning-rate schedule"), container=cols[0],
-                    format_func=SCHEDULE_LABELS.get)
+                    format_func=lambda s: tr(SCHEDULE_OPTIONS[s]))
         if exp.lr_schedule in ("step", "exponential"):
             field_input("lr_decay_rate", tr("Decay rate"), container=cols[1])
             field_input("lr_decay_epochs", tr("Every N epochs"), container=cols[2],
@@ -76,7 +72,7 @@ def controls() -> None:
         field_input("tensorboard", tr("TensorBoard logs"), container=cols[2])
         cols = st.columns(4)
         field_input("checkpoint", tr("Checkpoints"), container=cols[0],
-                    format_func=lambda m: tr(CHECKPOINT_LABELS[m]))
+                    format_func=lambda m: tr(CHECKPOINT_OPTIONS[m]))
         field_input("checkpoint_every", tr("Every N epochs"), container=cols[1],
                     style="number", disabled=exp.checkpoint != "every")
         field_input("checkpoint_keep", tr("Checkpoints kept"), container=cols[2],

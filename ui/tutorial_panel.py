@@ -12,12 +12,11 @@ import streamlit as st
 
 from playground.i18n import mark, tr
 from playground.lessons.tutorials.steps import PAGE_TITLES
-from ui import lesson, tutorial
+from ui import lesson, state, tutorial
 
 PAGE_FILES = {"data": "views/data.py", "model": "views/model.py",
               "train": "views/train.py", "inspect": "views/inspect.py",
               "evaluate": "views/evaluate.py"}
-SHOWN_METRICS = ("val_accuracy", "val_loss", "val_mae", "accuracy", "loss", "mae")
 COLUMNS = (mark("Metric"), mark("Previous step's run"), mark("This step's run"))
 
 
@@ -186,16 +185,11 @@ def comparison(history, before) -> None:
     """The final values of this run and the previous step's run."""
     import pandas as pd  # not on the first page: pandas takes a while to load
 
-    from playground.lessons.tutorials.judging import final_value
+    from playground.lessons.tutorials.judging import comparison_rows
+    from playground.runs.units import standardised
 
-    def shown(values, name):
-        value = final_value(values, name) if values is not None else None
-        return "–" if value is None else format(value, ".4g")
-
-    names = [name for name in SHOWN_METRICS if name in history]
-    frame = pd.DataFrame([(name, shown(before, name), shown(history, name))
-                          for name in names], columns=[tr(c) for c in COLUMNS])
-    st.dataframe(frame, hide_index=True)
+    rows = comparison_rows(history, before, standardised(state.experiment()))
+    st.dataframe(pd.DataFrame(rows, columns=[tr(c) for c in COLUMNS]), hide_index=True)
 
 
 def navigation(progress) -> None:

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from playground.config import MISSING_OPTION
 from playground.datasets import DATASETS, KERAS_BASE
 from playground.datasets.errors import DataUnavailable
 from playground.datasets.keras_sets import KERAS_SETS
@@ -15,6 +14,7 @@ from playground.datasets.source import (
 )
 from playground.i18n import tr
 from playground.registry import task_label
+from playground.runs.setting_labels import MISSING_OPTIONS, SCALE_OPTIONS
 from ui import claims, data_previews, state, tutorial_panel
 from ui.widgets import field_input
 
@@ -133,10 +133,9 @@ def table_options(columns: list[str]) -> None:
     field_input("task", tr("Task"),
                 format_func=lambda t: tr("auto (detect)") if t == "auto" else t)
     field_input("missing", tr("Missing values"),
-                format_func=MISSING_OPTION.get)
+                format_func=lambda m: tr(MISSING_OPTIONS[m]))
     if exp.images == "off":  # images are scaled to 0..1 instead
-        field_input("scale", tr("Scaling"), format_func=lambda s: {
-            "standard": "standardise features", "none": "keep as they are"}[s])
+        field_input("scale", tr("Scaling"), format_func=lambda s: tr(SCALE_OPTIONS[s]))
 
 
 def show_data(left) -> None:

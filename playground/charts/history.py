@@ -172,6 +172,10 @@ def share_range(values: list[float]) -> list[float] | None:
     return [low - 0.01, low + MIN_SHARE_SPAN + 0.01]
 
 
+LEARNING_RATE_HEIGHT = 300
+"""Pixels: with the margins, about 170 for the log axis and its labels."""
+
+
 def learning_rate_figure(rates: list[float]) -> go.Figure:
     """The learning rate at the start of each epoch, on a log scale."""
     fig = go.Figure(go.Scatter(x=list(range(1, len(rates) + 1)), y=rates,
@@ -182,7 +186,7 @@ def learning_rate_figure(rates: list[float]) -> go.Figure:
     ticks = log_ticks(min(finite), max(finite)) if finite else []
     fig.update_yaxes(title_text=tr("learning rate"), type="log", tickvals=ticks,
                      ticktext=[f"{t:.3g}" for t in ticks])
-    return styled(fig, "", 220, "learning_rate")
+    return styled(fig, "", LEARNING_RATE_HEIGHT, "learning_rate")
 
 
 def mark_epochs(fig: go.Figure, best_epoch: int | None = None,

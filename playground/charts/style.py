@@ -40,14 +40,31 @@ def base_layout(title: str, height: int, revision: str) -> dict:
                        "yanchor": "bottom", "x": 0, "xanchor": "left"}}
 
 
-def log_ticks(low: float, high: float) -> list[float]:
-    """Ticks at 1, 2 and 5 times the powers of ten between `low` and `high`,
-    with both ends, so that a value can be read off a log axis (Plotly's own
-    ticks label the minor ones "2, 5" without their power of ten)."""
-    ticks = [m * 10.0 ** k for k in range(math.floor(math.log10(low)) - 1,
-                                           math.ceil(math.log10(high)) + 1)
-             for m in (1, 2, 5) if low * 1.15 < m * 10.0 ** k < high / 1.15]
-    return [low, *ticks, high] if high > low else [low]
+def log_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Ticks for a log axis from `low` to `high`, both ends included, each
+    labelled with its value (Plotly's own ticks label the minor ones "2, 5"
+    without their power of ten).
+
+    Between the ends: 1, 2 and 5 times the powers of ten, or only the powers
+    of ten (every second, third... one over many decades) where that would
+    make more than `most`; a tick nearer an end than an eighth of the
+    axis' span is left out, so that no two labels print on top of each other
+    (a learning rate decaying from 0.03 to 4e-5 over a short chart had
+    fourteen, overlapping)."""
+    if not high > low:
+        return [low]
+    inner: list[float] = []
+    for mantissas in ((1, 2, 5), (1,)):
+        inner = [m * 10.0 ** k for k in range(math.floor(math.log10(low)) - 1,
+                                               math.ceil(math.log10(high)) + 1)
+                 for m in mantissas if low < m * 10.0 ** k < high]
+        if len(inner) <= most:
+            break
+    inner = inner[::math.ceil(len(inner) / most)] if inner else inner
+    gap = math.log10(high / low) / (most + 2)
+    inner = [t for t in inner
+             if math.log10(t / low) >= gap and math.log10(high / t) >= gap]
+    return [low, *inner, high]
 
 
 def dict_figure(data: list[dict], layout: dict) -> go.Figure:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from playground.charts.style import plotly_texts
 from playground.config import Experiment
 from playground.i18n import tr
-from playground.runs.setting_labels import setting_label
+from playground.runs.setting_labels import option_label, setting_label
 
 MAX_COMPARED = 6
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
@@ -87,7 +87,8 @@ def shown_settings(experiments: Sequence[Experiment]
     """The settings as the Runs page compares them: `(rows, differing)`.
 
     `rows` maps a setting's label (the sidebar's words) to each run's value
-    as short text, the differing rows first; `differing` lists their labels.
+    as short text, a choice in the pages' words (`Mean squared error`, not
+    `mse`), the differing rows first; `differing` lists their labels.
     The hidden layers get one row each ("Hidden layer 2": `Dense(64,
     relu)`, `—` where a run has fewer), so a changed layer stands out
     instead of hiding in one long line of JSON.
@@ -105,8 +106,9 @@ def shown_settings(experiments: Sequence[Experiment]
             if not depth:
                 part = {setting_label(name): ["—"] * len(experiments)}
         else:
-            part = {setting_label(name): [_text(getattr(exp, name, value))
-                                          for exp, value in zip(experiments, values)]}
+            part = {setting_label(name): [
+                option_label(name, value) or _text(getattr(exp, name, value))
+                for exp, value in zip(experiments, values)]}
         for label, texts in part.items():
             rows[label] = texts
             if name in changed and any(t != texts[0] for t in texts[1:]):

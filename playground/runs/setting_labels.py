@@ -47,3 +47,42 @@ that name settings, such as the Runs page's comparison."""
 def setting_label(name: str) -> str:
     """A setting's label in the reader's language; its field name if it has none."""
     return tr(SETTING_LABELS[name]) if name in SETTING_LABELS else name
+
+
+MISSING_OPTIONS = {"drop": mark("drop the rows"),
+                   "impute": mark("fill in (median / most frequent)")}
+SCALE_OPTIONS = {"standard": mark("standardise features"), "none": mark("keep as they are")}
+SCHEDULE_OPTIONS = {"constant": mark("constant"), "step": mark("step decay"),
+                    "exponential": mark("exponential decay"), "cosine": mark("cosine"),
+                    "plateau": mark("reduce on plateau")}
+CHECKPOINT_OPTIONS = {"off": mark("off"), "best": mark("the best epochs"),
+                      "every": mark("every N epochs")}
+OPTION_LABELS = {"missing": MISSING_OPTIONS, "scale": SCALE_OPTIONS,
+                 "lr_schedule": SCHEDULE_OPTIONS, "checkpoint": CHECKPOINT_OPTIONS,
+                 "images": {"off": mark("no, plain features"), "on": mark("yes")},
+                 "task": {"auto": mark("auto (detect)")}}
+"""A choice's words as the Data and Train pages show them, for choices whose
+key is not what a person reads (`impute` is "fill in (median / most
+frequent)")."""
+
+
+def option_label(name: str, value: object) -> str | None:
+    """The words the pages show for setting `name`'s choice `value`, in the
+    reader's language: a dataset's, loss's or optimizer's label, or one of
+    `OPTION_LABELS`; None where the value reads as it is (a number, a
+    column's name, `on`)."""
+    from playground.datasets import DATASETS
+    from playground.registry import LOSSES, OPTIMIZERS, task_label
+
+    if not isinstance(value, str):
+        return None
+    if name == "dataset" and value in DATASETS:
+        return DATASETS[value].label
+    if name == "loss" and value in LOSSES:
+        return LOSSES[value].label
+    if name == "optimizer" and value in OPTIMIZERS:
+        return OPTIMIZERS[value].label
+    if name == "task" and value != "auto":
+        return task_label(value)
+    words = OPTION_LABELS.get(name, {}).get(value)
+    return tr(words) if words else None

@@ -274,8 +274,24 @@ def test_a_log_axis_of_learning_rates_labels_every_tick_with_its_value():
     rates = [0.1 * 0.9 ** e for e in range(40)]  # 0.1 down to about 0.0016
     axis = learning_rate_figure(rates).layout.yaxis
     assert axis.type == "log"
-    assert list(axis.ticktext)[:3] == ["0.00164", "0.002", "0.005"]
+    assert list(axis.ticktext)[:3] == ["0.00164", "0.005", "0.01"]
     assert "0.1" in axis.ticktext and "5" not in axis.ticktext
+
+
+def test_a_learning_rate_decaying_over_decades_has_room_and_labels_apart():
+    import math
+
+    from playground.charts.history import learning_rate_figure
+
+    rates = [0.03 * 0.5 ** (e // 2) for e in range(20)]  # 0.03 down to 5.9e-5
+    figure = learning_rate_figure(rates)
+    axis, margin = figure.layout.yaxis, figure.layout.margin
+    assert figure.layout.height - margin.t - margin.b >= 150
+    logs = [math.log10(t) for t in axis.tickvals]
+    span = logs[-1] - logs[0]
+    assert len(logs) <= 8
+    assert all(b - a >= span / 8 for a, b in zip(logs, logs[1:])), axis.ticktext
+    assert axis.ticktext[0] == "5.86e-05" and axis.ticktext[-1] == "0.03"
 
 
 def test_ridges_label_each_epoch_once_and_keep_the_lowest_in_view():

@@ -9,12 +9,14 @@ from playground.config import FIELDS
 from playground.runs.setting_labels import SETTING_LABELS
 from playground.model.layers import LayerSpec
 from playground.presets import PRESETS
+from playground.registry import OPTIMIZERS
 from playground.runs import compare, units
 
 from tests.core.run_samples import make_record
 
 L = LayerSpec.make
 SPIRAL = PRESETS["spiral"].experiment
+OPTIMIZER_LABEL = {name: info.label for name, info in OPTIMIZERS.items()}
 HOUSES = next(p.experiment for p in PRESETS.values()
               if p.experiment.dataset == "house-prices")
 
@@ -41,6 +43,18 @@ def test_a_setting_one_run_leaves_empty_reads_a_dash():
     rows, differing = compare.shown_settings([SPIRAL, HOUSES])
     assert "Target column" in differing
     assert rows["Target column"] == ["—", HOUSES.target or "price_k"]
+
+
+def test_compared_choices_read_as_the_pages_show_them_not_as_their_keys():
+    rows, _ = compare.shown_settings([SPIRAL, HOUSES.replace(missing="impute")])
+    assert rows["Missing values"][1] == "fill in (median / most frequent)"
+    assert rows["Loss"] == ["auto", "Mean squared error"]
+    assert rows["Optimizer"] == [OPTIMIZER_LABEL[e.optimizer] for e in (SPIRAL, HOUSES)]
+    assert rows["Dataset"][1] == "House prices (CSV)"
+    assert rows["Scaling"][1] == "standardise features"
+    scheduled = SPIRAL.replace(lr_schedule="exponential")
+    assert compare.shown_settings([SPIRAL, scheduled])[0]["Learning-rate schedule"] == [
+        "constant", "exponential decay"]
 
 
 def test_a_standardised_targets_figures_are_given_in_its_own_units():

@@ -169,3 +169,14 @@ def test_a_check_on_a_real_short_run():
     once = run_training(iris.experiment_after(4).replace(epochs=1))
     judged = verdict(step.check, once.history)
     assert not judged.passed and "Not yet" in judged.text
+
+
+def test_the_panels_table_gives_four_decimals_and_says_when_figures_are_standardised():
+    from playground.lessons.tutorials.judging import comparison_rows
+
+    history = {"val_accuracy": [0.8, 1.0], "accuracy": [0.9, 0.97916]}
+    assert comparison_rows(history, None) == [("val_accuracy", "–", "1.0000"),
+                                              ("accuracy", "–", "0.9792")]
+    regression = {"val_mae": [0.3, 0.2004], "mae": [0.2, 0.1318]}
+    rows = comparison_rows(regression, {"val_mae": [0.25], "mae": [0.2]}, standardised=True)
+    assert rows[0] == ("val_mae (standardised)", "0.2500", "0.2004")

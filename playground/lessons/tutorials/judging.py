@@ -151,3 +151,26 @@ def _goal_verdict(check: Check, history: History) -> Verdict:
         "Not yet: the best {metric} was {best} (epoch {best_epoch}); the check asks "
         "for {goal}.", metric=goal.metric, best=_number(progress.best),
         best_epoch=progress.best_epoch, goal=str(goal)))
+
+
+SHOWN_METRICS = ("val_accuracy", "val_loss", "val_mae", "accuracy", "loss", "mae")
+"""The final values the tutorial panel sets side by side, where a run has them."""
+
+
+def comparison_rows(history: History, before: History | None,
+                    standardised: bool = False) -> list[tuple[str, str, str]]:
+    """`(metric, previous step's run, this step's run)` for the panel's table,
+    each value with four decimals (`1.0000` beside `0.9792`, not `1`), `–`
+    where the previous run has none. With `standardised` (a regression
+    network that learned a standardised target) each name says so, as the
+    Train page's charts do: the tutorial's figures are in standard units,
+    while the Train page's test MAE is in the target's."""
+    def shown(values: History | None, name: str) -> str:
+        value = final_value(values, name) if values is not None else None
+        return "–" if value is None else f"{value:.4f}"
+
+    def named(name: str) -> str:
+        return tr("{metric} (standardised)", metric=name) if standardised else name
+
+    return [(named(name), shown(before, name), shown(history, name))
+            for name in SHOWN_METRICS if name in history]
