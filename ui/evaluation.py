@@ -139,7 +139,8 @@ def classification(data, proba: np.ndarray) -> None:
     show_samples(data, wrong, [f"{names[y_true[i]]}→{names[y_pred[i]]} "
                                f"({proba[i, y_pred[i]]:.2f})" for i in wrong],
                  tr("True → predicted (confidence)"), "eval_wrong",
-                 none=tr("No test sample is wrong at this threshold."))
+                 none=tr("No test sample is wrong at this threshold.") if binary
+                 else tr("No test sample is wrong."))
 
 
 def regression(data, values: np.ndarray) -> None:

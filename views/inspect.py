@@ -1,5 +1,6 @@
 """Inspect page: the trained model's architecture, activations and weights."""
 
+import math
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -97,11 +98,14 @@ def inspect_page() -> None:
                                        else np.nan], dtype=np.float64),
                              data.target_scaler)
         target = target_of(exp)  # a table's target column names the unit (price_k)
+        # One number of decimals for both, four digits for the larger.
+        largest = float(np.nanmax(np.abs(own))) if np.isfinite(own).any() else 0.0
+        decimals = min(4, max(0, 3 - math.floor(math.log10(largest)))) if largest else 2
+        predicted, true = (format(value, f".{decimals}f") for value in own)
         st.metric(tr("Predicted {target} for {sample}", target=target, sample=where)
-                  if target else tr("Prediction for {sample}", sample=where),
-                  f"{own[0]:.4g}")
+                  if target else tr("Prediction for {sample}", sample=where), predicted)
         if label is not None:
-            st.caption(tr("True value: {value}", value=format(own[1], ".4g")))
+            st.caption(tr("True value: {value}", value=true))
     else:
         true_class = int(label) if label is not None else int(np.argmax(
             prediction if len(prediction) > 1 else [1 - prediction[0], prediction[0]]))

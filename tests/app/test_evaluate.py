@@ -180,3 +180,5 @@ def test_inspect_shows_a_sample_and_a_regression_prediction_in_their_units():
     true_value = next(c.value for c in at.caption if c.value.startswith("True value"))
     assert float(true_value.split(": ")[1]) > 50  # thousands, like price_k
     assert abs(float(prediction.value)) > 1
+    decimals = [text.rpartition(".")[2] for text in (prediction.value, true_value)]
+    assert len(decimals[0]) == len(decimals[1])  # 92.66 beside 97.10, not 97.1
