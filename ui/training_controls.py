@@ -20,7 +20,7 @@ from playground.evaluation.test_metric_lines import test_metric_entries
 from playground.export.model_files import deployable_bytes, keras_bytes
 from playground.export.script import ExportError, experiment_script
 from playground.fields import format_number
-from playground.i18n import tr, translated
+from playground.i18n import tr
 from playground.inspection.doctor import Finding
 from playground.keras_work import keras_work
 from playground.runs.setting_labels import CHECKPOINT_OPTIONS, SCHEDULE_OPTIONS
@@ -133,8 +133,7 @@ def history_chart(figure, history: dict, result=None) -> None:
     if result is not None and (result.best_epoch or result.early_stop):
         stopped = result.epochs_run if result.early_stop else None
         # A copy: the live view keeps its figures and redraws them later.
-        figure = charts.mark_epochs(go.Figure(figure), result.best_epoch, stopped,
-                                    translated(result.early_stop))
+        figure = charts.mark_epochs(go.Figure(figure), result.best_epoch, stopped)
     st.plotly_chart(figure, key="history_chart")
     if rates:
         st.plotly_chart(charts.learning_rate_figure(rates), key="learning_rate_chart")

@@ -190,24 +190,29 @@ def learning_rate_figure(rates: list[float]) -> go.Figure:
 
 
 def mark_epochs(fig: go.Figure, best_epoch: int | None = None,
-                stopped_epoch: int | None = None, reason: str = "") -> go.Figure:
-    """Marks the best epoch and where early stopping ended a run, in every panel.
+                stopped_epoch: int | None = None) -> go.Figure:
+    """Marks the best epoch and where early stopping ended a run, in every
+    panel. Why it ended is the page's to say, beside the run's outcome: a
+    line above the panels had no room there.
 
     Args:
         fig: A `history_figure`.
         best_epoch: The epoch (1-based) with the best monitored value.
         stopped_epoch: The last epoch, when early stopping ended the run.
-        reason: Shown under the figure: why early stopping ended the run.
     """
-    if best_epoch:
-        fig.add_vline(x=best_epoch, line=dict(color="green", dash="dash"),
-                      annotation_text=tr("best: {epoch}", epoch=best_epoch), row="all",
-                      col="all")
-    if stopped_epoch:
-        fig.add_vline(x=stopped_epoch, line=dict(color="gray"),
-                      annotation_text=tr("early stop"), annotation_position="bottom right",
-                      row="all", col="all")
-    if reason:
-        fig.add_annotation(text=reason, xref="paper", yref="paper", x=0, y=1.18,
-                           showarrow=False, xanchor="left", font=dict(size=11))
+    # The panels' axes by name: the figure is built from dicts, without the
+    # subplot grid that `add_vline(row="all")` would need to find them.
+    axes = sorted(name[5:] for name in fig.layout.to_plotly_json() if name.startswith("xaxis"))
+    marks = [(best_epoch, dict(color="green", dash="dash"), tr("best: {epoch}",
+                                                              epoch=best_epoch), 1),
+             (stopped_epoch, dict(color="gray"), tr("early stop"), 0)]
+    for epoch, line, text, top in marks:
+        if not epoch:
+            continue
+        for axis in axes:
+            fig.add_shape(type="line", x0=epoch, x1=epoch, y0=0, y1=1, line=line,
+                          xref=f"x{axis}", yref=f"y{axis} domain")
+            fig.add_annotation(x=epoch, y=top, xref=f"x{axis}", yref=f"y{axis} domain",
+                               text=text, showarrow=False, xanchor="left",
+                               yanchor="top" if top else "bottom")
     return fig

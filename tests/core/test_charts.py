@@ -464,3 +464,13 @@ def test_nice_ticks_are_round_numbers_over_the_range():
     assert nice_ticks(0, 120, 5) == [0, 50, 100]
     assert nice_ticks(-5.3, 5.3) == [-4, -2, 0, 2, 4]
     assert nice_ticks(0.001, 0.0042) == [0.001, 0.0015, 0.002, 0.0025, 0.003, 0.0035, 0.004]
+
+
+def test_marked_epochs_are_lines_in_every_panel_without_a_crowded_title():
+    history = {"loss": [1.0, 0.5, 0.6], "val_loss": [1.1, 0.6, 0.7],
+               "accuracy": [0.5, 0.9, 0.8], "val_accuracy": [0.4, 0.8, 0.7]}
+    fig = charts.mark_epochs(charts.history_figure(history), best_epoch=2, stopped_epoch=3)
+    assert len(fig.layout.shapes) == 4  # two lines in each of the two panels
+    texts = [a.text for a in fig.layout.annotations]
+    assert "best: 2" in texts and "early stop" in texts
+    assert not [a for a in fig.layout.annotations if a.yref == "paper" and a.y > 1.05]
