@@ -59,6 +59,21 @@ def check_size(experiment) -> None:
     check_memory_budget(experiment, default_memory_limit_mb(), rows)
 
 
+def prepare(experiment) -> None:
+    """Asks an idle worker to build, compile and trace the network the
+    student is about to train, while they read the Train page: the first
+    epoch then starts at once (`Executor.prepare_network`). A hint, skipped
+    before the pool has started or for a model Train would refuse."""
+    executor = jobs.default_executor(create=False)
+    if executor is None:
+        return
+    try:
+        check_size(experiment)
+    except ValueError:  # Train will say why; nothing to prepare
+        return
+    executor.prepare_network(experiment)
+
+
 class AlreadyTraining(RuntimeError):
     """This browser already has a run training or waiting: on a shared
     server each browser trains one run at a time, so that one student

@@ -29,7 +29,6 @@ from ui import state
 from ui.widgets import field_input
 
 
-
 def controls() -> None:
     """Early stopping, learning-rate schedule, clipping, class weights, logs."""
     exp = state.experiment()

@@ -1,6 +1,7 @@
 """Inspect page: the trained model's architecture, activations and weights."""
 
 import math
+
 import numpy as np
 import pandas as pd
 import streamlit as st

@@ -18,6 +18,7 @@ from ui import (
     live_polling,
     network_view,
     runs,
+    services,
     starting,
     state,
     training_controls,
@@ -68,6 +69,8 @@ def page() -> None:
 
     job = state.job()
     running = job is not None and not job.done
+    if not running:  # a worker readies the network while the student reads
+        services.prepare(exp)
     polling = live_polling.poll_seconds(job)
     cols = st.columns([1, 1, 4])
     again = job is not None and job.done and job.experiment == exp

@@ -121,6 +121,12 @@ class Executor(abc.ABC):
                 (`playground.runs.job_recording.StoreRecording`), or None.
         """
 
+    def prepare_network(self, experiment: Experiment) -> None:
+        """Asks an idle worker to build, compile and trace the experiment's
+        network before anyone presses Train, so its first epoch starts at
+        once (`playground.training.warm_models`). A hint: executors that
+        cannot do it, or have no idle worker, ignore it."""
+
     @abc.abstractmethod
     def find(self, job_id: str) -> JobHandle | None:
         """The handle of a job submitted here and still referenced (queued,

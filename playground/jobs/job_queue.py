@@ -61,9 +61,14 @@ class Slot(abc.ABC):
     idle) and frees what it holds.
     """
 
+    REHEARSES = False
+    """Whether `rehearse` prepares a network on this slot's worker."""
+
     def __init__(self, executor: QueuedExecutor, index: int):
         self.executor = executor
         self.current: JobHandle | None = None
+        self.network: Experiment | None = None  # what its worker last trained or prepared
+        self.rehearsing = False
         self.worker = self.start_worker()
         self._thread = threading.Thread(target=self._loop, daemon=True,
                                         name=f"training-slot-{index}")
@@ -85,11 +90,25 @@ class Slot(abc.ABC):
     def prepare(self, handle: JobHandle) -> None:
         """Readies the worker for a new job, before a stop can reach it."""
 
+    def rehearse(self, experiment: Experiment) -> bool:
+        """Prepares the experiment's network on the worker
+        (`playground.training.warm_models.prepare`); False when the worker
+        died doing it."""
+        return True
+
     def _loop(self) -> None:
         while True:
             handle = self.executor.next_job(self)
             if handle is None:
                 break
+            if isinstance(handle, Experiment):  # a network to prepare, no job
+                healthy = self.rehearse(handle)
+                self.network, self.rehearsing = handle, False
+                if not healthy:
+                    self.worker.retire()
+                    self.worker = self.start_worker()
+                continue
+            self.network = handle.experiment
             healthy = self._run(handle)
             self.current = None
             self.worker.jobs_run += 1
@@ -147,6 +166,7 @@ class QueuedExecutor(Executor):
         self._handles: weakref.WeakValueDictionary[str, JobHandle] = (
             weakref.WeakValueDictionary())
         self._slots: list[Slot] = []
+        self._rehearsal: Experiment | None = None  # a network to prepare, for a free slot
 
     def _start_slots(self, slot_class: type[Slot]) -> None:
         self._slots = [slot_class(self, i) for i in range(self.limit)]
@@ -163,6 +183,7 @@ class QueuedExecutor(Executor):
         with self._cond:
             if self._closed:
                 raise RuntimeError("This executor was shut down; create a new one.")
+            self._rehearsal = None  # a job comes first: no worker prepares for later
             self._queue.append(handle)
             self._handles[handle.id] = handle
             self._cond.notify()
@@ -179,17 +200,40 @@ class QueuedExecutor(Executor):
                        if s.current is not None and s.current.creator == creator]
         return [h for h in running + queued if not h.done]
 
-    def next_job(self, slot: Slot) -> JobHandle | None:
+    def next_job(self, slot: Slot) -> JobHandle | Experiment | None:
         """The oldest queued job whose browser is still there, for a free
-        slot; None once shut down."""
+        slot, else a network to prepare (`prepare_network`); None once shut
+        down."""
         with self._cond:
-            while not self._closed and self._startable() is None:
+            while (not self._closed and self._startable() is None
+                   and self._rehearsal is None):
                 self._cond.wait()
             if self._closed:
                 return None
+            if self._startable() is None:
+                network, self._rehearsal = self._rehearsal, None
+                slot.rehearsing = True
+                return network
             slot.current = self._startable()
             self._queue.remove(slot.current)
             return slot.current
+
+    def prepare_network(self, experiment: Experiment) -> None:
+        """Hands the network to a free worker to prepare, when one is idle,
+        nothing waits, and no worker holds that network already. With
+        several workers, the run may start on another one (it then builds
+        its own network, as it would have anyway)."""
+        from playground.training.warm_models import same_network
+
+        with self._cond:
+            slots = [s for s in self._slots if s.REHEARSES]
+            if (self._closed or self._queue or not slots
+                    or any(s.network is not None and same_network(s.network, experiment)
+                           for s in slots)
+                    or not any(s.current is None and not s.rehearsing for s in slots)):
+                return
+            self._rehearsal = experiment
+            self._cond.notify()
 
     def _startable(self) -> JobHandle | None:
         return next(iter(self._present(self._queue)), None)

@@ -98,8 +98,25 @@ class _Worker:
 class _Slot(Slot):
     """Runs queued jobs one at a time in its own worker process."""
 
+    REHEARSES = True
+
     def start_worker(self) -> _Worker:
+        from playground.presets import default_experiment
+
+        self.network = default_experiment()  # what a worker prepares as it starts
         return _Worker(self.executor.context)
+
+    def rehearse(self, experiment: Experiment) -> bool:
+        try:
+            current = self.worker
+            current.memory_mb = current.executor.submit(
+                worker.prepare, experiment, tables_for(experiment)).result()
+        except BrokenExecutor:
+            return False
+        except Exception:  # noqa: BLE001 - a network that cannot be prepared trains later
+            log.warning("A worker could not prepare a network ahead of its run.",
+                        exc_info=True)
+        return True
 
     def prepare(self, handle: JobHandle) -> None:
         self.worker.stop.clear()

@@ -101,27 +101,36 @@ def _not_retracing(record: logging.LogRecord) -> bool:
 
 
 def warm_up() -> int:
-    """Imports TensorFlow and trains a tiny experiment for one epoch.
+    """Imports TensorFlow and prepares the app's first experiment.
 
     The first `fit` of a process pays for TensorFlow's import (~4 s) and for
     initialising its runtime, `tf.data` and the app's own compiled probes;
     doing it here, when the worker starts, keeps that cost off the user's
-    first epoch. Returns the process id.
+    first epoch. The network it prepares is the one the app opens on
+    (`default_experiment`), kept compiled and traced
+    (`playground.training.warm_models`), so a newcomer's first Train starts
+    at once. Returns the process id.
     """
-    import keras
     import sklearn.compose  # noqa: F401 - what preparing bundled and CSV data uses
     import sklearn.datasets  # noqa: F401
     import sklearn.preprocessing  # noqa: F401
 
-    from playground.config import Experiment
-    from playground.model.layers import LayerSpec
-    from playground.training.loop import run_training
+    from playground.presets import default_experiment
+    from playground.training import warm_models
 
-    tiny = Experiment(dataset="xor", samples=50, epochs=1,
-                      layers=(LayerSpec.make("dense", units=2, activation="tanh"),))
-    run_training(tiny, snapshots=True)
-    keras.backend.clear_session()
+    warm_models.prepare(default_experiment())
     return os.getpid()
+
+
+def prepare(experiment: Any, tables: dict[str, Any]) -> float:
+    """Prepares an experiment's network ahead of its run
+    (`playground.training.warm_models.prepare`); returns this worker's
+    memory in MiB."""
+    from playground.training import warm_models
+
+    _adopt_tables(tables)
+    warm_models.prepare(experiment)
+    return memory_mb()
 
 
 def memory_mb(pid: int | str = "self") -> float | None:
@@ -179,12 +188,9 @@ def train(experiment: Any, tables: dict[str, Any], run_id: str | None = None,
         The `TrainingResult` (`recorded` once the job wrote its end to the
         store) and this worker's memory in MiB after the job.
     """
-    import keras
-
     from playground.training.loop import StopSignal, run_training
     from playground.training.result import FAILED, TrainingResult, failure_message
 
-    keras.backend.clear_session()
     _adopt_tables(tables)
     recorder = None
     if recording is not None and run_id is not None:

@@ -44,6 +44,8 @@ from playground.training.result import (
 from playground.training.tensorboard_logs import tensorboard_logs
 
 MAX_STEPS_PER_EXECUTION = 32
+PREPARED = mark("Starting from the network prepared for it")
+"""The status of a run that takes a kept, already traced network."""
 
 
 EVAL_BATCH_SIZE = 1024
@@ -154,9 +156,12 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         key = warm_models.graph_key(exp, spe, rate)
         warm = warm_models.take(key, exp, rate)
         if warm is None:  # not the network this process trained last
+            warm_models.forget()  # its memory goes back before the new one takes some
             model = build_model(exp)
             compile_model(model, exp, steps_per_execution=spe, steps_per_epoch=steps)
             warm = warm_models.prepared(model, key)
+        else:
+            emit({"type": "status", "message": PREPARED})
         model = warm.model
         first_epoch = _start_from(exp, model, history, emit)
         stop.attach(model)

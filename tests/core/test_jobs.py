@@ -190,6 +190,40 @@ def test_a_waiting_run_says_its_place_and_about_when_it_starts(pool):
     assert waiting.wait(120).status == "completed"
 
 
+def test_a_network_prepared_before_train_is_the_one_the_run_starts_from(pool):
+    """While nobody trains, a worker builds and traces the network a student
+    is about to train; the run then takes it and trains exactly as a network
+    built for it would."""
+    from playground.training import warm_models
+    from playground.training.loop import PREPARED, run_training
+
+    exp = PRESETS["spiral"].experiment.replace(epochs=5, learning_rate=0.01)
+    pool.prepare_network(exp)
+    deadline = time.monotonic() + 120
+    slot = pool._slots[0]
+    while slot.rehearsing or slot.network != exp:
+        assert time.monotonic() < deadline, "the network was not prepared"
+        time.sleep(0.05)
+    pool.prepare_network(exp.replace(learning_rate=0.3))  # the same network: nothing to do
+    assert pool._rehearsal is None
+    job = pool.submit(exp.replace(learning_rate=0.03))
+    result = job.wait(120)
+    assert PREPARED in [e.get("message") for e in job.events() if e["type"] == "status"]
+    warm_models.forget()
+    assert result.history == run_training(exp.replace(learning_rate=0.03)).history
+
+
+def test_a_job_comes_before_a_network_to_prepare(pool):
+    running = pool.submit(LONG)
+    wait_for_epochs(running)
+    pool.prepare_network(PRESETS["xor"].experiment)  # no idle worker: ignored
+    assert pool._rehearsal is None
+    running.stop()
+    running.wait(120)
+    waiting = pool.submit(SHORT)
+    assert pool._rehearsal is None and waiting.wait(120).status == "completed"
+
+
 def test_baselines_are_fitted_in_a_worker(pool):
     """Evaluate's scikit-learn baselines are fitted away from the web server
     (each worker loads the experiment's data itself)."""
@@ -273,10 +307,13 @@ def test_a_worker_does_not_warn_about_retracing_every_new_model(caplog):
     from playground.jobs.worker import quiet_retracing
     from playground.training.loop import run_training
 
+    from playground.model.layers import LayerSpec
+
     quiet_retracing()
     with caplog.at_level(logging.WARNING, logger="tensorflow"):
-        for _ in range(7):
-            run_training(PRESETS["circle"].experiment.replace(epochs=1))
+        for units in range(2, 9):  # seven networks: none is kept for the next
+            run_training(PRESETS["circle"].experiment.replace(epochs=1, layers=(
+                LayerSpec.make("dense", units=units, activation="tanh"),)))
         logging.getLogger("tensorflow").warning("another warning")
     messages = [record.getMessage() for record in caplog.records]
     assert not [m for m in messages if "retracing" in m]
