@@ -676,3 +676,29 @@ def test_loss_and_optimizer_names_read_in_the_readers_language():
         assert tr(OPTIMIZERS["sgd"].label) == "SGD（带动量）"
         assert tr(OPTIMIZERS["adam"].label) == "Adam"
     assert LOSSES["bce"].keras_name == "binary_crossentropy"
+
+
+def test_an_uploaded_experiment_files_refusals_read_from_the_catalog(monkeypatch):
+    """An experiment JSON that is not UTF-8 or too large: what was received,
+    what is expected and the fix, in the reader's language."""
+    from ui import experiment_file
+
+    too_large = b"{" + b" " * experiment_file.MAX_BYTES + b"}"
+    for make_error in (lambda: experiment_file.read_experiment(b"\xff\xfe{"),
+                       lambda: experiment_file.read_experiment(too_large)):
+        assert english_outside_the_catalog(monkeypatch, make_error, ["JSON"]) == set()
+
+
+def test_dataset_names_read_in_the_readers_language():
+    """A dataset's name is translated where it is shown ("Breast cancer"),
+    its key stays in links, runs and the command line's JSON."""
+    from playground.datasets import DATASETS
+    from playground.datasets.keras_loading import DatasetUnavailable
+
+    unavailable = DatasetUnavailable("boston-housing", tr_lazy("the download failed"))
+    with use_language("zh"):
+        assert DATASETS["breast-cancer"].shown_label == "乳腺癌"
+        assert DATASETS["csv"].shown_label == "你的 CSV 文件"
+        assert str(unavailable).startswith("波士顿房价")
+    assert DATASETS["breast-cancer"].label == "Breast cancer"
+    assert str(unavailable).startswith("Boston housing is not available")
