@@ -40,7 +40,7 @@ from playground.fields import (
     TextField,
     unknown_keys_error,
 )
-from playground.i18n import tr
+from playground.i18n import mark, tr
 from playground.model.augmentation import DEFAULT_STRENGTH, TRANSFORMS
 from playground.model.graph import GraphField, GraphNode, stack_and_graph_error
 from playground.model.layers import LayersField, LayerSpec, layers_from_text
@@ -100,7 +100,8 @@ class OutputField(Field):
         return self.validate(LayerSpec.from_dict(data))
 
 
-MISSING_OPTION = {"drop": "drop the rows", "impute": "fill in (median / most frequent)"}
+MISSING_OPTION = {"drop": mark("drop the rows"),
+                  "impute": mark("fill in (median / most frequent)")}
 """The missing-values choices in the words the Data page shows them."""
 
 FIELDS: tuple[Field, ...] = (

@@ -29,9 +29,9 @@ from ui.widgets import field_input
 
 CHECKPOINT_LABELS = {"off": mark("off"), "best": mark("the best epochs"),
                      "every": mark("every N epochs")}
-SCHEDULE_LABELS = {"constant": "constant", "step": "step decay",
-                   "exponential": "exponential decay", "cosine": "cosine",
-                   "plateau": "reduce on plateau"}
+SCHEDULE_LABELS = {"constant": mark("constant"), "step": mark("step decay"),
+                   "exponential": mark("exponential decay"), "cosine": mark("cosine"),
+                   "plateau": mark("reduce on plateau")}
 
 
 def controls() -> None:
@@ -47,7 +47,8 @@ def controls() -> None:
         field_input("early_stop_monitor", tr("Watch"), container=cols[1],
                     disabled=off and exp.checkpoint != "best",
                     choices=fitting, format_func=lambda m: m if m in fitting else
-                    f"{m} (not for {'regression' if regression else 'classes'})")
+                    tr("{monitor} (not for regression)", monitor=m) if regression else
+                    tr("{monitor} (not for classes)", monitor=m))
         field_input("early_stop_min_delta", tr("Minimum improvement"),
                     container=cols[2],
                     step=0.001, disabled=off)
@@ -55,7 +56,7 @@ def controls() -> None:
                     container=cols[3], disabled=off)
         cols = st.columns(4)
         field_input("lr_schedule", tr("Learning-rate schedule"), container=cols[0],
-                    format_func=SCHEDULE_LABELS.get)
+                    format_func=lambda s: tr(SCHEDULE_LABELS[s]))
         if exp.lr_schedule in ("step", "exponential"):
             field_input("lr_decay_rate", tr("Decay rate"), container=cols[1])
             field_input("lr_decay_epochs", tr("Every N epochs"), container=cols[2],
