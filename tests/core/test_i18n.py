@@ -619,7 +619,9 @@ def _unmarked(texts) -> list[str]:
     names = {"dense", "dense_1", "val_loss", "learning_rate", "batch_size", "extra", "br"}
     found = []
     for text in texts:
-        outside = re.sub(r"⟦[^⟦⟧]*⟧|%\{[^}]*\}|<[^>]*>", " ", str(text))
+        outside = re.sub(r"%\{[^}]*\}|<[^>]*>", " ", str(text))
+        while re.search(r"⟦[^⟦⟧]*⟧", outside):  # innermost first: marks nest
+            outside = re.sub(r"⟦[^⟦⟧]*⟧", " ", outside)
         if set(re.findall(r"[A-Za-z][A-Za-z_0-9]+", outside)) - names - {"x1", "x2"}:
             found.append(text)
     return found
@@ -702,3 +704,26 @@ def test_dataset_names_read_in_the_readers_language():
         assert str(unavailable).startswith("波士顿房价")
     assert DATASETS["breast-cancer"].label == "Breast cancer"
     assert str(unavailable).startswith("Boston housing is not available")
+
+
+def test_a_log_range_reads_in_the_readers_language(monkeypatch):
+    """"(log)" after a learning-rate range, in its description and on the
+    parallel coordinates' axis, and a stepped range's "by"."""
+    from playground.config import Experiment
+    from playground.search.engine import Trial
+    from playground.search.figures import parallel_coordinates
+    from playground.search.space import SearchSpace
+
+    space = SearchSpace.parse({"learning_rate": {"min": 0.001, "max": 0.1, "log": True},
+                               "batch_size": {"min": 8, "max": 64, "step": 2,
+                                              "log": True}}, Experiment())
+    trials = [Trial(n, {"learning_rate": rate, "batch_size": 16}, "completed", 0.5)
+              for n, rate in enumerate([0.001, 0.1], 1)]
+    with monkeypatch.context() as patch:
+        patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
+        texts = [d.describe() for d in space.dimensions]
+        texts += [axis.label for axis in
+                  parallel_coordinates(trials, space, "val_loss").data[0].dimensions]
+    assert not _unmarked(texts), texts
+    with use_language("zh"):
+        assert space.dimensions[0].describe() == "0.001 … 0.1（对数）"
