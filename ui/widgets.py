@@ -72,7 +72,8 @@ def field_input(name: str, label: str, *, container: Any = st,
                                    format_func=format_func, **common)
     if isinstance(field, NamesField):
         return container.multiselect(label, field.choices, default=list(value),
-                                     format_func=format_func, **common)
+                                     format_func=format_func, **common,
+                                     placeholder=tr("Choose options"))
     top = field.maximum if maximum is None else min(field.maximum, maximum)
     if isinstance(field, IntField) and style == "number":
         return container.number_input(label, min_value=field.minimum,

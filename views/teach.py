@@ -39,10 +39,12 @@ def lesson_form():
                            "and https only)"), key="teach_text", height=140)
     cols = st.columns(2)
     locked = cols[0].multiselect(tr("Lock these settings"), list(FIELDS_BY_NAME),
-                                 default=["dataset"], key="teach_locked")
+                                 default=["dataset"], key="teach_locked",
+                                 placeholder=tr("Choose options"))
     hidden = cols[1].multiselect(tr("Hide these pages and settings"),
                                  [*PAGES, *FIELDS_BY_NAME], default=["search"],
-                                 key="teach_hidden", format_func=hidden_label)
+                                 key="teach_hidden", format_func=hidden_label,
+                                 placeholder=tr("Choose options"))
     st.markdown(tr("**Limits** (0: no limit)"))
     cols = st.columns(4)
     epochs = cols[0].number_input(tr("Most epochs"), 0, 100_000, 0, key="teach_epochs")
@@ -53,7 +55,8 @@ def lesson_form():
                                   key="teach_params")
     datasets = st.multiselect(tr("Datasets allowed (none chosen: any)"), list(DATASETS),
                               key="teach_datasets",
-                              format_func=lambda name: DATASETS[name].shown_label)
+                              format_func=lambda name: DATASETS[name].shown_label,
+                              placeholder=tr("Choose options"))
     goal = st.selectbox(tr("Goal"), GOALS, key="teach_goal",
                         format_func=lambda g: g or tr("no goal"),
                         accept_new_options=True)

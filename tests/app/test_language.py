@@ -241,6 +241,8 @@ def untranslated_choices(at) -> list[tuple[str, str, list[str]]]:
     for kind in ("selectbox", "radio", "multiselect"):
         for widget in getattr(at, kind):
             bad = [o for o in widget.options if untranslated_words(str(o), words)]
+            if kind == "multiselect" and not widget.placeholder.startswith("⟦"):
+                bad.append(f"placeholder {widget.placeholder!r}")  # "Choose options"
             if bad:
                 found.append((kind, widget.label, bad))
     return found
@@ -250,7 +252,8 @@ def untranslated_choices(at) -> list[tuple[str, str, list[str]]]:
 def test_every_choice_a_page_offers_reads_in_the_readers_language(pseudo, dataset):
     """Select boxes', radios' and multiselects' choices on every page: a
     schedule ("step decay"), "on"/"off", a table's scaling, the pages a
-    lesson may hide. Names stay (a preset's, a setting's, `relu`)."""
+    lesson may hide; and a multiselect's placeholder, Streamlit's "Choose
+    options" unless given. Names stay (a preset's, a setting's, `relu`)."""
     at = new_app({"dataset": dataset})
     for page in PAGES:
         at.switch_page(page).run()
