@@ -106,7 +106,7 @@ class Dimension:
         text = f"{self.low:g} … {self.high:g}"
         if self.step is not None:
             text = tr("{range} by {step}", range=text,
-                      step=f"{'×' if self.log else ''}{self.step:g}")
+                      step=("×" if self.log else "") + format(self.step, "g"))
         return tr("{range} (log)", range=text) if self.log else text
 
 
