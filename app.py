@@ -135,7 +135,7 @@ def sidebar() -> None:
         else:
             output, loss = "output", tr("not known until the data is loaded")
         lines = [tr("**Data** {label} · {task} · seed {seed}",
-                    label=escape_markdown(info.label), task=task_label(info.task),
+                    label=escape_markdown(info.shown_label), task=task_label(info.task),
                     seed=exp.seed)]
         stack = (" · ".join(node.describe() for node in exp.graph) + f" → {output}"
                  if exp.graph else

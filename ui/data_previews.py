@@ -88,7 +88,8 @@ def table_preview(table, prepared, data: Dataset) -> None:
         return
     chosen = st.multiselect(tr("Scatter matrix of"), list(table.columns),
                             default=varying_columns(sample, prepared.target),
-                            max_selections=5, key="scatter_columns")
+                            max_selections=5, key="scatter_columns",
+                            placeholder=tr("Choose options"))
     if chosen:
         color = prepared.target if prepared.task != "regression" else None
         frame = sample[list(dict.fromkeys([*chosen, prepared.target]))].dropna()

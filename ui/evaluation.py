@@ -16,10 +16,15 @@ from playground.registry import metric_label
 from ui.user_text import escape_markdown
 
 
-@st.cache_resource(show_spinner="Loading the word index…")
 def words_by_id(name: str) -> dict[int, str] | None:
     """Keras' word index of a token dataset (read-only, shared by sessions),
     loaded in a worker process; None when it cannot be had (offline)."""
+    with st.spinner(tr("Loading the word index…")):
+        return _words_by_id(name)
+
+
+@st.cache_resource(show_spinner=False)
+def _words_by_id(name: str) -> dict[int, str] | None:
     return keras_work(word_index, name)
 
 

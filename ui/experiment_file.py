@@ -49,13 +49,14 @@ def read_experiment(data: bytes) -> Experiment:
         ConfigErrors: listing each bad field.
     """
     if len(data) > MAX_BYTES:
-        raise ConfigError("experiment file", f"{len(data):,} bytes",
-                          f"at most {MAX_BYTES:,} bytes",
-                          "An experiment JSON is a few kilobytes; upload one "
-                          "saved by this app.")
+        raise ConfigError(tr("experiment file"),
+                          tr("{count} bytes", count=format(len(data), ",")),
+                          tr("at most {count} bytes", count=format(MAX_BYTES, ",")),
+                          tr("An experiment JSON is a few kilobytes; upload one "
+                             "saved by this app."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ConfigError("experiment file", "bytes that are not UTF-8 text",
-                          "a UTF-8 JSON file") from None
+        raise ConfigError(tr("experiment file"), tr("bytes that are not UTF-8 text"),
+                          tr("a UTF-8 JSON file")) from None
     return Experiment.from_json(text)

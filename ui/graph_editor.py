@@ -143,7 +143,8 @@ def _node_panel(exp: Experiment, node: GraphNode, index: int) -> None:
                       args=(index, state.revision()))
         if node.merge:
             st.multiselect(tr("Takes (two or more earlier nodes)"), choices,
-                           default=list(node.inputs), **common)
+                           default=list(node.inputs), **common,
+                           placeholder=tr("Choose options"))
         else:
             st.selectbox(tr("Takes"), choices, index=choices.index(node.inputs[0]),
                          **common)

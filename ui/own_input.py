@@ -98,7 +98,7 @@ def _review(exp, data):
     if index is None:
         st.warning(tr("The word index of {dataset} could not be loaded (it is downloaded "
                       "once, and this machine seems offline), so typed text cannot be "
-                      "turned into the model's word ids.", dataset=data.info.label))
+                      "turned into the model's word ids.", dataset=data.info.shown_label))
         return None
     review = data.info.name == "imdb"
     text = st.text_area(tr("Your review") if review else tr("Your text"), key="own_review",

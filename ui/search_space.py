@@ -42,12 +42,14 @@ def space_editor(exp, grid: bool) -> dict[str, Any]:
     if _vary(tr("Optimizer"), "optimizer", container=cols[1]):
         chosen = cols[1].multiselect(tr("Optimizers"), list(OPTIMIZERS), ["sgd", "adam"],
                                      format_func=lambda n: tr(OPTIMIZERS[n].label),
-                                     key="search_optimizers")
+                                     key="search_optimizers",
+                                     placeholder=tr("Choose options"))
         if chosen:
             space["optimizer"] = chosen
     if _vary(tr("Batch size"), "batch", container=cols[2]):
         chosen = cols[2].multiselect(tr("Batch sizes"), BATCH_SIZES, [16, 64],
-                                     key="search_batches")
+                                     key="search_batches",
+                                     placeholder=tr("Choose options"))
         if chosen:
             space["batch_size"] = sorted(chosen)
     dense = [i for i, spec in enumerate(exp.layers) if spec.kind == "dense"]
@@ -90,12 +92,14 @@ def _layer_editor(index: int, spec) -> dict[str, Any]:
         chosen = cols[1].multiselect(tr("Activations"),
                                      [a for a in ACTIVATIONS if a != "softmax"],
                                      list(dict.fromkeys([spec["activation"], "relu"])),
-                                     key=f"search_{index}_activations")
+                                     key=f"search_{index}_activations",
+                                     placeholder=tr("Choose options"))
         if chosen:
             space[f"{name}.activation"] = chosen
     if _vary(tr("L2"), f"{index}_l2", container=cols[2]):
         chosen = cols[2].multiselect(tr("L2 values"), L2_VALUES, [0.0, 0.001],
-                                     key=f"search_{index}_l2")
+                                     key=f"search_{index}_l2",
+                                     placeholder=tr("Choose options"))
         if chosen:
             space[f"{name}.l2"] = sorted(chosen)
     return space

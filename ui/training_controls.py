@@ -42,7 +42,8 @@ def controls() -> None:
         field_input("early_stop_monitor", tr("Watch"), container=cols[1],
                     disabled=off and exp.checkpoint != "best",
                     choices=fitting, format_func=lambda m: m if m in fitting else
-                    f"{m} (not for {'regression' if regression else 'classes'})")
+                    tr("{monitor} (not for regression)", monitor=m) if regression else
+                    tr("{monitor} (not for classes)", monitor=m))
         field_input("early_stop_min_delta", tr("Minimum improvement"),
                     container=cols[2],
                     step=0.001, disabled=off)

@@ -24,7 +24,7 @@ def data_name(name: str) -> str:
     """A dataset's name without its detail: `MNIST`, `Digits`."""
     from playground.datasets import DATASETS
 
-    return DATASETS[name].label.split(" (")[0]
+    return tr(DATASETS[name].label.split(" (")[0])
 
 
 def start_point() -> None:

@@ -12,8 +12,19 @@ import streamlit as st
 
 from playground.config import FIELDS_BY_NAME
 from playground.fields import ChoiceField, FloatField, IntField, NamesField
-from playground.i18n import tr
+from playground.i18n import mark, tr
 from ui import lesson, state
+
+CHOICE_LABELS = {"off": mark("off"), "on": mark("on"), "none": mark("none"),
+                 "balanced": mark("balanced")}
+"""The words of the choice fields' plain choices, in the reader's language."""
+
+
+def choice_label(choice: Any) -> str:
+    """A choice as the reader reads it: its words translated (`"on"`), a
+    name (`val_loss`) as it is."""
+    return tr(CHOICE_LABELS[choice]) if choice in CHOICE_LABELS else str(choice)
+
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -24,7 +35,7 @@ def _on_change(name: str, rev: int) -> None:
 
 
 def field_input(name: str, label: str, *, container: Any = st,
-                format_func: Callable[[Any], str] = str, step: Any = None,
+                format_func: Callable[[Any], str] = choice_label, step: Any = None,
                 style: str = "slider", disabled: bool = False,
                 choices: Sequence[Any] | None = None, maximum: Any = None) -> Any:
     """Draws the widget for one experiment field and writes changes back.
@@ -33,7 +44,8 @@ def field_input(name: str, label: str, *, container: Any = st,
         name: A field of `Experiment`.
         label: Widget label.
         container: Where to draw (`st`, `st.sidebar`, a column).
-        format_func: How choices are shown.
+        format_func: How choices are shown (`choice_label`: in the reader's
+            language).
         step: Slider step for numbers.
         style: `"slider"` or `"number"` for numeric fields.
         choices: The choices that fit the experiment, when only some of a
@@ -60,7 +72,8 @@ def field_input(name: str, label: str, *, container: Any = st,
                                    format_func=format_func, **common)
     if isinstance(field, NamesField):
         return container.multiselect(label, field.choices, default=list(value),
-                                     format_func=format_func, **common)
+                                     format_func=format_func, **common,
+                                     placeholder=tr("Choose options"))
     top = field.maximum if maximum is None else min(field.maximum, maximum)
     if isinstance(field, IntField) and style == "number":
         return container.number_input(label, min_value=field.minimum,

@@ -131,7 +131,7 @@ def table_options(columns: list[str]) -> None:
                    on_change=lambda: state.update(
                        exclude=tuple(st.session_state[state.key("exclude")])))
     field_input("task", tr("Task"),
-                format_func=lambda t: tr("auto (detect)") if t == "auto" else t)
+                format_func=lambda t: tr("auto (detect)") if t == "auto" else task_label(t))
     field_input("missing", tr("Missing values"),
                 format_func=lambda m: tr(MISSING_OPTIONS[m]))
     if exp.images == "off":  # images are scaled to 0..1 instead
@@ -154,7 +154,7 @@ def show_data(left) -> None:
             with left:
                 table_options([str(c) for c in table.columns])
                 image_option(table)
-    with st.spinner(tr("Loading {dataset}…", dataset=base.label)):
+    with st.spinner(tr("Loading {dataset}…", dataset=base.shown_label)):
         problem = state.data_problem(exp)
     if problem is not None:
         st.warning(problem)
@@ -166,11 +166,11 @@ def show_data(left) -> None:
         data = experiment_data(exp)
         info = dataset_info(exp)
         if info.source == "table":  # a file name and class names from a user
-            st.text(info.label)
+            st.text(info.shown_label)
             # Yours is made in the reader's language; a shipped table's is the catalog's.
             st.markdown(info.description if exp.dataset == "csv" else tr(info.description))
         else:
-            st.markdown(f"**{info.label}** — {tr(info.description)}")
+            st.markdown(f"**{info.shown_label}** — {tr(info.description)}")
         st.caption(tr("Task: {task} · input shape: {shape} · {train} train / {val} "
                       "validation / {test} test", task=task_label(info.task),
                       shape=info.input_shape, train=len(data.x_train),
@@ -191,7 +191,7 @@ st.title(tr("Data"))
 tutorial_panel.start_point()
 left, right = st.columns([1, 2], gap="large")
 with left:
-    field_input("dataset", tr("Dataset"), format_func=lambda n: DATASETS[n].label)
+    field_input("dataset", tr("Dataset"), format_func=lambda n: DATASETS[n].shown_label)
     if base.synthetic:
         field_input("samples", tr("Samples"), step=50)
         field_input("noise", tr("Noise"), step=0.05)

@@ -23,7 +23,7 @@ def page() -> None:
     """The layer editor and summary, once the data is known."""
     info = dataset_info(exp)
     st.caption(tr("Input: {dataset}, shape {shape} ({kind}) · task: {task}",
-                  dataset=escape_markdown(info.label), shape=info.input_shape,
+                  dataset=escape_markdown(info.shown_label), shape=info.input_shape,
                   kind=tr(info.input_kind), task=task_label(info.task)))
 
     try:
@@ -49,7 +49,7 @@ def page() -> None:
     st.subheader(tr("Summary"))
     if problem is not None:
         st.error(tr("This model cannot be trained on {dataset} yet. {problem}",
-                    dataset=escape_markdown(info.label), problem=problem))
+                    dataset=escape_markdown(info.shown_label), problem=problem))
     else:
         table = pd.DataFrame({
             **(graph_editor.summary_columns(exp, rows) if exp.graph else

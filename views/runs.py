@@ -67,9 +67,11 @@ def filtered(frame: pd.DataFrame) -> pd.DataFrame:
     text = cols[0].text_input(tr("Filter by name"), key="runs_filter",
                               placeholder=tr("e.g. spiral, Adam"))
     statuses = cols[1].multiselect(tr("Status"), sorted(frame["Status"].unique()),
-                                   key="runs_status")
+                                   key="runs_status",
+                                   placeholder=tr("Choose options"))
     datasets = cols[2].multiselect(tr("Dataset"), sorted(frame["Dataset"].unique()),
-                                   key="runs_dataset")
+                                   key="runs_dataset",
+                                   placeholder=tr("Choose options"))
     if text:
         frame = frame[frame["Name"].str.contains(text, case=False, regex=False)]
     if statuses:

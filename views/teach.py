@@ -5,7 +5,7 @@ import streamlit as st
 from playground.config import FIELDS_BY_NAME
 from playground.datasets import DATASETS
 from playground.fields import ConfigError, ConfigErrors, problems
-from playground.i18n import tr
+from playground.i18n import mark, tr
 from ui import lesson, state
 from ui.user_text import escape_markdown
 
@@ -14,7 +14,19 @@ st.caption(tr("Make a lesson from the current experiment: the students start fro
               "it, cannot change what you lock, do not see what you hide, and stay "
               "within your limits. You get a link for the students and one for you."))
 
+PAGE_TITLES = {"data": mark("Data"), "model": mark("Model"), "train": mark("Train"),
+               "inspect": mark("Inspect"), "evaluate": mark("Evaluate"),
+               "crossval": mark("Cross-validate"), "search": mark("Search"),
+               "runs": mark("Runs")}  # the pages a lesson may hide, by their address
 GOALS = ("", "val_accuracy>=0.9", "val_accuracy>=0.8", "val_loss<=0.3", "val_mae<=0.5")
+
+
+def hidden_label(name: str) -> str:
+    """A page the lesson may hide by its title ("Search page"), a setting by
+    its name (`learning_rate`)."""
+    if name in PAGE_TITLES:
+        return tr("{page} page", page=tr(PAGE_TITLES[name]))
+    return name
 
 
 def lesson_form():
@@ -27,10 +39,12 @@ def lesson_form():
                            "and https only)"), key="teach_text", height=140)
     cols = st.columns(2)
     locked = cols[0].multiselect(tr("Lock these settings"), list(FIELDS_BY_NAME),
-                                 default=["dataset"], key="teach_locked")
+                                 default=["dataset"], key="teach_locked",
+                                 placeholder=tr("Choose options"))
     hidden = cols[1].multiselect(tr("Hide these pages and settings"),
                                  [*PAGES, *FIELDS_BY_NAME], default=["search"],
-                                 key="teach_hidden")
+                                 key="teach_hidden", format_func=hidden_label,
+                                 placeholder=tr("Choose options"))
     st.markdown(tr("**Limits** (0: no limit)"))
     cols = st.columns(4)
     epochs = cols[0].number_input(tr("Most epochs"), 0, 100_000, 0, key="teach_epochs")
@@ -40,7 +54,9 @@ def lesson_form():
     params = cols[3].number_input(tr("Most trainable parameters"), 0, 10**9, 0,
                                   key="teach_params")
     datasets = st.multiselect(tr("Datasets allowed (none chosen: any)"), list(DATASETS),
-                              key="teach_datasets")
+                              key="teach_datasets",
+                              format_func=lambda name: DATASETS[name].shown_label,
+                              placeholder=tr("Choose options"))
     goal = st.selectbox(tr("Goal"), GOALS, key="teach_goal",
                         format_func=lambda g: g or tr("no goal"),
                         accept_new_options=True)

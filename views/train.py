@@ -128,7 +128,8 @@ def page() -> None:
                 default=list(range(UNITS_SHOWN)), key=f"units_{name}_{job.id}",
                 max_selections=MAX_UNITS_SHOWN,
                 help=tr("The first {count} units were recorded.",
-                        count=len(neurons[name])))
+                        count=len(neurons[name])),
+                placeholder=tr("Choose options"))
         for name, maps in neurons.items():
             picks.setdefault(name, list(range(len(maps))))
         return picks

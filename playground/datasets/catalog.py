@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from playground.datasets.keras_sets import KERAS_SETS, MAXLEN, NUM_WORDS
+from playground.i18n import tr
 from playground.registry import BINARY, MULTICLASS, REGRESSION
 
 
@@ -64,6 +65,12 @@ class DatasetInfo:
     @property
     def num_classes(self) -> int:
         return len(self.class_names) if self.task != REGRESSION else 1
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language (`label` stays English, for
+        scripts); a file's own name (`"CSV: sales.csv"`) as it is."""
+        return tr(self.label)
 
     @property
     def data_spec(self) -> DataSpec:

@@ -91,11 +91,11 @@ class DatasetUnavailable(DataUnavailable):
         self.fix = fix
         if fix:
             message = tr_lazy("{dataset} is not available: {reason}. {instructions}",
-                              dataset=info.short_label, reason=reason,
+                              dataset=tr_lazy(info.short_label), reason=reason,
                               instructions=_fix_instructions(info, self.folder))
         else:
             message = tr_lazy("{dataset} is not available: {reason}.",
-                              dataset=info.short_label, reason=reason)
+                              dataset=tr_lazy(info.short_label), reason=reason)
         super().__init__(message)
 
     def __reduce__(self):

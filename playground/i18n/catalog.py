@@ -53,8 +53,8 @@ def extract(root: Path = ROOT):
 
 def table_strings() -> list[tuple[str, str]]:
     """Text kept in the core's tables rather than in calls: every field's
-    help line, every layer type's description, and the datasets' and
-    presets' descriptions, with where each is from. Pages show them through
+    help line, every layer type's description, the datasets' names and
+    descriptions and the presets' descriptions, with where each is from. Pages show them through
     `tr(field.help)` and the like."""
     from playground.config import FIELDS
     from playground.datasets import DATASETS
@@ -63,6 +63,9 @@ def table_strings() -> list[tuple[str, str]]:
 
     found = [(field.help, f"field {field.name}") for field in FIELDS]
     found += [(info.description, f"dataset {name}") for name, info in DATASETS.items()]
+    found += [(info.label, f"dataset {name} label") for name, info in DATASETS.items()]
+    found += [(info.label.split(" (")[0], f"dataset {name} short label")
+              for name, info in DATASETS.items()]  # "MNIST", "Digits"
     found += [(preset.description, f"preset {name}") for name, preset in PRESETS.items()]
     for kind in LAYER_TYPES.values():
         found.append((kind.description, f"layer {kind.name}"))

@@ -35,7 +35,7 @@ def _axis(space_dimension: Any, values: list[Any]) -> dict[str, Any]:
         if space_dimension.log and min(numbers) > 0:
             low, high = min(numbers), max(numbers)
             ticks = log_ticks(low, high)
-            return {"label": f"{label} (log)", "values": [math.log10(v) for v in numbers],
+            return {"label": tr("{range} (log)", range=label), "values": [math.log10(v) for v in numbers],
                     "range": [math.log10(low), math.log10(high) + 1e-9],
                     "tickvals": [math.log10(t) for t in ticks],
                     "ticktext": [f"{t:.3g}" for t in ticks]}

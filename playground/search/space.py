@@ -99,13 +99,15 @@ class Dimension:
             index += 1
 
     def describe(self) -> str:
-        """How the dimension reads in a table: `8, 16, 32` or `1e-4 … 0.1 (log)`."""
+        """How the dimension reads in a table, in the reader's language:
+        `8, 16, 32` or `1e-4 … 0.1 (log)`."""
         if self.choices:
             return ", ".join(str(c) for c in self.choices)
         text = f"{self.low:g} … {self.high:g}"
         if self.step is not None:
-            text += f" by {'×' if self.log else ''}{self.step:g}"
-        return text + (" (log)" if self.log else "")
+            text = tr("{range} by {step}", range=text,
+                      step=("×" if self.log else "") + format(self.step, "g"))
+        return tr("{range} (log)", range=text) if self.log else text
 
 
 def _setting_field(exp: Experiment, name: str, most_layers: int):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from playground.i18n import use_language
 from test_app import new_app, shown
 
 
@@ -19,7 +20,8 @@ def test_a_chinese_link_opens_the_app_in_chinese_and_keeps_lang_in_the_address()
     assert at.session_state["experiment"].dataset == "circle"  # lang is not a setting
     link = next(c.value for c in at.code if "dataset=" in c.value)
     assert link.endswith("&lang=zh")
-    at.switch_page("views/train.py").run()
+    with use_language("zh"):  # AppTest formats the Data page's choices in this thread
+        at.switch_page("views/train.py").run()
     assert titles(at) == ["训练"]
 
 
@@ -27,8 +29,9 @@ def test_the_picker_switches_and_two_sessions_keep_their_own_language():
     english, chinese = new_app(), new_app({"lang": "zh"})
     assert titles(english) == ["Data"] and "lang" not in english.query_params
     english.selectbox(key="language_choice").select("zh").run()
-    english.selectbox(key="language_choice").select("en").run()
-    chinese.run()
+    with use_language("zh"):  # AppTest formats the page's choices in this thread
+        english.selectbox(key="language_choice").select("en").run()
+        chinese.run()
     assert titles(english) == ["Data"] and english.query_params["lang"] == "en"
     assert titles(chinese) == ["数据"]
 
@@ -81,17 +84,15 @@ def untranslated_words(text: str, keras_words: set[str]) -> list[str]:
 
 def exempt_words(*datasets: str) -> set[str]:
     """Words that read the same in either language: Keras' own names
-    (`Dense`, a layer's `units`, `activation`, `l1`, `l2`), the datasets'
-    names (Circle, MNIST), ROC AUC, and the named datasets' column names."""
+    (`Dense`, a layer's `units`, `activation`, `l1`, `l2`), ROC AUC, and the
+    named datasets' column names. The datasets' own names ("Breast cancer")
+    are translated."""
     from playground.config import Experiment
-    from playground.datasets import DATASETS
     from playground.datasets.source import experiment_data
     from playground.model.layers import LAYER_TYPES
 
     words = {kind.label for kind in LAYER_TYPES.values()} | {
         field.name for kind in LAYER_TYPES.values() for field in kind.fields} | {
-        word for info in DATASETS.values()
-        for word in re.findall(r"[A-Za-z][A-Za-z']+", info.label)} | {
         "ROC", "AUC"}
     for name in datasets:
         words |= set(experiment_data(Experiment(dataset=name)).feature_names)
@@ -212,3 +213,50 @@ def test_the_servers_busy_line_reads_from_the_catalog(pseudo, monkeypatch):
     monkeypatch.setattr(jobs, "default_executor", lambda create=True: Busy())
     line = services.busy_line()
     assert not untranslated_words(line, set()), line
+
+
+def choice_words() -> set[str]:
+    """Words of choices that are names, the same in either language: presets,
+    Keras' activations and metrics, a setting's or a dataset's name."""
+    from playground.config import FIELDS_BY_NAME
+    from playground.datasets import DATASETS
+    from playground.presets import PRESETS
+    from playground.model.layers import LAYER_TYPES
+    from playground.registry import ACTIVATIONS
+
+    from playground.config import Experiment
+    from playground.datasets.source import source_table
+
+    columns = source_table(Experiment(dataset="house-prices")).columns  # the file's own
+    names = [*PRESETS, *ACTIVATIONS, *FIELDS_BY_NAME, *DATASETS, *columns,
+             *(kind.label for kind in LAYER_TYPES.values()),
+             "val_loss", "val_accuracy", "val_mae", "English"]
+    return exempt_words() | {
+        word for name in names for word in re.findall(r"[A-Za-z][A-Za-z']+", name)}
+
+
+def untranslated_choices(at) -> list[tuple[str, str, list[str]]]:
+    words = choice_words()
+    found = []
+    for kind in ("selectbox", "radio", "multiselect"):
+        for widget in getattr(at, kind):
+            bad = [o for o in widget.options if untranslated_words(str(o), words)]
+            if kind == "multiselect" and not widget.placeholder.startswith("⟦"):
+                bad.append(f"placeholder {widget.placeholder!r}")  # "Choose options"
+            if bad:
+                found.append((kind, widget.label, bad))
+    return found
+
+
+@pytest.mark.parametrize("dataset", ["circle", "house-prices"])
+def test_every_choice_a_page_offers_reads_in_the_readers_language(pseudo, dataset):
+    """Select boxes', radios' and multiselects' choices on every page: a
+    schedule ("step decay"), "on"/"off", a table's scaling, the pages a
+    lesson may hide; and a multiselect's placeholder, Streamlit's "Choose
+    options" unless given. Names stay (a preset's, a setting's, `relu`)."""
+    at = new_app({"dataset": dataset})
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        found = untranslated_choices(at)
+        assert not found, (page, found)

@@ -619,7 +619,9 @@ def _unmarked(texts) -> list[str]:
     names = {"dense", "dense_1", "val_loss", "learning_rate", "batch_size", "extra", "br"}
     found = []
     for text in texts:
-        outside = re.sub(r"⟦[^⟦⟧]*⟧|%\{[^}]*\}|<[^>]*>", " ", str(text))
+        outside = re.sub(r"%\{[^}]*\}|<[^>]*>", " ", str(text))
+        while re.search(r"⟦[^⟦⟧]*⟧", outside):  # innermost first: marks nest
+            outside = re.sub(r"⟦[^⟦⟧]*⟧", " ", outside)
         if set(re.findall(r"[A-Za-z][A-Za-z_0-9]+", outside)) - names - {"x1", "x2"}:
             found.append(text)
     return found
@@ -676,3 +678,52 @@ def test_loss_and_optimizer_names_read_in_the_readers_language():
         assert tr(OPTIMIZERS["sgd"].label) == "SGD（带动量）"
         assert tr(OPTIMIZERS["adam"].label) == "Adam"
     assert LOSSES["bce"].keras_name == "binary_crossentropy"
+
+
+def test_an_uploaded_experiment_files_refusals_read_from_the_catalog(monkeypatch):
+    """An experiment JSON that is not UTF-8 or too large: what was received,
+    what is expected and the fix, in the reader's language."""
+    from ui import experiment_file
+
+    too_large = b"{" + b" " * experiment_file.MAX_BYTES + b"}"
+    for make_error in (lambda: experiment_file.read_experiment(b"\xff\xfe{"),
+                       lambda: experiment_file.read_experiment(too_large)):
+        assert english_outside_the_catalog(monkeypatch, make_error, ["JSON"]) == set()
+
+
+def test_dataset_names_read_in_the_readers_language():
+    """A dataset's name is translated where it is shown ("Breast cancer"),
+    its key stays in links, runs and the command line's JSON."""
+    from playground.datasets import DATASETS
+    from playground.datasets.keras_loading import DatasetUnavailable
+
+    unavailable = DatasetUnavailable("boston-housing", tr_lazy("the download failed"))
+    with use_language("zh"):
+        assert DATASETS["breast-cancer"].shown_label == "乳腺癌"
+        assert DATASETS["csv"].shown_label == "你的 CSV 文件"
+        assert str(unavailable).startswith("波士顿房价")
+    assert DATASETS["breast-cancer"].label == "Breast cancer"
+    assert str(unavailable).startswith("Boston housing is not available")
+
+
+def test_a_log_range_reads_in_the_readers_language(monkeypatch):
+    """"(log)" after a learning-rate range, in its description and on the
+    parallel coordinates' axis, and a stepped range's "by"."""
+    from playground.config import Experiment
+    from playground.search.engine import Trial
+    from playground.search.figures import parallel_coordinates
+    from playground.search.space import SearchSpace
+
+    space = SearchSpace.parse({"learning_rate": {"min": 0.001, "max": 0.1, "log": True},
+                               "batch_size": {"min": 8, "max": 64, "step": 2,
+                                              "log": True}}, Experiment())
+    trials = [Trial(n, {"learning_rate": rate, "batch_size": 16}, "completed", 0.5)
+              for n, rate in enumerate([0.001, 0.1], 1)]
+    with monkeypatch.context() as patch:
+        patch.setattr(i18n, "language", lambda: i18n.PSEUDO)
+        texts = [d.describe() for d in space.dimensions]
+        texts += [axis.label for axis in
+                  parallel_coordinates(trials, space, "val_loss").data[0].dimensions]
+    assert not _unmarked(texts), texts
+    with use_language("zh"):
+        assert space.dimensions[0].describe() == "0.001 … 0.1（对数）"
