@@ -20,6 +20,12 @@ sampling loop: the first epoch on screen (from the click on Train, caught
 in the page, to the moment the progress shows epoch 1 or later) and each
 redraw of the live boundary canvas (a change of its `data-epoch`).
 
+Workers keep the network they last trained, and prepare the one on the
+Train page while nobody trains (`playground.training.warm_models`), so the
+first epoch is measured three ways each round: the measured run itself (the
+same network again), and a short run of a network no worker has seen,
+pressed at once after the page drew and after 3 s of reading it.
+
 The browser runs at the lowest CPU priority (`nice -n 19`): on one 2-core
 machine it would otherwise take the cores that a student's own laptop
 provides, and slow the server it measures.
@@ -143,8 +149,21 @@ SAMPLER_JS = """() => {
 PROGRESS = re.compile(r"Epoch (\d+) / (\d+) · ([\d.]+) s")
 
 
-def browser_run(browser, url: str, exp) -> dict:
-    """One run pressed in the page; rates and redraws read from samples."""
+def another_network(exp, n: int):
+    """`exp` with `n` more units in its first layer: a network no worker has
+    trained or prepared yet."""
+    import dataclasses
+
+    first, *rest = exp.layers
+    wider = dataclasses.replace(first, options=tuple(
+        (key, value + n if key == "units" else value) for key, value in first.options))
+    return exp.replace(layers=(wider, *rest))
+
+
+def browser_run(browser, url: str, exp, read_seconds: float = 0.0) -> dict:
+    """One run pressed in the page, `read_seconds` after the page has drawn
+    (a student reads it first; meanwhile a worker prepares the network);
+    rates and redraws read from samples."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(120_000)
     page = context.new_page()
@@ -153,6 +172,7 @@ def browser_run(browser, url: str, exp) -> dict:
         page.wait_for_selector("[data-test-script-state=notRunning]")
         train = page.locator(".st-key-train_button button:visible")
         train.wait_for()
+        page.wait_for_timeout(read_seconds * 1000)
         page.evaluate(SAMPLER_JS)
         page.evaluate(OBSERVER_JS)
         train.click()
@@ -237,6 +257,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     runs: dict[str, list] = {"headless": [], "browser": []}
+    firsts_new: dict[str, list] = {}
     with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as wrapper:
         wrapper.write(NICE_CHROMIUM)  # the browser at the lowest CPU priority
     os.chmod(wrapper.name, 0o755)
@@ -249,6 +270,12 @@ def main() -> None:
             # meets once per server, not once per run.
             browser_run(browser, url, exp.replace(epochs=5))
             for round_ in range(args.rounds):
+                # A network new to the workers, pressed at once and after the
+                # page was read for a while (the worker prepares it meanwhile).
+                for key, read in (("new, at once", 0.0), ("new, read 3 s", 3.0)):
+                    short = another_network(exp, 2 * round_ + (key != "new, at once") + 1)
+                    firsts_new.setdefault(key, []).append(browser_run(
+                        browser, url, short.replace(epochs=20), read)["first_epoch"])
                 runs["headless"].append(headless_run(exp))
                 runs["browser"].append(browser_run(browser, url, exp))
                 b = runs["browser"][-1]
@@ -280,7 +307,12 @@ def main() -> None:
           f"({spread(redraws)})")
     if firsts:
         print(f"  first epoch (s)     median {statistics.median(firsts):6.2f}  "
-              f"({spread(firsts, '.2f')})")
+              f"({spread(firsts, '.2f')})  the same network again")
+    for key, values in firsts_new.items():
+        seen = [v for v in values if v is not None]
+        if seen:
+            print(f"  first epoch (s)     median {statistics.median(seen):6.2f}  "
+                  f"({spread(seen, '.2f')})  a network {key}")
     load = os.getloadavg()
     print(f"  load after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
     print(f"{'PASS' if ratio >= TARGET_RATIO else 'FAIL'} in-app training keeps "
