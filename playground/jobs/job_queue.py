@@ -92,7 +92,7 @@ class Slot(abc.ABC):
 
     def rehearse(self, experiment: Experiment) -> bool:
         """Prepares the experiment's network on the worker
-        (`playground.training.warm_models.prepare`); False when the worker
+        (`playground.training.rehearsal.prepare_network`); False when the worker
         died doing it."""
         return True
 

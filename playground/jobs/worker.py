@@ -116,20 +116,20 @@ def warm_up() -> int:
     import sklearn.preprocessing  # noqa: F401
 
     from playground.presets import default_experiment
-    from playground.training import warm_models
+    from playground.training.rehearsal import prepare_network
 
-    warm_models.prepare(default_experiment())
+    prepare_network(default_experiment())
     return os.getpid()
 
 
 def prepare(experiment: Any, tables: dict[str, Any]) -> float:
     """Prepares an experiment's network ahead of its run
-    (`playground.training.warm_models.prepare`); returns this worker's
+    (`playground.training.rehearsal.prepare_network`); returns this worker's
     memory in MiB."""
-    from playground.training import warm_models
+    from playground.training.rehearsal import prepare_network
 
     _adopt_tables(tables)
-    warm_models.prepare(experiment)
+    prepare_network(experiment)
     return memory_mb()
 
 

@@ -79,28 +79,6 @@ class WarmModel:
     functions: dict = dataclasses.field(default_factory=dict)
 
 
-def rehearsal(exp: Experiment) -> Experiment:
-    """`exp` as a run that only prepares its network (`prepare`): without
-    the callbacks that would write logs or files, whose settings the kept
-    model does not depend on."""
-    return exp.replace(tensorboard="off", checkpoint="off", early_stop_patience=0,
-                       start=None)
-
-
-def prepare(exp: Experiment, dataset: Any = None) -> None:
-    """Builds, compiles and traces `exp`'s network ahead of its run, and
-    keeps it (`keep`): the run then takes it, set back to a new model's
-    state. Tracing means running: it trains one compiled group of batches
-    (a whole small epoch, at most `MAX_STEPS_PER_EXECUTION` batches of a
-    large one), validates and measures once, and keeps nothing of that but
-    the traced functions."""
-    from playground.training.loop import StopSignal, run_training
-
-    stop = StopSignal()
-    stop.request()  # ends the run after its first group of batches
-    run_training(rehearsal(exp), stop=stop, dataset=dataset, snapshots=True)
-
-
 def same_network(a: Experiment, b: Experiment) -> bool:
     """Whether a network kept for `a` likely serves `b` (the fields the
     traced functions depend on are equal; the data's size, which can change
