@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 from playground.config import Experiment
 from playground.jobs import worker
+from playground.jobs.executor import default_worker_threads
 from playground.jobs.handle import JobHandle
 from playground.jobs.job_queue import START_ATTEMPTS, QueuedExecutor, Slot, tables_for
 from playground.jobs.messages import CRASHED, OVER_MEMORY, TASK_CRASHED
@@ -271,6 +272,7 @@ class ProcessExecutor(QueuedExecutor):
                  memory_limit_mb: int | None = None, warm_tasks: bool = False,
                  max_run_seconds: float | None = None):
         super().__init__(limit, jobs_per_worker, memory_limit_mb, max_run_seconds)
+        default_worker_threads()  # a bad setting is said here, not by a dying worker
         self.context = multiprocessing.get_context("spawn")
         self._tasks = TaskWorker(warm=warm_tasks)
         self._start_slots(_Slot)

@@ -4,15 +4,18 @@ A worker is a spawned Python process owned by one `ProcessPoolExecutor` of
 `playground.jobs.process_pool`, or a Ray actor of
 `playground.jobs.ray_executor`. `start` runs once when it starts and
 receives the two channels it shares with the server: a queue for the job's
-events and an event that asks the running job to stop. `warm_up` imports
-TensorFlow and runs one tiny `fit`, so that the first real job starts at
-once. `train` runs one experiment with `run_training` and returns its
-`TrainingResult`; `run_task` runs a short function (an activation probe, a
-dataset download) for the server, which never imports TensorFlow itself.
+events and an event that asks the running job to stop; it also sets how
+many threads TensorFlow may use (`default_worker_threads`). `warm_up`
+imports TensorFlow and prepares the app's first network, so that the first
+real job starts at once. `train` runs one experiment with `run_training`
+and returns its `TrainingResult`; `prepare` readies a network before its
+run (`playground.training.rehearsal`); `run_task` runs a short function (an
+activation probe, a dataset download) for the server, which never imports
+TensorFlow itself.
 
-Keras keeps global state (layer name counters, the graph of a session):
-`train` clears it before each job, which is safe here, where one job runs
-at a time, and only here.
+Keras' global state is not cleared between jobs: the network a worker
+keeps (`playground.training.warm_models`) lives in it, and every layer the
+app builds is named explicitly.
 """
 
 from __future__ import annotations
@@ -38,11 +41,25 @@ _stop = None
 
 def start(events: Any, stop: Any) -> None:
     """Initialises a new pool worker with its event queue and stop event."""
+    limit_threads()
     attach(events, stop)
     # Ctrl-C in a terminal reaches the whole process group: the process that
     # owns the pool decides what stops (through the stop event), not the signal.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent()
+
+
+def limit_threads() -> None:
+    """Keeps this worker's TensorFlow to its share of the cores
+    (`playground.jobs.executor.default_worker_threads`), before TensorFlow
+    has run anything."""
+    import tensorflow as tf
+
+    from playground.jobs.executor import default_worker_threads
+
+    threads = default_worker_threads()
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
 
 
 def attach(events: Any, stop: Any) -> None:

@@ -224,6 +224,32 @@ def test_a_job_comes_before_a_network_to_prepare(pool):
     assert pool._rehearsal is None and waiting.wait(120).status == "completed"
 
 
+def tensorflow_threads() -> tuple[int, int]:
+    import tensorflow as tf
+
+    return (tf.config.threading.get_intra_op_parallelism_threads(),
+            tf.config.threading.get_inter_op_parallelism_threads())
+
+
+def test_a_worker_keeps_tensorflow_to_its_share_of_the_cores(pool, monkeypatch):
+    """The workers leave a core to the web server and the browser drawing
+    the run: on 2 cores, one worker runs TensorFlow on one thread."""
+    from playground.jobs.executor import (
+        HostSettingError,
+        default_worker_threads,
+        default_workers,
+    )
+
+    threads = default_worker_threads()
+    assert threads == max(1, ((os.cpu_count() or 2) - 1) // default_workers())
+    assert pool.call(tensorflow_threads) == (threads, threads)
+    monkeypatch.setenv("PLAYGROUND_WORKER_THREADS", "3")
+    assert default_worker_threads() == 3
+    monkeypatch.setenv("PLAYGROUND_WORKER_THREADS", "none")
+    with pytest.raises(HostSettingError, match="PLAYGROUND_WORKER_THREADS must be a whole"):
+        ProcessExecutor(limit=1)
+
+
 def test_baselines_are_fitted_in_a_worker(pool):
     """Evaluate's scikit-learn baselines are fitted away from the web server
     (each worker loads the experiment's data itself)."""
