@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground.i18n import use_language
 from playground.runs import open_store
 
 from tests.app.sessions import app
@@ -286,8 +287,9 @@ def test_the_runs_table_speaks_the_readers_language_and_the_targets_units(store_
     store.save(RunRecord(experiment=houses, status="stopped",
                          history={"loss": [0.5], "val_mae": [0.7, 0.618]},
                          test_metrics={"loss": 0.4, "mae": 0.5}))
-    at = app(lang="zh")
-    at.switch_page("views/runs.py").run()
+    with use_language("zh"):  # AppTest formats the pages' choices in this thread
+        at = app(lang="zh")
+        at.switch_page("views/runs.py").run()
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["状态"]) == ["已停止", "已完成"]
@@ -300,7 +302,8 @@ def test_the_runs_table_speaks_the_readers_language_and_the_targets_units(store_
     assert table["测试集准确率"].iloc[1] == "0.95"
     # Compared, the test bars give the same figure as the table.
     at.session_state["runs_table"] = {"selection": {"rows": [0, 1], "columns": []}}
-    at.run()
+    with use_language("zh"):
+        at.run()
     assert not at.exception
     bars = next(spec for key, spec in charts(at).items() if "compare_test" in key)
     panels = [a["text"] for a in bars["layout"]["annotations"]]  # one per metric

@@ -151,7 +151,7 @@ def test_parallel_coordinates_gain_a_line_per_finished_trial(server, new_page):
 
     table = finished_trials(page, TRIALS, LOAD_MS)
     expect(page.locator(".st-key-search_parcoords .gtitle:visible")).to_have_text(
-        f"{TRIALS} trial(s) scored")
+        f"{TRIALS} trials scored")
     assert [row["#"] for row in table] == [str(n) for n in range(1, TRIALS + 1)], table
     assert {row["Status"] for row in table} == {"completed"}, table
     assert all(row["Run"].startswith("/train?run=") for row in table), table
