@@ -53,8 +53,7 @@ def graph_key(exp: Experiment, steps_per_execution: int, learning_rate: Any) -> 
     with `steps_per_execution` batches per compiled call and this learning
     rate (`playground.training.controls.learning_rate`: a number, which a
     taken model is given, or a schedule, whose settings are traced in)."""
-    fields = {f.name: getattr(exp, f.name) for f in dataclasses.fields(exp)
-              if f.name not in _UNTRACED_FIELDS and f.name != "learning_rate"}
+    fields = _traced_fields(exp)
     schedule = (repr(sorted(learning_rate.get_config().items()))
                 if callable(learning_rate) else None)
     return repr(sorted(fields.items())), steps_per_execution, schedule
@@ -83,8 +82,14 @@ def same_network(a: Experiment, b: Experiment) -> bool:
     """Whether a network kept for `a` likely serves `b` (the fields the
     traced functions depend on are equal; the data's size, which can change
     the batches per compiled call, is not looked at)."""
-    return all(getattr(a, f.name) == getattr(b, f.name) for f in dataclasses.fields(a)
-               if f.name not in _UNTRACED_FIELDS and f.name != "learning_rate")
+    return _traced_fields(a) == _traced_fields(b)
+
+
+def _traced_fields(exp: Experiment) -> dict[str, Any]:
+    """The experiment's fields that a kept network's traced functions hold
+    (a learning rate that is a plain number is set when it is taken)."""
+    return {f.name: getattr(exp, f.name) for f in dataclasses.fields(exp)
+            if f.name not in _UNTRACED_FIELDS and f.name != "learning_rate"}
 
 
 _lock = threading.Lock()
