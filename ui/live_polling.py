@@ -7,7 +7,14 @@ for worker processes; 0.5 s is nearly as smooth as 0.25 s at half the
 server's work per watching browser, and with the boundary animated in the
 browser between polls it gives about 0.86x).
 
-Until the run's first epoch arrives, the view polls every
+Train itself waits up to `FIRST_EPOCH_WAIT_SECONDS` for the first epoch
+(`await_first_epoch`): a worker that had the network ready trains it in a
+tenth of a second, and the page's first drawing after the click then shows
+it, with no faster polling and no second drawing of the whole page to slow
+the polls down again (measured in `bench/browser_training.py`: that second
+drawing took the browser longer than the epoch took the worker).
+
+Otherwise, until the run's first epoch arrives, the view polls every
 `STARTING_POLL_SECONDS`, so that the first epoch shows as soon as it is
 trained instead of up to a poll later; the page then reruns once to poll at
 the usual pace. Only for `STARTING_WINDOW_SECONDS` after Train: a run that
@@ -24,6 +31,7 @@ from playground.training.result import QUEUED, STARTING
 POLL_SECONDS = 0.5
 STARTING_POLL_SECONDS = 0.1
 STARTING_WINDOW_SECONDS = 5.0
+FIRST_EPOCH_WAIT_SECONDS = 0.6
 
 
 def poll_seconds(job: Any, now: float | None = None) -> float | None:
@@ -36,6 +44,13 @@ def poll_seconds(job: Any, now: float | None = None) -> float | None:
             and now - job.submitted_at < STARTING_WINDOW_SECONDS):
         return STARTING_POLL_SECONDS
     return POLL_SECONDS
+
+
+def await_first_epoch(job: Any, timeout: float = FIRST_EPOCH_WAIT_SECONDS) -> None:
+    """Waits, at most `timeout` seconds, for a job just started to train its
+    first epoch; at once for one queued behind others (its news is far)."""
+    if job is not None and not job.jobs_ahead():
+        job.wait_for_epoch(timeout)
 
 
 def slows_down(declared: float | None, job: Any) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from playground.i18n import tr
 from playground.jobs.executor import HostSettingError
 from playground.model.shapes import StackError
-from ui import lesson, services, state, tutorial
+from ui import lesson, live_polling, services, state, tutorial
 
 
 def start(exp) -> bool:
@@ -24,6 +24,7 @@ def start(exp) -> bool:
     try:
         state.set_job(services.submit(exp))  # checks the model against the data
         tutorial.note_run(state.job())  # the current tutorial step's run
+        live_polling.await_first_epoch(state.job())  # drawn with the page's next run
         return True
     except StackError as error:
         state.notify(tr("Cannot train this model: {error}", error=error), "error")

@@ -71,6 +71,7 @@ class JobHandle:
         self._epoch, self._elapsed, self._message = 0, 0.0, ""
         self._lock = threading.Lock()
         self._finished = threading.Event()
+        self._trained = threading.Event()  # the first epoch arrived, or the end
         self._stop_requested = False
         self._stop_reason: str | None = None
         self._started = False
@@ -90,6 +91,7 @@ class JobHandle:
                 self._events.append(event)
                 if event["type"] == "epoch":
                     self._epoch, self._elapsed = event["epoch"], event["elapsed"]
+                    self._trained.set()
                     for key, value in event["logs"].items():
                         self._history.setdefault(key, []).append(value)
                 else:
@@ -158,6 +160,7 @@ class JobHandle:
             self.finished_at = time.time()
         self._notify(None)
         self._finished.set()
+        self._trained.set()
 
     def history(self) -> dict[str, list[float]]:
         """Metric name to values of the epochs streamed so far (a copy)."""
@@ -221,6 +224,13 @@ class JobHandle:
         """Blocks until the job ends (or `timeout` seconds) and returns its result."""
         self._finished.wait(timeout)
         return self.result
+
+    def wait_for_epoch(self, timeout: float) -> bool:
+        """Blocks until the job has trained an epoch or ended, at most
+        `timeout` seconds; returns whether it has. The Train page waits a
+        moment after Train so that its first drawing already shows the
+        first epoch of a network a worker had ready."""
+        return self._trained.wait(timeout)
 
     def jobs_ahead(self) -> int | None:
         """How many queued jobs will start before this one; None once started."""
