@@ -129,12 +129,17 @@ def history_chart(figure, history: dict, result=None) -> None:
     """The loss and metric curves (`figure`), marked with the best and the
     stopping epoch once the run has ended; the learning rate below them when
     a schedule changes it."""
-    rates = history.get("learning_rate")
     if result is not None and (result.best_epoch or result.early_stop):
         stopped = result.epochs_run if result.early_stop else None
         # A copy: the live view keeps its figures and redraws them later.
         figure = charts.mark_epochs(go.Figure(figure), result.best_epoch, stopped)
     st.plotly_chart(figure, key="history_chart")
+    learning_rate_chart(history)
+
+
+def learning_rate_chart(history: dict) -> None:
+    """The learning rate per epoch, when a schedule changes it."""
+    rates = history.get("learning_rate")
     if rates:
         st.plotly_chart(charts.learning_rate_figure(rates), key="learning_rate_chart")
 

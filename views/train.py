@@ -1,10 +1,8 @@
 """Train page: loss and optimizer, then train with live charts."""
 
-import time
-
 import streamlit as st
 
-from playground.charts.live_figures import COARSE_STEP, LiveFigures
+from playground.charts.live_figures import COARSE_STEP, LIVE_POINTS, LiveFigures
 from playground.datasets.source import experiment_data
 from playground.i18n import tr, translated
 from playground.inspection.doctor import diagnose
@@ -15,6 +13,8 @@ from ui import (
     checkpoints,
     earlier_run,
     live_boundary,
+    live_history,
+    live_neurons,
     live_polling,
     network_view,
     runs,
@@ -26,7 +26,6 @@ from ui import (
 from ui.widgets import field_input, learning_rate_input
 
 UNITS_SHOWN = 8
-NEURON_REFRESH_SECONDS = 2.0
 MAX_UNITS_SHOWN = 16
 OUTCOME_STYLE = {COMPLETED: "success", STOPPED: "info", DIVERGED: "warning",
                  FAILED: "error"}
@@ -100,20 +99,6 @@ def page() -> None:
                                       help=tr("Training kept up to 200 snapshots, "
                                               "evenly spread over the run."))
         return epochs[-1]
-
-
-    def neuron_snapshot(job, epoch, snapshot, done: bool):
-        """The snapshot the neuron grid draws: while training runs, a new one
-        at most every `NEURON_REFRESH_SECONDS` (the network view's canvas
-        shows every neuron's map live; a grid of Plotly heatmaps costs the
-        browser far more per redraw); the picked epoch once the run is over."""
-        held = st.session_state.get("neuron_shown")
-        now = time.monotonic()
-        if (done or held is None or held[0] != job.id or held[3] is None
-                or now - held[1] >= NEURON_REFRESH_SECONDS):
-            held = (job.id, now, epoch, snapshot)
-            st.session_state["neuron_shown"] = held
-        return held[2], held[3]
 
 
     def unit_picks(job, snapshot: dict | None) -> dict[str, list[int]]:
@@ -217,17 +202,25 @@ def page() -> None:
             compare = previous is not None and chart_area.checkbox(
                 tr("Compare with the previous run"), key="compare_previous",
                 help=tr("Draws the previous run's curves in grey under this one."))
-            training_controls.history_chart(figures.history(
-                {k: v for k, v in p["history"].items() if k != "learning_rate"},
-                previous.result.history if compare else None, live=not p["done"]),
-                p["history"], job.result)
+            curves = {k: v for k, v in p["history"].items() if k != "learning_rate"}
+            before = previous.result.history if compare else None
+            if p["done"]:
+                training_controls.history_chart(figures.history(curves, before),
+                                                p["history"], job.result)
+            else:  # drawn in the browser: a Plotly chart per poll costs it most
+                live_history.live_history(job.id, curves, job.experiment.epochs,
+                                          figures.metrics, figures.standardised, before,
+                                          LIVE_POINTS)
+                training_controls.learning_rate_chart(p["history"])
             doctor_view(p["history"], [shot for _, shot in kept])
         if figures.plane and figures.hidden_layers:
             with st.container(key="neuron_area"):
-                shown_epoch, shown = neuron_snapshot(job, epoch, snapshot, p["done"])
-                picks = unit_picks(job, shown)
-                st.plotly_chart(figures.neurons(shown_epoch, shown, picks),
-                                key="neuron_chart")
+                picks = unit_picks(job, snapshot)
+                if p["done"]:
+                    st.plotly_chart(figures.neurons(epoch, snapshot, picks),
+                                    key="neuron_chart")
+                else:  # drawn in the browser, new maps at every poll
+                    live_neurons.live_neurons(figures.neuron_maps(epoch, snapshot, picks))
         network = figures.network_data(epoch, snapshot)
         if figures.plane and job.experiment.graph:
             st.caption(tr("The network view draws a stack's layers side by side; this "

@@ -49,12 +49,8 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
         most_points: Draw each curve with about this many points at most
             (`thinned`), or all of them when None.
     """
-    bases = {k for k in history if not k.startswith("val_")} | set(metrics)
-    bases = sorted(bases, key=lambda k: (k != "loss", k)) or ["loss"]
-    titles = [tr(METRIC_LABELS[b]) if b in METRIC_LABELS else b for b in bases]
-    if standardised:
-        titles = [tr("{metric} (standardised)", metric=title) for title in titles]
-    suffixes, layout = side_by_side(titles)
+    bases, titles = zip(*curve_panels(history, metrics, standardised))
+    suffixes, layout = side_by_side(list(titles))
     layout.update(base_layout("", 340, "history"))
     data = []
     for suffix, base in zip(suffixes, bases):
@@ -81,12 +77,9 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
                 "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
                 "line": {"dash": dash, "color": CLASS_COLORS[1 if dash == "solid" else 0]}})
     for suffix, base in zip(suffixes, bases):
-        if base in SHARES:  # a flat accuracy at chance must not fill the plot
-            span = share_range([v for key in (base, f"val_{base}")
-                                 for v in finite_or_none(history.get(key, ()))
-                                 if v is not None])
-            if span:
-                layout[f"yaxis{suffix}"]["range"] = span
+        span = panel_range(history, base)
+        if span:
+            layout[f"yaxis{suffix}"]["range"] = span
     if not data:  # before the first epoch
         show_waiting(layout, suffixes, epochs)
         # An empty trace on each panel: Plotly draws no axes for a panel
@@ -95,6 +88,28 @@ def history_figure(history: dict[str, list[float]], epochs: int | None = None,
                  "hoverinfo": "skip", "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
                 for suffix in suffixes]
     return dict_figure(data, layout)
+
+
+def curve_panels(history: dict[str, list[float]], metrics: tuple[str, ...] = (),
+                 standardised: bool = False) -> list[tuple[str, str]]:
+    """The panels of the training curves, side by side: `(metric, title)`
+    for the loss first, then each other metric (its `val_` curve drawn in
+    the same panel)."""
+    bases = {k for k in history if not k.startswith("val_")} | set(metrics)
+    bases = sorted(bases, key=lambda k: (k != "loss", k)) or ["loss"]
+    titles = [tr(METRIC_LABELS[b]) if b in METRIC_LABELS else b for b in bases]
+    if standardised:
+        titles = [tr("{metric} (standardised)", metric=title) for title in titles]
+    return list(zip(bases, titles))
+
+
+def panel_range(history: dict[str, list[float]], base: str) -> list[float] | None:
+    """The value axis of a panel when it must not be the data's own: a flat
+    accuracy at chance must not fill the plot (`share_range`)."""
+    if base not in SHARES:
+        return None
+    return share_range([v for key in (base, f"val_{base}")
+                        for v in finite_or_none(history.get(key, ())) if v is not None])
 
 
 def show_waiting(layout: dict, suffixes, epochs: int | None) -> None:

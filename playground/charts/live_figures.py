@@ -23,10 +23,13 @@ from plotly.colors import sample_colorscale
 from playground.charts.history import history_figure
 from playground.charts.plane import (
     BOUNDARY_SCALE,
+    NEURON_ROW_HEIGHT,
     boundary_figure,
     boundary_points,
     neuron_grid,
+    neuron_grid_height,
 )
+from playground.i18n import tr
 from playground.inspection.plane import NEURON_STRIDE, covered_points, plane_grid
 from playground.model.graph import graph_layers
 from playground.registry import task_metrics
@@ -91,6 +94,37 @@ class LiveFigures:
 
         return self._cached("plane_points", None, build)
 
+    def neuron_maps(self, epoch: int | None, snapshot: dict | None,
+                    picks: dict[str, list[int]]) -> dict:
+        """The picked hidden units' maps of a snapshot as plain data for a
+        canvas (`ui.live_neurons`): a row per layer, each unit's map as
+        0..255 bytes over its layer's symmetric range, with the Plotly
+        grid's title, labels and height (`neuron_grid`), so that nothing
+        moves when the grid replaces it at the end of the run."""
+        neurons = snapshot["neurons"] if snapshot else {}
+        key = (epoch if snapshot else None, tuple((k, tuple(v)) for k, v in picks.items()))
+        return self._cached("neuron_maps", key, lambda: self._neuron_maps(
+            epoch, neurons, picks))
+
+    def _neuron_maps(self, epoch: int | None, neurons: dict, picks: dict) -> dict:
+        rows, size = [], 1
+        for name, maps in neurons.items():
+            if not picks.get(name):
+                continue
+            maps = np.asarray(maps, dtype=np.float32)[picks[name]]
+            limit = float(max(np.abs(np.nan_to_num(maps)).max(), 1e-6))
+            size = int(maps.shape[1])
+            rows.append({"name": name, "units": [
+                {"label": tr("{layer} · unit {unit}", layer=name, unit=unit),
+                 "map": _layer_bytes(m, limit)} for unit, m in zip(picks[name], maps)]})
+        title = (tr("What each hidden unit computes, after epoch {epoch}", epoch=epoch)
+                 if rows else
+                 tr("What each hidden unit computes: waiting for the first snapshot"))
+        return {"epoch": -1 if epoch is None or not rows else int(epoch),
+                "stamp": f"{epoch}:{[(r['name'], len(r['units'])) for r in rows]}",
+                "title": title, "rows": rows, "size": size, "row": NEURON_ROW_HEIGHT,
+                "height": neuron_grid_height(self.hidden_layers)}
+
     def network_data(self, epoch: int | None, snapshot: dict | None) -> dict | None:
         """TF Playground's view of the network at a snapshot, as plain data
         for a canvas: a column per layer (the inputs x1 and x2, the first
@@ -131,17 +165,15 @@ class LiveFigures:
         return held[1]
 
     def history(self, history: dict[str, list[float]],
-                previous: dict[str, list[float]] | None = None,
-                live: bool = False) -> go.Figure:
+                previous: dict[str, list[float]] | None = None) -> go.Figure:
         """The loss and metric curves, over `previous` run's in grey when
         given; rebuilt when an epoch was added or the comparison changed.
-        While the run trains (`live`), each curve has at most about
-        `LIVE_POINTS` points (see `playground.charts.history.thinned`)."""
+        (While the run trains, `ui.live_history` draws them in the browser,
+        each curve with about `LIVE_POINTS` points at most.)"""
         key = (tuple((name, len(values)) for name, values in history.items()),
-               id(previous) if previous is not None else None, live)
+               id(previous) if previous is not None else None)
         return self._cached("history", key, lambda: history_figure(
-            history, self.epochs, self.metrics, previous, self.standardised,
-            LIVE_POINTS if live else None))
+            history, self.epochs, self.metrics, previous, self.standardised))
 
     def boundary(self, epoch: int | None, snapshot: dict | None,
                  coarse: bool) -> go.Figure:
@@ -165,6 +197,14 @@ class LiveFigures:
         key = (epoch if snapshot else None, tuple((k, tuple(v)) for k, v in picks.items()))
         return self._cached("neurons", key, lambda: neuron_grid(
             neurons, picks, epoch, self.hidden_layers))
+
+
+def _layer_bytes(maps: Any, limit: float) -> str:
+    """A unit's map as base64 bytes on its layer's symmetric range: 128 is
+    zero, 0 and 255 are -`limit` and +`limit`."""
+    values = np.nan_to_num(np.asarray(maps, dtype=np.float32))
+    scaled = np.clip(np.rint((values / limit + 1) * 127.5), 0, 255).astype(np.uint8)
+    return base64.b64encode(scaled.tobytes()).decode("ascii")
 
 
 def boundary_frame(epoch: int, image: Any, regression: bool) -> dict[str, Any]:

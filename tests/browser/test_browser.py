@@ -31,9 +31,14 @@ BOUNDARY_MS = 90_000   # a later boundary snapshot while training runs
 SLOW_LR = 0.003        # a tenth of the default: the boundary moves for a long while
 SMALL_BATCH = 2        # 125 steps an epoch: a 2000-epoch run lasts minutes, not seconds
 
-# Points in the first trace of the live history chart, or -1 while there is none.
+# Epochs on the history chart, or -1 while there is none: while training runs,
+# the epoch the live canvas drew; after, the points of the Plotly chart's
+# first trace. Replaced copies linger in the page, stale.
 CHART_POINTS_JS = """() => {
-    const plot = document.querySelector('.st-key-history_chart .js-plotly-plot');
+    const chart = '.st-key-history_chart[data-stale=false] ';
+    const canvas = document.querySelector(chart + 'canvas[data-testid=live-history]');
+    if (canvas) return Number(canvas.dataset.epoch);
+    const plot = document.querySelector(chart + '.js-plotly-plot');
     return plot && plot.data && plot.data.length ? plot.data[0].x.length : -1;
 }"""
 

@@ -403,8 +403,8 @@ def test_a_long_runs_live_curves_are_thinned_keeping_spikes_gaps_and_the_newest_
     assert thinned(values, None)[0] == list(range(1, 1501))
 
 
-def test_the_live_loss_chart_draws_a_long_run_thinned_and_the_ended_run_whole():
-    from playground.charts.live_figures import LIVE_POINTS, LiveFigures
+def test_the_ended_run_s_loss_chart_draws_every_epoch():
+    from playground.charts.live_figures import LiveFigures
     from playground.config import Experiment
     from playground.datasets.source import experiment_data
 
@@ -412,9 +412,6 @@ def test_the_live_loss_chart_draws_a_long_run_thinned_and_the_ended_run_whole():
     history = {key: list(np.linspace(1, 0, 1500)) for key in
                ("loss", "val_loss", "accuracy", "val_accuracy")}
     figures = LiveFigures(exp, experiment_data(exp))
-    live = figures.history(history, live=True)
-    assert all(len(trace.x) <= LIVE_POINTS + 4 for trace in live.data)
-    assert all(trace.x[-1] == 1500 for trace in live.data)
     ended = figures.history(history)
     assert [len(trace.x) for trace in ended.data] == [1500] * 4
 
@@ -474,3 +471,34 @@ def test_marked_epochs_are_lines_in_every_panel_without_a_crowded_title():
     texts = [a.text for a in fig.layout.annotations]
     assert "best: 2" in texts and "early stop" in texts
     assert not [a for a in fig.layout.annotations if a.yref == "paper" and a.y > 1.05]
+
+
+def test_the_live_neuron_maps_keep_each_layer_s_range_and_the_grid_s_size():
+    import base64
+
+    from playground.charts.live_figures import LiveFigures
+    from playground.charts.plane import neuron_grid_height
+    from playground.config import Experiment
+    from playground.datasets.source import experiment_data
+
+    exp = Experiment(dataset="circle", samples=50, epochs=10)
+    figures = LiveFigures(exp, experiment_data(exp))
+    waiting = figures.neuron_maps(None, None, {})
+    assert waiting["rows"] == [] and waiting["epoch"] == -1
+    assert "waiting for the first snapshot" in waiting["title"]
+    assert waiting["height"] == neuron_grid_height(figures.hidden_layers)
+
+    maps = np.zeros((3, 4, 4), dtype=np.float32)
+    maps[0, 0, 0], maps[1, 1, 1], maps[2, 2, 2] = 2.0, -4.0, 1.0
+    snapshot = {"neurons": {"dense": maps, "dense_1": np.ones((2, 4, 4)) * 0.5}}
+    data = figures.neuron_maps(7, snapshot, {"dense": [0, 1], "dense_1": [1]})
+    assert data["epoch"] == 7 and data["size"] == 4 and "after epoch 7" in data["title"]
+    assert [row["name"] for row in data["rows"]] == ["dense", "dense_1"]
+    assert [u["label"] for u in data["rows"][0]["units"]] == ["dense · unit 0",
+                                                              "dense · unit 1"]
+    first, second = (np.frombuffer(base64.b64decode(u["map"]), np.uint8)
+                     for u in data["rows"][0]["units"])
+    # One range per layer, symmetric: 4 is the layer's largest, so 2 is 3/4 up.
+    assert len(first) == 16 and first[0] == 191 and second[5] == 0 and first[1] == 128
+    (only,) = data["rows"][1]["units"]
+    assert set(np.frombuffer(base64.b64decode(only["map"]), np.uint8)) == {255}
