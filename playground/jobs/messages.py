@@ -7,7 +7,7 @@ is translated where it is read; the run store keeps the English).
 
 from __future__ import annotations
 
-from playground.i18n import template
+from playground.i18n import mark, template
 
 CRASHED = template(
     "Training failed: the training process stopped unexpectedly (it was killed, ran "
@@ -26,6 +26,10 @@ OVER_MEMORY = template(
     "Training failed: the run used more than {limit} MB of memory, this server's "
     "limit for one run, and was stopped. The epochs it had reported are kept. "
     "Train a smaller model, on fewer samples or with a smaller batch.")
+WORKER_STARTING = mark("Starting a training worker: TensorFlow loads once per worker")
+"""A status, not an ending: the run waits for its worker's first start
+(after the server started, or after a worker was replaced), which takes
+seconds a student would otherwise watch at "Epoch 0" without a word."""
 
 TIME_LIMITS = (
     template("Stopped at this server's limit of {amount} hour(s) per run after "
@@ -38,4 +42,4 @@ TIME_LIMITS = (
 is filled when the run starts, `{epochs}` when it ends."""
 
 __all__ = ["CRASHED", "NOT_STARTED", "OVER_MEMORY", "RELEASED", "SHUT_DOWN", "TIME_LIMITS",
-           "TASK_CRASHED"]
+           "TASK_CRASHED", "WORKER_STARTING"]

@@ -35,7 +35,7 @@ from playground.jobs import worker
 from playground.jobs.executor import default_worker_threads
 from playground.jobs.handle import JobHandle
 from playground.jobs.job_queue import START_ATTEMPTS, QueuedExecutor, Slot, tables_for
-from playground.jobs.messages import CRASHED, OVER_MEMORY, TASK_CRASHED
+from playground.jobs.messages import CRASHED, OVER_MEMORY, TASK_CRASHED, WORKER_STARTING
 from playground.keras_work import WorkerCrashed
 from playground.training.result import failure_message
 
@@ -145,6 +145,8 @@ class _Slot(Slot):
         return None
 
     def train(self, handle: JobHandle) -> bool:
+        if not self.worker.ready.done():
+            handle.deliver({"type": "status", "message": WORKER_STARTING})
         submitted = self._submit(handle)
         if submitted is None:
             handle.finish(handle.failed(CRASHED))

@@ -320,6 +320,24 @@ def test_a_task_that_kills_its_worker_every_time_gives_a_message(pool):
     assert pool.call(os.getpid) != os.getpid()  # a fresh worker serves the next
 
 
+def test_a_run_that_waits_for_its_worker_s_first_start_says_so():
+    """Right after the server starts, a run waits seconds for TensorFlow to
+    load in its worker: its progress says so, not a bare "Epoch 0"."""
+    from playground.jobs.messages import WORKER_STARTING
+
+    executor = ProcessExecutor(limit=1)
+    try:
+        first = executor.submit(SHORT)
+        assert first.wait(180).status == "completed"
+        statuses = [e["message"] for e in first.events() if e["type"] == "status"]
+        assert statuses[0] == WORKER_STARTING and "Loading data" in statuses
+        again = executor.submit(SHORT)  # the worker is warm now
+        assert again.wait(180).status == "completed"
+        assert WORKER_STARTING not in [e.get("message") for e in again.events()]
+    finally:
+        executor.shutdown()
+
+
 def test_a_worker_is_replaced_after_a_number_of_jobs_so_memory_goes_back():
     # A worker above its memory ceiling is replaced too: see the test of a
     # run over the ceiling, which is stopped while it trains.
