@@ -125,6 +125,14 @@ export default function(component) {
         open = true;
       });
       pen.stroke();
+      if (curve[0].length < 30) {  // a few epochs: each one a dot, as in the chart
+        pen.fillStyle = colour;
+        curve[0].forEach((epoch, k) => {
+          const v = curve[1][k];
+          if (v === null || !isFinite(v)) return;
+          pen.beginPath(); pen.arc(px(epoch), py(v), 3, 0, 2 * Math.PI); pen.fill();
+        });
+      }
     }
     pen.restore(); pen.setLineDash([]);
     if (!data.epoch) {
