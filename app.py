@@ -154,7 +154,10 @@ def sidebar() -> None:
         busy = services.busy_line()
         if busy:
             st.caption(busy)
-        with st.expander(tr("Share this experiment")):
+        # A popover, not an expander: its content is drawn when it opens, and
+        # the link's code block loads a 1.5 MB highlighter that took the
+        # browser most of a second on every first page (bench/startup.py).
+        with st.popover(tr("Share this experiment"), use_container_width=True):
             st.caption(tr("The address bar always holds the whole experiment. "
                           "Copy this link to share it:"))
             if exp.dataset == "csv":
