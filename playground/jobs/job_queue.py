@@ -90,6 +90,14 @@ class Slot(abc.ABC):
     def prepare(self, handle: JobHandle) -> None:
         """Readies the worker for a new job, before a stop can reach it."""
 
+    def ready(self) -> bool:
+        """Whether the worker has started (imported TensorFlow). Only a
+        started worker prepares a network ahead of its run: on one still
+        starting, preparing would hold the slot through the whole start, and
+        a run pressed meanwhile would wait behind it, "waiting for a free
+        worker" (seen for 33–37 s after a worker was replaced)."""
+        return True
+
     def rehearse(self, experiment: Experiment) -> bool:
         """Prepares the experiment's network on the worker
         (`playground.training.rehearsal.prepare_network`); False when the worker
@@ -205,9 +213,11 @@ class QueuedExecutor(Executor):
         slot, else a network to prepare (`prepare_network`); None once shut
         down."""
         with self._cond:
-            while (not self._closed and self._startable() is None
-                   and self._rehearsal is None):
-                self._cond.wait()
+            while not self._closed and self._startable() is None and not (
+                    self._rehearsal is not None and slot.ready()):
+                # A network to prepare waits for a started worker (`Slot.ready`):
+                # a slot whose worker is starting looks again shortly.
+                self._cond.wait(None if self._rehearsal is None else 0.5)
             if self._closed:
                 return None
             if self._startable() is None:
@@ -230,10 +240,11 @@ class QueuedExecutor(Executor):
             if (self._closed or self._queue or not slots
                     or any(s.network is not None and same_network(s.network, experiment)
                            for s in slots)
-                    or not any(s.current is None and not s.rehearsing for s in slots)):
+                    or not any(s.current is None and not s.rehearsing and s.ready()
+                               for s in slots)):
                 return
             self._rehearsal = experiment
-            self._cond.notify()
+            self._cond.notify_all()  # the one to take it may be any idle, started slot
 
     def _startable(self) -> JobHandle | None:
         return next(iter(self._present(self._queue)), None)

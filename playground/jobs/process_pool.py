@@ -107,6 +107,9 @@ class _Slot(Slot):
         self.network = default_experiment()  # what a worker prepares as it starts
         return _Worker(self.executor.context)
 
+    def ready(self) -> bool:
+        return self.worker.ready.done()
+
     def rehearse(self, experiment: Experiment) -> bool:
         try:
             current = self.worker

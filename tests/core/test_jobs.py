@@ -327,6 +327,10 @@ def test_a_run_that_waits_for_its_worker_s_first_start_says_so():
 
     executor = ProcessExecutor(limit=1)
     try:
+        # A worker still starting prepares no network ahead: a run pressed
+        # meanwhile would wait behind the whole start.
+        executor.prepare_network(PRESETS["spiral"].experiment)
+        assert executor._rehearsal is None and not executor._slots[0].rehearsing
         first = executor.submit(SHORT)
         assert first.wait(180).status == "completed"
         statuses = [e["message"] for e in first.events() if e["type"] == "status"]

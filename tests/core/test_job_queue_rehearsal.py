@@ -1,0 +1,79 @@
+"""Which slot of the queue prepares a network ahead of its run.
+
+A slot's worker that is still starting (importing TensorFlow) prepares
+nothing: the slot would be held through the whole start, and a run pressed
+meanwhile would wait behind it. Slots here train nothing: the queue's
+choice is what is tested, on real threads.
+"""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+from playground.jobs.job_queue import QueuedExecutor, Slot
+from playground.presets import PRESETS
+
+EXPERIMENT = PRESETS["spiral"].experiment
+
+
+class _Slot(Slot):
+    REHEARSES = True
+
+    def start_worker(self):
+        self.prepared = []
+        return SimpleNamespace(jobs_run=0, memory_mb=0.0, retire=lambda: None)
+
+    def ready(self) -> bool:
+        return self.executor.started[self.executor._slots.index(self)]
+
+    def rehearse(self, experiment) -> bool:
+        self.prepared.append(experiment)
+        return True
+
+    def train(self, handle) -> bool:
+        raise AssertionError("no job is submitted here")
+
+    def stop_job(self, handle) -> None:
+        pass
+
+
+class _Queue(QueuedExecutor):
+    def __init__(self, started: list[bool]):
+        super().__init__(limit=len(started))
+        self.started = started
+        self._start_slots(_Slot)
+
+    def call(self, function, *args, experiment=None, **kwargs):
+        return function(*args, **kwargs)
+
+
+def prepared_by(queue: _Queue, seconds: float = 3.0) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not any(s.prepared for s in queue._slots):
+        time.sleep(0.02)
+    time.sleep(0.1)
+    return [i for i, s in enumerate(queue._slots) if s.prepared]
+
+
+def test_a_started_slot_prepares_the_network_while_another_still_starts():
+    queue = _Queue([False, True])
+    try:
+        queue.prepare_network(EXPERIMENT)
+        assert prepared_by(queue) == [1]
+        assert queue._slots[1].prepared == [EXPERIMENT]
+    finally:
+        queue.shutdown()
+
+
+def test_no_slot_prepares_while_every_worker_still_starts():
+    queue = _Queue([False, False])
+    try:
+        queue.prepare_network(EXPERIMENT)
+        assert queue._rehearsal is None
+        assert prepared_by(queue, 0.5) == []
+        queue.started[0] = True  # started: the next network is prepared
+        queue.prepare_network(EXPERIMENT)
+        assert prepared_by(queue) == [0]
+    finally:
+        queue.shutdown()
