@@ -17,8 +17,6 @@ browser tests and the benchmark.
 
 from __future__ import annotations
 
-import streamlit as st
-
 from playground.charts.history import (
     PREVIOUS_COLOR,
     WAITING,
@@ -28,20 +26,10 @@ from playground.charts.history import (
 )
 from playground.charts.style import CLASS_COLORS
 from playground.i18n import tr
+from ui.canvas_views import wide_canvas
 
 HEIGHT = 340
 """Pixels: the Plotly history chart's height, so nothing moves at the end."""
-
-_HTML = """
-<div class="kp-live-history">
-  <canvas class="kp-curves" data-epoch="-1" data-testid="live-history"></canvas>
-</div>
-"""
-
-_CSS = """
-.kp-live-history { width: 100%; }
-.kp-live-history .kp-curves { width: 100%; height: 340px; display: block; }
-"""
 
 _JS = """
 // Round steps for an axis from `low` to `high`: about `count` of them.
@@ -74,17 +62,9 @@ function valueRange(panel, series, previous) {
 }
 
 export default function(component) {
-  const { parentElement, data } = component;
-  const canvas = parentElement.querySelector(".kp-curves");
-  if (!canvas || !data) return;
-  const ratio = window.devicePixelRatio || 1;
-  const w = Math.max(300, canvas.getBoundingClientRect().width), h = 340;
-  if (canvas.__drawn === data.stamp && canvas.__width === w) return;
-  canvas.__drawn = data.stamp; canvas.__width = w;
-  canvas.width = Math.round(w * ratio); canvas.height = Math.round(h * ratio);
-  const pen = canvas.getContext("2d");
-  pen.setTransform(ratio, 0, 0, ratio, 0, 0);
-  pen.clearRect(0, 0, w, h);
+  const drawing = prepareCanvas(component, (data) => ({height: 340, stamp: data.stamp}));
+  if (!drawing) return;
+  const { canvas, pen, data, w, h } = drawing;
   pen.font = "12px sans-serif";
   const panels = data.panels, gap = 60, left = 58, right = 16, top = 44, bottom = 84;
   const width = (w - left - right - gap * (panels.length - 1)) / panels.length;
@@ -156,9 +136,8 @@ export default function(component) {
 """
 
 SOLID, DOTTED = [], [2, 3]
-_component = st.components.v2.component(
-    "keras_playground_live_history", html=_HTML, css=_CSS,
-    js=f"const PREVIOUS = {PREVIOUS_COLOR!r};\n" + _JS, isolate_styles=False)
+_component = wide_canvas("keras_playground_live_history", "live-history",
+                         f"const PREVIOUS = {PREVIOUS_COLOR!r};\n" + _JS, height=HEIGHT)
 
 
 def live_history(run: str, history: dict[str, list[float]], epochs: int,

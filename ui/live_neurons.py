@@ -14,35 +14,15 @@ The canvas says which epoch it shows in its `data-epoch` attribute.
 
 from __future__ import annotations
 
-import streamlit as st
-
+from ui.canvas_views import wide_canvas
 from ui.plane_maps_js import MAP_JS
-
-_HTML = """
-<div class="kp-live-neurons">
-  <canvas class="kp-neurons" data-epoch="-1" data-testid="live-neurons"></canvas>
-</div>
-"""
-
-_CSS = """
-.kp-live-neurons { width: 100%; }
-.kp-live-neurons .kp-neurons { width: 100%; display: block; }
-"""
 
 _JS = MAP_JS + """
 export default function(component) {
-  const { parentElement, data } = component;
-  const canvas = parentElement.querySelector(".kp-neurons");
-  if (!canvas || !data) return;
-  const ratio = window.devicePixelRatio || 1;
-  const w = Math.max(300, canvas.getBoundingClientRect().width), h = data.height;
-  if (canvas.__drawn === data.stamp && canvas.__width === w) return;
-  canvas.__drawn = data.stamp; canvas.__width = w;
-  canvas.style.height = h + "px";
-  canvas.width = Math.round(w * ratio); canvas.height = Math.round(h * ratio);
-  const pen = canvas.getContext("2d");
-  pen.setTransform(ratio, 0, 0, ratio, 0, 0);
-  pen.clearRect(0, 0, w, h);
+  const drawing = prepareCanvas(component, (data) => ({height: data.height,
+                                                       stamp: data.stamp}));
+  if (!drawing) return;
+  const { canvas, pen, data, w, h } = drawing;
   pen.fillStyle = "#31333f"; pen.font = "600 16px sans-serif"; pen.textAlign = "left";
   pen.fillText(data.title, 4, 26);
   const top = 56, row = data.row, gap = 6;
@@ -65,8 +45,7 @@ export default function(component) {
 }
 """
 
-_component = st.components.v2.component(
-    "keras_playground_live_neurons", html=_HTML, css=_CSS, js=_JS, isolate_styles=False)
+_component = wide_canvas("keras_playground_live_neurons", "live-neurons", _JS)
 
 
 def live_neurons(data: dict) -> None:

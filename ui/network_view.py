@@ -12,39 +12,19 @@ redraw is one `drawImage` per node.
 
 from __future__ import annotations
 
-import streamlit as st
-
 from playground.i18n import tr
+from ui.canvas_views import wide_canvas
 from ui.plane_maps_js import MAP_JS
 
 HEIGHT = 380
 
-_HTML = """
-<div class="kp-network">
-  <canvas class="kp-network-canvas" data-testid="network-view" data-epoch="-1"></canvas>
-</div>
-"""
-
-_CSS = """
-.kp-network { width: 100%; }
-.kp-network .kp-network-canvas { width: 100%; height: 360px; display: block; }
-"""
-
 _JS = MAP_JS + """
 export default function(component) {
-  const { parentElement, data } = component;
-  const canvas = parentElement.querySelector(".kp-network-canvas");
-  if (!canvas || !data) return;
-  const ratio = window.devicePixelRatio || 1;
-  const box = canvas.getBoundingClientRect();
-  const w = Math.max(300, box.width), h = 360;
   // A poll without a new snapshot sends the same data: nothing to redraw.
-  if (canvas.dataset.epoch === String(data.epoch) && canvas.__width === w) return;
-  canvas.__width = w;
-  canvas.width = Math.round(w * ratio); canvas.height = Math.round(h * ratio);
-  const pen = canvas.getContext("2d");
-  pen.setTransform(ratio, 0, 0, ratio, 0, 0);
-  pen.clearRect(0, 0, w, h);
+  const drawing = prepareCanvas(component, (data) => ({height: 360,
+                                                       stamp: String(data.epoch)}));
+  if (!drawing) return;
+  const { canvas, pen, data, w, h } = drawing;
   const columns = data.columns, top = 34;
   const most = Math.max(...columns.map((c) => c.nodes.length));
   const gap = Math.min(72, (h - top - 10) / most), node = Math.min(56, gap * 0.78);
@@ -83,8 +63,8 @@ export default function(component) {
 }
 """
 
-_component = st.components.v2.component(
-    "keras_playground_network_view", html=_HTML, css=_CSS, js=_JS, isolate_styles=False)
+_component = wide_canvas("keras_playground_network_view", "network-view", _JS,
+                         height=360)
 
 
 def network_view(data: dict) -> None:
