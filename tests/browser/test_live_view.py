@@ -33,7 +33,7 @@ pytestmark = pytest.mark.browser
 EPOCHS = 2000
 SAMPLE_SECONDS = 6     # of training, after the first boundary snapshot
 MAX_DIMMED_SHARE = 0.05
-ARRIVAL_SAMPLES = 10  # 0.5 s at one sample per 50 ms
+ARRIVAL_SAMPLES = 20  # 1 s at one sample per 50 ms
 SCROLLBAR_PX = 20
 
 SAMPLER_JS = """() => {
@@ -87,11 +87,17 @@ def test_live_view_keeps_its_layout_and_never_dims_while_training(server, new_pa
            ).to_be_visible(timeout=LOAD_MS)
 
     # From the run's first poll on (before it, the page shows the empty curves
-    # of the run to come): its elements arrive one by one, allow half a second.
+    # of the run to come): its elements arrive one by one (a canvas mounts
+    # once its script has loaded), within a second of the progress line.
     first = next(i for i, s in enumerate(samples) if s["progress"])
-    live = samples[first + ARRIVAL_SAMPLES:]
+    complete = [i for i in range(first, len(samples)) if samples[i]["boundary"]
+                and samples[i]["neurons"] and samples[i]["history"]]
+    assert complete and complete[0] - first <= ARRIVAL_SAMPLES, (
+        f"the charts came {len(samples) if not complete else complete[0] - first} "
+        f"samples after the progress line")
+    live = samples[complete[0]:]
     assert len(live) > 50, f"only {len(live)} samples while training"
-    # The plane's charts are there, at their size, from the first poll on.
+    # Once there, the plane's charts stay, at their size, while the run trains.
     missing = [s for s in live if not (s["boundary"] and s["neurons"] and s["history"])]
     assert not missing, f"{len(missing)} of {len(live)} samples lack a chart: {missing[0]}"
     # (A scroll bar appearing may take a few pixels; a column appearing or
