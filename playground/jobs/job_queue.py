@@ -246,6 +246,11 @@ class QueuedExecutor(Executor):
             self._rehearsal = experiment
             self._cond.notify_all()  # the one to take it may be any idle, started slot
 
+    def run_waiting(self) -> bool:
+        """Whether a queued run could start now if a slot were free."""
+        with self._cond:
+            return self._startable() is not None
+
     def _startable(self) -> JobHandle | None:
         return next(iter(self._present(self._queue)), None)
 

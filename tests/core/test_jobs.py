@@ -342,6 +342,31 @@ def test_a_run_that_waits_for_its_worker_s_first_start_says_so():
         executor.shutdown()
 
 
+def test_a_run_does_not_wait_long_behind_a_worker_preparing_another_network():
+    """A worker whose preparation outlasts the slot's patience while a run
+    waits is replaced, and the run trains on a fresh worker."""
+    from playground.jobs.messages import WORKER_STARTING
+
+    executor = ProcessExecutor(limit=1)
+    try:
+        executor.wait_until_warm(180)
+        slot = executor._slots[0]
+        slot.patience = 0.0  # the run is not to wait at all
+        first_pid = executor.worker_pids()[0]
+        executor.prepare_network(PRESETS["iris-mlp"].experiment)
+        deadline = time.monotonic() + 30
+        while not slot.rehearsing:
+            assert time.monotonic() < deadline, "the network was not handed over"
+            time.sleep(0.01)
+        job = executor.submit(SHORT)
+        assert job.wait(180).status == "completed"
+        assert executor.worker_pids()[0] not in (None, first_pid)
+        statuses = [e["message"] for e in job.events() if e["type"] == "status"]
+        assert statuses[0] == WORKER_STARTING
+    finally:
+        executor.shutdown()
+
+
 def test_a_worker_is_replaced_after_a_number_of_jobs_so_memory_goes_back():
     # A worker above its memory ceiling is replaced too: see the test of a
     # run over the ceiling, which is stopped while it trains.
