@@ -30,7 +30,10 @@ from test_browser import (
 
 pytestmark = pytest.mark.browser
 
-IRIS = PRESETS["iris-mlp"].experiment.replace(epochs=5)
+# Trials long enough that the page polls between two of them: a worker that
+# kept the network trains 5 epochs of Iris in a fraction of a second, and on
+# a loaded machine all four trials once ended within one poll.
+IRIS = PRESETS["iris-mlp"].experiment.replace(epochs=100)
 TRIALS = 4
 TRIAL_MS = TRAIN_MS  # a trial's wait: the first one's worker imports TensorFlow
 
