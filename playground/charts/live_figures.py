@@ -28,6 +28,7 @@ from playground.charts.plane import (
     boundary_points,
     neuron_grid,
     neuron_grid_height,
+    neuron_grid_title,
 )
 from playground.i18n import tr
 from playground.inspection.plane import NEURON_STRIDE, covered_points, plane_grid
@@ -116,13 +117,11 @@ class LiveFigures:
             size = int(maps.shape[1])
             rows.append({"name": name, "units": [
                 {"label": tr("{layer} · unit {unit}", layer=name, unit=unit),
-                 "map": _layer_bytes(m, limit)} for unit, m in zip(picks[name], maps)]})
-        title = (tr("What each hidden unit computes, after epoch {epoch}", epoch=epoch)
-                 if rows else
-                 tr("What each hidden unit computes: waiting for the first snapshot"))
-        return {"epoch": -1 if epoch is None or not rows else int(epoch),
+                 "map": _node_bytes(m, limit)} for unit, m in zip(picks[name], maps)]})
+        shown = int(epoch) if rows and epoch is not None else None
+        return {"epoch": -1 if shown is None else shown,
                 "stamp": f"{epoch}:{[(r['name'], len(r['units'])) for r in rows]}",
-                "title": title, "rows": rows, "size": size, "row": NEURON_ROW_HEIGHT,
+                "title": neuron_grid_title(shown), "rows": rows, "size": size, "row": NEURON_ROW_HEIGHT,
                 "height": neuron_grid_height(self.hidden_layers)}
 
     def network_data(self, epoch: int | None, snapshot: dict | None) -> dict | None:
@@ -199,14 +198,6 @@ class LiveFigures:
             neurons, picks, epoch, self.hidden_layers))
 
 
-def _layer_bytes(maps: Any, limit: float) -> str:
-    """A unit's map as base64 bytes on its layer's symmetric range: 128 is
-    zero, 0 and 255 are -`limit` and +`limit`."""
-    values = np.nan_to_num(np.asarray(maps, dtype=np.float32))
-    scaled = np.clip(np.rint((values / limit + 1) * 127.5), 0, 255).astype(np.uint8)
-    return base64.b64encode(scaled.tobytes()).decode("ascii")
-
-
 def boundary_frame(epoch: int, image: Any, regression: bool) -> dict[str, Any]:
     """One boundary image for a canvas: its epoch, its side and its values as
     base64 bytes, 0..255 over the chart's range (0..1 for a probability,
@@ -218,10 +209,11 @@ def boundary_frame(epoch: int, image: Any, regression: bool) -> dict[str, Any]:
             "values": base64.b64encode(values.tobytes()).decode("ascii")}
 
 
-def _node_bytes(values: Any) -> str:
-    """A node's map as base64 bytes: 128 is zero, 0 and 255 the largest
-    negative and positive value of that map (TF Playground's colouring)."""
+def _node_bytes(values: Any, limit: float | None = None) -> str:
+    """A map as base64 bytes: 128 is zero, 0 and 255 are -`limit` and
+    +`limit` (by default the map's own largest size: TF Playground's
+    colouring of a node; a layer's grid passes the layer's)."""
     values = np.nan_to_num(np.asarray(values, dtype=np.float32))
-    scale = max(float(np.abs(values).max()), 1e-6)
+    scale = limit if limit is not None else max(float(np.abs(values).max()), 1e-6)
     scaled = np.clip(np.rint((values / scale + 1) * 127.5), 0, 255).astype(np.uint8)
     return base64.b64encode(scaled.tobytes()).decode("ascii")

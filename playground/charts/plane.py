@@ -103,6 +103,14 @@ def neuron_grid_height(layers: int) -> int:
     return 90 + NEURON_ROW_HEIGHT * max(1, layers)
 
 
+def neuron_grid_title(epoch: int | None) -> str:
+    """The neuron grid's title: after which epoch its maps were taken, or
+    that none has come yet (None)."""
+    if epoch is None:
+        return tr("What each hidden unit computes: waiting for the first snapshot")
+    return tr("What each hidden unit computes, after epoch {epoch}", epoch=epoch)
+
+
 def neuron_grid(neurons: dict[str, np.ndarray], picks: dict[str, list[int]],
                 epoch: int | None, layers: int | None = None) -> go.Figure:
     """Each picked hidden unit's output over the input plane, one row per layer.
@@ -135,9 +143,7 @@ def neuron_grid(neurons: dict[str, np.ndarray], picks: dict[str, list[int]],
                          "x": c * (w + 1) + (w - 1) / 2,
                          "y": y0 + h - 0.5, "yanchor": "bottom", "showarrow": False,
                          "font": {"size": 10}} for c, unit in enumerate(picks[name])]
-    title = (tr("What each hidden unit computes, after epoch {epoch}", epoch=epoch)
-             if names else
-             tr("What each hidden unit computes: waiting for the first snapshot"))
+    title = neuron_grid_title(epoch if names else None)
     layout = base_layout(title, neuron_grid_height(layers or len(names)), "neurons")
     layout.update(xaxis={"visible": False, "constrain": "domain"},
                   yaxis={"visible": False, "scaleanchor": "x", "constrain": "domain"},

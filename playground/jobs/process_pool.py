@@ -41,6 +41,7 @@ from playground.keras_work import WorkerCrashed
 from playground.training.result import failure_message
 
 MEMORY_CHECK_SECONDS = 0.25
+"""How often a running job's worker memory is read against the ceiling."""
 REHEARSAL_PATIENCE_SECONDS = 8.0
 """How long a run waits for its worker to finish preparing another network
 before the worker is replaced. Preparing takes 1-3 s; but in about one in
@@ -48,7 +49,8 @@ four presses of Train within a second of opening the page, the worker's
 TensorFlow stopped inside the trace of the train step (idle, in
 `tf_stack.extract_stack`) for 14-134 s, and the run waited behind it. The
 cause is not known; a fresh worker (seconds to start) bounds the wait."""
-"""How often a running job's worker memory is read against the ceiling."""
+REHEARSAL_CHECK_SECONDS = 0.25
+"""How often a slot preparing a network looks whether a run now waits."""
 FLUSH_SECONDS = 10.0
 log = logging.getLogger(__name__)
 _MAIN_SWAP = threading.Lock()
@@ -127,7 +129,7 @@ class _Slot(Slot):
             started = time.monotonic()
             while True:
                 try:
-                    current.memory_mb = future.result(timeout=MEMORY_CHECK_SECONDS)
+                    current.memory_mb = future.result(timeout=REHEARSAL_CHECK_SECONDS)
                     return True
                 except FutureTimeout:
                     waited = time.monotonic() - started
