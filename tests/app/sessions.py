@@ -10,6 +10,11 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120
+# How long a test waits for a short run to end. A run on a loaded machine
+# (the whole suite at once, on two cores) may first wait for its worker to
+# start: TensorFlow's import and the first network took 25-35 s here with
+# four busy processes beside it.
+RUN_SECONDS = 300
 
 
 def app(**query) -> AppTest:
@@ -18,3 +23,12 @@ def app(**query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
+
+
+def ended(job, seconds: float = RUN_SECONDS):
+    """The result of `job` once it has ended; fails saying where the job
+    stood if it has not ended within `seconds`."""
+    result = job.wait(seconds)
+    assert result is not None, (
+        f"the run was still {job.status} after {seconds} s: {job.progress()}")
+    return result

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.config import Experiment
 from playground.presets import PRESETS
+from tests.app.sessions import ended
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["views/data.py", "views/model.py", "views/train.py", "views/inspect.py",
@@ -165,7 +166,7 @@ def test_a_worker_that_dies_on_every_try_gives_a_message_not_a_traceback(monkeyp
     at = new_app({"dataset": "xor", "epochs": "2"})
     at.switch_page("views/train.py").run()
     at.button(key="train_button").click().run()
-    assert at.session_state["training_job"].wait(120).status == "completed"
+    assert ended(at.session_state["training_job"]).status == "completed"
     at.run()
     monkeypatch.setattr(playground.inspection.activations, "architecture_dot",
                         crashing_task.kill_own_process)
@@ -187,7 +188,7 @@ def test_inspect_page_shows_the_trained_weights():
     assert "Train a model first" in at.info[0].value
     at.switch_page("views/train.py").run()
     at.button(key="train_button").click().run()
-    result = at.session_state["training_job"].wait(120)
+    result = ended(at.session_state["training_job"])
     assert result.status == "completed"
     at.run()
     at.switch_page("views/inspect.py").run()
@@ -285,7 +286,7 @@ def test_uploaded_csv_needs_its_file_then_trains():
     at.switch_page("views/train.py").run()
     assert not at.exception and not at.main.warning
     at.button(key="train_button").click().run()
-    result = at.session_state["training_job"].wait(120)
+    result = ended(at.session_state["training_job"])
     assert result.status == "completed", result.message
     assert result.epochs_run == 3
     at.run()

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from test_app import new_app, plotly_specs, widget
+from tests.app.sessions import ended
 
 PAGE = "views/evaluate.py"
 
@@ -12,7 +13,7 @@ def trained(query: dict):
     at = new_app(query)
     at.switch_page("views/train.py").run()
     at.button(key="train_button").click().run()
-    result = at.session_state["training_job"].wait(120)
+    result = ended(at.session_state["training_job"])
     assert result.status == "completed", result.message
     at.run()
     at.switch_page(PAGE).run()

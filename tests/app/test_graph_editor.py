@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.model.graph import graph_from_text
 from playground.presets import PRESETS
+from tests.app.sessions import ended
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -127,7 +128,7 @@ def test_every_view_works_for_a_trained_graph(exp, store_url):
     at = model_page(exp)
     at.switch_page("views/train.py").run()
     at.button(key="train_button").click().run()
-    result = at.session_state["training_job"].wait(180)
+    result = ended(at.session_state["training_job"])
     assert result.status == "completed", result.message
     at.run()
     assert not at.exception

@@ -6,6 +6,7 @@ import pytest
 
 from playground.i18n import use_language
 from test_app import new_app, shown
+from tests.app.sessions import ended
 
 
 def titles(at) -> list[str]:
@@ -133,7 +134,7 @@ def test_a_trained_runs_pages_show_no_text_that_bypassed_the_catalog(pseudo, dat
     at = new_app({"dataset": dataset, "epochs": "2"})
     at.switch_page("views/train.py").run()
     at.button(key="train_button").click().run()
-    assert at.session_state["training_job"].wait(120).status == "completed"
+    assert ended(at.session_state["training_job"]).status == "completed"
     at.run()
     words = exempt_words(dataset)
     for page in PAGES:

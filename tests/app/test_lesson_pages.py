@@ -7,7 +7,7 @@ from playground.config import Experiment
 from playground.lessons import Lesson, LessonNotFound, LessonStore, Limits
 from playground.runs import open_store
 
-from tests.app.sessions import app
+from tests.app.sessions import app, ended
 from tests.app.test_app import shown
 from tests.core.run_samples import make_record
 
@@ -82,7 +82,7 @@ def test_a_student_names_themself_then_trains_onto_the_board(store_url):
 
     at.session_state["experiment"] = at.session_state["experiment"].replace(epochs=3)
     at.button(key="train_button").click().run()
-    assert at.session_state["training_job"].wait(120).status == "completed"
+    assert ended(at.session_state["training_job"]).status == "completed"
     at.run()
     record = open_store(store_url).load(at.session_state["training_job"].id)
     assert (record.lesson_id, record.student) == (lesson.id, "Ana")

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from playground.presets import PRESETS
 from playground.runs import RunRecord, open_store
 
-from tests.app.sessions import app
+from tests.app.sessions import app, ended
 from tests.app.test_app import shown
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -126,6 +126,6 @@ def test_a_browser_trains_one_run_at_a_time_across_its_tabs(store_url):
 
     first_tab.button(key="stop_button").click().run()
     assert job.wait(60).status == "stopped"
-    other_browser.session_state["training_job"].wait(120)
+    ended(other_browser.session_state["training_job"])
     second_tab.button(key="train_button").click().run()  # free again
-    assert second_tab.session_state["training_job"].wait(120).status == "completed"
+    assert ended(second_tab.session_state["training_job"]).status == "completed"

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.app.test_app import experiment, new_app, shown, widget
+from tests.app.sessions import ended
 
 
 def container_keys(node) -> list[str]:
@@ -87,7 +88,7 @@ def test_results_of_earlier_settings_are_dimmed_under_a_warning():
     at = new_app({"dataset": "circle", "epochs": "2"})
     at.switch_page("views/train.py").run()
     at.button(key="train_button").click().run()
-    assert at.session_state["training_job"].wait(120).status == "completed"
+    assert ended(at.session_state["training_job"]).status == "completed"
     at.run()
     assert not at.warning and at.get("metric")
     assert "run_results" in container_keys(at.main)

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.config import Experiment
+from tests.app.sessions import ended
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -28,7 +29,7 @@ def test_controls_write_the_experiment_and_early_stopping_is_marked():
     assert at.session_state["experiment"] == exp.replace(early_stop_patience=3,
                                                          restore_best="on")
     at.button(key="train_button").click().run()
-    result = at.session_state["training_job"].wait(120)
+    result = ended(at.session_state["training_job"])
     at.run()
     assert result.epochs_run < 60 and result.early_stop
     assert any(result.early_stop in s.value for s in at.success)
