@@ -194,7 +194,7 @@ class QueuedExecutor(Executor):
             self._rehearsal = None  # a job comes first: no worker prepares for later
             self._queue.append(handle)
             self._handles[handle.id] = handle
-            self._cond.notify()
+            self._cond.notify_all()  # the slot to take it may be any idle one (`next_job`)
         return handle
 
     def find(self, job_id: str) -> JobHandle | None:
@@ -210,29 +210,52 @@ class QueuedExecutor(Executor):
 
     def next_job(self, slot: Slot) -> JobHandle | Experiment | None:
         """The oldest queued job whose browser is still there, for a free
-        slot, else a network to prepare (`prepare_network`); None once shut
-        down."""
+        slot (the one whose worker holds its network, if idle), else a
+        network to prepare (`prepare_network`); None once shut down."""
         with self._cond:
-            while not self._closed and self._startable() is None and not (
+            while not self._closed and self._startable_for(slot) is None and not (
                     self._rehearsal is not None and slot.ready()):
                 # A network to prepare waits for a started worker (`Slot.ready`):
                 # a slot whose worker is starting looks again shortly.
                 self._cond.wait(None if self._rehearsal is None else 0.5)
             if self._closed:
                 return None
-            if self._startable() is None:
+            job = self._startable_for(slot)
+            if job is None:
                 network, self._rehearsal = self._rehearsal, None
                 slot.rehearsing = True
                 return network
-            slot.current = self._startable()
-            self._queue.remove(slot.current)
-            return slot.current
+            slot.current = job
+            self._queue.remove(job)
+            if self._queue:  # a slot that left the taken job to this one looks again
+                self._cond.notify_all()
+            return job
+
+    def _startable_for(self, slot: Slot) -> JobHandle | None:
+        """The oldest startable job for `slot`, unless another idle, started
+        slot's worker holds that job's network ready (it prepared or last
+        trained it) and this slot's does not: that slot takes the job, whose
+        first epoch then starts at once."""
+        job = self._startable()
+        if job is None or self._holds(slot, job):
+            return job
+        if any(other is not slot and other.current is None and not other.rehearsing
+               and other.ready() and self._holds(other, job) for other in self._slots):
+            return None
+        return job
+
+    @staticmethod
+    def _holds(slot: Slot, job: JobHandle) -> bool:
+        from playground.training.warm_models import same_network
+
+        return slot.network is not None and same_network(slot.network, job.experiment)
 
     def prepare_network(self, experiment: Experiment) -> None:
         """Hands the network to a free worker to prepare, when one is idle,
         nothing waits, and no worker holds that network already. With
-        several workers, the run may start on another one (it then builds
-        its own network, as it would have anyway)."""
+        several workers, the run starts on the one holding its network if
+        that one is idle (`next_job`), else on another, which builds the
+        network as it would have anyway."""
         from playground.training.warm_models import same_network
 
         with self._cond:

@@ -1,8 +1,10 @@
-"""Which slot of the queue prepares a network ahead of its run.
+"""Which slot of the queue prepares a network ahead of its run, and which
+slot's worker then trains it.
 
 A slot's worker that is still starting (importing TensorFlow) prepares
 nothing: the slot would be held through the whole start, and a run pressed
-meanwhile would wait behind it. Slots here train nothing: the queue's
+meanwhile would wait behind it. A run goes to the idle worker holding its
+network. Slots here train nothing (or end a job at once): the queue's
 choice is what is tested, on real threads.
 """
 
@@ -13,6 +15,7 @@ from types import SimpleNamespace
 
 from playground.jobs.job_queue import QueuedExecutor, Slot
 from playground.presets import PRESETS
+from playground.training.result import TrainingResult
 
 EXPERIMENT = PRESETS["spiral"].experiment
 
@@ -75,5 +78,47 @@ def test_no_slot_prepares_while_every_worker_still_starts():
         queue.started[0] = True  # started: the next network is prepared
         queue.prepare_network(EXPERIMENT)
         assert prepared_by(queue) == [0]
+    finally:
+        queue.shutdown()
+
+
+class _TrainingSlot(_Slot):
+    """A slot that trains a job by ending it at once, noting that it did."""
+
+    def train(self, handle) -> bool:
+        self.trained = [*getattr(self, "trained", []), handle.experiment]
+        time.sleep(0.2)  # long enough for a second job to find this slot busy
+        handle.finish(TrainingResult("completed", "", {}, 0))
+        return True
+
+
+class _TrainingQueue(_Queue):
+    def _start_slots(self, slot_class):
+        super()._start_slots(_TrainingSlot)
+
+
+def trained_on(queue: _Queue, experiment) -> list[int]:
+    return [i for i, s in enumerate(queue._slots) if experiment in getattr(s, "trained", [])]
+
+
+def test_a_run_starts_on_the_idle_worker_that_prepared_its_network():
+    other = PRESETS["circle"].experiment
+    for holder in (0, 1):
+        queue = _TrainingQueue([True, True])
+        try:
+            queue._slots[holder].network = other
+            assert queue.submit(other).wait(5).status == "completed"
+            assert trained_on(queue, other) == [holder]
+        finally:
+            queue.shutdown()
+
+
+def test_a_run_does_not_wait_for_the_busy_worker_that_holds_its_network():
+    queue = _TrainingQueue([True, True])
+    try:
+        queue._slots[1].network = EXPERIMENT
+        first, second = queue.submit(EXPERIMENT), queue.submit(EXPERIMENT)
+        assert first.wait(5).status == second.wait(5).status == "completed"
+        assert [len(getattr(s, "trained", [])) for s in queue._slots] == [1, 1]
     finally:
         queue.shutdown()
