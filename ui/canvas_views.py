@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-
 PREPARE_JS = """
 // The component's canvas, sized to its column at the screen's pixel ratio and
 // cleared, with a pen in CSS pixels: {canvas, pen, data, w, h}. `sizing(data)`

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import abc
 import collections
+import logging
 import threading
+import time
 import weakref
-from typing import Any
+from typing import Any, Callable
 
 from playground.config import Experiment
 from playground.jobs import messages
@@ -33,6 +35,17 @@ from playground.jobs.queue_wait import estimated_wait, running_paces
 
 START_ATTEMPTS = 3
 """Fresh workers in a row that may die before a job is failed for it."""
+REHEARSAL_PATIENCE_SECONDS = 8.0
+"""How long a run waits for its worker to finish preparing another network
+before the worker is replaced. Preparing takes 1-3 s; but in about one in
+four presses of Train within a second of opening the page, the worker's
+TensorFlow stopped inside the trace of the train step (idle, in
+`tf_stack.extract_stack`) for 14-134 s, and the run waited behind it. The
+cause is not known; a fresh worker (seconds to start) bounds the wait."""
+REHEARSAL_CHECK_SECONDS = 0.25
+"""How often a slot preparing a network looks whether a run now waits."""
+
+log = logging.getLogger(__name__)
 
 
 def tables_for(experiment: Experiment | None) -> dict[str, Any]:
@@ -101,7 +114,26 @@ class Slot(abc.ABC):
     def rehearse(self, experiment: Experiment) -> bool:
         """Prepares the experiment's network on the worker
         (`playground.training.rehearsal.prepare_network`); False when the worker
-        died doing it."""
+        died doing it, or was ended by `patiently`."""
+        return True
+
+    patience = REHEARSAL_PATIENCE_SECONDS
+
+    def patiently(self, ended: Callable[[float], bool], end_worker: Callable[[], None],
+                  ) -> bool:
+        """Waits for a network's preparation, which `ended(seconds)` waits
+        for at most that long; True once it ended. While a run waits, the
+        wait lasts at most `patience` seconds: `end_worker()` then ends the
+        worker (the slot starts a fresh one for the run) and this returns
+        False."""
+        started = time.monotonic()
+        while not ended(REHEARSAL_CHECK_SECONDS):
+            waited = time.monotonic() - started
+            if waited > self.patience and self.executor.run_waiting():
+                log.warning("A worker was still preparing a network after %.0f s "
+                            "while a run waited; replacing it.", waited)
+                end_worker()
+                return False
         return True
 
     def _loop(self) -> None:

@@ -28,7 +28,7 @@ import threading
 import time
 import types
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import wait as wait_for_futures
 from typing import Any, Callable
 
 from playground.config import Experiment
@@ -42,15 +42,6 @@ from playground.training.result import failure_message
 
 MEMORY_CHECK_SECONDS = 0.25
 """How often a running job's worker memory is read against the ceiling."""
-REHEARSAL_PATIENCE_SECONDS = 8.0
-"""How long a run waits for its worker to finish preparing another network
-before the worker is replaced. Preparing takes 1-3 s; but in about one in
-four presses of Train within a second of opening the page, the worker's
-TensorFlow stopped inside the trace of the train step (idle, in
-`tf_stack.extract_stack`) for 14-134 s, and the run waited behind it. The
-cause is not known; a fresh worker (seconds to start) bounds the wait."""
-REHEARSAL_CHECK_SECONDS = 0.25
-"""How often a slot preparing a network looks whether a run now waits."""
 FLUSH_SECONDS = 10.0
 log = logging.getLogger(__name__)
 _MAIN_SWAP = threading.Lock()
@@ -110,7 +101,6 @@ class _Slot(Slot):
     """Runs queued jobs one at a time in its own worker process."""
 
     REHEARSES = True
-    patience = REHEARSAL_PATIENCE_SECONDS
 
     def start_worker(self) -> _Worker:
         from playground.presets import default_experiment
@@ -123,22 +113,18 @@ class _Slot(Slot):
 
     def rehearse(self, experiment: Experiment) -> bool:
         current = self.worker
+
+        def end_worker() -> None:
+            if current.pid is not None:
+                worker.kill(current.pid)
+
         try:
             future = current.executor.submit(worker.prepare, experiment,
                                              tables_for(experiment))
-            started = time.monotonic()
-            while True:
-                try:
-                    current.memory_mb = future.result(timeout=REHEARSAL_CHECK_SECONDS)
-                    return True
-                except FutureTimeout:
-                    waited = time.monotonic() - started
-                    if waited > self.patience and self.executor.run_waiting():
-                        log.warning("A worker was still preparing a network after "
-                                    "%.0f s while a run waited; replacing it.", waited)
-                        if current.pid is not None:
-                            worker.kill(current.pid)
-                        return False
+            if not self.patiently(lambda seconds: bool(wait_for_futures([future], seconds)[0]),
+                                  end_worker):
+                return False
+            current.memory_mb = future.result()
         except BrokenExecutor:
             return False
         except Exception:  # noqa: BLE001 - a network that cannot be prepared trains later

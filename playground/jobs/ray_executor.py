@@ -30,6 +30,10 @@ differs:
   the job ends as failed with the epochs it had streamed (`CRASHED`), and
   the slot starts a fresh actor. An actor is also replaced after
   `jobs_per_worker` jobs or once its memory passes the ceiling.
+- A prepared network. As a pool worker does, an actor warms up with the
+  app's first network prepared, and an idle one prepares the network on
+  the Train page (`prepare`); a run waits behind that at most
+  `REHEARSAL_PATIENCE_SECONDS` before the actor is replaced.
 
 Runs outlive the web server. A job records its own run in the store
 (`playground.runs.job_recording`), from the actor, and the actors are
@@ -131,6 +135,14 @@ class JobActor:
         self._called = time.monotonic()
         return True
 
+    def prepare(self, experiment: Experiment, tables: dict[str, Any]) -> float:
+        """Prepares a network ahead of its run (see `worker.prepare`)."""
+        self._called = time.monotonic()
+        try:
+            return worker.prepare(experiment, tables)
+        finally:
+            self._called = time.monotonic()
+
     def train(self, job_id: str, experiment: Experiment, tables: dict[str, Any],
               recording: Any = None) -> tuple[Any, float]:
         """Trains one job (see `worker.train`); its events wait for `poll`."""
@@ -199,8 +211,32 @@ class _Actor:
 class _RaySlot(Slot):
     """Runs queued jobs one at a time in its own Ray actor."""
 
+    REHEARSES = True
+
     def start_worker(self) -> _Actor:
+        from playground.presets import default_experiment
+
+        self.network = default_experiment()  # what an actor prepares as it warms up
         return _Actor(self.executor.actor_class)
+
+    def ready(self) -> bool:
+        return bool(ray.wait([self.worker.ready], timeout=0)[0])
+
+    def rehearse(self, experiment: Experiment) -> bool:
+        current = self.worker
+        try:
+            prepared = current.actor.prepare.remote(experiment, tables_for(experiment))
+            if not self.patiently(
+                    lambda seconds: bool(ray.wait([prepared], timeout=seconds)[0]),
+                    current.retire):
+                return False
+            current.memory_mb = ray.get(prepared)
+        except RayTaskError:  # raised by the preparation: the run builds its network
+            log.warning("An actor could not prepare a network ahead of its run.",
+                        exc_info=True)
+        except RayError:  # the actor died
+            return False
+        return True
 
     def stop_job(self, handle: JobHandle) -> None:
         self.worker.actor.stop.remote(handle.id)
