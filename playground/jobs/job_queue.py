@@ -37,11 +37,12 @@ START_ATTEMPTS = 3
 """Fresh workers in a row that may die before a job is failed for it."""
 REHEARSAL_PATIENCE_SECONDS = 8.0
 """How long a run waits for its worker to finish preparing another network
-before the worker is replaced. Preparing takes 1-3 s; but in about one in
-four presses of Train within a second of opening the page, the worker's
-TensorFlow stopped inside the trace of the train step (idle, in
-`tf_stack.extract_stack`) for 14-134 s, and the run waited behind it. The
-cause is not known; a fresh worker (seconds to start) bounds the wait."""
+before the worker is replaced. Preparing takes 1-3 s. A worker once
+stopped for 14-134 s inside a trace, in about one in four presses of Train
+right after the page opened: Python's collector was freeing earlier
+networks' TensorFlow threads there (`worker.collect_garbage`, now called
+between jobs, is the fix); the bound stays for whatever else may hold a
+worker, as a fresh worker takes seconds to start."""
 REHEARSAL_CHECK_SECONDS = 0.25
 """How often a slot preparing a network looks whether a run now waits."""
 
@@ -117,6 +118,10 @@ class Slot(abc.ABC):
         died doing it, or was ended by `patiently`."""
         return True
 
+    def tidy(self) -> None:
+        """Frees, in the worker, what its last job or preparation left
+        behind (`worker.collect_garbage`), before it takes the next one."""
+
     patience = REHEARSAL_PATIENCE_SECONDS
 
     def patiently(self, ended: Callable[[float], bool], end_worker: Callable[[], None],
@@ -143,6 +148,8 @@ class Slot(abc.ABC):
                 break
             if isinstance(handle, Experiment):  # a network to prepare, no job
                 healthy = self.rehearse(handle)
+                if healthy:
+                    self.tidy()
                 self.network, self.rehearsing = handle, False
                 if not healthy:
                     self.worker.retire()
@@ -151,6 +158,8 @@ class Slot(abc.ABC):
             self.network = handle.experiment
             healthy = self._run(handle)
             self.current = None
+            if healthy:
+                self.tidy()  # before the memory ceiling is read
             self.worker.jobs_run += 1
             if (not healthy or self.worker.jobs_run >= self.executor.jobs_per_worker
                     or self.worker.memory_mb > self.executor.memory_limit_mb):

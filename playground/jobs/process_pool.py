@@ -132,6 +132,13 @@ class _Slot(Slot):
                         exc_info=True)
         return True
 
+    def tidy(self) -> None:
+        current = self.worker
+        try:
+            current.memory_mb = current.executor.submit(worker.collect_garbage).result()
+        except Exception:  # noqa: BLE001 - a worker that died is replaced for the next job
+            log.warning("A training worker could not free its last network.", exc_info=True)
+
     def prepare(self, handle: JobHandle) -> None:
         self.worker.stop.clear()
 

@@ -135,6 +135,11 @@ class JobActor:
         self._called = time.monotonic()
         return True
 
+    def collect_garbage(self) -> float:
+        """Frees what the last job left behind (see `worker.collect_garbage`)."""
+        self._called = time.monotonic()
+        return worker.collect_garbage()
+
     def prepare(self, experiment: Experiment, tables: dict[str, Any]) -> float:
         """Prepares a network ahead of its run (see `worker.prepare`)."""
         self._called = time.monotonic()
@@ -221,6 +226,13 @@ class _RaySlot(Slot):
 
     def ready(self) -> bool:
         return bool(ray.wait([self.worker.ready], timeout=0)[0])
+
+    def tidy(self) -> None:
+        current = self.worker
+        try:
+            current.memory_mb = ray.get(current.actor.collect_garbage.remote())
+        except RayError:  # an actor that died is replaced for the next job
+            log.warning("A training actor could not free its last network.", exc_info=True)
 
     def rehearse(self, experiment: Experiment) -> bool:
         current = self.worker
