@@ -54,10 +54,12 @@ PARCOORDS_LINES_JS = """() => {
 # not running, so a widget change is known to have reached the server.
 WATCH_RERUN_JS = """() => {
     const app = document.querySelector('[data-testid=stApp]');
-    window.__rerunDone = false;
+    window.__rerunStarted = window.__rerunDone = false;
     new MutationObserver((records, observer) => {
+        if (app.getAttribute('data-test-script-state') === 'running')
+            window.__rerunStarted = true;
         if (records.some(r => r.oldValue === 'running')) {
-            window.__rerunDone = true;
+            window.__rerunStarted = window.__rerunDone = true;
             observer.disconnect();
         }
     }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'],
@@ -85,11 +87,14 @@ def set_number(page, key: str, value: int) -> None:
         box.fill(str(value))
         box.press("Enter")
         try:
-            page.wait_for_function("() => window.__rerunDone", timeout=LOAD_MS // 3)
+            page.wait_for_function("() => window.__rerunStarted", timeout=LOAD_MS // 6)
             break
         except PlaywrightTimeout:
             if attempt == 2:
                 raise
+    # Once the rerun has started, the value is the widget's: it is waited
+    # for, not typed again (the same value again would start no rerun).
+    page.wait_for_function("() => window.__rerunDone", timeout=LOAD_MS)
     expect(box).to_have_value(str(value))
 
 
