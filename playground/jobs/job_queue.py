@@ -118,24 +118,26 @@ class Slot(abc.ABC):
         died doing it, or was ended by `patiently`."""
         return True
 
-    def tidy(self) -> None:
+    def tidy(self) -> bool:
         """Frees, in the worker, what its last job or preparation left
-        behind (`worker.collect_garbage`), before it takes the next one."""
+        behind (`worker.collect_garbage`), before it takes the next one;
+        False when the worker died doing it, or was ended by `patiently`."""
+        return True
 
     patience = REHEARSAL_PATIENCE_SECONDS
 
     def patiently(self, ended: Callable[[float], bool], end_worker: Callable[[], None],
                   ) -> bool:
-        """Waits for a network's preparation, which `ended(seconds)` waits
-        for at most that long; True once it ended. While a run waits, the
-        wait lasts at most `patience` seconds: `end_worker()` then ends the
-        worker (the slot starts a fresh one for the run) and this returns
-        False."""
+        """Waits for work done between runs (a network's preparation, a
+        collection), which `ended(seconds)` waits for at most that long;
+        True once it ended. While a run waits, the wait lasts at most
+        `patience` seconds: `end_worker()` then ends the worker (the slot
+        starts a fresh one for the run) and this returns False."""
         started = time.monotonic()
         while not ended(REHEARSAL_CHECK_SECONDS):
             waited = time.monotonic() - started
             if waited > self.patience and self.executor.run_waiting():
-                log.warning("A worker was still preparing a network after %.0f s "
+                log.warning("A worker was still busy between runs after %.0f s "
                             "while a run waited; replacing it.", waited)
                 end_worker()
                 return False
@@ -147,9 +149,7 @@ class Slot(abc.ABC):
             if handle is None:
                 break
             if isinstance(handle, Experiment):  # a network to prepare, no job
-                healthy = self.rehearse(handle)
-                if healthy:
-                    self.tidy()
+                healthy = self.rehearse(handle) and self.tidy()
                 self.network, self.rehearsing = handle, False
                 if not healthy:
                     self.worker.retire()
@@ -157,9 +157,9 @@ class Slot(abc.ABC):
                 continue
             self.network = handle.experiment
             healthy = self._run(handle)
+            self.network = handle.experiment  # also when a fresh worker ran it
             self.current = None
-            if healthy:
-                self.tidy()  # before the memory ceiling is read
+            healthy = healthy and self.tidy()  # before the memory ceiling is read
             self.worker.jobs_run += 1
             if (not healthy or self.worker.jobs_run >= self.executor.jobs_per_worker
                     or self.worker.memory_mb > self.executor.memory_limit_mb):
@@ -216,6 +216,7 @@ class QueuedExecutor(Executor):
             weakref.WeakValueDictionary())
         self._slots: list[Slot] = []
         self._rehearsal: Experiment | None = None  # a network to prepare, for a free slot
+        self._idle: set[Slot] = set()  # the slots waiting in `next_job`
 
     def _start_slots(self, slot_class: type[Slot]) -> None:
         self._slots = [slot_class(self, i) for i in range(self.limit)]
@@ -254,11 +255,18 @@ class QueuedExecutor(Executor):
         slot (the one whose worker holds its network, if idle), else a
         network to prepare (`prepare_network`); None once shut down."""
         with self._cond:
-            while not self._closed and self._startable_for(slot) is None and not (
-                    self._rehearsal is not None and slot.ready()):
-                # A network to prepare waits for a started worker (`Slot.ready`):
-                # a slot whose worker is starting looks again shortly.
-                self._cond.wait(None if self._rehearsal is None else 0.5)
+            self._idle.add(slot)
+            try:
+                while not self._closed and self._startable_for(slot) is None and not (
+                        self._rehearsal is not None and slot.ready()):
+                    # A network to prepare waits for a started worker
+                    # (`Slot.ready`), and a job left to another slot may be
+                    # this one's after all (that slot took another first):
+                    # either way, this slot looks again shortly.
+                    waiting = self._rehearsal is not None or self._startable() is not None
+                    self._cond.wait(0.5 if waiting else None)
+            finally:
+                self._idle.discard(slot)
             if self._closed:
                 return None
             job = self._startable_for(slot)
@@ -273,15 +281,15 @@ class QueuedExecutor(Executor):
             return job
 
     def _startable_for(self, slot: Slot) -> JobHandle | None:
-        """The oldest startable job for `slot`, unless another idle, started
-        slot's worker holds that job's network ready (it prepared or last
-        trained it) and this slot's does not: that slot takes the job, whose
-        first epoch then starts at once."""
+        """The oldest startable job for `slot`, unless another slot waiting
+        for work (`next_job`) has a started worker that holds the job's
+        network ready (it prepared or last trained it) and this slot's does
+        not: that slot takes the job, whose first epoch then starts at once."""
         job = self._startable()
         if job is None or self._holds(slot, job):
             return job
-        if any(other is not slot and other.current is None and not other.rehearsing
-               and other.ready() and self._holds(other, job) for other in self._slots):
+        if any(other is not slot and other in self._idle and self._holds(other, job)
+               and other.ready() for other in self._slots):
             return None
         return job
 
@@ -346,6 +354,7 @@ class QueuedExecutor(Executor):
             if handle not in self._queue:
                 return
             self._queue.remove(handle)
+            self._cond.notify_all()  # a job behind it may be a waiting slot's now
         handle.finish(handle.cancelled(messages.NOT_STARTED))
 
     # -- sessions ------------------------------------------------------------------
@@ -360,6 +369,7 @@ class QueuedExecutor(Executor):
         with self._cond:
             self._releases[owner] = timer
             self._away.add(owner)  # its queued jobs wait until it is back
+            self._cond.notify_all()  # a job behind them may be a waiting slot's now
         timer.start()
 
     def reclaim_owner(self, owner: str) -> None:

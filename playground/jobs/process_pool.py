@@ -112,6 +112,18 @@ class _Slot(Slot):
         return self.worker.ready.done()
 
     def rehearse(self, experiment: Experiment) -> bool:
+        return self._between_runs("A worker could not prepare a network ahead of its run.",
+                                  worker.prepare, experiment, tables_for(experiment))
+
+    def tidy(self) -> bool:
+        return self._between_runs("A training worker could not free its last network.",
+                                  worker.collect_garbage)
+
+    def _between_runs(self, failure: str, function: Callable[..., Any], *args: Any) -> bool:
+        """Has the worker run `function(*args)` (which returns its memory)
+        within the slot's patience (`Slot.patiently`); False when the worker
+        died or was ended. Work that fails is logged, and the next job goes
+        on without it."""
         current = self.worker
 
         def end_worker() -> None:
@@ -119,8 +131,7 @@ class _Slot(Slot):
                 worker.kill(current.pid)
 
         try:
-            future = current.executor.submit(worker.prepare, experiment,
-                                             tables_for(experiment))
+            future = current.executor.submit(function, *args)
             if not self.patiently(lambda seconds: bool(wait_for_futures([future], seconds)[0]),
                                   end_worker):
                 return False
@@ -128,16 +139,8 @@ class _Slot(Slot):
         except BrokenExecutor:
             return False
         except Exception:  # noqa: BLE001 - a network that cannot be prepared trains later
-            log.warning("A worker could not prepare a network ahead of its run.",
-                        exc_info=True)
+            log.warning(failure, exc_info=True)
         return True
-
-    def tidy(self) -> None:
-        current = self.worker
-        try:
-            current.memory_mb = current.executor.submit(worker.collect_garbage).result()
-        except Exception:  # noqa: BLE001 - a worker that died is replaced for the next job
-            log.warning("A training worker could not free its last network.", exc_info=True)
 
     def prepare(self, handle: JobHandle) -> None:
         self.worker.stop.clear()

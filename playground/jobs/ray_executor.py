@@ -227,27 +227,33 @@ class _RaySlot(Slot):
     def ready(self) -> bool:
         return bool(ray.wait([self.worker.ready], timeout=0)[0])
 
-    def tidy(self) -> None:
-        current = self.worker
-        try:
-            current.memory_mb = ray.get(current.actor.collect_garbage.remote())
-        except RayError:  # an actor that died is replaced for the next job
-            log.warning("A training actor could not free its last network.", exc_info=True)
+    def tidy(self) -> bool:
+        return self._between_runs(lambda actor: actor.collect_garbage.remote(),
+                                  "A training actor could not free its last network.")
 
     def rehearse(self, experiment: Experiment) -> bool:
+        return self._between_runs(
+            lambda actor: actor.prepare.remote(experiment, tables_for(experiment)),
+            "An actor could not prepare a network ahead of its run.")
+
+    def _between_runs(self, call: Callable[[Any], Any], failure: str) -> bool:
+        """Has the actor do `call(actor)` (which returns the actor's memory)
+        within the slot's patience (`Slot.patiently`); False when the actor
+        died or was ended. Work that fails is logged, and the next job goes
+        on without it."""
         current = self.worker
         try:
-            prepared = current.actor.prepare.remote(experiment, tables_for(experiment))
-            if not self.patiently(
-                    lambda seconds: bool(ray.wait([prepared], timeout=seconds)[0]),
-                    current.retire):
+            done = call(current.actor)
+            if not self.patiently(lambda seconds: bool(ray.wait([done], timeout=seconds)[0]),
+                                  current.retire):
                 return False
-            current.memory_mb = ray.get(prepared)
-        except RayTaskError:  # raised by the preparation: the run builds its network
-            log.warning("An actor could not prepare a network ahead of its run.",
-                        exc_info=True)
-        except RayError:  # the actor died
-            return False
+            current.memory_mb = ray.get(done)
+        except RayError as error:
+            if not isinstance(error, RayTaskError):  # the actor died
+                return False
+            log.warning(failure, exc_info=True)
+        except Exception:  # noqa: BLE001 - the slot's thread must go on
+            log.warning(failure, exc_info=True)
         return True
 
     def stop_job(self, handle: JobHandle) -> None:

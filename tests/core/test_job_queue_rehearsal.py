@@ -10,6 +10,7 @@ choice is what is tested, on real threads.
 
 from __future__ import annotations
 
+import threading
 import time
 from types import SimpleNamespace
 
@@ -83,16 +84,21 @@ def test_no_slot_prepares_while_every_worker_still_starts():
 
 
 class _TrainingSlot(_Slot):
-    """A slot that trains a job by ending it at once, noting that it did."""
+    """A slot that trains a job by ending it once the test lets it, noting
+    that it did."""
 
     def train(self, handle) -> bool:
         self.trained = [*getattr(self, "trained", []), handle.experiment]
-        time.sleep(0.2)  # long enough for a second job to find this slot busy
+        self.executor.let_jobs_end.wait(5)
         handle.finish(TrainingResult("completed", "", {}, 0))
         return True
 
 
 class _TrainingQueue(_Queue):
+    def __init__(self, started: list[bool]):
+        self.let_jobs_end = threading.Event()
+        super().__init__(started)
+
     def _start_slots(self, slot_class):
         super()._start_slots(_TrainingSlot)
 
@@ -105,6 +111,7 @@ def test_a_run_starts_on_the_idle_worker_that_prepared_its_network():
     other = PRESETS["circle"].experiment
     for holder in (0, 1):
         queue = _TrainingQueue([True, True])
+        queue.let_jobs_end.set()
         try:
             queue._slots[holder].network = other
             assert queue.submit(other).wait(5).status == "completed"
@@ -118,7 +125,13 @@ def test_a_run_does_not_wait_for_the_busy_worker_that_holds_its_network():
     try:
         queue._slots[1].network = EXPERIMENT
         first, second = queue.submit(EXPERIMENT), queue.submit(EXPERIMENT)
-        assert first.wait(5).status == second.wait(5).status == "completed"
+        deadline = time.monotonic() + 5  # both start while neither may end
+        while not (first.status == second.status == "starting"):
+            assert time.monotonic() < deadline, (first.status, second.status)
+            time.sleep(0.01)
         assert [len(getattr(s, "trained", [])) for s in queue._slots] == [1, 1]
+        queue.let_jobs_end.set()
+        assert first.wait(5).status == second.wait(5).status == "completed"
     finally:
+        queue.let_jobs_end.set()
         queue.shutdown()
