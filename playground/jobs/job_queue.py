@@ -155,9 +155,13 @@ class Slot(abc.ABC):
                     self.worker.retire()
                     self.worker = self.start_worker()
                 continue
+            # Set before the run, so that a request to prepare this network
+            # meanwhile is skipped, and again after it, because a worker
+            # started during the job (`start_worker`) holds the app's
+            # first network until then.
             self.network = handle.experiment
             healthy = self._run(handle)
-            self.network = handle.experiment  # also when a fresh worker ran it
+            self.network = handle.experiment
             self.current = None
             healthy = healthy and self.tidy()  # before the memory ceiling is read
             self.worker.jobs_run += 1
@@ -286,18 +290,19 @@ class QueuedExecutor(Executor):
         network ready (it prepared or last trained it) and this slot's does
         not: that slot takes the job, whose first epoch then starts at once."""
         job = self._startable()
-        if job is None or self._holds(slot, job):
+        if job is None or self._holds(slot, job.experiment):
             return job
-        if any(other is not slot and other in self._idle and self._holds(other, job)
+        if any(other is not slot and other in self._idle and self._holds(other, job.experiment)
                and other.ready() for other in self._slots):
             return None
         return job
 
     @staticmethod
-    def _holds(slot: Slot, job: JobHandle) -> bool:
+    def _holds(slot: Slot, experiment: Experiment) -> bool:
+        """Whether `slot`'s worker last prepared or trained `experiment`'s network."""
         from playground.training.warm_models import same_network
 
-        return slot.network is not None and same_network(slot.network, job.experiment)
+        return slot.network is not None and same_network(slot.network, experiment)
 
     def prepare_network(self, experiment: Experiment) -> None:
         """Hands the network to a free worker to prepare, when one is idle,
@@ -305,13 +310,10 @@ class QueuedExecutor(Executor):
         several workers, the run starts on the one holding its network if
         that one is idle (`next_job`), else on another, which builds the
         network as it would have anyway."""
-        from playground.training.warm_models import same_network
-
         with self._cond:
             slots = [s for s in self._slots if s.REHEARSES]
             if (self._closed or self._queue or not slots
-                    or any(s.network is not None and same_network(s.network, experiment)
-                           for s in slots)
+                    or any(self._holds(s, experiment) for s in slots)
                     or not any(s.current is None and not s.rehearsing and s.ready()
                                for s in slots)):
                 return

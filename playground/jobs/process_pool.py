@@ -138,7 +138,7 @@ class _Slot(Slot):
             current.memory_mb = future.result()
         except BrokenExecutor:
             return False
-        except Exception:  # noqa: BLE001 - a network that cannot be prepared trains later
+        except Exception:  # noqa: BLE001 - the next job goes on without it
             log.warning(failure, exc_info=True)
         return True
 
