@@ -74,8 +74,12 @@ class Snapshotter:
         x_train, y_train: Training inputs and encoded targets; the first
             `PROBE_BATCH` rows are the fixed batch for gradients and ReLUs.
         plane: Also draw the boundary and neuron maps (2-D inputs only).
-        interval: Least seconds between two snapshots (first and last are
-            always taken).
+        interval: Seconds between two snapshots, kept on average: a
+            snapshot taken late (at the end of the epoch after its time)
+            brings the next one forward by as much, so a model whose
+            epochs last a fifth of the interval still gets one snapshot
+            per interval, not one per interval and half an epoch. First
+            and last are always taken.
         budget: Most share of the time since the first snapshot that
             snapshots may take; a snapshot is skipped while they took more.
         functions: Where the compiled probes are kept for another run of
@@ -89,7 +93,7 @@ class Snapshotter:
         self._functions = {} if functions is None else functions
         self.interval = interval
         self.budget = budget
-        self._last = -float("inf")
+        self._due = -float("inf")  # when the next snapshot is due
         self._first: float | None = None
         self.spent = 0.0
         layers = model.layers
@@ -216,10 +220,11 @@ class Snapshotter:
         now = time.perf_counter()
         if self._first is None:
             self._first = now
-        if not force and (now - self._last < self.interval
+        if not force and (now < self._due
                           or self.spent > self.budget * (now - self._first)):
             return
-        self._last = now
+        on_time = now - self._due < self.interval
+        self._due = (self._due if on_time else now) + self.interval
         shot = self.snapshot(weights)
         self.spent += time.perf_counter() - now
         emit({"type": "snapshot", "epoch": epoch, **shot})

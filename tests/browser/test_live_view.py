@@ -135,6 +135,7 @@ def test_a_slow_browser_skips_queued_boundary_frames_for_the_newest(browser):
     assert run(frames(9, 10), 8, frames(11, 18)) == list(range(11, 19))
     assert run([], 8, frames(5, 12)) == list(range(9, 13))  # seen ones are dropped
     # A browser that played nothing of the last poll skips to the newest.
-    queued = run(frames(1, 8), 0, frames(9, 16))
-    assert queued == list(range(9, 17)) and len(queued) == FRAMES_PER_POLL
+    n = FRAMES_PER_POLL
+    queued = run(frames(1, n), 0, frames(n + 1, 2 * n))
+    assert queued == list(range(n + 1, 2 * n + 1))
     page.close()

@@ -1,6 +1,7 @@
 """The snapshotter's rate: bounded by its interval and by its time budget."""
 
 import time
+import types
 
 import numpy as np
 
@@ -51,6 +52,31 @@ def test_cheap_snapshots_follow_the_interval_alone():
     finally:
         SlowSnapshotter.cost = 0.01
     assert len(shots) == 50
+
+
+def test_the_interval_is_kept_on_average_when_epochs_do_not_divide_it(monkeypatch):
+    """Epochs of 0.03 s against an interval of 0.1 s: a snapshot can only
+    come at an epoch's end, 0-0.03 s after it is due. Counting the interval
+    from each late snapshot would give one every 0.12 s (25 in 3 s); the
+    snapshotter counts it from when the last one was due, so the next
+    comes that much sooner: ten a second."""
+    import playground.training.measurements as measurements
+
+    clock = types.SimpleNamespace(now=0.0)
+    monkeypatch.setattr(measurements, "time",
+                        types.SimpleNamespace(perf_counter=lambda: clock.now))
+    snapshotter = _snapshotter(interval=0.1, budget=1.0)
+    SlowSnapshotter.cost = 0.0
+    try:
+        shots = []
+        for epoch in range(1, 101):
+            clock.now = 0.03 * epoch
+            snapshotter(epoch, [], shots.append, force=epoch in (1, 100))
+    finally:
+        SlowSnapshotter.cost = 0.01
+    gaps = np.diff([shot["epoch"] for shot in shots])
+    assert 29 <= len(shots) <= 31, len(shots)
+    assert set(gaps[:-1]) <= {3, 4}  # never two in a row to catch up
 
 
 def test_the_probes_are_traced_after_the_first_epoch_and_outside_the_budget():
