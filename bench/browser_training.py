@@ -3,7 +3,9 @@
 It starts `streamlit run app.py` on a free port, opens the Train page of the
 `spiral` preset with E epochs in headless Chromium (the experiment comes in
 through the URL, as a share link carries it), presses Train, and samples the
-page every 50 ms until the run ends:
+page every 50 ms from the first epoch on screen until the run ends (not
+before: the samples read the layout, which would slow the drawing of the
+click's page that the first epoch measures):
 
 - the progress text "Epoch N / E · T s · ..." gives the in-app training
   rate, (N_last - N_first) / (T_last - T_first) over the samples after the
@@ -85,19 +87,22 @@ OBSERVER_JS = """() => {
         if (window.__clickAt === null && event.target.closest('.st-key-train_button'))
             window.__clickAt = performance.now();
     }, {capture: true});
-    const epochShown = () => {
-        const progress = document.querySelector('[data-testid=stProgress]');
-        return progress && /Epoch [1-9][0-9]* \\//.test(progress.innerText);
-    };
+    // `textContent`, not `innerText`: reading the latter after every change
+    // would make the browser lay the page out again, mid-drawing, which a
+    // student's browser does not do.
+    const epochShown = (text) => /Epoch [1-9][0-9]* \\//.test(text);
     new MutationObserver((records) => {
         const now = performance.now();
         if (window.__clickAt !== null && window.__firstEpochAt === null) {
             const progress = document.querySelector('[data-testid=stProgress]');
-            const text = progress ? progress.innerText.replace(/[\d.]+ s/, '') : '';
+            const text = progress ? progress.textContent.replace(/[\d.]+ s/, '') : '';
             const last = window.__stages[window.__stages.length - 1];
             if (text && (!last || last[1] !== text))
                 window.__stages.push([now - window.__clickAt, text]);
-            if (epochShown()) window.__firstEpochAt = now;
+            if (epochShown(text)) {
+                window.__firstEpochAt = now;
+                window.__startSampler();
+            }
         }
         for (const record of records) {
             const redrawn = record.type === 'attributes'
@@ -111,9 +116,12 @@ OBSERVER_JS = """() => {
 }"""
 RUN_TIMEOUT_S = 300
 
-# Collects one sample every 50 ms into window.__samples.
+# Collects one sample every 50 ms into window.__samples, from the first
+# epoch on screen (`__startSampler`, called by the observer above): its
+# reads of layout and style would otherwise slow the drawing of the click's
+# page that the first epoch measures.
 SAMPLER_JS = """() => {
-    window.__samples = [];
+    window.__samples = []; window.__sampler = null;
     const signature = (plot) => {
         const trace = plot && plot.data && plot.data[0];
         if (!trace || !trace.z) return null;
@@ -127,7 +135,7 @@ SAMPLER_JS = """() => {
     // Streamlit keeps a replaced element's copy in the page, hidden: only
     // what is on screen counts.
     const shown = (el) => el.getClientRects().length > 0;
-    window.__sampler = setInterval(() => {
+    window.__startSampler = () => { if (window.__sampler === null) window.__sampler = setInterval(() => {
         const progress = document.querySelector('[data-testid=stProgress]');
         const live = [...document.querySelectorAll('canvas[data-testid=live-boundary]')]
             .filter(shown)[0];
@@ -143,7 +151,7 @@ SAMPLER_JS = """() => {
             dimmed: charts.filter(el => Number(getComputedStyle(el).opacity) < 0.95).length,
             stale: charts.filter(el => el.dataset.stale === 'true').length,
         });
-    }, 50);
+    }, 50); };
 }"""
 
 PROGRESS = re.compile(r"Epoch (\d+) / (\d+) · ([\d.]+) s")
@@ -179,8 +187,8 @@ def browser_run(browser, url: str, exp, read_seconds: float = 0.0) -> dict:
         page.wait_for_function(
             "() => document.querySelector('[data-testid=stProgress]') && "
             "/Finished|Stopped|diverged|failed/.test("
-            "document.querySelector('[data-testid=stMain]').innerText)",
-            timeout=RUN_TIMEOUT_S * 1000, polling=250)
+            "document.querySelector('[data-testid=stMain]').textContent)",
+            timeout=RUN_TIMEOUT_S * 1000, polling=250)  # textContent: no layout
         page.wait_for_timeout(500)
         samples = page.evaluate("() => { clearInterval(window.__sampler); "
                                 "return window.__samples; }")
