@@ -23,6 +23,7 @@ from ui import (
     state,
     training_controls,
 )
+from ui.planned_run import PlannedRun
 from ui.widgets import field_input, learning_rate_input
 
 UNITS_SHOWN = 8
@@ -138,7 +139,10 @@ def page() -> None:
 
 
     def live_figures(job) -> LiveFigures:
-        """The job's `LiveFigures`, made once per run and kept in the session."""
+        """The job's `LiveFigures`, made once per run and kept in the session
+        (for the run Train will start, made afresh: its settings may change)."""
+        if isinstance(job, PlannedRun):
+            return LiveFigures(job.experiment, experiment_data(job.experiment))
         held = st.session_state.get("live_figures")
         if held is None or held[0] != job.id:
             held = (job.id, LiveFigures(job.experiment, experiment_data(job.experiment)))
@@ -154,13 +158,9 @@ def page() -> None:
         not a snapshot has arrived: a chart that moved or appeared would be
         remounted, and Streamlit fades what a rerun has not yet replaced."""
         job = state.job()
-        if job is None:
-            st.info(tr("Press **Train** to start. The charts fill in epoch by epoch."))
-            # The empty curves, over the planned epochs: what will fill in,
-            # and the browser loads its chart library now rather than after
-            # Train is pressed (about a second before the first epoch shows).
-            st.plotly_chart(LiveFigures(exp, experiment_data(exp)).history({}),
-                            key="history_chart")
+        if job is None:  # what Train will fill in, drawn empty (`ui.planned_run`)
+            with st.container(key="run_results"):
+                run_view(PlannedRun(exp))
             return
         changed = earlier_run.changed_since(job)
         earlier_run.notice(changed)  # other settings' results must not read as current
@@ -173,12 +173,15 @@ def page() -> None:
         p = job.progress()
         fraction = min(p["epoch"] / p["epochs"], 1.0)
         note = tr(" · stopping…") if job.stop_requested and not p["done"] else ""
-        st.progress(fraction, text=tr(
-            "Epoch {epoch} / {epochs} · {seconds} s · {message}{note}", epoch=p["epoch"],
-            epochs=p["epochs"], seconds=format(p["elapsed"], ".1f"),
-            message=translated(p["message"]),
-            note=note))
-        checkpoints.parent_line(job)
+        if isinstance(job, PlannedRun):
+            st.progress(0.0, text=tr("Press **Train** to start. The charts fill in "
+                                     "epoch by epoch."))
+        else:
+            st.progress(fraction, text=tr(
+                "Epoch {epoch} / {epochs} · {seconds} s · {message}{note}",
+                epoch=p["epoch"], epochs=p["epochs"], seconds=format(p["elapsed"], ".1f"),
+                message=translated(p["message"]), note=note))
+            checkpoints.parent_line(job)
         figures = live_figures(job)
         kept = job.snapshots.items()
         epoch = snapshot = None

@@ -49,12 +49,11 @@ SAMPLER_JS = """() => {
     window.__sampler = setInterval(() => {
         const charts = [...document.querySelectorAll('[data-testid=stElementContainer]')]
             .filter(el => shown(el) && el.querySelector('.js-plotly-plot'));
-        const history = [...document.querySelectorAll('.st-key-history_chart')].filter(shown)[0];
-        window.__samples.push({
-            progress: !!document.querySelector('[data-testid=stProgress]'),
+        const progress = document.querySelector('[data-testid=stProgress]');
+        window.__samples.push({  // progress: the run's own line (not "Press Train")
+            progress: !!progress && /Epoch \\d/.test(progress.textContent),
             history: box('history_chart'), boundary: box('boundary_chart'),
             neurons: box('neuron_chart'),
-            historyText: history ? history.innerText : '',
             dimmed: charts.filter(el => Number(getComputedStyle(el).opacity) < 0.95).length,
         });
     }, 50);
@@ -111,12 +110,56 @@ def test_live_view_keeps_its_layout_and_never_dims_while_training(server, new_pa
             values = [s[key][index] for s in live]
             assert max(values) - min(values) <= SCROLLBAR_PX, (key, what, values[0],
                                                                values[-1])
-    # Before the first epoch (before Train too) the loss chart says what it
-    # waits for; a prepared network may train its first epoch before a poll.
-    assert any("Waiting for the first epoch" in s["historyText"] for s in samples)
     assert network_epoch > 0, "the network view drew no snapshot"
     dimmed = sum(s["dimmed"] > 0 for s in live) / len(live)
     assert dimmed <= MAX_DIMMED_SHARE, f"charts dimmed in {dimmed:.0%} of samples"
+    assert_no_exception(page)
+
+
+LIVE_CANVASES = ("live-history", "live-boundary", "live-neurons")
+SHOWN_CANVASES_JS = """ids => ids.map(id => [...document.querySelectorAll(
+    `canvas[data-testid=${id}]`)].filter(c => c.getClientRects().length > 0)[0] || null)"""
+
+
+def test_the_run_to_come_is_drawn_before_train_and_filled_in_place(server, new_page):
+    """Before Train the page draws the run's curves, boundary (with the
+    data on it) and units' maps, empty; the click's page fills in those
+    same canvases rather than mounting new ones (`ui.planned_run`).
+
+    With a worker that holds the network, as a student meets it after the
+    server's first run. (A run that waits for its worker to start polls
+    fast for 5 s, then reruns the whole page to poll at the usual pace,
+    and that rerun mounts the canvases again.)"""
+    from playwright.sync_api import expect
+
+    exp = PRESETS["spiral"].experiment.replace(epochs=EPOCHS)
+    warm = new_page()  # a short run of the same network readies a worker
+    open_app(warm, f"{server}/train?{exp.replace(epochs=3).to_query_string()}")
+    button(warm, "train_button").click()
+    expect(warm.get_by_text("Finished 3 epoch(s).").last).to_be_visible(timeout=TRAIN_MS)
+    warm.close()
+    page = new_page()
+    open_app(page, f"{server}/train?{exp.to_query_string()}")
+    train, stop = button(page, "train_button"), button(page, "stop_button")
+    expect(train).to_be_enabled()
+    expect(page.get_by_text("to start. The charts fill in epoch by epoch.")).to_be_visible()
+    page.wait_for_function(f"ids => ({SHOWN_CANVASES_JS})(ids).every(Boolean)",
+                           arg=list(LIVE_CANVASES), timeout=LOAD_MS)
+    page.evaluate(f"ids => {{ window.__before = ({SHOWN_CANVASES_JS})(ids); }}",
+                  list(LIVE_CANVASES))
+    assert page.evaluate("() => window.__before.map(c => c.dataset.epoch)") == [
+        "0", "-1", "-1"]  # nothing trained yet
+    train.click()
+    try:
+        wait_for_boundary_epoch_above(page, 0, TRAIN_MS)
+        same = page.evaluate(f"ids => ({SHOWN_CANVASES_JS})(ids).map("
+                             "(c, i) => c === window.__before[i])", list(LIVE_CANVASES))
+        history_epoch = page.evaluate("() => Number(window.__before[0].dataset.epoch)")
+    finally:
+        if stop.is_enabled():  # never leave the server training
+            stop.click()
+    assert same == [True, True, True], dict(zip(LIVE_CANVASES, same))
+    assert history_epoch > 0
     assert_no_exception(page)
 
 
