@@ -2,14 +2,14 @@
 
 Before Train is pressed, the Train page's live view draws the elements a
 run draws (the progress line, the curves over the planned epochs, the
-decision boundary's canvas with the data on it, the units' maps and the
-network), empty. A student sees what will fill in, as TensorFlow
-Playground shows its network and data before play; and the click's page
-then fills in elements that are already on screen instead of mounting
-them. Mounting them (and taking down the empty Plotly chart that stood
-there before) took the browser about a third of a second of the first
-epoch on screen (`bench/browser_training.py`, "The run drawn before
-Train").
+decision boundary's canvas with the data on it, the units' maps), empty;
+the network view needs a snapshot and comes with the first one. A student
+sees what will fill in, as TensorFlow Playground shows its data before
+play; and the click's page then usually fills in elements that are
+already on screen instead of mounting them. Mounting them (and taking
+down the empty Plotly chart that stood there before) took the browser
+about a third of a second of the first epoch on screen
+(`bench/browser_training.py`, "The run drawn before Train").
 """
 
 from __future__ import annotations

@@ -93,10 +93,11 @@ def set_number(page, key: str, value: int) -> None:
             # The value may have been taken by a rerun the watch did not see:
             # the input then no longer asks for Enter, and typing the same
             # value again would start no rerun.
-            if pending.is_visible() and attempt < 2:
-                continue
-            if pending.is_visible():
+            if not pending.is_visible():
+                break
+            if attempt == 2:
                 raise
+            continue
         break
     # Once the rerun has started, the value is the widget's: it is waited
     # for, not typed again.
