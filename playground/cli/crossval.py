@@ -53,7 +53,7 @@ def run_crossval(exp, args: Any) -> int:
     status: 0 when every fold completed, 1 when one did not, 2 for a k the
     data cannot take, 130 after Ctrl-C (the running folds end as stopped runs)."""
     from playground.cli import UsageError
-    from playground.cli.on_executor import host_executor
+    from playground.cli.on_executor import close_executor, host_executor
     from playground.runs.recorder import submit_and_record
 
     most = max(1, os.cpu_count() or 1)
@@ -92,7 +92,7 @@ def run_crossval(exp, args: Any) -> int:
         validation.stop()
         validation.wait()
     finally:
-        pool.shutdown()
+        close_executor(pool)
     if args.json:
         print(json.dumps(_finite(validation.as_dict())))
     else:

@@ -39,6 +39,19 @@ def host_executor(workers: int | None) -> Any:
     return ProcessExecutor(limit=workers)
 
 
+EXIT_WAIT_SECONDS = 30.0
+"""How long a command waits for its executor's slots to let their workers
+go before it exits."""
+
+
+def close_executor(executor: Any) -> None:
+    """Shuts `executor` down and waits for its slots to end, so that the
+    command does not exit (and take Ray down) while a slot still tidies a
+    worker after the last job: Ray would end the process with status 1."""
+    executor.shutdown()
+    executor.join(EXIT_WAIT_SECONDS)
+
+
 class _StopAdapter:
     """A handle's stop, shaped as the `StopSignal` the Ctrl-C handler asks."""
 
@@ -93,7 +106,7 @@ def train_on_cluster(exp: Experiment, on_event: Callable[[dict], None], save: bo
                     break
         result = handle.result
     finally:
-        executor.shutdown()
+        close_executor(executor)
     run_id = None
     if recorder is not None:
         if recorder.problem is not None:

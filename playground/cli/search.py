@@ -46,7 +46,7 @@ def trial_line(trial: Trial, objective: str) -> str:
 
 def run_search(exp, args: Any) -> int:
     """Runs the search the arguments describe; returns the exit status."""
-    from playground.cli.on_executor import host_executor
+    from playground.cli.on_executor import close_executor, host_executor
     from playground.runs.recorder import submit_and_record
 
     space = read_space(args.space, exp)
@@ -83,7 +83,7 @@ def run_search(exp, args: Any) -> int:
         search.stop()
         search.wait()
     finally:
-        pool.shutdown()
+        close_executor(pool)
     best = search.best()
     aborted = search.message.startswith("The search stopped")
     if aborted:

@@ -407,6 +407,20 @@ class QueuedExecutor(Executor):
         for handle in self.close_queue():
             handle.stop()
 
+    def join(self, timeout: float | None = None) -> bool:
+        """Waits, after `shutdown`, until every slot has let its worker go.
+
+        A slot tidies its worker after a job ends (the handle is already
+        done by then), so a process that exits at once can pull Ray or the
+        pool from under it: Ray's core worker then ends the process with
+        exit status 1. Returns True when every slot ended within `timeout`.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for slot in self._slots:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            slot._thread.join(left)
+        return not any(slot._thread.is_alive() for slot in self._slots)
+
     def close_queue(self) -> list[JobHandle]:
         """Takes no more jobs and cancels the queued ones; idle slots let
         their workers go. Returns the jobs still running."""

@@ -357,8 +357,9 @@ class RayExecutor(QueuedExecutor):
         self._tasks = TaskWorker(warm=warm_tasks)
         self._start_slots(_RaySlot)
         self._alive = threading.Event()
-        threading.Thread(target=self._keep_actors, daemon=True,
-                         name="ray-keepalive").start()
+        self._keepalive = threading.Thread(target=self._keep_actors, daemon=True,
+                                           name="ray-keepalive")
+        self._keepalive.start()
 
     def _keep_actors(self) -> None:
         """Calls every actor of this server now and then, so that none of
@@ -393,3 +394,11 @@ class RayExecutor(QueuedExecutor):
         self._alive.set()
         self.close_queue()
         self._tasks.shutdown()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """As `QueuedExecutor.join`, and the keep-alive calls end too."""
+        started = time.monotonic()
+        slots_ended = super().join(timeout)
+        left = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+        self._keepalive.join(left)
+        return slots_ended and not self._keepalive.is_alive()

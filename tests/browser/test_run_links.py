@@ -27,9 +27,15 @@ from test_browser import (
 pytestmark = pytest.mark.browser
 SHORT_RUN = "/train?dataset=xor&layers=dense-4-tanh&epochs=12"
 FINISHED = re.compile(r"Finished 12 epoch\(s\)\.")
-HISTORY_Y_JS = """() => {
-    const plot = document.querySelector('.st-key-history_chart .js-plotly-plot');
-    return plot && plot.data ? plot.data.map(t => Array.from(t.y)) : null;
+# The finished run's curves, once the current (not stale) chart has all 12
+# epochs; read in the same check, since a rerun can remount the chart between
+# two reads and leave a plot with no data for a moment.
+FINISHED_CURVES_JS = """() => {
+    const plot = document.querySelector(
+        '.st-key-history_chart[data-stale=false] .js-plotly-plot');
+    if (!plot || !plot.data || !plot.data.length || plot.data[0].x.length !== 12)
+        return false;
+    return plot.data.map(t => Array.from(t.y));
 }"""
 
 
@@ -49,8 +55,8 @@ def finished_curves(page) -> list[list[float]]:
     from playwright.sync_api import expect
 
     expect(page.get_by_text(FINISHED).last).to_be_visible(timeout=TRAIN_MS)
-    page.wait_for_function(f"() => ({CHART_POINTS_JS})() === 12", timeout=LOAD_MS)
-    return page.evaluate(HISTORY_Y_JS)
+    return page.wait_for_function(FINISHED_CURVES_JS, polling=200,
+                                  timeout=LOAD_MS).json_value()
 
 
 def test_a_run_link_survives_a_reload_and_opens_on_another_server(server, store,

@@ -395,6 +395,19 @@ def test_a_worker_frees_each_network_it_is_done_with():
         executor.shutdown()
 
 
+def test_a_command_can_wait_for_the_slots_to_let_their_workers_go():
+    """The handle is done before its slot has tidied the worker; a command
+    line that exits then could end the pool (or Ray) under the slot. After
+    `shutdown`, `join` returns once every slot has let its worker go."""
+    executor = ProcessExecutor(limit=1)
+    try:
+        assert executor.submit(SHORT).wait(180).status == "completed"
+    finally:
+        executor.shutdown()
+    assert executor.join(60)
+    assert not any(slot._thread.is_alive() for slot in executor._slots)
+
+
 def test_a_worker_is_replaced_after_a_number_of_jobs_so_memory_goes_back():
     # A worker above its memory ceiling is replaced too: see the test of a
     # run over the ceiling, which is stopped while it trains.
