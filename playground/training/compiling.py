@@ -36,7 +36,10 @@ def make_optimizer(exp: Experiment, steps_per_epoch: int = 1) -> Any:
 
 def compile_model(model: Any, exp: Experiment, steps_per_execution: int = 1,
                   steps_per_epoch: int = 1) -> Any:
-    """Compiles with the experiment's loss, optimizer and task metrics."""
+    """Compiles with the experiment's loss, optimizer and task metrics, and
+    keeps the metrics' per-epoch upkeep compiled (`metric_upkeep`)."""
+    from playground.training.metric_upkeep import keep_metrics_compiled
+
     data = data_spec_of(exp)
     model.compile(
         optimizer=make_optimizer(exp, steps_per_epoch),
@@ -45,4 +48,4 @@ def compile_model(model: Any, exp: Experiment, steps_per_execution: int = 1,
         steps_per_execution=steps_per_execution,
         jit_compile=False,
     )
-    return model
+    return keep_metrics_compiled(model)

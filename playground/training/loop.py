@@ -185,7 +185,8 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
                                       functions=warm.functions)
         callback = StreamCallback(exp.epochs, emit, stop, history, state, validator,
                                   snapshotter,
-                                  learning_rate=exp.lr_schedule != "constant")
+                                  learning_rate=exp.lr_schedule != "constant",
+                                  functions=warm.functions)
         # After StreamCallback: these see its val_* values in the same logs.
         extra = controls.callbacks(exp)
         emit({"type": "status", "message": mark("Training")})
@@ -240,7 +241,7 @@ def _failed(error: Exception, history: dict[str, list[float]], state: dict[str, 
             emit: Callable[[dict], None]) -> TrainingResult:
     result = TrainingResult(FAILED, failure_message(error), history,
                             len(history.get("loss", [])), state["elapsed"],
-                            state["weights"])
+                            [np.asarray(w) for w in state["weights"]])
     emit({"type": "end", "status": FAILED, "message": result.message})
     return result
 

@@ -179,9 +179,10 @@ class Snapshotter:
         return layers
 
     def snapshot(self, weights: list[np.ndarray]) -> dict[str, Any]:
-        """Measures the model now; `weights` is its `get_weights()` list."""
+        """Measures the model now; `weights` is its `get_weights()` list
+        (arrays, or the tensors of `callbacks.weight_reader`)."""
         shot: dict[str, Any] = {"boundary": None, "neurons": {}}
-        layers = self._split_weights(weights)
+        layers = self._split_weights([np.asarray(w) for w in weights])
         if self._plane is not None:
             maps, output = self._plane()
             shot["boundary"] = boundary_image(output.numpy())
