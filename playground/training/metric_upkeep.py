@@ -34,7 +34,7 @@ def keep_metrics_compiled(model: Any) -> Any:
         count = len(model.metrics_variables)
         held = traced.get(name)
         if held is None or held[0] != count:
-            held = traced[name] = (count, tf.function(method))
+            held = traced[name] = (count, tf.function(method).get_concrete_function())
         return held[1]()
 
     # Plain functions around the compiled ones: a `tf.function` set as an
