@@ -98,6 +98,7 @@ def worker_profile(exp, store_url: str) -> tuple[Timers, list[dict], int]:
 
     result = run_training(exp, emit, snapshots=True)
     recorder.finish(result)
+    pipe.cancel_join_thread()  # nobody reads it: the process must not wait to flush it
     pipe.close()
     return timers, events, result.epochs_run
 
