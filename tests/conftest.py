@@ -45,6 +45,24 @@ def pytest_collection_modifyitems(items):
         item.add_marker(pytest.mark.xdist_group(group))
 
 
+def pytest_runtest_setup(item):
+    """Fails a test that `--dist loadgroup` did not group, saying why.
+
+    pytest-xdist groups a test by appending `@group` to its id. Where the
+    installed pytest keeps ids elsewhere, that append does nothing, and the
+    run quietly spreads every test over both processes: two browser tests
+    then train at once and time each other out. A clear failure here is
+    better than a flaky suite.
+    """
+    if (getattr(item.config.option, "loadgroup", False) and item.get_closest_marker("xdist_group")
+            and "@" not in item.nodeid):
+        pytest.fail(
+            f"pytest-xdist did not group this test (its id {item.nodeid!r} has no "
+            f"'@group' suffix) under pytest {pytest.__version__}, so the groups do "
+            "not hold. Fix: install the versions pyproject.toml's `test` extra "
+            "names (`scripts/setup.sh test`).", pytrace=False)
+
+
 def in_fast_tier(request) -> bool:
     return not any(request.node.get_closest_marker(tier) for tier in SLOW_TIERS)
 
