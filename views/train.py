@@ -171,6 +171,12 @@ def page() -> None:
     def run_view(job) -> None:
         """The job's progress, charts, outcome and downloads."""
         p = job.progress()
+        if p["done"] and running:
+            # The run ended while polling: the page reruns at once (Train
+            # again, no timer) and draws the finished run there, once. Drawn
+            # here too, its downloads would get addresses that the rerun
+            # withdraws while a user may be clicking them.
+            st.rerun()
         fraction = min(p["epoch"] / p["epochs"], 1.0)
         note = tr(" · stopping…") if job.stop_requested and not p["done"] else ""
         if isinstance(job, PlannedRun):
@@ -242,8 +248,6 @@ def page() -> None:
                 result.test_metrics, experiment_data(job.experiment).target_scaler)
             training_controls.downloads(job)
             checkpoints.panel(job)
-            if running:  # the run ended while polling: redraw once, timer off
-                st.rerun()
         elif live_polling.slows_down(polling, job):
             # The run has started (or waits): poll at the usual pace, once
             # this poll's news (the first epoch) is on screen; a rerun now

@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_TIMEOUT_S = 60
 LOAD_MS = 60_000  # Playwright's wait for a page load or a rerun
 SERVER_PIDS: dict[str, int] = {}  # base URL -> the `streamlit run` process id
+SERVER_LOGS: dict[str, object] = {}  # base URL -> the server's output, a file
+LOG_TAIL_CHARS = 6000
 
 
 def button(page, key: str):
@@ -27,9 +29,26 @@ def button(page, key: str):
 
     While a rerun draws, Streamlit keeps the elements of the previous run on
     screen, marked stale, until it is done; where the layout moved, the same
-    key then shows twice. Only the current one is meant.
+    key then shows twice. Only the current one is meant. For a moment, while
+    a fragment's poll and a full rerun overlap, the previous copy can also
+    read as current (Streamlit marks only the fragment's elements stale
+    then): both copies are the same widget, and a click on either presses
+    it, so the first is taken.
     """
-    return page.locator(f".st-key-{key}[data-stale=false] button:visible")
+    return page.locator(f".st-key-{key}[data-stale=false] button:visible").first
+
+
+def server_log_tail(url: str) -> str:
+    """The end of the output of the server at `url` so far ('' if unknown):
+    a failed browser test shows it, since the cause is often on that side."""
+    log = SERVER_LOGS.get(url)
+    if log is None:
+        return ""
+    # Read at an offset: the server writes through the same open file, and
+    # moving its position would make the server write over its own output.
+    size = os.fstat(log.fileno()).st_size
+    start = max(0, size - LOG_TAIL_CHARS)
+    return os.pread(log.fileno(), size - start, start).decode(errors="replace")
 
 
 def free_port() -> int:
@@ -80,8 +99,10 @@ def streamlit_app(timeout: float = 60, args: tuple[str, ...] = (),
                 raise RuntimeError(f"streamlit did not become healthy on {url}:\n{output}")
             time.sleep(0.25)
         SERVER_PIDS[url] = process.pid
+        SERVER_LOGS[url] = log
         yield url
     finally:
+        SERVER_LOGS.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=10)

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from app_server import LOAD_MS, SERVER_START_TIMEOUT_S, streamlit_app
+from app_server import LOAD_MS, SERVER_START_TIMEOUT_S, server_log_tail, streamlit_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -62,3 +62,16 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test's report ends with its server's output: a
+    traceback or a warning there often says why the page did not answer."""
+    outcome = yield
+    report = outcome.get_result()
+    url = item.funcargs.get("server") if hasattr(item, "funcargs") else None
+    if report.failed and isinstance(url, str):
+        tail = server_log_tail(url)
+        if tail:
+            report.sections.append(("the app server's output, its end", tail))

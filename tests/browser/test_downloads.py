@@ -94,6 +94,13 @@ def train_and_download(page, server: str, exp, button_key: str, path) -> str:
     button(page, "train_button").click()
     expect(page.get_by_text(re.compile(rf"Finished {exp.epochs} epoch\(s\)")).first
            ).to_be_visible(timeout=TRAIN_MS)
+    # The poll that finds the run ended draws its downloads, then reruns the
+    # page once (Train again, no more polling), which draws them anew: each
+    # drawing gives a download a new address and withdraws the last one, so
+    # a click in between would ask for a withdrawn file. Wait for the page's
+    # own drawing, as a user would see Train again.
+    expect(button(page, "train_button")).to_have_text("Train again", timeout=LOAD_MS)
+    page.wait_for_selector("[data-test-script-state=notRunning]")
     offered = page.locator(f"[class*=st-key-{button_key}][data-stale=false] button:visible")
     expect(offered).to_have_count(1, timeout=LOAD_MS)
     name = download(page, offered, path)

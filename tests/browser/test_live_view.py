@@ -33,7 +33,8 @@ pytestmark = pytest.mark.browser
 EPOCHS = 2000
 SAMPLE_SECONDS = 6     # of training, after the first boundary snapshot
 MAX_DIMMED_SHARE = 0.05
-MAX_MISSING_SHARE = 0.002
+MAX_MISSING_SHARE = 0.01  # of samples without a chart, each gap at most
+MAX_MISSING_RUN = 1       # sample (50 ms) long
 ARRIVAL_SAMPLES = 20  # 1 s at one sample per 50 ms
 SCROLLBAR_PX = 20
 
@@ -97,17 +98,22 @@ def test_live_view_keeps_its_layout_and_never_dims_while_training(server, new_pa
         f"samples after the progress line")
     live = samples[complete[0]:]
     assert len(live) > 50, f"only {len(live)} samples while training"
-    # Once there, the plane's charts stay, at their size, while the run trains
-    # (one sample in a thousand, 50 ms, was once seen without the neuron
-    # maps, on a machine loaded by more than the test suite).
-    missing = [s for s in live if not (s["boundary"] and s["neurons"] and s["history"])]
-    assert len(missing) <= len(live) * MAX_MISSING_SHARE, (
-        f"{len(missing)} of {len(live)} samples lack a chart: {missing[0]}")
+    # Once there, the plane's charts stay, at their size, while the run trains.
+    # Under load a single sample (50 ms) was twice seen without some of them,
+    # once in 1,072 samples and once in 336: never two samples in a row. A
+    # chart gone for longer, or often, is what a student would see.
+    gaps = [not (s["boundary"] and s["neurons"] and s["history"]) for s in live]
+    missing = [s for s, gap in zip(live, gaps) if gap]
+    longest = max((len(run) for run in "".join("x" if g else " " for g in gaps).split()),
+                  default=0)
+    assert longest <= MAX_MISSING_RUN and len(missing) <= len(live) * MAX_MISSING_SHARE, (
+        f"{len(missing)} of {len(live)} samples lack a chart, {longest} in a row: "
+        f"{missing[0]}")
     # (A scroll bar appearing may take a few pixels; a column appearing or
     # going away moves a chart by hundreds.)
     for key in ("history", "boundary"):
         for index, what in ((0, "left"), (1, "width")):
-            values = [s[key][index] for s in live]
+            values = [s[key][index] for s in live if s[key]]
             assert max(values) - min(values) <= SCROLLBAR_PX, (key, what, values[0],
                                                                values[-1])
     assert network_epoch > 0, "the network view drew no snapshot"
