@@ -28,7 +28,7 @@ from playground.i18n import tr
 from ui.plane_maps_js import MAP_JS
 
 HEIGHT = 420
-FRAMES_PER_POLL = 12  # 1.2 s of snapshots: a poll late by 0.7 s loses none
+FRAMES_PER_POLL = 15  # 1.2 s of snapshots: a poll late by 0.7 s loses none
 
 _HTML = """
 <div class="kp-live-boundary">

@@ -37,7 +37,7 @@ def histograms_of(arrays: list) -> list[tuple[np.ndarray, np.ndarray]]:
     """`np.histogram(np.nan_to_num(a, posinf=0, neginf=0), bins=HISTOGRAM_BINS)`
     of every array in `arrays`: the same counts and edges, in a few calls.
 
-    A live run summarises its weights up to ten times a second, and
+    A live run summarises its weights up to twelve times a second, and
     `np.histogram` costs about 0.2 ms an array whatever its size: most of a
     snapshot's weight work on a small network (1.1 of 4.6 ms for the spiral
     preset's six arrays). Here the arrays of one float type are binned

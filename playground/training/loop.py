@@ -126,7 +126,7 @@ def run_training(exp: Experiment, emit: Callable[[dict], None] = lambda e: None,
         dataset: Data to use instead of loading the experiment's dataset
             (tests inject small arrays here).
         snapshots: Also emit `{"type": "snapshot", "epoch": e, ...}` events,
-            at most about ten a second, with the measurements described in
+            at most about twelve a second, with the measurements described in
             `playground.training.measurements` (decision boundary and neuron maps on
             2-D data; weight histograms and norms, gradient norms and dead
             ReLU fractions on any data).

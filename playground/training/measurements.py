@@ -50,6 +50,12 @@ MAX_UNITS = 32
 PROBE_BATCH = 256
 # Most of the training time that snapshots may take.
 BUDGET = 0.1
+# Seconds between two snapshots: twelve a second, so that the boundary
+# redraws at least ten times a second on screen when the budget skips some
+# (`bench/browser_training.py`: 11.3-11.5 redraws/s against 8.7-10.1 at 0.1 s,
+# once the weight histograms were made cheap; the spiral's live view then
+# kept 88% of its headless epochs/s in `bench/training_speed.py`).
+INTERVAL = 0.08
 
 
 def _outputs_of(model: Any, layers: list) -> Callable:
@@ -103,7 +109,7 @@ class Snapshotter:
     """
 
     def __init__(self, model: Any, x_train: np.ndarray, y_train: np.ndarray,
-                 plane: bool, interval: float = 0.1, budget: float = BUDGET,
+                 plane: bool, interval: float = INTERVAL, budget: float = BUDGET,
                  plane_points: np.ndarray | None = None, functions: dict | None = None):
         self._functions = {} if functions is None else functions
         self.interval = interval

@@ -23,7 +23,7 @@ from playground.config import Experiment
 
 MAX_HISTOGRAMS = 20
 """Weight histograms written per run, at most: about what the live view's
-snapshots (at most ten a second) give a short run. Each one costs a host
+snapshots (at most twelve a second) give a short run. Each one costs a host
 copy of every weight; on the 2-D presets, histograms every epoch cut the
 speed to a fifth, scalars alone to about half (`bench/training_speed.py`)."""
 
