@@ -162,6 +162,12 @@ def page() -> None:
             with st.container(key="run_results"):
                 run_view(PlannedRun(exp))
             return
+        if job.done and running:
+            # The run ended while polling: the page reruns at once (Train
+            # again, no timer) and draws the finished run there, once. Drawn
+            # by this poll too, its downloads would get addresses that the
+            # rerun withdraws while a user may be clicking them.
+            st.rerun()
         changed = earlier_run.changed_since(job)
         earlier_run.notice(changed)  # other settings' results must not read as current
         with st.container(key="earlier_results" if changed else "run_results"):
@@ -171,12 +177,6 @@ def page() -> None:
     def run_view(job) -> None:
         """The job's progress, charts, outcome and downloads."""
         p = job.progress()
-        if p["done"] and running:
-            # The run ended while polling: the page reruns at once (Train
-            # again, no timer) and draws the finished run there, once. Drawn
-            # here too, its downloads would get addresses that the rerun
-            # withdraws while a user may be clicking them.
-            st.rerun()
         fraction = min(p["epoch"] / p["epochs"], 1.0)
         note = tr(" · stopping…") if job.stop_requested and not p["done"] else ""
         if isinstance(job, PlannedRun):

@@ -13,6 +13,7 @@ Run with `pytest -m browser` (needs /usr/bin/chromium).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -104,7 +105,7 @@ def test_live_view_keeps_its_layout_and_never_dims_while_training(server, new_pa
     # chart gone for longer, or often, is what a student would see.
     gaps = [not (s["boundary"] and s["neurons"] and s["history"]) for s in live]
     missing = [s for s, gap in zip(live, gaps) if gap]
-    longest = max((len(run) for run in "".join("x" if g else " " for g in gaps).split()),
+    longest = max((len(list(run)) for gap, run in itertools.groupby(gaps) if gap),
                   default=0)
     assert longest <= MAX_MISSING_RUN and len(missing) <= len(live) * MAX_MISSING_SHARE, (
         f"{len(missing)} of {len(live)} samples lack a chart, {longest} in a row: "
